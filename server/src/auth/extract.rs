@@ -1,0 +1,49 @@
+//! The `Authenticated` extractor: an API key in `X-API-Key`, or a session
+//! cookie plus, for writes, the session's CSRF token in `X-CSRF-Token`.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+
+use super::{tokens, Actor, Credential};
+use crate::error::{Error, Result};
+use crate::service::sessions::{self, SessionInfo};
+use crate::service::Context;
+
+pub const SESSION_COOKIE: &str = "parlor_session";
+pub const API_KEY_HEADER: &str = "x-api-key";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A caller who proved who they are.
+pub struct Authenticated {
+    pub actor: Actor,
+    pub credential: Credential,
+    /// The session, when the caller came with a cookie.
+    pub session: Option<SessionInfo>,
+}
+
+impl FromRequestParts<Context> for Authenticated {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &Context) -> Result<Self> {
+        if let Some(key) = parts.headers.get(API_KEY_HEADER) {
+            let key = key.to_str().map_err(|_| Error::Unauthorized)?;
+            let actor = sessions::actor_for_api_key(ctx, key).await?.ok_or(Error::Unauthorized)?;
+            return Ok(Authenticated { actor, credential: Credential::ApiKey, session: None });
+        }
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(cookie) = jar.get(SESSION_COOKIE) else {
+            return Err(Error::Unauthorized);
+        };
+        let (actor, session) = sessions::actor_for_session(ctx, cookie.value()).await?.ok_or(Error::Unauthorized)?;
+        // A cookie rides along with cross-site requests; a header cannot be
+        // set by another site, so writes must carry the session's token.
+        if !parts.method.is_safe() {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            if !tokens::same_secret(sent, &session.csrf_token) {
+                return Err(Error::forbidden("missing or wrong X-CSRF-Token for a request made with a session cookie"));
+            }
+        }
+        Ok(Authenticated { actor, credential: Credential::Session, session: Some(session) })
+    }
+}

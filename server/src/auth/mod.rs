@@ -1,0 +1,11 @@
+//! Who is calling: credentials (API keys, session cookies, invitations) and
+//! the extractors that turn a request into an `Actor`.
+
+pub mod actor;
+pub mod extract;
+pub mod password;
+pub mod throttle;
+pub mod tokens;
+
+pub use actor::{Actor, ClientActor, Credential, StaffActor};
+pub use extract::Authenticated;

@@ -1,0 +1,84 @@
+//! Random secrets, their stored digests, and signed invitation tokens.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::config::SecretKey;
+
+/// 256 random bits, URL-safe.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database keeps of a bearer secret: its SHA-256, so a copy of the
+/// database does not hand out sessions or keys.
+pub fn digest(secret: &str) -> String {
+    let hash = Sha256::digest(secret.as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares two secrets without leaking where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+fn mac(key: &SecretKey, message: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key.0).expect("HMAC takes keys of any length");
+    mac.update(message.as_bytes());
+    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+/// An invitation: which client, until when, and which issue of their invite.
+/// Accepting bumps the client's invite version, which voids the token, so it
+/// works once; it is signed, so it cannot be forged or edited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub client_id: String,
+    pub expires_at_ms: i64,
+}
+
+impl Invitation {
+    pub fn token(&self, key: &SecretKey, version: i64) -> String {
+        let signature = mac(key, &format!("invite:{}:{}:{}", self.client_id, version, self.expires_at_ms));
+        format!("{}.{}.{}", self.client_id, self.expires_at_ms, signature)
+    }
+
+    /// Reads a token's claims without trusting them; `verify` must follow.
+    pub fn read(token: &str) -> Option<(Invitation, &str)> {
+        let mut parts = token.splitn(3, '.');
+        let client_id = parts.next()?.to_string();
+        let expires_at_ms = parts.next()?.parse().ok()?;
+        let signature = parts.next()?;
+        Some((Invitation { client_id, expires_at_ms }, signature))
+    }
+
+    pub fn verify(&self, key: &SecretKey, version: i64, signature: &str) -> bool {
+        same_secret(&self.token(key, version), &format!("{}.{}.{}", self.client_id, self.expires_at_ms, signature))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invitation_verifies_only_for_its_own_version_and_key() {
+        let key = SecretKey([7; 32]);
+        let invite = Invitation { client_id: "c1".into(), expires_at_ms: 99 };
+        let token = invite.token(&key, 3);
+        let (read, signature) = Invitation::read(&token).unwrap();
+        assert_eq!(read, invite);
+        assert!(read.verify(&key, 3, signature));
+        assert!(!read.verify(&key, 4, signature), "a used invitation must not verify");
+        assert!(!read.verify(&SecretKey([8; 32]), 3, signature));
+        let edited = token.replacen(".99.", ".999.", 1);
+        let (read, signature) = Invitation::read(&edited).unwrap();
+        assert!(!read.verify(&key, 3, signature), "a changed expiry must not verify");
+    }
+}

@@ -1,0 +1,118 @@
+//! Authorisation: the one place that decides what each actor may see and do.
+//!
+//! Reads are decided by a `Scope`, which the storage layer turns into the same
+//! SQL condition for lists and single records, so a record is visible through
+//! every door or through none. Writes are decided by the `require_*` checks.
+
+use crate::auth::{Actor, Credential, StaffActor};
+use crate::domain::internal_user::Role;
+use crate::error::{Error, Result};
+
+/// Which clients, companies and channels an actor can see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Admins and staff without limits: everything.
+    All,
+    /// Staff limited to the companies on their access list.
+    Staff(String),
+    /// A client: their own companies and the channels they are a member of.
+    Client(String),
+}
+
+impl Scope {
+    /// The `(kind, subject)` pair the storage layer binds into its conditions.
+    pub fn params(&self) -> (&'static str, &str) {
+        match self {
+            Scope::All => ("all", ""),
+            Scope::Staff(id) => ("staff", id),
+            Scope::Client(id) => ("client", id),
+        }
+    }
+}
+
+pub fn scope(actor: &Actor) -> Scope {
+    match actor {
+        Actor::Internal(staff) => staff_scope(staff),
+        Actor::Client(client) => Scope::Client(client.id.clone()),
+    }
+}
+
+pub fn staff_scope(staff: &StaffActor) -> Scope {
+    if staff.role == Role::Admin || !staff.is_client_access_limited {
+        Scope::All
+    } else {
+        Scope::Staff(staff.id.clone())
+    }
+}
+
+/// Internal users only: staff work such as managing clients and channels.
+pub fn require_internal(actor: &Actor) -> Result<&StaffActor> {
+    match actor {
+        Actor::Internal(staff) => Ok(staff),
+        Actor::Client(_) => Err(Error::forbidden("only internal users may do this")),
+    }
+}
+
+/// Admins only: workspace settings, team members and keys.
+pub fn require_admin(actor: &Actor) -> Result<&StaffActor> {
+    let staff = require_internal(actor)?;
+    if staff.role != Role::Admin {
+        return Err(Error::forbidden("only admins may do this"));
+    }
+    Ok(staff)
+}
+
+/// Creating, renaming and deleting companies changes who sees what, so it is
+/// kept to internal users who already see every company.
+pub fn require_unlimited_staff(actor: &Actor) -> Result<&StaffActor> {
+    let staff = require_internal(actor)?;
+    if staff_scope(staff) != Scope::All {
+        return Err(Error::forbidden("your client access is limited; only staff with full access may do this"));
+    }
+    Ok(staff)
+}
+
+/// Sending on behalf of someone else (`senderId`) is for integrations using an
+/// API key; people signed in may only send as themselves.
+pub fn may_send_on_behalf(actor: &Actor, credential: Credential, sender_id: &str) -> Result<()> {
+    if sender_id == actor.id() || (credential == Credential::ApiKey && matches!(actor, Actor::Internal(_))) {
+        Ok(())
+    } else {
+        Err(Error::forbidden("senderId may only name someone else when calling with an API key"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::ClientActor;
+
+    fn staff(role: Role, limited: bool) -> Actor {
+        Actor::Internal(StaffActor { id: "s".into(), role, is_client_access_limited: limited })
+    }
+
+    #[test]
+    fn scopes_follow_role_and_limits() {
+        assert_eq!(scope(&staff(Role::Admin, true)), Scope::All, "admins are never limited");
+        assert_eq!(scope(&staff(Role::Staff, false)), Scope::All);
+        assert_eq!(scope(&staff(Role::Staff, true)), Scope::Staff("s".into()));
+        assert_eq!(scope(&Actor::Client(ClientActor { id: "c".into() })), Scope::Client("c".into()));
+    }
+
+    #[test]
+    fn only_admins_pass_the_admin_check() {
+        assert!(require_admin(&staff(Role::Admin, false)).is_ok());
+        assert!(require_admin(&staff(Role::Staff, false)).is_err());
+        assert!(require_admin(&Actor::Client(ClientActor { id: "c".into() })).is_err());
+    }
+
+    #[test]
+    fn impersonation_needs_an_api_key() {
+        let admin = staff(Role::Admin, false);
+        assert!(may_send_on_behalf(&admin, Credential::ApiKey, "someone").is_ok());
+        assert!(may_send_on_behalf(&admin, Credential::Session, "someone").is_err());
+        assert!(may_send_on_behalf(&admin, Credential::Session, "s").is_ok());
+        let client = Actor::Client(ClientActor { id: "c".into() });
+        assert!(may_send_on_behalf(&client, Credential::ApiKey, "someone").is_err());
+    }
+}

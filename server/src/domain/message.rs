@@ -1,0 +1,89 @@
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::Timestamp;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum SenderType {
+    InternalUser,
+    Client,
+}
+
+impl SenderType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SenderType::InternalUser => "internalUser",
+            SenderType::Client => "client",
+        }
+    }
+
+    pub fn from_stored(value: &str) -> SenderType {
+        if value == "client" {
+            SenderType::Client
+        } else {
+            SenderType::InternalUser
+        }
+    }
+}
+
+/// A message in a channel. A deleted message stays as a tombstone with empty
+/// text so history keeps its order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub id: String,
+    #[schema(value_type = String, example = "message")]
+    pub object: &'static str,
+    pub channel_id: String,
+    pub sender_id: String,
+    pub sender_type: SenderType,
+    pub text: String,
+    pub is_attachment_included: bool,
+    /// True for the welcome message that opens every channel.
+    pub is_welcome: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub deleted_at: Option<Timestamp>,
+}
+
+/// Message text: not blank, bounded in length.
+#[derive(Debug, Clone)]
+pub struct MessageText(String);
+
+impl MessageText {
+    pub fn parse(raw: &str, max_chars: usize) -> Result<MessageText> {
+        if raw.trim().is_empty() {
+            return Err(Error::invalid("text must not be empty"));
+        }
+        let chars = raw.chars().count();
+        if chars > max_chars {
+            return Err(Error::PayloadTooLarge(format!(
+                "text is {chars} characters long; the limit is {max_chars}"
+            )));
+        }
+        Ok(MessageText(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_text_is_refused() {
+        assert!(MessageText::parse(" \n\t", 10).is_err());
+    }
+
+    #[test]
+    fn text_over_the_limit_is_too_large() {
+        let err = MessageText::parse("ééééé", 4).unwrap_err();
+        assert!(matches!(err, Error::PayloadTooLarge(_)), "{err:?}");
+        assert!(MessageText::parse("éééé", 4).is_ok(), "the limit counts characters, not bytes");
+    }
+}

@@ -1,0 +1,27 @@
+//! The product's nouns and the rules that hold for every caller.
+
+pub mod channel;
+pub mod client;
+pub mod company;
+pub mod internal_user;
+pub mod message;
+pub mod settings;
+pub mod values;
+pub mod workspace;
+
+pub use values::{Email, Name, Password, Timestamp};
+
+/// A stable colour for people and companies without an avatar, picked from
+/// the id so it never changes between views.
+pub fn fallback_color(id: &str) -> String {
+    const PALETTE: [&str; 10] = [
+        "#4F46E5", "#0891B2", "#059669", "#CA8A04", "#DC2626", "#DB2777", "#7C3AED", "#2563EB",
+        "#EA580C", "#0D9488",
+    ];
+    let hash = id.bytes().fold(0u32, |acc, b| acc.wrapping_mul(31).wrapping_add(u32::from(b)));
+    PALETTE[hash as usize % PALETTE.len()].to_string()
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

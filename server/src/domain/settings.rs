@@ -1,0 +1,134 @@
+//! Messaging settings and the welcome message template.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum DefaultChannelType {
+    /// A new client gets an individual channel.
+    Individual,
+    /// A new client joins their company's channel.
+    Company,
+}
+
+impl DefaultChannelType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DefaultChannelType::Individual => "individual",
+            DefaultChannelType::Company => "company",
+        }
+    }
+
+    pub fn from_stored(value: &str) -> DefaultChannelType {
+        if value == "company" {
+            DefaultChannelType::Company
+        } else {
+            DefaultChannelType::Individual
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MessagingSettings {
+    #[schema(value_type = String, example = "messagingSettings")]
+    pub object: &'static str,
+    pub default_channel_type: DefaultChannelType,
+    /// Posted as the first message of every new channel. Variables:
+    /// `{{client.givenName}}`, `{{client.familyName}}`, `{{company.name}}`,
+    /// `{{workspace.name}}`. Empty means no welcome message.
+    pub welcome_message: String,
+}
+
+pub const DEFAULT_WELCOME: &str =
+    "Welcome to {{workspace.name}}, {{client.givenName}}! This is where we talk. Ask us anything here.";
+
+const VARIABLES: [&str; 4] = ["client.givenName", "client.familyName", "company.name", "workspace.name"];
+
+pub const MAX_WELCOME_CHARS: usize = 5_000;
+
+/// The values a welcome message is rendered with.
+pub struct WelcomeContext<'a> {
+    pub client_given_name: &'a str,
+    pub client_family_name: &'a str,
+    pub company_name: &'a str,
+    pub workspace_name: &'a str,
+}
+
+/// Checks a template: bounded length, only known variables, closed braces.
+pub fn validate_welcome(template: &str) -> Result<()> {
+    if template.chars().count() > MAX_WELCOME_CHARS {
+        return Err(Error::invalid(format!("welcomeMessage must be at most {MAX_WELCOME_CHARS} characters")));
+    }
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            return Err(Error::invalid("welcomeMessage has a {{ without a closing }}"));
+        };
+        let name = after[..end].trim();
+        if !VARIABLES.contains(&name) {
+            return Err(Error::invalid(format!(
+                "welcomeMessage uses unknown variable {{{{{name}}}}}; known: {}",
+                VARIABLES.map(|v| format!("{{{{{v}}}}}")).join(", ")
+            )));
+        }
+        rest = &after[end + 2..];
+    }
+    Ok(())
+}
+
+/// Fills in a template that `validate_welcome` accepted.
+pub fn render_welcome(template: &str, ctx: &WelcomeContext<'_>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        out.push_str(match after[..end].trim() {
+            "client.givenName" => ctx.client_given_name,
+            "client.familyName" => ctx.client_family_name,
+            "company.name" => ctx.company_name,
+            "workspace.name" => ctx.workspace_name,
+            _ => "",
+        });
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CTX: WelcomeContext<'static> = WelcomeContext {
+        client_given_name: "Ann",
+        client_family_name: "Lee",
+        company_name: "Acme",
+        workspace_name: "Ledger & Co",
+    };
+
+    #[test]
+    fn every_variable_is_filled_in() {
+        let text = render_welcome("Hi {{client.givenName}} {{ client.familyName }} of {{company.name}}, from {{workspace.name}}", &CTX);
+        assert_eq!(text, "Hi Ann Lee of Acme, from Ledger & Co");
+    }
+
+    #[test]
+    fn the_default_template_is_valid() {
+        validate_welcome(DEFAULT_WELCOME).unwrap();
+        assert_eq!(render_welcome(DEFAULT_WELCOME, &CTX), "Welcome to Ledger & Co, Ann! This is where we talk. Ask us anything here.");
+    }
+
+    #[test]
+    fn unknown_variables_and_open_braces_are_refused() {
+        assert!(validate_welcome("Hi {{client.password}}").unwrap_err().to_string().contains("unknown variable"));
+        assert!(validate_welcome("Hi {{client.givenName").is_err());
+        assert!(validate_welcome(&"x".repeat(MAX_WELCOME_CHARS + 1)).is_err());
+    }
+}

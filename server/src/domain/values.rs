@@ -1,0 +1,148 @@
+//! Small value types that cannot hold invalid input; built by `parse` at the
+//! edge, so the rest of the code never re-checks them.
+
+use serde::{Serialize, Serializer};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::{RefOr, Schema};
+
+use crate::error::{Error, Result};
+
+/// A normalised (trimmed, lower-case) e-mail address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(field: &str, raw: &str) -> Result<Email> {
+        let value = raw.trim().to_lowercase();
+        if value.len() > 254 || !email_address::EmailAddress::is_valid(&value) {
+            return Err(Error::invalid(format!("{field} is not a valid e-mail address")));
+        }
+        Ok(Email(value))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A person's or company's name: trimmed, non-empty, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name(String);
+
+impl Name {
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(field: &str, raw: &str) -> Result<Name> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err(Error::invalid(format!("{field} must not be empty")));
+        }
+        if value.chars().count() > Self::MAX_CHARS {
+            return Err(Error::invalid(format!(
+                "{field} must be at most {} characters",
+                Self::MAX_CHARS
+            )));
+        }
+        if value.chars().any(char::is_control) {
+            return Err(Error::invalid(format!("{field} must not contain control characters")));
+        }
+        Ok(Name(value.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// A new password, checked for length only: long passphrases beat rules.
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(raw: &str) -> Result<Password> {
+        let chars = raw.chars().count();
+        if chars < 8 {
+            return Err(Error::invalid("password must be at least 8 characters"));
+        }
+        if chars > 256 {
+            return Err(Error::invalid("password must be at most 256 characters"));
+        }
+        Ok(Password(raw.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+/// A moment, stored as milliseconds since the epoch and shown as RFC 3339.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    pub fn to_rfc3339(self) -> String {
+        let nanos = i128::from(self.0) * 1_000_000;
+        let moment = time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let format = time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+        );
+        moment.format(&format).unwrap_or_default()
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_rfc3339())
+    }
+}
+
+impl utoipa::PartialSchema for Timestamp {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Timestamp {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lower_cased() {
+        assert_eq!(Email::parse("email", "  Ann@Example.COM ").unwrap().as_str(), "ann@example.com");
+    }
+
+    #[test]
+    fn malformed_emails_are_refused() {
+        for raw in ["", "ann", "ann@", "@example.com", "a b@example.com"] {
+            assert!(Email::parse("email", raw).is_err(), "{raw:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn names_must_be_printable_and_bounded() {
+        assert_eq!(Name::parse("name", "  Ann ").unwrap().as_str(), "Ann");
+        assert!(Name::parse("name", "   ").is_err());
+        assert!(Name::parse("name", "Ann\u{7}").is_err());
+        assert!(Name::parse("name", &"x".repeat(Name::MAX_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn timestamps_render_as_utc_with_milliseconds() {
+        assert_eq!(Timestamp(1_700_000_000_123).to_rfc3339(), "2023-11-14T22:13:20.123Z");
+    }
+}

@@ -1,0 +1,104 @@
+//! The HTTP front door: one route table, one OpenAPI document generated from
+//! the handlers, and the layers every request passes through.
+
+mod channels;
+mod clients;
+mod companies;
+mod extract;
+mod internal_users;
+mod messages;
+mod sessions;
+mod workspace;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::Router;
+use serde::Serialize;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::Error;
+use crate::service::Context;
+
+/// Largest JSON body accepted; message text has its own, smaller limit.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Parlor API",
+        description = "Messaging for client portals. Paths, fields and shapes follow the Assembly (Copilot) public API where the two share a resource.",
+    ),
+    modifiers(&SecuritySchemes),
+    security(("apiKey" = []), ("session" = [])),
+    components(schemas(crate::error::ErrorBody)),
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("apiKey", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))));
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::extract::SESSION_COOKIE,
+                "Session cookie from POST /v1/sessions; writes also need the X-CSRF-Token header.",
+            ))),
+        );
+    }
+}
+
+fn api() -> OpenApiRouter<Context> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(workspace::router())
+        .merge(internal_users::router())
+        .merge(companies::router())
+        .merge(clients::router())
+        .merge(channels::router())
+        .merge(messages::router())
+        .merge(sessions::router())
+}
+
+/// The OpenAPI document of the REST API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+pub fn router(ctx: Context) -> Router {
+    let (api, openapi) = api().split_for_parts();
+    let openapi = std::sync::Arc::new(openapi);
+    api.route("/v1/openapi.json", get(move || async move { axum::Json(openapi.as_ref().clone()) }))
+        .route("/healthz", get(healthz))
+        .fallback(|| async { Error::NotFound("route") })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(|_| Error::Internal(anyhow::anyhow!("handler panicked")).into_response()))
+        .layer(TraceLayer::new_for_http())
+        .with_state(ctx)
+}
+
+use axum::response::IntoResponse;
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The answer to a delete, as the Assembly API gives it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Deleted {
+    pub id: String,
+    #[schema(value_type = String)]
+    pub object: &'static str,
+    pub deleted: bool,
+}
+
+impl Deleted {
+    pub fn new(object: &'static str, id: String) -> axum::Json<Deleted> {
+        axum::Json(Deleted { id, object, deleted: true })
+    }
+}

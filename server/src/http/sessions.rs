@@ -1,0 +1,121 @@
+//! Signing in and out, first-run setup and invitations.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::Json;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::extract::{Json as Body, Path};
+use crate::auth::extract::SESSION_COOKIE;
+use crate::auth::Authenticated;
+use crate::error::{Error, ErrorBody, Result};
+use crate::service::sessions::{self, AcceptInvitation, InvitationInfo, LoginRequest, NewSession, SessionInfo};
+use crate::service::workspace::{self, SetupRequest};
+use crate::service::Context;
+
+pub fn router() -> OpenApiRouter<Context> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_in))
+        .routes(routes!(current_session, sign_out))
+        .routes(routes!(setup))
+        .routes(routes!(retrieve_invitation))
+        .routes(routes!(accept_invitation))
+}
+
+fn session_cookie(ctx: &Context, session: &NewSession) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, session.token.clone()))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(ctx.config.public_url.starts_with("https://"))
+        .path("/")
+        .max_age(time::Duration::milliseconds(sessions::SESSION_LIFETIME_MS))
+        .build()
+}
+
+fn signed_in(ctx: &Context, jar: CookieJar, session: NewSession) -> (CookieJar, Json<SessionInfo>) {
+    let cookie = session_cookie(ctx, &session);
+    (jar.add(cookie), Json(session.info))
+}
+
+/// Sign in with e-mail and password; sets the session cookie.
+#[utoipa::path(post, path = "/v1/sessions", tag = "sessions", request_body = LoginRequest, security(()),
+    responses((status = 200, body = SessionInfo), (status = "4XX", body = ErrorBody)))]
+async fn sign_in(
+    State(ctx): State<Context>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    jar: CookieJar,
+    Body(request): Body<LoginRequest>,
+) -> Result<(CookieJar, Json<SessionInfo>)> {
+    let session = sessions::login(&ctx, &request, address.ip()).await?;
+    Ok(signed_in(&ctx, jar, session))
+}
+
+/// The signed-in session, with its CSRF token.
+#[utoipa::path(get, path = "/v1/sessions/current", tag = "sessions",
+    responses((status = 200, body = SessionInfo), (status = "4XX", body = ErrorBody)))]
+async fn current_session(auth: Authenticated) -> Result<Json<SessionInfo>> {
+    auth.session.map(Json).ok_or(Error::Unauthorized)
+}
+
+/// Sign out: ends the session and clears the cookie.
+#[utoipa::path(delete, path = "/v1/sessions/current", tag = "sessions",
+    responses((status = 204), (status = "4XX", body = ErrorBody)))]
+async fn sign_out(State(ctx): State<Context>, auth: Authenticated, jar: CookieJar) -> Result<(CookieJar, StatusCode)> {
+    if auth.session.is_none() {
+        return Err(Error::BadRequest("only a session cookie can be signed out".into()));
+    }
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        sessions::logout(&ctx, cookie.value()).await?;
+    }
+    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), StatusCode::NO_CONTENT))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct SetupWithToken {
+    /// The secret from the setup link printed at first start.
+    token: String,
+    #[serde(flatten)]
+    setup: SetupRequest,
+}
+
+/// First-run setup: create the workspace and its first admin, and sign in.
+#[utoipa::path(post, path = "/v1/setup", tag = "sessions", request_body = SetupWithToken, security(()),
+    responses((status = 200, body = SessionInfo), (status = "4XX", body = ErrorBody)))]
+async fn setup(
+    State(ctx): State<Context>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    jar: CookieJar,
+    Body(request): Body<SetupWithToken>,
+) -> Result<(CookieJar, Json<SessionInfo>)> {
+    workspace::setup_with_token(&ctx, &request.token, &request.setup).await?;
+    let login = LoginRequest { email: request.setup.email.clone(), password: request.setup.password.clone() };
+    let session = sessions::login(&ctx, &login, address.ip()).await?;
+    Ok(signed_in(&ctx, jar, session))
+}
+
+/// Who an invitation is for, to greet them before they choose a password.
+#[utoipa::path(get, path = "/v1/invitations/{token}", tag = "sessions", params(("token" = String, Path)), security(()),
+    responses((status = 200, body = InvitationInfo), (status = "4XX", body = ErrorBody)))]
+async fn retrieve_invitation(State(ctx): State<Context>, Path(token): Path<String>) -> Result<Json<InvitationInfo>> {
+    Ok(Json(sessions::invitation(&ctx, &token).await?))
+}
+
+/// Accept an invitation: set a password, activate the client, sign in. Works once.
+#[utoipa::path(post, path = "/v1/invitations/{token}/accept", tag = "sessions", params(("token" = String, Path)),
+    request_body = AcceptInvitation, security(()),
+    responses((status = 200, body = SessionInfo), (status = "4XX", body = ErrorBody)))]
+async fn accept_invitation(
+    State(ctx): State<Context>,
+    Path(token): Path<String>,
+    jar: CookieJar,
+    Body(request): Body<AcceptInvitation>,
+) -> Result<(CookieJar, Json<SessionInfo>)> {
+    let session = sessions::accept_invitation(&ctx, &token, &request).await?;
+    Ok(signed_in(&ctx, jar, session))
+}

@@ -1,0 +1,258 @@
+//! Message channels: opening them (with their welcome message), listing the
+//! ones a person is part of, and read state.
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{views, workspace, Context, Page, PageRequest};
+use crate::auth::Actor;
+use crate::authz::{self, Scope};
+use crate::domain::channel::{group_company, Candidate, MembershipType, MessageChannel};
+use crate::domain::message::SenderType;
+use crate::domain::new_id;
+use crate::domain::settings::{render_welcome, WelcomeContext};
+use crate::error::{Error, Result};
+use crate::storage::channels::{ChannelFilter, NewChannel};
+use crate::storage::messages::NewMessage;
+use crate::storage::{self, now_ms, Conn, Rows};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateChannel {
+    /// `individual`, `group` or `company`.
+    pub membership_type: String,
+    /// The client of an individual channel.
+    pub client_id: Option<String>,
+    /// The company of a company channel, or of a group whose members share several.
+    pub company_id: Option<String>,
+    /// The clients of a group channel (at least two, all of one company).
+    pub member_ids: Option<Vec<String>>,
+    /// Deprecated: the client (individual) or company (company) id.
+    pub membership_entity_id: Option<String>,
+}
+
+/// What a new channel is, once checked.
+struct Opening<'a> {
+    membership_type: MembershipType,
+    client_id: Option<&'a str>,
+    company_id: Option<&'a str>,
+    member_ids: &'a [String],
+}
+
+/// Inserts a channel and posts its welcome message, rendered for its members.
+async fn open(conn: &mut Conn, opening: &Opening<'_>) -> Result<String> {
+    let id = new_id();
+    let now = now_ms();
+    storage::channels::insert(
+        conn,
+        &NewChannel {
+            id: &id,
+            membership_type: opening.membership_type.as_str(),
+            client_id: opening.client_id,
+            company_id: opening.company_id,
+            member_ids: opening.member_ids,
+            now,
+        },
+    )
+    .await?;
+    post_welcome(conn, &id, opening, now).await?;
+    Ok(id)
+}
+
+async fn post_welcome(conn: &mut Conn, channel_id: &str, opening: &Opening<'_>, now: i64) -> Result<()> {
+    let settings = workspace::load(conn).await?;
+    if settings.welcome_message.trim().is_empty() {
+        return Ok(());
+    }
+    let owner = storage::internal_users::owner(conn)
+        .await?
+        .ok_or_else(|| Error::Conflict("the workspace has no admin to welcome clients".into()))?;
+    let client = match opening.client_id {
+        Some(id) => storage::clients::get(conn, id).await?,
+        None => None,
+    };
+    let company_id = match (opening.company_id, opening.client_id) {
+        (Some(company), _) => Some(company.to_string()),
+        (None, Some(client)) => storage::clients::company_ids(conn, client).await?.into_iter().next(),
+        (None, None) => None,
+    };
+    let company = match company_id {
+        Some(id) => storage::companies::get(conn, &id).await?,
+        None => None,
+    };
+    // A channel of several clients greets them all.
+    let (given, family) = client.as_ref().map_or(("everyone", ""), |c| (c.given_name.as_str(), c.family_name.as_str()));
+    let text = render_welcome(
+        &settings.welcome_message,
+        &WelcomeContext {
+            client_given_name: given,
+            client_family_name: family,
+            company_name: company.as_ref().map_or("", |c| c.name.as_str()),
+            workspace_name: &settings.brand_name,
+        },
+    );
+    storage::messages::insert(
+        conn,
+        &NewMessage {
+            id: &new_id(),
+            channel_id,
+            sender_id: &owner.id,
+            sender_type: SenderType::InternalUser.as_str(),
+            text: &text,
+            is_welcome: true,
+            idempotency_key: None,
+            now,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The individual channel of a client, opened if it does not exist yet.
+pub(crate) async fn ensure_individual(_ctx: &Context, conn: &mut Conn, client_id: &str) -> Result<String> {
+    if let Some(id) = storage::channels::find_id(conn, "individual", client_id).await? {
+        return Ok(id);
+    }
+    open(conn, &Opening { membership_type: MembershipType::Individual, client_id: Some(client_id), company_id: None, member_ids: &[] })
+        .await
+}
+
+/// The channel of a company, opened if it does not exist yet.
+pub(crate) async fn ensure_company(_ctx: &Context, conn: &mut Conn, company_id: &str) -> Result<String> {
+    if let Some(id) = storage::channels::find_id(conn, "company", company_id).await? {
+        return Ok(id);
+    }
+    open(conn, &Opening { membership_type: MembershipType::Company, client_id: None, company_id: Some(company_id), member_ids: &[] })
+        .await
+}
+
+pub async fn create(ctx: &Context, actor: &Actor, request: &CreateChannel) -> Result<MessageChannel> {
+    authz::require_internal(actor)?;
+    let scope = authz::scope(actor);
+    let membership_type = MembershipType::parse(&request.membership_type)?;
+    let mut tx = ctx.store.begin().await?;
+    let id = match membership_type {
+        MembershipType::Individual => {
+            let client_id = request
+                .client_id
+                .as_deref()
+                .or(request.membership_entity_id.as_deref())
+                .ok_or_else(|| Error::invalid("clientId is required for an individual channel"))?;
+            storage::found(storage::clients::get_visible(&mut tx, &scope, client_id).await?, "client")?;
+            if let Some(existing) = storage::channels::find_id(&mut tx, "individual", client_id).await? {
+                return Err(Error::Conflict(format!("client {client_id} already has an individual channel: {existing}")));
+            }
+            open(&mut tx, &Opening { membership_type, client_id: Some(client_id), company_id: None, member_ids: &[] }).await?
+        }
+        MembershipType::Company => {
+            let company_id = request
+                .company_id
+                .as_deref()
+                .or(request.membership_entity_id.as_deref())
+                .ok_or_else(|| Error::invalid("companyId is required for a company channel"))?;
+            storage::found(storage::companies::get_visible(&mut tx, &scope, company_id).await?, "company")?;
+            if let Some(existing) = storage::channels::find_id(&mut tx, "company", company_id).await? {
+                return Err(Error::Conflict(format!("company {company_id} already has a company channel: {existing}")));
+            }
+            open(&mut tx, &Opening { membership_type, client_id: None, company_id: Some(company_id), member_ids: &[] }).await?
+        }
+        MembershipType::Group => {
+            let member_ids = request.member_ids.as_deref().unwrap_or_default();
+            let mut companies = Vec::with_capacity(member_ids.len());
+            for member in member_ids {
+                storage::found(storage::clients::get_visible(&mut tx, &scope, member).await?, "client")?;
+                companies.push(storage::clients::company_ids(&mut tx, member).await?);
+            }
+            let candidates: Vec<Candidate<'_>> = member_ids
+                .iter()
+                .zip(&companies)
+                .map(|(client_id, company_ids)| Candidate { client_id, company_ids })
+                .collect();
+            let company_id = group_company(&candidates, request.company_id.as_deref())?;
+            storage::found(storage::companies::get_visible(&mut tx, &scope, &company_id).await?, "company")?;
+            let mut members = member_ids.to_vec();
+            members.sort();
+            members.dedup();
+            open(&mut tx, &Opening { membership_type, client_id: None, company_id: Some(&company_id), member_ids: &members }).await?
+        }
+    };
+    let row = storage::found(storage::channels::get_visible(&mut tx, &scope, actor.id(), &id).await?, "message channel")?;
+    let channel = views::channel(&mut tx, row).await?;
+    tx.commit().await?;
+    Ok(channel)
+}
+
+pub struct ListChannels<'a> {
+    pub membership_type: Option<&'a str>,
+    pub client_id: Option<&'a str>,
+    pub member_id: Option<&'a str>,
+}
+
+/// What a member can see: a client's own channels, or an internal user's scope.
+async fn member_scope(conn: &mut Conn, member_id: &str) -> Result<Scope> {
+    match super::sessions::load_actor(conn, member_id, "internalUser").await? {
+        Some(member) => Ok(authz::scope(&member)),
+        None => Ok(Scope::Client(member_id.to_string())),
+    }
+}
+
+pub async fn list(ctx: &Context, actor: &Actor, filter: &ListChannels<'_>, page: PageRequest) -> Result<Page<MessageChannel>> {
+    if let Some(kind) = filter.membership_type {
+        MembershipType::parse(kind)?;
+    }
+    let mut conn = ctx.store.reader().await?;
+    let member = match filter.member_id {
+        Some(id) => Some(member_scope(&mut conn, id).await?),
+        None => None,
+    };
+    let storage_filter = ChannelFilter { membership_type: filter.membership_type, client_id: filter.client_id, member };
+    let rows = storage::channels::list(&mut conn, &authz::scope(actor), actor.id(), &storage_filter, page.after(), page.limit)
+        .await?;
+    let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
+    let mut data = Vec::with_capacity(rows.len());
+    for row in rows {
+        data.push(views::channel(&mut conn, row).await?);
+    }
+    Ok(Page { data, next_token })
+}
+
+pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<MessageChannel> {
+    let mut conn = ctx.store.reader().await?;
+    let row = storage::channels::get_visible(&mut conn, &authz::scope(actor), actor.id(), id).await?;
+    views::channel(&mut conn, storage::found(row, "message channel")?).await
+}
+
+pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
+    authz::require_internal(actor)?;
+    let mut tx = ctx.store.begin().await?;
+    storage::found(storage::channels::get_visible(&mut tx, &authz::scope(actor), actor.id(), id).await?, "message channel")?;
+    storage::channels::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkRead {
+    /// Read up to and including this message; the newest one when absent.
+    pub message_id: Option<String>,
+}
+
+/// Moves the caller's read marker; returns the channel with its new unread count.
+pub async fn mark_read(ctx: &Context, actor: &Actor, id: &str, request: &MarkRead) -> Result<MessageChannel> {
+    let scope = authz::scope(actor);
+    let mut tx = ctx.store.begin().await?;
+    storage::found(storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?, "message channel")?;
+    let seq = match &request.message_id {
+        Some(message_id) => {
+            let message = storage::messages::get(&mut tx, message_id).await?.filter(|m| m.channel_id == id);
+            storage::found(message, "message")?.seq
+        }
+        None => storage::messages::latest_seq(&mut tx, id).await?,
+    };
+    storage::messages::mark_read(&mut tx, id, actor.id(), seq, now_ms()).await?;
+    let row = storage::found(storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?, "message channel")?;
+    let channel = views::channel(&mut tx, row).await?;
+    tx.commit().await?;
+    Ok(channel)
+}

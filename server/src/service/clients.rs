@@ -1,0 +1,202 @@
+//! Clients: creating them with their default channel, their companies, and
+//! their invitations.
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{channels, companies, views, workspace, Context, Page, PageRequest};
+use crate::auth::Actor;
+use crate::authz::{self, Scope};
+use crate::domain::client::{Client, ClientStatus};
+use crate::domain::settings::DefaultChannelType;
+use crate::domain::{fallback_color, new_id, Email, Name};
+use crate::error::{Error, Result};
+use crate::storage::clients::{ClientFilter, ClientRow};
+use crate::storage::{self, now_ms, Conn, Rows};
+
+pub const INVITE_LIFETIME_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateClient {
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    /// Deprecated: one company. Use `companyIds`.
+    pub company_id: Option<String>,
+    /// The companies the client belongs to; none makes a placeholder company.
+    pub company_ids: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateClient {
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// Deprecated: replaces the client's companies with this one.
+    pub company_id: Option<String>,
+    /// Replaces the client's companies.
+    pub company_ids: Option<Vec<String>>,
+}
+
+fn requested_companies(company_id: &Option<String>, company_ids: &Option<Vec<String>>) -> Option<Vec<String>> {
+    let mut ids = match (company_ids, company_id) {
+        (Some(ids), _) => ids.clone(),
+        (None, Some(id)) if !id.is_empty() => vec![id.clone()],
+        (None, Some(_)) => Vec::new(),
+        (None, None) => return None,
+    };
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    Some(ids)
+}
+
+/// Checks that every company exists and that the actor may place clients in
+/// it; limited staff must name at least one of their companies.
+async fn check_companies(conn: &mut Conn, scope: &Scope, ids: &[String]) -> Result<()> {
+    if ids.is_empty() && matches!(scope, Scope::Staff(_)) {
+        return Err(Error::forbidden("your client access is limited: choose one of your companies for this client"));
+    }
+    for id in ids {
+        if storage::companies::get_visible(conn, scope, id).await?.is_none() {
+            return Err(Error::invalid(format!("company {id} does not exist or is not one of yours")));
+        }
+    }
+    Ok(())
+}
+
+/// Puts a client in the channel the workspace setting asks for.
+async fn open_default_channel(ctx: &Context, conn: &mut Conn, client: &ClientRow, company_ids: &[String]) -> Result<()> {
+    let settings = workspace::load(conn).await?;
+    match DefaultChannelType::from_stored(&settings.default_channel_type) {
+        DefaultChannelType::Individual => {
+            channels::ensure_individual(ctx, conn, &client.id).await?;
+        }
+        DefaultChannelType::Company => {
+            if let Some(company_id) = company_ids.first() {
+                channels::ensure_company(ctx, conn, company_id).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn create(ctx: &Context, actor: &Actor, request: &CreateClient, send_invite: bool) -> Result<Client> {
+    authz::require_internal(actor)?;
+    let scope = authz::scope(actor);
+    let given_name = Name::parse("givenName", &request.given_name)?;
+    let family_name = Name::parse("familyName", &request.family_name)?;
+    let email = Email::parse("email", &request.email)?;
+    let requested = requested_companies(&request.company_id, &request.company_ids).unwrap_or_default();
+
+    let mut tx = ctx.store.begin().await?;
+    check_companies(&mut tx, &scope, &requested).await?;
+    if storage::clients::email_taken(&mut tx, email.as_str(), "").await? {
+        return Err(Error::Conflict(format!("{} is already used by someone in this workspace", email.as_str())));
+    }
+    let company_ids = if requested.is_empty() {
+        vec![companies::create_placeholder(&mut tx, &format!("{} {}", given_name.as_str(), family_name.as_str())).await?]
+    } else {
+        requested
+    };
+    let id = new_id();
+    let now = now_ms();
+    let row = ClientRow {
+        seq: 0,
+        fallback_color: fallback_color(&id),
+        id,
+        given_name: given_name.into_string(),
+        family_name: family_name.into_string(),
+        email: email.as_str().to_string(),
+        status: if send_invite { ClientStatus::Invited } else { ClientStatus::NotInvited }.as_str().into(),
+        invite_version: 0,
+        invite_expires_at: Some(now + INVITE_LIFETIME_MS),
+        first_login_at: None,
+        last_login_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    storage::clients::insert(&mut tx, &row).await?;
+    storage::clients::set_companies(&mut tx, &row.id, &company_ids).await?;
+    open_default_channel(ctx, &mut tx, &row, &company_ids).await?;
+    let client = views::client(ctx, &mut tx, row, true).await?;
+    tx.commit().await?;
+    Ok(client)
+}
+
+pub struct ListClients<'a> {
+    pub company_id: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub given_name: Option<&'a str>,
+    pub family_name: Option<&'a str>,
+}
+
+pub async fn list(ctx: &Context, actor: &Actor, filter: &ListClients<'_>, page: PageRequest) -> Result<Page<Client>> {
+    let email = filter.email.map(|e| e.trim().to_lowercase());
+    let filter = ClientFilter {
+        company_id: filter.company_id,
+        email: email.as_deref(),
+        given_name: filter.given_name,
+        family_name: filter.family_name,
+    };
+    let mut conn = ctx.store.reader().await?;
+    let rows = storage::clients::list(&mut conn, &authz::scope(actor), &filter, page.after(), page.limit).await?;
+    let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
+    let with_invite = matches!(actor, Actor::Internal(_));
+    let mut data = Vec::with_capacity(rows.len());
+    for row in rows {
+        data.push(views::client(ctx, &mut conn, row, with_invite).await?);
+    }
+    Ok(Page { data, next_token })
+}
+
+pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Client> {
+    let mut conn = ctx.store.reader().await?;
+    let row = storage::found(storage::clients::get_visible(&mut conn, &authz::scope(actor), id).await?, "client")?;
+    let with_invite = matches!(actor, Actor::Internal(_));
+    views::client(ctx, &mut conn, row, with_invite).await
+}
+
+pub async fn update(ctx: &Context, actor: &Actor, id: &str, request: &UpdateClient, send_invite: bool) -> Result<Client> {
+    authz::require_internal(actor)?;
+    let scope = authz::scope(actor);
+    let mut tx = ctx.store.begin().await?;
+    let mut row = storage::found(storage::clients::get_visible(&mut tx, &scope, id).await?, "client")?;
+    if let Some(name) = &request.given_name {
+        row.given_name = Name::parse("givenName", name)?.into_string();
+    }
+    if let Some(name) = &request.family_name {
+        row.family_name = Name::parse("familyName", name)?.into_string();
+    }
+    if let Some(requested) = requested_companies(&request.company_id, &request.company_ids) {
+        check_companies(&mut tx, &scope, &requested).await?;
+        let company_ids = if requested.is_empty() {
+            vec![companies::create_placeholder(&mut tx, &format!("{} {}", row.given_name, row.family_name)).await?]
+        } else {
+            requested
+        };
+        storage::clients::set_companies(&mut tx, &row.id, &company_ids).await?;
+        open_default_channel(ctx, &mut tx, &row, &company_ids).await?;
+    }
+    let now = now_ms();
+    if send_invite && row.status != ClientStatus::Active.as_str() {
+        row.status = ClientStatus::Invited.as_str().into();
+        row.invite_version += 1;
+        row.invite_expires_at = Some(now + INVITE_LIFETIME_MS);
+    }
+    row.updated_at = now;
+    storage::clients::update(&mut tx, &row).await?;
+    let client = views::client(ctx, &mut tx, row, true).await?;
+    tx.commit().await?;
+    Ok(client)
+}
+
+/// Deletes a client; their individual channel goes with them.
+pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
+    authz::require_internal(actor)?;
+    let mut tx = ctx.store.begin().await?;
+    storage::found(storage::clients::get_visible(&mut tx, &authz::scope(actor), id).await?, "client")?;
+    storage::clients::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(())
+}

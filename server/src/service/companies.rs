@@ -1,0 +1,160 @@
+//! Companies, including the placeholder company of a client who has none.
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{views, Context, Page, PageRequest};
+use crate::auth::Actor;
+use crate::authz;
+use crate::domain::company::Company;
+use crate::domain::{fallback_color, new_id, Name};
+use crate::error::{Error, Result};
+use crate::storage::companies::{CompanyFilter, CompanyRow};
+use crate::storage::{self, now_ms, Conn, Rows};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateCompany {
+    pub name: String,
+    pub icon_image_url: Option<String>,
+    /// A colour such as `#9BBFFF` for the icon when there is no image.
+    pub fallback_color: Option<String>,
+}
+
+fn parse_color(raw: &str) -> Result<String> {
+    let ok = raw.len() == 7 && raw.starts_with('#') && raw[1..].chars().all(|c| c.is_ascii_hexdigit());
+    if !ok {
+        return Err(Error::invalid("fallbackColor must look like #9BBFFF"));
+    }
+    Ok(raw.to_uppercase())
+}
+
+fn parse_icon_url(raw: &str) -> Result<String> {
+    let ok = raw.len() <= 2048 && (raw.starts_with("https://") || raw.starts_with("http://"));
+    if !ok {
+        return Err(Error::invalid("iconImageUrl must be an http(s) URL of at most 2048 characters"));
+    }
+    Ok(raw.to_string())
+}
+
+async fn ensure_name_free(conn: &mut Conn, name: &str, except_id: &str) -> Result<()> {
+    if storage::companies::name_taken(conn, name, except_id).await? {
+        return Err(Error::Conflict(format!("a company named {name:?} already exists")));
+    }
+    Ok(())
+}
+
+pub async fn create(ctx: &Context, actor: &Actor, request: &CreateCompany) -> Result<Company> {
+    authz::require_unlimited_staff(actor)?;
+    let name = Name::parse("name", &request.name)?;
+    let id = new_id();
+    let now = now_ms();
+    let row = CompanyRow {
+        seq: 0,
+        fallback_color: match &request.fallback_color {
+            Some(color) => parse_color(color)?,
+            None => fallback_color(&id),
+        },
+        icon_image_url: request.icon_image_url.as_deref().map(parse_icon_url).transpose()?,
+        id,
+        name: name.into_string(),
+        is_placeholder: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut tx = ctx.store.begin().await?;
+    ensure_name_free(&mut tx, &row.name, "").await?;
+    storage::companies::insert(&mut tx, &row).await?;
+    tx.commit().await?;
+    Ok(views::company(row))
+}
+
+/// Makes the placeholder company of a client who belongs to no company.
+pub(crate) async fn create_placeholder(conn: &mut Conn, client_name: &str) -> Result<String> {
+    let id = new_id();
+    let now = now_ms();
+    let row = CompanyRow {
+        seq: 0,
+        fallback_color: fallback_color(&id),
+        icon_image_url: None,
+        id: id.clone(),
+        name: client_name.to_string(),
+        is_placeholder: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    storage::companies::insert(conn, &row).await?;
+    Ok(id)
+}
+
+pub struct ListCompanies<'a> {
+    pub name: Option<&'a str>,
+    pub is_placeholder: Option<bool>,
+}
+
+pub async fn list(ctx: &Context, actor: &Actor, filter: &ListCompanies<'_>, page: PageRequest) -> Result<Page<Company>> {
+    let mut conn = ctx.store.reader().await?;
+    let filter = CompanyFilter { name: filter.name, is_placeholder: filter.is_placeholder };
+    let rows = storage::companies::list(&mut conn, &authz::scope(actor), &filter, page.after(), page.limit).await?;
+    let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
+    Ok(Page { data: rows.into_iter().map(views::company).collect(), next_token })
+}
+
+pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Company> {
+    let mut conn = ctx.store.reader().await?;
+    let row = storage::companies::get_visible(&mut conn, &authz::scope(actor), id).await?;
+    Ok(views::company(storage::found(row, "company")?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateCompany {
+    pub name: Option<String>,
+    pub icon_image_url: Option<String>,
+    pub fallback_color: Option<String>,
+}
+
+pub async fn update(ctx: &Context, actor: &Actor, id: &str, request: &UpdateCompany) -> Result<Company> {
+    authz::require_internal(actor)?;
+    let mut tx = ctx.store.begin().await?;
+    let mut row = storage::found(storage::companies::get_visible(&mut tx, &authz::scope(actor), id).await?, "company")?;
+    if let Some(name) = &request.name {
+        row.name = Name::parse("name", name)?.into_string();
+        if row.is_placeholder == 0 {
+            ensure_name_free(&mut tx, &row.name, &row.id).await?;
+        }
+    }
+    if let Some(url) = &request.icon_image_url {
+        row.icon_image_url = Some(parse_icon_url(url)?);
+    }
+    if let Some(color) = &request.fallback_color {
+        row.fallback_color = parse_color(color)?;
+    }
+    row.updated_at = now_ms();
+    storage::companies::update(&mut tx, &row).await?;
+    tx.commit().await?;
+    Ok(views::company(row))
+}
+
+/// Deletes a company and its channels; each of its clients who has no other
+/// company moves to a new placeholder company of their own.
+pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
+    authz::require_unlimited_staff(actor)?;
+    let mut tx = ctx.store.begin().await?;
+    storage::found(storage::companies::get(&mut tx, id).await?, "company")?;
+    for client_id in storage::companies::client_ids(&mut tx, id).await? {
+        let remaining: Vec<String> = storage::clients::company_ids(&mut tx, &client_id)
+            .await?
+            .into_iter()
+            .filter(|company| company != id)
+            .collect();
+        if remaining.is_empty() {
+            let client = storage::found(storage::clients::get(&mut tx, &client_id).await?, "client")?;
+            let placeholder = create_placeholder(&mut tx, &format!("{} {}", client.given_name, client.family_name)).await?;
+            storage::clients::set_companies(&mut tx, &client_id, &[placeholder]).await?;
+        }
+    }
+    storage::companies::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(())
+}

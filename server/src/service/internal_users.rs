@@ -1,0 +1,142 @@
+//! The team: admins and staff, and which companies limited staff may see.
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{views, Context, Page, PageRequest};
+use crate::auth::{password, Actor};
+use crate::authz;
+use crate::domain::internal_user::{InternalUser, Role};
+use crate::domain::{fallback_color, new_id, Email, Name, Password};
+use crate::error::{Error, Result};
+use crate::storage::internal_users::NewInternalUser;
+use crate::storage::{self, now_ms, Conn, Rows};
+
+pub async fn list(ctx: &Context, _actor: &Actor, page: PageRequest) -> Result<Page<InternalUser>> {
+    let mut conn = ctx.store.reader().await?;
+    let rows = storage::internal_users::list(&mut conn, page.after(), page.limit).await?;
+    let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
+    let mut data = Vec::with_capacity(rows.len());
+    for row in rows {
+        data.push(views::internal_user(&mut conn, row).await?);
+    }
+    Ok(Page { data, next_token })
+}
+
+pub async fn get(ctx: &Context, _actor: &Actor, id: &str) -> Result<InternalUser> {
+    let mut conn = ctx.store.reader().await?;
+    let row = storage::found(storage::internal_users::get(&mut conn, id).await?, "internal user")?;
+    views::internal_user(&mut conn, row).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateInternalUser {
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    pub role: Role,
+    #[serde(default)]
+    pub is_client_access_limited: bool,
+    #[serde(default)]
+    pub company_access_list: Vec<String>,
+    /// The user's first password; they can sign in at once.
+    #[schema(format = Password)]
+    pub password: String,
+}
+
+async fn check_companies(conn: &mut Conn, ids: &[String]) -> Result<()> {
+    for id in ids {
+        if storage::companies::get(conn, id).await?.is_none() {
+            return Err(Error::invalid(format!("companyAccessList names unknown company {id}")));
+        }
+    }
+    Ok(())
+}
+
+pub async fn create(ctx: &Context, actor: &Actor, request: &CreateInternalUser) -> Result<InternalUser> {
+    authz::require_admin(actor)?;
+    let given_name = Name::parse("givenName", &request.given_name)?;
+    let family_name = Name::parse("familyName", &request.family_name)?;
+    let email = Email::parse("email", &request.email)?;
+    let hash = password::hash(&Password::parse(&request.password)?).await?;
+
+    let mut tx = ctx.store.begin().await?;
+    if storage::clients::email_taken(&mut tx, email.as_str(), "").await? {
+        return Err(Error::Conflict(format!("{} is already used by someone in this workspace", email.as_str())));
+    }
+    check_companies(&mut tx, &request.company_access_list).await?;
+    let id = new_id();
+    storage::internal_users::insert(
+        &mut tx,
+        &NewInternalUser {
+            id: &id,
+            given_name: given_name.as_str(),
+            family_name: family_name.as_str(),
+            email: email.as_str(),
+            role: request.role.as_str(),
+            is_client_access_limited: request.is_client_access_limited,
+            password_hash: Some(&hash),
+            fallback_color: &fallback_color(&id),
+            now: now_ms(),
+        },
+    )
+    .await?;
+    storage::internal_users::set_company_access(&mut tx, &id, &request.company_access_list).await?;
+    let row = storage::found(storage::internal_users::get(&mut tx, &id).await?, "internal user")?;
+    let user = views::internal_user(&mut tx, row).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateInternalUser {
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub role: Option<Role>,
+    pub is_client_access_limited: Option<bool>,
+    pub company_access_list: Option<Vec<String>>,
+}
+
+pub async fn update(ctx: &Context, actor: &Actor, id: &str, request: &UpdateInternalUser) -> Result<InternalUser> {
+    authz::require_admin(actor)?;
+    let mut tx = ctx.store.begin().await?;
+    let mut row = storage::found(storage::internal_users::get(&mut tx, id).await?, "internal user")?;
+    if let Some(name) = &request.given_name {
+        row.given_name = Name::parse("givenName", name)?.into_string();
+    }
+    if let Some(name) = &request.family_name {
+        row.family_name = Name::parse("familyName", name)?.into_string();
+    }
+    if let Some(role) = request.role {
+        if row.role == "admin" && role != Role::Admin && storage::internal_users::count_admins(&mut tx).await? <= 1 {
+            return Err(Error::Conflict("the workspace needs at least one admin".into()));
+        }
+        row.role = role.as_str().into();
+    }
+    if let Some(limited) = request.is_client_access_limited {
+        row.is_client_access_limited = storage::flag(limited);
+    }
+    if let Some(list) = &request.company_access_list {
+        check_companies(&mut tx, list).await?;
+        storage::internal_users::set_company_access(&mut tx, id, list).await?;
+    }
+    row.updated_at = now_ms();
+    storage::internal_users::update(&mut tx, &row).await?;
+    let user = views::internal_user(&mut tx, row).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
+    authz::require_admin(actor)?;
+    let mut tx = ctx.store.begin().await?;
+    let row = storage::found(storage::internal_users::get(&mut tx, id).await?, "internal user")?;
+    if row.role == "admin" && storage::internal_users::count_admins(&mut tx).await? <= 1 {
+        return Err(Error::Conflict("the workspace needs at least one admin".into()));
+    }
+    storage::internal_users::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,229 @@
+//! Signing in and out, invitations, API keys: everything that turns a secret
+//! into an `Actor`.
+
+use std::net::IpAddr;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{workspace, Context};
+use crate::auth::tokens::{self, Invitation};
+use crate::auth::{password, Actor, ClientActor, StaffActor};
+use crate::domain::internal_user::Role;
+use crate::domain::{new_id, Email, Password, Timestamp};
+use crate::error::{Error, Result};
+use crate::storage::{self, now_ms, Conn};
+
+pub const SESSION_LIFETIME_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginRequest {
+    pub email: String,
+    #[schema(format = Password)]
+    pub password: String,
+}
+
+/// Who is signed in, as the web app needs to know.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    #[schema(value_type = String, example = "session")]
+    pub object: &'static str,
+    pub user_id: String,
+    /// `internalUser` or `client`.
+    pub user_type: String,
+    pub role: Option<Role>,
+    /// Send this in `X-CSRF-Token` with every write made with the session cookie.
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+/// A new session: the secret for the cookie and what the caller may see.
+pub struct NewSession {
+    pub token: String,
+    pub info: SessionInfo,
+}
+
+fn user_type(actor: &Actor) -> &'static str {
+    match actor {
+        Actor::Internal(_) => "internalUser",
+        Actor::Client(_) => "client",
+    }
+}
+
+fn info(actor: &Actor, csrf_token: String, expires_at: i64) -> SessionInfo {
+    SessionInfo {
+        object: "session",
+        user_id: actor.id().to_string(),
+        user_type: user_type(actor).into(),
+        role: match actor {
+            Actor::Internal(staff) => Some(staff.role),
+            Actor::Client(_) => None,
+        },
+        csrf_token,
+        expires_at: Timestamp(expires_at),
+    }
+}
+
+async fn start(conn: &mut Conn, actor: &Actor) -> Result<NewSession> {
+    let token = tokens::random_token();
+    let csrf_token = tokens::random_token();
+    let now = now_ms();
+    let expires_at = now + SESSION_LIFETIME_MS;
+    storage::auth::insert_session(conn, &tokens::digest(&token), actor.id(), user_type(actor), &csrf_token, now, expires_at)
+        .await?;
+    Ok(NewSession { token, info: info(actor, csrf_token, expires_at) })
+}
+
+pub async fn login(ctx: &Context, request: &LoginRequest, address: IpAddr) -> Result<NewSession> {
+    ctx.throttle.attempt(&request.email, address)?;
+    let refused = || Error::InvalidCredentials("the e-mail or password is not right".into());
+    let Ok(email) = Email::parse("email", &request.email) else { return Err(refused()) };
+
+    let mut tx = ctx.store.begin().await?;
+    let (actor, hash) = if let Some((id, hash)) = storage::internal_users::by_email(&mut tx, email.as_str()).await? {
+        (load_actor(&mut tx, &id, "internalUser").await?, hash)
+    } else if let Some((id, hash)) = storage::clients::by_email(&mut tx, email.as_str()).await? {
+        (load_actor(&mut tx, &id, "client").await?, hash)
+    } else {
+        (None, None)
+    };
+    if !password::verify(&request.password, hash).await? {
+        return Err(refused());
+    }
+    let actor = actor.ok_or_else(refused)?;
+    if let Actor::Client(client) = &actor {
+        storage::clients::record_login(&mut tx, &client.id, now_ms()).await?;
+    }
+    let session = start(&mut tx, &actor).await?;
+    tx.commit().await?;
+    Ok(session)
+}
+
+pub async fn logout(ctx: &Context, token: &str) -> Result<()> {
+    let mut tx = ctx.store.begin().await?;
+    storage::auth::delete_session(&mut tx, &tokens::digest(token)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes sessions past their expiry; returns how many.
+pub async fn remove_expired(ctx: &Context) -> Result<u64> {
+    let mut tx = ctx.store.begin().await?;
+    let removed = storage::auth::delete_expired_sessions(&mut tx, now_ms()).await?;
+    tx.commit().await?;
+    Ok(removed)
+}
+
+/// The actor behind a stored user, or `None` if they no longer exist.
+pub async fn load_actor(conn: &mut Conn, user_id: &str, user_type: &str) -> Result<Option<Actor>> {
+    if user_type == "client" {
+        return Ok(storage::clients::get(conn, user_id).await?.map(|row| Actor::Client(ClientActor { id: row.id })));
+    }
+    Ok(storage::internal_users::get(conn, user_id).await?.map(|row| {
+        Actor::Internal(StaffActor {
+            role: Role::from_stored(&row.role),
+            is_client_access_limited: row.is_client_access_limited != 0,
+            id: row.id,
+        })
+    }))
+}
+
+pub async fn actor_for_api_key(ctx: &Context, key: &str) -> Result<Option<Actor>> {
+    let mut conn = ctx.store.reader().await?;
+    match storage::auth::api_key_user(&mut conn, &tokens::digest(key)).await? {
+        Some(user_id) => load_actor(&mut conn, &user_id, "internalUser").await,
+        None => Ok(None),
+    }
+}
+
+/// The actor and session details behind a session cookie.
+pub async fn actor_for_session(ctx: &Context, token: &str) -> Result<Option<(Actor, SessionInfo)>> {
+    let mut conn = ctx.store.reader().await?;
+    let Some(session) = storage::auth::find_session(&mut conn, &tokens::digest(token), now_ms()).await? else {
+        return Ok(None);
+    };
+    let actor = load_actor(&mut conn, &session.user_id, &session.user_type).await?;
+    Ok(actor.map(|actor| {
+        let info = info(&actor, session.csrf_token, session.expires_at);
+        (actor, info)
+    }))
+}
+
+/// Creates an API key acting as the workspace owner; returns the key, which is
+/// shown this once and stored only as a digest.
+pub async fn create_api_key(ctx: &Context, name: &str) -> Result<String> {
+    let name = crate::domain::Name::parse("name", name)?;
+    let mut tx = ctx.store.begin().await?;
+    let owner = storage::internal_users::owner(&mut tx)
+        .await?
+        .ok_or_else(|| Error::Conflict("run `parlor admin init` first: there is no workspace owner".into()))?;
+    let key = format!("parlor_{}", tokens::random_token());
+    storage::auth::insert_api_key(&mut tx, &new_id(), name.as_str(), &tokens::digest(&key), &owner.id, now_ms()).await?;
+    tx.commit().await?;
+    Ok(key)
+}
+
+/// What an invitation page shows before the client chooses a password.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationInfo {
+    #[schema(value_type = String, example = "invitation")]
+    pub object: &'static str,
+    pub client_id: String,
+    pub given_name: String,
+    pub email: String,
+    pub workspace_name: String,
+    pub expires_at: Timestamp,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AcceptInvitation {
+    #[schema(format = Password)]
+    pub password: String,
+}
+
+/// Checks an invitation token against the client it names.
+async fn check_invitation(conn: &mut Conn, ctx: &Context, token: &str) -> Result<storage::clients::ClientRow> {
+    let invalid = || Error::NotFound("invitation");
+    let (invitation, signature) = Invitation::read(token).ok_or_else(invalid)?;
+    let client = storage::clients::get(conn, &invitation.client_id).await?.ok_or_else(invalid)?;
+    if client.invite_expires_at != Some(invitation.expires_at_ms)
+        || !invitation.verify(&ctx.config.secret_key, client.invite_version, signature)
+    {
+        return Err(invalid());
+    }
+    if invitation.expires_at_ms <= now_ms() {
+        return Err(Error::forbidden("this invitation has expired; ask for a new one"));
+    }
+    Ok(client)
+}
+
+pub async fn invitation(ctx: &Context, token: &str) -> Result<InvitationInfo> {
+    let mut conn = ctx.store.reader().await?;
+    let client = check_invitation(&mut conn, ctx, token).await?;
+    let workspace = workspace::load(&mut conn).await?;
+    Ok(InvitationInfo {
+        object: "invitation",
+        expires_at: Timestamp(client.invite_expires_at.unwrap_or_default()),
+        client_id: client.id,
+        given_name: client.given_name,
+        email: client.email,
+        workspace_name: workspace.brand_name,
+    })
+}
+
+/// Sets the client's password, activates them, uses up the invitation and
+/// signs them in.
+pub async fn accept_invitation(ctx: &Context, token: &str, request: &AcceptInvitation) -> Result<NewSession> {
+    let password = Password::parse(&request.password)?;
+    let hash = password::hash(&password).await?;
+    let mut tx = ctx.store.begin().await?;
+    let client = check_invitation(&mut tx, ctx, token).await?;
+    storage::clients::activate(&mut tx, &client.id, &hash, now_ms()).await?;
+    let session = start(&mut tx, &Actor::Client(ClientActor { id: client.id })).await?;
+    tx.commit().await?;
+    Ok(session)
+}

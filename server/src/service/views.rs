@@ -1,0 +1,143 @@
+//! Turning stored rows into the objects the API returns.
+
+use super::Context;
+use crate::auth::tokens::Invitation;
+use crate::domain::channel::{MembershipType, MessageChannel};
+use crate::domain::client::{Client, ClientStatus};
+use crate::domain::company::Company;
+use crate::domain::internal_user::{InternalUser, Role};
+use crate::domain::message::{Message, SenderType};
+use crate::domain::settings::{DefaultChannelType, MessagingSettings};
+use crate::domain::workspace::Workspace;
+use crate::domain::Timestamp;
+use crate::error::Result;
+use crate::storage::channels::ChannelRow;
+use crate::storage::clients::ClientRow;
+use crate::storage::companies::CompanyRow;
+use crate::storage::internal_users::InternalUserRow;
+use crate::storage::messages::MessageRow;
+use crate::storage::workspace::WorkspaceRow;
+use crate::storage::{self, Conn};
+
+pub fn workspace(ctx: &Context, row: &WorkspaceRow) -> Workspace {
+    Workspace {
+        id: row.id.clone(),
+        object: "workspace",
+        brand_name: row.brand_name.clone(),
+        portal_url: ctx.config.public_url.clone(),
+        is_companies_enabled: true,
+        created_at: Timestamp(row.created_at),
+        updated_at: Timestamp(row.updated_at),
+    }
+}
+
+pub fn settings(row: &WorkspaceRow) -> MessagingSettings {
+    MessagingSettings {
+        object: "messagingSettings",
+        default_channel_type: DefaultChannelType::from_stored(&row.default_channel_type),
+        welcome_message: row.welcome_message.clone(),
+    }
+}
+
+pub async fn internal_user(conn: &mut Conn, row: InternalUserRow) -> Result<InternalUser> {
+    let company_access_list = storage::internal_users::company_access(conn, &row.id).await?;
+    Ok(InternalUser {
+        object: "internalUser",
+        role: Role::from_stored(&row.role),
+        is_client_access_limited: row.is_client_access_limited != 0,
+        company_access_list,
+        avatar_image_url: None,
+        created_at: Timestamp(row.created_at),
+        updated_at: Timestamp(row.updated_at),
+        id: row.id,
+        given_name: row.given_name,
+        family_name: row.family_name,
+        email: row.email,
+        fallback_color: row.fallback_color,
+    })
+}
+
+pub fn company(row: CompanyRow) -> Company {
+    Company {
+        object: "company",
+        is_placeholder: row.is_placeholder != 0,
+        created_at: Timestamp(row.created_at),
+        updated_at: Timestamp(row.updated_at),
+        id: row.id,
+        name: row.name,
+        fallback_color: row.fallback_color,
+        icon_image_url: row.icon_image_url,
+    }
+}
+
+pub fn invite_url(ctx: &Context, row: &ClientRow) -> Option<String> {
+    let expires_at_ms = row.invite_expires_at?;
+    if row.status == ClientStatus::Active.as_str() {
+        return None;
+    }
+    let invitation = Invitation { client_id: row.id.clone(), expires_at_ms };
+    Some(format!("{}/invite/{}", ctx.config.public_url, invitation.token(&ctx.config.secret_key, row.invite_version)))
+}
+
+/// A client as the API shows it; `with_invite` is false for viewers who must
+/// not see the secret invitation link (clients looking at each other).
+pub async fn client(ctx: &Context, conn: &mut Conn, row: ClientRow, with_invite: bool) -> Result<Client> {
+    let company_ids = storage::clients::company_ids(conn, &row.id).await?;
+    let invite_url = if with_invite { invite_url(ctx, &row) } else { None };
+    Ok(Client {
+        object: "client",
+        company_id: company_ids.first().cloned().unwrap_or_default(),
+        company_ids,
+        status: ClientStatus::from_stored(&row.status),
+        invite_url,
+        avatar_image_url: None,
+        first_login_date: row.first_login_at.map(Timestamp),
+        last_login_date: row.last_login_at.map(Timestamp),
+        creation_method: "internalUser",
+        created_at: Timestamp(row.created_at),
+        updated_at: Timestamp(row.updated_at),
+        id: row.id,
+        given_name: row.given_name,
+        family_name: row.family_name,
+        email: row.email,
+        fallback_color: row.fallback_color,
+    })
+}
+
+pub async fn channel(conn: &mut Conn, row: ChannelRow) -> Result<MessageChannel> {
+    let member_ids = storage::channels::member_ids(conn, &row).await?;
+    let membership_type = MembershipType::parse(&row.membership_type)?;
+    let membership_entity_id = match membership_type {
+        MembershipType::Individual => row.client_id.clone(),
+        _ => row.company_id.clone(),
+    };
+    Ok(MessageChannel {
+        object: "messageChannel",
+        membership_type,
+        membership_entity_id,
+        member_ids,
+        last_message_date: row.last_message_at.map(Timestamp),
+        unread_count: row.unread_count,
+        created_at: Timestamp(row.created_at),
+        updated_at: Timestamp(row.updated_at),
+        id: row.id,
+        client_id: row.client_id,
+        company_id: row.company_id,
+    })
+}
+
+pub fn message(row: MessageRow) -> Message {
+    Message {
+        object: "message",
+        sender_type: SenderType::from_stored(&row.sender_type),
+        is_attachment_included: false,
+        is_welcome: row.is_welcome != 0,
+        created_at: Timestamp(row.created_at),
+        updated_at: Timestamp(row.updated_at),
+        deleted_at: row.deleted_at.map(Timestamp),
+        id: row.id,
+        channel_id: row.channel_id,
+        sender_id: row.sender_id,
+        text: row.text,
+    }
+}

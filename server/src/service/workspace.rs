@@ -1,0 +1,176 @@
+//! The workspace: first-run setup, its name, and the messaging settings.
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{views, Context};
+use crate::auth::{password, tokens, Actor};
+use crate::authz;
+use crate::domain::internal_user::Role;
+use crate::domain::settings::{validate_welcome, DefaultChannelType, MessagingSettings, DEFAULT_WELCOME};
+use crate::domain::workspace::Workspace;
+use crate::domain::{fallback_color, new_id, Email, Name, Password};
+use crate::error::{Error, Result};
+use crate::storage::internal_users::NewInternalUser;
+use crate::storage::workspace::WorkspaceRow;
+use crate::storage::{self, now_ms, Conn};
+
+const SETUP_TOKEN_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// What first-run setup needs: the workspace and its first admin.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupRequest {
+    pub workspace_name: String,
+    pub email: String,
+    #[schema(format = Password)]
+    pub password: String,
+    #[serde(default = "default_given_name")]
+    pub given_name: String,
+    #[serde(default = "default_family_name")]
+    pub family_name: String,
+}
+
+fn default_given_name() -> String {
+    "Workspace".into()
+}
+
+fn default_family_name() -> String {
+    "Owner".into()
+}
+
+pub async fn load(conn: &mut Conn) -> Result<WorkspaceRow> {
+    storage::workspace::get(conn)
+        .await?
+        .ok_or_else(|| Error::Conflict("this server has not been set up yet".into()))
+}
+
+/// Creates the workspace and its owner; refused once a workspace exists.
+/// Returns the owner's id.
+pub async fn initialise(ctx: &Context, request: &SetupRequest) -> Result<String> {
+    let workspace_name = Name::parse("workspaceName", &request.workspace_name)?;
+    let email = Email::parse("email", &request.email)?;
+    let password = Password::parse(&request.password)?;
+    let given_name = Name::parse("givenName", &request.given_name)?;
+    let family_name = Name::parse("familyName", &request.family_name)?;
+    let password_hash = password::hash(&password).await?;
+
+    let mut tx = ctx.store.begin().await?;
+    if storage::workspace::get(&mut tx).await?.is_some() {
+        return Err(Error::Conflict("this server already has a workspace".into()));
+    }
+    let now = now_ms();
+    storage::workspace::insert(
+        &mut tx,
+        &WorkspaceRow {
+            id: new_id(),
+            brand_name: workspace_name.into_string(),
+            default_channel_type: DefaultChannelType::Individual.as_str().into(),
+            welcome_message: DEFAULT_WELCOME.into(),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .await?;
+    let owner_id = new_id();
+    storage::internal_users::insert(
+        &mut tx,
+        &NewInternalUser {
+            id: &owner_id,
+            given_name: given_name.as_str(),
+            family_name: family_name.as_str(),
+            email: email.as_str(),
+            role: Role::Admin.as_str(),
+            is_client_access_limited: false,
+            password_hash: Some(&password_hash),
+            fallback_color: &fallback_color(&owner_id),
+            now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(owner_id)
+}
+
+/// A one-time setup secret for a server without a workspace, or `None` once
+/// it has one.
+pub async fn issue_setup_token(ctx: &Context) -> Result<Option<String>> {
+    let mut tx = ctx.store.begin().await?;
+    if storage::workspace::get(&mut tx).await?.is_some() {
+        return Ok(None);
+    }
+    let token = tokens::random_token();
+    storage::auth::insert_setup_token(&mut tx, &tokens::digest(&token), now_ms() + SETUP_TOKEN_LIFETIME_MS).await?;
+    tx.commit().await?;
+    Ok(Some(token))
+}
+
+/// First-run setup through the printed link; the token works once.
+pub async fn setup_with_token(ctx: &Context, token: &str, request: &SetupRequest) -> Result<String> {
+    let mut tx = ctx.store.begin().await?;
+    if !storage::auth::take_setup_token(&mut tx, &tokens::digest(token), now_ms()).await? {
+        return Err(Error::forbidden("this setup link is not valid or has expired"));
+    }
+    tx.commit().await?;
+    initialise(ctx, request).await
+}
+
+pub async fn get(ctx: &Context) -> Result<Workspace> {
+    let mut conn = ctx.store.reader().await?;
+    Ok(views::workspace(ctx, &load(&mut conn).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateWorkspace {
+    pub brand_name: Option<String>,
+}
+
+pub async fn update(ctx: &Context, actor: &Actor, request: &UpdateWorkspace) -> Result<Workspace> {
+    authz::require_admin(actor)?;
+    let mut tx = ctx.store.begin().await?;
+    let mut row = load(&mut tx).await?;
+    if let Some(name) = &request.brand_name {
+        row.brand_name = Name::parse("brandName", name)?.into_string();
+    }
+    row.updated_at = now_ms();
+    storage::workspace::update(&mut tx, &row).await?;
+    tx.commit().await?;
+    Ok(views::workspace(ctx, &row))
+}
+
+pub async fn messaging_settings(ctx: &Context, actor: &Actor) -> Result<MessagingSettings> {
+    authz::require_internal(actor)?;
+    let mut conn = ctx.store.reader().await?;
+    Ok(views::settings(&load(&mut conn).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateMessagingSettings {
+    pub default_channel_type: Option<DefaultChannelType>,
+    pub welcome_message: Option<String>,
+}
+
+pub async fn update_messaging_settings(
+    ctx: &Context,
+    actor: &Actor,
+    request: &UpdateMessagingSettings,
+) -> Result<MessagingSettings> {
+    authz::require_admin(actor)?;
+    if let Some(template) = &request.welcome_message {
+        validate_welcome(template)?;
+    }
+    let mut tx = ctx.store.begin().await?;
+    let mut row = load(&mut tx).await?;
+    if let Some(kind) = request.default_channel_type {
+        row.default_channel_type = kind.as_str().into();
+    }
+    if let Some(template) = &request.welcome_message {
+        row.welcome_message = template.clone();
+    }
+    row.updated_at = now_ms();
+    storage::workspace::update(&mut tx, &row).await?;
+    tx.commit().await?;
+    Ok(views::settings(&row))
+}

@@ -1,0 +1,100 @@
+//! Building and running a server: what `parlor serve` and the tests both run.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::config::Config;
+use crate::service::{workspace, Context};
+use crate::storage::Store;
+
+/// A server that is bound to its port and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    ctx: Context,
+    /// The first-run setup link, when the server has no workspace yet.
+    pub setup_url: Option<String>,
+}
+
+impl Application {
+    /// Connects to storage (migrating it) and binds the listening socket.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let store = Store::connect(&config.database).await?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        let mut config = config;
+        // With port 0 the real port is known only now; links must carry it.
+        let bound = listener.local_addr()?;
+        if config.public_url == format!("http://{}", config.listen) {
+            config.public_url = format!("http://{bound}");
+        }
+        let ctx = Context { store, config: Arc::new(config), throttle: LoginThrottle::default() };
+        let setup_url = workspace::issue_setup_token(&ctx)
+            .await?
+            .map(|token| format!("{}/setup/{token}", ctx.config.public_url));
+        Ok(Application { listener, ctx, setup_url })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let housekeeping = tokio::spawn(housekeeping(self.ctx.clone()));
+        let app = crate::http::router(self.ctx.clone());
+        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await;
+        housekeeping.abort();
+        self.ctx.store.close().await;
+        served.context("serving HTTP")
+    }
+}
+
+/// Periodic clean-up: expired sessions and idle login-throttle entries.
+async fn housekeeping(ctx: Context) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        ctx.throttle.shrink();
+        match crate::service::sessions::remove_expired(&ctx).await {
+            Ok(count) if count > 0 => tracing::info!(count, "removed expired sessions"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "session clean-up failed"),
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,190 @@
+use super::Conn;
+use crate::authz::Scope;
+use crate::error::Result;
+
+/// The channels a scope may see; `c` is the channel and the two arguments
+/// name the parameters holding the scope's kind and subject.
+///
+/// Admins and unlimited staff see every channel; limited staff see those of
+/// their companies (an individual channel through any company of its client);
+/// a client sees their individual channel, the groups that list them, and the
+/// channels of the companies they belong to now.
+macro_rules! channel_visible {
+    ($kind:literal, $subject:literal) => {
+        concat!(
+            "(", $kind, " = 'all' ",
+            "OR (", $kind, " = 'staff' AND (",
+            "(c.membership_type = 'individual' AND EXISTS (SELECT 1 FROM client_companies cc ",
+            "JOIN internal_user_company_access a ON a.company_id = cc.company_id ",
+            "WHERE cc.client_id = c.client_id AND a.user_id = ", $subject, ")) ",
+            "OR (c.membership_type <> 'individual' AND EXISTS (SELECT 1 FROM internal_user_company_access a ",
+            "WHERE a.company_id = c.company_id AND a.user_id = ", $subject, ")))) ",
+            "OR (", $kind, " = 'client' AND (",
+            "(c.membership_type = 'individual' AND c.client_id = ", $subject, ") ",
+            "OR (c.membership_type = 'group' AND EXISTS (SELECT 1 FROM channel_members m ",
+            "WHERE m.channel_id = c.id AND m.client_id = ", $subject, ")) ",
+            "OR (c.membership_type = 'company' AND EXISTS (SELECT 1 FROM client_companies cc ",
+            "WHERE cc.company_id = c.company_id AND cc.client_id = ", $subject, ")))))"
+        )
+    };
+}
+
+/// Messages from others after the viewer's read marker.
+macro_rules! unread_count {
+    ($viewer:literal) => {
+        concat!(
+            "(SELECT COUNT(*) FROM messages um WHERE um.channel_id = c.id AND um.deleted_at IS NULL ",
+            "AND um.sender_id <> ", $viewer, " AND um.seq > COALESCE((SELECT r.last_read_seq FROM read_states r ",
+            "WHERE r.channel_id = c.id AND r.user_id = ", $viewer, "), 0)) AS unread_count"
+        )
+    };
+}
+
+macro_rules! columns {
+    () => {
+        "c.seq, c.id, c.membership_type, c.client_id, c.company_id, c.last_message_at, c.created_at, c.updated_at"
+    };
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChannelRow {
+    pub seq: i64,
+    pub id: String,
+    pub membership_type: String,
+    pub client_id: Option<String>,
+    pub company_id: Option<String>,
+    pub last_message_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub unread_count: i64,
+}
+
+pub struct NewChannel<'a> {
+    pub id: &'a str,
+    pub membership_type: &'a str,
+    pub client_id: Option<&'a str>,
+    pub company_id: Option<&'a str>,
+    pub member_ids: &'a [String],
+    pub now: i64,
+}
+
+pub async fn insert(conn: &mut Conn, channel: &NewChannel<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO channels (id, membership_type, client_id, company_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(channel.id)
+    .bind(channel.membership_type)
+    .bind(channel.client_id)
+    .bind(channel.company_id)
+    .bind(channel.now)
+    .execute(&mut *conn)
+    .await?;
+    for member in channel.member_ids {
+        sqlx::query("INSERT INTO channel_members (channel_id, client_id) VALUES ($1, $2)")
+            .bind(channel.id)
+            .bind(member)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A channel the scope may see, with the viewer's unread count.
+pub async fn get_visible(conn: &mut Conn, scope: &Scope, viewer_id: &str, id: &str) -> Result<Option<ChannelRow>> {
+    let (kind, subject) = scope.params();
+    Ok(sqlx::query_as(concat!(
+        "SELECT ", columns!(), ", ", unread_count!("$3"), " FROM channels c WHERE ",
+        channel_visible!("$1", "$2"), " AND c.id = $4"
+    ))
+    .bind(kind)
+    .bind(subject)
+    .bind(viewer_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub struct ChannelFilter<'a> {
+    pub membership_type: Option<&'a str>,
+    /// Only the individual channel of this client.
+    pub client_id: Option<&'a str>,
+    /// Only channels this member (client or internal user) can see.
+    pub member: Option<Scope>,
+}
+
+pub async fn list(
+    conn: &mut Conn,
+    scope: &Scope,
+    viewer_id: &str,
+    filter: &ChannelFilter<'_>,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<ChannelRow>> {
+    let (kind, subject) = scope.params();
+    let (member_kind, member_subject) = filter.member.as_ref().map(Scope::params).unwrap_or(("none", ""));
+    Ok(sqlx::query_as(concat!(
+        "SELECT ", columns!(), ", ", unread_count!("$5"), " FROM channels c WHERE ",
+        channel_visible!("$1", "$2"),
+        " AND ($3 = 'none' OR ", channel_visible!("$3", "$4"), ")",
+        " AND ($6 IS NULL OR c.membership_type = $6)",
+        " AND ($7 IS NULL OR (c.membership_type = 'individual' AND c.client_id = $7))",
+        " AND c.seq > $8 ORDER BY c.seq LIMIT $9"
+    ))
+    .bind(kind)
+    .bind(subject)
+    .bind(member_kind)
+    .bind(member_subject)
+    .bind(viewer_id)
+    .bind(filter.membership_type)
+    .bind(filter.client_id)
+    .bind(after)
+    .bind(i64::from(limit) + 1)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The clients who are members now: the one client, the listed group, or
+/// everyone in the company.
+pub async fn member_ids(conn: &mut Conn, channel: &ChannelRow) -> Result<Vec<String>> {
+    match channel.membership_type.as_str() {
+        "individual" => Ok(channel.client_id.iter().cloned().collect()),
+        "group" => {
+            let rows: Vec<(String,)> = sqlx::query_as(
+                "SELECT m.client_id FROM channel_members m JOIN clients cl ON cl.id = m.client_id \
+                 WHERE m.channel_id = $1 ORDER BY cl.seq",
+            )
+            .bind(&channel.id)
+            .fetch_all(conn)
+            .await?;
+            Ok(rows.into_iter().map(|(id,)| id).collect())
+        }
+        _ => match &channel.company_id {
+            Some(company_id) => super::companies::client_ids(conn, company_id).await,
+            None => Ok(Vec::new()),
+        },
+    }
+}
+
+/// The id of the individual channel of a client, or of the company channel of
+/// a company, if it exists.
+pub async fn find_id(conn: &mut Conn, membership_type: &str, owner_id: &str) -> Result<Option<String>> {
+    let column = if membership_type == "individual" { "client_id" } else { "company_id" };
+    let sql = format!("SELECT id FROM channels WHERE membership_type = $1 AND {column} = $2");
+    let row: Option<(String,)> = sqlx::query_as(&sql).bind(membership_type).bind(owner_id).fetch_optional(conn).await?;
+    Ok(row.map(|(id,)| id))
+}
+
+pub async fn touch(conn: &mut Conn, id: &str, last_message_at: i64) -> Result<()> {
+    sqlx::query("UPDATE channels SET last_message_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(last_message_at)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut Conn, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM channels WHERE id = $1").bind(id).execute(conn).await?;
+    Ok(())
+}

@@ -1,0 +1,127 @@
+use super::Conn;
+use crate::error::Result;
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct InternalUserRow {
+    pub seq: i64,
+    pub id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    pub role: String,
+    pub is_client_access_limited: i64,
+    pub fallback_color: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "seq, id, given_name, family_name, email, role, is_client_access_limited, fallback_color, created_at, updated_at";
+
+pub struct NewInternalUser<'a> {
+    pub id: &'a str,
+    pub given_name: &'a str,
+    pub family_name: &'a str,
+    pub email: &'a str,
+    pub role: &'a str,
+    pub is_client_access_limited: bool,
+    pub password_hash: Option<&'a str>,
+    pub fallback_color: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert(conn: &mut Conn, user: &NewInternalUser<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO internal_users (id, given_name, family_name, email, role, is_client_access_limited, \
+         password_hash, fallback_color, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+    )
+    .bind(user.id)
+    .bind(user.given_name)
+    .bind(user.family_name)
+    .bind(user.email)
+    .bind(user.role)
+    .bind(super::flag(user.is_client_access_limited))
+    .bind(user.password_hash)
+    .bind(user.fallback_color)
+    .bind(user.now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<InternalUserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM internal_users WHERE id = $1");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
+}
+
+/// The user and their password hash, for signing in.
+pub async fn by_email(conn: &mut Conn, email: &str) -> Result<Option<(String, Option<String>)>> {
+    Ok(sqlx::query_as("SELECT id, password_hash FROM internal_users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// The owner: the first admin ever made, who also signs welcome messages.
+pub async fn owner(conn: &mut Conn) -> Result<Option<InternalUserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM internal_users WHERE role = 'admin' ORDER BY seq LIMIT 1");
+    Ok(sqlx::query_as(&sql).fetch_optional(conn).await?)
+}
+
+pub async fn list(conn: &mut Conn, after: i64, limit: u32) -> Result<Vec<InternalUserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM internal_users WHERE seq > $1 ORDER BY seq LIMIT $2");
+    Ok(sqlx::query_as(&sql).bind(after).bind(i64::from(limit) + 1).fetch_all(conn).await?)
+}
+
+pub async fn company_access(conn: &mut Conn, user_id: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT company_id FROM internal_user_company_access WHERE user_id = $1 ORDER BY company_id",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+pub async fn set_company_access(conn: &mut Conn, user_id: &str, company_ids: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM internal_user_company_access WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    for company_id in company_ids {
+        sqlx::query("INSERT INTO internal_user_company_access (user_id, company_id) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(company_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn update(conn: &mut Conn, row: &InternalUserRow) -> Result<()> {
+    sqlx::query(
+        "UPDATE internal_users SET given_name = $1, family_name = $2, role = $3, \
+         is_client_access_limited = $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(&row.given_name)
+    .bind(&row.family_name)
+    .bind(&row.role)
+    .bind(row.is_client_access_limited)
+    .bind(row.updated_at)
+    .bind(&row.id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn count_admins(conn: &mut Conn) -> Result<i64> {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM internal_users WHERE role = 'admin'")
+        .fetch_one(conn)
+        .await?;
+    Ok(count)
+}
+
+pub async fn delete(conn: &mut Conn, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM internal_users WHERE id = $1").bind(id).execute(conn).await?;
+    Ok(())
+}

@@ -1,0 +1,114 @@
+use super::Conn;
+use crate::error::Result;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageRow {
+    pub seq: i64,
+    pub id: String,
+    pub channel_id: String,
+    pub sender_id: String,
+    pub sender_type: String,
+    pub text: String,
+    pub is_welcome: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub deleted_at: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "seq, id, channel_id, sender_id, sender_type, text, is_welcome, created_at, updated_at, deleted_at";
+
+pub struct NewMessage<'a> {
+    pub id: &'a str,
+    pub channel_id: &'a str,
+    pub sender_id: &'a str,
+    pub sender_type: &'a str,
+    pub text: &'a str,
+    pub is_welcome: bool,
+    pub idempotency_key: Option<&'a str>,
+    pub now: i64,
+}
+
+/// Stores a message and moves its channel's last-message date; returns its seq.
+pub async fn insert(conn: &mut Conn, message: &NewMessage<'_>) -> Result<i64> {
+    let (seq,): (i64,) = sqlx::query_as(
+        "INSERT INTO messages (id, channel_id, sender_id, sender_type, text, is_welcome, idempotency_key, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING seq",
+    )
+    .bind(message.id)
+    .bind(message.channel_id)
+    .bind(message.sender_id)
+    .bind(message.sender_type)
+    .bind(message.text)
+    .bind(super::flag(message.is_welcome))
+    .bind(message.idempotency_key)
+    .bind(message.now)
+    .fetch_one(&mut *conn)
+    .await?;
+    super::channels::touch(conn, message.channel_id, message.now).await?;
+    Ok(seq)
+}
+
+pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<MessageRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM messages WHERE id = $1");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
+}
+
+pub async fn by_idempotency_key(conn: &mut Conn, sender_id: &str, key: &str) -> Result<Option<MessageRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM messages WHERE sender_id = $1 AND idempotency_key = $2");
+    Ok(sqlx::query_as(&sql).bind(sender_id).bind(key).fetch_optional(conn).await?)
+}
+
+/// Newest first, starting below `before`.
+pub async fn list(conn: &mut Conn, channel_id: &str, before: i64, limit: u32) -> Result<Vec<MessageRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM messages WHERE channel_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
+    );
+    Ok(sqlx::query_as(&sql).bind(channel_id).bind(before).bind(i64::from(limit) + 1).fetch_all(conn).await?)
+}
+
+pub async fn edit(conn: &mut Conn, id: &str, text: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE messages SET text = $1, updated_at = $2 WHERE id = $3")
+        .bind(text)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes a message's content but keeps its place in history.
+pub async fn tombstone(conn: &mut Conn, id: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE messages SET text = '', deleted_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn latest_seq(conn: &mut Conn, channel_id: &str) -> Result<i64> {
+    let (seq,): (Option<i64>,) = sqlx::query_as("SELECT MAX(seq) FROM messages WHERE channel_id = $1")
+        .bind(channel_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(seq.unwrap_or(0))
+}
+
+/// Moves a reader's marker forward (never back).
+pub async fn mark_read(conn: &mut Conn, channel_id: &str, user_id: &str, seq: i64, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO read_states (channel_id, user_id, last_read_seq, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (channel_id, user_id) DO UPDATE SET \
+         last_read_seq = CASE WHEN excluded.last_read_seq > read_states.last_read_seq \
+                              THEN excluded.last_read_seq ELSE read_states.last_read_seq END, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(channel_id)
+    .bind(user_id)
+    .bind(seq)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

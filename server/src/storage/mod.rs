@@ -1,0 +1,116 @@
+//! Storage: one interface over two real backends, SQLite and PostgreSQL.
+//!
+//! Both run through sqlx's `Any` driver, so every query outside the backend
+//! modules is written once in SQL both understand (`$n` parameters, `RETURNING`,
+//! partial indexes, integer flags and millisecond timestamps). What differs —
+//! connecting, durability settings, migrations, how a write transaction
+//! starts — lives in `sqlite.rs` and `postgres.rs`.
+
+pub mod auth;
+pub mod channels;
+pub mod clients;
+pub mod companies;
+pub mod internal_users;
+pub mod messages;
+mod postgres;
+mod sqlite;
+pub mod workspace;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Any, AnyPool, Transaction};
+
+use crate::config::DatabaseLocation;
+use crate::error::{Error, Result};
+
+pub type Tx = Transaction<'static, Any>;
+pub type Conn = sqlx::AnyConnection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database handle shared by the whole server.
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+    /// Writes go through here. On SQLite it holds one connection, so writers
+    /// queue in the process instead of fighting over the file lock.
+    write: AnyPool,
+    /// Reads go through here; on PostgreSQL it is the same pool as `write`.
+    read: AnyPool,
+}
+
+impl Store {
+    /// Connects and runs the backend's migrations.
+    pub async fn connect(location: &DatabaseLocation) -> anyhow::Result<Store> {
+        sqlx::any::install_default_drivers();
+        let store = match location {
+            DatabaseLocation::Sqlite(path) => sqlite::connect(path).await?,
+            DatabaseLocation::Postgres(url) => postgres::connect(url).await?,
+        };
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a read-write transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        let tx = match self.backend {
+            // IMMEDIATE takes the write lock up front: a deferred transaction
+            // that reads first and then writes can fail with SQLITE_BUSY.
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
+        };
+        Ok(tx)
+    }
+
+    /// A connection for reads that need no transaction.
+    pub async fn reader(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
+        Ok(self.read.acquire().await?)
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+fn pool_options() -> AnyPoolOptions {
+    AnyPoolOptions::new().acquire_timeout(std::time::Duration::from_secs(30))
+}
+
+/// Milliseconds since the Unix epoch, the unit of every stored timestamp.
+pub fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Turns a boolean into the stored 0/1 flag.
+pub fn flag(value: bool) -> i64 {
+    i64::from(value)
+}
+
+/// One page of rows read in `seq` order, and whether more follow.
+pub struct Rows<T> {
+    pub rows: Vec<T>,
+    /// The `seq` of the last row when another page follows.
+    pub next_after: Option<i64>,
+}
+
+impl<T> Rows<T> {
+    /// `fetched` holds up to `limit + 1` rows; the extra one only says more exist.
+    pub fn from_fetched(mut fetched: Vec<T>, limit: u32, seq: impl Fn(&T) -> i64) -> Self {
+        let more = fetched.len() > limit as usize;
+        fetched.truncate(limit as usize);
+        let next_after = if more { fetched.last().map(&seq) } else { None };
+        Rows { rows: fetched, next_after }
+    }
+}
+
+/// Maps "no row" to a typed not-found error for the named resource.
+pub fn found<T>(row: Option<T>, what: &'static str) -> Result<T> {
+    row.ok_or(Error::NotFound(what))
+}

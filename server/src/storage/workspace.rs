@@ -1,0 +1,50 @@
+use super::Conn;
+use crate::error::Result;
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct WorkspaceRow {
+    pub id: String,
+    pub brand_name: String,
+    pub default_channel_type: String,
+    pub welcome_message: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub async fn get(conn: &mut Conn) -> Result<Option<WorkspaceRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, brand_name, default_channel_type, welcome_message, created_at, updated_at FROM workspace",
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn insert(conn: &mut Conn, row: &WorkspaceRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO workspace (id, brand_name, default_channel_type, welcome_message, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&row.id)
+    .bind(&row.brand_name)
+    .bind(&row.default_channel_type)
+    .bind(&row.welcome_message)
+    .bind(row.created_at)
+    .bind(row.updated_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn update(conn: &mut Conn, row: &WorkspaceRow) -> Result<()> {
+    sqlx::query(
+        "UPDATE workspace SET brand_name = $1, default_channel_type = $2, welcome_message = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(&row.brand_name)
+    .bind(&row.default_channel_type)
+    .bind(&row.welcome_message)
+    .bind(row.updated_at)
+    .bind(&row.id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
