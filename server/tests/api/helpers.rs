@@ -1,0 +1,295 @@
+use parlor::config::{Config, DatabaseLocation, SecretKey};
+use parlor::service::{sessions, workspace, Context};
+use parlor::startup::Application;
+use reqwest::Method;
+use serde_json::{json, Value};
+use sqlx::Connection;
+
+pub const OWNER_EMAIL: &str = "owner@example.com";
+pub const PASSWORD: &str = "correct horse battery";
+pub const WORKSPACE: &str = "Ledger & Co";
+
+/// A running server with its own fresh database, a workspace, and an API key
+/// acting as the owner (an admin).
+pub struct TestApp {
+    pub base: String,
+    pub ctx: Context,
+    /// Calls with the owner's API key.
+    pub admin: Caller,
+    pub owner_id: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    _data_dir: tempfile::TempDir,
+    /// Dropped after the server, taking the test database with it.
+    _postgres: Option<PostgresDatabase>,
+}
+
+/// A throw-away PostgreSQL database, dropped with the test.
+struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Drop runs outside async; a small runtime of its own does the work.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await.ok()
+            })
+        })
+        .join();
+    }
+}
+
+async fn fresh_postgres(admin_url: &str) -> (DatabaseLocation, PostgresDatabase) {
+    let name = format!("parlor_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("PostgreSQL from PARLOR_TEST_DATABASE_URL is reachable");
+    sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await.expect("create test database");
+    let base = admin_url.rsplit_once('/').map_or(admin_url, |(base, _)| base);
+    let url = format!("{base}/{name}");
+    (DatabaseLocation::Postgres(url), PostgresDatabase { admin_url: admin_url.to_string(), name })
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let (database, postgres) = match std::env::var("PARLOR_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => {
+                let (location, db) = fresh_postgres(&url).await;
+                (location, Some(db))
+            }
+            _ => (DatabaseLocation::Sqlite(data_dir.path().join("parlor.db")), None),
+        };
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: data_dir.path().to_path_buf(),
+            database,
+            public_url: "http://127.0.0.1:0".into(),
+            secret_key: SecretKey([42; 32]),
+            max_message_chars: 10_000,
+        };
+        let app = Application::build(config).await.expect("server builds");
+        let base = format!("http://{}", app.local_addr());
+        let ctx = app.context().clone();
+        let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = stop.await;
+        }));
+
+        let setup = workspace::SetupRequest {
+            workspace_name: WORKSPACE.into(),
+            email: OWNER_EMAIL.into(),
+            password: PASSWORD.into(),
+            given_name: "Olivia".into(),
+            family_name: "Owner".into(),
+        };
+        let owner_id = workspace::initialise(&ctx, &setup).await.expect("workspace initialises");
+        let key = sessions::create_api_key(&ctx, "tests").await.expect("API key");
+        let admin = Caller::new(&base, Auth::ApiKey(key));
+        TestApp { base, ctx, admin, owner_id, shutdown: Some(shutdown), _data_dir: data_dir, _postgres: postgres }
+    }
+
+    pub fn anonymous(&self) -> Caller {
+        Caller::new(&self.base, Auth::None)
+    }
+
+    pub fn with_key(&self, key: &str) -> Caller {
+        Caller::new(&self.base, Auth::ApiKey(key.into()))
+    }
+
+    /// Signs in with e-mail and password; the caller then sends the session
+    /// cookie and the CSRF token with every request.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Caller {
+        let caller = Caller::new(&self.base, Auth::Session { csrf: String::new() });
+        let response = caller.post("/v1/sessions", json!({ "email": email, "password": password })).await;
+        assert_eq!(response.status, 200, "sign-in of {email} failed: {}", response.body);
+        caller.with_csrf(response.body["csrfToken"].as_str().unwrap())
+    }
+
+    pub async fn create_company(&self, name: &str) -> String {
+        let response = self.admin.post("/v1/companies", json!({ "name": name })).await;
+        assert_eq!(response.status, 200, "{}", response.body);
+        response.id()
+    }
+
+    /// Creates a client (in `company_id`, or a placeholder company) and returns it.
+    pub async fn create_client(&self, given_name: &str, company_id: Option<&str>) -> Value {
+        let email = format!("{}.{}@example.com", given_name.to_lowercase(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let mut body = json!({ "givenName": given_name, "familyName": "Client", "email": email });
+        if let Some(company) = company_id {
+            body["companyId"] = json!(company);
+        }
+        let response = self.admin.post("/v1/clients", body).await;
+        assert_eq!(response.status, 200, "{}", response.body);
+        response.body
+    }
+
+    /// A staff member signed in, limited to `companies` when given.
+    pub async fn staff(&self, limited_to: Option<&[&str]>) -> (String, Caller) {
+        let email = format!("staff.{}@example.com", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let body = json!({
+            "givenName": "Sam", "familyName": "Staff", "email": email, "role": "staff", "password": PASSWORD,
+            "isClientAccessLimited": limited_to.is_some(),
+            "companyAccessList": limited_to.unwrap_or_default(),
+        });
+        let response = self.admin.post("/v1/internal-users", body).await;
+        assert_eq!(response.status, 200, "{}", response.body);
+        (response.id(), self.sign_in(&email, PASSWORD).await)
+    }
+
+    /// Signs a client in through their invitation link.
+    pub async fn client_session(&self, client: &Value) -> Caller {
+        let token = invite_token(client);
+        let caller = Caller::new(&self.base, Auth::Session { csrf: String::new() });
+        let response = caller.post(&format!("/v1/invitations/{token}/accept"), json!({ "password": PASSWORD })).await;
+        assert_eq!(response.status, 200, "accepting the invitation failed: {}", response.body);
+        caller.with_csrf(response.body["csrfToken"].as_str().unwrap())
+    }
+
+    pub async fn individual_channel(&self, client_id: &str) -> String {
+        let response = self.admin.get(&format!("/v1/message-channels?clientId={client_id}")).await;
+        assert_eq!(response.status, 200, "{}", response.body);
+        let data = response.body["data"].as_array().unwrap();
+        assert_eq!(data.len(), 1, "client {client_id} should have one individual channel: {}", response.body);
+        data[0]["id"].as_str().unwrap().to_string()
+    }
+
+    /// Every message of a channel, newest first, following every page.
+    pub async fn all_messages(&self, caller: &Caller, channel_id: &str, limit: u32) -> Vec<Value> {
+        collect_pages(caller, &format!("/v1/messages?channelId={channel_id}&limit={limit}")).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// Follows `nextToken` through every page of a list.
+pub async fn collect_pages(caller: &Caller, path: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let url = match &token {
+            Some(token) => format!("{path}{separator}nextToken={token}"),
+            None => path.to_string(),
+        };
+        let response = caller.get(&url).await;
+        assert_eq!(response.status, 200, "{url}: {}", response.body);
+        items.extend(response.body["data"].as_array().unwrap().iter().cloned());
+        match response.body["nextToken"].as_str() {
+            Some(next) => token = Some(next.to_string()),
+            None => return items,
+        }
+        assert!(items.len() < 100_000, "paging does not end");
+    }
+}
+
+/// The token at the end of a client's `inviteUrl`.
+pub fn invite_token(client: &Value) -> String {
+    let url = client["inviteUrl"].as_str().expect("client has an inviteUrl");
+    url.rsplit_once("/invite/").expect("invite URL shape").1.to_string()
+}
+
+pub fn ids(items: &[Value]) -> Vec<String> {
+    items.iter().map(|item| item["id"].as_str().unwrap().to_string()).collect()
+}
+
+#[derive(Clone)]
+pub enum Auth {
+    None,
+    ApiKey(String),
+    Session { csrf: String },
+}
+
+/// One kind of caller: anonymous, an API key, or a signed-in session.
+#[derive(Clone)]
+pub struct Caller {
+    http: reqwest::Client,
+    base: String,
+    auth: Auth,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Response {
+    pub fn id(&self) -> String {
+        self.body["id"].as_str().unwrap_or_else(|| panic!("no id in {}", self.body)).to_string()
+    }
+
+    /// Asserts the error shape: this status, a code and a message.
+    pub fn assert_error(&self, status: u16, context: &str) {
+        assert_eq!(self.status, status, "{context}: {}", self.body);
+        assert!(self.body["code"].as_str().is_some_and(|c| !c.is_empty()), "{context}: no code in {}", self.body);
+        assert!(self.body["message"].as_str().is_some_and(|m| !m.is_empty()), "{context}: no message in {}", self.body);
+    }
+}
+
+impl Caller {
+    fn new(base: &str, auth: Auth) -> Caller {
+        let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        Caller { http, base: base.to_string(), auth }
+    }
+
+    fn with_csrf(mut self, csrf: &str) -> Caller {
+        self.auth = Auth::Session { csrf: csrf.to_string() };
+        self
+    }
+
+    /// The same session, but without the CSRF header.
+    pub fn without_csrf(&self) -> Caller {
+        let mut copy = self.clone();
+        copy.auth = Auth::Session { csrf: String::new() };
+        copy
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        match &self.auth {
+            Auth::ApiKey(key) => request = request.header("X-API-Key", key),
+            Auth::Session { csrf } if !csrf.is_empty() => request = request.header("X-CSRF-Token", csrf),
+            _ => {}
+        }
+        request
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
+        let response = request.send().await.expect("request reaches the server");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Response { status, body, headers }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.send(self.request(Method::GET, path)).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.send(self.request(Method::POST, path).json(&body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Response {
+        self.send(self.request(Method::PATCH, path).json(&body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.send(self.request(Method::DELETE, path)).await
+    }
+
+    pub async fn send_message(&self, channel_id: &str, text: &str) -> Response {
+        self.post("/v1/messages", json!({ "channelId": channel_id, "text": text })).await
+    }
+}

@@ -1,0 +1,15 @@
+//! The integration suite: every test drives a real server over HTTP, on
+//! SQLite, or on a fresh PostgreSQL database when PARLOR_TEST_DATABASE_URL is set.
+
+mod helpers;
+
+mod authorization;
+mod channels;
+mod clients;
+mod companies;
+mod invitations;
+mod messages;
+mod openapi;
+mod sessions;
+mod settings;
+mod validation;

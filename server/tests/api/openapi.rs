@@ -1,0 +1,34 @@
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_public_route() {
+    let app = TestApp::spawn().await;
+    let doc = app.anonymous().get("/v1/openapi.json").await;
+    assert_eq!(doc.status, 200);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc.body["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/v1/workspaces", "get"),
+        ("/v1/internal-users", "get"),
+        ("/v1/internal-users/{id}", "get"),
+        ("/v1/clients", "post"),
+        ("/v1/clients/{id}", "delete"),
+        ("/v1/companies", "get"),
+        ("/v1/companies/{id}", "patch"),
+        ("/v1/message-channels", "post"),
+        ("/v1/message-channels/{id}", "get"),
+        ("/v1/message-channels/{id}/read", "post"),
+        ("/v1/messages", "post"),
+        ("/v1/messages/{id}", "patch"),
+        ("/v1/mass-messages", "post"),
+        ("/v1/settings/messaging", "patch"),
+        ("/v1/sessions", "post"),
+        ("/v1/invitations/{token}/accept", "post"),
+        ("/v1/setup", "post"),
+    ] {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
+    }
+    let schemes = &doc.body["components"]["securitySchemes"];
+    assert_eq!(schemes["apiKey"]["name"], "X-API-Key");
+    assert!(doc.body["components"]["schemas"]["MessageChannel"]["properties"]["memberIds"].is_object());
+}
