@@ -1,0 +1,49 @@
+# Parlor's two entry points: `make run` and `make test`. Everything they need
+# is installed from the package registries by the targets below.
+
+CARGO ?= cargo
+DATA_DIR ?= ./parlor-data
+LISTEN ?= 127.0.0.1:8080
+# When set (CI sets it), the integration suites run a second time on PostgreSQL.
+PARLOR_TEST_DATABASE_URL ?=
+
+.PHONY: run build test test-rust test-rust-postgres test-sdk sdk-deps lint clean
+
+## Build and start Parlor on SQLite in $(DATA_DIR), at http://$(LISTEN).
+run: build
+	./target/release/parlor serve --data-dir $(DATA_DIR) --listen $(LISTEN)
+
+build:
+	$(CARGO) build --release --locked -p parlor
+
+## Every test: Rust unit and integration suites (SQLite, then PostgreSQL when
+## PARLOR_TEST_DATABASE_URL is set) and the official Node SDK against the server.
+test: test-rust test-rust-postgres test-sdk
+
+test-rust:
+	env -u PARLOR_TEST_DATABASE_URL $(CARGO) test --locked --workspace
+
+test-rust-postgres:
+ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
+	PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) $(CARGO) test --locked -p parlor --test api --test crash
+else
+	@echo "PARLOR_TEST_DATABASE_URL is not set: skipping the PostgreSQL run of the integration suites"
+endif
+
+sdk-deps:
+	cd sdk-tests && npm ci --no-audit --no-fund
+
+test-sdk: sdk-deps
+	$(CARGO) build --locked -p parlor
+	cd sdk-tests && env -u PARLOR_TEST_DATABASE_URL npm test
+ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
+	cd sdk-tests && PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) npm test
+endif
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+
+clean:
+	$(CARGO) clean
+	rm -rf sdk-tests/node_modules
