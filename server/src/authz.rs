@@ -67,7 +67,9 @@ pub fn require_admin(actor: &Actor) -> Result<&StaffActor> {
 pub fn require_unlimited_staff(actor: &Actor) -> Result<&StaffActor> {
     let staff = require_internal(actor)?;
     if staff_scope(staff) != Scope::All {
-        return Err(Error::forbidden("your client access is limited; only staff with full access may do this"));
+        return Err(Error::forbidden(
+            "your client access is limited; only staff with full access may do this",
+        ));
     }
     Ok(staff)
 }
@@ -75,10 +77,14 @@ pub fn require_unlimited_staff(actor: &Actor) -> Result<&StaffActor> {
 /// Sending on behalf of someone else (`senderId`) is for integrations using an
 /// API key; people signed in may only send as themselves.
 pub fn may_send_on_behalf(actor: &Actor, credential: Credential, sender_id: &str) -> Result<()> {
-    if sender_id == actor.id() || (credential == Credential::ApiKey && matches!(actor, Actor::Internal(_))) {
+    if sender_id == actor.id()
+        || (credential == Credential::ApiKey && matches!(actor, Actor::Internal(_)))
+    {
         Ok(())
     } else {
-        Err(Error::forbidden("senderId may only name someone else when calling with an API key"))
+        Err(Error::forbidden(
+            "senderId may only name someone else when calling with an API key",
+        ))
     }
 }
 
@@ -88,15 +94,26 @@ mod tests {
     use crate::auth::ClientActor;
 
     fn staff(role: Role, limited: bool) -> Actor {
-        Actor::Internal(StaffActor { id: "s".into(), role, is_client_access_limited: limited })
+        Actor::Internal(StaffActor {
+            id: "s".into(),
+            role,
+            is_client_access_limited: limited,
+        })
     }
 
     #[test]
     fn scopes_follow_role_and_limits() {
-        assert_eq!(scope(&staff(Role::Admin, true)), Scope::All, "admins are never limited");
+        assert_eq!(
+            scope(&staff(Role::Admin, true)),
+            Scope::All,
+            "admins are never limited"
+        );
         assert_eq!(scope(&staff(Role::Staff, false)), Scope::All);
         assert_eq!(scope(&staff(Role::Staff, true)), Scope::Staff("s".into()));
-        assert_eq!(scope(&Actor::Client(ClientActor { id: "c".into() })), Scope::Client("c".into()));
+        assert_eq!(
+            scope(&Actor::Client(ClientActor { id: "c".into() })),
+            Scope::Client("c".into())
+        );
     }
 
     #[test]

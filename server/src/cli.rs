@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "parlor", version, about = "Parlor: a self-hostable messaging server for client portals")]
+#[command(
+    name = "parlor",
+    version,
+    about = "Parlor: a self-hostable messaging server for client portals"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -43,7 +43,11 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn new(listen: SocketAddr, storage: &StorageArgs, public_url: Option<String>) -> anyhow::Result<Self> {
+    pub fn new(
+        listen: SocketAddr,
+        storage: &StorageArgs,
+        public_url: Option<String>,
+    ) -> anyhow::Result<Self> {
         let public_url = public_url
             .unwrap_or_else(|| format!("http://{listen}"))
             .trim_end_matches('/')
@@ -79,7 +83,9 @@ impl SecretKey {
             .with_context(|| format!("creating data directory {}", data_dir.display()))?;
         let path = data_dir.join("secret.key");
         match std::fs::read_to_string(&path) {
-            Ok(hex) => Self::from_hex(hex.trim()).with_context(|| format!("reading {}", path.display())),
+            Ok(hex) => {
+                Self::from_hex(hex.trim()).with_context(|| format!("reading {}", path.display()))
+            }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 let mut key = [0u8; 32];
                 rand::thread_rng().fill_bytes(&mut key);
@@ -110,7 +116,9 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
     file.write_all(contents.as_bytes())?;
     file.sync_all()?;
     Ok(())

@@ -101,7 +101,10 @@ impl IntoResponse for Error {
         if let Error::Internal(cause) = &self {
             tracing::error!(error = ?cause, "request failed");
         }
-        let body = ErrorBody { code: self.code(), message: self.to_string() };
+        let body = ErrorBody {
+            code: self.code(),
+            message: self.to_string(),
+        };
         let mut response = (self.status(), axum::Json(body)).into_response();
         if let Error::RateLimited { retry_after_secs } = self {
             if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {

@@ -35,7 +35,9 @@ async fn main() -> anyhow::Result<()> {
                     println!("Created the workspace; its owner is internal user {owner}.");
                     Ok(())
                 }
-                AdminCommand::ApiKey { command: ApiKeyCommand::Create(args) } => {
+                AdminCommand::ApiKey {
+                    command: ApiKeyCommand::Create(args),
+                } => {
                     let ctx = admin_context(&args.storage).await?;
                     let key = sessions::create_api_key(&ctx, &args.name).await?;
                     println!("Created API key {:?}. Send it in the X-API-Key header; it is shown only now:", args.name);
@@ -51,5 +53,9 @@ async fn main() -> anyhow::Result<()> {
 async fn admin_context(storage: &StorageArgs) -> anyhow::Result<Context> {
     let config = Config::new("127.0.0.1:0".parse()?, storage, None)?;
     let store = parlor::storage::Store::connect(&config.database).await?;
-    Ok(Context { store, config: std::sync::Arc::new(config), throttle: Default::default() })
+    Ok(Context {
+        store,
+        config: std::sync::Arc::new(config),
+        throttle: Default::default(),
+    })
 }

@@ -34,15 +34,25 @@ impl Application {
         if config.public_url == format!("http://{}", config.listen) {
             config.public_url = format!("http://{bound}");
         }
-        let ctx = Context { store, config: Arc::new(config), throttle: LoginThrottle::default() };
+        let ctx = Context {
+            store,
+            config: Arc::new(config),
+            throttle: LoginThrottle::default(),
+        };
         let setup_url = workspace::issue_setup_token(&ctx)
             .await?
             .map(|token| format!("{}/setup/{token}", ctx.config.public_url));
-        Ok(Application { listener, ctx, setup_url })
+        Ok(Application {
+            listener,
+            ctx,
+            setup_url,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     pub fn context(&self) -> &Context {
@@ -50,12 +60,18 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then lets requests in flight finish.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.ctx.clone()));
         let app = crate::http::router(self.ctx.clone());
-        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         housekeeping.abort();
         self.ctx.store.close().await;
         served.context("serving HTTP")

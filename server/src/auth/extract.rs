@@ -28,22 +28,40 @@ impl FromRequestParts<Context> for Authenticated {
     async fn from_request_parts(parts: &mut Parts, ctx: &Context) -> Result<Self> {
         if let Some(key) = parts.headers.get(API_KEY_HEADER) {
             let key = key.to_str().map_err(|_| Error::Unauthorized)?;
-            let actor = sessions::actor_for_api_key(ctx, key).await?.ok_or(Error::Unauthorized)?;
-            return Ok(Authenticated { actor, credential: Credential::ApiKey, session: None });
+            let actor = sessions::actor_for_api_key(ctx, key)
+                .await?
+                .ok_or(Error::Unauthorized)?;
+            return Ok(Authenticated {
+                actor,
+                credential: Credential::ApiKey,
+                session: None,
+            });
         }
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(cookie) = jar.get(SESSION_COOKIE) else {
             return Err(Error::Unauthorized);
         };
-        let (actor, session) = sessions::actor_for_session(ctx, cookie.value()).await?.ok_or(Error::Unauthorized)?;
+        let (actor, session) = sessions::actor_for_session(ctx, cookie.value())
+            .await?
+            .ok_or(Error::Unauthorized)?;
         // A cookie rides along with cross-site requests; a header cannot be
         // set by another site, so writes must carry the session's token.
         if !parts.method.is_safe() {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
             if !tokens::same_secret(sent, &session.csrf_token) {
-                return Err(Error::forbidden("missing or wrong X-CSRF-Token for a request made with a session cookie"));
+                return Err(Error::forbidden(
+                    "missing or wrong X-CSRF-Token for a request made with a session cookie",
+                ));
             }
         }
-        Ok(Authenticated { actor, credential: Credential::Session, session: Some(session) })
+        Ok(Authenticated {
+            actor,
+            credential: Credential::Session,
+            session: Some(session),
+        })
     }
 }

@@ -35,7 +35,9 @@ impl LoginThrottle {
         for outcome in [account, address] {
             if let Err(not_until) = outcome {
                 let wait = not_until.wait_time_from(now).as_secs().max(1);
-                return Err(Error::RateLimited { retry_after_secs: wait });
+                return Err(Error::RateLimited {
+                    retry_after_secs: wait,
+                });
             }
         }
         Ok(())

@@ -45,7 +45,13 @@ pub struct Invitation {
 
 impl Invitation {
     pub fn token(&self, key: &SecretKey, version: i64) -> String {
-        let signature = mac(key, &format!("invite:{}:{}:{}", self.client_id, version, self.expires_at_ms));
+        let signature = mac(
+            key,
+            &format!(
+                "invite:{}:{}:{}",
+                self.client_id, version, self.expires_at_ms
+            ),
+        );
         format!("{}.{}.{}", self.client_id, self.expires_at_ms, signature)
     }
 
@@ -55,11 +61,20 @@ impl Invitation {
         let client_id = parts.next()?.to_string();
         let expires_at_ms = parts.next()?.parse().ok()?;
         let signature = parts.next()?;
-        Some((Invitation { client_id, expires_at_ms }, signature))
+        Some((
+            Invitation {
+                client_id,
+                expires_at_ms,
+            },
+            signature,
+        ))
     }
 
     pub fn verify(&self, key: &SecretKey, version: i64, signature: &str) -> bool {
-        same_secret(&self.token(key, version), &format!("{}.{}.{}", self.client_id, self.expires_at_ms, signature))
+        same_secret(
+            &self.token(key, version),
+            &format!("{}.{}.{}", self.client_id, self.expires_at_ms, signature),
+        )
     }
 }
 
@@ -70,15 +85,24 @@ mod tests {
     #[test]
     fn an_invitation_verifies_only_for_its_own_version_and_key() {
         let key = SecretKey([7; 32]);
-        let invite = Invitation { client_id: "c1".into(), expires_at_ms: 99 };
+        let invite = Invitation {
+            client_id: "c1".into(),
+            expires_at_ms: 99,
+        };
         let token = invite.token(&key, 3);
         let (read, signature) = Invitation::read(&token).unwrap();
         assert_eq!(read, invite);
         assert!(read.verify(&key, 3, signature));
-        assert!(!read.verify(&key, 4, signature), "a used invitation must not verify");
+        assert!(
+            !read.verify(&key, 4, signature),
+            "a used invitation must not verify"
+        );
         assert!(!read.verify(&SecretKey([8; 32]), 3, signature));
         let edited = token.replacen(".99.", ".999.", 1);
         let (read, signature) = Invitation::read(&edited).unwrap();
-        assert!(!read.verify(&key, 3, signature), "a changed expiry must not verify");
+        assert!(
+            !read.verify(&key, 3, signature),
+            "a changed expiry must not verify"
+        );
     }
 }

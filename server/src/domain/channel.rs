@@ -111,14 +111,32 @@ mod tests {
     #[test]
     fn a_group_belongs_to_the_one_company_its_members_share() {
         let (a, b) = (ids(&["acme", "solo-a"]), ids(&["acme"]));
-        let members = [Candidate { client_id: "ann", company_ids: &a }, Candidate { client_id: "bob", company_ids: &b }];
+        let members = [
+            Candidate {
+                client_id: "ann",
+                company_ids: &a,
+            },
+            Candidate {
+                client_id: "bob",
+                company_ids: &b,
+            },
+        ];
         assert_eq!(group_company(&members, None).unwrap(), "acme");
     }
 
     #[test]
     fn clients_of_different_companies_cannot_share_a_group() {
         let (a, b) = (ids(&["acme"]), ids(&["globex"]));
-        let members = [Candidate { client_id: "ann", company_ids: &a }, Candidate { client_id: "bob", company_ids: &b }];
+        let members = [
+            Candidate {
+                client_id: "ann",
+                company_ids: &a,
+            },
+            Candidate {
+                client_id: "bob",
+                company_ids: &b,
+            },
+        ];
         let err = group_company(&members, None).unwrap_err().to_string();
         assert!(err.contains("same company"), "{err}");
         assert!(group_company(&members, Some("acme")).is_err());
@@ -127,15 +145,36 @@ mod tests {
     #[test]
     fn several_shared_companies_need_a_choice() {
         let a = ids(&["acme", "globex"]);
-        let members = [Candidate { client_id: "ann", company_ids: &a }, Candidate { client_id: "bob", company_ids: &a }];
-        assert!(group_company(&members, None).unwrap_err().to_string().contains("companyId"));
+        let members = [
+            Candidate {
+                client_id: "ann",
+                company_ids: &a,
+            },
+            Candidate {
+                client_id: "bob",
+                company_ids: &a,
+            },
+        ];
+        assert!(group_company(&members, None)
+            .unwrap_err()
+            .to_string()
+            .contains("companyId"));
         assert_eq!(group_company(&members, Some("globex")).unwrap(), "globex");
     }
 
     #[test]
     fn a_group_of_one_is_refused() {
         let a = ids(&["acme"]);
-        let members = [Candidate { client_id: "ann", company_ids: &a }, Candidate { client_id: "ann", company_ids: &a }];
+        let members = [
+            Candidate {
+                client_id: "ann",
+                company_ids: &a,
+            },
+            Candidate {
+                client_id: "ann",
+                company_ids: &a,
+            },
+        ];
         assert!(group_company(&members, None).is_err());
     }
 }

@@ -84,6 +84,9 @@ mod tests {
     fn text_over_the_limit_is_too_large() {
         let err = MessageText::parse("ééééé", 4).unwrap_err();
         assert!(matches!(err, Error::PayloadTooLarge(_)), "{err:?}");
-        assert!(MessageText::parse("éééé", 4).is_ok(), "the limit counts characters, not bytes");
+        assert!(
+            MessageText::parse("éééé", 4).is_ok(),
+            "the limit counts characters, not bytes"
+        );
     }
 }

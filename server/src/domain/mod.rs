@@ -18,7 +18,9 @@ pub fn fallback_color(id: &str) -> String {
         "#4F46E5", "#0891B2", "#059669", "#CA8A04", "#DC2626", "#DB2777", "#7C3AED", "#2563EB",
         "#EA580C", "#0D9488",
     ];
-    let hash = id.bytes().fold(0u32, |acc, b| acc.wrapping_mul(31).wrapping_add(u32::from(b)));
+    let hash = id.bytes().fold(0u32, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(u32::from(b))
+    });
     PALETTE[hash as usize % PALETTE.len()].to_string()
 }
 

@@ -46,7 +46,12 @@ pub struct MessagingSettings {
 pub const DEFAULT_WELCOME: &str =
     "Welcome to {{workspace.name}}, {{client.givenName}}! This is where we talk. Ask us anything here.";
 
-const VARIABLES: [&str; 4] = ["client.givenName", "client.familyName", "company.name", "workspace.name"];
+const VARIABLES: [&str; 4] = [
+    "client.givenName",
+    "client.familyName",
+    "company.name",
+    "workspace.name",
+];
 
 pub const MAX_WELCOME_CHARS: usize = 5_000;
 
@@ -61,13 +66,17 @@ pub struct WelcomeContext<'a> {
 /// Checks a template: bounded length, only known variables, closed braces.
 pub fn validate_welcome(template: &str) -> Result<()> {
     if template.chars().count() > MAX_WELCOME_CHARS {
-        return Err(Error::invalid(format!("welcomeMessage must be at most {MAX_WELCOME_CHARS} characters")));
+        return Err(Error::invalid(format!(
+            "welcomeMessage must be at most {MAX_WELCOME_CHARS} characters"
+        )));
     }
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
         let after = &rest[start + 2..];
         let Some(end) = after.find("}}") else {
-            return Err(Error::invalid("welcomeMessage has a {{ without a closing }}"));
+            return Err(Error::invalid(
+                "welcomeMessage has a {{ without a closing }}",
+            ));
         };
         let name = after[..end].trim();
         if !VARIABLES.contains(&name) {
@@ -122,12 +131,18 @@ mod tests {
     #[test]
     fn the_default_template_is_valid() {
         validate_welcome(DEFAULT_WELCOME).unwrap();
-        assert_eq!(render_welcome(DEFAULT_WELCOME, &CTX), "Welcome to Ledger & Co, Ann! This is where we talk. Ask us anything here.");
+        assert_eq!(
+            render_welcome(DEFAULT_WELCOME, &CTX),
+            "Welcome to Ledger & Co, Ann! This is where we talk. Ask us anything here."
+        );
     }
 
     #[test]
     fn unknown_variables_and_open_braces_are_refused() {
-        assert!(validate_welcome("Hi {{client.password}}").unwrap_err().to_string().contains("unknown variable"));
+        assert!(validate_welcome("Hi {{client.password}}")
+            .unwrap_err()
+            .to_string()
+            .contains("unknown variable"));
         assert!(validate_welcome("Hi {{client.givenName").is_err());
         assert!(validate_welcome(&"x".repeat(MAX_WELCOME_CHARS + 1)).is_err());
     }

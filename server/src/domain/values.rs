@@ -15,7 +15,9 @@ impl Email {
     pub fn parse(field: &str, raw: &str) -> Result<Email> {
         let value = raw.trim().to_lowercase();
         if value.len() > 254 || !email_address::EmailAddress::is_valid(&value) {
-            return Err(Error::invalid(format!("{field} is not a valid e-mail address")));
+            return Err(Error::invalid(format!(
+                "{field} is not a valid e-mail address"
+            )));
         }
         Ok(Email(value))
     }
@@ -44,7 +46,9 @@ impl Name {
             )));
         }
         if value.chars().any(char::is_control) {
-            return Err(Error::invalid(format!("{field} must not contain control characters")));
+            return Err(Error::invalid(format!(
+                "{field} must not contain control characters"
+            )));
         }
         Ok(Name(value.to_string()))
     }
@@ -123,13 +127,21 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
-        assert_eq!(Email::parse("email", "  Ann@Example.COM ").unwrap().as_str(), "ann@example.com");
+        assert_eq!(
+            Email::parse("email", "  Ann@Example.COM ")
+                .unwrap()
+                .as_str(),
+            "ann@example.com"
+        );
     }
 
     #[test]
     fn malformed_emails_are_refused() {
         for raw in ["", "ann", "ann@", "@example.com", "a b@example.com"] {
-            assert!(Email::parse("email", raw).is_err(), "{raw:?} should be refused");
+            assert!(
+                Email::parse("email", raw).is_err(),
+                "{raw:?} should be refused"
+            );
         }
     }
 
@@ -143,6 +155,9 @@ mod tests {
 
     #[test]
     fn timestamps_render_as_utc_with_milliseconds() {
-        assert_eq!(Timestamp(1_700_000_000_123).to_rfc3339(), "2023-11-14T22:13:20.123Z");
+        assert_eq!(
+            Timestamp(1_700_000_000_123).to_rfc3339(),
+            "2023-11-14T22:13:20.123Z"
+        );
     }
 }

@@ -46,10 +46,15 @@ async fn list_message_channels(
     let page = PageRequest::parse("channels", query.limit, query.next_token.as_deref())?;
     let filter = ListChannels {
         membership_type: query.membership_type.as_deref(),
-        client_id: query.client_id.as_deref().or(query.membership_entity_id.as_deref()),
+        client_id: query
+            .client_id
+            .as_deref()
+            .or(query.membership_entity_id.as_deref()),
         member_id: query.member_id.as_deref(),
     };
-    Ok(Json(channels::list(&ctx, &auth.actor, &filter, page).await?))
+    Ok(Json(
+        channels::list(&ctx, &auth.actor, &filter, page).await?,
+    ))
 }
 
 /// Open a channel; it starts with the welcome message. Group members must share a company.
@@ -99,7 +104,10 @@ async fn mark_channel_read(
     let request: MarkRead = if body.iter().all(u8::is_ascii_whitespace) {
         MarkRead::default()
     } else {
-        serde_json::from_slice(&body).map_err(|err| crate::error::Error::BadRequest(format!("invalid JSON body: {err}")))?
+        serde_json::from_slice(&body)
+            .map_err(|err| crate::error::Error::BadRequest(format!("invalid JSON body: {err}")))?
     };
-    Ok(Json(channels::mark_read(&ctx, &auth.actor, &id, &request).await?))
+    Ok(Json(
+        channels::mark_read(&ctx, &auth.actor, &id, &request).await?,
+    ))
 }

@@ -43,7 +43,11 @@ struct InviteQuery {
 
 #[utoipa::path(get, path = "/v1/clients", tag = "clients", params(ListQuery),
     responses((status = 200, body = Page<Client>), (status = "4XX", body = ErrorBody)))]
-async fn list_clients(State(ctx): State<Context>, auth: Authenticated, Query(query): Query<ListQuery>) -> Result<Json<Page<Client>>> {
+async fn list_clients(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Page<Client>>> {
     let page = PageRequest::parse("clients", query.limit, query.next_token.as_deref())?;
     let filter = ListClients {
         company_id: query.company_id.as_deref(),
@@ -63,12 +67,18 @@ async fn create_client(
     Query(invite): Query<InviteQuery>,
     Body(request): Body<CreateClient>,
 ) -> Result<Json<Client>> {
-    Ok(Json(clients::create(&ctx, &auth.actor, &request, invite.send_invite).await?))
+    Ok(Json(
+        clients::create(&ctx, &auth.actor, &request, invite.send_invite).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/clients/{id}", tag = "clients", params(("id" = String, Path)),
     responses((status = 200, body = Client), (status = "4XX", body = ErrorBody)))]
-async fn retrieve_client(State(ctx): State<Context>, auth: Authenticated, Path(id): Path<String>) -> Result<Json<Client>> {
+async fn retrieve_client(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<Client>> {
     Ok(Json(clients::get(&ctx, &auth.actor, &id).await?))
 }
 
@@ -82,13 +92,19 @@ async fn update_client(
     Query(invite): Query<InviteQuery>,
     Body(request): Body<UpdateClient>,
 ) -> Result<Json<Client>> {
-    Ok(Json(clients::update(&ctx, &auth.actor, &id, &request, invite.send_invite).await?))
+    Ok(Json(
+        clients::update(&ctx, &auth.actor, &id, &request, invite.send_invite).await?,
+    ))
 }
 
 /// Delete a client and their individual channel.
 #[utoipa::path(delete, path = "/v1/clients/{id}", tag = "clients", params(("id" = String, Path)),
     responses((status = 200, body = Deleted), (status = "4XX", body = ErrorBody)))]
-async fn delete_client(State(ctx): State<Context>, auth: Authenticated, Path(id): Path<String>) -> Result<Json<Deleted>> {
+async fn delete_client(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<Deleted>> {
     clients::delete(&ctx, &auth.actor, &id).await?;
     Ok(Deleted::new("client", id))
 }

@@ -38,8 +38,13 @@ async fn list_companies(
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<Company>>> {
     let page = PageRequest::parse("companies", query.limit, query.next_token.as_deref())?;
-    let filter = ListCompanies { name: query.name.as_deref(), is_placeholder: query.is_placeholder };
-    Ok(Json(companies::list(&ctx, &auth.actor, &filter, page).await?))
+    let filter = ListCompanies {
+        name: query.name.as_deref(),
+        is_placeholder: query.is_placeholder,
+    };
+    Ok(Json(
+        companies::list(&ctx, &auth.actor, &filter, page).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/v1/companies", tag = "companies", request_body = CreateCompany,
@@ -54,7 +59,11 @@ async fn create_company(
 
 #[utoipa::path(get, path = "/v1/companies/{id}", tag = "companies", params(("id" = String, Path)),
     responses((status = 200, body = Company), (status = "4XX", body = ErrorBody)))]
-async fn retrieve_company(State(ctx): State<Context>, auth: Authenticated, Path(id): Path<String>) -> Result<Json<Company>> {
+async fn retrieve_company(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<Company>> {
     Ok(Json(companies::get(&ctx, &auth.actor, &id).await?))
 }
 
@@ -67,13 +76,19 @@ async fn update_company(
     Path(id): Path<String>,
     Body(request): Body<UpdateCompany>,
 ) -> Result<Json<Company>> {
-    Ok(Json(companies::update(&ctx, &auth.actor, &id, &request).await?))
+    Ok(Json(
+        companies::update(&ctx, &auth.actor, &id, &request).await?,
+    ))
 }
 
 /// Delete a company and its channels; its clients move to placeholder companies.
 #[utoipa::path(delete, path = "/v1/companies/{id}", tag = "companies", params(("id" = String, Path)),
     responses((status = 200, body = Deleted), (status = "4XX", body = ErrorBody)))]
-async fn delete_company(State(ctx): State<Context>, auth: Authenticated, Path(id): Path<String>) -> Result<Json<Deleted>> {
+async fn delete_company(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<Deleted>> {
     companies::delete(&ctx, &auth.actor, &id).await?;
     Ok(Deleted::new("company", id))
 }

@@ -22,7 +22,9 @@ pub struct Path<T>(pub T);
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {
         match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge("the request body is too large".into()),
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                Error::PayloadTooLarge("the request body is too large".into())
+            }
             StatusCode::UNPROCESSABLE_ENTITY => Error::Unprocessable(rejection.body_text()),
             _ => Error::BadRequest(rejection.body_text()),
         }

@@ -15,7 +15,11 @@ use crate::service::{Context, Page, PageRequest};
 pub fn router() -> OpenApiRouter<Context> {
     OpenApiRouter::new()
         .routes(routes!(list_internal_users, create_internal_user))
-        .routes(routes!(retrieve_internal_user, update_internal_user, delete_internal_user))
+        .routes(routes!(
+            retrieve_internal_user,
+            update_internal_user,
+            delete_internal_user
+        ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -47,7 +51,9 @@ async fn create_internal_user(
     auth: Authenticated,
     Body(request): Body<CreateInternalUser>,
 ) -> Result<Json<InternalUser>> {
-    Ok(Json(internal_users::create(&ctx, &auth.actor, &request).await?))
+    Ok(Json(
+        internal_users::create(&ctx, &auth.actor, &request).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/internal-users/{id}", tag = "internal users", params(("id" = String, Path)),
@@ -70,7 +76,9 @@ async fn update_internal_user(
     Path(id): Path<String>,
     Body(request): Body<UpdateInternalUser>,
 ) -> Result<Json<InternalUser>> {
-    Ok(Json(internal_users::update(&ctx, &auth.actor, &id, &request).await?))
+    Ok(Json(
+        internal_users::update(&ctx, &auth.actor, &id, &request).await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/v1/internal-users/{id}", tag = "internal users", params(("id" = String, Path)),

@@ -32,15 +32,25 @@ struct ListQuery {
 /// A channel's messages, newest first.
 #[utoipa::path(get, path = "/v1/messages", tag = "messages", params(ListQuery),
     responses((status = 200, body = Page<Message>), (status = "4XX", body = ErrorBody)))]
-async fn list_messages(State(ctx): State<Context>, auth: Authenticated, Query(query): Query<ListQuery>) -> Result<Json<Page<Message>>> {
+async fn list_messages(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Page<Message>>> {
     let page = PageRequest::parse("messages", query.limit, query.next_token.as_deref())?;
-    Ok(Json(messages::list(&ctx, &auth.actor, &query.channel_id, page).await?))
+    Ok(Json(
+        messages::list(&ctx, &auth.actor, &query.channel_id, page).await?,
+    ))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>> {
     headers
         .get("idempotency-key")
-        .map(|value| value.to_str().map_err(|_| Error::BadRequest("Idempotency-Key must be visible ASCII".into())))
+        .map(|value| {
+            value
+                .to_str()
+                .map_err(|_| Error::BadRequest("Idempotency-Key must be visible ASCII".into()))
+        })
         .transpose()
 }
 
@@ -56,12 +66,18 @@ async fn send_message(
     Body(request): Body<SendMessage>,
 ) -> Result<Json<Message>> {
     let key = idempotency_key(&headers)?;
-    Ok(Json(messages::send(&ctx, &auth.actor, auth.credential, &request, key).await?))
+    Ok(Json(
+        messages::send(&ctx, &auth.actor, auth.credential, &request, key).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/messages/{id}", tag = "messages", params(("id" = String, Path)),
     responses((status = 200, body = Message), (status = "4XX", body = ErrorBody)))]
-async fn retrieve_message(State(ctx): State<Context>, auth: Authenticated, Path(id): Path<String>) -> Result<Json<Message>> {
+async fn retrieve_message(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<Message>> {
     Ok(Json(messages::get(&ctx, &auth.actor, &id).await?))
 }
 
@@ -75,13 +91,19 @@ async fn edit_message(
     Path(id): Path<String>,
     Body(request): Body<EditMessage>,
 ) -> Result<Json<Message>> {
-    Ok(Json(messages::edit(&ctx, &auth.actor, &id, &request).await?))
+    Ok(Json(
+        messages::edit(&ctx, &auth.actor, &id, &request).await?,
+    ))
 }
 
 /// Delete your own message; it stays in history as a tombstone.
 #[utoipa::path(delete, path = "/v1/messages/{id}", tag = "messages", params(("id" = String, Path)),
     responses((status = 200, body = Message), (status = "4XX", body = ErrorBody)))]
-async fn delete_message(State(ctx): State<Context>, auth: Authenticated, Path(id): Path<String>) -> Result<Json<Message>> {
+async fn delete_message(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<Message>> {
     Ok(Json(messages::delete(&ctx, &auth.actor, &id).await?))
 }
 
@@ -93,5 +115,7 @@ async fn send_mass_message(
     auth: Authenticated,
     Body(request): Body<MassMessage>,
 ) -> Result<Json<MassMessageResult>> {
-    Ok(Json(messages::send_mass(&ctx, &auth.actor, &request).await?))
+    Ok(Json(
+        messages::send_mass(&ctx, &auth.actor, &request).await?,
+    ))
 }

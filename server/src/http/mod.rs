@@ -43,7 +43,10 @@ struct SecuritySchemes;
 impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("apiKey", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))));
+        components.add_security_scheme(
+            "apiKey",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
+        );
         components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
@@ -73,13 +76,18 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(ctx: Context) -> Router {
     let (api, openapi) = api().split_for_parts();
     let openapi = std::sync::Arc::new(openapi);
-    api.route("/v1/openapi.json", get(move || async move { axum::Json(openapi.as_ref().clone()) }))
-        .route("/healthz", get(healthz))
-        .fallback(|| async { Error::NotFound("route") })
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(CatchPanicLayer::custom(|_| Error::Internal(anyhow::anyhow!("handler panicked")).into_response()))
-        .layer(TraceLayer::new_for_http())
-        .with_state(ctx)
+    api.route(
+        "/v1/openapi.json",
+        get(move || async move { axum::Json(openapi.as_ref().clone()) }),
+    )
+    .route("/healthz", get(healthz))
+    .fallback(|| async { Error::NotFound("route") })
+    .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+    .layer(CatchPanicLayer::custom(|_| {
+        Error::Internal(anyhow::anyhow!("handler panicked")).into_response()
+    }))
+    .layer(TraceLayer::new_for_http())
+    .with_state(ctx)
 }
 
 use axum::response::IntoResponse;
@@ -99,6 +107,10 @@ pub struct Deleted {
 
 impl Deleted {
     pub fn new(object: &'static str, id: String) -> axum::Json<Deleted> {
-        axum::Json(Deleted { id, object, deleted: true })
+        axum::Json(Deleted {
+            id,
+            object,
+            deleted: true,
+        })
     }
 }

@@ -14,7 +14,9 @@ use super::extract::{Json as Body, Path};
 use crate::auth::extract::SESSION_COOKIE;
 use crate::auth::Authenticated;
 use crate::error::{Error, ErrorBody, Result};
-use crate::service::sessions::{self, AcceptInvitation, InvitationInfo, LoginRequest, NewSession, SessionInfo};
+use crate::service::sessions::{
+    self, AcceptInvitation, InvitationInfo, LoginRequest, NewSession, SessionInfo,
+};
 use crate::service::workspace::{self, SetupRequest};
 use crate::service::Context;
 
@@ -65,14 +67,23 @@ async fn current_session(auth: Authenticated) -> Result<Json<SessionInfo>> {
 /// Sign out: ends the session and clears the cookie.
 #[utoipa::path(delete, path = "/v1/sessions/current", tag = "sessions",
     responses((status = 204), (status = "4XX", body = ErrorBody)))]
-async fn sign_out(State(ctx): State<Context>, auth: Authenticated, jar: CookieJar) -> Result<(CookieJar, StatusCode)> {
+async fn sign_out(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    jar: CookieJar,
+) -> Result<(CookieJar, StatusCode)> {
     if auth.session.is_none() {
-        return Err(Error::BadRequest("only a session cookie can be signed out".into()));
+        return Err(Error::BadRequest(
+            "only a session cookie can be signed out".into(),
+        ));
     }
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         sessions::logout(&ctx, cookie.value()).await?;
     }
-    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), StatusCode::NO_CONTENT))
+    Ok((
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        StatusCode::NO_CONTENT,
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -94,7 +105,10 @@ async fn setup(
     Body(request): Body<SetupWithToken>,
 ) -> Result<(CookieJar, Json<SessionInfo>)> {
     workspace::setup_with_token(&ctx, &request.token, &request.setup).await?;
-    let login = LoginRequest { email: request.setup.email.clone(), password: request.setup.password.clone() };
+    let login = LoginRequest {
+        email: request.setup.email.clone(),
+        password: request.setup.password.clone(),
+    };
     let session = sessions::login(&ctx, &login, address.ip()).await?;
     Ok(signed_in(&ctx, jar, session))
 }
@@ -102,7 +116,10 @@ async fn setup(
 /// Who an invitation is for, to greet them before they choose a password.
 #[utoipa::path(get, path = "/v1/invitations/{token}", tag = "sessions", params(("token" = String, Path)), security(()),
     responses((status = 200, body = InvitationInfo), (status = "4XX", body = ErrorBody)))]
-async fn retrieve_invitation(State(ctx): State<Context>, Path(token): Path<String>) -> Result<Json<InvitationInfo>> {
+async fn retrieve_invitation(
+    State(ctx): State<Context>,
+    Path(token): Path<String>,
+) -> Result<Json<InvitationInfo>> {
     Ok(Json(sessions::invitation(&ctx, &token).await?))
 }
 

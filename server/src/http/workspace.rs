@@ -13,13 +13,19 @@ use crate::service::Context;
 pub fn router() -> OpenApiRouter<Context> {
     OpenApiRouter::new()
         .routes(routes!(retrieve_workspace, update_workspace))
-        .routes(routes!(retrieve_messaging_settings, update_messaging_settings))
+        .routes(routes!(
+            retrieve_messaging_settings,
+            update_messaging_settings
+        ))
 }
 
 /// The workspace of this deployment.
 #[utoipa::path(get, path = "/v1/workspaces", tag = "workspace",
     responses((status = 200, body = Workspace), (status = "4XX", body = ErrorBody)))]
-async fn retrieve_workspace(State(ctx): State<Context>, _auth: Authenticated) -> Result<Json<Workspace>> {
+async fn retrieve_workspace(
+    State(ctx): State<Context>,
+    _auth: Authenticated,
+) -> Result<Json<Workspace>> {
     Ok(Json(workspace::get(&ctx).await?))
 }
 
@@ -37,8 +43,13 @@ async fn update_workspace(
 /// The messaging settings (internal users).
 #[utoipa::path(get, path = "/v1/settings/messaging", tag = "settings",
     responses((status = 200, body = MessagingSettings), (status = "4XX", body = ErrorBody)))]
-async fn retrieve_messaging_settings(State(ctx): State<Context>, auth: Authenticated) -> Result<Json<MessagingSettings>> {
-    Ok(Json(workspace::messaging_settings(&ctx, &auth.actor).await?))
+async fn retrieve_messaging_settings(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+) -> Result<Json<MessagingSettings>> {
+    Ok(Json(
+        workspace::messaging_settings(&ctx, &auth.actor).await?,
+    ))
 }
 
 /// Change the default channel of new clients or the welcome message (admins).
@@ -49,5 +60,7 @@ async fn update_messaging_settings(
     auth: Authenticated,
     Body(request): Body<UpdateMessagingSettings>,
 ) -> Result<Json<MessagingSettings>> {
-    Ok(Json(workspace::update_messaging_settings(&ctx, &auth.actor, &request).await?))
+    Ok(Json(
+        workspace::update_messaging_settings(&ctx, &auth.actor, &request).await?,
+    ))
 }

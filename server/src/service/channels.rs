@@ -59,7 +59,12 @@ async fn open(conn: &mut Conn, opening: &Opening<'_>) -> Result<String> {
     Ok(id)
 }
 
-async fn post_welcome(conn: &mut Conn, channel_id: &str, opening: &Opening<'_>, now: i64) -> Result<()> {
+async fn post_welcome(
+    conn: &mut Conn,
+    channel_id: &str,
+    opening: &Opening<'_>,
+    now: i64,
+) -> Result<()> {
     let settings = workspace::load(conn).await?;
     if settings.welcome_message.trim().is_empty() {
         return Ok(());
@@ -73,7 +78,10 @@ async fn post_welcome(conn: &mut Conn, channel_id: &str, opening: &Opening<'_>, 
     };
     let company_id = match (opening.company_id, opening.client_id) {
         (Some(company), _) => Some(company.to_string()),
-        (None, Some(client)) => storage::clients::company_ids(conn, client).await?.into_iter().next(),
+        (None, Some(client)) => storage::clients::company_ids(conn, client)
+            .await?
+            .into_iter()
+            .next(),
         (None, None) => None,
     };
     let company = match company_id {
@@ -81,7 +89,9 @@ async fn post_welcome(conn: &mut Conn, channel_id: &str, opening: &Opening<'_>, 
         None => None,
     };
     // A channel of several clients greets them all.
-    let (given, family) = client.as_ref().map_or(("everyone", ""), |c| (c.given_name.as_str(), c.family_name.as_str()));
+    let (given, family) = client.as_ref().map_or(("everyone", ""), |c| {
+        (c.given_name.as_str(), c.family_name.as_str())
+    });
     let text = render_welcome(
         &settings.welcome_message,
         &WelcomeContext {
@@ -109,24 +119,52 @@ async fn post_welcome(conn: &mut Conn, channel_id: &str, opening: &Opening<'_>, 
 }
 
 /// The individual channel of a client, opened if it does not exist yet.
-pub(crate) async fn ensure_individual(_ctx: &Context, conn: &mut Conn, client_id: &str) -> Result<String> {
+pub(crate) async fn ensure_individual(
+    _ctx: &Context,
+    conn: &mut Conn,
+    client_id: &str,
+) -> Result<String> {
     if let Some(id) = storage::channels::find_id(conn, "individual", client_id).await? {
         return Ok(id);
     }
-    open(conn, &Opening { membership_type: MembershipType::Individual, client_id: Some(client_id), company_id: None, member_ids: &[] })
-        .await
+    open(
+        conn,
+        &Opening {
+            membership_type: MembershipType::Individual,
+            client_id: Some(client_id),
+            company_id: None,
+            member_ids: &[],
+        },
+    )
+    .await
 }
 
 /// The channel of a company, opened if it does not exist yet.
-pub(crate) async fn ensure_company(_ctx: &Context, conn: &mut Conn, company_id: &str) -> Result<String> {
+pub(crate) async fn ensure_company(
+    _ctx: &Context,
+    conn: &mut Conn,
+    company_id: &str,
+) -> Result<String> {
     if let Some(id) = storage::channels::find_id(conn, "company", company_id).await? {
         return Ok(id);
     }
-    open(conn, &Opening { membership_type: MembershipType::Company, client_id: None, company_id: Some(company_id), member_ids: &[] })
-        .await
+    open(
+        conn,
+        &Opening {
+            membership_type: MembershipType::Company,
+            client_id: None,
+            company_id: Some(company_id),
+            member_ids: &[],
+        },
+    )
+    .await
 }
 
-pub async fn create(ctx: &Context, actor: &Actor, request: &CreateChannel) -> Result<MessageChannel> {
+pub async fn create(
+    ctx: &Context,
+    actor: &Actor,
+    request: &CreateChannel,
+) -> Result<MessageChannel> {
     authz::require_internal(actor)?;
     let scope = authz::scope(actor);
     let membership_type = MembershipType::parse(&request.membership_type)?;
@@ -138,11 +176,27 @@ pub async fn create(ctx: &Context, actor: &Actor, request: &CreateChannel) -> Re
                 .as_deref()
                 .or(request.membership_entity_id.as_deref())
                 .ok_or_else(|| Error::invalid("clientId is required for an individual channel"))?;
-            storage::found(storage::clients::get_visible(&mut tx, &scope, client_id).await?, "client")?;
-            if let Some(existing) = storage::channels::find_id(&mut tx, "individual", client_id).await? {
-                return Err(Error::Conflict(format!("client {client_id} already has an individual channel: {existing}")));
+            storage::found(
+                storage::clients::get_visible(&mut tx, &scope, client_id).await?,
+                "client",
+            )?;
+            if let Some(existing) =
+                storage::channels::find_id(&mut tx, "individual", client_id).await?
+            {
+                return Err(Error::Conflict(format!(
+                    "client {client_id} already has an individual channel: {existing}"
+                )));
             }
-            open(&mut tx, &Opening { membership_type, client_id: Some(client_id), company_id: None, member_ids: &[] }).await?
+            open(
+                &mut tx,
+                &Opening {
+                    membership_type,
+                    client_id: Some(client_id),
+                    company_id: None,
+                    member_ids: &[],
+                },
+            )
+            .await?
         }
         MembershipType::Company => {
             let company_id = request
@@ -150,33 +204,70 @@ pub async fn create(ctx: &Context, actor: &Actor, request: &CreateChannel) -> Re
                 .as_deref()
                 .or(request.membership_entity_id.as_deref())
                 .ok_or_else(|| Error::invalid("companyId is required for a company channel"))?;
-            storage::found(storage::companies::get_visible(&mut tx, &scope, company_id).await?, "company")?;
-            if let Some(existing) = storage::channels::find_id(&mut tx, "company", company_id).await? {
-                return Err(Error::Conflict(format!("company {company_id} already has a company channel: {existing}")));
+            storage::found(
+                storage::companies::get_visible(&mut tx, &scope, company_id).await?,
+                "company",
+            )?;
+            if let Some(existing) =
+                storage::channels::find_id(&mut tx, "company", company_id).await?
+            {
+                return Err(Error::Conflict(format!(
+                    "company {company_id} already has a company channel: {existing}"
+                )));
             }
-            open(&mut tx, &Opening { membership_type, client_id: None, company_id: Some(company_id), member_ids: &[] }).await?
+            open(
+                &mut tx,
+                &Opening {
+                    membership_type,
+                    client_id: None,
+                    company_id: Some(company_id),
+                    member_ids: &[],
+                },
+            )
+            .await?
         }
         MembershipType::Group => {
             let member_ids = request.member_ids.as_deref().unwrap_or_default();
             let mut companies = Vec::with_capacity(member_ids.len());
             for member in member_ids {
-                storage::found(storage::clients::get_visible(&mut tx, &scope, member).await?, "client")?;
+                storage::found(
+                    storage::clients::get_visible(&mut tx, &scope, member).await?,
+                    "client",
+                )?;
                 companies.push(storage::clients::company_ids(&mut tx, member).await?);
             }
             let candidates: Vec<Candidate<'_>> = member_ids
                 .iter()
                 .zip(&companies)
-                .map(|(client_id, company_ids)| Candidate { client_id, company_ids })
+                .map(|(client_id, company_ids)| Candidate {
+                    client_id,
+                    company_ids,
+                })
                 .collect();
             let company_id = group_company(&candidates, request.company_id.as_deref())?;
-            storage::found(storage::companies::get_visible(&mut tx, &scope, &company_id).await?, "company")?;
+            storage::found(
+                storage::companies::get_visible(&mut tx, &scope, &company_id).await?,
+                "company",
+            )?;
             let mut members = member_ids.to_vec();
             members.sort();
             members.dedup();
-            open(&mut tx, &Opening { membership_type, client_id: None, company_id: Some(&company_id), member_ids: &members }).await?
+            open(
+                &mut tx,
+                &Opening {
+                    membership_type,
+                    client_id: None,
+                    company_id: Some(&company_id),
+                    member_ids: &members,
+                },
+            )
+            .await?
         }
     };
-    let row = storage::found(storage::channels::get_visible(&mut tx, &scope, actor.id(), &id).await?, "message channel")?;
+    let row = storage::found(
+        storage::channels::get_visible(&mut tx, &scope, actor.id(), &id).await?,
+        "message channel",
+    )?;
     let channel = views::channel(&mut tx, row).await?;
     tx.commit().await?;
     Ok(channel)
@@ -196,7 +287,12 @@ async fn member_scope(conn: &mut Conn, member_id: &str) -> Result<Scope> {
     }
 }
 
-pub async fn list(ctx: &Context, actor: &Actor, filter: &ListChannels<'_>, page: PageRequest) -> Result<Page<MessageChannel>> {
+pub async fn list(
+    ctx: &Context,
+    actor: &Actor,
+    filter: &ListChannels<'_>,
+    page: PageRequest,
+) -> Result<Page<MessageChannel>> {
     if let Some(kind) = filter.membership_type {
         MembershipType::parse(kind)?;
     }
@@ -205,9 +301,20 @@ pub async fn list(ctx: &Context, actor: &Actor, filter: &ListChannels<'_>, page:
         Some(id) => Some(member_scope(&mut conn, id).await?),
         None => None,
     };
-    let storage_filter = ChannelFilter { membership_type: filter.membership_type, client_id: filter.client_id, member };
-    let rows = storage::channels::list(&mut conn, &authz::scope(actor), actor.id(), &storage_filter, page.after(), page.limit)
-        .await?;
+    let storage_filter = ChannelFilter {
+        membership_type: filter.membership_type,
+        client_id: filter.client_id,
+        member,
+    };
+    let rows = storage::channels::list(
+        &mut conn,
+        &authz::scope(actor),
+        actor.id(),
+        &storage_filter,
+        page.after(),
+        page.limit,
+    )
+    .await?;
     let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
     let mut data = Vec::with_capacity(rows.len());
     for row in rows {
@@ -218,14 +325,18 @@ pub async fn list(ctx: &Context, actor: &Actor, filter: &ListChannels<'_>, page:
 
 pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<MessageChannel> {
     let mut conn = ctx.store.reader().await?;
-    let row = storage::channels::get_visible(&mut conn, &authz::scope(actor), actor.id(), id).await?;
+    let row =
+        storage::channels::get_visible(&mut conn, &authz::scope(actor), actor.id(), id).await?;
     views::channel(&mut conn, storage::found(row, "message channel")?).await
 }
 
 pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     authz::require_internal(actor)?;
     let mut tx = ctx.store.begin().await?;
-    storage::found(storage::channels::get_visible(&mut tx, &authz::scope(actor), actor.id(), id).await?, "message channel")?;
+    storage::found(
+        storage::channels::get_visible(&mut tx, &authz::scope(actor), actor.id(), id).await?,
+        "message channel",
+    )?;
     storage::channels::delete(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
@@ -239,19 +350,32 @@ pub struct MarkRead {
 }
 
 /// Moves the caller's read marker; returns the channel with its new unread count.
-pub async fn mark_read(ctx: &Context, actor: &Actor, id: &str, request: &MarkRead) -> Result<MessageChannel> {
+pub async fn mark_read(
+    ctx: &Context,
+    actor: &Actor,
+    id: &str,
+    request: &MarkRead,
+) -> Result<MessageChannel> {
     let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
-    storage::found(storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?, "message channel")?;
+    storage::found(
+        storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?,
+        "message channel",
+    )?;
     let seq = match &request.message_id {
         Some(message_id) => {
-            let message = storage::messages::get(&mut tx, message_id).await?.filter(|m| m.channel_id == id);
+            let message = storage::messages::get(&mut tx, message_id)
+                .await?
+                .filter(|m| m.channel_id == id);
             storage::found(message, "message")?.seq
         }
         None => storage::messages::latest_seq(&mut tx, id).await?,
     };
     storage::messages::mark_read(&mut tx, id, actor.id(), seq, now_ms()).await?;
-    let row = storage::found(storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?, "message channel")?;
+    let row = storage::found(
+        storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?,
+        "message channel",
+    )?;
     let channel = views::channel(&mut tx, row).await?;
     tx.commit().await?;
     Ok(channel)

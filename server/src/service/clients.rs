@@ -39,7 +39,10 @@ pub struct UpdateClient {
     pub company_ids: Option<Vec<String>>,
 }
 
-fn requested_companies(company_id: &Option<String>, company_ids: &Option<Vec<String>>) -> Option<Vec<String>> {
+fn requested_companies(
+    company_id: &Option<String>,
+    company_ids: &Option<Vec<String>>,
+) -> Option<Vec<String>> {
     let mut ids = match (company_ids, company_id) {
         (Some(ids), _) => ids.clone(),
         (None, Some(id)) if !id.is_empty() => vec![id.clone()],
@@ -55,18 +58,30 @@ fn requested_companies(company_id: &Option<String>, company_ids: &Option<Vec<Str
 /// it; limited staff must name at least one of their companies.
 async fn check_companies(conn: &mut Conn, scope: &Scope, ids: &[String]) -> Result<()> {
     if ids.is_empty() && matches!(scope, Scope::Staff(_)) {
-        return Err(Error::forbidden("your client access is limited: choose one of your companies for this client"));
+        return Err(Error::forbidden(
+            "your client access is limited: choose one of your companies for this client",
+        ));
     }
     for id in ids {
-        if storage::companies::get_visible(conn, scope, id).await?.is_none() {
-            return Err(Error::invalid(format!("company {id} does not exist or is not one of yours")));
+        if storage::companies::get_visible(conn, scope, id)
+            .await?
+            .is_none()
+        {
+            return Err(Error::invalid(format!(
+                "company {id} does not exist or is not one of yours"
+            )));
         }
     }
     Ok(())
 }
 
 /// Puts a client in the channel the workspace setting asks for.
-async fn open_default_channel(ctx: &Context, conn: &mut Conn, client: &ClientRow, company_ids: &[String]) -> Result<()> {
+async fn open_default_channel(
+    ctx: &Context,
+    conn: &mut Conn,
+    client: &ClientRow,
+    company_ids: &[String],
+) -> Result<()> {
     let settings = workspace::load(conn).await?;
     match DefaultChannelType::from_stored(&settings.default_channel_type) {
         DefaultChannelType::Individual => {
@@ -81,21 +96,36 @@ async fn open_default_channel(ctx: &Context, conn: &mut Conn, client: &ClientRow
     Ok(())
 }
 
-pub async fn create(ctx: &Context, actor: &Actor, request: &CreateClient, send_invite: bool) -> Result<Client> {
+pub async fn create(
+    ctx: &Context,
+    actor: &Actor,
+    request: &CreateClient,
+    send_invite: bool,
+) -> Result<Client> {
     authz::require_internal(actor)?;
     let scope = authz::scope(actor);
     let given_name = Name::parse("givenName", &request.given_name)?;
     let family_name = Name::parse("familyName", &request.family_name)?;
     let email = Email::parse("email", &request.email)?;
-    let requested = requested_companies(&request.company_id, &request.company_ids).unwrap_or_default();
+    let requested =
+        requested_companies(&request.company_id, &request.company_ids).unwrap_or_default();
 
     let mut tx = ctx.store.begin().await?;
     check_companies(&mut tx, &scope, &requested).await?;
     if storage::clients::email_taken(&mut tx, email.as_str(), "").await? {
-        return Err(Error::Conflict(format!("{} is already used by someone in this workspace", email.as_str())));
+        return Err(Error::Conflict(format!(
+            "{} is already used by someone in this workspace",
+            email.as_str()
+        )));
     }
     let company_ids = if requested.is_empty() {
-        vec![companies::create_placeholder(&mut tx, &format!("{} {}", given_name.as_str(), family_name.as_str())).await?]
+        vec![
+            companies::create_placeholder(
+                &mut tx,
+                &format!("{} {}", given_name.as_str(), family_name.as_str()),
+            )
+            .await?,
+        ]
     } else {
         requested
     };
@@ -108,7 +138,13 @@ pub async fn create(ctx: &Context, actor: &Actor, request: &CreateClient, send_i
         given_name: given_name.into_string(),
         family_name: family_name.into_string(),
         email: email.as_str().to_string(),
-        status: if send_invite { ClientStatus::Invited } else { ClientStatus::NotInvited }.as_str().into(),
+        status: if send_invite {
+            ClientStatus::Invited
+        } else {
+            ClientStatus::NotInvited
+        }
+        .as_str()
+        .into(),
         invite_version: 0,
         invite_expires_at: Some(now + INVITE_LIFETIME_MS),
         first_login_at: None,
@@ -131,7 +167,12 @@ pub struct ListClients<'a> {
     pub family_name: Option<&'a str>,
 }
 
-pub async fn list(ctx: &Context, actor: &Actor, filter: &ListClients<'_>, page: PageRequest) -> Result<Page<Client>> {
+pub async fn list(
+    ctx: &Context,
+    actor: &Actor,
+    filter: &ListClients<'_>,
+    page: PageRequest,
+) -> Result<Page<Client>> {
     let email = filter.email.map(|e| e.trim().to_lowercase());
     let filter = ClientFilter {
         company_id: filter.company_id,
@@ -140,7 +181,14 @@ pub async fn list(ctx: &Context, actor: &Actor, filter: &ListClients<'_>, page: 
         family_name: filter.family_name,
     };
     let mut conn = ctx.store.reader().await?;
-    let rows = storage::clients::list(&mut conn, &authz::scope(actor), &filter, page.after(), page.limit).await?;
+    let rows = storage::clients::list(
+        &mut conn,
+        &authz::scope(actor),
+        &filter,
+        page.after(),
+        page.limit,
+    )
+    .await?;
     let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
     let with_invite = matches!(actor, Actor::Internal(_));
     let mut data = Vec::with_capacity(rows.len());
@@ -152,16 +200,28 @@ pub async fn list(ctx: &Context, actor: &Actor, filter: &ListClients<'_>, page: 
 
 pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Client> {
     let mut conn = ctx.store.reader().await?;
-    let row = storage::found(storage::clients::get_visible(&mut conn, &authz::scope(actor), id).await?, "client")?;
+    let row = storage::found(
+        storage::clients::get_visible(&mut conn, &authz::scope(actor), id).await?,
+        "client",
+    )?;
     let with_invite = matches!(actor, Actor::Internal(_));
     views::client(ctx, &mut conn, row, with_invite).await
 }
 
-pub async fn update(ctx: &Context, actor: &Actor, id: &str, request: &UpdateClient, send_invite: bool) -> Result<Client> {
+pub async fn update(
+    ctx: &Context,
+    actor: &Actor,
+    id: &str,
+    request: &UpdateClient,
+    send_invite: bool,
+) -> Result<Client> {
     authz::require_internal(actor)?;
     let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
-    let mut row = storage::found(storage::clients::get_visible(&mut tx, &scope, id).await?, "client")?;
+    let mut row = storage::found(
+        storage::clients::get_visible(&mut tx, &scope, id).await?,
+        "client",
+    )?;
     if let Some(name) = &request.given_name {
         row.given_name = Name::parse("givenName", name)?.into_string();
     }
@@ -171,7 +231,13 @@ pub async fn update(ctx: &Context, actor: &Actor, id: &str, request: &UpdateClie
     if let Some(requested) = requested_companies(&request.company_id, &request.company_ids) {
         check_companies(&mut tx, &scope, &requested).await?;
         let company_ids = if requested.is_empty() {
-            vec![companies::create_placeholder(&mut tx, &format!("{} {}", row.given_name, row.family_name)).await?]
+            vec![
+                companies::create_placeholder(
+                    &mut tx,
+                    &format!("{} {}", row.given_name, row.family_name),
+                )
+                .await?,
+            ]
         } else {
             requested
         };
@@ -195,7 +261,10 @@ pub async fn update(ctx: &Context, actor: &Actor, id: &str, request: &UpdateClie
 pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     authz::require_internal(actor)?;
     let mut tx = ctx.store.begin().await?;
-    storage::found(storage::clients::get_visible(&mut tx, &authz::scope(actor), id).await?, "client")?;
+    storage::found(
+        storage::clients::get_visible(&mut tx, &authz::scope(actor), id).await?,
+        "client",
+    )?;
     storage::clients::delete(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())

@@ -22,7 +22,8 @@ pub struct CreateCompany {
 }
 
 fn parse_color(raw: &str) -> Result<String> {
-    let ok = raw.len() == 7 && raw.starts_with('#') && raw[1..].chars().all(|c| c.is_ascii_hexdigit());
+    let ok =
+        raw.len() == 7 && raw.starts_with('#') && raw[1..].chars().all(|c| c.is_ascii_hexdigit());
     if !ok {
         return Err(Error::invalid("fallbackColor must look like #9BBFFF"));
     }
@@ -32,14 +33,18 @@ fn parse_color(raw: &str) -> Result<String> {
 fn parse_icon_url(raw: &str) -> Result<String> {
     let ok = raw.len() <= 2048 && (raw.starts_with("https://") || raw.starts_with("http://"));
     if !ok {
-        return Err(Error::invalid("iconImageUrl must be an http(s) URL of at most 2048 characters"));
+        return Err(Error::invalid(
+            "iconImageUrl must be an http(s) URL of at most 2048 characters",
+        ));
     }
     Ok(raw.to_string())
 }
 
 async fn ensure_name_free(conn: &mut Conn, name: &str, except_id: &str) -> Result<()> {
     if storage::companies::name_taken(conn, name, except_id).await? {
-        return Err(Error::Conflict(format!("a company named {name:?} already exists")));
+        return Err(Error::Conflict(format!(
+            "a company named {name:?} already exists"
+        )));
     }
     Ok(())
 }
@@ -55,7 +60,11 @@ pub async fn create(ctx: &Context, actor: &Actor, request: &CreateCompany) -> Re
             Some(color) => parse_color(color)?,
             None => fallback_color(&id),
         },
-        icon_image_url: request.icon_image_url.as_deref().map(parse_icon_url).transpose()?,
+        icon_image_url: request
+            .icon_image_url
+            .as_deref()
+            .map(parse_icon_url)
+            .transpose()?,
         id,
         name: name.into_string(),
         is_placeholder: 0,
@@ -92,12 +101,30 @@ pub struct ListCompanies<'a> {
     pub is_placeholder: Option<bool>,
 }
 
-pub async fn list(ctx: &Context, actor: &Actor, filter: &ListCompanies<'_>, page: PageRequest) -> Result<Page<Company>> {
+pub async fn list(
+    ctx: &Context,
+    actor: &Actor,
+    filter: &ListCompanies<'_>,
+    page: PageRequest,
+) -> Result<Page<Company>> {
     let mut conn = ctx.store.reader().await?;
-    let filter = CompanyFilter { name: filter.name, is_placeholder: filter.is_placeholder };
-    let rows = storage::companies::list(&mut conn, &authz::scope(actor), &filter, page.after(), page.limit).await?;
+    let filter = CompanyFilter {
+        name: filter.name,
+        is_placeholder: filter.is_placeholder,
+    };
+    let rows = storage::companies::list(
+        &mut conn,
+        &authz::scope(actor),
+        &filter,
+        page.after(),
+        page.limit,
+    )
+    .await?;
     let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
-    Ok(Page { data: rows.into_iter().map(views::company).collect(), next_token })
+    Ok(Page {
+        data: rows.into_iter().map(views::company).collect(),
+        next_token,
+    })
 }
 
 pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Company> {
@@ -114,10 +141,18 @@ pub struct UpdateCompany {
     pub fallback_color: Option<String>,
 }
 
-pub async fn update(ctx: &Context, actor: &Actor, id: &str, request: &UpdateCompany) -> Result<Company> {
+pub async fn update(
+    ctx: &Context,
+    actor: &Actor,
+    id: &str,
+    request: &UpdateCompany,
+) -> Result<Company> {
     authz::require_internal(actor)?;
     let mut tx = ctx.store.begin().await?;
-    let mut row = storage::found(storage::companies::get_visible(&mut tx, &authz::scope(actor), id).await?, "company")?;
+    let mut row = storage::found(
+        storage::companies::get_visible(&mut tx, &authz::scope(actor), id).await?,
+        "company",
+    )?;
     if let Some(name) = &request.name {
         row.name = Name::parse("name", name)?.into_string();
         if row.is_placeholder == 0 {
@@ -149,8 +184,13 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
             .filter(|company| company != id)
             .collect();
         if remaining.is_empty() {
-            let client = storage::found(storage::clients::get(&mut tx, &client_id).await?, "client")?;
-            let placeholder = create_placeholder(&mut tx, &format!("{} {}", client.given_name, client.family_name)).await?;
+            let client =
+                storage::found(storage::clients::get(&mut tx, &client_id).await?, "client")?;
+            let placeholder = create_placeholder(
+                &mut tx,
+                &format!("{} {}", client.given_name, client.family_name),
+            )
+            .await?;
             storage::clients::set_companies(&mut tx, &client_id, &[placeholder]).await?;
         }
     }

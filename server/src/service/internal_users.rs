@@ -25,7 +25,10 @@ pub async fn list(ctx: &Context, _actor: &Actor, page: PageRequest) -> Result<Pa
 
 pub async fn get(ctx: &Context, _actor: &Actor, id: &str) -> Result<InternalUser> {
     let mut conn = ctx.store.reader().await?;
-    let row = storage::found(storage::internal_users::get(&mut conn, id).await?, "internal user")?;
+    let row = storage::found(
+        storage::internal_users::get(&mut conn, id).await?,
+        "internal user",
+    )?;
     views::internal_user(&mut conn, row).await
 }
 
@@ -48,13 +51,19 @@ pub struct CreateInternalUser {
 async fn check_companies(conn: &mut Conn, ids: &[String]) -> Result<()> {
     for id in ids {
         if storage::companies::get(conn, id).await?.is_none() {
-            return Err(Error::invalid(format!("companyAccessList names unknown company {id}")));
+            return Err(Error::invalid(format!(
+                "companyAccessList names unknown company {id}"
+            )));
         }
     }
     Ok(())
 }
 
-pub async fn create(ctx: &Context, actor: &Actor, request: &CreateInternalUser) -> Result<InternalUser> {
+pub async fn create(
+    ctx: &Context,
+    actor: &Actor,
+    request: &CreateInternalUser,
+) -> Result<InternalUser> {
     authz::require_admin(actor)?;
     let given_name = Name::parse("givenName", &request.given_name)?;
     let family_name = Name::parse("familyName", &request.family_name)?;
@@ -63,7 +72,10 @@ pub async fn create(ctx: &Context, actor: &Actor, request: &CreateInternalUser) 
 
     let mut tx = ctx.store.begin().await?;
     if storage::clients::email_taken(&mut tx, email.as_str(), "").await? {
-        return Err(Error::Conflict(format!("{} is already used by someone in this workspace", email.as_str())));
+        return Err(Error::Conflict(format!(
+            "{} is already used by someone in this workspace",
+            email.as_str()
+        )));
     }
     check_companies(&mut tx, &request.company_access_list).await?;
     let id = new_id();
@@ -83,7 +95,10 @@ pub async fn create(ctx: &Context, actor: &Actor, request: &CreateInternalUser) 
     )
     .await?;
     storage::internal_users::set_company_access(&mut tx, &id, &request.company_access_list).await?;
-    let row = storage::found(storage::internal_users::get(&mut tx, &id).await?, "internal user")?;
+    let row = storage::found(
+        storage::internal_users::get(&mut tx, &id).await?,
+        "internal user",
+    )?;
     let user = views::internal_user(&mut tx, row).await?;
     tx.commit().await?;
     Ok(user)
@@ -99,10 +114,18 @@ pub struct UpdateInternalUser {
     pub company_access_list: Option<Vec<String>>,
 }
 
-pub async fn update(ctx: &Context, actor: &Actor, id: &str, request: &UpdateInternalUser) -> Result<InternalUser> {
+pub async fn update(
+    ctx: &Context,
+    actor: &Actor,
+    id: &str,
+    request: &UpdateInternalUser,
+) -> Result<InternalUser> {
     authz::require_admin(actor)?;
     let mut tx = ctx.store.begin().await?;
-    let mut row = storage::found(storage::internal_users::get(&mut tx, id).await?, "internal user")?;
+    let mut row = storage::found(
+        storage::internal_users::get(&mut tx, id).await?,
+        "internal user",
+    )?;
     if let Some(name) = &request.given_name {
         row.given_name = Name::parse("givenName", name)?.into_string();
     }
@@ -110,8 +133,13 @@ pub async fn update(ctx: &Context, actor: &Actor, id: &str, request: &UpdateInte
         row.family_name = Name::parse("familyName", name)?.into_string();
     }
     if let Some(role) = request.role {
-        if row.role == "admin" && role != Role::Admin && storage::internal_users::count_admins(&mut tx).await? <= 1 {
-            return Err(Error::Conflict("the workspace needs at least one admin".into()));
+        if row.role == "admin"
+            && role != Role::Admin
+            && storage::internal_users::count_admins(&mut tx).await? <= 1
+        {
+            return Err(Error::Conflict(
+                "the workspace needs at least one admin".into(),
+            ));
         }
         row.role = role.as_str().into();
     }
@@ -132,9 +160,14 @@ pub async fn update(ctx: &Context, actor: &Actor, id: &str, request: &UpdateInte
 pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     authz::require_admin(actor)?;
     let mut tx = ctx.store.begin().await?;
-    let row = storage::found(storage::internal_users::get(&mut tx, id).await?, "internal user")?;
+    let row = storage::found(
+        storage::internal_users::get(&mut tx, id).await?,
+        "internal user",
+    )?;
     if row.role == "admin" && storage::internal_users::count_admins(&mut tx).await? <= 1 {
-        return Err(Error::Conflict("the workspace needs at least one admin".into()));
+        return Err(Error::Conflict(
+            "the workspace needs at least one admin".into(),
+        ));
     }
     storage::internal_users::delete(&mut tx, id).await?;
     tx.commit().await?;

@@ -32,7 +32,12 @@ fn sender_type(actor: &Actor) -> SenderType {
 }
 
 /// The sender as an actor, who must be able to see the channel.
-async fn resolve_sender(conn: &mut Conn, actor: &Actor, sender_id: Option<&str>, channel_id: &str) -> Result<Actor> {
+async fn resolve_sender(
+    conn: &mut Conn,
+    actor: &Actor,
+    sender_id: Option<&str>,
+    channel_id: &str,
+) -> Result<Actor> {
     let Some(sender_id) = sender_id.filter(|id| *id != actor.id()) else {
         return Ok(actor.clone());
     };
@@ -40,9 +45,18 @@ async fn resolve_sender(conn: &mut Conn, actor: &Actor, sender_id: Option<&str>,
         Some(staff) => Some(staff),
         None => sessions::load_actor(conn, sender_id, "client").await?,
     };
-    let sender = sender.ok_or_else(|| Error::invalid(format!("senderId {sender_id} is not a user of this workspace")))?;
-    if storage::channels::get_visible(conn, &authz::scope(&sender), sender.id(), channel_id).await?.is_none() {
-        return Err(Error::invalid(format!("sender {sender_id} is not a member of channel {channel_id}")));
+    let sender = sender.ok_or_else(|| {
+        Error::invalid(format!(
+            "senderId {sender_id} is not a user of this workspace"
+        ))
+    })?;
+    if storage::channels::get_visible(conn, &authz::scope(&sender), sender.id(), channel_id)
+        .await?
+        .is_none()
+    {
+        return Err(Error::invalid(format!(
+            "sender {sender_id} is not a member of channel {channel_id}"
+        )));
     }
     Ok(sender)
 }
@@ -58,17 +72,37 @@ pub async fn send(
     if let Some(sender_id) = &request.sender_id {
         authz::may_send_on_behalf(actor, credential, sender_id)?;
     }
-    if idempotency_key.is_some_and(|key| key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS) {
-        return Err(Error::BadRequest(format!("Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters")));
+    if idempotency_key
+        .is_some_and(|key| key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS)
+    {
+        return Err(Error::BadRequest(format!(
+            "Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters"
+        )));
     }
     let mut tx = ctx.store.begin().await?;
-    let channel = storage::channels::get_visible(&mut tx, &authz::scope(actor), actor.id(), &request.channel_id).await?;
+    let channel = storage::channels::get_visible(
+        &mut tx,
+        &authz::scope(actor),
+        actor.id(),
+        &request.channel_id,
+    )
+    .await?;
     storage::found(channel, "message channel")?;
-    let sender = resolve_sender(&mut tx, actor, request.sender_id.as_deref(), &request.channel_id).await?;
+    let sender = resolve_sender(
+        &mut tx,
+        actor,
+        request.sender_id.as_deref(),
+        &request.channel_id,
+    )
+    .await?;
     if let Some(key) = idempotency_key {
-        if let Some(existing) = storage::messages::by_idempotency_key(&mut tx, sender.id(), key).await? {
+        if let Some(existing) =
+            storage::messages::by_idempotency_key(&mut tx, sender.id(), key).await?
+        {
             if existing.channel_id != request.channel_id || existing.text != text.as_str() {
-                return Err(Error::Conflict("this Idempotency-Key was already used for a different message".into()));
+                return Err(Error::Conflict(
+                    "this Idempotency-Key was already used for a different message".into(),
+                ));
             }
             return Ok(views::message(existing));
         }
@@ -93,19 +127,35 @@ pub async fn send(
     Ok(views::message(row))
 }
 
-pub async fn list(ctx: &Context, actor: &Actor, channel_id: &str, page: PageRequest) -> Result<Page<Message>> {
+pub async fn list(
+    ctx: &Context,
+    actor: &Actor,
+    channel_id: &str,
+    page: PageRequest,
+) -> Result<Page<Message>> {
     let mut conn = ctx.store.reader().await?;
-    let channel = storage::channels::get_visible(&mut conn, &authz::scope(actor), actor.id(), channel_id).await?;
+    let channel =
+        storage::channels::get_visible(&mut conn, &authz::scope(actor), actor.id(), channel_id)
+            .await?;
     storage::found(channel, "message channel")?;
     let rows = storage::messages::list(&mut conn, channel_id, page.before(), page.limit).await?;
     let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
-    Ok(Page { data: rows.into_iter().map(views::message).collect(), next_token })
+    Ok(Page {
+        data: rows.into_iter().map(views::message).collect(),
+        next_token,
+    })
 }
 
 /// A message the actor can see (through its channel).
-async fn visible_message(conn: &mut Conn, actor: &Actor, id: &str) -> Result<storage::messages::MessageRow> {
+async fn visible_message(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: &str,
+) -> Result<storage::messages::MessageRow> {
     let message = storage::found(storage::messages::get(conn, id).await?, "message")?;
-    let channel = storage::channels::get_visible(conn, &authz::scope(actor), actor.id(), &message.channel_id).await?;
+    let channel =
+        storage::channels::get_visible(conn, &authz::scope(actor), actor.id(), &message.channel_id)
+            .await?;
     storage::found(channel, "message")?;
     Ok(message)
 }
@@ -116,10 +166,16 @@ pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
 }
 
 /// A message its author may change: not deleted, and theirs.
-async fn own_message(conn: &mut Conn, actor: &Actor, id: &str) -> Result<storage::messages::MessageRow> {
+async fn own_message(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: &str,
+) -> Result<storage::messages::MessageRow> {
     let message = visible_message(conn, actor, id).await?;
     if message.sender_id != actor.id() {
-        return Err(Error::forbidden("only the author of a message may change or delete it"));
+        return Err(Error::forbidden(
+            "only the author of a message may change or delete it",
+        ));
     }
     if message.deleted_at.is_some() {
         return Err(Error::Conflict("this message was deleted".into()));
@@ -133,7 +189,12 @@ pub struct EditMessage {
     pub text: String,
 }
 
-pub async fn edit(ctx: &Context, actor: &Actor, id: &str, request: &EditMessage) -> Result<Message> {
+pub async fn edit(
+    ctx: &Context,
+    actor: &Actor,
+    id: &str,
+    request: &EditMessage,
+) -> Result<Message> {
     let text = MessageText::parse(&request.text, ctx.config.max_message_chars)?;
     let mut tx = ctx.store.begin().await?;
     own_message(&mut tx, actor, id).await?;
@@ -179,22 +240,33 @@ pub struct MassMessageResult {
 
 /// Sends one text to many clients, each in their own individual channel
 /// (opened when missing), so no recipient sees another. All or nothing.
-pub async fn send_mass(ctx: &Context, actor: &Actor, request: &MassMessage) -> Result<MassMessageResult> {
+pub async fn send_mass(
+    ctx: &Context,
+    actor: &Actor,
+    request: &MassMessage,
+) -> Result<MassMessageResult> {
     authz::require_internal(actor)?;
     let text = MessageText::parse(&request.text, ctx.config.max_message_chars)?;
     let mut client_ids = request.client_ids.clone();
     let mut seen = std::collections::HashSet::new();
     client_ids.retain(|id| seen.insert(id.clone()));
     if client_ids.is_empty() || client_ids.len() > MAX_MASS_RECIPIENTS {
-        return Err(Error::invalid(format!("clientIds must name 1 to {MAX_MASS_RECIPIENTS} clients")));
+        return Err(Error::invalid(format!(
+            "clientIds must name 1 to {MAX_MASS_RECIPIENTS} clients"
+        )));
     }
     let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
     let mut data = Vec::with_capacity(client_ids.len());
     let now = now_ms();
     for client_id in client_ids {
-        if storage::clients::get_visible(&mut tx, &scope, &client_id).await?.is_none() {
-            return Err(Error::invalid(format!("client {client_id} does not exist or is not one of yours")));
+        if storage::clients::get_visible(&mut tx, &scope, &client_id)
+            .await?
+            .is_none()
+        {
+            return Err(Error::invalid(format!(
+                "client {client_id} does not exist or is not one of yours"
+            )));
         }
         let channel_id = channels::ensure_individual(ctx, &mut tx, &client_id).await?;
         let id = new_id();
@@ -213,8 +285,15 @@ pub async fn send_mass(ctx: &Context, actor: &Actor, request: &MassMessage) -> R
         )
         .await?;
         let row = storage::found(storage::messages::get(&mut tx, &id).await?, "message")?;
-        data.push(MassDelivery { client_id, channel_id, message: views::message(row) });
+        data.push(MassDelivery {
+            client_id,
+            channel_id,
+            message: views::message(row),
+        });
     }
     tx.commit().await?;
-    Ok(MassMessageResult { object: "massMessage", data })
+    Ok(MassMessageResult {
+        object: "massMessage",
+        data,
+    })
 }

@@ -37,13 +37,24 @@ impl PageRequest {
         let limit = match limit {
             None => DEFAULT_LIMIT,
             Some(n) if (1..=i64::from(MAX_LIMIT)).contains(&n) => n as u32,
-            Some(n) => return Err(Error::BadRequest(format!("limit must be between 1 and {MAX_LIMIT}, not {n}"))),
+            Some(n) => {
+                return Err(Error::BadRequest(format!(
+                    "limit must be between 1 and {MAX_LIMIT}, not {n}"
+                )))
+            }
         };
-        let position = match next_token.filter(|t| !t.is_empty()) {
-            None => None,
-            Some(token) => Some(decode(kind, token).ok_or_else(|| Error::BadRequest("nextToken is not valid for this list".into()))?),
-        };
-        Ok(PageRequest { limit, position, kind })
+        let position =
+            match next_token.filter(|t| !t.is_empty()) {
+                None => None,
+                Some(token) => Some(decode(kind, token).ok_or_else(|| {
+                    Error::BadRequest("nextToken is not valid for this list".into())
+                })?),
+            };
+        Ok(PageRequest {
+            limit,
+            position,
+            kind,
+        })
     }
 
     /// Ascending lists continue after the position.
@@ -57,7 +68,9 @@ impl PageRequest {
     }
 
     pub fn page<T>(&self, rows: Rows<T>) -> (Vec<T>, Option<String>) {
-        let token = rows.next_after.map(|seq| URL_SAFE_NO_PAD.encode(format!("{}:{seq}", self.kind)));
+        let token = rows
+            .next_after
+            .map(|seq| URL_SAFE_NO_PAD.encode(format!("{}:{seq}", self.kind)));
         (rows.rows, token)
     }
 }
@@ -76,9 +89,17 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_belong_to_one_list() {
         let request = PageRequest::parse("clients", Some(2), None).unwrap();
-        let (_, token) = request.page(Rows { rows: vec![1, 2], next_after: Some(42) });
+        let (_, token) = request.page(Rows {
+            rows: vec![1, 2],
+            next_after: Some(42),
+        });
         let token = token.unwrap();
-        assert_eq!(PageRequest::parse("clients", None, Some(&token)).unwrap().after(), 42);
+        assert_eq!(
+            PageRequest::parse("clients", None, Some(&token))
+                .unwrap()
+                .after(),
+            42
+        );
         assert!(PageRequest::parse("messages", None, Some(&token)).is_err());
         assert!(PageRequest::parse("clients", None, Some("garbage!")).is_err());
     }
@@ -86,7 +107,10 @@ mod tests {
     #[test]
     fn limits_outside_the_range_are_refused() {
         for limit in [0, -1, i64::from(MAX_LIMIT) + 1] {
-            assert!(PageRequest::parse("clients", Some(limit), None).is_err(), "limit {limit}");
+            assert!(
+                PageRequest::parse("clients", Some(limit), None).is_err(),
+                "limit {limit}"
+            );
         }
     }
 }

@@ -71,18 +71,33 @@ async fn start(conn: &mut Conn, actor: &Actor) -> Result<NewSession> {
     let csrf_token = tokens::random_token();
     let now = now_ms();
     let expires_at = now + SESSION_LIFETIME_MS;
-    storage::auth::insert_session(conn, &tokens::digest(&token), actor.id(), user_type(actor), &csrf_token, now, expires_at)
-        .await?;
-    Ok(NewSession { token, info: info(actor, csrf_token, expires_at) })
+    storage::auth::insert_session(
+        conn,
+        &tokens::digest(&token),
+        actor.id(),
+        user_type(actor),
+        &csrf_token,
+        now,
+        expires_at,
+    )
+    .await?;
+    Ok(NewSession {
+        token,
+        info: info(actor, csrf_token, expires_at),
+    })
 }
 
 pub async fn login(ctx: &Context, request: &LoginRequest, address: IpAddr) -> Result<NewSession> {
     ctx.throttle.attempt(&request.email, address)?;
     let refused = || Error::InvalidCredentials("the e-mail or password is not right".into());
-    let Ok(email) = Email::parse("email", &request.email) else { return Err(refused()) };
+    let Ok(email) = Email::parse("email", &request.email) else {
+        return Err(refused());
+    };
 
     let mut tx = ctx.store.begin().await?;
-    let (actor, hash) = if let Some((id, hash)) = storage::internal_users::by_email(&mut tx, email.as_str()).await? {
+    let (actor, hash) = if let Some((id, hash)) =
+        storage::internal_users::by_email(&mut tx, email.as_str()).await?
+    {
         (load_actor(&mut tx, &id, "internalUser").await?, hash)
     } else if let Some((id, hash)) = storage::clients::by_email(&mut tx, email.as_str()).await? {
         (load_actor(&mut tx, &id, "client").await?, hash)
@@ -119,15 +134,19 @@ pub async fn remove_expired(ctx: &Context) -> Result<u64> {
 /// The actor behind a stored user, or `None` if they no longer exist.
 pub async fn load_actor(conn: &mut Conn, user_id: &str, user_type: &str) -> Result<Option<Actor>> {
     if user_type == "client" {
-        return Ok(storage::clients::get(conn, user_id).await?.map(|row| Actor::Client(ClientActor { id: row.id })));
+        return Ok(storage::clients::get(conn, user_id)
+            .await?
+            .map(|row| Actor::Client(ClientActor { id: row.id })));
     }
-    Ok(storage::internal_users::get(conn, user_id).await?.map(|row| {
-        Actor::Internal(StaffActor {
-            role: Role::from_stored(&row.role),
-            is_client_access_limited: row.is_client_access_limited != 0,
-            id: row.id,
-        })
-    }))
+    Ok(storage::internal_users::get(conn, user_id)
+        .await?
+        .map(|row| {
+            Actor::Internal(StaffActor {
+                role: Role::from_stored(&row.role),
+                is_client_access_limited: row.is_client_access_limited != 0,
+                id: row.id,
+            })
+        }))
 }
 
 pub async fn actor_for_api_key(ctx: &Context, key: &str) -> Result<Option<Actor>> {
@@ -141,7 +160,9 @@ pub async fn actor_for_api_key(ctx: &Context, key: &str) -> Result<Option<Actor>
 /// The actor and session details behind a session cookie.
 pub async fn actor_for_session(ctx: &Context, token: &str) -> Result<Option<(Actor, SessionInfo)>> {
     let mut conn = ctx.store.reader().await?;
-    let Some(session) = storage::auth::find_session(&mut conn, &tokens::digest(token), now_ms()).await? else {
+    let Some(session) =
+        storage::auth::find_session(&mut conn, &tokens::digest(token), now_ms()).await?
+    else {
         return Ok(None);
     };
     let actor = load_actor(&mut conn, &session.user_id, &session.user_type).await?;
@@ -158,9 +179,19 @@ pub async fn create_api_key(ctx: &Context, name: &str) -> Result<String> {
     let mut tx = ctx.store.begin().await?;
     let owner = storage::internal_users::owner(&mut tx)
         .await?
-        .ok_or_else(|| Error::Conflict("run `parlor admin init` first: there is no workspace owner".into()))?;
+        .ok_or_else(|| {
+            Error::Conflict("run `parlor admin init` first: there is no workspace owner".into())
+        })?;
     let key = format!("parlor_{}", tokens::random_token());
-    storage::auth::insert_api_key(&mut tx, &new_id(), name.as_str(), &tokens::digest(&key), &owner.id, now_ms()).await?;
+    storage::auth::insert_api_key(
+        &mut tx,
+        &new_id(),
+        name.as_str(),
+        &tokens::digest(&key),
+        &owner.id,
+        now_ms(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(key)
 }
@@ -186,17 +217,25 @@ pub struct AcceptInvitation {
 }
 
 /// Checks an invitation token against the client it names.
-async fn check_invitation(conn: &mut Conn, ctx: &Context, token: &str) -> Result<storage::clients::ClientRow> {
+async fn check_invitation(
+    conn: &mut Conn,
+    ctx: &Context,
+    token: &str,
+) -> Result<storage::clients::ClientRow> {
     let invalid = || Error::NotFound("invitation");
     let (invitation, signature) = Invitation::read(token).ok_or_else(invalid)?;
-    let client = storage::clients::get(conn, &invitation.client_id).await?.ok_or_else(invalid)?;
+    let client = storage::clients::get(conn, &invitation.client_id)
+        .await?
+        .ok_or_else(invalid)?;
     if client.invite_expires_at != Some(invitation.expires_at_ms)
         || !invitation.verify(&ctx.config.secret_key, client.invite_version, signature)
     {
         return Err(invalid());
     }
     if invitation.expires_at_ms <= now_ms() {
-        return Err(Error::forbidden("this invitation has expired; ask for a new one"));
+        return Err(Error::forbidden(
+            "this invitation has expired; ask for a new one",
+        ));
     }
     Ok(client)
 }
@@ -217,7 +256,11 @@ pub async fn invitation(ctx: &Context, token: &str) -> Result<InvitationInfo> {
 
 /// Sets the client's password, activates them, uses up the invitation and
 /// signs them in.
-pub async fn accept_invitation(ctx: &Context, token: &str, request: &AcceptInvitation) -> Result<NewSession> {
+pub async fn accept_invitation(
+    ctx: &Context,
+    token: &str,
+    request: &AcceptInvitation,
+) -> Result<NewSession> {
     let password = Password::parse(&request.password)?;
     let hash = password::hash(&password).await?;
     let mut tx = ctx.store.begin().await?;

@@ -75,15 +75,31 @@ pub fn invite_url(ctx: &Context, row: &ClientRow) -> Option<String> {
     if row.status == ClientStatus::Active.as_str() {
         return None;
     }
-    let invitation = Invitation { client_id: row.id.clone(), expires_at_ms };
-    Some(format!("{}/invite/{}", ctx.config.public_url, invitation.token(&ctx.config.secret_key, row.invite_version)))
+    let invitation = Invitation {
+        client_id: row.id.clone(),
+        expires_at_ms,
+    };
+    Some(format!(
+        "{}/invite/{}",
+        ctx.config.public_url,
+        invitation.token(&ctx.config.secret_key, row.invite_version)
+    ))
 }
 
 /// A client as the API shows it; `with_invite` is false for viewers who must
 /// not see the secret invitation link (clients looking at each other).
-pub async fn client(ctx: &Context, conn: &mut Conn, row: ClientRow, with_invite: bool) -> Result<Client> {
+pub async fn client(
+    ctx: &Context,
+    conn: &mut Conn,
+    row: ClientRow,
+    with_invite: bool,
+) -> Result<Client> {
     let company_ids = storage::clients::company_ids(conn, &row.id).await?;
-    let invite_url = if with_invite { invite_url(ctx, &row) } else { None };
+    let invite_url = if with_invite {
+        invite_url(ctx, &row)
+    } else {
+        None
+    };
     Ok(Client {
         object: "client",
         company_id: company_ids.first().cloned().unwrap_or_default(),

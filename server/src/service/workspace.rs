@@ -7,7 +7,9 @@ use super::{views, Context};
 use crate::auth::{password, tokens, Actor};
 use crate::authz;
 use crate::domain::internal_user::Role;
-use crate::domain::settings::{validate_welcome, DefaultChannelType, MessagingSettings, DEFAULT_WELCOME};
+use crate::domain::settings::{
+    validate_welcome, DefaultChannelType, MessagingSettings, DEFAULT_WELCOME,
+};
 use crate::domain::workspace::Workspace;
 use crate::domain::{fallback_color, new_id, Email, Name, Password};
 use crate::error::{Error, Result};
@@ -57,7 +59,9 @@ pub async fn initialise(ctx: &Context, request: &SetupRequest) -> Result<String>
 
     let mut tx = ctx.store.begin().await?;
     if storage::workspace::get(&mut tx).await?.is_some() {
-        return Err(Error::Conflict("this server already has a workspace".into()));
+        return Err(Error::Conflict(
+            "this server already has a workspace".into(),
+        ));
     }
     let now = now_ms();
     storage::workspace::insert(
@@ -100,16 +104,27 @@ pub async fn issue_setup_token(ctx: &Context) -> Result<Option<String>> {
         return Ok(None);
     }
     let token = tokens::random_token();
-    storage::auth::insert_setup_token(&mut tx, &tokens::digest(&token), now_ms() + SETUP_TOKEN_LIFETIME_MS).await?;
+    storage::auth::insert_setup_token(
+        &mut tx,
+        &tokens::digest(&token),
+        now_ms() + SETUP_TOKEN_LIFETIME_MS,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some(token))
 }
 
 /// First-run setup through the printed link; the token works once.
-pub async fn setup_with_token(ctx: &Context, token: &str, request: &SetupRequest) -> Result<String> {
+pub async fn setup_with_token(
+    ctx: &Context,
+    token: &str,
+    request: &SetupRequest,
+) -> Result<String> {
     let mut tx = ctx.store.begin().await?;
     if !storage::auth::take_setup_token(&mut tx, &tokens::digest(token), now_ms()).await? {
-        return Err(Error::forbidden("this setup link is not valid or has expired"));
+        return Err(Error::forbidden(
+            "this setup link is not valid or has expired",
+        ));
     }
     tx.commit().await?;
     initialise(ctx, request).await

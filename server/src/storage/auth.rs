@@ -35,7 +35,11 @@ pub async fn insert_session(
     Ok(())
 }
 
-pub async fn find_session(conn: &mut Conn, token_hash: &str, now: i64) -> Result<Option<SessionRow>> {
+pub async fn find_session(
+    conn: &mut Conn,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<SessionRow>> {
     Ok(sqlx::query_as(
         "SELECT user_id, user_type, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
     )
@@ -46,15 +50,29 @@ pub async fn find_session(conn: &mut Conn, token_hash: &str, now: i64) -> Result
 }
 
 pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 pub async fn delete_expired_sessions(conn: &mut Conn, now: i64) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(conn).await?.rows_affected())
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected())
 }
 
-pub async fn insert_api_key(conn: &mut Conn, id: &str, name: &str, key_hash: &str, user_id: &str, now: i64) -> Result<()> {
+pub async fn insert_api_key(
+    conn: &mut Conn,
+    id: &str,
+    name: &str,
+    key_hash: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<()> {
     sqlx::query("INSERT INTO api_keys (id, name, key_hash, internal_user_id, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(id)
         .bind(name)
@@ -68,10 +86,11 @@ pub async fn insert_api_key(conn: &mut Conn, id: &str, name: &str, key_hash: &st
 
 /// The internal user an API key acts as.
 pub async fn api_key_user(conn: &mut Conn, key_hash: &str) -> Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT internal_user_id FROM api_keys WHERE key_hash = $1")
-        .bind(key_hash)
-        .fetch_optional(conn)
-        .await?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT internal_user_id FROM api_keys WHERE key_hash = $1")
+            .bind(key_hash)
+            .fetch_optional(conn)
+            .await?;
     Ok(row.map(|(id,)| id))
 }
 

@@ -91,11 +91,21 @@ pub async fn insert(conn: &mut Conn, channel: &NewChannel<'_>) -> Result<()> {
 }
 
 /// A channel the scope may see, with the viewer's unread count.
-pub async fn get_visible(conn: &mut Conn, scope: &Scope, viewer_id: &str, id: &str) -> Result<Option<ChannelRow>> {
+pub async fn get_visible(
+    conn: &mut Conn,
+    scope: &Scope,
+    viewer_id: &str,
+    id: &str,
+) -> Result<Option<ChannelRow>> {
     let (kind, subject) = scope.params();
     Ok(sqlx::query_as(concat!(
-        "SELECT ", columns!(), ", ", unread_count!("$3"), " FROM channels c WHERE ",
-        channel_visible!("$1", "$2"), " AND c.id = $4"
+        "SELECT ",
+        columns!(),
+        ", ",
+        unread_count!("$3"),
+        " FROM channels c WHERE ",
+        channel_visible!("$1", "$2"),
+        " AND c.id = $4"
     ))
     .bind(kind)
     .bind(subject)
@@ -122,11 +132,21 @@ pub async fn list(
     limit: u32,
 ) -> Result<Vec<ChannelRow>> {
     let (kind, subject) = scope.params();
-    let (member_kind, member_subject) = filter.member.as_ref().map(Scope::params).unwrap_or(("none", ""));
+    let (member_kind, member_subject) = filter
+        .member
+        .as_ref()
+        .map(Scope::params)
+        .unwrap_or(("none", ""));
     Ok(sqlx::query_as(concat!(
-        "SELECT ", columns!(), ", ", unread_count!("$5"), " FROM channels c WHERE ",
+        "SELECT ",
+        columns!(),
+        ", ",
+        unread_count!("$5"),
+        " FROM channels c WHERE ",
         channel_visible!("$1", "$2"),
-        " AND ($3 = 'none' OR ", channel_visible!("$3", "$4"), ")",
+        " AND ($3 = 'none' OR ",
+        channel_visible!("$3", "$4"),
+        ")",
         " AND ($6 IS NULL OR c.membership_type = $6)",
         " AND ($7 IS NULL OR (c.membership_type = 'individual' AND c.client_id = $7))",
         " AND c.seq > $8 ORDER BY c.seq LIMIT $9"
@@ -168,10 +188,22 @@ pub async fn member_ids(conn: &mut Conn, channel: &ChannelRow) -> Result<Vec<Str
 
 /// The id of the individual channel of a client, or of the company channel of
 /// a company, if it exists.
-pub async fn find_id(conn: &mut Conn, membership_type: &str, owner_id: &str) -> Result<Option<String>> {
-    let column = if membership_type == "individual" { "client_id" } else { "company_id" };
+pub async fn find_id(
+    conn: &mut Conn,
+    membership_type: &str,
+    owner_id: &str,
+) -> Result<Option<String>> {
+    let column = if membership_type == "individual" {
+        "client_id"
+    } else {
+        "company_id"
+    };
     let sql = format!("SELECT id FROM channels WHERE membership_type = $1 AND {column} = $2");
-    let row: Option<(String,)> = sqlx::query_as(&sql).bind(membership_type).bind(owner_id).fetch_optional(conn).await?;
+    let row: Option<(String,)> = sqlx::query_as(&sql)
+        .bind(membership_type)
+        .bind(owner_id)
+        .fetch_optional(conn)
+        .await?;
     Ok(row.map(|(id,)| id))
 }
 
@@ -185,6 +217,9 @@ pub async fn touch(conn: &mut Conn, id: &str, last_message_at: i64) -> Result<()
 }
 
 pub async fn delete(conn: &mut Conn, id: &str) -> Result<()> {
-    sqlx::query("DELETE FROM channels WHERE id = $1").bind(id).execute(conn).await?;
+    sqlx::query("DELETE FROM channels WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }

@@ -62,28 +62,40 @@ pub async fn insert(conn: &mut Conn, row: &ClientRow) -> Result<()> {
 }
 
 pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<ClientRow>> {
-    Ok(sqlx::query_as(concat!("SELECT ", columns!(), " FROM clients cl WHERE cl.id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM clients cl WHERE cl.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 pub async fn get_visible(conn: &mut Conn, scope: &Scope, id: &str) -> Result<Option<ClientRow>> {
     let (kind, subject) = scope.params();
-    Ok(sqlx::query_as(concat!("SELECT ", columns!(), " FROM clients cl WHERE ", client_visible!(), " AND cl.id = $3"))
-        .bind(kind)
-        .bind(subject)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM clients cl WHERE ",
+        client_visible!(),
+        " AND cl.id = $3"
+    ))
+    .bind(kind)
+    .bind(subject)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// The client and their password hash, for signing in.
 pub async fn by_email(conn: &mut Conn, email: &str) -> Result<Option<(String, Option<String>)>> {
-    Ok(sqlx::query_as("SELECT id, password_hash FROM clients WHERE email = $1")
-        .bind(email)
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT id, password_hash FROM clients WHERE email = $1")
+            .bind(email)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// Is the address used by any client or internal user (other than `except_id`)?
@@ -106,7 +118,13 @@ pub struct ClientFilter<'a> {
     pub family_name: Option<&'a str>,
 }
 
-pub async fn list(conn: &mut Conn, scope: &Scope, filter: &ClientFilter<'_>, after: i64, limit: u32) -> Result<Vec<ClientRow>> {
+pub async fn list(
+    conn: &mut Conn,
+    scope: &Scope,
+    filter: &ClientFilter<'_>,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<ClientRow>> {
     let (kind, subject) = scope.params();
     Ok(sqlx::query_as(concat!(
         "SELECT ", columns!(), " FROM clients cl WHERE ", client_visible!(),
@@ -142,12 +160,14 @@ pub async fn set_companies(conn: &mut Conn, client_id: &str, company_ids: &[Stri
         .execute(&mut *conn)
         .await?;
     for (position, company_id) in company_ids.iter().enumerate() {
-        sqlx::query("INSERT INTO client_companies (client_id, company_id, position) VALUES ($1, $2, $3)")
-            .bind(client_id)
-            .bind(company_id)
-            .bind(position as i64)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO client_companies (client_id, company_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(client_id)
+        .bind(company_id)
+        .bind(position as i64)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -194,7 +214,13 @@ pub async fn record_login(conn: &mut Conn, id: &str, now: i64) -> Result<()> {
 }
 
 pub async fn delete(conn: &mut Conn, id: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM clients WHERE id = $1").bind(id).execute(conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM clients WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }

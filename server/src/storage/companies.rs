@@ -49,20 +49,30 @@ pub async fn insert(conn: &mut Conn, row: &CompanyRow) -> Result<()> {
 }
 
 pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<CompanyRow>> {
-    Ok(sqlx::query_as(concat!("SELECT ", columns!(), " FROM companies co WHERE co.id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM companies co WHERE co.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 pub async fn get_visible(conn: &mut Conn, scope: &Scope, id: &str) -> Result<Option<CompanyRow>> {
     let (kind, subject) = scope.params();
-    Ok(sqlx::query_as(concat!("SELECT ", columns!(), " FROM companies co WHERE ", company_visible!(), " AND co.id = $3"))
-        .bind(kind)
-        .bind(subject)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM companies co WHERE ",
+        company_visible!(),
+        " AND co.id = $3"
+    ))
+    .bind(kind)
+    .bind(subject)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 pub struct CompanyFilter<'a> {
@@ -79,7 +89,10 @@ pub async fn list(
 ) -> Result<Vec<CompanyRow>> {
     let (kind, subject) = scope.params();
     Ok(sqlx::query_as(concat!(
-        "SELECT ", columns!(), " FROM companies co WHERE ", company_visible!(),
+        "SELECT ",
+        columns!(),
+        " FROM companies co WHERE ",
+        company_visible!(),
         " AND ($3 IS NULL OR co.name = $3) AND ($4 IS NULL OR co.is_placeholder = $4) \
           AND co.seq > $5 ORDER BY co.seq LIMIT $6"
     ))
@@ -95,12 +108,13 @@ pub async fn list(
 
 /// Is this name used by another real (non-placeholder) company?
 pub async fn name_taken(conn: &mut Conn, name: &str, except_id: &str) -> Result<bool> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM companies WHERE name = $1 AND is_placeholder = 0 AND id <> $2")
-            .bind(name)
-            .bind(except_id)
-            .fetch_optional(conn)
-            .await?;
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM companies WHERE name = $1 AND is_placeholder = 0 AND id <> $2",
+    )
+    .bind(name)
+    .bind(except_id)
+    .fetch_optional(conn)
+    .await?;
     Ok(row.is_some())
 }
 
@@ -119,7 +133,10 @@ pub async fn update(conn: &mut Conn, row: &CompanyRow) -> Result<()> {
 }
 
 pub async fn delete(conn: &mut Conn, id: &str) -> Result<()> {
-    sqlx::query("DELETE FROM companies WHERE id = $1").bind(id).execute(conn).await?;
+    sqlx::query("DELETE FROM companies WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -55,21 +55,28 @@ pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<InternalUserRow>> {
 
 /// The user and their password hash, for signing in.
 pub async fn by_email(conn: &mut Conn, email: &str) -> Result<Option<(String, Option<String>)>> {
-    Ok(sqlx::query_as("SELECT id, password_hash FROM internal_users WHERE email = $1")
-        .bind(email)
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT id, password_hash FROM internal_users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// The owner: the first admin ever made, who also signs welcome messages.
 pub async fn owner(conn: &mut Conn) -> Result<Option<InternalUserRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM internal_users WHERE role = 'admin' ORDER BY seq LIMIT 1");
+    let sql =
+        format!("SELECT {COLUMNS} FROM internal_users WHERE role = 'admin' ORDER BY seq LIMIT 1");
     Ok(sqlx::query_as(&sql).fetch_optional(conn).await?)
 }
 
 pub async fn list(conn: &mut Conn, after: i64, limit: u32) -> Result<Vec<InternalUserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM internal_users WHERE seq > $1 ORDER BY seq LIMIT $2");
-    Ok(sqlx::query_as(&sql).bind(after).bind(i64::from(limit) + 1).fetch_all(conn).await?)
+    Ok(sqlx::query_as(&sql)
+        .bind(after)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(conn)
+        .await?)
 }
 
 pub async fn company_access(conn: &mut Conn, user_id: &str) -> Result<Vec<String>> {
@@ -82,17 +89,23 @@ pub async fn company_access(conn: &mut Conn, user_id: &str) -> Result<Vec<String
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-pub async fn set_company_access(conn: &mut Conn, user_id: &str, company_ids: &[String]) -> Result<()> {
+pub async fn set_company_access(
+    conn: &mut Conn,
+    user_id: &str,
+    company_ids: &[String],
+) -> Result<()> {
     sqlx::query("DELETE FROM internal_user_company_access WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
     for company_id in company_ids {
-        sqlx::query("INSERT INTO internal_user_company_access (user_id, company_id) VALUES ($1, $2)")
-            .bind(user_id)
-            .bind(company_id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO internal_user_company_access (user_id, company_id) VALUES ($1, $2)",
+        )
+        .bind(user_id)
+        .bind(company_id)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -114,14 +127,21 @@ pub async fn update(conn: &mut Conn, row: &InternalUserRow) -> Result<()> {
 }
 
 pub async fn count_admins(conn: &mut Conn) -> Result<i64> {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM internal_users WHERE role = 'admin'")
-        .fetch_one(conn)
-        .await?;
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM internal_users WHERE role = 'admin'")
+            .fetch_one(conn)
+            .await?;
     Ok(count)
 }
 
 pub async fn delete(conn: &mut Conn, id: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM internal_users WHERE id = $1").bind(id).execute(conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM internal_users WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }

@@ -54,17 +54,36 @@ pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<MessageRow>> {
     Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
 }
 
-pub async fn by_idempotency_key(conn: &mut Conn, sender_id: &str, key: &str) -> Result<Option<MessageRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM messages WHERE sender_id = $1 AND idempotency_key = $2");
-    Ok(sqlx::query_as(&sql).bind(sender_id).bind(key).fetch_optional(conn).await?)
+pub async fn by_idempotency_key(
+    conn: &mut Conn,
+    sender_id: &str,
+    key: &str,
+) -> Result<Option<MessageRow>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM messages WHERE sender_id = $1 AND idempotency_key = $2");
+    Ok(sqlx::query_as(&sql)
+        .bind(sender_id)
+        .bind(key)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// Newest first, starting below `before`.
-pub async fn list(conn: &mut Conn, channel_id: &str, before: i64, limit: u32) -> Result<Vec<MessageRow>> {
+pub async fn list(
+    conn: &mut Conn,
+    channel_id: &str,
+    before: i64,
+    limit: u32,
+) -> Result<Vec<MessageRow>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM messages WHERE channel_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
     );
-    Ok(sqlx::query_as(&sql).bind(channel_id).bind(before).bind(i64::from(limit) + 1).fetch_all(conn).await?)
+    Ok(sqlx::query_as(&sql)
+        .bind(channel_id)
+        .bind(before)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(conn)
+        .await?)
 }
 
 pub async fn edit(conn: &mut Conn, id: &str, text: &str, now: i64) -> Result<()> {
@@ -88,15 +107,22 @@ pub async fn tombstone(conn: &mut Conn, id: &str, now: i64) -> Result<()> {
 }
 
 pub async fn latest_seq(conn: &mut Conn, channel_id: &str) -> Result<i64> {
-    let (seq,): (Option<i64>,) = sqlx::query_as("SELECT MAX(seq) FROM messages WHERE channel_id = $1")
-        .bind(channel_id)
-        .fetch_one(conn)
-        .await?;
+    let (seq,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(seq) FROM messages WHERE channel_id = $1")
+            .bind(channel_id)
+            .fetch_one(conn)
+            .await?;
     Ok(seq.unwrap_or(0))
 }
 
 /// Moves a reader's marker forward (never back).
-pub async fn mark_read(conn: &mut Conn, channel_id: &str, user_id: &str, seq: i64, now: i64) -> Result<()> {
+pub async fn mark_read(
+    conn: &mut Conn,
+    channel_id: &str,
+    user_id: &str,
+    seq: i64,
+    now: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO read_states (channel_id, user_id, last_read_seq, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (channel_id, user_id) DO UPDATE SET \

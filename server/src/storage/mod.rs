@@ -106,7 +106,10 @@ impl<T> Rows<T> {
         let more = fetched.len() > limit as usize;
         fetched.truncate(limit as usize);
         let next_after = if more { fetched.last().map(&seq) } else { None };
-        Rows { rows: fetched, next_after }
+        Rows {
+            rows: fetched,
+            next_after,
+        }
     }
 }
 

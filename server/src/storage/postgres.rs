@@ -12,6 +12,13 @@ pub async fn connect(url: &str) -> anyhow::Result<Store> {
         .connect(url)
         .await
         .context("connecting to PostgreSQL")?;
-    MIGRATOR.run(&pool).await.context("migrating the PostgreSQL database")?;
-    Ok(Store { backend: Backend::Postgres, write: pool.clone(), read: pool })
+    MIGRATOR
+        .run(&pool)
+        .await
+        .context("migrating the PostgreSQL database")?;
+    Ok(Store {
+        backend: Backend::Postgres,
+        write: pool.clone(),
+        read: pool,
+    })
 }

@@ -32,7 +32,14 @@ pub async fn connect(path: &Path) -> anyhow::Result<Store> {
         .connect(&url)
         .await
         .with_context(|| format!("opening SQLite database {}", path.display()))?;
-    MIGRATOR.run(&write).await.context("migrating the SQLite database")?;
+    MIGRATOR
+        .run(&write)
+        .await
+        .context("migrating the SQLite database")?;
     let read = options().max_connections(4).connect(&url).await?;
-    Ok(Store { backend: Backend::Sqlite, write, read })
+    Ok(Store {
+        backend: Backend::Sqlite,
+        write,
+        read,
+    })
 }

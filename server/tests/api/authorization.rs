@@ -35,13 +35,24 @@ impl World {
         let bob_channel = app.individual_channel(bob["id"].as_str().unwrap()).await;
         let acme_group = app
             .admin
-            .post("/v1/message-channels", json!({ "membershipType": "group", "memberIds": [ann_id, amy_id] }))
+            .post(
+                "/v1/message-channels",
+                json!({ "membershipType": "group", "memberIds": [ann_id, amy_id] }),
+            )
             .await
             .id();
-        let acme_channel =
-            app.admin.post("/v1/message-channels", json!({ "membershipType": "company", "companyId": acme })).await.id();
+        let acme_channel = app
+            .admin
+            .post(
+                "/v1/message-channels",
+                json!({ "membershipType": "company", "companyId": acme }),
+            )
+            .await
+            .id();
 
-        let admin_session = app.sign_in(crate::helpers::OWNER_EMAIL, crate::helpers::PASSWORD).await;
+        let admin_session = app
+            .sign_in(crate::helpers::OWNER_EMAIL, crate::helpers::PASSWORD)
+            .await;
         let (_, staff_full) = app.staff(None).await;
         let (_, staff_acme) = app.staff(Some(&[acme.as_str()])).await;
         let (_, staff_globex) = app.staff(Some(&[globex.as_str()])).await;
@@ -57,7 +68,19 @@ impl World {
             ("client Bob of Globex", bob_session),
             ("no credentials", app.anonymous()),
         ];
-        World { app, acme, ann, amy, bob, ann_channel, amy_channel, bob_channel, acme_group, acme_channel, roles }
+        World {
+            app,
+            acme,
+            ann,
+            amy,
+            bob,
+            ann_channel,
+            amy_channel,
+            bob_channel,
+            acme_group,
+            acme_channel,
+            roles,
+        }
     }
 
     fn ann_id(&self) -> &str {
@@ -66,12 +89,20 @@ impl World {
 }
 
 /// Expected statuses in the order of `World::roles`.
-fn check(world: &World, what: &str, expected: [u16; 8], responses: Vec<(&'static str, u16, Value)>) {
+fn check(
+    world: &World,
+    what: &str,
+    expected: [u16; 8],
+    responses: Vec<(&'static str, u16, Value)>,
+) {
     assert_eq!(responses.len(), expected.len());
     for ((role, status, body), want) in responses.into_iter().zip(expected) {
         assert_eq!(status, want, "{what} as {role}: {body}");
         if status >= 400 {
-            assert!(body["code"].is_string() && body["message"].is_string(), "{what} as {role}: error shape {body}");
+            assert!(
+                body["code"].is_string() && body["message"].is_string(),
+                "{what} as {role}: error shape {body}"
+            );
         }
     }
     let _ = world;
@@ -99,23 +130,82 @@ async fn who_may_read_and_write_each_resource() {
     let w = World::build().await;
     let ann_id = w.ann_id().to_string();
 
-    for (label, channel) in [("Ann's individual channel", &w.ann_channel), ("the Acme group", &w.acme_group), ("the Acme company channel", &w.acme_channel)] {
+    for (label, channel) in [
+        ("Ann's individual channel", &w.ann_channel),
+        ("the Acme group", &w.acme_group),
+        ("the Acme company channel", &w.acme_channel),
+    ] {
         let path = format!("/v1/message-channels/{channel}");
-        check(&w, &format!("reading {label}"), ACME_READERS, each_role(&w, |c| { let p = path.clone(); async move { c.get(&p).await } }).await);
+        check(
+            &w,
+            &format!("reading {label}"),
+            ACME_READERS,
+            each_role(&w, |c| {
+                let p = path.clone();
+                async move { c.get(&p).await }
+            })
+            .await,
+        );
         let path = format!("/v1/messages?channelId={channel}");
-        check(&w, &format!("listing messages of {label}"), ACME_READERS, each_role(&w, |c| { let p = path.clone(); async move { c.get(&p).await } }).await);
+        check(
+            &w,
+            &format!("listing messages of {label}"),
+            ACME_READERS,
+            each_role(&w, |c| {
+                let p = path.clone();
+                async move { c.get(&p).await }
+            })
+            .await,
+        );
         let channel = channel.clone();
-        check(&w, &format!("sending to {label}"), ACME_READERS, each_role(&w, |c| { let ch = channel.clone(); async move { c.send_message(&ch, "hello").await } }).await);
+        check(
+            &w,
+            &format!("sending to {label}"),
+            ACME_READERS,
+            each_role(&w, |c| {
+                let ch = channel.clone();
+                async move { c.send_message(&ch, "hello").await }
+            })
+            .await,
+        );
     }
 
     let path = format!("/v1/clients/{ann_id}");
-    check(&w, "reading client Ann", ACME_READERS, each_role(&w, |c| { let p = path.clone(); async move { c.get(&p).await } }).await);
+    check(
+        &w,
+        "reading client Ann",
+        ACME_READERS,
+        each_role(&w, |c| {
+            let p = path.clone();
+            async move { c.get(&p).await }
+        })
+        .await,
+    );
     let path = format!("/v1/companies/{}", w.acme);
-    check(&w, "reading company Acme", ACME_READERS, each_role(&w, |c| { let p = path.clone(); async move { c.get(&p).await } }).await);
+    check(
+        &w,
+        "reading company Acme",
+        ACME_READERS,
+        each_role(&w, |c| {
+            let p = path.clone();
+            async move { c.get(&p).await }
+        })
+        .await,
+    );
 
-    check(&w, "changing messaging settings", ADMIN_ONLY, each_role(&w, |c| async move {
-        c.patch("/v1/settings/messaging", json!({ "welcomeMessage": "Hello {{client.givenName}}" })).await
-    }).await);
+    check(
+        &w,
+        "changing messaging settings",
+        ADMIN_ONLY,
+        each_role(&w, |c| async move {
+            c.patch(
+                "/v1/settings/messaging",
+                json!({ "welcomeMessage": "Hello {{client.givenName}}" }),
+            )
+            .await
+        })
+        .await,
+    );
     check(&w, "adding a team member", ADMIN_ONLY, each_role(&w, |c| async move {
         let email = format!("new.{}@example.com", uuid::Uuid::new_v4().simple());
         c.post("/v1/internal-users", json!({ "givenName": "N", "familyName": "U", "email": email, "role": "staff", "password": "long enough pw" })).await
@@ -129,27 +219,63 @@ async fn who_may_read_and_write_each_resource() {
             c.post("/v1/clients", json!({ "givenName": "C", "familyName": "D", "email": email, "companyId": acme })).await
         }
     }).await);
-    check(&w, "mass-messaging Ann", [200, 200, 200, 200, 422, 403, 403, 401], each_role(&w, |c| {
-        let ann = ann_id.clone();
-        async move { c.post("/v1/mass-messages", json!({ "clientIds": [ann], "text": "Tax season!" })).await }
-    }).await);
-    check(&w, "creating a company", [200, 200, 200, 403, 403, 403, 403, 401], each_role(&w, |c| async move {
-        c.post("/v1/companies", json!({ "name": format!("Co {}", uuid::Uuid::new_v4().simple()) })).await
-    }).await);
+    check(
+        &w,
+        "mass-messaging Ann",
+        [200, 200, 200, 200, 422, 403, 403, 401],
+        each_role(&w, |c| {
+            let ann = ann_id.clone();
+            async move {
+                c.post(
+                    "/v1/mass-messages",
+                    json!({ "clientIds": [ann], "text": "Tax season!" }),
+                )
+                .await
+            }
+        })
+        .await,
+    );
+    check(
+        &w,
+        "creating a company",
+        [200, 200, 200, 403, 403, 403, 403, 401],
+        each_role(&w, |c| async move {
+            c.post(
+                "/v1/companies",
+                json!({ "name": format!("Co {}", uuid::Uuid::new_v4().simple()) }),
+            )
+            .await
+        })
+        .await,
+    );
 }
 
 #[tokio::test]
 async fn each_role_lists_exactly_the_channels_it_is_part_of() {
     let w = World::build().await;
-    let all = [&w.ann_channel, &w.amy_channel, &w.bob_channel, &w.acme_group, &w.acme_channel];
-    let acme_channels = vec![&w.ann_channel, &w.amy_channel, &w.acme_group, &w.acme_channel];
+    let all = [
+        &w.ann_channel,
+        &w.amy_channel,
+        &w.bob_channel,
+        &w.acme_group,
+        &w.acme_channel,
+    ];
+    let acme_channels = vec![
+        &w.ann_channel,
+        &w.amy_channel,
+        &w.acme_group,
+        &w.acme_channel,
+    ];
     let expectations: [(&str, Vec<&String>); 7] = [
         ("admin key", all.to_vec()),
         ("admin session", all.to_vec()),
         ("staff, full access", all.to_vec()),
         ("staff, limited to Acme", acme_channels),
         ("staff, limited to Globex", vec![&w.bob_channel]),
-        ("client Ann of Acme", vec![&w.ann_channel, &w.acme_group, &w.acme_channel]),
+        (
+            "client Ann of Acme",
+            vec![&w.ann_channel, &w.acme_group, &w.acme_channel],
+        ),
         ("client Bob of Globex", vec![&w.bob_channel]),
     ];
     for ((role, caller), (expected_role, expected)) in w.roles.iter().zip(expectations) {
@@ -170,12 +296,26 @@ async fn clients_see_only_themselves_and_clients_of_their_own_companies() {
     let w = World::build().await;
     let (_, ann) = &w.roles[5];
     let listed = ids(&crate::helpers::collect_pages(ann, "/v1/clients").await);
-    let (ann_id, amy_id, bob_id) = (w.ann_id(), w.amy["id"].as_str().unwrap(), w.bob["id"].as_str().unwrap());
-    assert!(listed.iter().any(|id| id == ann_id) && listed.iter().any(|id| id == amy_id), "{listed:?}");
-    assert!(!listed.iter().any(|id| id == bob_id), "Ann must not see Bob of Globex: {listed:?}");
+    let (ann_id, amy_id, bob_id) = (
+        w.ann_id(),
+        w.amy["id"].as_str().unwrap(),
+        w.bob["id"].as_str().unwrap(),
+    );
+    assert!(
+        listed.iter().any(|id| id == ann_id) && listed.iter().any(|id| id == amy_id),
+        "{listed:?}"
+    );
+    assert!(
+        !listed.iter().any(|id| id == bob_id),
+        "Ann must not see Bob of Globex: {listed:?}"
+    );
     let seen = ann.get(&format!("/v1/clients/{amy_id}")).await;
     assert_eq!(seen.status, 200);
-    assert!(seen.body["inviteUrl"].is_null(), "a client must never see another's invitation link: {}", seen.body);
+    assert!(
+        seen.body["inviteUrl"].is_null(),
+        "a client must never see another's invitation link: {}",
+        seen.body
+    );
     let companies = ids(&crate::helpers::collect_pages(ann, "/v1/companies").await);
     assert_eq!(companies, vec![w.acme.clone()], "Ann sees only her company");
 }
@@ -185,14 +325,40 @@ async fn a_limited_staff_member_cannot_reach_other_companies_through_filters() {
     let w = World::build().await;
     let (_, staff_acme) = &w.roles[3];
     let bob_id = w.bob["id"].as_str().unwrap();
-    let by_member = staff_acme.get(&format!("/v1/message-channels?memberId={bob_id}")).await;
+    let by_member = staff_acme
+        .get(&format!("/v1/message-channels?memberId={bob_id}"))
+        .await;
     assert_eq!(by_member.status, 200);
-    assert_eq!(by_member.body["data"].as_array().unwrap().len(), 0, "{}", by_member.body);
-    let by_client = staff_acme.get(&format!("/v1/message-channels?clientId={bob_id}")).await;
-    assert_eq!(by_client.body["data"].as_array().unwrap().len(), 0, "{}", by_client.body);
-    let by_email = staff_acme.get(&format!("/v1/clients?email={}", w.bob["email"].as_str().unwrap())).await;
-    assert_eq!(by_email.body["data"].as_array().unwrap().len(), 0, "{}", by_email.body);
-    let bob_messages = staff_acme.get(&format!("/v1/messages?channelId={}", w.bob_channel)).await;
+    assert_eq!(
+        by_member.body["data"].as_array().unwrap().len(),
+        0,
+        "{}",
+        by_member.body
+    );
+    let by_client = staff_acme
+        .get(&format!("/v1/message-channels?clientId={bob_id}"))
+        .await;
+    assert_eq!(
+        by_client.body["data"].as_array().unwrap().len(),
+        0,
+        "{}",
+        by_client.body
+    );
+    let by_email = staff_acme
+        .get(&format!(
+            "/v1/clients?email={}",
+            w.bob["email"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(
+        by_email.body["data"].as_array().unwrap().len(),
+        0,
+        "{}",
+        by_email.body
+    );
+    let bob_messages = staff_acme
+        .get(&format!("/v1/messages?channelId={}", w.bob_channel))
+        .await;
     bob_messages.assert_error(404, "reading Bob's messages as staff limited to Acme");
 }
 
@@ -200,11 +366,30 @@ async fn a_limited_staff_member_cannot_reach_other_companies_through_filters() {
 async fn writes_with_a_session_cookie_need_the_csrf_token() {
     let w = World::build().await;
     let (_, ann) = &w.roles[5];
-    let forged = ann.without_csrf().send_message(&w.ann_channel, "sent by another site").await;
+    let forged = ann
+        .without_csrf()
+        .send_message(&w.ann_channel, "sent by another site")
+        .await;
     forged.assert_error(403, "a cookie-only write");
-    let reads = ann.without_csrf().get(&format!("/v1/messages?channelId={}", w.ann_channel)).await;
+    let reads = ann
+        .without_csrf()
+        .get(&format!("/v1/messages?channelId={}", w.ann_channel))
+        .await;
     assert_eq!(reads.status, 200, "reads need no CSRF token");
-    let texts: Vec<&str> = reads.body["data"].as_array().unwrap().iter().map(|m| m["text"].as_str().unwrap()).collect();
-    assert!(!texts.contains(&"sent by another site"), "the refused write left nothing behind: {texts:?}");
-    assert_eq!(ann.send_message(&w.ann_channel, "with the token").await.status, 200);
+    let texts: Vec<&str> = reads.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        !texts.contains(&"sent by another site"),
+        "the refused write left nothing behind: {texts:?}"
+    );
+    assert_eq!(
+        ann.send_message(&w.ann_channel, "with the token")
+            .await
+            .status,
+        200
+    );
 }

@@ -34,10 +34,16 @@ impl Drop for PostgresDatabase {
         let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
         // Drop runs outside async; a small runtime of its own does the work.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             runtime.block_on(async {
                 let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await.ok()
+                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
             })
         })
         .join();
@@ -46,11 +52,24 @@ impl Drop for PostgresDatabase {
 
 async fn fresh_postgres(admin_url: &str) -> (DatabaseLocation, PostgresDatabase) {
     let name = format!("parlor_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("PostgreSQL from PARLOR_TEST_DATABASE_URL is reachable");
-    sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await.expect("create test database");
-    let base = admin_url.rsplit_once('/').map_or(admin_url, |(base, _)| base);
+    let mut conn = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("PostgreSQL from PARLOR_TEST_DATABASE_URL is reachable");
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url, |(base, _)| base);
     let url = format!("{base}/{name}");
-    (DatabaseLocation::Postgres(url), PostgresDatabase { admin_url: admin_url.to_string(), name })
+    (
+        DatabaseLocation::Postgres(url),
+        PostgresDatabase {
+            admin_url: admin_url.to_string(),
+            name,
+        },
+    )
 }
 
 impl TestApp {
@@ -61,7 +80,10 @@ impl TestApp {
                 let (location, db) = fresh_postgres(&url).await;
                 (location, Some(db))
             }
-            _ => (DatabaseLocation::Sqlite(data_dir.path().join("parlor.db")), None),
+            _ => (
+                DatabaseLocation::Sqlite(data_dir.path().join("parlor.db")),
+                None,
+            ),
         };
         let config = Config {
             listen: "127.0.0.1:0".parse().unwrap(),
@@ -86,10 +108,22 @@ impl TestApp {
             given_name: "Olivia".into(),
             family_name: "Owner".into(),
         };
-        let owner_id = workspace::initialise(&ctx, &setup).await.expect("workspace initialises");
-        let key = sessions::create_api_key(&ctx, "tests").await.expect("API key");
+        let owner_id = workspace::initialise(&ctx, &setup)
+            .await
+            .expect("workspace initialises");
+        let key = sessions::create_api_key(&ctx, "tests")
+            .await
+            .expect("API key");
         let admin = Caller::new(&base, Auth::ApiKey(key));
-        TestApp { base, ctx, admin, owner_id, shutdown: Some(shutdown), _data_dir: data_dir, _postgres: postgres }
+        TestApp {
+            base,
+            ctx,
+            admin,
+            owner_id,
+            shutdown: Some(shutdown),
+            _data_dir: data_dir,
+            _postgres: postgres,
+        }
     }
 
     pub fn anonymous(&self) -> Caller {
@@ -103,21 +137,42 @@ impl TestApp {
     /// Signs in with e-mail and password; the caller then sends the session
     /// cookie and the CSRF token with every request.
     pub async fn sign_in(&self, email: &str, password: &str) -> Caller {
-        let caller = Caller::new(&self.base, Auth::Session { csrf: String::new() });
-        let response = caller.post("/v1/sessions", json!({ "email": email, "password": password })).await;
-        assert_eq!(response.status, 200, "sign-in of {email} failed: {}", response.body);
+        let caller = Caller::new(
+            &self.base,
+            Auth::Session {
+                csrf: String::new(),
+            },
+        );
+        let response = caller
+            .post(
+                "/v1/sessions",
+                json!({ "email": email, "password": password }),
+            )
+            .await;
+        assert_eq!(
+            response.status, 200,
+            "sign-in of {email} failed: {}",
+            response.body
+        );
         caller.with_csrf(response.body["csrfToken"].as_str().unwrap())
     }
 
     pub async fn create_company(&self, name: &str) -> String {
-        let response = self.admin.post("/v1/companies", json!({ "name": name })).await;
+        let response = self
+            .admin
+            .post("/v1/companies", json!({ "name": name }))
+            .await;
         assert_eq!(response.status, 200, "{}", response.body);
         response.id()
     }
 
     /// Creates a client (in `company_id`, or a placeholder company) and returns it.
     pub async fn create_client(&self, given_name: &str, company_id: Option<&str>) -> Value {
-        let email = format!("{}.{}@example.com", given_name.to_lowercase(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let email = format!(
+            "{}.{}@example.com",
+            given_name.to_lowercase(),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
         let mut body = json!({ "givenName": given_name, "familyName": "Client", "email": email });
         if let Some(company) = company_id {
             body["companyId"] = json!(company);
@@ -129,7 +184,10 @@ impl TestApp {
 
     /// A staff member signed in, limited to `companies` when given.
     pub async fn staff(&self, limited_to: Option<&[&str]>) -> (String, Caller) {
-        let email = format!("staff.{}@example.com", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let email = format!(
+            "staff.{}@example.com",
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
         let body = json!({
             "givenName": "Sam", "familyName": "Staff", "email": email, "role": "staff", "password": PASSWORD,
             "isClientAccessLimited": limited_to.is_some(),
@@ -143,23 +201,49 @@ impl TestApp {
     /// Signs a client in through their invitation link.
     pub async fn client_session(&self, client: &Value) -> Caller {
         let token = invite_token(client);
-        let caller = Caller::new(&self.base, Auth::Session { csrf: String::new() });
-        let response = caller.post(&format!("/v1/invitations/{token}/accept"), json!({ "password": PASSWORD })).await;
-        assert_eq!(response.status, 200, "accepting the invitation failed: {}", response.body);
+        let caller = Caller::new(
+            &self.base,
+            Auth::Session {
+                csrf: String::new(),
+            },
+        );
+        let response = caller
+            .post(
+                &format!("/v1/invitations/{token}/accept"),
+                json!({ "password": PASSWORD }),
+            )
+            .await;
+        assert_eq!(
+            response.status, 200,
+            "accepting the invitation failed: {}",
+            response.body
+        );
         caller.with_csrf(response.body["csrfToken"].as_str().unwrap())
     }
 
     pub async fn individual_channel(&self, client_id: &str) -> String {
-        let response = self.admin.get(&format!("/v1/message-channels?clientId={client_id}")).await;
+        let response = self
+            .admin
+            .get(&format!("/v1/message-channels?clientId={client_id}"))
+            .await;
         assert_eq!(response.status, 200, "{}", response.body);
         let data = response.body["data"].as_array().unwrap();
-        assert_eq!(data.len(), 1, "client {client_id} should have one individual channel: {}", response.body);
+        assert_eq!(
+            data.len(),
+            1,
+            "client {client_id} should have one individual channel: {}",
+            response.body
+        );
         data[0]["id"].as_str().unwrap().to_string()
     }
 
     /// Every message of a channel, newest first, following every page.
     pub async fn all_messages(&self, caller: &Caller, channel_id: &str, limit: u32) -> Vec<Value> {
-        collect_pages(caller, &format!("/v1/messages?channelId={channel_id}&limit={limit}")).await
+        collect_pages(
+            caller,
+            &format!("/v1/messages?channelId={channel_id}&limit={limit}"),
+        )
+        .await
     }
 }
 
@@ -194,12 +278,20 @@ pub async fn collect_pages(caller: &Caller, path: &str) -> Vec<Value> {
 
 /// The token at the end of a client's `inviteUrl`.
 pub fn invite_token(client: &Value) -> String {
-    let url = client["inviteUrl"].as_str().expect("client has an inviteUrl");
-    url.rsplit_once("/invite/").expect("invite URL shape").1.to_string()
+    let url = client["inviteUrl"]
+        .as_str()
+        .expect("client has an inviteUrl");
+    url.rsplit_once("/invite/")
+        .expect("invite URL shape")
+        .1
+        .to_string()
 }
 
 pub fn ids(items: &[Value]) -> Vec<String> {
-    items.iter().map(|item| item["id"].as_str().unwrap().to_string()).collect()
+    items
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[derive(Clone)]
@@ -225,32 +317,54 @@ pub struct Response {
 
 impl Response {
     pub fn id(&self) -> String {
-        self.body["id"].as_str().unwrap_or_else(|| panic!("no id in {}", self.body)).to_string()
+        self.body["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no id in {}", self.body))
+            .to_string()
     }
 
     /// Asserts the error shape: this status, a code and a message.
     pub fn assert_error(&self, status: u16, context: &str) {
         assert_eq!(self.status, status, "{context}: {}", self.body);
-        assert!(self.body["code"].as_str().is_some_and(|c| !c.is_empty()), "{context}: no code in {}", self.body);
-        assert!(self.body["message"].as_str().is_some_and(|m| !m.is_empty()), "{context}: no message in {}", self.body);
+        assert!(
+            self.body["code"].as_str().is_some_and(|c| !c.is_empty()),
+            "{context}: no code in {}",
+            self.body
+        );
+        assert!(
+            self.body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{context}: no message in {}",
+            self.body
+        );
     }
 }
 
 impl Caller {
     fn new(base: &str, auth: Auth) -> Caller {
-        let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        Caller { http, base: base.to_string(), auth }
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        Caller {
+            http,
+            base: base.to_string(),
+            auth,
+        }
     }
 
     fn with_csrf(mut self, csrf: &str) -> Caller {
-        self.auth = Auth::Session { csrf: csrf.to_string() };
+        self.auth = Auth::Session {
+            csrf: csrf.to_string(),
+        };
         self
     }
 
     /// The same session, but without the CSRF header.
     pub fn without_csrf(&self) -> Caller {
         let mut copy = self.clone();
-        copy.auth = Auth::Session { csrf: String::new() };
+        copy.auth = Auth::Session {
+            csrf: String::new(),
+        };
         copy
     }
 
@@ -258,7 +372,9 @@ impl Caller {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         match &self.auth {
             Auth::ApiKey(key) => request = request.header("X-API-Key", key),
-            Auth::Session { csrf } if !csrf.is_empty() => request = request.header("X-CSRF-Token", csrf),
+            Auth::Session { csrf } if !csrf.is_empty() => {
+                request = request.header("X-CSRF-Token", csrf)
+            }
             _ => {}
         }
         request
@@ -270,7 +386,11 @@ impl Caller {
         let headers = response.headers().clone();
         let text = response.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Response { status, body, headers }
+        Response {
+            status,
+            body,
+            headers,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Response {
@@ -278,11 +398,13 @@ impl Caller {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Response {
-        self.send(self.request(Method::POST, path).json(&body)).await
+        self.send(self.request(Method::POST, path).json(&body))
+            .await
     }
 
     pub async fn patch(&self, path: &str, body: Value) -> Response {
-        self.send(self.request(Method::PATCH, path).json(&body)).await
+        self.send(self.request(Method::PATCH, path).json(&body))
+            .await
     }
 
     pub async fn delete(&self, path: &str) -> Response {
@@ -290,6 +412,10 @@ impl Caller {
     }
 
     pub async fn send_message(&self, channel_id: &str, text: &str) -> Response {
-        self.post("/v1/messages", json!({ "channelId": channel_id, "text": text })).await
+        self.post(
+            "/v1/messages",
+            json!({ "channelId": channel_id, "text": text }),
+        )
+        .await
     }
 }

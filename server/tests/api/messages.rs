@@ -9,11 +9,21 @@ async fn messages_are_listed_newest_first_and_page_without_gaps_or_repeats() {
     let channel = app.individual_channel(client["id"].as_str().unwrap()).await;
     let mut sent = Vec::new();
     for i in 0..25 {
-        let response = app.admin.send_message(&channel, &format!("message {i}")).await;
+        let response = app
+            .admin
+            .send_message(&channel, &format!("message {i}"))
+            .await;
         assert_eq!(response.status, 200, "{}", response.body);
         sent.push(response.id());
     }
-    let welcome = app.all_messages(&app.admin, &channel, 1000).await.last().unwrap()["id"].as_str().unwrap().to_string();
+    let welcome = app
+        .all_messages(&app.admin, &channel, 1000)
+        .await
+        .last()
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mut expected: Vec<String> = sent.into_iter().rev().collect();
     expected.push(welcome);
     for limit in [1, 7, 25, 26, 100] {
@@ -27,16 +37,37 @@ async fn a_sent_message_has_the_assembly_shape_and_moves_the_channel_date() {
     let app = TestApp::spawn().await;
     let client = app.create_client("Ann", None).await;
     let channel = app.individual_channel(client["id"].as_str().unwrap()).await;
-    let before = app.admin.get(&format!("/v1/message-channels/{channel}")).await.body["lastMessageDate"].clone();
+    let before = app
+        .admin
+        .get(&format!("/v1/message-channels/{channel}"))
+        .await
+        .body["lastMessageDate"]
+        .clone();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let message = app.admin.send_message(&channel, "Your **return** is ready").await.body;
-    for field in ["id", "senderId", "createdAt", "updatedAt", "channelId", "text"] {
+    let message = app
+        .admin
+        .send_message(&channel, "Your **return** is ready")
+        .await
+        .body;
+    for field in [
+        "id",
+        "senderId",
+        "createdAt",
+        "updatedAt",
+        "channelId",
+        "text",
+    ] {
         assert!(message[field].is_string(), "{field} in {message}");
     }
     assert_eq!(message["object"], "message");
     assert_eq!(message["isAttachmentIncluded"], false);
     assert_eq!(message["senderId"].as_str().unwrap(), app.owner_id);
-    let after = app.admin.get(&format!("/v1/message-channels/{channel}")).await.body["lastMessageDate"].clone();
+    let after = app
+        .admin
+        .get(&format!("/v1/message-channels/{channel}"))
+        .await
+        .body["lastMessageDate"]
+        .clone();
     assert_eq!(after, message["createdAt"]);
     assert_ne!(before, after);
 }
@@ -47,17 +78,39 @@ async fn an_integration_can_send_on_behalf_of_a_channel_member_only() {
     let ann = app.create_client("Ann", None).await;
     let bob = app.create_client("Bob", None).await;
     let channel = app.individual_channel(ann["id"].as_str().unwrap()).await;
-    let as_ann = app.admin.post("/v1/messages", json!({ "channelId": channel, "text": "from Ann", "senderId": ann["id"] })).await;
+    let as_ann = app
+        .admin
+        .post(
+            "/v1/messages",
+            json!({ "channelId": channel, "text": "from Ann", "senderId": ann["id"] }),
+        )
+        .await;
     assert_eq!(as_ann.status, 200, "{}", as_ann.body);
     assert_eq!(as_ann.body["senderId"], ann["id"]);
     assert_eq!(as_ann.body["senderType"], "client");
-    let as_bob = app.admin.post("/v1/messages", json!({ "channelId": channel, "text": "from Bob", "senderId": bob["id"] })).await;
+    let as_bob = app
+        .admin
+        .post(
+            "/v1/messages",
+            json!({ "channelId": channel, "text": "from Bob", "senderId": bob["id"] }),
+        )
+        .await;
     as_bob.assert_error(422, "sending as a non-member");
-    let texts: Vec<String> = app.all_messages(&app.admin, &channel, 100).await.iter().map(|m| m["text"].as_str().unwrap().to_string()).collect();
+    let texts: Vec<String> = app
+        .all_messages(&app.admin, &channel, 100)
+        .await
+        .iter()
+        .map(|m| m["text"].as_str().unwrap().to_string())
+        .collect();
     assert!(!texts.contains(&"from Bob".to_string()), "{texts:?}");
 
     let ann_session = app.client_session(&ann).await;
-    let impersonating = ann_session.post("/v1/messages", json!({ "channelId": channel, "text": "as owner", "senderId": app.owner_id })).await;
+    let impersonating = ann_session
+        .post(
+            "/v1/messages",
+            json!({ "channelId": channel, "text": "as owner", "senderId": app.owner_id }),
+        )
+        .await;
     impersonating.assert_error(403, "a signed-in client sending as someone else");
 }
 
@@ -67,16 +120,32 @@ async fn a_retried_send_with_the_same_idempotency_key_is_stored_once() {
     let client = app.create_client("Ann", None).await;
     let channel = app.individual_channel(client["id"].as_str().unwrap()).await;
     let send = || {
-        let request = app.admin.request(reqwest::Method::POST, "/v1/messages").header("Idempotency-Key", "draft-1").json(&json!({ "channelId": channel, "text": "once" }));
+        let request = app
+            .admin
+            .request(reqwest::Method::POST, "/v1/messages")
+            .header("Idempotency-Key", "draft-1")
+            .json(&json!({ "channelId": channel, "text": "once" }));
         app.admin.send(request)
     };
     let (first, second) = (send().await, send().await);
     assert_eq!(first.status, 200, "{}", first.body);
     assert_eq!(first.id(), second.id());
-    let onces = app.all_messages(&app.admin, &channel, 100).await.iter().filter(|m| m["text"] == "once").count();
+    let onces = app
+        .all_messages(&app.admin, &channel, 100)
+        .await
+        .iter()
+        .filter(|m| m["text"] == "once")
+        .count();
     assert_eq!(onces, 1);
-    let reused = app.admin.request(reqwest::Method::POST, "/v1/messages").header("Idempotency-Key", "draft-1").json(&json!({ "channelId": channel, "text": "different" }));
-    app.admin.send(reused).await.assert_error(409, "a key reused for another text");
+    let reused = app
+        .admin
+        .request(reqwest::Method::POST, "/v1/messages")
+        .header("Idempotency-Key", "draft-1")
+        .json(&json!({ "channelId": channel, "text": "different" }));
+    app.admin
+        .send(reused)
+        .await
+        .assert_error(409, "a key reused for another text");
 }
 
 #[tokio::test]
@@ -90,20 +159,43 @@ async fn authors_edit_and_delete_their_own_messages_and_history_keeps_its_order(
     let third = ann.send_message(&channel, "third").await.id();
 
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let edited = ann.patch(&format!("/v1/messages/{second}"), json!({ "text": "second" })).await;
+    let edited = ann
+        .patch(
+            &format!("/v1/messages/{second}"),
+            json!({ "text": "second" }),
+        )
+        .await;
     assert_eq!(edited.body["text"], "second");
-    assert_ne!(edited.body["updatedAt"], edited.body["createdAt"], "an edit moves updatedAt");
-    app.admin.patch(&format!("/v1/messages/{second}"), json!({ "text": "hijacked" })).await.assert_error(403, "editing another's message");
-    app.admin.delete(&format!("/v1/messages/{first}")).await.assert_error(403, "deleting another's message");
+    assert_ne!(
+        edited.body["updatedAt"], edited.body["createdAt"],
+        "an edit moves updatedAt"
+    );
+    app.admin
+        .patch(
+            &format!("/v1/messages/{second}"),
+            json!({ "text": "hijacked" }),
+        )
+        .await
+        .assert_error(403, "editing another's message");
+    app.admin
+        .delete(&format!("/v1/messages/{first}"))
+        .await
+        .assert_error(403, "deleting another's message");
 
     let deleted = ann.delete(&format!("/v1/messages/{first}")).await;
     assert_eq!(deleted.status, 200);
     assert!(deleted.body["deletedAt"].is_string());
     assert_eq!(deleted.body["text"], "");
-    ann.patch(&format!("/v1/messages/{first}"), json!({ "text": "back" })).await.assert_error(409, "editing a deleted message");
+    ann.patch(&format!("/v1/messages/{first}"), json!({ "text": "back" }))
+        .await
+        .assert_error(409, "editing a deleted message");
 
     let history = app.all_messages(&app.admin, &channel, 100).await;
-    assert_eq!(ids(&history[..3]), vec![third, second, first], "order holds after edits and deletes");
+    assert_eq!(
+        ids(&history[..3]),
+        vec![third, second, first],
+        "order holds after edits and deletes"
+    );
     assert_eq!(history[1]["text"], "second");
 }
 
@@ -115,31 +207,65 @@ async fn unread_counts_follow_what_each_reader_has_read() {
     let ann = app.client_session(&client).await;
     let unread = |caller: crate::helpers::Caller| {
         let path = format!("/v1/message-channels/{channel}");
-        async move { caller.get(&path).await.body["unreadCount"].as_i64().unwrap() }
+        async move {
+            caller.get(&path).await.body["unreadCount"]
+                .as_i64()
+                .unwrap()
+        }
     };
-    assert_eq!(unread(ann.clone()).await, 1, "the welcome message is unread");
+    assert_eq!(
+        unread(ann.clone()).await,
+        1,
+        "the welcome message is unread"
+    );
     app.admin.send_message(&channel, "one").await;
     app.admin.send_message(&channel, "two").await;
     assert_eq!(unread(ann.clone()).await, 3);
-    assert_eq!(unread(app.admin.clone()).await, 0, "your own messages are never unread");
+    assert_eq!(
+        unread(app.admin.clone()).await,
+        0,
+        "your own messages are never unread"
+    );
 
-    let read = ann.post(&format!("/v1/message-channels/{channel}/read"), json!({})).await;
+    let read = ann
+        .post(&format!("/v1/message-channels/{channel}/read"), json!({}))
+        .await;
     assert_eq!(read.body["unreadCount"], 0);
     ann.send_message(&channel, "thanks!").await;
     app.admin.send_message(&channel, "you're welcome").await;
     assert_eq!(unread(ann.clone()).await, 1);
-    assert_eq!(unread(app.admin.clone()).await, 1, "the owner has not read Ann's reply");
+    assert_eq!(
+        unread(app.admin.clone()).await,
+        1,
+        "the owner has not read Ann's reply"
+    );
 
     app.admin.send_message(&channel, "a").await;
     app.admin.send_message(&channel, "b").await;
     assert_eq!(unread(ann.clone()).await, 3);
     let messages = app.all_messages(&app.admin, &channel, 100).await;
     assert_eq!(messages[2]["text"], "you're welcome");
-    let partial = ann.post(&format!("/v1/message-channels/{channel}/read"), json!({ "messageId": messages[2]["id"] })).await;
-    assert_eq!(partial.body["unreadCount"], 2, "reading up to a message leaves later ones unread");
+    let partial = ann
+        .post(
+            &format!("/v1/message-channels/{channel}/read"),
+            json!({ "messageId": messages[2]["id"] }),
+        )
+        .await;
+    assert_eq!(
+        partial.body["unreadCount"], 2,
+        "reading up to a message leaves later ones unread"
+    );
     let oldest = messages.last().unwrap()["id"].clone();
-    let back = ann.post(&format!("/v1/message-channels/{channel}/read"), json!({ "messageId": oldest })).await;
-    assert_eq!(back.body["unreadCount"], 2, "a read marker never moves back");
+    let back = ann
+        .post(
+            &format!("/v1/message-channels/{channel}/read"),
+            json!({ "messageId": oldest }),
+        )
+        .await;
+    assert_eq!(
+        back.body["unreadCount"], 2,
+        "a read marker never moves back"
+    );
 }
 
 #[tokio::test]
@@ -150,7 +276,9 @@ async fn a_mass_message_reaches_each_client_in_their_own_channel() {
     let bob = app.create_client("Bob", None).await;
     // Bob has no individual channel yet: the mass message opens one.
     let bob_channel = app.individual_channel(bob["id"].as_str().unwrap()).await;
-    app.admin.delete(&format!("/v1/message-channels/{bob_channel}")).await;
+    app.admin
+        .delete(&format!("/v1/message-channels/{bob_channel}"))
+        .await;
 
     let sent = app.admin.post("/v1/mass-messages", json!({ "clientIds": [ann["id"], bob["id"], ann["id"]], "text": "Tax season starts Monday" })).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
@@ -158,16 +286,37 @@ async fn a_mass_message_reaches_each_client_in_their_own_channel() {
     assert_eq!(data.len(), 2, "duplicates are reached once: {}", sent.body);
     for (entry, client) in data.iter().zip([&ann, &bob]) {
         assert_eq!(entry["clientId"], client["id"]);
-        let channel = app.admin.get(&format!("/v1/message-channels/{}", entry["channelId"].as_str().unwrap())).await.body;
+        let channel = app
+            .admin
+            .get(&format!(
+                "/v1/message-channels/{}",
+                entry["channelId"].as_str().unwrap()
+            ))
+            .await
+            .body;
         assert_eq!(channel["membershipType"], "individual");
-        assert_eq!(channel["memberIds"], json!([client["id"]]), "each recipient is alone in their channel");
+        assert_eq!(
+            channel["memberIds"],
+            json!([client["id"]]),
+            "each recipient is alone in their channel"
+        );
         assert_eq!(entry["message"]["text"], "Tax season starts Monday");
     }
     let bob_session = app.client_session(&bob).await;
     let bob_sees = crate::helpers::collect_pages(&bob_session, "/v1/message-channels").await;
-    assert_eq!(ids(&bob_sees), vec![data[1]["channelId"].as_str().unwrap().to_string()], "Bob sees only his own channel");
-    let bob_messages = app.all_messages(&bob_session, data[1]["channelId"].as_str().unwrap(), 100).await;
-    assert_eq!(bob_messages.len(), 2, "the new channel's welcome, then the mass message");
+    assert_eq!(
+        ids(&bob_sees),
+        vec![data[1]["channelId"].as_str().unwrap().to_string()],
+        "Bob sees only his own channel"
+    );
+    let bob_messages = app
+        .all_messages(&bob_session, data[1]["channelId"].as_str().unwrap(), 100)
+        .await;
+    assert_eq!(
+        bob_messages.len(),
+        2,
+        "the new channel's welcome, then the mass message"
+    );
 }
 
 #[tokio::test]
@@ -175,8 +324,24 @@ async fn a_mass_message_with_one_bad_recipient_reaches_no_one() {
     let app = TestApp::spawn().await;
     let ann = app.create_client("Ann", None).await;
     let channel = app.individual_channel(ann["id"].as_str().unwrap()).await;
-    let refused = app.admin.post("/v1/mass-messages", json!({ "clientIds": [ann["id"], "no-such-client"], "text": "hello all" })).await;
+    let refused = app
+        .admin
+        .post(
+            "/v1/mass-messages",
+            json!({ "clientIds": [ann["id"], "no-such-client"], "text": "hello all" }),
+        )
+        .await;
     refused.assert_error(422, "a mass message to an unknown client");
-    assert_eq!(app.all_messages(&app.admin, &channel, 100).await.len(), 1, "Ann got nothing");
-    app.admin.post("/v1/mass-messages", json!({ "clientIds": [], "text": "hello" })).await.assert_error(422, "no recipients");
+    assert_eq!(
+        app.all_messages(&app.admin, &channel, 100).await.len(),
+        1,
+        "Ann got nothing"
+    );
+    app.admin
+        .post(
+            "/v1/mass-messages",
+            json!({ "clientIds": [], "text": "hello" }),
+        )
+        .await
+        .assert_error(422, "no recipients");
 }

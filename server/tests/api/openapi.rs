@@ -26,9 +26,14 @@ async fn the_openapi_document_describes_every_public_route() {
         ("/v1/invitations/{token}/accept", "post"),
         ("/v1/setup", "post"),
     ] {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} is documented"
+        );
     }
     let schemes = &doc.body["components"]["securitySchemes"];
     assert_eq!(schemes["apiKey"]["name"], "X-API-Key");
-    assert!(doc.body["components"]["schemas"]["MessageChannel"]["properties"]["memberIds"].is_object());
+    assert!(
+        doc.body["components"]["schemas"]["MessageChannel"]["properties"]["memberIds"].is_object()
+    );
 }

@@ -11,27 +11,62 @@ async fn staff_sign_in_and_out_with_a_session_cookie() {
     assert_eq!(me.body["role"], "admin");
     let signed_out = session.delete("/v1/sessions/current").await;
     assert_eq!(signed_out.status, 204);
-    session.get("/v1/sessions/current").await.assert_error(401, "after signing out");
+    session
+        .get("/v1/sessions/current")
+        .await
+        .assert_error(401, "after signing out");
 }
 
 #[tokio::test]
 async fn the_session_cookie_is_http_only_and_same_site() {
     let app = TestApp::spawn().await;
-    let response = app.anonymous().post("/v1/sessions", json!({ "email": OWNER_EMAIL, "password": PASSWORD })).await;
-    let cookie = response.headers.get("set-cookie").expect("a session cookie").to_str().unwrap().to_string();
+    let response = app
+        .anonymous()
+        .post(
+            "/v1/sessions",
+            json!({ "email": OWNER_EMAIL, "password": PASSWORD }),
+        )
+        .await;
+    let cookie = response
+        .headers
+        .get("set-cookie")
+        .expect("a session cookie")
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.starts_with("parlor_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(response.body["csrfToken"].as_str().is_some_and(|t| t.len() >= 32));
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(response.body["csrfToken"]
+        .as_str()
+        .is_some_and(|t| t.len() >= 32));
 }
 
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_account_get_the_same_answer() {
     let app = TestApp::spawn().await;
-    let wrong = app.anonymous().post("/v1/sessions", json!({ "email": OWNER_EMAIL, "password": "not the password" })).await;
+    let wrong = app
+        .anonymous()
+        .post(
+            "/v1/sessions",
+            json!({ "email": OWNER_EMAIL, "password": "not the password" }),
+        )
+        .await;
     wrong.assert_error(401, "a wrong password");
-    let unknown = app.anonymous().post("/v1/sessions", json!({ "email": "nobody@example.com", "password": PASSWORD })).await;
+    let unknown = app
+        .anonymous()
+        .post(
+            "/v1/sessions",
+            json!({ "email": "nobody@example.com", "password": PASSWORD }),
+        )
+        .await;
     unknown.assert_error(401, "an unknown account");
-    assert_eq!(wrong.body, unknown.body, "the answers must not tell which accounts exist");
+    assert_eq!(
+        wrong.body, unknown.body,
+        "the answers must not tell which accounts exist"
+    );
 }
 
 #[tokio::test]
@@ -39,35 +74,76 @@ async fn repeated_failed_sign_ins_are_throttled() {
     let app = TestApp::spawn().await;
     let mut statuses = Vec::new();
     for _ in 0..12 {
-        let response = app.anonymous().post("/v1/sessions", json!({ "email": OWNER_EMAIL, "password": "guess" })).await;
+        let response = app
+            .anonymous()
+            .post(
+                "/v1/sessions",
+                json!({ "email": OWNER_EMAIL, "password": "guess" }),
+            )
+            .await;
         statuses.push(response.status);
         if response.status == 429 {
             response.assert_error(429, "a throttled sign-in");
-            assert!(response.headers.get("retry-after").is_some(), "a throttled answer says when to retry");
+            assert!(
+                response.headers.get("retry-after").is_some(),
+                "a throttled answer says when to retry"
+            );
         }
     }
-    assert!(statuses[..10].iter().all(|s| *s == 401), "the first attempts are answered: {statuses:?}");
-    assert_eq!(statuses[10..], [429, 429], "then the account is throttled: {statuses:?}");
-    let right = app.anonymous().post("/v1/sessions", json!({ "email": OWNER_EMAIL, "password": PASSWORD })).await;
-    assert_eq!(right.status, 429, "even the right password waits out the throttle");
+    assert!(
+        statuses[..10].iter().all(|s| *s == 401),
+        "the first attempts are answered: {statuses:?}"
+    );
+    assert_eq!(
+        statuses[10..],
+        [429, 429],
+        "then the account is throttled: {statuses:?}"
+    );
+    let right = app
+        .anonymous()
+        .post(
+            "/v1/sessions",
+            json!({ "email": OWNER_EMAIL, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(
+        right.status, 429,
+        "even the right password waits out the throttle"
+    );
 }
 
 #[tokio::test]
 async fn a_wrong_or_missing_api_key_is_refused() {
     let app = TestApp::spawn().await;
-    app.with_key("parlor_not-a-real-key").get("/v1/clients").await.assert_error(401, "a wrong key");
-    app.anonymous().get("/v1/clients").await.assert_error(401, "no key");
-    app.with_key("").get("/v1/clients").await.assert_error(401, "an empty key");
+    app.with_key("parlor_not-a-real-key")
+        .get("/v1/clients")
+        .await
+        .assert_error(401, "a wrong key");
+    app.anonymous()
+        .get("/v1/clients")
+        .await
+        .assert_error(401, "no key");
+    app.with_key("")
+        .get("/v1/clients")
+        .await
+        .assert_error(401, "an empty key");
 }
 
 #[tokio::test]
 async fn first_run_setup_works_once_with_the_printed_link() {
     // A server with no workspace prints a setup link.
     let dir = tempfile::tempdir().unwrap();
-    let storage = parlor::cli::StorageArgs { data_dir: dir.path().to_path_buf(), database_url: None };
-    let config = parlor::config::Config::new("127.0.0.1:0".parse().unwrap(), &storage, None).unwrap();
+    let storage = parlor::cli::StorageArgs {
+        data_dir: dir.path().to_path_buf(),
+        database_url: None,
+    };
+    let config =
+        parlor::config::Config::new("127.0.0.1:0".parse().unwrap(), &storage, None).unwrap();
     let server = parlor::startup::Application::build(config).await.unwrap();
-    let url = server.setup_url.clone().expect("a fresh server prints a setup link");
+    let url = server
+        .setup_url
+        .clone()
+        .expect("a fresh server prints a setup link");
     let base = format!("http://{}", server.local_addr());
     let token = url.rsplit_once("/setup/").unwrap().1.to_string();
     tokio::spawn(server.run_until(std::future::pending()));
@@ -83,9 +159,16 @@ async fn first_run_setup_works_once_with_the_printed_link() {
                 .unwrap()
         }
     };
-    assert_eq!(setup("wrong".into()).await.status(), 403, "a wrong setup token is refused");
+    assert_eq!(
+        setup("wrong".into()).await.status(),
+        403,
+        "a wrong setup token is refused"
+    );
     let first = setup(token.clone()).await;
     assert_eq!(first.status(), 200);
-    assert!(first.headers().get("set-cookie").is_some(), "setup signs the new admin in");
+    assert!(
+        first.headers().get("set-cookie").is_some(),
+        "setup signs the new admin in"
+    );
     assert_eq!(setup(token).await.status(), 403, "the link works once");
 }

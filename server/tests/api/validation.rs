@@ -23,12 +23,21 @@ async fn unknown_ids_are_not_found() {
     for (path, body) in [
         ("/v1/messages", json!({ "channelId": "nope", "text": "hi" })),
         ("/v1/message-channels/nope/read", json!({})),
-        ("/v1/message-channels", json!({ "membershipType": "individual", "clientId": "nope" })),
+        (
+            "/v1/message-channels",
+            json!({ "membershipType": "individual", "clientId": "nope" }),
+        ),
     ] {
         app.admin.post(path, body).await.assert_error(404, path);
     }
-    app.admin.patch("/v1/clients/nope", json!({ "givenName": "X" })).await.assert_error(404, "patching an unknown client");
-    app.admin.delete("/v1/companies/nope").await.assert_error(404, "deleting an unknown company");
+    app.admin
+        .patch("/v1/clients/nope", json!({ "givenName": "X" }))
+        .await
+        .assert_error(404, "patching an unknown client");
+    app.admin
+        .delete("/v1/companies/nope")
+        .await
+        .assert_error(404, "deleting an unknown company");
 }
 
 #[tokio::test]
@@ -37,47 +46,155 @@ async fn missing_fields_wrong_types_and_bad_values_are_refused() {
     let client = app.create_client("Ann", None).await;
     let channel = app.individual_channel(client["id"].as_str().unwrap()).await;
     let cases: Vec<(&str, Value, u16)> = vec![
-        ("/v1/clients", json!({ "givenName": "Ann", "familyName": "Lee" }), 422),
-        ("/v1/clients", json!({ "givenName": 5, "familyName": "Lee", "email": "a@example.com" }), 422),
-        ("/v1/clients", json!({ "givenName": "Ann", "familyName": "Lee", "email": "not-an-email" }), 422),
-        ("/v1/clients", json!({ "givenName": "   ", "familyName": "Lee", "email": "b@example.com" }), 422),
-        ("/v1/clients", json!({ "givenName": "x".repeat(201), "familyName": "Lee", "email": "c@example.com" }), 422),
-        ("/v1/clients", json!({ "givenName": "Ann\u{0}", "familyName": "Lee", "email": "d@example.com" }), 422),
+        (
+            "/v1/clients",
+            json!({ "givenName": "Ann", "familyName": "Lee" }),
+            422,
+        ),
+        (
+            "/v1/clients",
+            json!({ "givenName": 5, "familyName": "Lee", "email": "a@example.com" }),
+            422,
+        ),
+        (
+            "/v1/clients",
+            json!({ "givenName": "Ann", "familyName": "Lee", "email": "not-an-email" }),
+            422,
+        ),
+        (
+            "/v1/clients",
+            json!({ "givenName": "   ", "familyName": "Lee", "email": "b@example.com" }),
+            422,
+        ),
+        (
+            "/v1/clients",
+            json!({ "givenName": "x".repeat(201), "familyName": "Lee", "email": "c@example.com" }),
+            422,
+        ),
+        (
+            "/v1/clients",
+            json!({ "givenName": "Ann\u{0}", "familyName": "Lee", "email": "d@example.com" }),
+            422,
+        ),
         ("/v1/companies", json!({}), 422),
-        ("/v1/companies", json!({ "name": "Acme", "fallbackColor": "blue" }), 422),
-        ("/v1/companies", json!({ "name": "Acme", "iconImageUrl": "javascript:alert(1)" }), 422),
-        ("/v1/message-channels", json!({ "membershipType": "party" }), 422),
-        ("/v1/message-channels", json!({ "membershipType": "individual" }), 422),
-        ("/v1/message-channels", json!({ "membershipType": "company" }), 422),
-        ("/v1/message-channels", json!({ "membershipType": "group", "memberIds": [client["id"]] }), 422),
+        (
+            "/v1/companies",
+            json!({ "name": "Acme", "fallbackColor": "blue" }),
+            422,
+        ),
+        (
+            "/v1/companies",
+            json!({ "name": "Acme", "iconImageUrl": "javascript:alert(1)" }),
+            422,
+        ),
+        (
+            "/v1/message-channels",
+            json!({ "membershipType": "party" }),
+            422,
+        ),
+        (
+            "/v1/message-channels",
+            json!({ "membershipType": "individual" }),
+            422,
+        ),
+        (
+            "/v1/message-channels",
+            json!({ "membershipType": "company" }),
+            422,
+        ),
+        (
+            "/v1/message-channels",
+            json!({ "membershipType": "group", "memberIds": [client["id"]] }),
+            422,
+        ),
         ("/v1/messages", json!({ "channelId": channel }), 422),
-        ("/v1/messages", json!({ "channelId": channel, "text": "" }), 422),
-        ("/v1/messages", json!({ "channelId": channel, "text": ["a"] }), 422),
-        ("/v1/messages", json!({ "channelId": channel, "text": "x".repeat(10_001) }), 413),
-        ("/v1/mass-messages", json!({ "clientIds": "everyone", "text": "hi" }), 422),
-        ("/v1/internal-users", json!({ "givenName": "A", "familyName": "B", "email": "s@example.com", "role": "boss", "password": "long enough" }), 422),
-        ("/v1/internal-users", json!({ "givenName": "A", "familyName": "B", "email": "s@example.com", "role": "staff", "password": "short" }), 422),
+        (
+            "/v1/messages",
+            json!({ "channelId": channel, "text": "" }),
+            422,
+        ),
+        (
+            "/v1/messages",
+            json!({ "channelId": channel, "text": ["a"] }),
+            422,
+        ),
+        (
+            "/v1/messages",
+            json!({ "channelId": channel, "text": "x".repeat(10_001) }),
+            413,
+        ),
+        (
+            "/v1/mass-messages",
+            json!({ "clientIds": "everyone", "text": "hi" }),
+            422,
+        ),
+        (
+            "/v1/internal-users",
+            json!({ "givenName": "A", "familyName": "B", "email": "s@example.com", "role": "boss", "password": "long enough" }),
+            422,
+        ),
+        (
+            "/v1/internal-users",
+            json!({ "givenName": "A", "familyName": "B", "email": "s@example.com", "role": "staff", "password": "short" }),
+            422,
+        ),
     ];
     for (path, body, status) in cases {
-        let context = format!("POST {path} {}", &body.to_string().chars().take(120).collect::<String>());
-        app.admin.post(path, body).await.assert_error(status, &context);
+        let context = format!(
+            "POST {path} {}",
+            &body.to_string().chars().take(120).collect::<String>()
+        );
+        app.admin
+            .post(path, body)
+            .await
+            .assert_error(status, &context);
     }
-    assert_eq!(collect_pages(&app.admin, "/v1/clients").await.len(), 1, "no refused client was stored");
-    assert!(collect_pages(&app.admin, "/v1/companies?isPlaceholder=false").await.is_empty(), "no refused company was stored");
-    assert_eq!(app.all_messages(&app.admin, &channel, 100).await.len(), 1, "no refused message was stored");
+    assert_eq!(
+        collect_pages(&app.admin, "/v1/clients").await.len(),
+        1,
+        "no refused client was stored"
+    );
+    assert!(
+        collect_pages(&app.admin, "/v1/companies?isPlaceholder=false")
+            .await
+            .is_empty(),
+        "no refused company was stored"
+    );
+    assert_eq!(
+        app.all_messages(&app.admin, &channel, 100).await.len(),
+        1,
+        "no refused message was stored"
+    );
 }
 
 #[tokio::test]
 async fn malformed_json_and_oversized_bodies_are_refused() {
     let app = TestApp::spawn().await;
-    let malformed = app.admin.request(reqwest::Method::POST, "/v1/companies").header("content-type", "application/json").body("{\"name\":");
-    app.admin.send(malformed).await.assert_error(400, "malformed JSON");
-    let not_json = app.admin.request(reqwest::Method::POST, "/v1/companies").body("name=Acme");
+    let malformed = app
+        .admin
+        .request(reqwest::Method::POST, "/v1/companies")
+        .header("content-type", "application/json")
+        .body("{\"name\":");
+    app.admin
+        .send(malformed)
+        .await
+        .assert_error(400, "malformed JSON");
+    let not_json = app
+        .admin
+        .request(reqwest::Method::POST, "/v1/companies")
+        .body("name=Acme");
     let response = app.admin.send(not_json).await;
-    assert!(response.status == 400 || response.status == 415, "a body that is not JSON: {}", response.status);
+    assert!(
+        response.status == 400 || response.status == 415,
+        "a body that is not JSON: {}",
+        response.status
+    );
     response.assert_error(response.status, "a body that is not JSON");
     let huge = json!({ "name": "x".repeat(2 * 1024 * 1024) });
-    app.admin.post("/v1/companies", huge).await.assert_error(413, "a 2 MiB body");
+    app.admin
+        .post("/v1/companies", huge)
+        .await
+        .assert_error(413, "a 2 MiB body");
     assert!(collect_pages(&app.admin, "/v1/companies").await.is_empty());
 }
 
@@ -97,6 +214,12 @@ async fn bad_paging_parameters_are_refused() {
     app.create_client("Ann", None).await;
     app.create_client("Bob", None).await;
     let page = app.admin.get("/v1/clients?limit=1").await;
-    let token = page.body["nextToken"].as_str().expect("a next page").to_string();
-    app.admin.get(&format!("/v1/companies?nextToken={token}")).await.assert_error(400, "a token from another list");
+    let token = page.body["nextToken"]
+        .as_str()
+        .expect("a next page")
+        .to_string();
+    app.admin
+        .get(&format!("/v1/companies?nextToken={token}"))
+        .await
+        .assert_error(400, "a token from another list");
 }
