@@ -119,6 +119,7 @@ async fn post_welcome(
 }
 
 /// The individual channel of a client, opened if it does not exist yet.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn ensure_individual(
     _ctx: &Context,
     conn: &mut Conn,
@@ -140,6 +141,7 @@ pub(crate) async fn ensure_individual(
 }
 
 /// The channel of a company, opened if it does not exist yet.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn ensure_company(
     _ctx: &Context,
     conn: &mut Conn,
@@ -160,6 +162,7 @@ pub(crate) async fn ensure_company(
     .await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     ctx: &Context,
     actor: &Actor,
@@ -287,6 +290,7 @@ async fn member_scope(conn: &mut Conn, member_id: &str) -> Result<Scope> {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     ctx: &Context,
     actor: &Actor,
@@ -323,6 +327,7 @@ pub async fn list(
     Ok(Page { data, next_token })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<MessageChannel> {
     let mut conn = ctx.store.reader().await?;
     let row =
@@ -330,6 +335,7 @@ pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<MessageChanne
     views::channel(&mut conn, storage::found(row, "message channel")?).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     authz::require_internal(actor)?;
     let mut tx = ctx.store.begin().await?;
@@ -350,6 +356,7 @@ pub struct MarkRead {
 }
 
 /// Moves the caller's read marker; returns the channel with its new unread count.
+#[tracing::instrument(skip_all)]
 pub async fn mark_read(
     ctx: &Context,
     actor: &Actor,

@@ -96,6 +96,7 @@ async fn open_default_channel(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     ctx: &Context,
     actor: &Actor,
@@ -167,6 +168,7 @@ pub struct ListClients<'a> {
     pub family_name: Option<&'a str>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     ctx: &Context,
     actor: &Actor,
@@ -198,6 +200,7 @@ pub async fn list(
     Ok(Page { data, next_token })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Client> {
     let mut conn = ctx.store.reader().await?;
     let row = storage::found(
@@ -208,6 +211,7 @@ pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Client> {
     views::client(ctx, &mut conn, row, with_invite).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(
     ctx: &Context,
     actor: &Actor,
@@ -258,6 +262,7 @@ pub async fn update(
 }
 
 /// Deletes a client; their individual channel goes with them.
+#[tracing::instrument(skip_all)]
 pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     authz::require_internal(actor)?;
     let mut tx = ctx.store.begin().await?;

@@ -49,6 +49,7 @@ async fn ensure_name_free(conn: &mut Conn, name: &str, except_id: &str) -> Resul
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(ctx: &Context, actor: &Actor, request: &CreateCompany) -> Result<Company> {
     authz::require_unlimited_staff(actor)?;
     let name = Name::parse("name", &request.name)?;
@@ -79,6 +80,7 @@ pub async fn create(ctx: &Context, actor: &Actor, request: &CreateCompany) -> Re
 }
 
 /// Makes the placeholder company of a client who belongs to no company.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn create_placeholder(conn: &mut Conn, client_name: &str) -> Result<String> {
     let id = new_id();
     let now = now_ms();
@@ -101,6 +103,7 @@ pub struct ListCompanies<'a> {
     pub is_placeholder: Option<bool>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     ctx: &Context,
     actor: &Actor,
@@ -127,6 +130,7 @@ pub async fn list(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Company> {
     let mut conn = ctx.store.reader().await?;
     let row = storage::companies::get_visible(&mut conn, &authz::scope(actor), id).await?;
@@ -141,6 +145,7 @@ pub struct UpdateCompany {
     pub fallback_color: Option<String>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(
     ctx: &Context,
     actor: &Actor,
@@ -173,6 +178,7 @@ pub async fn update(
 
 /// Deletes a company and its channels; each of its clients who has no other
 /// company moves to a new placeholder company of their own.
+#[tracing::instrument(skip_all)]
 pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     authz::require_unlimited_staff(actor)?;
     let mut tx = ctx.store.begin().await?;

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::storage::internal_users::NewInternalUser;
 use crate::storage::{self, now_ms, Conn, Rows};
 
+#[tracing::instrument(skip_all)]
 pub async fn list(ctx: &Context, _actor: &Actor, page: PageRequest) -> Result<Page<InternalUser>> {
     let mut conn = ctx.store.reader().await?;
     let rows = storage::internal_users::list(&mut conn, page.after(), page.limit).await?;
@@ -23,6 +24,7 @@ pub async fn list(ctx: &Context, _actor: &Actor, page: PageRequest) -> Result<Pa
     Ok(Page { data, next_token })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(ctx: &Context, _actor: &Actor, id: &str) -> Result<InternalUser> {
     let mut conn = ctx.store.reader().await?;
     let row = storage::found(
@@ -59,6 +61,7 @@ async fn check_companies(conn: &mut Conn, ids: &[String]) -> Result<()> {
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     ctx: &Context,
     actor: &Actor,
@@ -114,6 +117,7 @@ pub struct UpdateInternalUser {
     pub company_access_list: Option<Vec<String>>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(
     ctx: &Context,
     actor: &Actor,
@@ -157,6 +161,7 @@ pub async fn update(
     Ok(user)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     authz::require_admin(actor)?;
     let mut tx = ctx.store.begin().await?;

@@ -61,6 +61,7 @@ async fn resolve_sender(
     Ok(sender)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn send(
     ctx: &Context,
     actor: &Actor,
@@ -127,6 +128,7 @@ pub async fn send(
     Ok(views::message(row))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     ctx: &Context,
     actor: &Actor,
@@ -160,6 +162,7 @@ async fn visible_message(
     Ok(message)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
     let mut conn = ctx.store.reader().await?;
     Ok(views::message(visible_message(&mut conn, actor, id).await?))
@@ -189,6 +192,7 @@ pub struct EditMessage {
     pub text: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn edit(
     ctx: &Context,
     actor: &Actor,
@@ -204,6 +208,7 @@ pub async fn edit(
     Ok(views::message(row))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
     let mut tx = ctx.store.begin().await?;
     own_message(&mut tx, actor, id).await?;
@@ -240,6 +245,7 @@ pub struct MassMessageResult {
 
 /// Sends one text to many clients, each in their own individual channel
 /// (opened when missing), so no recipient sees another. All or nothing.
+#[tracing::instrument(skip_all)]
 pub async fn send_mass(
     ctx: &Context,
     actor: &Actor,

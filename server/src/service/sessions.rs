@@ -87,6 +87,7 @@ async fn start(conn: &mut Conn, actor: &Actor) -> Result<NewSession> {
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn login(ctx: &Context, request: &LoginRequest, address: IpAddr) -> Result<NewSession> {
     ctx.throttle.attempt(&request.email, address)?;
     let refused = || Error::InvalidCredentials("the e-mail or password is not right".into());
@@ -116,6 +117,7 @@ pub async fn login(ctx: &Context, request: &LoginRequest, address: IpAddr) -> Re
     Ok(session)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn logout(ctx: &Context, token: &str) -> Result<()> {
     let mut tx = ctx.store.begin().await?;
     storage::auth::delete_session(&mut tx, &tokens::digest(token)).await?;
@@ -124,6 +126,7 @@ pub async fn logout(ctx: &Context, token: &str) -> Result<()> {
 }
 
 /// Deletes sessions past their expiry; returns how many.
+#[tracing::instrument(skip_all)]
 pub async fn remove_expired(ctx: &Context) -> Result<u64> {
     let mut tx = ctx.store.begin().await?;
     let removed = storage::auth::delete_expired_sessions(&mut tx, now_ms()).await?;
@@ -132,6 +135,7 @@ pub async fn remove_expired(ctx: &Context) -> Result<u64> {
 }
 
 /// The actor behind a stored user, or `None` if they no longer exist.
+#[tracing::instrument(skip_all)]
 pub async fn load_actor(conn: &mut Conn, user_id: &str, user_type: &str) -> Result<Option<Actor>> {
     if user_type == "client" {
         return Ok(storage::clients::get(conn, user_id)
@@ -149,6 +153,7 @@ pub async fn load_actor(conn: &mut Conn, user_id: &str, user_type: &str) -> Resu
         }))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn actor_for_api_key(ctx: &Context, key: &str) -> Result<Option<Actor>> {
     let mut conn = ctx.store.reader().await?;
     match storage::auth::api_key_user(&mut conn, &tokens::digest(key)).await? {
@@ -158,6 +163,7 @@ pub async fn actor_for_api_key(ctx: &Context, key: &str) -> Result<Option<Actor>
 }
 
 /// The actor and session details behind a session cookie.
+#[tracing::instrument(skip_all)]
 pub async fn actor_for_session(ctx: &Context, token: &str) -> Result<Option<(Actor, SessionInfo)>> {
     let mut conn = ctx.store.reader().await?;
     let Some(session) =
@@ -174,6 +180,7 @@ pub async fn actor_for_session(ctx: &Context, token: &str) -> Result<Option<(Act
 
 /// Creates an API key acting as the workspace owner; returns the key, which is
 /// shown this once and stored only as a digest.
+#[tracing::instrument(skip_all)]
 pub async fn create_api_key(ctx: &Context, name: &str) -> Result<String> {
     let name = crate::domain::Name::parse("name", name)?;
     let mut tx = ctx.store.begin().await?;
@@ -240,6 +247,7 @@ async fn check_invitation(
     Ok(client)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn invitation(ctx: &Context, token: &str) -> Result<InvitationInfo> {
     let mut conn = ctx.store.reader().await?;
     let client = check_invitation(&mut conn, ctx, token).await?;
@@ -256,6 +264,7 @@ pub async fn invitation(ctx: &Context, token: &str) -> Result<InvitationInfo> {
 
 /// Sets the client's password, activates them, uses up the invitation and
 /// signs them in.
+#[tracing::instrument(skip_all)]
 pub async fn accept_invitation(
     ctx: &Context,
     token: &str,

@@ -41,6 +41,7 @@ fn default_family_name() -> String {
     "Owner".into()
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn load(conn: &mut Conn) -> Result<WorkspaceRow> {
     storage::workspace::get(conn)
         .await?
@@ -49,6 +50,7 @@ pub async fn load(conn: &mut Conn) -> Result<WorkspaceRow> {
 
 /// Creates the workspace and its owner; refused once a workspace exists.
 /// Returns the owner's id.
+#[tracing::instrument(skip_all)]
 pub async fn initialise(ctx: &Context, request: &SetupRequest) -> Result<String> {
     let workspace_name = Name::parse("workspaceName", &request.workspace_name)?;
     let email = Email::parse("email", &request.email)?;
@@ -98,6 +100,7 @@ pub async fn initialise(ctx: &Context, request: &SetupRequest) -> Result<String>
 
 /// A one-time setup secret for a server without a workspace, or `None` once
 /// it has one.
+#[tracing::instrument(skip_all)]
 pub async fn issue_setup_token(ctx: &Context) -> Result<Option<String>> {
     let mut tx = ctx.store.begin().await?;
     if storage::workspace::get(&mut tx).await?.is_some() {
@@ -115,6 +118,7 @@ pub async fn issue_setup_token(ctx: &Context) -> Result<Option<String>> {
 }
 
 /// First-run setup through the printed link; the token works once.
+#[tracing::instrument(skip_all)]
 pub async fn setup_with_token(
     ctx: &Context,
     token: &str,
@@ -130,6 +134,7 @@ pub async fn setup_with_token(
     initialise(ctx, request).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(ctx: &Context) -> Result<Workspace> {
     let mut conn = ctx.store.reader().await?;
     Ok(views::workspace(ctx, &load(&mut conn).await?))
@@ -141,6 +146,7 @@ pub struct UpdateWorkspace {
     pub brand_name: Option<String>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(ctx: &Context, actor: &Actor, request: &UpdateWorkspace) -> Result<Workspace> {
     authz::require_admin(actor)?;
     let mut tx = ctx.store.begin().await?;
@@ -154,6 +160,7 @@ pub async fn update(ctx: &Context, actor: &Actor, request: &UpdateWorkspace) -> 
     Ok(views::workspace(ctx, &row))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn messaging_settings(ctx: &Context, actor: &Actor) -> Result<MessagingSettings> {
     authz::require_internal(actor)?;
     let mut conn = ctx.store.reader().await?;
@@ -167,6 +174,7 @@ pub struct UpdateMessagingSettings {
     pub welcome_message: Option<String>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update_messaging_settings(
     ctx: &Context,
     actor: &Actor,
