@@ -45,6 +45,47 @@ pub fn staff_scope(staff: &StaffActor) -> Scope {
     }
 }
 
+/// Who may see a channel, as the realtime hub checks it for connected
+/// sockets. It must agree with the SQL conditions in `storage/channels.rs`;
+/// the realtime tests check every role against both.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Audience {
+    /// The clients who are members.
+    pub client_ids: Vec<String>,
+    /// The companies through which limited staff see it.
+    pub company_ids: Vec<String>,
+    /// Everyone signed in (used for the presence of internal users).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub everyone: bool,
+}
+
+/// What a connected socket may see, loaded when it connects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Viewer {
+    /// Admins and unlimited staff.
+    Everything,
+    /// Limited staff, with the companies on their access list.
+    Companies(std::collections::HashSet<String>),
+    /// A client.
+    Client(String),
+}
+
+impl Viewer {
+    pub fn sees(&self, audience: &Audience) -> bool {
+        if audience.everyone {
+            return true;
+        }
+        match self {
+            Viewer::Everything => true,
+            Viewer::Companies(companies) => {
+                audience.company_ids.iter().any(|c| companies.contains(c))
+            }
+            Viewer::Client(id) => audience.client_ids.iter().any(|c| c == id),
+        }
+    }
+}
+
 /// Internal users only: staff work such as managing clients and channels.
 pub fn require_internal(actor: &Actor) -> Result<&StaffActor> {
     match actor {
@@ -114,6 +155,25 @@ mod tests {
             scope(&Actor::Client(ClientActor { id: "c".into() })),
             Scope::Client("c".into())
         );
+    }
+
+    #[test]
+    fn viewers_see_the_channels_of_their_scope() {
+        let audience = Audience {
+            client_ids: vec!["ann".into()],
+            company_ids: vec!["acme".into()],
+            everyone: false,
+        };
+        assert!(Viewer::Everything.sees(&audience));
+        assert!(Viewer::Companies(["acme".to_string()].into()).sees(&audience));
+        assert!(!Viewer::Companies(["globex".to_string()].into()).sees(&audience));
+        assert!(Viewer::Client("ann".into()).sees(&audience));
+        assert!(!Viewer::Client("bob".into()).sees(&audience));
+        let everyone = Audience {
+            everyone: true,
+            ..Audience::default()
+        };
+        assert!(Viewer::Client("bob".into()).sees(&everyone));
     }
 
     #[test]

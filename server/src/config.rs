@@ -40,6 +40,10 @@ pub struct Config {
     pub secret_key: SecretKey,
     /// Longest accepted message text, in characters.
     pub max_message_chars: usize,
+    /// Frames queued for one realtime socket before it counts as too slow.
+    pub realtime_queue: usize,
+    /// How long one frame may take to send before the socket counts as stalled.
+    pub realtime_send_timeout: std::time::Duration,
 }
 
 impl Config {
@@ -59,6 +63,8 @@ impl Config {
             public_url,
             secret_key: SecretKey::load_or_create(&storage.data_dir)?,
             max_message_chars: 10_000,
+            realtime_queue: 4096,
+            realtime_send_timeout: std::time::Duration::from_secs(10),
         })
     }
 }

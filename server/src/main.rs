@@ -53,9 +53,5 @@ async fn main() -> anyhow::Result<()> {
 async fn admin_context(storage: &StorageArgs) -> anyhow::Result<Context> {
     let config = Config::new("127.0.0.1:0".parse()?, storage, None)?;
     let store = parlor::storage::Store::connect(&config.database).await?;
-    Ok(Context {
-        store,
-        config: std::sync::Arc::new(config),
-        throttle: Default::default(),
-    })
+    Ok(Context::new(store, config))
 }

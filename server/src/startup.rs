@@ -2,13 +2,11 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
 
-use crate::auth::throttle::LoginThrottle;
 use crate::config::Config;
 use crate::service::{workspace, Context};
 use crate::storage::Store;
@@ -34,11 +32,12 @@ impl Application {
         if config.public_url == format!("http://{}", config.listen) {
             config.public_url = format!("http://{bound}");
         }
-        let ctx = Context {
-            store,
-            config: Arc::new(config),
-            throttle: LoginThrottle::default(),
-        };
+        let ctx = Context::new(store, config);
+        // Sockets connecting from now on are live after the newest event.
+        let mut conn = ctx.store.reader().await?;
+        ctx.hub
+            .start_at(crate::storage::events::latest_seq(&mut conn).await?);
+        drop(conn);
         let setup_url = workspace::issue_setup_token(&ctx)
             .await?
             .map(|token| format!("{}/setup/{token}", ctx.config.public_url));
@@ -65,6 +64,10 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.ctx.clone()));
+        let pump = tokio::spawn(crate::realtime::pump::run(
+            self.ctx.store.clone(),
+            self.ctx.hub.clone(),
+        ));
         let app = crate::http::router(self.ctx.clone());
         let served = axum::serve(
             self.listener,
@@ -73,6 +76,7 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         housekeeping.abort();
+        pump.abort();
         self.ctx.store.close().await;
         served.context("serving HTTP")
     }

@@ -3,6 +3,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method};
 use axum_extra::extract::CookieJar;
 
 use super::{tokens, Actor, Credential};
@@ -26,42 +27,50 @@ impl FromRequestParts<Context> for Authenticated {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &Context) -> Result<Self> {
-        if let Some(key) = parts.headers.get(API_KEY_HEADER) {
-            let key = key.to_str().map_err(|_| Error::Unauthorized)?;
-            let actor = sessions::actor_for_api_key(ctx, key)
-                .await?
-                .ok_or(Error::Unauthorized)?;
-            return Ok(Authenticated {
-                actor,
-                credential: Credential::ApiKey,
-                session: None,
-            });
-        }
-        let jar = CookieJar::from_headers(&parts.headers);
-        let Some(cookie) = jar.get(SESSION_COOKIE) else {
-            return Err(Error::Unauthorized);
-        };
-        let (actor, session) = sessions::actor_for_session(ctx, cookie.value())
+        authenticate(ctx, &parts.method, &parts.headers).await
+    }
+}
+
+/// Authenticates a request from its method and headers.
+pub async fn authenticate(
+    ctx: &Context,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Result<Authenticated> {
+    if let Some(key) = headers.get(API_KEY_HEADER) {
+        let key = key.to_str().map_err(|_| Error::Unauthorized)?;
+        let actor = sessions::actor_for_api_key(ctx, key)
             .await?
             .ok_or(Error::Unauthorized)?;
-        // A cookie rides along with cross-site requests; a header cannot be
-        // set by another site, so writes must carry the session's token.
-        if !parts.method.is_safe() {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            if !tokens::same_secret(sent, &session.csrf_token) {
-                return Err(Error::forbidden(
-                    "missing or wrong X-CSRF-Token for a request made with a session cookie",
-                ));
-            }
-        }
-        Ok(Authenticated {
+        return Ok(Authenticated {
             actor,
-            credential: Credential::Session,
-            session: Some(session),
-        })
+            credential: Credential::ApiKey,
+            session: None,
+        });
     }
+    let jar = CookieJar::from_headers(headers);
+    let Some(cookie) = jar.get(SESSION_COOKIE) else {
+        return Err(Error::Unauthorized);
+    };
+    let (actor, session) = sessions::actor_for_session(ctx, cookie.value())
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    // A cookie rides along with cross-site requests; a header cannot be
+    // set by another site, so writes must carry the session's token.
+    if !method.is_safe() {
+        let sent = headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !tokens::same_secret(sent, &session.csrf_token) {
+            return Err(Error::forbidden(
+                "missing or wrong X-CSRF-Token for a request made with a session cookie",
+            ));
+        }
+    }
+    Ok(Authenticated {
+        actor,
+        credential: Credential::Session,
+        session: Some(session),
+    })
 }

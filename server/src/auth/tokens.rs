@@ -83,6 +83,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_realtime_token_verifies_until_it_expires() {
+        let key = SecretKey([7; 32]);
+        let claims = RealtimeToken {
+            user_type: "client".into(),
+            user_id: "c1".into(),
+            expires_at_ms: 1_000,
+        };
+        let token = claims.token(&key);
+        assert_eq!(RealtimeToken::verify(&token, &key, 999), Some(claims));
+        assert_eq!(RealtimeToken::verify(&token, &key, 1_000), None, "expired");
+        assert_eq!(
+            RealtimeToken::verify(&token.replace("c1", "c2"), &key, 0),
+            None,
+            "edited"
+        );
+        assert_eq!(
+            RealtimeToken::verify(&token, &SecretKey([8; 32]), 0),
+            None,
+            "another server's key"
+        );
+    }
+
+    #[test]
     fn an_invitation_verifies_only_for_its_own_version_and_key() {
         let key = SecretKey([7; 32]);
         let invite = Invitation {
@@ -104,5 +127,37 @@ mod tests {
             !read.verify(&key, 3, signature),
             "a changed expiry must not verify"
         );
+    }
+}
+
+/// A short-lived token for opening the realtime socket from a browser, which
+/// cannot set headers on a WebSocket: `userType.userId.expiry.signature`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RealtimeToken {
+    pub user_type: String,
+    pub user_id: String,
+    pub expires_at_ms: i64,
+}
+
+impl RealtimeToken {
+    fn claims(&self) -> String {
+        format!("{}.{}.{}", self.user_type, self.user_id, self.expires_at_ms)
+    }
+
+    pub fn token(&self, key: &SecretKey) -> String {
+        let claims = self.claims();
+        format!("{claims}.{}", mac(key, &format!("realtime:{claims}")))
+    }
+
+    /// The claims of a genuine token that has not expired.
+    pub fn verify(token: &str, key: &SecretKey, now_ms: i64) -> Option<RealtimeToken> {
+        let mut parts = token.splitn(4, '.');
+        let claims = RealtimeToken {
+            user_type: parts.next()?.to_string(),
+            user_id: parts.next()?.to_string(),
+            expires_at_ms: parts.next()?.parse().ok()?,
+        };
+        parts.next()?;
+        (same_secret(&claims.token(key), token) && claims.expires_at_ms > now_ms).then_some(claims)
     }
 }

@@ -56,10 +56,20 @@ pub struct MessageChannel {
     /// The clients who are members now.
     pub member_ids: Vec<String>,
     pub last_message_date: Option<Timestamp>,
-    /// Messages from others the caller has not read yet.
-    pub unread_count: i64,
+    /// Messages from others the caller has not read yet. Absent in realtime
+    /// events, which every member shares.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_count: Option<i64>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+impl MessageChannel {
+    /// The channel without what differs from one reader to the next.
+    pub fn for_everyone(mut self) -> Self {
+        self.unread_count = None;
+        self
+    }
 }
 
 /// A client proposed for a group, with the companies they belong to.

@@ -4,9 +4,10 @@
 mod channels;
 mod clients;
 mod companies;
-mod extract;
+pub mod extract;
 mod internal_users;
 mod messages;
+mod realtime;
 mod sessions;
 mod workspace;
 
@@ -66,6 +67,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(channels::router())
         .merge(messages::router())
         .merge(sessions::router())
+        .merge(realtime::router())
 }
 
 /// The OpenAPI document of the REST API.

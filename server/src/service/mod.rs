@@ -5,6 +5,7 @@
 pub mod channels;
 pub mod clients;
 pub mod companies;
+pub mod events;
 pub mod internal_users;
 pub mod messages;
 pub mod paging;
@@ -16,14 +17,37 @@ use std::sync::Arc;
 
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Config;
-use crate::storage::Store;
+use crate::error::Result;
+use crate::realtime::Hub;
+use crate::storage::{Store, Tx};
 
-/// What every use case needs: the database and the configuration.
+/// What every use case needs: the database, the configuration, and the
+/// realtime hub that hears about committed events.
 #[derive(Clone)]
 pub struct Context {
     pub store: Store,
     pub config: Arc<Config>,
     pub throttle: LoginThrottle,
+    pub hub: Arc<Hub>,
+}
+
+impl Context {
+    pub fn new(store: Store, config: Config) -> Context {
+        let hub = Hub::new(config.realtime_queue);
+        Context {
+            store,
+            config: Arc::new(config),
+            throttle: LoginThrottle::default(),
+            hub,
+        }
+    }
+
+    /// Commits a transaction and wakes the realtime pump for its events.
+    pub async fn commit(&self, tx: Tx) -> Result<()> {
+        tx.commit().await?;
+        self.hub.notify();
+        Ok(())
+    }
 }
 
 pub use paging::{Page, PageRequest};

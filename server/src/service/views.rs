@@ -133,7 +133,7 @@ pub async fn channel(conn: &mut Conn, row: ChannelRow) -> Result<MessageChannel>
         membership_entity_id,
         member_ids,
         last_message_date: row.last_message_at.map(Timestamp),
-        unread_count: row.unread_count,
+        unread_count: Some(row.unread_count),
         created_at: Timestamp(row.created_at),
         updated_at: Timestamp(row.updated_at),
         id: row.id,

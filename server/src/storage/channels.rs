@@ -223,3 +223,52 @@ pub async fn delete(conn: &mut Conn, id: &str) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// A channel by id, whoever asks (unread count 0).
+pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<ChannelRow>> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        ", 0 AS unread_count FROM channels c WHERE c.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Every channel a scope may see, for a socket's starting point.
+pub async fn visible_ids(conn: &mut Conn, scope: &Scope) -> Result<Vec<String>> {
+    let (kind, subject) = scope.params();
+    let rows: Vec<(String,)> = sqlx::query_as(concat!(
+        "SELECT c.id FROM channels c WHERE ",
+        channel_visible!("$1", "$2")
+    ))
+    .bind(kind)
+    .bind(subject)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The channels whose audience depends on a client: their individual
+/// channel, the groups that list them, and their companies' channels.
+pub async fn ids_involving_client(conn: &mut Conn, client_id: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT c.id FROM channels c WHERE (c.membership_type = 'individual' AND c.client_id = $1) \
+         OR (c.membership_type = 'group' AND EXISTS (SELECT 1 FROM channel_members m WHERE m.channel_id = c.id AND m.client_id = $1)) \
+         OR (c.membership_type = 'company' AND EXISTS (SELECT 1 FROM client_companies cc WHERE cc.company_id = c.company_id AND cc.client_id = $1))",
+    )
+    .bind(client_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The company and group channels of a company.
+pub async fn ids_of_company(conn: &mut Conn, company_id: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM channels WHERE company_id = $1")
+        .bind(company_id)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod channels;
 pub mod clients;
 pub mod companies;
+pub mod events;
 pub mod internal_users;
 pub mod messages;
 mod postgres;

@@ -92,6 +92,8 @@ impl TestApp {
             public_url: "http://127.0.0.1:0".into(),
             secret_key: SecretKey([42; 32]),
             max_message_chars: 10_000,
+            realtime_queue: 256,
+            realtime_send_timeout: std::time::Duration::from_secs(2),
         };
         let app = Application::build(config).await.expect("server builds");
         let base = format!("http://{}", app.local_addr());

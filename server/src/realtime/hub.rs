@@ -1,0 +1,348 @@
+//! The hub: who is connected, which channels each socket sees, and a bounded
+//! queue per socket. A socket whose queue is full is dropped (it resumes from
+//! its cursor) so a slow reader never slows the others or grows memory.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::extract::ws::Utf8Bytes;
+use tokio::sync::{mpsc, Notify};
+
+use crate::authz::{Audience, Viewer};
+
+/// A frame ready to send, shared by every recipient.
+pub type Frame = Utf8Bytes;
+
+/// An event from the log, as the hub routes it.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub seq: i64,
+    pub kind: String,
+    pub channel_id: Option<String>,
+    /// For channel events: who sees the channel now, and who saw it before.
+    pub audience: Option<ChannelAudience>,
+    /// For `access.changed`: the user whose access changed.
+    pub user_id: Option<String>,
+    pub frame: Frame,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelAudience {
+    /// Who sees the channel after the change (None once it is deleted).
+    pub now: Option<Audience>,
+    /// Who saw it before the change (None for a new channel).
+    pub before: Option<Audience>,
+}
+
+impl ChannelAudience {
+    /// Recipients of the event: everyone who sees the channel now or saw it
+    /// before, so those who lose it are told too.
+    pub fn reaches(&self, viewer: &Viewer) -> bool {
+        [&self.now, &self.before]
+            .into_iter()
+            .flatten()
+            .any(|audience| viewer.sees(audience))
+    }
+}
+
+struct Subscriber {
+    user_id: String,
+    viewer: Viewer,
+    channels: HashSet<String>,
+    queue: mpsc::Sender<Frame>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The `seq` of the last event published.
+    last_seq: i64,
+    next_id: u64,
+    subscribers: HashMap<u64, Subscriber>,
+    by_channel: HashMap<String, HashSet<u64>>,
+    /// Subscribers who see every channel.
+    everything: HashSet<u64>,
+    /// Open sockets per user, and who may see that user's presence.
+    online: HashMap<String, (usize, Audience)>,
+}
+
+pub struct Hub {
+    state: Mutex<State>,
+    /// Woken after a commit that appended events.
+    pub(crate) wake: Notify,
+    queue_capacity: usize,
+}
+
+/// A socket's place in the hub; leaving it (drop) unsubscribes.
+pub struct Subscription {
+    pub id: u64,
+    pub queue: mpsc::Receiver<Frame>,
+    /// Events up to here must come from the log; later ones arrive in `queue`.
+    pub live_after: i64,
+    /// Whether this is the user's first open socket (they just came online).
+    pub first_for_user: bool,
+    hub: Arc<Hub>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.hub.remove(self.id);
+    }
+}
+
+impl Hub {
+    pub fn new(queue_capacity: usize) -> Arc<Hub> {
+        Arc::new(Hub {
+            state: Mutex::new(State::default()),
+            wake: Notify::new(),
+            queue_capacity,
+        })
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves plain maps behind; keep going.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Tells the pump that new events were committed.
+    pub fn notify(&self) {
+        self.wake.notify_one();
+    }
+
+    pub fn last_seq(&self) -> i64 {
+        self.state().last_seq
+    }
+
+    pub(crate) fn start_at(&self, seq: i64) {
+        let mut state = self.state();
+        state.last_seq = state.last_seq.max(seq);
+    }
+
+    pub fn subscribe(
+        self: &Arc<Self>,
+        user_id: &str,
+        viewer: Viewer,
+        channels: HashSet<String>,
+        presence: Audience,
+    ) -> Subscription {
+        let (sender, queue) = mpsc::channel(self.queue_capacity);
+        let mut state = self.state();
+        state.next_id += 1;
+        let id = state.next_id;
+        if viewer == Viewer::Everything {
+            state.everything.insert(id);
+        } else {
+            for channel in &channels {
+                state
+                    .by_channel
+                    .entry(channel.clone())
+                    .or_default()
+                    .insert(id);
+            }
+        }
+        let online = state
+            .online
+            .entry(user_id.to_string())
+            .or_insert((0, presence));
+        online.0 += 1;
+        let first_for_user = online.0 == 1;
+        state.subscribers.insert(
+            id,
+            Subscriber {
+                user_id: user_id.to_string(),
+                viewer,
+                channels,
+                queue: sender,
+            },
+        );
+        Subscription {
+            id,
+            queue,
+            live_after: state.last_seq,
+            first_for_user,
+            hub: self.clone(),
+        }
+    }
+
+    fn remove(&self, id: u64) {
+        let mut state = self.state();
+        remove_locked(&mut state, id);
+    }
+
+    /// Whether a subscriber sees a channel now (for typing and read receipts
+    /// sent by the socket itself).
+    pub fn sees_channel(&self, id: u64, channel_id: &str) -> bool {
+        let state = self.state();
+        state.everything.contains(&id)
+            || state
+                .subscribers
+                .get(&id)
+                .is_some_and(|s| s.channels.contains(channel_id))
+    }
+
+    /// Routes one event from the log; called by the pump in `seq` order.
+    pub fn publish(&self, event: &Event) {
+        let mut state = self.state();
+        state.last_seq = state.last_seq.max(event.seq);
+        let mut recipients: Vec<u64> = Vec::new();
+        if event.kind == "access.changed" {
+            // Whose access changed must reconnect and resume with new rights.
+            let gone: Vec<u64> = state
+                .subscribers
+                .iter()
+                .filter(|(_, s)| Some(&s.user_id) == event.user_id.as_ref())
+                .map(|(id, _)| *id)
+                .collect();
+            for id in gone {
+                remove_locked(&mut state, id);
+            }
+            return;
+        }
+        match (&event.channel_id, &event.audience) {
+            (Some(channel), Some(audience)) => {
+                let State {
+                    subscribers,
+                    by_channel,
+                    everything,
+                    ..
+                } = &mut *state;
+                for (id, subscriber) in subscribers.iter_mut() {
+                    if everything.contains(id) {
+                        recipients.push(*id);
+                        continue;
+                    }
+                    let sees_now = audience
+                        .now
+                        .as_ref()
+                        .is_some_and(|a| subscriber.viewer.sees(a));
+                    let saw = subscriber.channels.contains(channel);
+                    if sees_now && !saw {
+                        subscriber.channels.insert(channel.clone());
+                        by_channel.entry(channel.clone()).or_default().insert(*id);
+                    } else if !sees_now && saw {
+                        subscriber.channels.remove(channel);
+                        if let Some(set) = by_channel.get_mut(channel) {
+                            set.remove(id);
+                        }
+                    }
+                    if sees_now || saw {
+                        recipients.push(*id);
+                    }
+                }
+                if audience.now.is_none() {
+                    by_channel.remove(channel);
+                }
+            }
+            (Some(channel), None) => {
+                recipients.extend(state.everything.iter().copied());
+                if let Some(set) = state.by_channel.get(channel) {
+                    recipients.extend(set.iter().copied());
+                }
+            }
+            (None, _) => {}
+        }
+        deliver(&mut state, &recipients, &event.frame, None);
+    }
+
+    /// Sends a typing frame (never logged) to the other sockets that see the channel.
+    pub fn broadcast(&self, channel_id: &str, frame: Frame, except_user: &str) {
+        let mut state = self.state();
+        let mut recipients: Vec<u64> = state.everything.iter().copied().collect();
+        if let Some(set) = state.by_channel.get(channel_id) {
+            recipients.extend(set.iter().copied());
+        }
+        deliver(&mut state, &recipients, &frame, Some(except_user));
+    }
+
+    /// Sends a presence frame about a subscriber's user to everyone allowed
+    /// to see it.
+    pub fn announce(&self, subscriber: u64, frame: Frame) {
+        let mut state = self.state();
+        let Some(user) = state
+            .subscribers
+            .get(&subscriber)
+            .map(|s| s.user_id.clone())
+        else {
+            return;
+        };
+        let Some((_, audience)) = state.online.get(&user) else {
+            return;
+        };
+        let recipients: Vec<u64> = state
+            .subscribers
+            .iter()
+            .filter(|(_, s)| s.viewer.sees(audience))
+            .map(|(id, _)| *id)
+            .collect();
+        deliver(&mut state, &recipients, &frame, Some(&user));
+    }
+
+    /// Whether this subscriber is its user's last open socket.
+    pub fn is_last_for_user(&self, subscriber: u64) -> bool {
+        let state = self.state();
+        let Some(user) = state.subscribers.get(&subscriber).map(|s| &s.user_id) else {
+            return false;
+        };
+        state.online.get(user).is_some_and(|(count, _)| *count == 1)
+    }
+
+    /// The users online whose presence a viewer may see.
+    pub fn online_for(&self, viewer: &Viewer) -> Vec<String> {
+        let state = self.state();
+        let mut users: Vec<String> = state
+            .online
+            .iter()
+            .filter(|(_, (_, audience))| viewer.sees(audience))
+            .map(|(user, _)| user.clone())
+            .collect();
+        users.sort();
+        users
+    }
+
+    pub fn connections(&self) -> usize {
+        self.state().subscribers.len()
+    }
+}
+
+fn deliver(state: &mut State, recipients: &[u64], frame: &Frame, except_user: Option<&str>) {
+    let mut too_slow = Vec::new();
+    for id in recipients {
+        let Some(subscriber) = state.subscribers.get(id) else {
+            continue;
+        };
+        if except_user.is_some_and(|user| user == subscriber.user_id) {
+            continue;
+        }
+        if subscriber.queue.try_send(frame.clone()).is_err() {
+            too_slow.push(*id);
+        }
+    }
+    for id in too_slow {
+        tracing::info!(subscriber = id, "dropping a socket that cannot keep up");
+        remove_locked(state, id);
+    }
+}
+
+/// Forgets a subscriber; dropping its queue's sender ends its socket.
+fn remove_locked(state: &mut State, id: u64) {
+    let Some(subscriber) = state.subscribers.remove(&id) else {
+        return;
+    };
+    state.everything.remove(&id);
+    for channel in &subscriber.channels {
+        if let Some(set) = state.by_channel.get_mut(channel) {
+            set.remove(&id);
+            if set.is_empty() {
+                state.by_channel.remove(channel);
+            }
+        }
+    }
+    if let Some((count, _)) = state.online.get_mut(&subscriber.user_id) {
+        *count -= 1;
+        if *count == 0 {
+            state.online.remove(&subscriber.user_id);
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! One realtime socket: authenticate, replay from the cursor, then go live,
+//! with typing, presence and keep-alive pings.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Method};
+use axum::response::Response;
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::hub::{Frame, Subscription};
+use super::pump::to_event;
+use crate::auth::extract::authenticate;
+use crate::auth::tokens::RealtimeToken;
+use crate::auth::{Actor, Credential};
+use crate::authz::{self, Audience, Viewer};
+use crate::error::{Error, Result};
+use crate::http::extract::Query;
+use crate::service::{sessions, Context};
+use crate::storage::{self, now_ms};
+
+const PING_EVERY: Duration = Duration::from_secs(30);
+const PONG_DEADLINE: Duration = Duration::from_secs(75);
+const TYPING_EVERY: Duration = Duration::from_secs(2);
+const REPLAY_BATCH: u32 = 500;
+/// Close code telling the client to reconnect with its last cursor.
+pub const CLOSE_RESUME: u16 = 4008;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RealtimeQuery {
+    /// Resume after this cursor: every later event is replayed first.
+    since: Option<String>,
+    /// A token from `POST /v1/realtime/tokens`, for browsers.
+    token: Option<String>,
+}
+
+/// Who is connecting, from a query token, an API key or a session cookie.
+async fn connecting_actor(
+    ctx: &Context,
+    query: &RealtimeQuery,
+    headers: &HeaderMap,
+) -> Result<Actor> {
+    if let Some(token) = &query.token {
+        let claims = RealtimeToken::verify(token, &ctx.config.secret_key, now_ms())
+            .ok_or(Error::Unauthorized)?;
+        let mut conn = ctx.store.reader().await?;
+        return sessions::load_actor(&mut conn, &claims.user_id, &claims.user_type)
+            .await?
+            .ok_or(Error::Unauthorized);
+    }
+    let auth = authenticate(ctx, &Method::GET, headers).await?;
+    if auth.credential == Credential::Session {
+        check_origin(ctx, headers)?;
+    }
+    Ok(auth.actor)
+}
+
+/// A cookie comes along with a WebSocket opened by any site; only pages of
+/// this server may use it (cross-site WebSocket hijacking).
+fn check_origin(ctx: &Context, headers: &HeaderMap) -> Result<()> {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let allowed = origin == ctx.config.public_url
+        || origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            == Some(host);
+    if allowed {
+        Ok(())
+    } else {
+        Err(Error::forbidden(format!(
+            "a realtime socket with a session cookie may not be opened from {origin}"
+        )))
+    }
+}
+
+pub async fn viewer(ctx: &Context, actor: &Actor) -> Result<Viewer> {
+    Ok(match authz::scope(actor) {
+        authz::Scope::All => Viewer::Everything,
+        authz::Scope::Staff(id) => {
+            let mut conn = ctx.store.reader().await?;
+            Viewer::Companies(
+                storage::internal_users::company_access(&mut conn, &id)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            )
+        }
+        authz::Scope::Client(id) => Viewer::Client(id),
+    })
+}
+
+/// Who may see a person's presence: everyone for internal users; internal
+/// users who see a client's companies for a client.
+async fn presence_audience(ctx: &Context, actor: &Actor) -> Result<Audience> {
+    Ok(match actor {
+        Actor::Internal(_) => Audience {
+            everyone: true,
+            ..Audience::default()
+        },
+        Actor::Client(client) => {
+            let mut conn = ctx.store.reader().await?;
+            Audience {
+                client_ids: Vec::new(),
+                company_ids: storage::clients::company_ids(&mut conn, &client.id).await?,
+                everyone: false,
+            }
+        }
+    })
+}
+
+fn parse_cursor(raw: &str) -> Result<i64> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|seq| *seq >= 0)
+        .ok_or_else(|| Error::BadRequest("since is not a valid cursor".into()))
+}
+
+/// Opens the realtime socket.
+#[utoipa::path(get, path = "/v1/realtime", tag = "realtime", params(RealtimeQuery),
+    responses((status = 101, description = "Switching to the WebSocket protocol"),
+              (status = "4XX", body = crate::error::ErrorBody)))]
+pub async fn open(
+    State(ctx): State<Context>,
+    Query(query): Query<RealtimeQuery>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response> {
+    let actor = connecting_actor(&ctx, &query, &headers).await?;
+    let since = query.since.as_deref().map(parse_cursor).transpose()?;
+    let viewer = viewer(&ctx, &actor).await?;
+    let channels = {
+        let mut conn = ctx.store.reader().await?;
+        storage::channels::visible_ids(&mut conn, &authz::scope(&actor)).await?
+    };
+    let presence = presence_audience(&ctx, &actor).await?;
+    let subscription = ctx.hub.subscribe(
+        actor.id(),
+        viewer.clone(),
+        channels.into_iter().collect(),
+        presence,
+    );
+    Ok(upgrade
+        .max_message_size(64 * 1024)
+        .on_upgrade(move |socket| async move {
+            let session = Session {
+                ctx,
+                actor,
+                viewer,
+                subscription,
+                typing: HashMap::new(),
+            };
+            session.run(socket, since).await;
+        }))
+}
+
+struct Session {
+    ctx: Context,
+    actor: Actor,
+    viewer: Viewer,
+    subscription: Subscription,
+    typing: HashMap<String, Instant>,
+}
+
+type Sink = futures_util::stream::SplitSink<WebSocket, Message>;
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+enum ClientFrame {
+    Typing {
+        #[serde(rename = "channelId")]
+        channel_id: String,
+    },
+    Presence {
+        status: PresenceStatus,
+    },
+    Ping,
+}
+
+#[derive(Debug, Deserialize, serde::Serialize, Clone, Copy)]
+#[serde(rename_all = "camelCase")]
+enum PresenceStatus {
+    Online,
+    Away,
+}
+
+impl Session {
+    async fn run(mut self, socket: WebSocket, since: Option<i64>) {
+        let (mut sink, mut stream) = socket.split();
+        let send_timeout = self.ctx.config.realtime_send_timeout;
+        if let Err(err) = self.replay(&mut sink, since).await {
+            tracing::debug!(error = %err, "realtime replay ended the socket");
+            return;
+        }
+        if self.subscription.first_for_user {
+            self.announce(PresenceStatus::Online);
+        }
+        let mut ping = tokio::time::interval(PING_EVERY);
+        let mut last_heard = Instant::now();
+        loop {
+            tokio::select! {
+                frame = self.subscription.queue.recv() => {
+                    // The hub drops a socket that fell behind; stop at once
+                    // rather than drain what is left of its queue.
+                    let Some(frame) = frame.filter(|_| !self.subscription.queue.is_closed()) else {
+                        close(&mut sink, CLOSE_RESUME, "you fell behind; reconnect with your last cursor").await;
+                        break;
+                    };
+                    match tokio::time::timeout(send_timeout, sink.send(Message::Text(frame))).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(_)) => break,
+                        Err(_) => {
+                            tracing::info!(user = self.actor.id(), "closing a stalled realtime socket");
+                            break;
+                        }
+                    }
+                }
+                incoming = stream.next() => {
+                    last_heard = Instant::now();
+                    match incoming {
+                        Some(Ok(Message::Text(text))) => self.on_client_frame(&mut sink, &text).await,
+                        Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                        Some(Ok(_)) => {}
+                    }
+                }
+                _ = ping.tick() => {
+                    if last_heard.elapsed() > PONG_DEADLINE {
+                        tracing::debug!(user = self.actor.id(), "realtime socket went quiet");
+                        break;
+                    }
+                    if sink.send(Message::Ping(Default::default())).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        let last = self.ctx.hub.is_last_for_user(self.subscription.id);
+        if last {
+            self.announce_offline();
+        }
+    }
+
+    /// Sends every event after `since` that this socket may see, up to where
+    /// the hub took over; or `resync.required` if those are no longer kept.
+    async fn replay(&mut self, sink: &mut Sink, since: Option<i64>) -> Result<()> {
+        let live_after = self.subscription.live_after;
+        if let Some(since) = since {
+            let mut conn = self.ctx.store.reader().await?;
+            let oldest = storage::events::oldest_seq(&mut conn).await?;
+            let resumable = since <= live_after
+                && (since == live_after || oldest.is_some_and(|oldest| since >= oldest - 1));
+            if !resumable {
+                let frame = serde_json::json!({ "type": "resync.required", "cursor": live_after.to_string(), "data": {} });
+                send(sink, frame.to_string().into()).await?;
+            } else {
+                let mut after = since;
+                loop {
+                    let rows =
+                        storage::events::range(&mut conn, after, live_after, REPLAY_BATCH).await?;
+                    let done = rows.len() < REPLAY_BATCH as usize;
+                    for row in rows {
+                        after = row.seq;
+                        let event = to_event(row)?;
+                        let visible = match (&event.audience, &event.channel_id) {
+                            (Some(audience), _) => audience.reaches(&self.viewer),
+                            (None, Some(channel)) => {
+                                self.ctx.hub.sees_channel(self.subscription.id, channel)
+                            }
+                            (None, None) => false,
+                        };
+                        if visible {
+                            send(sink, event.frame).await?;
+                        }
+                    }
+                    if done {
+                        break;
+                    }
+                }
+            }
+        }
+        let ready = serde_json::json!({
+            "type": "ready",
+            "cursor": live_after.to_string(),
+            "data": { "userId": self.actor.id(), "online": self.ctx.hub.online_for(&self.viewer) },
+        });
+        send(sink, ready.to_string().into()).await
+    }
+
+    async fn on_client_frame(&mut self, sink: &mut Sink, text: &str) {
+        match serde_json::from_str::<ClientFrame>(text) {
+            Ok(ClientFrame::Typing { channel_id }) => self.typing(&channel_id),
+            Ok(ClientFrame::Presence { status }) => self.announce(status),
+            Ok(ClientFrame::Ping) => {
+                let _ = send(sink, r#"{"type":"pong"}"#.into()).await;
+            }
+            Err(err) => {
+                let frame = serde_json::json!({
+                    "type": "error",
+                    "data": { "code": "bad_request", "message": format!("not a frame this socket understands: {err}") },
+                });
+                let _ = send(sink, frame.to_string().into()).await;
+            }
+        }
+    }
+
+    /// Tells the channel's other members that this person is typing; at most
+    /// once per channel every two seconds, never stored.
+    fn typing(&mut self, channel_id: &str) {
+        if !self.ctx.hub.sees_channel(self.subscription.id, channel_id) {
+            return;
+        }
+        let now = Instant::now();
+        if self
+            .typing
+            .get(channel_id)
+            .is_some_and(|last| now.duration_since(*last) < TYPING_EVERY)
+        {
+            return;
+        }
+        self.typing.insert(channel_id.to_string(), now);
+        let frame = serde_json::json!({
+            "type": "typing",
+            "data": { "channelId": channel_id, "userId": self.actor.id() },
+        });
+        self.ctx
+            .hub
+            .broadcast(channel_id, frame.to_string().into(), self.actor.id());
+    }
+
+    fn announce(&self, status: PresenceStatus) {
+        self.ctx.hub.announce(
+            self.subscription.id,
+            presence_frame(self.actor.id(), serde_json::json!(status)),
+        );
+    }
+
+    fn announce_offline(&self) {
+        self.ctx.hub.announce(
+            self.subscription.id,
+            presence_frame(self.actor.id(), serde_json::json!("offline")),
+        );
+    }
+}
+
+fn presence_frame(user_id: &str, status: serde_json::Value) -> Frame {
+    serde_json::json!({ "type": "presence", "data": { "userId": user_id, "status": status } })
+        .to_string()
+        .into()
+}
+
+async fn send(sink: &mut Sink, frame: Frame) -> Result<()> {
+    sink.send(Message::Text(frame))
+        .await
+        .map_err(|err| Error::Internal(anyhow::anyhow!("realtime send: {err}")))
+}
+
+async fn close(sink: &mut Sink, code: u16, reason: &'static str) {
+    let _ = sink
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
+}

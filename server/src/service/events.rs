@@ -1,0 +1,195 @@
+//! Recording what others should see, inside the transaction that changes it.
+//! The realtime pump publishes these after commit (see `realtime`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::views;
+use crate::authz::Audience;
+use crate::domain::message::Message;
+use crate::error::Result;
+use crate::realtime::hub::ChannelAudience;
+use crate::storage::channels::ChannelRow;
+use crate::storage::events::NewEvent;
+use crate::storage::{self, now_ms, Conn};
+
+fn json<T: Serialize>(value: &T) -> Result<String> {
+    Ok(serde_json::to_string(value).map_err(anyhow::Error::from)?)
+}
+
+/// `message.created`, `message.updated` or `message.deleted`.
+pub async fn message(conn: &mut Conn, kind: &str, message: &Message) -> Result<()> {
+    let payload = json(message)?;
+    storage::events::append(
+        conn,
+        &NewEvent {
+            kind,
+            channel_id: Some(&message.channel_id),
+            audience: None,
+            payload: &payload,
+            now: now_ms(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Who sees a channel: its client members, and the companies through which
+/// limited staff see it (an individual channel: any company of its client).
+pub async fn audience(conn: &mut Conn, channel: &ChannelRow) -> Result<Audience> {
+    let client_ids = storage::channels::member_ids(conn, channel).await?;
+    let company_ids = match (&channel.company_id, &channel.client_id) {
+        (Some(company), _) => vec![company.clone()],
+        (None, Some(client)) => storage::clients::company_ids(conn, client).await?,
+        (None, None) => Vec::new(),
+    };
+    Ok(Audience {
+        client_ids,
+        company_ids,
+        everyone: false,
+    })
+}
+
+/// Who sees each of these channels now, to compare after a change.
+pub struct Before(BTreeMap<String, Audience>);
+
+pub async fn before(conn: &mut Conn, channel_ids: &[String]) -> Result<Before> {
+    let mut audiences = BTreeMap::new();
+    for id in channel_ids {
+        if let Some(row) = storage::channels::get(conn, id).await? {
+            audiences.insert(id.clone(), audience(conn, &row).await?);
+        }
+    }
+    Ok(Before(audiences))
+}
+
+/// Records `channel.created`, `channel.updated` or `channel.deleted` for every
+/// channel in `before` and `also` whose audience changed.
+pub async fn channels_changed(conn: &mut Conn, before: Before, also: &[String]) -> Result<()> {
+    let mut ids: Vec<String> = before.0.keys().cloned().collect();
+    ids.extend(also.iter().cloned());
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        let previous = before.0.get(&id).cloned();
+        match storage::channels::get(conn, &id).await? {
+            Some(row) => {
+                let now = audience(conn, &row).await?;
+                if previous.as_ref() == Some(&now) {
+                    continue;
+                }
+                let kind = if previous.is_some() {
+                    "channel.updated"
+                } else {
+                    "channel.created"
+                };
+                let payload = json(&views::channel(conn, row).await?.for_everyone())?;
+                record_channel(
+                    conn,
+                    kind,
+                    &id,
+                    ChannelAudience {
+                        now: Some(now),
+                        before: previous,
+                    },
+                    &payload,
+                )
+                .await?;
+            }
+            None => {
+                if let Some(previous) = previous {
+                    channel_deleted(conn, &id, previous).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn channel_created(conn: &mut Conn, id: &str) -> Result<()> {
+    channels_changed(conn, Before(BTreeMap::new()), &[id.to_string()]).await
+}
+
+pub async fn channel_deleted(conn: &mut Conn, id: &str, previous: Audience) -> Result<()> {
+    let payload =
+        json(&serde_json::json!({ "id": id, "object": "messageChannel", "deleted": true }))?;
+    record_channel(
+        conn,
+        "channel.deleted",
+        id,
+        ChannelAudience {
+            now: None,
+            before: Some(previous),
+        },
+        &payload,
+    )
+    .await
+}
+
+async fn record_channel(
+    conn: &mut Conn,
+    kind: &str,
+    id: &str,
+    audience: ChannelAudience,
+    payload: &str,
+) -> Result<()> {
+    let audience = json(&audience)?;
+    storage::events::append(
+        conn,
+        &NewEvent {
+            kind,
+            channel_id: Some(id),
+            audience: Some(&audience),
+            payload,
+            now: now_ms(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// `channel.read`: someone read a channel up to a message.
+pub async fn channel_read(
+    conn: &mut Conn,
+    channel_id: &str,
+    user_id: &str,
+    message_id: Option<&str>,
+) -> Result<()> {
+    let payload = json(&serde_json::json!({
+        "object": "channelRead",
+        "channelId": channel_id,
+        "userId": user_id,
+        "lastReadMessageId": message_id,
+        "readAt": crate::domain::Timestamp(now_ms()),
+    }))?;
+    storage::events::append(
+        conn,
+        &NewEvent {
+            kind: "channel.read",
+            channel_id: Some(channel_id),
+            audience: None,
+            payload: &payload,
+            now: now_ms(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// `access.changed`: a user's rights changed; their sockets reconnect.
+pub async fn access_changed(conn: &mut Conn, user_id: &str) -> Result<()> {
+    let payload = json(&serde_json::json!({ "object": "accessChange", "userId": user_id }))?;
+    storage::events::append(
+        conn,
+        &NewEvent {
+            kind: "access.changed",
+            channel_id: None,
+            audience: None,
+            payload: &payload,
+            now: now_ms(),
+        },
+    )
+    .await?;
+    Ok(())
+}
