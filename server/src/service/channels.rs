@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{views, workspace, Context, Page, PageRequest};
+use super::{events, views, workspace, Context, Page, PageRequest};
 use crate::auth::Actor;
 use crate::authz::{self, Scope};
 use crate::domain::channel::{group_company, Candidate, MembershipType, MessageChannel};
@@ -55,6 +55,7 @@ async fn open(conn: &mut Conn, opening: &Opening<'_>) -> Result<String> {
         },
     )
     .await?;
+    events::channel_created(conn, &id).await?;
     post_welcome(conn, &id, opening, now).await?;
     Ok(id)
 }
@@ -101,10 +102,11 @@ async fn post_welcome(
             workspace_name: &settings.brand_name,
         },
     );
+    let message_id = new_id();
     storage::messages::insert(
         conn,
         &NewMessage {
-            id: &new_id(),
+            id: &message_id,
             channel_id,
             sender_id: &owner.id,
             sender_type: SenderType::InternalUser.as_str(),
@@ -115,6 +117,7 @@ async fn post_welcome(
         },
     )
     .await?;
+    super::messages::record(conn, "message.created", &message_id).await?;
     Ok(())
 }
 
@@ -272,7 +275,7 @@ pub async fn create(
         "message channel",
     )?;
     let channel = views::channel(&mut tx, row).await?;
-    tx.commit().await?;
+    ctx.commit(tx).await?;
     Ok(channel)
 }
 
@@ -343,8 +346,10 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
         storage::channels::get_visible(&mut tx, &authz::scope(actor), actor.id(), id).await?,
         "message channel",
     )?;
+    let before = events::before(&mut tx, &[id.to_string()]).await?;
     storage::channels::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    events::channels_changed(&mut tx, before, &[]).await?;
+    ctx.commit(tx).await?;
     Ok(())
 }
 
@@ -369,21 +374,25 @@ pub async fn mark_read(
         storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?,
         "message channel",
     )?;
-    let seq = match &request.message_id {
+    let last_read = match &request.message_id {
         Some(message_id) => {
             let message = storage::messages::get(&mut tx, message_id)
                 .await?
                 .filter(|m| m.channel_id == id);
-            storage::found(message, "message")?.seq
+            let message = storage::found(message, "message")?;
+            Some((message.seq, message.id))
         }
-        None => storage::messages::latest_seq(&mut tx, id).await?,
+        None => storage::messages::latest(&mut tx, id).await?,
     };
-    storage::messages::mark_read(&mut tx, id, actor.id(), seq, now_ms()).await?;
+    if let Some((seq, message_id)) = &last_read {
+        storage::messages::mark_read(&mut tx, id, actor.id(), *seq, now_ms()).await?;
+        events::channel_read(&mut tx, id, actor.id(), message_id).await?;
+    }
     let row = storage::found(
         storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?,
         "message channel",
     )?;
     let channel = views::channel(&mut tx, row).await?;
-    tx.commit().await?;
+    ctx.commit(tx).await?;
     Ok(channel)
 }

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{channels, companies, views, workspace, Context, Page, PageRequest};
+use super::{channels, companies, events, views, workspace, Context, Page, PageRequest};
 use crate::auth::Actor;
 use crate::authz::{self, Scope};
 use crate::domain::client::{Client, ClientStatus};
@@ -73,6 +73,24 @@ async fn check_companies(conn: &mut Conn, scope: &Scope, ids: &[String]) -> Resu
         }
     }
     Ok(())
+}
+
+/// Puts a client in these companies (instead of their current ones), tells
+/// the channels whose members change, and opens their default channel.
+async fn place_in_companies(
+    ctx: &Context,
+    conn: &mut Conn,
+    client: &ClientRow,
+    company_ids: &[String],
+) -> Result<()> {
+    let mut affected = storage::channels::ids_involving_client(conn, &client.id).await?;
+    for company_id in company_ids {
+        affected.extend(storage::channels::find_id(conn, "company", company_id).await?);
+    }
+    let before = events::before(conn, &affected).await?;
+    storage::clients::set_companies(conn, &client.id, company_ids).await?;
+    events::channels_changed(conn, before, &[]).await?;
+    open_default_channel(ctx, conn, client, company_ids).await
 }
 
 /// Puts a client in the channel the workspace setting asks for.
@@ -154,10 +172,9 @@ pub async fn create(
         updated_at: now,
     };
     storage::clients::insert(&mut tx, &row).await?;
-    storage::clients::set_companies(&mut tx, &row.id, &company_ids).await?;
-    open_default_channel(ctx, &mut tx, &row, &company_ids).await?;
+    place_in_companies(ctx, &mut tx, &row, &company_ids).await?;
     let client = views::client(ctx, &mut tx, row, true).await?;
-    tx.commit().await?;
+    ctx.commit(tx).await?;
     Ok(client)
 }
 
@@ -245,8 +262,7 @@ pub async fn update(
         } else {
             requested
         };
-        storage::clients::set_companies(&mut tx, &row.id, &company_ids).await?;
-        open_default_channel(ctx, &mut tx, &row, &company_ids).await?;
+        place_in_companies(ctx, &mut tx, &row, &company_ids).await?;
     }
     let now = now_ms();
     if send_invite && row.status != ClientStatus::Active.as_str() {
@@ -257,7 +273,7 @@ pub async fn update(
     row.updated_at = now;
     storage::clients::update(&mut tx, &row).await?;
     let client = views::client(ctx, &mut tx, row, true).await?;
-    tx.commit().await?;
+    ctx.commit(tx).await?;
     Ok(client)
 }
 
@@ -270,7 +286,11 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
         storage::clients::get_visible(&mut tx, &authz::scope(actor), id).await?,
         "client",
     )?;
+    let involved = storage::channels::ids_involving_client(&mut tx, id).await?;
+    let before = events::before(&mut tx, &involved).await?;
     storage::clients::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    events::channels_changed(&mut tx, before, &[]).await?;
+    events::access_changed(&mut tx, id).await?;
+    ctx.commit(tx).await?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{views, Context, Page, PageRequest};
+use super::{events, views, Context, Page, PageRequest};
 use crate::auth::Actor;
 use crate::authz;
 use crate::domain::company::Company;
@@ -183,7 +183,13 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     authz::require_unlimited_staff(actor)?;
     let mut tx = ctx.store.begin().await?;
     storage::found(storage::companies::get(&mut tx, id).await?, "company")?;
-    for client_id in storage::companies::client_ids(&mut tx, id).await? {
+    let clients = storage::companies::client_ids(&mut tx, id).await?;
+    let mut affected = storage::channels::ids_of_company(&mut tx, id).await?;
+    for client_id in &clients {
+        affected.extend(storage::channels::ids_involving_client(&mut tx, client_id).await?);
+    }
+    let before = events::before(&mut tx, &affected).await?;
+    for client_id in clients {
         let remaining: Vec<String> = storage::clients::company_ids(&mut tx, &client_id)
             .await?
             .into_iter()
@@ -201,6 +207,7 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
         }
     }
     storage::companies::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    events::channels_changed(&mut tx, before, &[]).await?;
+    ctx.commit(tx).await?;
     Ok(())
 }

@@ -154,7 +154,7 @@ pub async fn channel_read(
     conn: &mut Conn,
     channel_id: &str,
     user_id: &str,
-    message_id: Option<&str>,
+    message_id: &str,
 ) -> Result<()> {
     let payload = json(&serde_json::json!({
         "object": "channelRead",

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{views, Context, Page, PageRequest};
+use super::{events, views, Context, Page, PageRequest};
 use crate::auth::{password, Actor};
 use crate::authz;
 use crate::domain::internal_user::{InternalUser, Role};
@@ -156,8 +156,9 @@ pub async fn update(
     }
     row.updated_at = now_ms();
     storage::internal_users::update(&mut tx, &row).await?;
+    events::access_changed(&mut tx, id).await?;
     let user = views::internal_user(&mut tx, row).await?;
-    tx.commit().await?;
+    ctx.commit(tx).await?;
     Ok(user)
 }
 
@@ -175,6 +176,7 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
         ));
     }
     storage::internal_users::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    events::access_changed(&mut tx, id).await?;
+    ctx.commit(tx).await?;
     Ok(())
 }

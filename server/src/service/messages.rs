@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{channels, sessions, views, Context, Page, PageRequest};
+use super::{channels, events, sessions, views, Context, Page, PageRequest};
 use crate::auth::{Actor, Credential};
 use crate::authz;
 use crate::domain::message::{Message, MessageText, SenderType};
@@ -123,9 +123,19 @@ pub async fn send(
         },
     )
     .await?;
-    let row = storage::found(storage::messages::get(&mut tx, &id).await?, "message")?;
-    tx.commit().await?;
-    Ok(views::message(row))
+    let message = record(&mut tx, "message.created", &id).await?;
+    ctx.commit(tx).await?;
+    Ok(message)
+}
+
+/// Reads a message back and logs the event that tells its channel.
+pub(crate) async fn record(conn: &mut Conn, kind: &str, id: &str) -> Result<Message> {
+    let message = views::message(storage::found(
+        storage::messages::get(conn, id).await?,
+        "message",
+    )?);
+    events::message(conn, kind, &message).await?;
+    Ok(message)
 }
 
 #[tracing::instrument(skip_all)]
@@ -203,9 +213,9 @@ pub async fn edit(
     let mut tx = ctx.store.begin().await?;
     own_message(&mut tx, actor, id).await?;
     storage::messages::edit(&mut tx, id, text.as_str(), now_ms()).await?;
-    let row = storage::found(storage::messages::get(&mut tx, id).await?, "message")?;
-    tx.commit().await?;
-    Ok(views::message(row))
+    let message = record(&mut tx, "message.updated", id).await?;
+    ctx.commit(tx).await?;
+    Ok(message)
 }
 
 #[tracing::instrument(skip_all)]
@@ -213,9 +223,9 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
     let mut tx = ctx.store.begin().await?;
     own_message(&mut tx, actor, id).await?;
     storage::messages::tombstone(&mut tx, id, now_ms()).await?;
-    let row = storage::found(storage::messages::get(&mut tx, id).await?, "message")?;
-    tx.commit().await?;
-    Ok(views::message(row))
+    let message = record(&mut tx, "message.deleted", id).await?;
+    ctx.commit(tx).await?;
+    Ok(message)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -290,14 +300,14 @@ pub async fn send_mass(
             },
         )
         .await?;
-        let row = storage::found(storage::messages::get(&mut tx, &id).await?, "message")?;
+        let message = record(&mut tx, "message.created", &id).await?;
         data.push(MassDelivery {
             client_id,
             channel_id,
-            message: views::message(row),
+            message,
         });
     }
-    tx.commit().await?;
+    ctx.commit(tx).await?;
     Ok(MassMessageResult {
         object: "massMessage",
         data,

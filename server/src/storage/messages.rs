@@ -106,13 +106,14 @@ pub async fn tombstone(conn: &mut Conn, id: &str, now: i64) -> Result<()> {
     Ok(())
 }
 
-pub async fn latest_seq(conn: &mut Conn, channel_id: &str) -> Result<i64> {
-    let (seq,): (Option<i64>,) =
-        sqlx::query_as("SELECT MAX(seq) FROM messages WHERE channel_id = $1")
-            .bind(channel_id)
-            .fetch_one(conn)
-            .await?;
-    Ok(seq.unwrap_or(0))
+/// The `seq` and id of a channel's newest message.
+pub async fn latest(conn: &mut Conn, channel_id: &str) -> Result<Option<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT seq, id FROM messages WHERE channel_id = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(channel_id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// Moves a reader's marker forward (never back).
