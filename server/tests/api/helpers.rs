@@ -156,7 +156,7 @@ impl TestApp {
             "sign-in of {email} failed: {}",
             response.body
         );
-        caller.with_csrf(response.body["csrfToken"].as_str().unwrap())
+        caller.signed_in(&response)
     }
 
     pub async fn create_company(&self, name: &str) -> String {
@@ -220,7 +220,7 @@ impl TestApp {
             "accepting the invitation failed: {}",
             response.body
         );
-        caller.with_csrf(response.body["csrfToken"].as_str().unwrap())
+        caller.signed_in(&response)
     }
 
     pub async fn individual_channel(&self, client_id: &str) -> String {
@@ -303,12 +303,90 @@ pub enum Auth {
     Session { csrf: String },
 }
 
+/// A realtime socket held by a test.
+pub struct Socket {
+    stream: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+const FRAME_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl Socket {
+    pub async fn connect(url: &str, headers: &[(&str, &str)]) -> Result<Socket, u16> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = url.into_client_request().unwrap();
+        for (name, value) in headers {
+            request.headers_mut().insert(
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((stream, _)) => Ok(Socket { stream }),
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                Err(response.status().as_u16())
+            }
+            Err(other) => panic!("WebSocket connection failed: {other}"),
+        }
+    }
+
+    /// The next data frame, or `None` once the server has closed the socket.
+    pub async fn next_frame(&mut self) -> Option<Value> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        loop {
+            let next = tokio::time::timeout(FRAME_WAIT, self.stream.next())
+                .await
+                .expect("a frame within 10 s");
+            match next {
+                Some(Ok(Message::Text(text))) => {
+                    return Some(serde_json::from_str(&text).expect("frames are JSON"))
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
+    /// The next frame that `wanted` accepts, skipping others (presence, typing…).
+    pub async fn next_where(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let frame = self.next_frame().await.expect("the socket is open");
+            if wanted(&frame) {
+                return frame;
+            }
+        }
+    }
+
+    /// The next frame about a message or channel (skipping presence and typing).
+    pub async fn next_event(&mut self) -> Value {
+        self.next_where(|f| {
+            let kind = f["type"].as_str().unwrap_or_default();
+            kind.starts_with("message.") || kind.starts_with("channel.")
+        })
+        .await
+    }
+
+    pub async fn send_json(&mut self, frame: Value) {
+        use futures_util::SinkExt;
+        self.stream
+            .send(tokio_tungstenite::tungstenite::Message::Text(
+                frame.to_string().into(),
+            ))
+            .await
+            .unwrap();
+    }
+}
+
 /// One kind of caller: anonymous, an API key, or a signed-in session.
 #[derive(Clone)]
 pub struct Caller {
     http: reqwest::Client,
     base: String,
     auth: Auth,
+    /// The session cookie's value, for callers that signed in.
+    pub cookie: Option<String>,
 }
 
 pub struct Response {
@@ -351,14 +429,51 @@ impl Caller {
             http,
             base: base.to_string(),
             auth,
+            cookie: None,
         }
     }
 
-    fn with_csrf(mut self, csrf: &str) -> Caller {
+    fn signed_in(mut self, response: &Response) -> Caller {
         self.auth = Auth::Session {
-            csrf: csrf.to_string(),
+            csrf: response.body["csrfToken"]
+                .as_str()
+                .expect("a CSRF token")
+                .to_string(),
         };
+        let cookie = response
+            .headers
+            .get("set-cookie")
+            .expect("a session cookie")
+            .to_str()
+            .unwrap();
+        self.cookie = Some(cookie.split(';').next().unwrap().to_string());
         self
+    }
+
+    /// Opens a realtime socket through a token from `/v1/realtime/tokens`.
+    pub async fn socket(&self, since: Option<&str>) -> Socket {
+        let issued = self.post("/v1/realtime/tokens", json!({})).await;
+        assert_eq!(issued.status, 200, "{}", issued.body);
+        let mut url = format!(
+            "{}/v1/realtime?token={}",
+            self.base.replacen("http", "ws", 1),
+            issued.body["token"].as_str().unwrap()
+        );
+        if let Some(since) = since {
+            url.push_str(&format!("&since={since}"));
+        }
+        Socket::connect(&url, &[]).await.expect("the socket opens")
+    }
+
+    /// Opens a socket and waits for `ready`; returns it with its cursor.
+    pub async fn ready_socket(&self, since: Option<&str>) -> (Socket, Value) {
+        let mut socket = self.socket(since).await;
+        let ready = socket.next_where(|f| f["type"] == "ready").await;
+        (socket, ready)
+    }
+
+    pub fn ws_base(&self) -> String {
+        self.base.replacen("http", "ws", 1)
     }
 
     /// The same session, but without the CSRF header.

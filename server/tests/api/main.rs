@@ -10,6 +10,7 @@ mod companies;
 mod invitations;
 mod messages;
 mod openapi;
+mod realtime;
 mod sessions;
 mod settings;
 mod validation;
