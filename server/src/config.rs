@@ -44,6 +44,8 @@ pub struct Config {
     pub realtime_queue: usize,
     /// How long one frame may take to send before the socket counts as stalled.
     pub realtime_send_timeout: std::time::Duration,
+    /// How long events stay in the log; older cursors get `resync.required`.
+    pub event_retention: std::time::Duration,
 }
 
 impl Config {
@@ -65,6 +67,7 @@ impl Config {
             max_message_chars: 10_000,
             realtime_queue: 4096,
             realtime_send_timeout: std::time::Duration::from_secs(10),
+            event_retention: std::time::Duration::from_secs(7 * 24 * 60 * 60),
         })
     }
 }

@@ -82,7 +82,7 @@ impl Application {
     }
 }
 
-/// Periodic clean-up: expired sessions and idle login-throttle entries.
+/// Periodic clean-up: expired sessions, old events, idle login-throttle entries.
 async fn housekeeping(ctx: Context) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -92,6 +92,11 @@ async fn housekeeping(ctx: Context) {
             Ok(count) if count > 0 => tracing::info!(count, "removed expired sessions"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "session clean-up failed"),
+        }
+        match crate::service::events::forget_old(&ctx).await {
+            Ok(count) if count > 0 => tracing::info!(count, "forgot old realtime events"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "event clean-up failed"),
         }
     }
 }

@@ -193,3 +193,13 @@ pub async fn access_changed(conn: &mut Conn, user_id: &str) -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// Forgets events older than the retention period; returns how many.
+#[tracing::instrument(skip_all)]
+pub async fn forget_old(ctx: &super::Context) -> Result<u64> {
+    let before = now_ms() - ctx.config.event_retention.as_millis() as i64;
+    let mut tx = ctx.store.begin().await?;
+    let removed = storage::events::prune(&mut tx, before).await?;
+    tx.commit().await?;
+    Ok(removed)
+}

@@ -17,6 +17,7 @@ pub struct TestApp {
     /// Calls with the owner's API key.
     pub admin: Caller,
     pub owner_id: String,
+    config: Config,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _data_dir: tempfile::TempDir,
     /// Dropped after the server, taking the test database with it.
@@ -94,8 +95,11 @@ impl TestApp {
             max_message_chars: 10_000,
             realtime_queue: 256,
             realtime_send_timeout: std::time::Duration::from_secs(2),
+            event_retention: std::time::Duration::from_secs(3600),
         };
-        let app = Application::build(config).await.expect("server builds");
+        let app = Application::build(config.clone())
+            .await
+            .expect("server builds");
         let base = format!("http://{}", app.local_addr());
         let ctx = app.context().clone();
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
@@ -122,10 +126,27 @@ impl TestApp {
             ctx,
             admin,
             owner_id,
+            config,
             shutdown: Some(shutdown),
             _data_dir: data_dir,
             _postgres: postgres,
         }
+    }
+
+    /// Another server sharing this one's database, as a second node of a
+    /// cluster; it stops when the returned sender is dropped.
+    pub async fn second_node(&self) -> (Caller, tokio::sync::oneshot::Sender<()>) {
+        let node = Application::build(self.config.clone())
+            .await
+            .expect("second node builds");
+        let base = format!("http://{}", node.local_addr());
+        let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(node.run_until(async move {
+            let _ = stop.await;
+        }));
+        let mut admin = self.admin.clone();
+        admin.base = base;
+        (admin, shutdown)
     }
 
     pub fn anonymous(&self) -> Caller {

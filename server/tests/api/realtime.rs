@@ -587,3 +587,73 @@ async fn read_receipts_reach_the_other_members() {
     assert_eq!(receipt["data"]["userId"], f.ann["id"]);
     assert_eq!(receipt["data"]["lastReadMessageId"], sent.as_str());
 }
+
+#[tokio::test]
+async fn two_servers_sharing_a_database_deliver_and_resume_each_others_events() {
+    let f = Firm::build().await;
+    let (node_b, _stop_b) = f.app.second_node().await;
+    let (mut on_b, _) = node_b.ready_socket(None).await;
+    let sent = f
+        .app
+        .admin
+        .send_message(&f.ann_channel, "written on A")
+        .await
+        .id();
+    let frame = on_b.next_where(|x| x["type"] == "message.created").await;
+    assert_eq!(
+        frame["data"]["id"],
+        sent.as_str(),
+        "a socket on B hears what was written on A"
+    );
+    let cursor = frame["cursor"].as_str().unwrap().to_string();
+    drop(on_b);
+
+    // Both nodes write at once while the socket is away.
+    let write = |caller: crate::helpers::Caller, channel: String, label: &'static str| async move {
+        let mut ids = Vec::new();
+        for i in 0..15 {
+            ids.push(
+                caller
+                    .send_message(&channel, &format!("{label} {i}"))
+                    .await
+                    .id(),
+            );
+        }
+        ids
+    };
+    let (from_a, from_b) = tokio::join!(
+        write(f.app.admin.clone(), f.ann_channel.clone(), "A"),
+        write(node_b.clone(), f.ann_channel.clone(), "B"),
+    );
+    f.app.admin.send_message(&f.ann_channel, "the end").await;
+
+    // Resuming on A with B's cursor replays all of it, once, in log order.
+    let mut resumed = f.app.admin.socket(Some(&cursor)).await;
+    let mut received = Vec::new();
+    let mut cursors = Vec::new();
+    loop {
+        let frame = resumed.next_where(|x| x["type"] == "message.created").await;
+        if frame["data"]["text"] == "the end" {
+            break;
+        }
+        cursors.push(frame["cursor"].as_str().unwrap().parse::<i64>().unwrap());
+        received.push(id(&frame["data"]));
+    }
+    assert!(
+        cursors.windows(2).all(|w| w[0] < w[1]),
+        "cursors only grow: {cursors:?}"
+    );
+    assert_eq!(
+        received.len(),
+        from_a.len() + from_b.len(),
+        "nothing lost, nothing twice"
+    );
+    for (node, ids) in [("A", &from_a), ("B", &from_b)] {
+        let order: Vec<&String> = received.iter().filter(|id| ids.contains(id)).collect();
+        assert_eq!(
+            order,
+            ids.iter().collect::<Vec<_>>(),
+            "what {node} wrote arrives in the order it was written"
+        );
+    }
+}
