@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 # When set (CI sets it), the integration suites run a second time on PostgreSQL.
 PARLOR_TEST_DATABASE_URL ?=
 
-.PHONY: run build test test-rust test-rust-postgres test-sdk sdk-deps lint clean
+.PHONY: run build test test-rust test-rust-postgres test-sdk sdk-deps lint clean bench bench-quick
 
 ## Build and start Parlor on SQLite in $(DATA_DIR), at http://$(LISTEN).
 run: build
@@ -39,6 +39,16 @@ test-sdk: sdk-deps
 ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
 	cd sdk-tests && PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) npm test
 endif
+
+## Benchmarks: a release server on a fresh data directory, measured by
+## bench/ (parlor-bench). Results: bench/results/latest.json.
+bench:
+	$(CARGO) build --release --locked -p parlor -p parlor-bench
+	./target/release/parlor-bench --parlor target/release/parlor --sockets 2000 --messages 300 --rate 50
+
+bench-quick:
+	$(CARGO) build --release --locked -p parlor -p parlor-bench
+	./target/release/parlor-bench --parlor target/release/parlor --sockets 200 --messages 100 --rate 50 --out bench/results/quick.json
 
 lint:
 	$(CARGO) fmt --all --check
