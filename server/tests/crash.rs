@@ -1,0 +1,333 @@
+//! An acknowledged message survives `kill -9` of the server: the real binary
+//! runs under load from concurrent senders, is killed without warning,
+//! restarts on the same storage, and every message it acknowledged is there.
+//!
+//! Runs on SQLite, or on a fresh PostgreSQL database when
+//! PARLOR_TEST_DATABASE_URL is set.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sqlx::Connection;
+use tokio::process::{Child, Command};
+
+const SENDERS: usize = 8;
+/// Enough acknowledged messages that the kill lands among writes in flight.
+const ACKS_BEFORE_KILL: usize = 300;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_messages_survive_kill_9() {
+    let storage = Storage::fresh().await;
+
+    storage.admin(&[
+        "init",
+        "--workspace-name",
+        "Crash Co",
+        "--owner-email",
+        "owner@example.com",
+        "--owner-password",
+        "correct horse battery",
+    ]);
+    let created = storage.admin(&["api-key", "create", "--name", "crash"]);
+    let key = created
+        .lines()
+        .last()
+        .expect("api-key create prints the key")
+        .trim()
+        .to_string();
+
+    let server = storage.serve().await;
+    let api = Api::new(&server.base, &key);
+    let client = api
+        .post(
+            "/v1/clients",
+            json!({ "givenName": "Cora", "familyName": "Crash", "email": "cora@example.com" }),
+        )
+        .await
+        .expect("client created");
+    let channels = api
+        .get(&format!(
+            "/v1/message-channels?clientId={}",
+            client["id"].as_str().unwrap()
+        ))
+        .await
+        .expect("channels listed");
+    let channel_id = channels["data"][0]["id"].as_str().unwrap().to_string();
+
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let senders: Vec<_> = (0..SENDERS)
+        .map(|sender| {
+            let (api, channel_id, acknowledged) =
+                (api.clone(), channel_id.clone(), acknowledged.clone());
+            tokio::spawn(async move {
+                for n in 0.. {
+                    let body = json!({ "channelId": channel_id, "text": format!("sender {sender} message {n}") });
+                    // Once the server is gone, sends fail: the sender stops.
+                    let Ok(message) = api.post("/v1/messages", body).await else {
+                        return;
+                    };
+                    let id = message["id"].as_str().unwrap().to_string();
+                    acknowledged.lock().unwrap().push(id);
+                }
+            })
+        })
+        .collect();
+
+    while acknowledged.lock().unwrap().len() < ACKS_BEFORE_KILL {
+        assert!(
+            !senders.iter().all(|s| s.is_finished()),
+            "every sender stopped before the kill; see {}",
+            storage.data_dir.path().join("server.log").display()
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    server.kill_9().await;
+    for sender in senders {
+        sender.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+
+    let restarted = storage.serve().await;
+    let api = Api::new(&restarted.base, &key);
+    let stored = all_message_ids(&api, &channel_id).await;
+    let lost: Vec<_> = acknowledged
+        .iter()
+        .filter(|id| !stored.contains(*id))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged messages were lost: {lost:?}",
+        lost.len(),
+        acknowledged.len()
+    );
+    // The restarted server takes writes again.
+    api.post(
+        "/v1/messages",
+        json!({ "channelId": channel_id, "text": "after the crash" }),
+    )
+    .await
+    .expect("send after restart");
+}
+
+async fn all_message_ids(api: &Api, channel_id: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    let mut next_token: Option<String> = None;
+    loop {
+        let mut path = format!("/v1/messages?channelId={channel_id}&limit=1000");
+        if let Some(token) = &next_token {
+            path.push_str(&format!("&nextToken={token}"));
+        }
+        let page = api.get(&path).await.expect("messages listed");
+        for message in page["data"].as_array().unwrap() {
+            ids.insert(message["id"].as_str().unwrap().to_string());
+        }
+        match page["nextToken"].as_str() {
+            Some(token) => next_token = Some(token.to_string()),
+            None => return ids,
+        }
+    }
+}
+
+/// Where the killed server keeps its data: a data directory, and a throw-away
+/// PostgreSQL database when the suite runs on PostgreSQL.
+struct Storage {
+    data_dir: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+impl Storage {
+    async fn fresh() -> Storage {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let postgres = match std::env::var("PARLOR_TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!("parlor_crash_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = sqlx::PgConnection::connect(&admin_url)
+                    .await
+                    .expect("PostgreSQL from PARLOR_TEST_DATABASE_URL is reachable");
+                sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create crash test database");
+                Some((admin_url, name))
+            }
+            _ => None,
+        };
+        Storage { data_dir, postgres }
+    }
+
+    fn database_url(&self) -> Option<String> {
+        self.postgres.as_ref().map(|(admin_url, name)| {
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(base, _)| base);
+            format!("{base}/{name}")
+        })
+    }
+
+    fn storage_args(&self) -> Vec<String> {
+        let mut args = vec!["--data-dir".to_string(), path(self.data_dir.path())];
+        if let Some(url) = self.database_url() {
+            args.extend(["--database-url".to_string(), url]);
+        }
+        args
+    }
+
+    /// Runs `parlor admin …` to completion and returns what it printed.
+    fn admin(&self, args: &[&str]) -> String {
+        let output = std::process::Command::new(parlor())
+            .arg("admin")
+            .args(args)
+            .args(self.storage_args())
+            .output()
+            .expect("parlor admin runs");
+        assert!(
+            output.status.success(),
+            "parlor admin {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// Starts `parlor serve` on a free port and waits until it is healthy.
+    async fn serve(&self) -> Server {
+        let port = free_port();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.data_dir.path().join("server.log"))
+            .unwrap();
+        let child = Command::new(parlor())
+            .arg("serve")
+            .args(self.storage_args())
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("parlor serve starts");
+        let server = Server {
+            base: format!("http://127.0.0.1:{port}"),
+            child,
+        };
+        server.wait_until_healthy(self.data_dir.path()).await;
+        server
+    }
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// A running `parlor serve`; killed when dropped, so no test leaves one behind.
+struct Server {
+    base: String,
+    child: Child,
+}
+
+impl Server {
+    async fn wait_until_healthy(&self, data_dir: &Path) {
+        let http = reqwest::Client::new();
+        for _ in 0..300 {
+            let healthy = http
+                .get(format!("{}/healthz", self.base))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if healthy {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let log = std::fs::read_to_string(data_dir.join("server.log")).unwrap_or_default();
+        panic!("parlor serve did not become healthy within 30 s:\n{log}");
+    }
+
+    /// SIGKILL: no shutdown hook, no flush, nothing gets to finish.
+    async fn kill_9(mut self) {
+        self.child.start_kill().expect("SIGKILL sent");
+        self.child.wait().await.expect("server reaped");
+    }
+}
+
+#[derive(Clone)]
+struct Api {
+    http: reqwest::Client,
+    base: String,
+    key: String,
+}
+
+impl Api {
+    fn new(base: &str, key: &str) -> Api {
+        Api {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap(),
+            base: base.to_string(),
+            key: key.to_string(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Result<Value, String> {
+        let request = self.http.get(format!("{}{path}", self.base));
+        self.send(request).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Result<Value, String> {
+        let request = self.http.post(format!("{}{path}", self.base)).json(&body);
+        self.send(request).await
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, String> {
+        let response = request
+            .header("X-API-Key", &self.key)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        let body: Value = response.json().await.map_err(|e| e.to_string())?;
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(format!("{status}: {body}"))
+        }
+    }
+}
+
+fn parlor() -> &'static str {
+    env!("CARGO_BIN_EXE_parlor")
+}
+
+fn path(p: &Path) -> String {
+    PathBuf::from(p).to_string_lossy().into_owned()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
