@@ -47,8 +47,15 @@ impl Fanout {
     }
 }
 
-pub async fn run(server: &Server, sockets: usize, messages: usize, rate: u32) -> anyhow::Result<Fanout> {
-    let company = server.post("/v1/companies", json!({ "name": "Fan-out Ltd" })).await?;
+pub async fn run(
+    server: &Server,
+    sockets: usize,
+    messages: usize,
+    rate: u32,
+) -> anyhow::Result<Fanout> {
+    let company = server
+        .post("/v1/companies", json!({ "name": "Fan-out Ltd" }))
+        .await?;
     let company_id = company["id"].as_str().unwrap_or_default().to_string();
     eprintln!("fan-out: creating {sockets} clients");
     let mut clients = Vec::with_capacity(sockets);
@@ -58,7 +65,12 @@ pub async fn run(server: &Server, sockets: usize, messages: usize, rate: u32) ->
             .await?;
         clients.push(client["id"].as_str().unwrap_or_default().to_string());
     }
-    let channel = server.post("/v1/message-channels", json!({ "membershipType": "company", "companyId": company_id })).await?;
+    let channel = server
+        .post(
+            "/v1/message-channels",
+            json!({ "membershipType": "company", "companyId": company_id }),
+        )
+        .await?;
     let channel_id = channel["id"].as_str().unwrap_or_default().to_string();
 
     eprintln!("fan-out: connecting {sockets} sockets");
@@ -67,8 +79,14 @@ pub async fn run(server: &Server, sockets: usize, messages: usize, rate: u32) ->
     let ws = server.base.replacen("http", "ws", 1);
     let mut readers = Vec::with_capacity(sockets);
     for client in &clients {
-        let token = RealtimeToken { user_type: "client".into(), user_id: client.clone(), expires_at_ms: i64::MAX }.token(&server.secret);
-        let (stream, _) = tokio_tungstenite::connect_async(format!("{ws}/v1/realtime?token={token}")).await?;
+        let token = RealtimeToken {
+            user_type: "client".into(),
+            user_id: client.clone(),
+            expires_at_ms: i64::MAX,
+        }
+        .token(&server.secret);
+        let (stream, _) =
+            tokio_tungstenite::connect_async(format!("{ws}/v1/realtime?token={token}")).await?;
         let received = received.clone();
         let channel_id = channel_id.clone();
         readers.push(tokio::spawn(async move {
@@ -76,8 +94,12 @@ pub async fn run(server: &Server, sockets: usize, messages: usize, rate: u32) ->
             while let Some(Ok(message)) = stream.next().await {
                 if let Message::Text(text) = message {
                     let now = Instant::now();
-                    let Ok(frame) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
-                    if frame["type"] == "message.created" && frame["data"]["channelId"] == channel_id.as_str() {
+                    let Ok(frame) = serde_json::from_str::<serde_json::Value>(&text) else {
+                        continue;
+                    };
+                    if frame["type"] == "message.created"
+                        && frame["data"]["channelId"] == channel_id.as_str()
+                    {
                         let id = frame["data"]["id"].as_str().unwrap_or_default().to_string();
                         received.lock().unwrap().push((id, now));
                     }
@@ -94,8 +116,16 @@ pub async fn run(server: &Server, sockets: usize, messages: usize, rate: u32) ->
     for i in 0..messages {
         tick.tick().await;
         let start = Instant::now();
-        let message = server.post("/v1/messages", json!({ "channelId": channel_id, "text": format!("bench {i}") })).await?;
-        sent_at.lock().unwrap().insert(message["id"].as_str().unwrap_or_default().to_string(), start);
+        let message = server
+            .post(
+                "/v1/messages",
+                json!({ "channelId": channel_id, "text": format!("bench {i}") }),
+            )
+            .await?;
+        sent_at.lock().unwrap().insert(
+            message["id"].as_str().unwrap_or_default().to_string(),
+            start,
+        );
     }
     let expected = (messages * sockets) as u64;
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -117,7 +147,17 @@ pub async fn run(server: &Server, sockets: usize, messages: usize, rate: u32) ->
         *counts.entry(id.as_str()).or_default() += 1;
     }
     let per_message = sockets as u64;
-    let lost = sent_at.keys().map(|id| per_message.saturating_sub(*counts.get(id.as_str()).unwrap_or(&0))).sum();
+    let lost = sent_at
+        .keys()
+        .map(|id| per_message.saturating_sub(*counts.get(id.as_str()).unwrap_or(&0)))
+        .sum();
     let duplicated = counts.values().map(|n| n.saturating_sub(per_message)).sum();
-    Ok(Fanout { sockets, messages, deliveries: received.len() as u64, lost, duplicated, latency_us })
+    Ok(Fanout {
+        sockets,
+        messages,
+        deliveries: received.len() as u64,
+        lost,
+        duplicated,
+        latency_us,
+    })
 }

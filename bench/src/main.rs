@@ -48,14 +48,21 @@ async fn main() -> anyhow::Result<()> {
     }
     std::fs::write(&args.out, serde_json::to_string_pretty(&results)?)?;
     println!("\nwritten to {}", args.out.display());
-    anyhow::ensure!(fanout.lost == 0 && fanout.duplicated == 0, "messages were lost or duplicated");
+    anyhow::ensure!(
+        fanout.lost == 0 && fanout.duplicated == 0,
+        "messages were lost or duplicated"
+    );
     Ok(())
 }
 
 fn machine() -> serde_json::Value {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|info| info.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()));
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        });
     json!({
         "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
         "cpu": cpu,

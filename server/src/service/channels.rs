@@ -14,7 +14,7 @@ use crate::domain::settings::{render_welcome, WelcomeContext};
 use crate::error::{Error, Result};
 use crate::storage::channels::{ChannelFilter, NewChannel};
 use crate::storage::messages::NewMessage;
-use crate::storage::{self, now_ms, Conn, Rows};
+use crate::storage::{self, now_ms, Conn};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -322,7 +322,7 @@ pub async fn list(
         page.limit,
     )
     .await?;
-    let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
+    let (rows, next_token) = page.split(rows, |r| r.seq);
     let mut data = Vec::with_capacity(rows.len());
     for row in rows {
         data.push(views::channel(&mut conn, row).await?);

@@ -12,7 +12,7 @@ use crate::domain::settings::DefaultChannelType;
 use crate::domain::{fallback_color, new_id, Email, Name};
 use crate::error::{Error, Result};
 use crate::storage::clients::{ClientFilter, ClientRow};
-use crate::storage::{self, now_ms, Conn, Rows};
+use crate::storage::{self, now_ms, Conn};
 
 pub const INVITE_LIFETIME_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
@@ -139,11 +139,8 @@ pub async fn create(
     }
     let company_ids = if requested.is_empty() {
         vec![
-            companies::create_placeholder(
-                &mut tx,
-                &format!("{} {}", given_name.as_str(), family_name.as_str()),
-            )
-            .await?,
+            companies::create_placeholder(&mut tx, given_name.as_str(), family_name.as_str())
+                .await?,
         ]
     } else {
         requested
@@ -208,7 +205,7 @@ pub async fn list(
         page.limit,
     )
     .await?;
-    let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
+    let (rows, next_token) = page.split(rows, |r| r.seq);
     let with_invite = matches!(actor, Actor::Internal(_));
     let mut data = Vec::with_capacity(rows.len());
     for row in rows {
@@ -252,13 +249,7 @@ pub async fn update(
     if let Some(requested) = requested_companies(&request.company_id, &request.company_ids) {
         check_companies(&mut tx, &scope, &requested).await?;
         let company_ids = if requested.is_empty() {
-            vec![
-                companies::create_placeholder(
-                    &mut tx,
-                    &format!("{} {}", row.given_name, row.family_name),
-                )
-                .await?,
-            ]
+            vec![companies::create_placeholder(&mut tx, &row.given_name, &row.family_name).await?]
         } else {
             requested
         };

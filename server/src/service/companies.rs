@@ -10,7 +10,7 @@ use crate::domain::company::Company;
 use crate::domain::{fallback_color, new_id, Name};
 use crate::error::{Error, Result};
 use crate::storage::companies::{CompanyFilter, CompanyRow};
-use crate::storage::{self, now_ms, Conn, Rows};
+use crate::storage::{self, now_ms, Conn};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -79,9 +79,14 @@ pub async fn create(ctx: &Context, actor: &Actor, request: &CreateCompany) -> Re
     Ok(views::company(row))
 }
 
-/// Makes the placeholder company of a client who belongs to no company.
+/// Makes the placeholder company of a client who belongs to no company,
+/// named after the client.
 #[tracing::instrument(skip_all)]
-pub(crate) async fn create_placeholder(conn: &mut Conn, client_name: &str) -> Result<String> {
+pub(crate) async fn create_placeholder(
+    conn: &mut Conn,
+    given_name: &str,
+    family_name: &str,
+) -> Result<String> {
     let id = new_id();
     let now = now_ms();
     let row = CompanyRow {
@@ -89,7 +94,7 @@ pub(crate) async fn create_placeholder(conn: &mut Conn, client_name: &str) -> Re
         fallback_color: fallback_color(&id),
         icon_image_url: None,
         id: id.clone(),
-        name: client_name.to_string(),
+        name: format!("{given_name} {family_name}"),
         is_placeholder: 1,
         created_at: now,
         updated_at: now,
@@ -123,7 +128,7 @@ pub async fn list(
         page.limit,
     )
     .await?;
-    let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
+    let (rows, next_token) = page.split(rows, |r| r.seq);
     Ok(Page {
         data: rows.into_iter().map(views::company).collect(),
         next_token,
@@ -198,11 +203,8 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
         if remaining.is_empty() {
             let client =
                 storage::found(storage::clients::get(&mut tx, &client_id).await?, "client")?;
-            let placeholder = create_placeholder(
-                &mut tx,
-                &format!("{} {}", client.given_name, client.family_name),
-            )
-            .await?;
+            let placeholder =
+                create_placeholder(&mut tx, &client.given_name, &client.family_name).await?;
             storage::clients::set_companies(&mut tx, &client_id, &[placeholder]).await?;
         }
     }

@@ -10,13 +10,13 @@ use crate::domain::internal_user::{InternalUser, Role};
 use crate::domain::{fallback_color, new_id, Email, Name, Password};
 use crate::error::{Error, Result};
 use crate::storage::internal_users::NewInternalUser;
-use crate::storage::{self, now_ms, Conn, Rows};
+use crate::storage::{self, now_ms, Conn};
 
 #[tracing::instrument(skip_all)]
 pub async fn list(ctx: &Context, _actor: &Actor, page: PageRequest) -> Result<Page<InternalUser>> {
     let mut conn = ctx.store.reader().await?;
     let rows = storage::internal_users::list(&mut conn, page.after(), page.limit).await?;
-    let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
+    let (rows, next_token) = page.split(rows, |r| r.seq);
     let mut data = Vec::with_capacity(rows.len());
     for row in rows {
         data.push(views::internal_user(&mut conn, row).await?);

@@ -10,7 +10,7 @@ use crate::domain::message::{Message, MessageText, SenderType};
 use crate::domain::new_id;
 use crate::error::{Error, Result};
 use crate::storage::messages::NewMessage;
-use crate::storage::{self, now_ms, Conn, Rows};
+use crate::storage::{self, now_ms, Conn};
 
 pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
 pub const MAX_MASS_RECIPIENTS: usize = 1000;
@@ -151,7 +151,7 @@ pub async fn list(
             .await?;
     storage::found(channel, "message channel")?;
     let rows = storage::messages::list(&mut conn, channel_id, page.before(), page.limit).await?;
-    let (rows, next_token) = page.page(Rows::from_fetched(rows, page.limit, |r| r.seq));
+    let (rows, next_token) = page.split(rows, |r| r.seq);
     Ok(Page {
         data: rows.into_iter().map(views::message).collect(),
         next_token,

@@ -7,7 +7,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::{Error, Result};
-use crate::storage::Rows;
 
 pub const DEFAULT_LIMIT: u32 = 100;
 pub const MAX_LIMIT: u32 = 1000;
@@ -67,11 +66,20 @@ impl PageRequest {
         self.position.unwrap_or(i64::MAX)
     }
 
-    pub fn page<T>(&self, rows: Rows<T>) -> (Vec<T>, Option<String>) {
-        let token = rows
-            .next_after
+    /// Splits rows read with `limit + 1` (the extra row only says more
+    /// exist) into this page and the token for the next one.
+    pub fn split<T>(
+        &self,
+        mut fetched: Vec<T>,
+        seq: impl Fn(&T) -> i64,
+    ) -> (Vec<T>, Option<String>) {
+        let more = fetched.len() > self.limit as usize;
+        fetched.truncate(self.limit as usize);
+        let token = more
+            .then(|| fetched.last().map(&seq))
+            .flatten()
             .map(|seq| URL_SAFE_NO_PAD.encode(format!("{}:{seq}", self.kind)));
-        (rows.rows, token)
+        (fetched, token)
     }
 }
 
@@ -89,10 +97,8 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_belong_to_one_list() {
         let request = PageRequest::parse("clients", Some(2), None).unwrap();
-        let (_, token) = request.page(Rows {
-            rows: vec![1, 2],
-            next_after: Some(42),
-        });
+        let (rows, token) = request.split(vec![7, 42, 99], |&seq| seq);
+        assert_eq!(rows, vec![7, 42]);
         let token = token.unwrap();
         assert_eq!(
             PageRequest::parse("clients", None, Some(&token))
@@ -102,6 +108,12 @@ mod tests {
         );
         assert!(PageRequest::parse("messages", None, Some(&token)).is_err());
         assert!(PageRequest::parse("clients", None, Some("garbage!")).is_err());
+    }
+
+    #[test]
+    fn the_last_page_has_no_token() {
+        let request = PageRequest::parse("clients", Some(2), None).unwrap();
+        assert_eq!(request.split(vec![7, 42], |&seq| seq), (vec![7, 42], None));
     }
 
     #[test]

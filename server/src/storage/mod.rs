@@ -94,26 +94,6 @@ pub fn flag(value: bool) -> i64 {
     i64::from(value)
 }
 
-/// One page of rows read in `seq` order, and whether more follow.
-pub struct Rows<T> {
-    pub rows: Vec<T>,
-    /// The `seq` of the last row when another page follows.
-    pub next_after: Option<i64>,
-}
-
-impl<T> Rows<T> {
-    /// `fetched` holds up to `limit + 1` rows; the extra one only says more exist.
-    pub fn from_fetched(mut fetched: Vec<T>, limit: u32, seq: impl Fn(&T) -> i64) -> Self {
-        let more = fetched.len() > limit as usize;
-        fetched.truncate(limit as usize);
-        let next_after = if more { fetched.last().map(&seq) } else { None };
-        Rows {
-            rows: fetched,
-            next_after,
-        }
-    }
-}
-
 /// Maps "no row" to a typed not-found error for the named resource.
 pub fn found<T>(row: Option<T>, what: &'static str) -> Result<T> {
     row.ok_or(Error::NotFound(what))
