@@ -1,8 +1,10 @@
 //! Request extractors whose failures answer in Parlor's error shape.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
 
 use crate::error::Error;
 
@@ -11,9 +13,24 @@ use crate::error::Error;
 #[from_request(via(axum::Json), rejection(Error))]
 pub struct Json<T>(pub T);
 
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(Error))]
+/// Query parameters, where an empty value counts as not given: the official
+/// SDK sends every filter it knows, the unset ones as `name=`.
 pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Error> {
+        let raw = parts.uri.query().unwrap_or_default();
+        let given = form_urlencoded::parse(raw.as_bytes()).filter(|(_, value)| !value.is_empty());
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(given)
+            .finish();
+        serde_urlencoded::from_str(&query)
+            .map(Query)
+            .map_err(|e| Error::BadRequest(format!("Failed to deserialize query string: {e}")))
+    }
+}
 
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(Error))]
@@ -28,12 +45,6 @@ impl From<JsonRejection> for Error {
             StatusCode::UNPROCESSABLE_ENTITY => Error::Unprocessable(rejection.body_text()),
             _ => Error::BadRequest(rejection.body_text()),
         }
-    }
-}
-
-impl From<QueryRejection> for Error {
-    fn from(rejection: QueryRejection) -> Self {
-        Error::BadRequest(rejection.body_text())
     }
 }
 

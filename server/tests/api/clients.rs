@@ -41,6 +41,22 @@ async fn clients_can_be_found_by_company_email_and_name() {
 }
 
 #[tokio::test]
+async fn an_empty_filter_is_no_filter() {
+    // The official SDK sends `companyId=` when no company is asked for.
+    let app = TestApp::spawn().await;
+    let ann = app.create_client("Ann", None).await;
+    let email = ann["email"].as_str().unwrap();
+    let listed = collect_pages(&app.admin, &format!("/v1/clients?companyId=&email={email}")).await;
+    assert_eq!(ids(&listed), vec![ann["id"].as_str().unwrap().to_string()]);
+    let channels = collect_pages(
+        &app.admin,
+        "/v1/message-channels?membershipType=individual&clientId=",
+    )
+    .await;
+    assert_eq!(channels.len(), 1, "{channels:?}");
+}
+
+#[tokio::test]
 async fn clients_page_without_gaps_or_repeats() {
     let app = TestApp::spawn().await;
     let mut created = Vec::new();
