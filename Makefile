@@ -7,21 +7,39 @@ LISTEN ?= 127.0.0.1:8080
 # When set (CI sets it), the integration suites run a second time on PostgreSQL.
 PARLOR_TEST_DATABASE_URL ?=
 
-.PHONY: run build test test-rust test-rust-postgres test-sdk sdk-deps lint clean bench bench-quick
+.PHONY: run build web web-deps test test-rust test-rust-postgres test-sdk sdk-deps test-e2e e2e-deps lint clean bench bench-quick
+
+# The wasm-bindgen CLI must be the exact version of the wasm-bindgen crate.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
+SITE_DIR := target/site
+WASM := target/wasm32-unknown-unknown/wasm-release/parlor_frontend.wasm
 
 ## Build and start Parlor on SQLite in $(DATA_DIR), at http://$(LISTEN).
-run: build
-	./target/release/parlor serve --data-dir $(DATA_DIR) --listen $(LISTEN)
+run: build web
+	./target/release/parlor serve --data-dir $(DATA_DIR) --listen $(LISTEN) --site-dir $(SITE_DIR)
 
 build:
 	$(CARGO) build --release --locked -p parlor
 
+## The browser half of the web app, in $(SITE_DIR): the hydrate wasm and its
+## JavaScript glue, the stylesheet, and the PWA files.
+web: web-deps
+	$(CARGO) build --locked -p parlor-frontend --target wasm32-unknown-unknown --profile wasm-release
+	wasm-bindgen --target web --no-typescript --out-dir $(SITE_DIR)/pkg --out-name parlor $(WASM)
+	cp -R public/. $(SITE_DIR)/
+	cp style/parlor.css $(SITE_DIR)/parlor.css
+
+web-deps:
+	rustup target add wasm32-unknown-unknown
+	@wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $(WASM_BINDGEN_VERSION)" \
+		|| $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
 ## Every test: Rust unit and integration suites (SQLite, then PostgreSQL when
 ## PARLOR_TEST_DATABASE_URL is set) and the official Node SDK against the server.
-test: test-rust test-rust-postgres test-sdk
+test: test-rust test-rust-postgres test-sdk test-e2e
 
 test-rust:
-	env -u PARLOR_TEST_DATABASE_URL $(CARGO) test --locked --workspace
+	env -u PARLOR_TEST_DATABASE_URL $(CARGO) test --locked
 
 test-rust-postgres:
 ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
@@ -40,6 +58,19 @@ ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
 	cd sdk-tests && PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) npm test
 endif
 
+## Browser tests: Playwright drives Debian's Chromium against a server on
+## SQLite (and PostgreSQL when PARLOR_TEST_DATABASE_URL is set).
+e2e-deps:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	cd end2end && npm ci --no-audit --no-fund
+
+test-e2e: e2e-deps web
+	$(CARGO) build --locked -p parlor
+	cd end2end && env -u PARLOR_TEST_DATABASE_URL npx playwright test
+ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
+	cd end2end && PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) npx playwright test
+endif
+
 ## Benchmarks: a release server on a fresh data directory, measured by
 ## bench/ (parlor-bench). Results: bench/results/latest.json.
 bench:
@@ -52,8 +83,9 @@ bench-quick:
 
 lint:
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) clippy --locked -p parlor-frontend --target wasm32-unknown-unknown -- -D warnings
 
 clean:
 	$(CARGO) clean
-	rm -rf sdk-tests/node_modules
+	rm -rf sdk-tests/node_modules end2end/node_modules

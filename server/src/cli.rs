@@ -69,6 +69,9 @@ pub struct ServeArgs {
     /// Log format: `pretty` for people, `json` for log collectors.
     #[arg(long, env = "PARLOR_LOG_FORMAT", default_value = "pretty")]
     pub log_format: LogFormat,
+    /// The web app's built browser files (wasm, CSS, icons), as `make web` writes them.
+    #[arg(long, env = "PARLOR_SITE_DIR", default_value = crate::config::DEFAULT_SITE_DIR)]
+    pub site_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

@@ -29,6 +29,9 @@ impl DatabaseLocation {
     }
 }
 
+/// Where `make web` puts the browser files, relative to the project.
+pub const DEFAULT_SITE_DIR: &str = "target/site";
+
 #[derive(Clone)]
 pub struct Config {
     pub listen: SocketAddr,
@@ -46,6 +49,8 @@ pub struct Config {
     pub realtime_send_timeout: std::time::Duration,
     /// How long events stay in the log; older cursors get `resync.required`.
     pub event_retention: std::time::Duration,
+    /// The built web app's browser files (`make web` writes them).
+    pub site_dir: PathBuf,
 }
 
 impl Config {
@@ -68,6 +73,7 @@ impl Config {
             realtime_queue: 4096,
             realtime_send_timeout: std::time::Duration::from_secs(10),
             event_retention: std::time::Duration::from_secs(7 * 24 * 60 * 60),
+            site_dir: PathBuf::from(DEFAULT_SITE_DIR),
         })
     }
 }

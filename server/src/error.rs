@@ -40,7 +40,7 @@ impl Error {
         Error::Forbidden(message.into())
     }
 
-    fn status(&self) -> StatusCode {
+    pub fn status(&self) -> StatusCode {
         match self {
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::Unauthorized | Error::InvalidCredentials(_) => StatusCode::UNAUTHORIZED,

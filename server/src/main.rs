@@ -11,7 +11,8 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             parlor::telemetry::init(args.log_format);
-            let config = Config::new(args.listen, &args.storage, args.public_url.clone())?;
+            let mut config = Config::new(args.listen, &args.storage, args.public_url.clone())?;
+            config.site_dir = args.site_dir.clone();
             let app = Application::build(config).await?;
             tracing::info!(address = %app.local_addr(), "Parlor is listening");
             if let Some(url) = &app.setup_url {

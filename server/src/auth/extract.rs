@@ -3,7 +3,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method};
+use axum::http::{header, HeaderMap, Method};
 use axum_extra::extract::CookieJar;
 
 use super::{tokens, Actor, Credential};
@@ -73,4 +73,35 @@ pub async fn authenticate(
         credential: Credential::Session,
         session: Some(session),
     })
+}
+
+/// Whether a request carrying a session cookie comes from a page of this
+/// server. Browsers send `Origin` with every POST and WebSocket; without one,
+/// `required` decides (other programs do not send it).
+pub fn same_origin(ctx: &Context, headers: &HeaderMap, required: bool) -> Result<()> {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return if required {
+            Err(Error::forbidden(
+                "this request must come from a page of this server",
+            ))
+        } else {
+            Ok(())
+        };
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let allowed = origin == ctx.config.public_url
+        || origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            == Some(host);
+    if allowed {
+        Ok(())
+    } else {
+        Err(Error::forbidden(format!(
+            "a request with a session cookie may not come from {origin}"
+        )))
+    }
 }

@@ -9,6 +9,7 @@ mod internal_users;
 mod messages;
 mod realtime;
 mod sessions;
+pub use sessions::session_cookie;
 mod workspace;
 
 use axum::extract::DefaultBodyLimit;
@@ -78,18 +79,24 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(ctx: Context) -> Router {
     let (api, openapi) = api().split_for_parts();
     let openapi = std::sync::Arc::new(openapi);
-    api.route(
-        "/v1/openapi.json",
-        get(move || async move { axum::Json(openapi.as_ref().clone()) }),
-    )
-    .route("/healthz", get(healthz))
-    .fallback(|| async { Error::NotFound("route") })
-    .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-    .layer(CatchPanicLayer::custom(|_| {
-        Error::Internal(anyhow::anyhow!("handler panicked")).into_response()
-    }))
-    .layer(TraceLayer::new_for_http())
-    .with_state(ctx)
+    let api = api
+        .route(
+            "/v1/openapi.json",
+            get(move || async move { axum::Json(openapi.as_ref().clone()) }),
+        )
+        .route("/v1/{*unknown}", axum::routing::any(unknown_route))
+        .route("/healthz", get(healthz))
+        .with_state(ctx.clone());
+    api.merge(crate::web::router(ctx))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(|_| {
+            Error::Internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn unknown_route() -> Error {
+    Error::NotFound("route")
 }
 
 use axum::response::IntoResponse;

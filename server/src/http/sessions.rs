@@ -29,7 +29,7 @@ pub fn router() -> OpenApiRouter<Context> {
         .routes(routes!(accept_invitation))
 }
 
-fn session_cookie(ctx: &Context, session: &NewSession) -> Cookie<'static> {
+pub fn session_cookie(ctx: &Context, session: &NewSession) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, session.token.clone()))
         .http_only(true)
         .same_site(SameSite::Lax)

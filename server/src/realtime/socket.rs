@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
@@ -14,7 +14,7 @@ use utoipa::IntoParams;
 
 use super::hub::{Frame, Subscription};
 use super::pump::to_event;
-use crate::auth::extract::authenticate;
+use crate::auth::extract::{authenticate, same_origin};
 use crate::auth::tokens::RealtimeToken;
 use crate::auth::{Actor, Credential};
 use crate::authz::{self, Audience, Viewer};
@@ -55,33 +55,11 @@ async fn connecting_actor(
     }
     let auth = authenticate(ctx, &Method::GET, headers).await?;
     if auth.credential == Credential::Session {
-        check_origin(ctx, headers)?;
+        // A cookie comes along with a WebSocket opened by any site; only
+        // pages of this server may use it (cross-site WebSocket hijacking).
+        same_origin(ctx, headers, false)?;
     }
     Ok(auth.actor)
-}
-
-/// A cookie comes along with a WebSocket opened by any site; only pages of
-/// this server may use it (cross-site WebSocket hijacking).
-fn check_origin(ctx: &Context, headers: &HeaderMap) -> Result<()> {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return Ok(());
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let allowed = origin == ctx.config.public_url
-        || origin
-            .strip_prefix("http://")
-            .or_else(|| origin.strip_prefix("https://"))
-            == Some(host);
-    if allowed {
-        Ok(())
-    } else {
-        Err(Error::forbidden(format!(
-            "a realtime socket with a session cookie may not be opened from {origin}"
-        )))
-    }
 }
 
 pub async fn viewer(ctx: &Context, actor: &Actor) -> Result<Viewer> {

@@ -5,6 +5,7 @@
 pub mod channels;
 pub mod clients;
 pub mod companies;
+pub mod directory;
 pub mod events;
 pub mod internal_users;
 pub mod messages;

@@ -96,6 +96,7 @@ impl TestApp {
             realtime_queue: 256,
             realtime_send_timeout: std::time::Duration::from_secs(2),
             event_retention: std::time::Duration::from_secs(3600),
+            site_dir: parlor::config::DEFAULT_SITE_DIR.into(),
         };
         let app = Application::build(config.clone())
             .await

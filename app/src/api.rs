@@ -1,0 +1,117 @@
+//! Server functions: the web app's calls to the server. Each is a thin door
+//! onto the `Portal`, which runs the same use cases and authorisation as the
+//! /v1 API.
+
+use leptos::prelude::*;
+
+use crate::model::{ChannelSummary, Conversation, Me, Message, MessagePage};
+
+#[cfg(feature = "ssr")]
+mod door {
+    use http::request::Parts;
+    use leptos::prelude::*;
+
+    use crate::model::AppError;
+    use crate::portal::SharedPortal;
+
+    /// The portal and the request being served.
+    pub fn open() -> Result<(SharedPortal, Parts), ServerFnError> {
+        let portal = use_context::<SharedPortal>()
+            .ok_or_else(|| ServerFnError::new("the server did not provide its portal"))?;
+        let request =
+            use_context::<Parts>().ok_or_else(|| ServerFnError::new("no request to answer"))?;
+        Ok((portal, request))
+    }
+
+    /// Answers with the API's status and message.
+    pub fn refuse(error: AppError) -> ServerFnError {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(error.status) {
+                response.set_status(status);
+            }
+        }
+        ServerFnError::new(error.message)
+    }
+}
+
+#[server]
+pub async fn current_user() -> Result<Option<Me>, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal.current_user(&request).await.map_err(door::refuse)
+}
+
+#[server]
+pub async fn sign_in(email: String, password: String) -> Result<Me, ServerFnError> {
+    let (portal, request) = door::open()?;
+    let signed_in = portal
+        .sign_in(&request, &email, &password)
+        .await
+        .map_err(door::refuse)?;
+    set_cookie(&signed_in.set_cookie)?;
+    Ok(signed_in.me)
+}
+
+#[server]
+pub async fn sign_out() -> Result<(), ServerFnError> {
+    let (portal, request) = door::open()?;
+    let cleared = portal.sign_out(&request).await.map_err(door::refuse)?;
+    set_cookie(&cleared)
+}
+
+#[cfg(feature = "ssr")]
+fn set_cookie(value: &str) -> Result<(), ServerFnError> {
+    let response = expect_context::<leptos_axum::ResponseOptions>();
+    let value =
+        http::HeaderValue::from_str(value).map_err(|e| ServerFnError::new(e.to_string()))?;
+    response.append_header(http::header::SET_COOKIE, value);
+    Ok(())
+}
+
+#[server]
+pub async fn list_channels() -> Result<Vec<ChannelSummary>, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal.channels(&request).await.map_err(door::refuse)
+}
+
+#[server]
+pub async fn open_conversation(channel_id: String) -> Result<Conversation, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .conversation(&request, &channel_id)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn older_messages(
+    channel_id: String,
+    next_token: String,
+) -> Result<MessagePage, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .older_messages(&request, &channel_id, &next_token)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn send_message(
+    channel_id: String,
+    text: String,
+    idempotency_key: String,
+) -> Result<Message, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .send_message(&request, &channel_id, &text, &idempotency_key)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn mark_read(channel_id: String) -> Result<(), ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .mark_read(&request, &channel_id)
+        .await
+        .map_err(door::refuse)
+}

@@ -1,0 +1,63 @@
+//! Parlor's web app: the staff and client messaging experience. Rendered on
+//! the server (feature `ssr`) and hydrated in the browser (feature `hydrate`).
+
+pub mod api;
+pub mod live;
+pub mod model;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod portal;
+#[cfg(feature = "hydrate")]
+mod socket;
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use pages::messages::{ConversationView, MessagesPage, NoConversation};
+use pages::shell::SignedInShell;
+use pages::sign_in::SignIn;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#2f4ac0" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href="/parlor.css" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="Parlor" />
+        <Router>
+            <Routes fallback=|| view! { <p class="empty">"This page does not exist."</p> }>
+                <Route path=path!("/sign-in") view=SignIn />
+                <ParentRoute path=path!("") view=SignedInShell>
+                    <Route path=path!("") view=|| view! { <Redirect path="/messages" /> } />
+                    <ParentRoute path=path!("/messages") view=MessagesPage>
+                        <Route path=path!("") view=NoConversation />
+                        <Route path=path!(":id") view=ConversationView />
+                    </ParentRoute>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,163 @@
+//! The realtime connection's memory: which cursor to resume from, how long
+//! to wait before reconnecting, and what each frame means for the page. The
+//! socket itself (browser only) is in `socket`; this part is plain Rust.
+
+use serde::Deserialize;
+
+use crate::model::Message;
+
+/// A frame from `/v1/realtime`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Frame {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub data: serde_json::Value,
+}
+
+/// What the page does with a frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    MessageCreated(Message),
+    /// An edit or a delete.
+    MessageChanged(Message),
+    /// Membership or channels changed: refetch the channel list.
+    ChannelsChanged,
+    Read {
+        channel_id: String,
+        user_id: String,
+    },
+    Typing {
+        channel_id: String,
+        user_id: String,
+    },
+    /// Events were missed for good: refetch everything shown.
+    Resync,
+    /// Caught up; nothing to show.
+    Ready,
+    Ignored,
+}
+
+/// Reconnection state of one realtime connection.
+#[derive(Clone, Debug, Default)]
+pub struct Resume {
+    cursor: Option<String>,
+    failures: u32,
+}
+
+const MAX_DELAY_MS: u32 = 30_000;
+
+impl Resume {
+    /// The socket's path, resuming after the last frame handled.
+    pub fn path(&self) -> String {
+        match &self.cursor {
+            Some(cursor) => format!("/v1/realtime?since={cursor}"),
+            None => "/v1/realtime".to_string(),
+        }
+    }
+
+    /// Reads a frame, remembering its cursor.
+    pub fn handle(&mut self, text: &str) -> Event {
+        let Ok(frame) = serde_json::from_str::<Frame>(text) else {
+            return Event::Ignored;
+        };
+        if let Some(cursor) = &frame.cursor {
+            self.cursor = Some(cursor.clone());
+        }
+        let message = || serde_json::from_value::<Message>(frame.data.clone()).ok();
+        let field = |name: &str| frame.data[name].as_str().unwrap_or_default().to_string();
+        match frame.kind.as_str() {
+            "ready" => {
+                self.failures = 0;
+                Event::Ready
+            }
+            "resync.required" => Event::Resync,
+            "message.created" => message().map_or(Event::Ignored, Event::MessageCreated),
+            "message.updated" | "message.deleted" => {
+                message().map_or(Event::Ignored, Event::MessageChanged)
+            }
+            "channel.created" | "channel.updated" | "channel.deleted" => Event::ChannelsChanged,
+            "channel.read" => Event::Read {
+                channel_id: field("channelId"),
+                user_id: field("userId"),
+            },
+            "typing" => Event::Typing {
+                channel_id: field("channelId"),
+                user_id: field("userId"),
+            },
+            _ => Event::Ignored,
+        }
+    }
+
+    /// The connection dropped: how long to wait before the next try. Doubles
+    /// from half a second up to thirty, so a server restart is not stormed.
+    pub fn closed(&mut self) -> u32 {
+        let delay = 500u32
+            .saturating_mul(1 << self.failures.min(6))
+            .min(MAX_DELAY_MS);
+        self.failures += 1;
+        delay
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CREATED: &str = r#"{"type":"message.created","cursor":"41","data":{"id":"m1","channelId":"c1","senderId":"u1","text":"hi","createdAt":"2026-01-01T00:00:00.000Z"}}"#;
+
+    #[test]
+    fn resumes_after_the_last_frame_handled() {
+        let mut resume = Resume::default();
+        assert_eq!(resume.path(), "/v1/realtime");
+        let event = resume.handle(CREATED);
+        assert!(matches!(event, Event::MessageCreated(ref m) if m.id == "m1" && m.text == "hi"));
+        assert_eq!(resume.path(), "/v1/realtime?since=41");
+        // Typing carries no cursor and does not move it.
+        let typing = resume.handle(r#"{"type":"typing","data":{"channelId":"c1","userId":"u2"}}"#);
+        assert_eq!(
+            typing,
+            Event::Typing {
+                channel_id: "c1".into(),
+                user_id: "u2".into()
+            }
+        );
+        assert_eq!(resume.path(), "/v1/realtime?since=41");
+    }
+
+    #[test]
+    fn an_expired_cursor_asks_for_a_refetch_and_moves_to_the_newest() {
+        let mut resume = Resume::default();
+        resume.handle(CREATED);
+        let event = resume.handle(r#"{"type":"resync.required","cursor":"99","data":{}}"#);
+        assert_eq!(event, Event::Resync);
+        assert_eq!(resume.path(), "/v1/realtime?since=99");
+    }
+
+    #[test]
+    fn reconnects_back_off_and_reset_once_live() {
+        let mut resume = Resume::default();
+        let delays: Vec<u32> = (0..9).map(|_| resume.closed()).collect();
+        assert_eq!(delays[..4], [500, 1000, 2000, 4000]);
+        assert_eq!(*delays.last().unwrap(), 30_000);
+        resume.handle(r#"{"type":"ready","cursor":"5","data":{"userId":"u1","online":[]}}"#);
+        assert_eq!(resume.closed(), 500);
+    }
+
+    #[test]
+    fn channel_changes_and_unknown_frames() {
+        let mut resume = Resume::default();
+        assert_eq!(
+            resume.handle(r#"{"type":"channel.updated","cursor":"7","data":{"id":"c1"}}"#),
+            Event::ChannelsChanged
+        );
+        assert_eq!(resume.handle("not json"), Event::Ignored);
+        assert_eq!(
+            resume.handle(r#"{"type":"presence","data":{}}"#),
+            Event::Ignored
+        );
+        assert_eq!(resume.path(), "/v1/realtime?since=7");
+    }
+}

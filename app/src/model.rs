@@ -1,0 +1,89 @@
+//! What the web app shows, as it travels between server and browser. The
+//! shapes follow the /v1 API's JSON, so realtime frames decode into them too;
+//! fields the app does not use are ignored.
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub id: String,
+    pub name: String,
+    /// Staff see the Clients page and the + menu; clients do not.
+    pub is_staff: bool,
+    pub is_admin: bool,
+    pub workspace_name: String,
+}
+
+/// Someone who can appear in a conversation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub is_staff: bool,
+}
+
+/// A channel as the channel list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelSummary {
+    pub id: String,
+    /// `individual`, `group` or `company`.
+    pub membership_type: String,
+    /// The client's name, the company's name, or the group's members.
+    pub title: String,
+    pub last_message_date: Option<String>,
+    /// The newest message's text, shortened.
+    pub preview: Option<String>,
+    pub unread_count: i64,
+    pub member_ids: Vec<String>,
+}
+
+/// A message, as the /v1 API and the realtime socket send it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub id: String,
+    pub channel_id: String,
+    pub sender_id: String,
+    pub text: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub updated_at: String,
+    #[serde(default)]
+    pub deleted_at: Option<String>,
+    #[serde(default)]
+    pub is_welcome: bool,
+}
+
+/// A page of history, newest first as the API pages it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessagePage {
+    pub data: Vec<Message>,
+    pub next_token: Option<String>,
+}
+
+/// An opened channel: its summary, its newest messages and who is in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conversation {
+    pub channel: ChannelSummary,
+    pub history: MessagePage,
+    pub people: Vec<Person>,
+}
+
+/// A failure the app can explain: the API's status and message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AppError {
+    pub status: u16,
+    pub message: String,
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}

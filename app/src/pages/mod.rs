@@ -1,0 +1,3 @@
+pub mod messages;
+pub mod shell;
+pub mod sign_in;

@@ -1,0 +1,105 @@
+//! The signed-in frame: the sidebar, the live connection, and the state
+//! every page shares.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+
+use crate::api;
+use crate::live::Event;
+use crate::model::Me;
+use crate::state::ChannelList;
+
+/// What every signed-in page shares.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub me: Signal<Me>,
+    pub channels: RwSignal<ChannelList>,
+    /// The latest realtime event, for the pages to react to.
+    pub event: ReadSignal<Option<Event>>,
+    /// The channel on screen, if any.
+    pub open_channel: RwSignal<Option<String>>,
+}
+
+#[component]
+pub fn SignedInShell() -> impl IntoView {
+    let me = Resource::new(|| (), |_| api::current_user());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! { <Frame me /> }.into_any(),
+                    _ => view! { <Redirect path="/sign-in" /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(me: Me) -> impl IntoView {
+    let channel_data = Resource::new(|| (), |_| api::list_channels());
+    let channels = RwSignal::new(ChannelList::default());
+    let (event, set_event) = signal(None::<Event>);
+    let session = Session {
+        me: Signal::stored(me.clone()),
+        channels,
+        event,
+        open_channel: RwSignal::new(None),
+    };
+    provide_context(session);
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = channel_data.get() {
+            channels.set(ChannelList::new(list));
+        }
+    });
+    #[cfg(feature = "hydrate")]
+    {
+        let me = me.id.clone();
+        let open_channel = session.open_channel;
+        crate::socket::connect(move |event| {
+            match &event {
+                Event::ChannelsChanged | Event::Resync => channel_data.refetch(),
+                Event::MessageCreated(message) => channels.update(|list| {
+                    list.message_created(message, &me, open_channel.get_untracked().as_deref())
+                }),
+                Event::Read {
+                    channel_id,
+                    user_id,
+                } if *user_id == me => channels.update(|list| list.read(channel_id)),
+                _ => {}
+            }
+            set_event.set(Some(event));
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_event;
+
+    let unread = move || channels.with(|c| c.total_unread());
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = api::sign_out().await;
+            #[cfg(feature = "hydrate")]
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().assign("/sign-in");
+            }
+        });
+    };
+    view! {
+        <div class="app">
+            <nav class="sidebar" aria-label="Main">
+                <p class="brand">{me.workspace_name.clone()}</p>
+                <A href="/messages">
+                    "Messages"
+                    <Show when=move || { unread() > 0 }>
+                        <span class="badge" aria-label=move || format!("{} unread", unread())>
+                            {unread}
+                        </span>
+                    </Show>
+                </A>
+                <p class="me">{me.name.clone()}</p>
+                <button class="link" on:click=sign_out>"Sign out"</button>
+            </nav>
+            <Outlet />
+        </div>
+    }
+}

@@ -1,0 +1,375 @@
+//! The browser's view of the conversation and the channel list, as pure
+//! data: what the realtime socket and the user's own sends do to them. Kept
+//! free of signals and the DOM so it is tested as plain Rust.
+
+use crate::model::{ChannelSummary, Message};
+
+/// How a message the user sent is doing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Delivery {
+    /// Acknowledged by the server.
+    Sent,
+    /// Shown at once, not yet acknowledged.
+    Sending,
+    /// The send failed; the user may retry with the same key.
+    Failed(String),
+}
+
+/// One line of the conversation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub message: Message,
+    pub delivery: Delivery,
+    /// The idempotency key of a message sent from this page.
+    pub key: Option<String>,
+}
+
+/// A channel's history, oldest first, each message once.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Timeline {
+    pub entries: Vec<Entry>,
+}
+
+impl Timeline {
+    /// From a page of the API, which lists newest first.
+    pub fn from_newest_first(messages: Vec<Message>) -> Timeline {
+        let mut timeline = Timeline::default();
+        timeline.prepend_older(messages);
+        timeline
+    }
+
+    /// Older history loaded while scrolling up (newest first, as paged).
+    pub fn prepend_older(&mut self, messages: Vec<Message>) {
+        let older: Vec<Entry> = messages
+            .into_iter()
+            .rev()
+            .filter(|m| !self.contains(&m.id))
+            .map(|message| Entry {
+                message,
+                delivery: Delivery::Sent,
+                key: None,
+            })
+            .collect();
+        self.entries.splice(0..0, older);
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.entries.iter().any(|e| e.message.id == id)
+    }
+
+    /// Shows a message the user is sending before the server answers.
+    pub fn add_pending(&mut self, message: Message, key: String) {
+        self.entries.push(Entry {
+            message,
+            delivery: Delivery::Sending,
+            key: Some(key),
+        });
+    }
+
+    /// The server acknowledged the send made with `key`.
+    pub fn confirm(&mut self, key: &str, message: Message) {
+        // The realtime echo may have arrived first: then drop the duplicate.
+        if self.contains(&message.id) {
+            self.entries.retain(|e| e.key.as_deref() != Some(key));
+            return;
+        }
+        if let Some(entry) = self.by_key(key) {
+            entry.message = message;
+            entry.delivery = Delivery::Sent;
+        }
+    }
+
+    pub fn fail(&mut self, key: &str, reason: String) {
+        if let Some(entry) = self.by_key(key) {
+            entry.delivery = Delivery::Failed(reason);
+        }
+    }
+
+    /// A message about to be sent again after a failure.
+    pub fn retry(&mut self, key: &str) -> Option<Message> {
+        let entry = self.by_key(key)?;
+        entry.delivery = Delivery::Sending;
+        Some(entry.message.clone())
+    }
+
+    fn by_key(&mut self, key: &str) -> Option<&mut Entry> {
+        self.entries
+            .iter_mut()
+            .find(|e| e.key.as_deref() == Some(key))
+    }
+
+    /// A message created anywhere, as the socket reports it.
+    pub fn created(&mut self, message: Message) {
+        if self.contains(&message.id) {
+            return;
+        }
+        // Our own send, echoed before its acknowledgement: keep one line,
+        // where the user already sees it.
+        let echoed = self.entries.iter_mut().find(|e| {
+            e.delivery == Delivery::Sending
+                && e.message.sender_id == message.sender_id
+                && e.message.text == message.text
+        });
+        match echoed {
+            Some(entry) => {
+                entry.message = message;
+                entry.delivery = Delivery::Sent;
+                entry.key = None;
+            }
+            None => self.entries.push(Entry {
+                message,
+                delivery: Delivery::Sent,
+                key: None,
+            }),
+        }
+    }
+
+    /// An edit or a delete: the message keeps its place in history.
+    pub fn replaced(&mut self, message: Message) {
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.message.id == message.id) {
+            entry.message = message;
+        }
+    }
+}
+
+/// The channel list: newest activity first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChannelList {
+    pub channels: Vec<ChannelSummary>,
+}
+
+impl ChannelList {
+    pub fn new(mut channels: Vec<ChannelSummary>) -> ChannelList {
+        sort_newest_first(&mut channels);
+        ChannelList { channels }
+    }
+
+    /// A new message moves its channel to the top; it counts as unread
+    /// unless the user wrote it or is reading that channel.
+    pub fn message_created(&mut self, message: &Message, me: &str, open_channel: Option<&str>) {
+        let Some(channel) = self
+            .channels
+            .iter_mut()
+            .find(|c| c.id == message.channel_id)
+        else {
+            return;
+        };
+        channel.preview = Some(preview(&message.text));
+        channel.last_message_date = Some(message.created_at.clone());
+        if message.sender_id != me && open_channel != Some(channel.id.as_str()) {
+            channel.unread_count += 1;
+        }
+        sort_newest_first(&mut self.channels);
+    }
+
+    pub fn read(&mut self, channel_id: &str) {
+        if let Some(channel) = self.channels.iter_mut().find(|c| c.id == channel_id) {
+            channel.unread_count = 0;
+        }
+    }
+
+    pub fn total_unread(&self) -> i64 {
+        self.channels.iter().map(|c| c.unread_count).sum()
+    }
+
+    /// Channels whose title matches the search box, ignoring case.
+    pub fn matching(&self, search: &str) -> Vec<ChannelSummary> {
+        let search = search.trim().to_lowercase();
+        self.channels
+            .iter()
+            .filter(|c| search.is_empty() || c.title.to_lowercase().contains(&search))
+            .cloned()
+            .collect()
+    }
+}
+
+fn sort_newest_first(channels: &mut [ChannelSummary]) {
+    // RFC 3339 timestamps in UTC sort as text; channels without messages last.
+    channels.sort_by(|a, b| b.last_message_date.cmp(&a.last_message_date));
+}
+
+/// The first line of a message, short enough for the channel list.
+pub fn preview(text: &str) -> String {
+    const MAX: usize = 80;
+    let line = text.lines().next().unwrap_or_default();
+    if line.chars().count() > MAX {
+        let cut: String = line.chars().take(MAX - 1).collect();
+        format!("{cut}…")
+    } else {
+        line.to_string()
+    }
+}
+
+/// Up to two initials for an avatar.
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// A stable colour for someone's avatar, from their id.
+pub fn avatar_hue(id: &str) -> u32 {
+    id.bytes().fold(7u32, |hash, b| {
+        hash.wrapping_mul(31).wrapping_add(u32::from(b))
+    }) % 360
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(id: &str, sender: &str, text: &str, at: &str) -> Message {
+        Message {
+            id: id.into(),
+            channel_id: "c1".into(),
+            sender_id: sender.into(),
+            text: text.into(),
+            created_at: at.into(),
+            updated_at: at.into(),
+            deleted_at: None,
+            is_welcome: false,
+        }
+    }
+
+    fn ids(timeline: &Timeline) -> Vec<&str> {
+        timeline
+            .entries
+            .iter()
+            .map(|e| e.message.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn history_reads_oldest_first_and_older_pages_go_on_top() {
+        let mut timeline = Timeline::from_newest_first(vec![
+            message("m3", "a", "three", "3"),
+            message("m2", "a", "two", "2"),
+        ]);
+        timeline.prepend_older(vec![
+            message("m2", "a", "two", "2"),
+            message("m1", "a", "one", "1"),
+        ]);
+        assert_eq!(ids(&timeline), ["m1", "m2", "m3"]);
+    }
+
+    #[test]
+    fn a_sent_message_shows_at_once_and_is_confirmed_in_place() {
+        let mut timeline = Timeline::from_newest_first(vec![message("m1", "b", "hi", "1")]);
+        timeline.add_pending(message("local", "me", "hello", "2"), "k1".into());
+        assert_eq!(timeline.entries[1].delivery, Delivery::Sending);
+        timeline.confirm("k1", message("m2", "me", "hello", "2"));
+        assert_eq!(ids(&timeline), ["m1", "m2"]);
+        assert_eq!(timeline.entries[1].delivery, Delivery::Sent);
+    }
+
+    #[test]
+    fn the_socket_echo_of_an_own_send_never_doubles_it() {
+        // Echo before acknowledgement.
+        let mut timeline = Timeline::default();
+        timeline.add_pending(message("local", "me", "hello", "2"), "k1".into());
+        timeline.created(message("m2", "me", "hello", "2"));
+        timeline.confirm("k1", message("m2", "me", "hello", "2"));
+        assert_eq!(ids(&timeline), ["m2"]);
+        // Acknowledgement before echo.
+        let mut timeline = Timeline::default();
+        timeline.add_pending(message("local", "me", "again", "3"), "k2".into());
+        timeline.confirm("k2", message("m3", "me", "again", "3"));
+        timeline.created(message("m3", "me", "again", "3"));
+        assert_eq!(ids(&timeline), ["m3"]);
+    }
+
+    #[test]
+    fn a_failed_send_is_marked_and_can_be_retried_with_its_key() {
+        let mut timeline = Timeline::default();
+        timeline.add_pending(message("local", "me", "hello", "2"), "k1".into());
+        timeline.fail("k1", "offline".into());
+        assert_eq!(
+            timeline.entries[0].delivery,
+            Delivery::Failed("offline".into())
+        );
+        let again = timeline.retry("k1").unwrap();
+        assert_eq!(again.text, "hello");
+        assert_eq!(timeline.entries[0].delivery, Delivery::Sending);
+    }
+
+    #[test]
+    fn edits_and_deletes_keep_the_place_in_history() {
+        let mut timeline = Timeline::from_newest_first(vec![
+            message("m2", "a", "two", "2"),
+            message("m1", "a", "one", "1"),
+        ]);
+        let mut edited = message("m1", "a", "one, edited", "1");
+        edited.updated_at = "5".into();
+        timeline.replaced(edited);
+        assert_eq!(ids(&timeline), ["m1", "m2"]);
+        assert_eq!(timeline.entries[0].message.text, "one, edited");
+    }
+
+    fn channel(id: &str, title: &str, last: Option<&str>) -> ChannelSummary {
+        ChannelSummary {
+            id: id.into(),
+            membership_type: "individual".into(),
+            title: title.into(),
+            last_message_date: last.map(Into::into),
+            preview: None,
+            unread_count: 0,
+            member_ids: vec![],
+        }
+    }
+
+    #[test]
+    fn new_messages_move_their_channel_up_and_count_as_unread_for_others() {
+        let mut list = ChannelList::new(vec![
+            channel("a", "Ann", Some("2026-01-02T00:00:00.000Z")),
+            channel("b", "Bob", Some("2026-01-01T00:00:00.000Z")),
+        ]);
+        let mut incoming = message(
+            "m",
+            "bob",
+            "Can we talk?\nIt's about taxes",
+            "2026-01-03T00:00:00.000Z",
+        );
+        incoming.channel_id = "b".into();
+        list.message_created(&incoming, "me", Some("a"));
+        assert_eq!(list.channels[0].id, "b");
+        assert_eq!(list.channels[0].preview.as_deref(), Some("Can we talk?"));
+        assert_eq!(list.total_unread(), 1);
+        // Our own message, or one in the open channel, is not unread.
+        let mut own = incoming.clone();
+        own.sender_id = "me".into();
+        list.message_created(&own, "me", None);
+        list.message_created(&incoming, "me", Some("b"));
+        assert_eq!(list.total_unread(), 1);
+        list.read("b");
+        assert_eq!(list.total_unread(), 0);
+    }
+
+    #[test]
+    fn the_search_box_filters_by_title_ignoring_case() {
+        let list = ChannelList::new(vec![
+            channel("a", "Ann Archer", None),
+            channel("b", "Bob Baker", None),
+        ]);
+        let found: Vec<_> = list.matching("  bAk ").into_iter().map(|c| c.id).collect();
+        assert_eq!(found, ["b"]);
+        assert_eq!(list.matching("").len(), 2);
+    }
+
+    #[test]
+    fn avatars_have_initials_and_a_stable_colour() {
+        assert_eq!(initials("ann   de la cruz"), "AD");
+        assert_eq!(initials(""), "");
+        assert_eq!(avatar_hue("user-1"), avatar_hue("user-1"));
+        assert!(avatar_hue("user-1") < 360);
+    }
+
+    #[test]
+    fn previews_are_one_short_line() {
+        assert_eq!(preview("short"), "short");
+        let long = "x".repeat(200);
+        assert_eq!(preview(&long).chars().count(), 80);
+        assert!(preview(&long).ends_with('…'));
+    }
+}

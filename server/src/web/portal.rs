@@ -1,0 +1,267 @@
+//! The web app's server functions, answered by the same use cases and
+//! authorisation as the /v1 API. Pages send the session cookie; writes must
+//! also come from a page of this server (checked by `Origin`), which stands in
+//! for the API's CSRF header: server functions are plain same-origin POSTs.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::ConnectInfo;
+use axum::http::request::Parts;
+use axum::http::Method;
+use axum_extra::extract::cookie::Cookie;
+use parlor_app::model::{AppError, ChannelSummary, Conversation, Me, Message, MessagePage, Person};
+use parlor_app::portal::{Portal, SignedIn};
+use parlor_app::state::preview;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::auth::extract::{authenticate, same_origin, SESSION_COOKIE};
+use crate::auth::{Actor, Credential};
+use crate::error::Error;
+use crate::http::session_cookie;
+use crate::service::channels::{ListChannels, MarkRead};
+use crate::service::directory::{self, Card};
+use crate::service::messages::SendMessage;
+use crate::service::paging::{PageRequest, MAX_LIMIT};
+use crate::service::sessions::{self, LoginRequest};
+use crate::service::{channels, clients, internal_users, messages, workspace, Context};
+
+/// Messages shown when a conversation opens; older ones load on scroll.
+const FIRST_PAGE: i64 = 50;
+
+pub struct WebPortal {
+    ctx: Context,
+}
+
+type Answer<T> = Result<T, AppError>;
+
+fn refuse(error: Error) -> AppError {
+    AppError {
+        status: error.status().as_u16(),
+        message: error.to_string(),
+    }
+}
+
+/// The app's models share the API's JSON shapes.
+fn reshape<T: Serialize, U: DeserializeOwned>(value: &T) -> Answer<U> {
+    serde_json::to_value(value)
+        .and_then(serde_json::from_value)
+        .map_err(|e| refuse(Error::Internal(e.into())))
+}
+
+impl WebPortal {
+    pub fn new(ctx: Context) -> WebPortal {
+        WebPortal { ctx }
+    }
+
+    /// The signed-in reader of a page.
+    async fn reader(&self, request: &Parts) -> Answer<Actor> {
+        let auth = authenticate(&self.ctx, &Method::GET, &request.headers)
+            .await
+            .map_err(refuse)?;
+        Ok(auth.actor)
+    }
+
+    /// The signed-in author of a change, from a page of this server.
+    async fn writer(&self, request: &Parts) -> Answer<(Actor, Credential)> {
+        same_origin(&self.ctx, &request.headers, true).map_err(refuse)?;
+        let auth = authenticate(&self.ctx, &Method::GET, &request.headers)
+            .await
+            .map_err(refuse)?;
+        Ok((auth.actor, auth.credential))
+    }
+
+    async fn me(&self, actor: &Actor) -> Result<Me, Error> {
+        let workspace_name = workspace::get(&self.ctx).await?.brand_name;
+        Ok(match actor {
+            Actor::Internal(staff) => {
+                let user = internal_users::get(&self.ctx, actor, &staff.id).await?;
+                Me {
+                    id: user.id,
+                    name: format!("{} {}", user.given_name, user.family_name),
+                    is_staff: true,
+                    is_admin: user.role == crate::domain::internal_user::Role::Admin,
+                    workspace_name,
+                }
+            }
+            Actor::Client(client) => {
+                let client = clients::get(&self.ctx, actor, &client.id).await?;
+                Me {
+                    id: client.id,
+                    name: format!("{} {}", client.given_name, client.family_name),
+                    is_staff: false,
+                    is_admin: false,
+                    workspace_name,
+                }
+            }
+        })
+    }
+
+    fn summary(card: Card) -> Answer<ChannelSummary> {
+        let Card {
+            channel,
+            title,
+            preview: text,
+        } = card;
+        Ok(ChannelSummary {
+            id: channel.id.clone(),
+            membership_type: channel.membership_type.as_str().to_string(),
+            title,
+            last_message_date: channel.last_message_date.map(|t| t.to_rfc3339()),
+            preview: text.as_deref().map(preview),
+            unread_count: channel.unread_count.unwrap_or(0),
+            member_ids: channel.member_ids,
+        })
+    }
+}
+
+fn client_address(request: &Parts) -> IpAddr {
+    request
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
+}
+
+#[async_trait::async_trait]
+impl Portal for WebPortal {
+    async fn current_user(&self, request: &Parts) -> Answer<Option<Me>> {
+        match authenticate(&self.ctx, &Method::GET, &request.headers).await {
+            Ok(auth) => self.me(&auth.actor).await.map(Some).map_err(refuse),
+            Err(Error::Unauthorized) => Ok(None),
+            Err(e) => Err(refuse(e)),
+        }
+    }
+
+    async fn sign_in(&self, request: &Parts, email: &str, password: &str) -> Answer<SignedIn> {
+        same_origin(&self.ctx, &request.headers, true).map_err(refuse)?;
+        let login = LoginRequest {
+            email: email.to_string(),
+            password: password.to_string(),
+        };
+        let session = sessions::login(&self.ctx, &login, client_address(request))
+            .await
+            .map_err(refuse)?;
+        let actor = sessions::actor_for_session(&self.ctx, &session.token)
+            .await
+            .map_err(refuse)?
+            .ok_or_else(|| refuse(Error::Unauthorized))?
+            .0;
+        let me = self.me(&actor).await.map_err(refuse)?;
+        Ok(SignedIn {
+            me,
+            set_cookie: session_cookie(&self.ctx, &session).to_string(),
+        })
+    }
+
+    async fn sign_out(&self, request: &Parts) -> Answer<String> {
+        same_origin(&self.ctx, &request.headers, true).map_err(refuse)?;
+        let jar = axum_extra::extract::CookieJar::from_headers(&request.headers);
+        if let Some(cookie) = jar.get(SESSION_COOKIE) {
+            sessions::logout(&self.ctx, cookie.value())
+                .await
+                .map_err(refuse)?;
+        }
+        let mut removal = Cookie::build(SESSION_COOKIE).path("/").build();
+        removal.make_removal();
+        Ok(removal.to_string())
+    }
+
+    async fn channels(&self, request: &Parts) -> Answer<Vec<ChannelSummary>> {
+        let actor = self.reader(request).await?;
+        let filter = ListChannels {
+            membership_type: None,
+            client_id: None,
+            member_id: None,
+        };
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = PageRequest::parse("channels", Some(MAX_LIMIT.into()), token.as_deref())
+                .map_err(refuse)?;
+            let listed = channels::list(&self.ctx, &actor, &filter, page)
+                .await
+                .map_err(refuse)?;
+            all.extend(listed.data);
+            match listed.next_token {
+                Some(next) => token = Some(next),
+                None => break,
+            }
+        }
+        let cards = directory::cards(&self.ctx, &actor, all)
+            .await
+            .map_err(refuse)?;
+        cards.into_iter().map(WebPortal::summary).collect()
+    }
+
+    async fn conversation(&self, request: &Parts, channel_id: &str) -> Answer<Conversation> {
+        let actor = self.reader(request).await?;
+        let channel = channels::get(&self.ctx, &actor, channel_id)
+            .await
+            .map_err(refuse)?;
+        let people = directory::people(&self.ctx, &channel)
+            .await
+            .map_err(refuse)?
+            .into_iter()
+            .map(|p| Person {
+                id: p.id,
+                name: p.name,
+                is_staff: p.is_staff,
+            })
+            .collect();
+        let page = PageRequest::parse("messages", Some(FIRST_PAGE), None).map_err(refuse)?;
+        let history = messages::list(&self.ctx, &actor, channel_id, page)
+            .await
+            .map_err(refuse)?;
+        let mut card = directory::cards(&self.ctx, &actor, vec![channel])
+            .await
+            .map_err(refuse)?;
+        Ok(Conversation {
+            channel: WebPortal::summary(card.remove(0))?,
+            history: reshape(&history)?,
+            people,
+        })
+    }
+
+    async fn older_messages(
+        &self,
+        request: &Parts,
+        channel_id: &str,
+        next_token: &str,
+    ) -> Answer<MessagePage> {
+        let actor = self.reader(request).await?;
+        let page =
+            PageRequest::parse("messages", Some(FIRST_PAGE), Some(next_token)).map_err(refuse)?;
+        let history = messages::list(&self.ctx, &actor, channel_id, page)
+            .await
+            .map_err(refuse)?;
+        reshape(&history)
+    }
+
+    async fn send_message(
+        &self,
+        request: &Parts,
+        channel_id: &str,
+        text: &str,
+        idempotency_key: &str,
+    ) -> Answer<Message> {
+        let (actor, credential) = self.writer(request).await?;
+        let send = SendMessage {
+            text: text.to_string(),
+            channel_id: channel_id.to_string(),
+            sender_id: None,
+        };
+        let key = Some(idempotency_key).filter(|k| !k.is_empty());
+        let message = messages::send(&self.ctx, &actor, credential, &send, key)
+            .await
+            .map_err(refuse)?;
+        reshape(&message)
+    }
+
+    async fn mark_read(&self, request: &Parts, channel_id: &str) -> Answer<()> {
+        let (actor, _) = self.writer(request).await?;
+        channels::mark_read(&self.ctx, &actor, channel_id, &MarkRead::default())
+            .await
+            .map_err(refuse)?;
+        Ok(())
+    }
+}
