@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::{ChannelSummary, Conversation, Me, Message, MessagePage};
+use crate::model::{ChannelSummary, Conversation, Invitation, Me, Message, MessagePage, Setup};
 
 #[cfg(feature = "ssr")]
 mod door {
@@ -45,6 +45,37 @@ pub async fn sign_in(email: String, password: String) -> Result<Me, ServerFnErro
     let (portal, request) = door::open()?;
     let signed_in = portal
         .sign_in(&request, &email, &password)
+        .await
+        .map_err(door::refuse)?;
+    set_cookie(&signed_in.set_cookie)?;
+    Ok(signed_in.me)
+}
+
+#[server]
+pub async fn read_invitation(token: String) -> Result<Invitation, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .invitation(&request, &token)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn accept_invitation(token: String, password: String) -> Result<Me, ServerFnError> {
+    let (portal, request) = door::open()?;
+    let signed_in = portal
+        .accept_invitation(&request, &token, &password)
+        .await
+        .map_err(door::refuse)?;
+    set_cookie(&signed_in.set_cookie)?;
+    Ok(signed_in.me)
+}
+
+#[server]
+pub async fn set_up(token: String, setup: Setup) -> Result<Me, ServerFnError> {
+    let (portal, request) = door::open()?;
+    let signed_in = portal
+        .set_up(&request, &token, setup)
         .await
         .map_err(door::refuse)?;
     set_cookie(&signed_in.set_cookie)?;

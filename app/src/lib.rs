@@ -19,6 +19,7 @@ use leptos_router::path;
 use pages::messages::{ConversationView, MessagesPage, NoConversation};
 use pages::shell::SignedInShell;
 use pages::sign_in::SignIn;
+use pages::welcome::{FirstRun, Invite};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,6 +51,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <p class="empty">"This page does not exist."</p> }>
                 <Route path=path!("/sign-in") view=SignIn />
+                <Route path=path!("/invite/:token") view=Invite />
+                <Route path=path!("/setup/:token") view=FirstRun />
                 <ParentRoute path=path!("") view=SignedInShell>
                     <Route path=path!("") view=|| view! { <Redirect path="/messages" /> } />
                     <ParentRoute path=path!("/messages") view=MessagesPage>

@@ -75,6 +75,26 @@ pub struct Conversation {
     pub people: Vec<Person>,
 }
 
+/// Whom an invitation greets, before they choose a password.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    pub given_name: String,
+    pub email: String,
+    pub workspace_name: String,
+}
+
+/// First-run setup: the workspace and its first admin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Setup {
+    pub workspace_name: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    pub password: String,
+}
+
 /// A failure the app can explain: the API's status and message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AppError {

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use http::request::Parts;
 
-use crate::model::{AppError, ChannelSummary, Conversation, Me, Message, MessagePage};
+use crate::model::{
+    AppError, ChannelSummary, Conversation, Invitation, Me, Message, MessagePage, Setup,
+};
 
 /// A new session: who signed in and the cookie that carries the session.
 pub struct SignedIn {
@@ -24,6 +26,21 @@ pub trait Portal: Send + Sync + 'static {
         request: &Parts,
         email: &str,
         password: &str,
+    ) -> Result<SignedIn, AppError>;
+    async fn invitation(&self, request: &Parts, token: &str) -> Result<Invitation, AppError>;
+    /// Sets the invited client's password and signs them in.
+    async fn accept_invitation(
+        &self,
+        request: &Parts,
+        token: &str,
+        password: &str,
+    ) -> Result<SignedIn, AppError>;
+    /// Creates the workspace and its first admin with the one-time setup token.
+    async fn set_up(
+        &self,
+        request: &Parts,
+        token: &str,
+        setup: Setup,
     ) -> Result<SignedIn, AppError>;
     /// Ends the session; returns the header value that clears the cookie.
     async fn sign_out(&self, request: &Parts) -> Result<String, AppError>;

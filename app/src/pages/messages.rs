@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
 
 use super::shell::Session;
 use crate::api;
@@ -44,8 +45,32 @@ pub fn MessagesPage() -> impl IntoView {
     }
 }
 
+/// Nothing open yet. A client with a single conversation (the usual case)
+/// goes straight into it, so a new client is greeted by the welcome message.
 #[component]
 pub fn NoConversation() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if session.me.with(|me| me.is_staff) {
+            return;
+        }
+        let only = session
+            .channels
+            .with(|list| match list.channels.as_slice() {
+                [only] => Some(only.id.clone()),
+                _ => None,
+            });
+        if let Some(id) = only {
+            navigate(
+                &format!("/messages/{id}"),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
     view! { <section class="conversation empty"><p>"Choose a conversation."</p></section> }
 }
 

@@ -1,3 +1,4 @@
 pub mod messages;
 pub mod shell;
 pub mod sign_in;
+pub mod welcome;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use super::welcome::reason;
 use crate::api::SignIn as SignInAction;
 
 #[component]
@@ -14,13 +15,12 @@ pub fn SignIn() -> impl IntoView {
             navigate("/messages", Default::default());
         }
     });
-    let error = move || match action.value().get() {
-        Some(Err(e)) => Some(
-            e.to_string()
-                .trim_start_matches("error running server function: ")
-                .to_string(),
-        ),
-        _ => None,
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| reason(&e))
     };
     view! {
         <main class="sign-in">

@@ -41,7 +41,8 @@ async function postgres(adminUrl, sql) {
   }
 }
 
-export async function startParlor() {
+/** `init: false` starts a server with no workspace, as on a first start. */
+export async function startParlor({ init = true } = {}) {
   const adminUrl = process.env.PARLOR_TEST_DATABASE_URL || '';
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parlor-e2e-'));
   const storage = ['--data-dir', dataDir];
@@ -53,16 +54,20 @@ export async function startParlor() {
     url.pathname = `/${database}`;
     storage.push('--database-url', url.toString());
   }
-  await run(BIN, ['admin', 'init', ...storage, '--workspace-name', WORKSPACE,
-    '--owner-email', OWNER.email, '--owner-password', OWNER.password,
-    '--owner-given-name', 'Olivia', '--owner-family-name', 'Owner']);
-  const { stdout } = await run(BIN, ['admin', 'api-key', 'create', ...storage, '--name', 'e2e']);
-  const apiKey = stdout.trim().split('\n').pop().trim();
+  let apiKey = null;
+  if (init) {
+    await run(BIN, ['admin', 'init', ...storage, '--workspace-name', WORKSPACE,
+      '--owner-email', OWNER.email, '--owner-password', OWNER.password,
+      '--owner-given-name', 'Olivia', '--owner-family-name', 'Owner']);
+    const { stdout } = await run(BIN, ['admin', 'api-key', 'create', ...storage, '--name', 'e2e']);
+    apiKey = stdout.trim().split('\n').pop().trim();
+  }
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let logs = '';
-  const child = spawn(BIN, ['serve', ...storage, '--listen', `127.0.0.1:${port}`, '--site-dir', SITE_DIR], {
+  const child = spawn(BIN, ['serve', ...storage, '--listen', `127.0.0.1:${port}`,
+    '--public-url', url, '--site-dir', SITE_DIR], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
   });
@@ -97,13 +102,19 @@ export async function startParlor() {
   }
 
   /** A client who accepted their invitation and has a password. */
-  async function activeClient(givenName, familyName, extra = {}) {
+  /** A new client with an invitation link (not yet accepted). */
+  async function invitedClient(givenName, familyName, extra = {}) {
     const email = `${givenName.toLowerCase()}.${randomBytes(3).toString('hex')}@example.com`;
     const client = await api('POST', '/v1/clients', { givenName, familyName, email, ...extra });
+    return { ...client, email, name: `${givenName} ${familyName}` };
+  }
+
+  async function activeClient(givenName, familyName, extra = {}) {
+    const client = await invitedClient(givenName, familyName, extra);
     const token = client.inviteUrl.split('/invite/')[1];
     const password = 'client password 1';
     await api('POST', `/v1/invitations/${token}/accept`, { password });
-    return { ...client, email, password, name: `${givenName} ${familyName}` };
+    return { ...client, password };
   }
 
   async function stop() {
@@ -114,5 +125,5 @@ export async function startParlor() {
     await rm(dataDir, { recursive: true, force: true });
   }
 
-  return { url, api, activeClient, stop, logs: () => logs };
+  return { url, api, invitedClient, activeClient, stop, logs: () => logs };
 }

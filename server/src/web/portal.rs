@@ -9,7 +9,9 @@ use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use axum::http::Method;
 use axum_extra::extract::cookie::Cookie;
-use parlor_app::model::{AppError, ChannelSummary, Conversation, Me, Message, MessagePage, Person};
+use parlor_app::model::{
+    AppError, ChannelSummary, Conversation, Invitation, Me, Message, MessagePage, Person, Setup,
+};
 use parlor_app::portal::{Portal, SignedIn};
 use parlor_app::state::preview;
 use serde::de::DeserializeOwned;
@@ -23,7 +25,8 @@ use crate::service::channels::{ListChannels, MarkRead};
 use crate::service::directory::{self, Card};
 use crate::service::messages::SendMessage;
 use crate::service::paging::{PageRequest, MAX_LIMIT};
-use crate::service::sessions::{self, LoginRequest};
+use crate::service::sessions::{self, AcceptInvitation, LoginRequest, NewSession};
+use crate::service::workspace::SetupRequest;
 use crate::service::{channels, clients, internal_users, messages, workspace, Context};
 
 /// Messages shown when a conversation opens; older ones load on scroll.
@@ -97,6 +100,19 @@ impl WebPortal {
         })
     }
 
+    /// The answer to a successful sign-in: who it is and their cookie.
+    async fn signed_in(&self, session: NewSession) -> Answer<SignedIn> {
+        let (actor, _) = sessions::actor_for_session(&self.ctx, &session.token)
+            .await
+            .map_err(refuse)?
+            .ok_or_else(|| refuse(Error::Unauthorized))?;
+        let me = self.me(&actor).await.map_err(refuse)?;
+        Ok(SignedIn {
+            me,
+            set_cookie: session_cookie(&self.ctx, &session).to_string(),
+        })
+    }
+
     fn summary(card: Card) -> Answer<ChannelSummary> {
         let Card {
             channel,
@@ -141,16 +157,56 @@ impl Portal for WebPortal {
         let session = sessions::login(&self.ctx, &login, client_address(request))
             .await
             .map_err(refuse)?;
-        let actor = sessions::actor_for_session(&self.ctx, &session.token)
+        self.signed_in(session).await
+    }
+
+    async fn invitation(&self, _request: &Parts, token: &str) -> Answer<Invitation> {
+        let info = sessions::invitation(&self.ctx, token)
             .await
-            .map_err(refuse)?
-            .ok_or_else(|| refuse(Error::Unauthorized))?
-            .0;
-        let me = self.me(&actor).await.map_err(refuse)?;
-        Ok(SignedIn {
-            me,
-            set_cookie: session_cookie(&self.ctx, &session).to_string(),
+            .map_err(refuse)?;
+        Ok(Invitation {
+            given_name: info.given_name,
+            email: info.email,
+            workspace_name: info.workspace_name,
         })
+    }
+
+    async fn accept_invitation(
+        &self,
+        request: &Parts,
+        token: &str,
+        password: &str,
+    ) -> Answer<SignedIn> {
+        same_origin(&self.ctx, &request.headers, true).map_err(refuse)?;
+        let accept = AcceptInvitation {
+            password: password.to_string(),
+        };
+        let session = sessions::accept_invitation(&self.ctx, token, &accept)
+            .await
+            .map_err(refuse)?;
+        self.signed_in(session).await
+    }
+
+    async fn set_up(&self, request: &Parts, token: &str, setup: Setup) -> Answer<SignedIn> {
+        same_origin(&self.ctx, &request.headers, true).map_err(refuse)?;
+        let setup = SetupRequest {
+            workspace_name: setup.workspace_name,
+            email: setup.email,
+            password: setup.password,
+            given_name: setup.given_name,
+            family_name: setup.family_name,
+        };
+        workspace::setup_with_token(&self.ctx, token, &setup)
+            .await
+            .map_err(refuse)?;
+        let login = LoginRequest {
+            email: setup.email,
+            password: setup.password,
+        };
+        let session = sessions::login(&self.ctx, &login, client_address(request))
+            .await
+            .map_err(refuse)?;
+        self.signed_in(session).await
     }
 
     async fn sign_out(&self, request: &Parts) -> Answer<String> {

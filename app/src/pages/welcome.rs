@@ -1,0 +1,115 @@
+//! Arriving for the first time: a client's invitation, and the one-time
+//! setup link that creates the workspace.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api::{self, AcceptInvitation, SetUp};
+
+/// The message of a failed server function, without the framework's prefix.
+pub fn reason(error: &ServerFnError) -> String {
+    match error {
+        ServerFnError::ServerError(message) => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn token() -> String {
+    use_params_map().with_untracked(|p| p.get("token").unwrap_or_default())
+}
+
+#[component]
+pub fn Invite() -> impl IntoView {
+    let token = token();
+    let invitation = Resource::new(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        api::read_invitation,
+    );
+    let action = ServerAction::<AcceptInvitation>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            navigate("/messages", Default::default());
+        }
+    });
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| reason(&e))
+    };
+    view! {
+        <main class="sign-in">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new({
+                    let token = token.clone();
+                    async move {
+                        match invitation.await {
+                            Ok(invitation) => view! {
+                                <h1>{format!("Welcome, {}", invitation.given_name)}</h1>
+                                <p>{format!("Choose a password to talk with {}.", invitation.workspace_name)}</p>
+                                <ActionForm action>
+                                    <input type="hidden" name="token" value=token />
+                                    <label>"E-mail" <input type="email" value=invitation.email readonly /></label>
+                                    <label>
+                                        "Password"
+                                        <input type="password" name="password" autocomplete="new-password" minlength="8" required />
+                                    </label>
+                                    <p class="error" role="alert">{error}</p>
+                                    <button type="submit" disabled=move || action.pending().get()>"Set password"</button>
+                                </ActionForm>
+                            }.into_any(),
+                            Err(e) => view! {
+                                <h1>"This invitation cannot be used"</h1>
+                                <p class="error" role="alert">{reason(&e)}</p>
+                                <p>"Ask for a new invitation, or sign in if you already chose a password."</p>
+                                <a class="link" href="/sign-in">"Sign in"</a>
+                            }.into_any(),
+                        }
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+pub fn FirstRun() -> impl IntoView {
+    let token = token();
+    let action = ServerAction::<SetUp>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            navigate("/messages", Default::default());
+        }
+    });
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| reason(&e))
+    };
+    view! {
+        <main class="sign-in">
+            <h1>"Set up Parlor"</h1>
+            <ActionForm action>
+                <input type="hidden" name="token" value=token />
+                <label>"Workspace name" <input name="setup[workspaceName]" required /></label>
+                <label>"Given name" <input name="setup[givenName]" autocomplete="given-name" required /></label>
+                <label>"Family name" <input name="setup[familyName]" autocomplete="family-name" required /></label>
+                <label>"E-mail" <input type="email" name="setup[email]" autocomplete="username" required /></label>
+                <label>
+                    "Password"
+                    <input type="password" name="setup[password]" autocomplete="new-password" minlength="8" required />
+                </label>
+                <p class="error" role="alert">{error}</p>
+                <button type="submit" disabled=move || action.pending().get()>"Create workspace"</button>
+            </ActionForm>
+        </main>
+    }
+}
