@@ -4,7 +4,10 @@
 
 use leptos::prelude::*;
 
-use crate::model::{ChannelSummary, Conversation, Invitation, Me, Message, MessagePage, Setup};
+use crate::model::{
+    ChannelSummary, ClientChannels, ClientSummary, Conversation, Directory, Invitation, Me,
+    Message, MessagePage, NewClient, Settings, Setup,
+};
 
 #[cfg(feature = "ssr")]
 mod door {
@@ -143,6 +146,75 @@ pub async fn mark_read(channel_id: String) -> Result<(), ServerFnError> {
     let (portal, request) = door::open()?;
     portal
         .mark_read(&request, &channel_id)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn load_directory() -> Result<Directory, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal.directory(&request).await.map_err(door::refuse)
+}
+
+#[server]
+pub async fn add_client(client: NewClient) -> Result<ClientSummary, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .create_client(&request, client)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn load_client_channels(client_id: String) -> Result<ClientChannels, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .client_channels(&request, &client_id)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn start_conversation(client_ids: Vec<String>) -> Result<String, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .start_conversation(&request, client_ids)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn send_mass_message(
+    client_ids: Vec<String>,
+    text: String,
+) -> Result<usize, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .mass_message(&request, client_ids, &text)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn load_settings() -> Result<Settings, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal.settings(&request).await.map_err(door::refuse)
+}
+
+#[server]
+pub async fn save_settings(settings: Settings) -> Result<Settings, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .update_settings(&request, settings)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn preview_welcome(template: String) -> Result<String, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .preview_welcome(&request, &template)
         .await
         .map_err(door::refuse)
 }

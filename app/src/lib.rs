@@ -1,6 +1,8 @@
 //! Parlor's web app: the staff and client messaging experience. Rendered on
 //! the server (feature `ssr`) and hydrated in the browser (feature `hydrate`).
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod live;
 pub mod model;
@@ -16,7 +18,10 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+use pages::clients::{ClientPage, ClientsPage};
 use pages::messages::{ConversationView, MessagesPage, NoConversation};
+use pages::new::{NewConversation, NewMassMessage};
+use pages::settings::SettingsPage;
 use pages::shell::SignedInShell;
 use pages::sign_in::SignIn;
 use pages::welcome::{FirstRun, Invite};
@@ -59,6 +64,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=NoConversation />
                         <Route path=path!(":id") view=ConversationView />
                     </ParentRoute>
+                    <Route path=path!("/clients") view=ClientsPage />
+                    <Route path=path!("/clients/:id") view=ClientPage />
+                    <Route path=path!("/new/conversation") view=NewConversation />
+                    <Route path=path!("/new/mass-message") view=NewMassMessage />
+                    <Route path=path!("/settings") view=SettingsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use http::request::Parts;
 
 use crate::model::{
-    AppError, ChannelSummary, Conversation, Invitation, Me, Message, MessagePage, Setup,
+    AppError, ChannelSummary, ClientChannels, ClientSummary, Conversation, Directory, Invitation,
+    Me, Message, MessagePage, NewClient, Settings, Setup,
 };
 
 /// A new session: who signed in and the cookie that carries the session.
@@ -64,6 +65,41 @@ pub trait Portal: Send + Sync + 'static {
         idempotency_key: &str,
     ) -> Result<Message, AppError>;
     async fn mark_read(&self, request: &Parts, channel_id: &str) -> Result<(), AppError>;
+    /// The clients and companies a staff member may reach.
+    async fn directory(&self, request: &Parts) -> Result<Directory, AppError>;
+    async fn create_client(
+        &self,
+        request: &Parts,
+        client: NewClient,
+    ) -> Result<ClientSummary, AppError>;
+    async fn client_channels(
+        &self,
+        request: &Parts,
+        client_id: &str,
+    ) -> Result<ClientChannels, AppError>;
+    /// Opens (or makes) the conversation with these clients: one client's
+    /// individual channel, or a group of several; returns its id.
+    async fn start_conversation(
+        &self,
+        request: &Parts,
+        client_ids: Vec<String>,
+    ) -> Result<String, AppError>;
+    /// Sends one text to each client in their own channel; returns how many
+    /// were reached.
+    async fn mass_message(
+        &self,
+        request: &Parts,
+        client_ids: Vec<String>,
+        text: &str,
+    ) -> Result<usize, AppError>;
+    async fn settings(&self, request: &Parts) -> Result<Settings, AppError>;
+    async fn update_settings(
+        &self,
+        request: &Parts,
+        settings: Settings,
+    ) -> Result<Settings, AppError>;
+    /// The welcome template rendered for an example client.
+    async fn preview_welcome(&self, request: &Parts, template: &str) -> Result<String, AppError>;
 }
 
 /// The server's implementation, provided as context to every render and

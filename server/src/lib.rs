@@ -1,5 +1,7 @@
 //! Parlor: a self-hostable messaging server for client portals.
 
+#![recursion_limit = "256"]
+
 pub mod auth;
 pub mod authz;
 pub mod cli;

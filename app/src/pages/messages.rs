@@ -18,7 +18,18 @@ pub fn MessagesPage() -> impl IntoView {
     let shown = move || session.channels.with(|list| list.matching(&search.get()));
     view! {
         <section class="channels" aria-label="Channels">
-            <h1>"Messages"</h1>
+            <header class="channels-header">
+                <h1>"Messages"</h1>
+                <Show when=move || session.me.with(|me| me.is_staff)>
+                    <details class="new-menu">
+                        <summary aria-label="New">"+"</summary>
+                        <ul role="menu">
+                            <li role="none"><A href="/new/conversation" attr:role="menuitem">"New conversation"</A></li>
+                            <li role="none"><A href="/new/mass-message" attr:role="menuitem">"New mass message"</A></li>
+                        </ul>
+                    </details>
+                </Show>
+            </header>
             <input
                 type="search"
                 placeholder="Search"

@@ -75,6 +75,7 @@ fn Frame(me: Me) -> impl IntoView {
     let _ = set_event;
 
     let unread = move || channels.with(|c| c.total_unread());
+    let (me_staff, me_admin) = (me.is_staff, me.is_admin);
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
             let _ = api::sign_out().await;
@@ -96,6 +97,12 @@ fn Frame(me: Me) -> impl IntoView {
                         </span>
                     </Show>
                 </A>
+                <Show when=move || me_staff>
+                    <A href="/clients">"Clients"</A>
+                </Show>
+                <Show when=move || me_admin>
+                    <A href="/settings">"Settings"</A>
+                </Show>
                 <p class="me">{me.name.clone()}</p>
                 <button class="link" on:click=sign_out>"Sign out"</button>
             </nav>

@@ -396,3 +396,57 @@ pub async fn mark_read(
     ctx.commit(tx).await?;
     Ok(channel)
 }
+
+/// The conversation with these clients, made if it does not exist yet: one
+/// client's individual channel, or the group of exactly these clients (who
+/// must share a company, as for every group).
+#[tracing::instrument(skip_all)]
+pub async fn open_conversation(
+    ctx: &Context,
+    actor: &Actor,
+    client_ids: &[String],
+) -> Result<MessageChannel> {
+    authz::require_internal(actor)?;
+    let mut wanted: Vec<&str> = client_ids.iter().map(String::as_str).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let (membership_type, request) = match wanted.as_slice() {
+        [] => return Err(Error::invalid("choose at least one client")),
+        [client] => (
+            "individual",
+            CreateChannel {
+                membership_type: "individual".into(),
+                client_id: Some(client.to_string()),
+                company_id: None,
+                member_ids: None,
+                membership_entity_id: None,
+            },
+        ),
+        several => (
+            "group",
+            CreateChannel {
+                membership_type: "group".into(),
+                client_id: None,
+                company_id: None,
+                member_ids: Some(several.iter().map(|id| id.to_string()).collect()),
+                membership_entity_id: None,
+            },
+        ),
+    };
+    let filter = ListChannels {
+        membership_type: Some(membership_type),
+        client_id: None,
+        member_id: Some(wanted[0]),
+    };
+    let candidates =
+        super::paging::every("channels", |page| list(ctx, actor, &filter, page)).await?;
+    let existing = candidates.into_iter().find(|channel| {
+        let mut members: Vec<&str> = channel.member_ids.iter().map(String::as_str).collect();
+        members.sort_unstable();
+        members == wanted
+    });
+    if let Some(channel) = existing {
+        return Ok(channel);
+    }
+    create(ctx, actor, &request).await
+}

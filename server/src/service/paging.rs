@@ -83,6 +83,25 @@ impl PageRequest {
     }
 }
 
+/// Every row of a paged list, for callers that need them all.
+pub async fn every<T, F, Fut>(kind: &'static str, mut list: F) -> Result<Vec<T>>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>>>,
+{
+    let mut all = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = PageRequest::parse(kind, Some(MAX_LIMIT.into()), token.as_deref())?;
+        let listed = list(page).await?;
+        all.extend(listed.data);
+        match listed.next_token {
+            Some(next) => token = Some(next),
+            None => return Ok(all),
+        }
+    }
+}
+
 fn decode(kind: &str, token: &str) -> Option<i64> {
     let raw = URL_SAFE_NO_PAD.decode(token).ok()?;
     let text = String::from_utf8(raw).ok()?;

@@ -9,8 +9,12 @@ use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use axum::http::Method;
 use axum_extra::extract::cookie::Cookie;
+use std::collections::HashMap;
+use std::future::Future;
+
 use parlor_app::model::{
-    AppError, ChannelSummary, Conversation, Invitation, Me, Message, MessagePage, Person, Setup,
+    AppError, ChannelSummary, ClientChannels, ClientSummary, CompanySummary, Conversation,
+    Directory, Invitation, Me, Message, MessagePage, NewClient, Person, Settings, Setup,
 };
 use parlor_app::portal::{Portal, SignedIn};
 use parlor_app::state::preview;
@@ -19,14 +23,21 @@ use serde::Serialize;
 
 use crate::auth::extract::{authenticate, same_origin, SESSION_COOKIE};
 use crate::auth::{Actor, Credential};
+use crate::domain::client::Client;
+use crate::domain::company::Company;
+use crate::domain::settings::{
+    render_welcome, validate_welcome, DefaultChannelType, WelcomeContext,
+};
 use crate::error::Error;
 use crate::http::session_cookie;
 use crate::service::channels::{ListChannels, MarkRead};
+use crate::service::clients::{CreateClient, ListClients};
+use crate::service::companies::{self, ListCompanies};
 use crate::service::directory::{self, Card};
-use crate::service::messages::SendMessage;
-use crate::service::paging::{PageRequest, MAX_LIMIT};
+use crate::service::messages::{MassMessage, SendMessage};
+use crate::service::paging::{self, Page, PageRequest};
 use crate::service::sessions::{self, AcceptInvitation, LoginRequest, NewSession};
-use crate::service::workspace::SetupRequest;
+use crate::service::workspace::{SetupRequest, UpdateMessagingSettings};
 use crate::service::{channels, clients, internal_users, messages, workspace, Context};
 
 /// Messages shown when a conversation opens; older ones load on scroll.
@@ -131,6 +142,34 @@ impl WebPortal {
     }
 }
 
+/// Every row of a paged list, for screens that show them all.
+async fn every<T, F, Fut>(kind: &'static str, list: F) -> Answer<Vec<T>>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = Result<Page<T>, Error>>,
+{
+    paging::every(kind, list).await.map_err(refuse)
+}
+
+fn client_summary(client: Client, companies: &HashMap<String, Company>) -> ClientSummary {
+    let company_names = client
+        .company_ids
+        .iter()
+        .filter_map(|id| companies.get(id))
+        .filter(|c| !c.is_placeholder)
+        .map(|c| c.name.clone())
+        .collect();
+    ClientSummary {
+        name: format!("{} {}", client.given_name, client.family_name),
+        id: client.id,
+        email: client.email,
+        status: client.status.as_str().to_string(),
+        company_ids: client.company_ids,
+        company_names,
+        invite_url: client.invite_url,
+    }
+}
+
 fn client_address(request: &Parts) -> IpAddr {
     request
         .extensions
@@ -229,20 +268,10 @@ impl Portal for WebPortal {
             client_id: None,
             member_id: None,
         };
-        let mut all = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = PageRequest::parse("channels", Some(MAX_LIMIT.into()), token.as_deref())
-                .map_err(refuse)?;
-            let listed = channels::list(&self.ctx, &actor, &filter, page)
-                .await
-                .map_err(refuse)?;
-            all.extend(listed.data);
-            match listed.next_token {
-                Some(next) => token = Some(next),
-                None => break,
-            }
-        }
+        let all = every("channels", |page| {
+            channels::list(&self.ctx, &actor, &filter, page)
+        })
+        .await?;
         let cards = directory::cards(&self.ctx, &actor, all)
             .await
             .map_err(refuse)?;
@@ -319,5 +348,177 @@ impl Portal for WebPortal {
             .await
             .map_err(refuse)?;
         Ok(())
+    }
+
+    async fn directory(&self, request: &Parts) -> Answer<Directory> {
+        let actor = self.reader(request).await?;
+        crate::authz::require_internal(&actor).map_err(refuse)?;
+        let companies = self.companies(&actor).await?;
+        let filter = ListClients {
+            company_id: None,
+            email: None,
+            given_name: None,
+            family_name: None,
+        };
+        let clients = every("clients", |page| {
+            clients::list(&self.ctx, &actor, &filter, page)
+        })
+        .await?;
+        let by_id: HashMap<String, Company> =
+            companies.into_iter().map(|c| (c.id.clone(), c)).collect();
+        let mut clients: Vec<ClientSummary> = clients
+            .into_iter()
+            .map(|c| client_summary(c, &by_id))
+            .collect();
+        clients.sort_by_key(|c| c.name.to_lowercase());
+        let mut companies: Vec<CompanySummary> = by_id
+            .into_values()
+            .map(|c| CompanySummary {
+                id: c.id,
+                name: c.name,
+                is_placeholder: c.is_placeholder,
+            })
+            .collect();
+        companies.sort_by_key(|c| c.name.to_lowercase());
+        Ok(Directory { clients, companies })
+    }
+
+    async fn create_client(&self, request: &Parts, client: NewClient) -> Answer<ClientSummary> {
+        let (actor, _) = self.writer(request).await?;
+        let create = CreateClient {
+            given_name: client.given_name,
+            family_name: client.family_name,
+            email: client.email,
+            company_id: None,
+            company_ids: Some(
+                client
+                    .company_id
+                    .into_iter()
+                    .filter(|id| !id.is_empty())
+                    .collect(),
+            ),
+        };
+        let created = clients::create(&self.ctx, &actor, &create, false)
+            .await
+            .map_err(refuse)?;
+        let companies = self.companies(&actor).await?;
+        let by_id = companies.into_iter().map(|c| (c.id.clone(), c)).collect();
+        Ok(client_summary(created, &by_id))
+    }
+
+    async fn client_channels(&self, request: &Parts, client_id: &str) -> Answer<ClientChannels> {
+        let actor = self.reader(request).await?;
+        crate::authz::require_internal(&actor).map_err(refuse)?;
+        let client = clients::get(&self.ctx, &actor, client_id)
+            .await
+            .map_err(refuse)?;
+        let filter = ListChannels {
+            membership_type: None,
+            client_id: None,
+            member_id: Some(client_id),
+        };
+        let listed = every("channels", |page| {
+            channels::list(&self.ctx, &actor, &filter, page)
+        })
+        .await?;
+        let cards = directory::cards(&self.ctx, &actor, listed)
+            .await
+            .map_err(refuse)?;
+        let companies = self.companies(&actor).await?;
+        let by_id = companies.into_iter().map(|c| (c.id.clone(), c)).collect();
+        Ok(ClientChannels {
+            client: client_summary(client, &by_id),
+            channels: cards
+                .into_iter()
+                .map(WebPortal::summary)
+                .collect::<Answer<_>>()?,
+        })
+    }
+
+    async fn start_conversation(&self, request: &Parts, client_ids: Vec<String>) -> Answer<String> {
+        let (actor, _) = self.writer(request).await?;
+        let channel = channels::open_conversation(&self.ctx, &actor, &client_ids)
+            .await
+            .map_err(refuse)?;
+        Ok(channel.id)
+    }
+
+    async fn mass_message(
+        &self,
+        request: &Parts,
+        client_ids: Vec<String>,
+        text: &str,
+    ) -> Answer<usize> {
+        let (actor, _) = self.writer(request).await?;
+        let mass = MassMessage {
+            client_ids,
+            text: text.to_string(),
+        };
+        let sent = messages::send_mass(&self.ctx, &actor, &mass)
+            .await
+            .map_err(refuse)?;
+        Ok(sent.data.len())
+    }
+
+    async fn settings(&self, request: &Parts) -> Answer<Settings> {
+        let actor = self.reader(request).await?;
+        let settings = workspace::messaging_settings(&self.ctx, &actor)
+            .await
+            .map_err(refuse)?;
+        Ok(Settings {
+            default_channel_type: settings.default_channel_type.as_str().to_string(),
+            welcome_message: settings.welcome_message,
+        })
+    }
+
+    async fn update_settings(&self, request: &Parts, settings: Settings) -> Answer<Settings> {
+        let (actor, _) = self.writer(request).await?;
+        let default_channel_type = match settings.default_channel_type.as_str() {
+            "individual" => DefaultChannelType::Individual,
+            "company" => DefaultChannelType::Company,
+            other => {
+                return Err(refuse(Error::invalid(format!(
+                    "defaultChannelType must be individual or company, not {other:?}"
+                ))))
+            }
+        };
+        let update = UpdateMessagingSettings {
+            default_channel_type: Some(default_channel_type),
+            welcome_message: Some(settings.welcome_message),
+        };
+        let saved = workspace::update_messaging_settings(&self.ctx, &actor, &update)
+            .await
+            .map_err(refuse)?;
+        Ok(Settings {
+            default_channel_type: saved.default_channel_type.as_str().to_string(),
+            welcome_message: saved.welcome_message,
+        })
+    }
+
+    async fn preview_welcome(&self, request: &Parts, template: &str) -> Answer<String> {
+        let actor = self.reader(request).await?;
+        crate::authz::require_admin(&actor).map_err(refuse)?;
+        validate_welcome(template).map_err(refuse)?;
+        let workspace_name = workspace::get(&self.ctx).await.map_err(refuse)?.brand_name;
+        let example = WelcomeContext {
+            client_given_name: "Jamie",
+            client_family_name: "Rivera",
+            company_name: "Rivera Design",
+            workspace_name: &workspace_name,
+        };
+        Ok(render_welcome(template, &example))
+    }
+}
+
+impl WebPortal {
+    async fn companies(&self, actor: &Actor) -> Answer<Vec<Company>> {
+        let filter = ListCompanies {
+            name: None,
+            is_placeholder: None,
+        };
+        every("companies", |page| {
+            companies::list(&self.ctx, actor, &filter, page)
+        })
+        .await
     }
 }

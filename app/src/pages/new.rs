@@ -1,0 +1,196 @@
+//! The + menu's pages: a new conversation with one or more clients, and a
+//! mass message to many clients at once.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use super::welcome::reason;
+use crate::api;
+use crate::model::{ClientSummary, Directory};
+use crate::state::{group_problem, matching_clients};
+
+/// Search and tick clients by name.
+#[component]
+fn ClientPicker(
+    clients: StoredValue<Vec<ClientSummary>>,
+    selected: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    let (search, set_search) = signal(String::new());
+    view! {
+        <input
+            type="search"
+            aria-label="Find clients"
+            placeholder="Type a client's name"
+            on:input=move |ev| set_search.set(event_target_value(&ev))
+        />
+        <ul class="picker" aria-label="Clients">
+            {move || clients.with_value(|all| {
+                matching_clients(all, &search.get())
+                    .into_iter()
+                    .map(|client| {
+                        let id = client.id.clone();
+                        let checked = {
+                            let id = id.clone();
+                            move || selected.with(|s| s.contains(&id))
+                        };
+                        let toggle = move |_| {
+                            selected.update(|s| match s.iter().position(|x| *x == id) {
+                                Some(i) => {
+                                    s.remove(i);
+                                }
+                                None => s.push(id.clone()),
+                            })
+                        };
+                        view! {
+                            <li>
+                                <label>
+                                    <input type="checkbox" prop:checked=checked on:change=toggle />
+                                    {client.name.clone()}
+                                    <span class="preview">{client.company_names.join(", ")}</span>
+                                </label>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            })}
+        </ul>
+    }
+}
+
+fn chosen(clients: &StoredValue<Vec<ClientSummary>>, selected: &[String]) -> Vec<ClientSummary> {
+    clients.with_value(|all| {
+        all.iter()
+            .filter(|c| selected.contains(&c.id))
+            .cloned()
+            .collect()
+    })
+}
+
+/// Loads the directory, then shows `page` with it.
+#[component]
+fn WithDirectory<V: IntoView + 'static>(page: fn(Directory) -> V) -> impl IntoView {
+    let directory = Resource::new(|| (), |_| api::load_directory());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match directory.await {
+                    Ok(directory) => page(directory).into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{reason(&e)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn NewConversation() -> impl IntoView {
+    view! {
+        <section class="page" aria-label="New conversation">
+            <h1>"New conversation"</h1>
+            <WithDirectory page=conversation_form />
+        </section>
+    }
+}
+
+fn conversation_form(directory: Directory) -> impl IntoView {
+    let clients = StoredValue::new(directory.clients);
+    let selected = RwSignal::new(Vec::<String>::new());
+    let problem = move || group_problem(&chosen(&clients, &selected.get()));
+    let start = Action::new(|ids: &Vec<String>| api::start_conversation(ids.clone()));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(channel_id)) = start.value().get() {
+            navigate(&format!("/messages/{channel_id}"), Default::default());
+        }
+    });
+    let refused = move || {
+        start
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| reason(&e))
+    };
+    view! {
+        <ClientPicker clients selected />
+        <p class="error" role="alert">{move || problem().or_else(refused)}</p>
+        <button
+            class="primary"
+            disabled=move || selected.with(Vec::is_empty) || problem().is_some() || start.pending().get()
+            on:click=move |_| { start.dispatch(selected.get_untracked()); }
+        >
+            "Start conversation"
+        </button>
+    }
+}
+
+#[component]
+pub fn NewMassMessage() -> impl IntoView {
+    view! {
+        <section class="page" aria-label="New mass message">
+            <h1>"New mass message"</h1>
+            <p class="preview">"Each client receives it in their own conversation; no one sees who else got it."</p>
+            <WithDirectory page=mass_message_form />
+        </section>
+    }
+}
+
+fn mass_message_form(directory: Directory) -> impl IntoView {
+    let companies = directory.companies.clone();
+    let clients = StoredValue::new(directory.clients);
+    let selected = RwSignal::new(Vec::<String>::new());
+    let (text, set_text) = signal(String::new());
+    let send = Action::new(|(ids, text): &(Vec<String>, String)| {
+        api::send_mass_message(ids.clone(), text.clone())
+    });
+    let add_company = move |ev: leptos::ev::Event| {
+        let company = event_target_value(&ev);
+        let members: Vec<String> = clients.with_value(|all| {
+            all.iter()
+                .filter(|c| c.company_ids.contains(&company))
+                .map(|c| c.id.clone())
+                .collect()
+        });
+        selected.update(|s| {
+            for id in members {
+                if !s.contains(&id) {
+                    s.push(id);
+                }
+            }
+        });
+    };
+    let outcome = move || {
+        match send.value().get() {
+        Some(Ok(reached)) => Some(view! {
+            <p class="notice" role="status">{format!("Sent to {reached} {}.", if reached == 1 { "client" } else { "clients" })}</p>
+        }.into_any()),
+        Some(Err(e)) => Some(view! { <p class="error" role="alert">{reason(&e)}</p> }.into_any()),
+        None => None,
+    }
+    };
+    view! {
+        <label>
+            "Add a whole company"
+            <select on:change=add_company>
+                <option value="">"Choose a company"</option>
+                {companies
+                    .into_iter()
+                    .filter(|c| !c.is_placeholder)
+                    .map(|c| view! { <option value=c.id>{c.name}</option> })
+                    .collect_view()}
+            </select>
+        </label>
+        <ClientPicker clients selected />
+        <label class="stacked">
+            "Message"
+            <textarea rows="4" prop:value=text on:input=move |ev| set_text.set(event_target_value(&ev))></textarea>
+        </label>
+        {outcome}
+        <button
+            class="primary"
+            disabled=move || selected.with(Vec::is_empty) || text.with(|t| t.trim().is_empty()) || send.pending().get()
+            on:click=move |_| { send.dispatch((selected.get_untracked(), text.get_untracked())); }
+        >
+            {move || format!("Send to {} clients", selected.with(Vec::len))}
+        </button>
+    }
+}
