@@ -151,6 +151,24 @@ pub async fn mark_read(channel_id: String) -> Result<(), ServerFnError> {
 }
 
 #[server]
+pub async fn edit_message(message_id: String, text: String) -> Result<Message, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .edit_message(&request, &message_id, &text)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn delete_message(message_id: String) -> Result<Message, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .delete_message(&request, &message_id)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
 pub async fn load_directory() -> Result<Directory, ServerFnError> {
     let (portal, request) = door::open()?;
     portal.directory(&request).await.map_err(door::refuse)

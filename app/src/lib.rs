@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod live;
+pub mod markdown;
 pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]

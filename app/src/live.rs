@@ -28,6 +28,7 @@ pub enum Event {
     Read {
         channel_id: String,
         user_id: String,
+        message_id: Option<String>,
     },
     Typing {
         channel_id: String,
@@ -82,6 +83,7 @@ impl Resume {
             "channel.read" => Event::Read {
                 channel_id: field("channelId"),
                 user_id: field("userId"),
+                message_id: frame.data["lastReadMessageId"].as_str().map(str::to_string),
             },
             "typing" => Event::Typing {
                 channel_id: field("channelId"),

@@ -73,6 +73,8 @@ pub struct Conversation {
     pub channel: ChannelSummary,
     pub history: MessagePage,
     pub people: Vec<Person>,
+    /// The newest message someone else has read.
+    pub seen_up_to: Option<String>,
 }
 
 /// Whom an invitation greets, before they choose a password.

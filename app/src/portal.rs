@@ -65,6 +65,15 @@ pub trait Portal: Send + Sync + 'static {
         idempotency_key: &str,
     ) -> Result<Message, AppError>;
     async fn mark_read(&self, request: &Parts, channel_id: &str) -> Result<(), AppError>;
+    /// Changes the text of one's own message.
+    async fn edit_message(
+        &self,
+        request: &Parts,
+        message_id: &str,
+        text: &str,
+    ) -> Result<Message, AppError>;
+    /// Deletes one's own message; its place in history stays.
+    async fn delete_message(&self, request: &Parts, message_id: &str) -> Result<Message, AppError>;
     /// The clients and companies a staff member may reach.
     async fn directory(&self, request: &Parts) -> Result<Directory, AppError>;
     async fn create_client(

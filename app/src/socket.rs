@@ -12,6 +12,22 @@ use crate::live::{Event, Resume};
 
 type Handler = Rc<dyn Fn(Event)>;
 
+thread_local! {
+    /// The open socket, for frames the page sends (typing).
+    static CURRENT: RefCell<Option<WebSocket>> = const { RefCell::new(None) };
+}
+
+/// Sends a frame if the socket is open; typing hints may simply be lost.
+pub fn send(frame: &str) {
+    CURRENT.with(|current| {
+        if let Some(socket) = current.borrow().as_ref() {
+            if socket.ready_state() == WebSocket::OPEN {
+                let _ = socket.send_with_str(frame);
+            }
+        }
+    });
+}
+
 pub fn connect(on_event: impl Fn(Event) + 'static) {
     open(Rc::new(RefCell::new(Resume::default())), Rc::new(on_event));
 }
@@ -45,6 +61,7 @@ fn open(resume: Rc<RefCell<Resume>>, on_event: Handler) {
     socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
 
+    CURRENT.with(|current| *current.borrow_mut() = Some(socket.clone()));
     let on_close = Closure::<dyn FnMut()>::once(move || retry(resume, on_event));
     socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
     on_close.forget();

@@ -132,6 +132,93 @@ impl Timeline {
     }
 }
 
+/// One line of the conversation as drawn: a day heading, the "new
+/// messages" line, or a message (with "Seen" on the newest of the user's own
+/// messages that someone else has read).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Row {
+    Day(String),
+    NewMessages,
+    Line { entry: Entry, seen: bool },
+}
+
+impl Row {
+    /// A key that changes whenever the row must be redrawn.
+    pub fn key(&self) -> String {
+        match self {
+            Row::Day(day) => format!("day {day}"),
+            Row::NewMessages => "new".into(),
+            Row::Line { entry, seen } => format!(
+                "{} {} {:?} {seen} {}",
+                entry.message.id,
+                entry.message.updated_at,
+                entry.delivery,
+                entry.message.deleted_at.is_some()
+            ),
+        }
+    }
+}
+
+impl Timeline {
+    pub fn rows(&self, me: &str, seen_up_to: Option<&str>, first_unread: Option<&str>) -> Vec<Row> {
+        let seen_index =
+            seen_up_to.and_then(|id| self.entries.iter().position(|e| e.message.id == id));
+        let seen_line = seen_index.and_then(|limit| {
+            self.entries[..=limit]
+                .iter()
+                .rposition(|e| e.message.sender_id == me)
+        });
+        let mut rows = Vec::with_capacity(self.entries.len() + 4);
+        let mut day = None;
+        for (index, entry) in self.entries.iter().enumerate() {
+            // Pending lines have no time yet: they belong to the day before them.
+            let this_day = day_label(&entry.message.created_at);
+            if this_day.is_some() && this_day != day {
+                rows.push(Row::Day(this_day.clone().unwrap_or_default()));
+                day = this_day;
+            }
+            if first_unread == Some(entry.message.id.as_str()) {
+                rows.push(Row::NewMessages);
+            }
+            rows.push(Row::Line {
+                entry: entry.clone(),
+                seen: seen_line == Some(index),
+            });
+        }
+        rows
+    }
+
+    /// The first message of others after the last `unread` ones: where the
+    /// "new messages" line goes when a conversation opens.
+    pub fn first_unread(&self, me: &str, unread: i64) -> Option<String> {
+        if unread <= 0 {
+            return None;
+        }
+        // More unread than loaded: the line goes above the oldest loaded one.
+        self.entries
+            .iter()
+            .rev()
+            .filter(|e| e.message.sender_id != me)
+            .take(usize::try_from(unread).ok()?)
+            .last()
+            .map(|e| e.message.id.clone())
+    }
+}
+
+/// "25 Nov 2026" for an RFC 3339 time (UTC, as the API sends it).
+pub fn day_label(created_at: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let year = created_at.get(0..4)?;
+    let month: usize = created_at.get(5..7)?.parse().ok()?;
+    let day: u32 = created_at.get(8..10)?.parse().ok()?;
+    Some(format!(
+        "{day} {} {year}",
+        MONTHS.get(month.checked_sub(1)?)?
+    ))
+}
+
 /// The channel list: newest activity first.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelList {
@@ -343,6 +430,58 @@ mod tests {
         timeline.replaced(edited);
         assert_eq!(ids(&timeline), ["m1", "m2"]);
         assert_eq!(timeline.entries[0].message.text, "one, edited");
+    }
+
+    fn drawn(rows: &[Row]) -> Vec<String> {
+        rows.iter()
+            .map(|row| match row {
+                Row::Day(day) => format!("[{day}]"),
+                Row::NewMessages => "--new--".into(),
+                Row::Line { entry, seen } => {
+                    format!("{}{}", entry.message.id, if *seen { " (seen)" } else { "" })
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn days_new_messages_and_seen_are_drawn_in_place() {
+        let timeline = Timeline::from_newest_first(vec![
+            message("m4", "ann", "and now", "2026-11-25T09:00:00.000Z"),
+            message("m3", "ann", "hello?", "2026-11-25T08:00:00.000Z"),
+            message("m2", "me", "sent", "2026-11-24T18:00:00.000Z"),
+            message("m1", "me", "first", "2026-11-24T17:00:00.000Z"),
+        ]);
+        let first_unread = timeline.first_unread("me", 2);
+        assert_eq!(first_unread.as_deref(), Some("m3"));
+        let rows = timeline.rows("me", Some("m3"), first_unread.as_deref());
+        assert_eq!(
+            drawn(&rows),
+            [
+                "[24 Nov 2026]",
+                "m1",
+                "m2 (seen)",
+                "[25 Nov 2026]",
+                "--new--",
+                "m3",
+                "m4"
+            ]
+        );
+        // More unread than loaded, and nothing unread.
+        assert_eq!(timeline.first_unread("me", 40).as_deref(), Some("m3"));
+        assert_eq!(timeline.first_unread("me", 0), None);
+        let plain = drawn(&timeline.rows("me", None, None));
+        assert!(!plain.iter().any(|r| r.contains("seen") || r == "--new--"));
+    }
+
+    #[test]
+    fn day_labels_come_from_the_date() {
+        assert_eq!(
+            day_label("2026-01-05T00:00:00.000Z").as_deref(),
+            Some("5 Jan 2026")
+        );
+        assert_eq!(day_label(""), None);
+        assert_eq!(day_label("2026-13-05T00:00:00.000Z"), None);
     }
 
     fn channel(id: &str, title: &str, last: Option<&str>) -> ChannelSummary {

@@ -6,10 +6,12 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
 use super::shell::Session;
+use super::welcome::reason;
 use crate::api;
 use crate::live::Event;
-use crate::model::{Message, Person};
-use crate::state::{avatar_hue, initials, Delivery, Entry, Timeline};
+use crate::markdown;
+use crate::model::Message;
+use crate::state::{avatar_hue, initials, Delivery, Entry, Row, Timeline};
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
@@ -108,9 +110,18 @@ pub fn ConversationView() -> impl IntoView {
 fn Thread(conversation: crate::model::Conversation) -> impl IntoView {
     let session = expect_context::<Session>();
     let channel_id = conversation.channel.id.clone();
-    let timeline = RwSignal::new(Timeline::from_newest_first(conversation.history.data));
-    let people = StoredValue::new(conversation.people);
     let me = session.me.get_untracked().id;
+    let initial = Timeline::from_newest_first(conversation.history.data);
+    let first_unread =
+        StoredValue::new(initial.first_unread(&me, conversation.channel.unread_count));
+    let timeline = RwSignal::new(initial);
+    let older = RwSignal::new(conversation.history.next_token);
+    let seen_up_to = RwSignal::new(conversation.seen_up_to);
+    let typing = RwSignal::new(None::<String>);
+    let people = StoredValue::new(conversation.people);
+    let name_of = move |id: &str| {
+        people.with_value(|people| people.iter().find(|p| p.id == id).map(|p| p.name.clone()))
+    };
     session.open_channel.set(Some(channel_id.clone()));
     session.channels.update(|list| list.read(&channel_id));
     {
@@ -124,9 +135,13 @@ fn Thread(conversation: crate::model::Conversation) -> impl IntoView {
     // Live updates for this channel.
     {
         let channel_id = channel_id.clone();
+        let me = me.clone();
         Effect::new(move |_| match session.event.get() {
             Some(Event::MessageCreated(message)) if message.channel_id == channel_id => {
-                let from_other = message.sender_id != session.me.get_untracked().id;
+                let from_other = message.sender_id != me;
+                if from_other && typing.get_untracked().is_some() {
+                    typing.set(None);
+                }
                 timeline.update(|t| t.created(message));
                 if from_other {
                     let channel_id = channel_id.clone();
@@ -138,10 +153,40 @@ fn Thread(conversation: crate::model::Conversation) -> impl IntoView {
             Some(Event::MessageChanged(message)) if message.channel_id == channel_id => {
                 timeline.update(|t| t.replaced(message));
             }
+            Some(Event::Read {
+                channel_id: read_in,
+                user_id,
+                message_id,
+            }) if read_in == channel_id && user_id != me => {
+                seen_up_to.set(message_id);
+            }
+            Some(Event::Typing {
+                channel_id: typed_in,
+                user_id,
+            }) if typed_in == channel_id && user_id != me => {
+                typing.set(Some(name_of(&user_id).unwrap_or_else(|| "Someone".into())));
+                set_timeout(move || typing.set(None), std::time::Duration::from_secs(4));
+            }
             _ => {}
         });
     }
 
+    // Follow the conversation: stay at the bottom while the reader is there,
+    // and keep their place when older messages load above.
+    let list = NodeRef::<leptos::html::Ol>::new();
+    let follow = StoredValue::new(true);
+    let height_before = StoredValue::new(0);
+    Effect::new(move |_| {
+        timeline.track();
+        if let Some(list) = list.get() {
+            if follow.get_value() {
+                list.set_scroll_top(list.scroll_height());
+            } else if height_before.get_value() > 0 {
+                list.set_scroll_top(list.scroll_height() - height_before.get_value());
+                height_before.set_value(0);
+            }
+        }
+    });
     let send = {
         let channel_id = channel_id.clone();
         let me = me.clone();
@@ -161,22 +206,98 @@ fn Thread(conversation: crate::model::Conversation) -> impl IntoView {
             deliver(timeline, channel_id.clone(), text, key);
         }
     };
+    let typed = {
+        let channel_id = channel_id.clone();
+        move || announce_typing(&channel_id)
+    };
+    let load_older = {
+        let channel_id = channel_id.clone();
+        move || {
+            let Some(token) = older.get_untracked() else {
+                return;
+            };
+            older.set(None);
+            let channel_id = channel_id.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(page) = api::older_messages(channel_id, token).await {
+                    timeline.update(|t| t.prepend_older(page.data));
+                    older.set(page.next_token);
+                }
+            });
+        }
+    };
+    let on_scroll = {
+        let load_older = load_older.clone();
+        move |ev: leptos::ev::Event| {
+            let list = event_target::<leptos::web_sys::Element>(&ev);
+            let (top, height) = (list.scroll_top(), list.scroll_height());
+            follow.set_value(height - top - list.client_height() < 60);
+            if top < 40 && older.with_untracked(Option::is_some) {
+                height_before.set_value(height);
+                load_older();
+            }
+        }
+    };
+    let rows = {
+        let me = me.clone();
+        move || {
+            timeline.with(|t| {
+                t.rows(
+                    &me,
+                    seen_up_to.get().as_deref(),
+                    first_unread.get_value().as_deref(),
+                )
+            })
+        }
+    };
 
     view! {
         <section class="conversation" aria-label=conversation.channel.title.clone()>
             <header><h2>{conversation.channel.title.clone()}</h2></header>
-            <ol class="messages" aria-label="Messages" aria-live="polite">
-                <For
-                    each=move || timeline.with(|t| t.entries.clone())
-                    key=|entry| (entry.message.id.clone(), entry.message.updated_at.clone(), format!("{:?}", entry.delivery))
-                    let:entry
-                >
-                    <MessageLine entry people=people.get_value() me=me.clone() timeline />
+            <ol class="messages" aria-label="Messages" node_ref=list on:scroll=on_scroll>
+                <Show when=move || older.with(Option::is_some)>
+                    <li class="older">
+                        <button class="link" on:click={
+                            let load_older = load_older.clone();
+                            move |_| load_older()
+                        }>"Load older messages"</button>
+                    </li>
+                </Show>
+                <For each=rows key=Row::key let:row>
+                    {match row {
+                        Row::Day(day) => view! { <li class="day" role="separator" aria-label=day.clone()>{day.clone()}</li> }.into_any(),
+                        Row::NewMessages => view! { <li class="new-line" role="separator" aria-label="New messages">"New messages"</li> }.into_any(),
+                        Row::Line { entry, seen } => {
+                            let sender = name_of(&entry.message.sender_id);
+                            view! { <MessageLine entry seen sender me=me.clone() timeline /> }.into_any()
+                        }
+                    }}
                 </For>
             </ol>
-            <Composer on_send=send />
+            <p class="typing" aria-live="polite">
+                {move || typing.get().map(|name| format!("{name} is typing…"))}
+            </p>
+            <Composer on_send=send on_typing=typed />
         </section>
     }
+}
+
+/// Tells the others this user is typing, at most every two seconds.
+fn announce_typing(channel_id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        thread_local! {
+            static LAST: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+        }
+        let now = js_sys::Date::now();
+        if LAST.with(|last| now - last.get() > 2_000.0) {
+            LAST.with(|last| last.set(now));
+            let frame = serde_json::json!({ "type": "typing", "channelId": channel_id });
+            crate::socket::send(&frame.to_string());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = channel_id;
 }
 
 /// Sends (or re-sends) a message; the key makes a retry safe.
@@ -184,7 +305,7 @@ fn deliver(timeline: RwSignal<Timeline>, channel_id: String, text: String, key: 
     leptos::task::spawn_local(async move {
         match api::send_message(channel_id, text, key.clone()).await {
             Ok(message) => timeline.update(|t| t.confirm(&key, message)),
-            Err(e) => timeline.update(|t| t.fail(&key, e.to_string())),
+            Err(e) => timeline.update(|t| t.fail(&key, reason(&e))),
         }
     });
 }
@@ -192,59 +313,113 @@ fn deliver(timeline: RwSignal<Timeline>, channel_id: String, text: String, key: 
 #[component]
 fn MessageLine(
     entry: Entry,
-    people: Vec<Person>,
+    seen: bool,
+    sender: Option<String>,
     me: String,
     timeline: RwSignal<Timeline>,
 ) -> impl IntoView {
-    let sender = people
-        .iter()
-        .find(|p| p.id == entry.message.sender_id)
-        .map(|p| p.name.clone())
-        .unwrap_or_else(|| {
-            if entry.message.sender_id == me {
-                "You".into()
-            } else {
-                "Someone".into()
-            }
-        });
-    let hue = avatar_hue(&entry.message.sender_id);
     let mine = entry.message.sender_id == me;
-    let status = match &entry.delivery {
-        Delivery::Sent => None,
-        Delivery::Sending => Some(view! { <span class="status">"Sending…"</span> }.into_any()),
-        Delivery::Failed(_) => {
-            let key = entry.key.clone().unwrap_or_default();
-            let channel_id = entry.message.channel_id.clone();
-            let retry = move |_| {
-                if let Some(message) = timeline.try_update(|t| t.retry(&key)).flatten() {
-                    deliver(timeline, channel_id.clone(), message.text, key.clone());
+    let sender = sender.unwrap_or_else(|| if mine { "You".into() } else { "Someone".into() });
+    let hue = avatar_hue(&entry.message.sender_id);
+    let deleted = entry.message.deleted_at.is_some();
+    let edited = !deleted
+        && !entry.message.updated_at.is_empty()
+        && entry.message.updated_at != entry.message.created_at;
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(entry.message.text.clone());
+    let message_id = entry.message.id.clone();
+    let status =
+        match &entry.delivery {
+            Delivery::Sent => None,
+            Delivery::Sending => Some(view! { <span class="status">"Sending…"</span> }.into_any()),
+            Delivery::Failed(why) => {
+                let key = entry.key.clone().unwrap_or_default();
+                let channel_id = entry.message.channel_id.clone();
+                let retry = move |_| {
+                    if let Some(message) = timeline.try_update(|t| t.retry(&key)).flatten() {
+                        deliver(timeline, channel_id.clone(), message.text, key.clone());
+                    }
+                };
+                Some(view! {
+                <span class="status failed" role="alert">{format!("Not sent: {why} ")}</span>
+                <button class="link" on:click=retry>"Retry"</button>
+            }.into_any())
+            }
+        };
+    let save = {
+        let message_id = message_id.clone();
+        move || {
+            let (message_id, text) = (message_id.clone(), draft.get_untracked());
+            editing.set(false);
+            leptos::task::spawn_local(async move {
+                if let Ok(message) = api::edit_message(message_id, text).await {
+                    timeline.update(|t| t.replaced(message));
                 }
-            };
-            Some(
-                view! {
-                    <span class="status failed" role="alert">"Not sent. "</span>
-                    <button class="link" on:click=retry>"Retry"</button>
-                }
-                .into_any(),
-            )
+            });
         }
     };
+    let remove = {
+        let message_id = message_id.clone();
+        move |_| {
+            let message_id = message_id.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(message) = api::delete_message(message_id).await {
+                    timeline.update(|t| t.replaced(message));
+                }
+            });
+        }
+    };
+    let can_change = mine && !deleted && entry.delivery == Delivery::Sent;
+    let body = if deleted {
+        view! { <p class="text deleted">"This message was deleted."</p> }.into_any()
+    } else {
+        let html = markdown::render(&entry.message.text);
+        let save = save.clone();
+        view! {
+            <Show
+                when=move || editing.get()
+                fallback=move || view! { <div class="text" inner_html=html.clone()></div> }
+            >
+                <form class="edit" on:submit={
+                    let save = save.clone();
+                    move |ev| { ev.prevent_default(); save(); }
+                }>
+                    <textarea aria-label="Edit message text" prop:value=draft on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+                    <button type="submit">"Save"</button>
+                    <button type="button" class="link" on:click=move |_| editing.set(false)>"Cancel"</button>
+                </form>
+            </Show>
+        }.into_any()
+    };
     view! {
-        <li class="message" class:mine=mine data-id=entry.message.id.clone()>
+        <li class="message" class:mine=mine data-id=message_id>
             <span class="avatar" aria-hidden="true" style=format!("background: hsl({hue} 55% 45%)")>
                 {initials(&sender)}
             </span>
-            <div>
-                <p class="meta"><span class="sender">{sender.clone()}</span></p>
-                <p class="text">{entry.message.text.clone()}</p>
+            <div class="bubble">
+                <p class="meta">
+                    <span class="sender">{sender.clone()}</span>
+                    {edited.then(|| view! { <span class="edited">" (edited)"</span> })}
+                </p>
+                {body}
                 {status}
+                {seen.then(|| view! { <span class="seen">"Seen"</span> })}
+                {can_change.then(|| view! {
+                    <span class="actions">
+                        <button class="link" aria-label="Edit message" on:click=move |_| editing.set(true)>"Edit"</button>
+                        <button class="link" aria-label="Delete message" on:click=remove>"Delete"</button>
+                    </span>
+                })}
             </div>
         </li>
     }
 }
 
 #[component]
-fn Composer(on_send: impl Fn(String) + Clone + Send + Sync + 'static) -> impl IntoView {
+fn Composer(
+    on_send: impl Fn(String) + Clone + Send + Sync + 'static,
+    on_typing: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
     let (draft, set_draft) = signal(String::new());
     let submit = {
         let on_send = on_send.clone();
@@ -274,7 +449,10 @@ fn Composer(on_send: impl Fn(String) + Clone + Send + Sync + 'static) -> impl In
                 placeholder="Write a message"
                 rows="2"
                 prop:value=draft
-                on:input=move |ev| set_draft.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    set_draft.set(event_target_value(&ev));
+                    on_typing();
+                }
                 on:keydown=on_key
             ></textarea>
             <button type="submit">"Send"</button>

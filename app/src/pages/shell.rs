@@ -65,6 +65,7 @@ fn Frame(me: Me) -> impl IntoView {
                 Event::Read {
                     channel_id,
                     user_id,
+                    ..
                 } if *user_id == me => channels.update(|list| list.read(channel_id)),
                 _ => {}
             }

@@ -172,6 +172,18 @@ async fn visible_message(
     Ok(message)
 }
 
+/// The newest message of a channel that another member has read: what the
+/// web app marks "Seen".
+#[tracing::instrument(skip_all)]
+pub async fn seen_up_to(ctx: &Context, actor: &Actor, channel_id: &str) -> Result<Option<String>> {
+    let mut conn = ctx.store.reader().await?;
+    let channel =
+        storage::channels::get_visible(&mut conn, &authz::scope(actor), actor.id(), channel_id)
+            .await?;
+    storage::found(channel, "message channel")?;
+    storage::messages::newest_read_by_others(&mut conn, channel_id, actor.id()).await
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
     let mut conn = ctx.store.reader().await?;

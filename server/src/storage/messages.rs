@@ -139,3 +139,21 @@ pub async fn mark_read(
     .await?;
     Ok(())
 }
+
+/// The newest message of a channel that someone other than `user_id` has read.
+pub async fn newest_read_by_others(
+    conn: &mut Conn,
+    channel_id: &str,
+    user_id: &str,
+) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM messages WHERE channel_id = $1 AND seq <= \
+         (SELECT MAX(last_read_seq) FROM read_states WHERE channel_id = $1 AND user_id <> $2) \
+         ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(channel_id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}

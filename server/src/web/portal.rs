@@ -34,7 +34,7 @@ use crate::service::channels::{ListChannels, MarkRead};
 use crate::service::clients::{CreateClient, ListClients};
 use crate::service::companies::{self, ListCompanies};
 use crate::service::directory::{self, Card};
-use crate::service::messages::{MassMessage, SendMessage};
+use crate::service::messages::{EditMessage, MassMessage, SendMessage};
 use crate::service::paging::{self, Page, PageRequest};
 use crate::service::sessions::{self, AcceptInvitation, LoginRequest, NewSession};
 use crate::service::workspace::{SetupRequest, UpdateMessagingSettings};
@@ -300,10 +300,14 @@ impl Portal for WebPortal {
         let mut card = directory::cards(&self.ctx, &actor, vec![channel])
             .await
             .map_err(refuse)?;
+        let seen_up_to = messages::seen_up_to(&self.ctx, &actor, channel_id)
+            .await
+            .map_err(refuse)?;
         Ok(Conversation {
             channel: WebPortal::summary(card.remove(0))?,
             history: reshape(&history)?,
             people,
+            seen_up_to,
         })
     }
 
@@ -348,6 +352,25 @@ impl Portal for WebPortal {
             .await
             .map_err(refuse)?;
         Ok(())
+    }
+
+    async fn edit_message(&self, request: &Parts, message_id: &str, text: &str) -> Answer<Message> {
+        let (actor, _) = self.writer(request).await?;
+        let edit = EditMessage {
+            text: text.to_string(),
+        };
+        let message = messages::edit(&self.ctx, &actor, message_id, &edit)
+            .await
+            .map_err(refuse)?;
+        reshape(&message)
+    }
+
+    async fn delete_message(&self, request: &Parts, message_id: &str) -> Answer<Message> {
+        let (actor, _) = self.writer(request).await?;
+        let message = messages::delete(&self.ctx, &actor, message_id)
+            .await
+            .map_err(refuse)?;
+        reshape(&message)
     }
 
     async fn directory(&self, request: &Parts) -> Answer<Directory> {
