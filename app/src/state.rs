@@ -139,7 +139,7 @@ impl Timeline {
 pub enum Row {
     Day(String),
     NewMessages,
-    Line { entry: Entry, seen: bool },
+    Line { entry: Box<Entry>, seen: bool },
 }
 
 impl Row {
@@ -181,7 +181,7 @@ impl Timeline {
                 rows.push(Row::NewMessages);
             }
             rows.push(Row::Line {
-                entry: entry.clone(),
+                entry: Box::new(entry.clone()),
                 seen: seen_line == Some(index),
             });
         }

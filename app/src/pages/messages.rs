@@ -269,7 +269,7 @@ fn Thread(conversation: crate::model::Conversation) -> impl IntoView {
                         Row::NewMessages => view! { <li class="new-line" role="separator" aria-label="New messages">"New messages"</li> }.into_any(),
                         Row::Line { entry, seen } => {
                             let sender = name_of(&entry.message.sender_id);
-                            view! { <MessageLine entry seen sender me=me.clone() timeline /> }.into_any()
+                            view! { <MessageLine entry=*entry seen sender me=me.clone() timeline /> }.into_any()
                         }
                     }}
                 </For>
