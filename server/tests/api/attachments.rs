@@ -208,15 +208,23 @@ async fn small_files_round_trip_on_s3() {
     small_files_round_trip(TestApp::spawn_on_s3().await).await;
 }
 
-/// Peak resident memory of this process (the server runs inside it).
-fn peak_memory_bytes() -> u64 {
+/// A line of /proc/self/status in bytes, e.g. `VmHWM` (peak resident memory
+/// of this process, which the server runs inside) or `VmRSS`.
+fn memory_bytes(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
     let line = status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .expect("VmHWM line");
+        .find(|l| l.starts_with(field))
+        .unwrap_or_else(|| panic!("no {field} line"));
     let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
     kib * 1024
+}
+
+/// Resets the peak to the current resident size (Linux: clear_refs 5), so
+/// an earlier test's peak cannot hide this one's; returns the new baseline.
+fn reset_peak_memory() -> u64 {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    memory_bytes("VmHWM:")
 }
 
 /// One large test at a time, so each measures its own peak memory.
@@ -253,7 +261,7 @@ async fn large_file_round_trip(app: TestApp, backend: &str) {
         .unwrap();
     let form = reqwest::multipart::Form::new().part("file", part);
 
-    let before = peak_memory_bytes();
+    let before = reset_peak_memory();
     let started = Instant::now();
     let uploaded = app
         .admin
@@ -294,7 +302,7 @@ async fn large_file_round_trip(app: TestApp, backend: &str) {
         received.update(&chunk);
     }
     let download_time = started.elapsed();
-    let growth = peak_memory_bytes().saturating_sub(before);
+    let growth = memory_bytes("VmHWM:").saturating_sub(before);
     eprintln!(
         "large file on {backend}: {} MiB up in {upload_time:?}, down in {download_time:?}; \
          peak memory of the test process grew by {:.1} MiB (from {:.1} MiB)",
