@@ -6,8 +6,12 @@ DATA_DIR ?= ./parlor-data
 LISTEN ?= 127.0.0.1:8080
 # When set (CI sets it), the integration suites run a second time on PostgreSQL.
 PARLOR_TEST_DATABASE_URL ?=
+# The S3-compatible server the file tests store into: moto, from PyPI, in a
+# virtualenv of its own. scripts/with-s3-server starts it for each test run.
+S3_VENV := target/s3-venv
+MOTO_VERSION ?= 5.2.5
 
-.PHONY: run build test test-rust test-rust-postgres test-sdk sdk-deps lint clean bench bench-quick
+.PHONY: run build test test-rust test-rust-postgres test-sdk sdk-deps s3-test-server lint clean bench bench-quick
 
 ## Build and start Parlor on SQLite in $(DATA_DIR), at http://$(LISTEN).
 run: build
@@ -20,15 +24,22 @@ build:
 ## PARLOR_TEST_DATABASE_URL is set) and the official Node SDK against the server.
 test: test-rust test-rust-postgres test-sdk
 
-test-rust:
-	env -u PARLOR_TEST_DATABASE_URL $(CARGO) test --locked --workspace
+test-rust: s3-test-server
+	env -u PARLOR_TEST_DATABASE_URL scripts/with-s3-server $(CARGO) test --locked --workspace
 
-test-rust-postgres:
+test-rust-postgres: s3-test-server
 ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
-	PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) $(CARGO) test --locked -p parlor --test api --test crash
+	PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) scripts/with-s3-server $(CARGO) test --locked -p parlor --test api --test crash
 else
 	@echo "PARLOR_TEST_DATABASE_URL is not set: skipping the PostgreSQL run of the integration suites"
 endif
+
+## moto[server] (an S3-compatible server) for the file tests, from PyPI.
+s3-test-server: $(S3_VENV)/bin/moto_server
+
+$(S3_VENV)/bin/moto_server:
+	python3 -m venv $(S3_VENV)
+	$(S3_VENV)/bin/pip install --quiet --disable-pip-version-check 'moto[server]==$(MOTO_VERSION)'
 
 sdk-deps:
 	cd sdk-tests && npm ci --no-audit --no-fund

@@ -2,6 +2,7 @@
 //! SQLite, or on a fresh PostgreSQL database when PARLOR_TEST_DATABASE_URL is set.
 
 mod helpers;
+mod memory;
 mod s3;
 
 mod attachments;
