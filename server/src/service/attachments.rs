@@ -69,12 +69,9 @@ impl Drop for Reservation {
 /// Deletes an unfinished blob and its ledger row (a completed one is left alone).
 async fn discard_incomplete(ctx: &Context, blob_id: &str) -> Result<()> {
     let mut conn = ctx.store.reader().await?;
-    let state: Option<(i64,)> = sqlx::query_as("SELECT is_complete FROM blobs WHERE id = $1")
-        .bind(blob_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let complete = storage::attachments::is_blob_complete(&mut conn, blob_id).await?;
     drop(conn);
-    if matches!(state, Some((1,))) {
+    if complete {
         return Ok(());
     }
     ctx.blobs.delete(blob_id).await?;

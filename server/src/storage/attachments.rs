@@ -58,6 +58,14 @@ pub async fn complete_blob(conn: &mut Conn, id: &str, size: i64) -> Result<()> {
     Ok(())
 }
 
+pub async fn is_blob_complete(conn: &mut Conn, id: &str) -> Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT is_complete FROM blobs WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(matches!(row, Some((1,))))
+}
+
 /// Forgets a blob unless an attachment still uses it; true when forgotten.
 pub async fn forget_blob(conn: &mut Conn, id: &str) -> Result<bool> {
     let done = sqlx::query(
