@@ -93,21 +93,49 @@ async fn upload_attachments(
         )));
     }
     let mut multipart = multipart.map_err(|rejection| Error::BadRequest(rejection.body_text()))?;
-    let mut stored = Vec::new();
-    match receive(&ctx, &auth.actor, &mut multipart, &mut stored).await {
-        Ok(()) if stored.is_empty() => Err(Error::invalid(
+    let mut stored = StoredSoFar {
+        ctx: ctx.clone(),
+        actor: auth.actor.clone(),
+        files: Vec::new(),
+    };
+    match receive(&ctx, &auth.actor, &mut multipart, &mut stored.files).await {
+        Ok(()) if stored.files.is_empty() => Err(Error::invalid(
             "send at least one file: a multipart part with a filename",
         )),
-        Ok(()) => Ok(Json(UploadedFiles { data: stored })),
+        Ok(()) => Ok(Json(UploadedFiles {
+            data: std::mem::take(&mut stored.files),
+        })),
         Err(err) => {
             if matches!(err, Error::PayloadTooLarge(_) | Error::Unprocessable(_)) {
                 drain(&mut multipart).await;
             }
-            let ids: Vec<String> = stored.into_iter().map(|a| a.id).collect();
-            if !ids.is_empty() {
-                attachments::discard(&ctx, &auth.actor, &ids).await?;
-            }
             Err(err)
+        }
+    }
+}
+
+/// The files of a request stored so far. Unless the request succeeds and
+/// takes them, they are deleted — also when the request is dropped midway
+/// because the client hung up — so a request keeps all its files or none.
+struct StoredSoFar {
+    ctx: Context,
+    actor: Actor,
+    files: Vec<Attachment>,
+}
+
+impl Drop for StoredSoFar {
+    fn drop(&mut self) {
+        if self.files.is_empty() {
+            return;
+        }
+        let ids: Vec<String> = self.files.drain(..).map(|a| a.id).collect();
+        let (ctx, actor) = (self.ctx.clone(), self.actor.clone());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(err) = attachments::discard(&ctx, &actor, &ids).await {
+                    tracing::warn!(error = %err, "discarding the files of a failed upload failed");
+                }
+            });
         }
     }
 }

@@ -592,8 +592,12 @@ async fn upload_cut_off_midway(app: TestApp, min_bytes_before_cut: usize) {
         .expect("the admin calls with a key")
         .to_string();
     let boundary = "cut-off-boundary";
+    // A first file that arrives whole, then a second cut off midway: the
+    // request keeps all its files or none.
     let head = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.bin\"\r\n\
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"whole.txt\"\r\n\r\n\
+         this one arrived whole\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.bin\"\r\n\
          Content-Type: application/octet-stream\r\n\r\n"
     );
     let announced = head.len() + 50 * MIB + format!("\r\n--{boundary}--\r\n").len();
@@ -609,17 +613,21 @@ async fn upload_cut_off_midway(app: TestApp, min_bytes_before_cut: usize) {
         socket.write_all(&chunk).await.unwrap();
         written += chunk.len();
     }
-    // The upload is under way: its blob is in the ledger, not yet complete.
+    // The upload is under way: the first file is stored, the second's blob
+    // is in the ledger, not yet complete.
     eventually("the server is storing the upload", || async {
         let mut conn = app.ctx.store.reader().await.unwrap();
-        let (incomplete,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM blobs WHERE is_complete = 0")
-                .fetch_one(&mut *conn)
-                .await
-                .unwrap();
-        incomplete == 1
+        let (complete, incomplete): (i64, i64) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(is_complete), 0) AS BIGINT), \
+             CAST(COUNT(*) - COALESCE(SUM(is_complete), 0) AS BIGINT) FROM blobs",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        (complete, incomplete) == (1, 1)
     })
     .await;
+    assert_eq!(stored(&app).await.0, 1, "the first file was stored");
     socket.flush().await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     drop(socket);
