@@ -6,8 +6,12 @@ DATA_DIR ?= ./parlor-data
 LISTEN ?= 127.0.0.1:8080
 # When set (CI sets it), the integration suites run a second time on PostgreSQL.
 PARLOR_TEST_DATABASE_URL ?=
+# The S3-compatible server the file tests store into: moto, from PyPI, in a
+# virtualenv of its own. scripts/with-s3-server starts it for each test run.
+S3_VENV := target/s3-venv
+MOTO_VERSION ?= 5.2.5
 
-.PHONY: run build web web-deps test test-rust test-rust-postgres test-sdk sdk-deps test-e2e e2e-deps lint clean bench bench-quick
+.PHONY: run build web web-deps test test-rust test-rust-postgres test-sdk sdk-deps test-e2e e2e-deps s3-test-server lint clean bench bench-quick
 
 # The wasm-bindgen CLI must be the exact version of the wasm-bindgen crate.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
@@ -38,15 +42,22 @@ web-deps:
 ## PARLOR_TEST_DATABASE_URL is set) and the official Node SDK against the server.
 test: test-rust test-rust-postgres test-sdk test-e2e
 
-test-rust:
-	env -u PARLOR_TEST_DATABASE_URL $(CARGO) test --locked
+test-rust: s3-test-server
+	env -u PARLOR_TEST_DATABASE_URL scripts/with-s3-server $(CARGO) test --locked
 
-test-rust-postgres:
+test-rust-postgres: s3-test-server
 ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
-	PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) $(CARGO) test --locked -p parlor --test api --test crash
+	PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) scripts/with-s3-server $(CARGO) test --locked -p parlor --test api --test crash
 else
 	@echo "PARLOR_TEST_DATABASE_URL is not set: skipping the PostgreSQL run of the integration suites"
 endif
+
+## moto[server] (an S3-compatible server) for the file tests, from PyPI.
+s3-test-server: $(S3_VENV)/bin/moto_server
+
+$(S3_VENV)/bin/moto_server:
+	python3 -m venv $(S3_VENV)
+	$(S3_VENV)/bin/pip install --quiet --disable-pip-version-check 'moto[server]==$(MOTO_VERSION)'
 
 sdk-deps:
 	cd sdk-tests && npm ci --no-audit --no-fund

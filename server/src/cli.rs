@@ -72,6 +72,53 @@ pub struct ServeArgs {
     /// The web app's built browser files (wasm, CSS, icons), as `make web` writes them.
     #[arg(long, env = "PARLOR_SITE_DIR", default_value = crate::config::DEFAULT_SITE_DIR)]
     pub site_dir: PathBuf,
+    #[command(flatten)]
+    pub files: FileArgs,
+}
+
+/// Where uploaded files live, and how large they may be.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Files")]
+pub struct FileArgs {
+    /// Where files are stored: `local` (a directory) or `s3` (any S3-compatible service).
+    #[arg(long, env = "PARLOR_BLOB_STORE", default_value = "local")]
+    pub blob_store: BlobStoreKind,
+    /// Directory of the local file store [default: DATA_DIR/blobs].
+    #[arg(long, env = "PARLOR_BLOB_DIR")]
+    pub blob_dir: Option<PathBuf>,
+    /// S3 endpoint URL, e.g. https://s3.eu-west-1.amazonaws.com or http://127.0.0.1:9000.
+    #[arg(long, env = "PARLOR_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// S3 bucket (it must exist).
+    #[arg(long, env = "PARLOR_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// S3 region.
+    #[arg(long, env = "PARLOR_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    /// S3 access key id [default: the AWS_* environment or the instance's role].
+    #[arg(long, env = "PARLOR_S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+    /// S3 secret access key.
+    #[arg(long, env = "PARLOR_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+    /// Prefix for every object key, to share a bucket with other data.
+    #[arg(long, env = "PARLOR_S3_PREFIX", default_value = "")]
+    pub s3_prefix: String,
+    /// Largest accepted file, in bytes.
+    #[arg(long, env = "PARLOR_MAX_FILE_BYTES", default_value_t = 100 * 1024 * 1024)]
+    pub max_file_bytes: u64,
+    /// Most files on one message (and in one upload request).
+    #[arg(long, env = "PARLOR_MAX_FILES_PER_MESSAGE", default_value_t = 10)]
+    pub max_files_per_message: usize,
+    /// Hours an uploaded file may wait to be sent in a message before it is deleted.
+    #[arg(long, env = "PARLOR_UNSENT_FILE_HOURS", default_value_t = 24)]
+    pub unsent_file_hours: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BlobStoreKind {
+    Local,
+    S3,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rand::RngCore;
 
-use crate::cli::StorageArgs;
+use crate::cli::{BlobStoreKind, FileArgs, StorageArgs};
 
 /// Where the database is.
 #[derive(Debug, Clone)]
@@ -51,6 +51,8 @@ pub struct Config {
     pub event_retention: std::time::Duration,
     /// The built web app's browser files (`make web` writes them).
     pub site_dir: PathBuf,
+    /// Uploaded files: where they are stored and their limits.
+    pub files: FileConfig,
 }
 
 impl Config {
@@ -74,7 +76,110 @@ impl Config {
             realtime_send_timeout: std::time::Duration::from_secs(10),
             event_retention: std::time::Duration::from_secs(7 * 24 * 60 * 60),
             site_dir: PathBuf::from(DEFAULT_SITE_DIR),
+            files: FileConfig::local(storage.data_dir.join("blobs")),
         })
+    }
+
+    /// Applies the file-store flags of `parlor serve`.
+    pub fn with_files(mut self, args: &FileArgs) -> anyhow::Result<Self> {
+        let store = match args.blob_store {
+            BlobStoreKind::Local => BlobLocation::Local(
+                args.blob_dir
+                    .clone()
+                    .unwrap_or_else(|| self.data_dir.join("blobs")),
+            ),
+            BlobStoreKind::S3 => BlobLocation::S3(S3Location {
+                endpoint: args.s3_endpoint.clone(),
+                bucket: args
+                    .s3_bucket
+                    .clone()
+                    .context("--blob-store s3 needs --s3-bucket (PARLOR_S3_BUCKET)")?,
+                region: args.s3_region.clone(),
+                access_key_id: args.s3_access_key_id.clone(),
+                secret_access_key: args.s3_secret_access_key.clone(),
+                prefix: args.s3_prefix.clone(),
+            }),
+        };
+        anyhow::ensure!(args.max_file_bytes > 0, "--max-file-bytes must be above 0");
+        anyhow::ensure!(
+            args.max_files_per_message > 0,
+            "--max-files-per-message must be above 0"
+        );
+        self.files = FileConfig {
+            store,
+            max_file_bytes: args.max_file_bytes,
+            max_files_per_message: args.max_files_per_message,
+            unsent_ttl: std::time::Duration::from_secs(args.unsent_file_hours * 3600),
+            ..self.files
+        };
+        Ok(self)
+    }
+}
+
+/// Uploaded files: where they live and how much is accepted.
+#[derive(Debug, Clone)]
+pub struct FileConfig {
+    pub store: BlobLocation,
+    /// Largest accepted file, in bytes.
+    pub max_file_bytes: u64,
+    /// Most files on one message, and in one upload request.
+    pub max_files_per_message: usize,
+    /// How long an uploaded file may wait for its message before it is deleted.
+    pub unsent_ttl: std::time::Duration,
+    /// Thumbnails fit in a square of this many pixels.
+    pub thumbnail_px: u32,
+    /// Images up to this size are decoded for a thumbnail; larger ones get none.
+    pub max_thumbnail_source_bytes: usize,
+}
+
+impl FileConfig {
+    /// The defaults, with files in a local directory.
+    pub fn local(dir: PathBuf) -> FileConfig {
+        FileConfig {
+            store: BlobLocation::Local(dir),
+            max_file_bytes: 100 * 1024 * 1024,
+            max_files_per_message: 10,
+            unsent_ttl: std::time::Duration::from_secs(24 * 3600),
+            thumbnail_px: 400,
+            max_thumbnail_source_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+/// Where file contents are kept.
+#[derive(Debug, Clone)]
+pub enum BlobLocation {
+    /// A directory on this machine.
+    Local(PathBuf),
+    /// A bucket of an S3-compatible service.
+    S3(S3Location),
+}
+
+#[derive(Clone)]
+pub struct S3Location {
+    /// The service's URL; AWS itself when absent.
+    pub endpoint: Option<String>,
+    pub bucket: String,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    /// Prepended to every object key.
+    pub prefix: String,
+}
+
+impl std::fmt::Debug for S3Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Location")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("prefix", &self.prefix)
+            .finish()
     }
 }
 

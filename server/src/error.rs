@@ -25,6 +25,8 @@ pub enum Error {
     PayloadTooLarge(String),
     #[error("{0}")]
     Unprocessable(String),
+    #[error("the requested range is not within the file's {size} bytes")]
+    RangeNotSatisfiable { size: u64 },
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
     #[error("internal error")]
@@ -49,6 +51,7 @@ impl Error {
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -65,6 +68,7 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::PayloadTooLarge(_) => "payload_too_large",
             Error::Unprocessable(_) => "validation_error",
+            Error::RangeNotSatisfiable { .. } => "range_not_satisfiable",
             Error::RateLimited { .. } => "rate_limited",
             Error::Internal(_) => "internal_error",
         }
@@ -109,6 +113,11 @@ impl IntoResponse for Error {
         if let Error::RateLimited { retry_after_secs } = self {
             if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        if let Error::RangeNotSatisfiable { size } = self {
+            if let Ok(value) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                response.headers_mut().insert(header::CONTENT_RANGE, value);
             }
         }
         response

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod authz;
+pub mod blobs;
 pub mod cli;
 pub mod config;
 pub mod domain;

@@ -11,7 +11,8 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             parlor::telemetry::init(args.log_format);
-            let mut config = Config::new(args.listen, &args.storage, args.public_url.clone())?;
+            let mut config = Config::new(args.listen, &args.storage, args.public_url.clone())?
+                .with_files(&args.files)?;
             config.site_dir = args.site_dir.clone();
             let app = Application::build(config).await?;
             tracing::info!(address = %app.local_addr(), "Parlor is listening");
@@ -54,5 +55,5 @@ async fn main() -> anyhow::Result<()> {
 async fn admin_context(storage: &StorageArgs) -> anyhow::Result<Context> {
     let config = Config::new("127.0.0.1:0".parse()?, storage, None)?;
     let store = parlor::storage::Store::connect(&config.database).await?;
-    Ok(Context::new(store, config))
+    Context::new(store, config)
 }

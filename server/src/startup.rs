@@ -32,7 +32,7 @@ impl Application {
         if config.public_url == format!("http://{}", config.listen) {
             config.public_url = format!("http://{bound}");
         }
-        let ctx = Context::new(store, config);
+        let ctx = Context::new(store, config)?;
         // Sockets connecting from now on are live after the newest event.
         let mut conn = ctx.store.reader().await?;
         ctx.hub
@@ -82,7 +82,8 @@ impl Application {
     }
 }
 
-/// Periodic clean-up: expired sessions, old events, idle login-throttle entries.
+/// Periodic clean-up: expired sessions, old events, idle login-throttle
+/// entries, and files that were never sent or are no longer used.
 async fn housekeeping(ctx: Context) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -97,6 +98,11 @@ async fn housekeeping(ctx: Context) {
             Ok(count) if count > 0 => tracing::info!(count, "forgot old realtime events"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "event clean-up failed"),
+        }
+        match crate::service::attachments::collect_garbage(&ctx, crate::storage::now_ms()).await {
+            Ok(count) if count > 0 => tracing::info!(count, "deleted unused files"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "file clean-up failed"),
         }
     }
 }

@@ -1,6 +1,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::attachment::Attachment;
 use super::Timestamp;
 use crate::error::{Error, Result};
 
@@ -39,8 +40,11 @@ pub struct Message {
     pub channel_id: String,
     pub sender_id: String,
     pub sender_type: SenderType,
+    /// May be empty when the message carries files.
     pub text: String,
     pub is_attachment_included: bool,
+    /// The files sent with the message, in the order they were listed.
+    pub attachments: Vec<Attachment>,
     /// True for the welcome message that opens every channel.
     pub is_welcome: bool,
     pub created_at: Timestamp,
@@ -48,13 +52,21 @@ pub struct Message {
     pub deleted_at: Option<Timestamp>,
 }
 
-/// Message text: not blank, bounded in length.
+/// Message text: bounded in length, and not blank unless the message
+/// carries files.
 #[derive(Debug, Clone)]
 pub struct MessageText(String);
 
 impl MessageText {
     pub fn parse(raw: &str, max_chars: usize) -> Result<MessageText> {
+        Self::parse_with_files(raw, max_chars, false)
+    }
+
+    pub fn parse_with_files(raw: &str, max_chars: usize, has_files: bool) -> Result<MessageText> {
         if raw.trim().is_empty() {
+            if has_files {
+                return Ok(MessageText(String::new()));
+            }
             return Err(Error::invalid("text must not be empty"));
         }
         let chars = raw.chars().count();
@@ -78,6 +90,16 @@ mod tests {
     #[test]
     fn blank_text_is_refused() {
         assert!(MessageText::parse(" \n\t", 10).is_err());
+    }
+
+    #[test]
+    fn blank_text_is_fine_next_to_files() {
+        assert_eq!(
+            MessageText::parse_with_files(" ", 10, true)
+                .unwrap()
+                .as_str(),
+            ""
+        );
     }
 
     #[test]

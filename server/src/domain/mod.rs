@@ -1,5 +1,6 @@
 //! The product's nouns and the rules that hold for every caller.
 
+pub mod attachment;
 pub mod channel;
 pub mod client;
 pub mod company;

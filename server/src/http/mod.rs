@@ -1,6 +1,7 @@
 //! The HTTP front door: one route table, one OpenAPI document generated from
 //! the handlers, and the layers every request passes through.
 
+mod attachments;
 mod channels;
 mod clients;
 mod companies;
@@ -67,6 +68,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(clients::router())
         .merge(channels::router())
         .merge(messages::router())
+        .merge(attachments::router())
         .merge(sessions::router())
         .merge(realtime::router())
 }

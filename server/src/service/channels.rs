@@ -40,7 +40,7 @@ struct Opening<'a> {
 }
 
 /// Inserts a channel and posts its welcome message, rendered for its members.
-async fn open(conn: &mut Conn, opening: &Opening<'_>) -> Result<String> {
+async fn open(ctx: &Context, conn: &mut Conn, opening: &Opening<'_>) -> Result<String> {
     let id = new_id();
     let now = now_ms();
     storage::channels::insert(
@@ -56,11 +56,12 @@ async fn open(conn: &mut Conn, opening: &Opening<'_>) -> Result<String> {
     )
     .await?;
     events::channel_created(conn, &id).await?;
-    post_welcome(conn, &id, opening, now).await?;
+    post_welcome(ctx, conn, &id, opening, now).await?;
     Ok(id)
 }
 
 async fn post_welcome(
+    ctx: &Context,
     conn: &mut Conn,
     channel_id: &str,
     opening: &Opening<'_>,
@@ -117,14 +118,14 @@ async fn post_welcome(
         },
     )
     .await?;
-    super::messages::record(conn, "message.created", &message_id).await?;
+    super::messages::record(ctx, conn, "message.created", &message_id).await?;
     Ok(())
 }
 
 /// The individual channel of a client, opened if it does not exist yet.
 #[tracing::instrument(skip_all)]
 pub(crate) async fn ensure_individual(
-    _ctx: &Context,
+    ctx: &Context,
     conn: &mut Conn,
     client_id: &str,
 ) -> Result<String> {
@@ -132,6 +133,7 @@ pub(crate) async fn ensure_individual(
         return Ok(id);
     }
     open(
+        ctx,
         conn,
         &Opening {
             membership_type: MembershipType::Individual,
@@ -146,7 +148,7 @@ pub(crate) async fn ensure_individual(
 /// The channel of a company, opened if it does not exist yet.
 #[tracing::instrument(skip_all)]
 pub(crate) async fn ensure_company(
-    _ctx: &Context,
+    ctx: &Context,
     conn: &mut Conn,
     company_id: &str,
 ) -> Result<String> {
@@ -154,6 +156,7 @@ pub(crate) async fn ensure_company(
         return Ok(id);
     }
     open(
+        ctx,
         conn,
         &Opening {
             membership_type: MembershipType::Company,
@@ -194,6 +197,7 @@ pub async fn create(
                 )));
             }
             open(
+                ctx,
                 &mut tx,
                 &Opening {
                     membership_type,
@@ -222,6 +226,7 @@ pub async fn create(
                 )));
             }
             open(
+                ctx,
                 &mut tx,
                 &Opening {
                     membership_type,
@@ -259,6 +264,7 @@ pub async fn create(
             members.sort();
             members.dedup();
             open(
+                ctx,
                 &mut tx,
                 &Opening {
                     membership_type,
@@ -347,9 +353,12 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
         "message channel",
     )?;
     let before = events::before(&mut tx, &[id.to_string()]).await?;
+    // The channel's messages and their attachments go by cascade; the files after commit.
+    let blobs = storage::attachments::blob_ids_in_channels(&mut tx, &[id.to_string()]).await?;
     storage::channels::delete(&mut tx, id).await?;
     events::channels_changed(&mut tx, before, &[]).await?;
     ctx.commit(tx).await?;
+    super::attachments::release_blobs(ctx, blobs).await;
     Ok(())
 }
 

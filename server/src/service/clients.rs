@@ -279,9 +279,11 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     )?;
     let involved = storage::channels::ids_involving_client(&mut tx, id).await?;
     let before = events::before(&mut tx, &involved).await?;
+    let blobs = storage::attachments::blob_ids_in_channels(&mut tx, &involved).await?;
     storage::clients::delete(&mut tx, id).await?;
     events::channels_changed(&mut tx, before, &[]).await?;
     events::access_changed(&mut tx, id).await?;
     ctx.commit(tx).await?;
+    super::attachments::release_blobs(ctx, blobs).await;
     Ok(())
 }

@@ -208,8 +208,10 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
             storage::clients::set_companies(&mut tx, &client_id, &[placeholder]).await?;
         }
     }
+    let blobs = storage::attachments::blob_ids_in_channels(&mut tx, &affected).await?;
     storage::companies::delete(&mut tx, id).await?;
     events::channels_changed(&mut tx, before, &[]).await?;
     ctx.commit(tx).await?;
+    super::attachments::release_blobs(ctx, blobs).await;
     Ok(())
 }

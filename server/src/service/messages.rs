@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{channels, events, sessions, views, Context, Page, PageRequest};
+use super::{attachments, channels, events, sessions, views, Context, Page, PageRequest};
 use crate::auth::{Actor, Credential};
 use crate::authz;
 use crate::domain::message::{Message, MessageText, SenderType};
@@ -18,10 +18,14 @@ pub const MAX_MASS_RECIPIENTS: usize = 1000;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SendMessage {
+    /// May be empty (or left out) when the message carries files.
+    #[serde(default)]
     pub text: String,
     pub channel_id: String,
     /// Send on behalf of this channel member (API keys only).
     pub sender_id: Option<String>,
+    /// Files uploaded with `POST /v1/attachments` by the caller and not sent yet.
+    pub attachment_ids: Option<Vec<String>>,
 }
 
 fn sender_type(actor: &Actor) -> SenderType {
@@ -69,7 +73,12 @@ pub async fn send(
     request: &SendMessage,
     idempotency_key: Option<&str>,
 ) -> Result<Message> {
-    let text = MessageText::parse(&request.text, ctx.config.max_message_chars)?;
+    let attachment_ids = attachments::parse_ids(ctx, request.attachment_ids.as_deref())?;
+    let text = MessageText::parse_with_files(
+        &request.text,
+        ctx.config.max_message_chars,
+        !attachment_ids.is_empty(),
+    )?;
     if let Some(sender_id) = &request.sender_id {
         authz::may_send_on_behalf(actor, credential, sender_id)?;
     }
@@ -100,12 +109,18 @@ pub async fn send(
         if let Some(existing) =
             storage::messages::by_idempotency_key(&mut tx, sender.id(), key).await?
         {
-            if existing.channel_id != request.channel_id || existing.text != text.as_str() {
+            let existing = views::message(ctx, &mut tx, existing).await?;
+            let existing_files: Vec<&str> =
+                existing.attachments.iter().map(|a| a.id.as_str()).collect();
+            if existing.channel_id != request.channel_id
+                || existing.text != text.as_str()
+                || existing_files != attachment_ids
+            {
                 return Err(Error::Conflict(
                     "this Idempotency-Key was already used for a different message".into(),
                 ));
             }
-            return Ok(views::message(existing));
+            return Ok(existing);
         }
     }
     let id = new_id();
@@ -123,17 +138,21 @@ pub async fn send(
         },
     )
     .await?;
-    let message = record(&mut tx, "message.created", &id).await?;
+    attachments::attach(&mut tx, actor.id(), &attachment_ids, &id).await?;
+    let message = record(ctx, &mut tx, "message.created", &id).await?;
     ctx.commit(tx).await?;
     Ok(message)
 }
 
 /// Reads a message back and logs the event that tells its channel.
-pub(crate) async fn record(conn: &mut Conn, kind: &str, id: &str) -> Result<Message> {
-    let message = views::message(storage::found(
-        storage::messages::get(conn, id).await?,
-        "message",
-    )?);
+pub(crate) async fn record(
+    ctx: &Context,
+    conn: &mut Conn,
+    kind: &str,
+    id: &str,
+) -> Result<Message> {
+    let row = storage::found(storage::messages::get(conn, id).await?, "message")?;
+    let message = views::message(ctx, conn, row).await?;
     events::message(conn, kind, &message).await?;
     Ok(message)
 }
@@ -153,7 +172,7 @@ pub async fn list(
     let rows = storage::messages::list(&mut conn, channel_id, page.before(), page.limit).await?;
     let (rows, next_token) = page.split(rows, |r| r.seq);
     Ok(Page {
-        data: rows.into_iter().map(views::message).collect(),
+        data: views::messages(ctx, &mut conn, rows).await?,
         next_token,
     })
 }
@@ -187,7 +206,8 @@ pub async fn seen_up_to(ctx: &Context, actor: &Actor, channel_id: &str) -> Resul
 #[tracing::instrument(skip_all)]
 pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
     let mut conn = ctx.store.reader().await?;
-    Ok(views::message(visible_message(&mut conn, actor, id).await?))
+    let row = visible_message(&mut conn, actor, id).await?;
+    views::message(ctx, &mut conn, row).await
 }
 
 /// A message its author may change: not deleted, and theirs.
@@ -221,11 +241,15 @@ pub async fn edit(
     id: &str,
     request: &EditMessage,
 ) -> Result<Message> {
-    let text = MessageText::parse(&request.text, ctx.config.max_message_chars)?;
     let mut tx = ctx.store.begin().await?;
     own_message(&mut tx, actor, id).await?;
+    let has_files = !storage::attachments::of_messages(&mut tx, &[id])
+        .await?
+        .is_empty();
+    let text =
+        MessageText::parse_with_files(&request.text, ctx.config.max_message_chars, has_files)?;
     storage::messages::edit(&mut tx, id, text.as_str(), now_ms()).await?;
-    let message = record(&mut tx, "message.updated", id).await?;
+    let message = record(ctx, &mut tx, "message.updated", id).await?;
     ctx.commit(tx).await?;
     Ok(message)
 }
@@ -235,8 +259,10 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
     let mut tx = ctx.store.begin().await?;
     own_message(&mut tx, actor, id).await?;
     storage::messages::tombstone(&mut tx, id, now_ms()).await?;
-    let message = record(&mut tx, "message.deleted", id).await?;
+    let blobs = storage::attachments::remove_from_message(&mut tx, id).await?;
+    let message = record(ctx, &mut tx, "message.deleted", id).await?;
     ctx.commit(tx).await?;
+    attachments::release_blobs(ctx, blobs).await;
     Ok(message)
 }
 
@@ -245,7 +271,11 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
 pub struct MassMessage {
     /// The clients to reach, each in their own individual channel.
     pub client_ids: Vec<String>,
+    /// May be empty (or left out) when the message carries files.
+    #[serde(default)]
     pub text: String,
+    /// Files uploaded by the caller and not sent yet; every recipient gets them.
+    pub attachment_ids: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -274,7 +304,12 @@ pub async fn send_mass(
     request: &MassMessage,
 ) -> Result<MassMessageResult> {
     authz::require_internal(actor)?;
-    let text = MessageText::parse(&request.text, ctx.config.max_message_chars)?;
+    let attachment_ids = attachments::parse_ids(ctx, request.attachment_ids.as_deref())?;
+    let text = MessageText::parse_with_files(
+        &request.text,
+        ctx.config.max_message_chars,
+        !attachment_ids.is_empty(),
+    )?;
     let mut client_ids = request.client_ids.clone();
     let mut seen = std::collections::HashSet::new();
     client_ids.retain(|id| seen.insert(id.clone()));
@@ -287,6 +322,8 @@ pub async fn send_mass(
     let mut tx = ctx.store.begin().await?;
     let mut data = Vec::with_capacity(client_ids.len());
     let now = now_ms();
+    // The first message takes the uploads; the others get copies sharing their blobs.
+    let mut files: Option<Vec<storage::attachments::AttachmentRow>> = None;
     for client_id in client_ids {
         if storage::clients::get_visible(&mut tx, &scope, &client_id)
             .await?
@@ -312,7 +349,13 @@ pub async fn send_mass(
             },
         )
         .await?;
-        let message = record(&mut tx, "message.created", &id).await?;
+        match &files {
+            None => {
+                files = Some(attachments::attach(&mut tx, actor.id(), &attachment_ids, &id).await?)
+            }
+            Some(rows) => attachments::copy_to(&mut tx, rows, &id).await?,
+        }
+        let message = record(ctx, &mut tx, "message.created", &id).await?;
         data.push(MassDelivery {
             client_id,
             channel_id,

@@ -2,6 +2,7 @@
 //! (and later the web app's server functions). Each write runs in one
 //! transaction, so a refused or failed request leaves nothing half-done.
 
+pub mod attachments;
 pub mod channels;
 pub mod clients;
 pub mod companies;
@@ -11,36 +12,41 @@ pub mod internal_users;
 pub mod messages;
 pub mod paging;
 pub mod sessions;
+pub mod thumbnails;
 pub mod views;
 pub mod workspace;
 
 use std::sync::Arc;
 
 use crate::auth::throttle::LoginThrottle;
+use crate::blobs::BlobStore;
 use crate::config::Config;
 use crate::error::Result;
 use crate::realtime::Hub;
 use crate::storage::{Store, Tx};
 
-/// What every use case needs: the database, the configuration, and the
-/// realtime hub that hears about committed events.
+/// What every use case needs: the database, the file store, the
+/// configuration, and the realtime hub that hears about committed events.
 #[derive(Clone)]
 pub struct Context {
     pub store: Store,
+    pub blobs: BlobStore,
     pub config: Arc<Config>,
     pub throttle: LoginThrottle,
     pub hub: Arc<Hub>,
 }
 
 impl Context {
-    pub fn new(store: Store, config: Config) -> Context {
+    pub fn new(store: Store, config: Config) -> anyhow::Result<Context> {
         let hub = Hub::new(config.realtime_queue);
-        Context {
+        let blobs = BlobStore::open(&config.files.store)?;
+        Ok(Context {
             store,
+            blobs,
             config: Arc::new(config),
             throttle: LoginThrottle::default(),
             hub,
-        }
+        })
     }
 
     /// Commits a transaction and wakes the realtime pump for its events.

@@ -2,6 +2,7 @@
 
 use super::Context;
 use crate::auth::tokens::Invitation;
+use crate::domain::attachment::Attachment;
 use crate::domain::channel::{MembershipType, MessageChannel};
 use crate::domain::client::{Client, ClientStatus};
 use crate::domain::company::Company;
@@ -11,6 +12,7 @@ use crate::domain::settings::{DefaultChannelType, MessagingSettings};
 use crate::domain::workspace::Workspace;
 use crate::domain::Timestamp;
 use crate::error::Result;
+use crate::storage::attachments::AttachmentRow;
 use crate::storage::channels::ChannelRow;
 use crate::storage::clients::ClientRow;
 use crate::storage::companies::CompanyRow;
@@ -142,11 +144,37 @@ pub async fn channel(conn: &mut Conn, row: ChannelRow) -> Result<MessageChannel>
     })
 }
 
-pub fn message(row: MessageRow) -> Message {
+pub fn attachment(public_url: &str, row: AttachmentRow) -> Attachment {
+    let base = format!("{public_url}/v1/attachments/{}", row.id);
+    Attachment {
+        object: "attachment",
+        size: row.size as u64,
+        width: row.width.map(|w| w as u32),
+        height: row.height.map(|h| h as u32),
+        download_url: format!("{base}/content"),
+        thumbnail_url: row
+            .thumbnail_blob_id
+            .as_ref()
+            .map(|_| format!("{base}/thumbnail")),
+        created_at: Timestamp(row.created_at),
+        id: row.id,
+        name: row.name,
+        content_type: row.content_type,
+        message_id: row.message_id,
+    }
+}
+
+/// A message with the attachments given (its own, in order).
+pub fn message_with(public_url: &str, row: MessageRow, attachments: Vec<AttachmentRow>) -> Message {
+    let attachments: Vec<Attachment> = attachments
+        .into_iter()
+        .map(|a| attachment(public_url, a))
+        .collect();
     Message {
         object: "message",
         sender_type: SenderType::from_stored(&row.sender_type),
-        is_attachment_included: false,
+        is_attachment_included: !attachments.is_empty(),
+        attachments,
         is_welcome: row.is_welcome != 0,
         created_at: Timestamp(row.created_at),
         updated_at: Timestamp(row.updated_at),
@@ -156,4 +184,30 @@ pub fn message(row: MessageRow) -> Message {
         sender_id: row.sender_id,
         text: row.text,
     }
+}
+
+/// Messages with their attachments, loaded in one query.
+pub async fn messages(
+    ctx: &Context,
+    conn: &mut Conn,
+    rows: Vec<MessageRow>,
+) -> Result<Vec<Message>> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut by_message: std::collections::HashMap<String, Vec<AttachmentRow>> =
+        std::collections::HashMap::new();
+    for attachment in storage::attachments::of_messages(conn, &ids).await? {
+        let key = attachment.message_id.clone().unwrap_or_default();
+        by_message.entry(key).or_default().push(attachment);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let attachments = by_message.remove(&row.id).unwrap_or_default();
+            message_with(&ctx.config.public_url, row, attachments)
+        })
+        .collect())
+}
+
+pub async fn message(ctx: &Context, conn: &mut Conn, row: MessageRow) -> Result<Message> {
+    Ok(messages(ctx, conn, vec![row]).await?.remove(0))
 }

@@ -6,6 +6,7 @@
 //! connecting, durability settings, migrations, how a write transaction
 //! starts — lives in `sqlite.rs` and `postgres.rs`.
 
+pub mod attachments;
 pub mod auth;
 pub mod channels;
 pub mod clients;

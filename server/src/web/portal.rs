@@ -338,6 +338,7 @@ impl Portal for WebPortal {
             text: text.to_string(),
             channel_id: channel_id.to_string(),
             sender_id: None,
+            attachment_ids: None,
         };
         let key = Some(idempotency_key).filter(|k| !k.is_empty());
         let message = messages::send(&self.ctx, &actor, credential, &send, key)
@@ -476,6 +477,7 @@ impl Portal for WebPortal {
         let mass = MassMessage {
             client_ids,
             text: text.to_string(),
+            attachment_ids: None,
         };
         let sent = messages::send_mass(&self.ctx, &actor, &mass)
             .await

@@ -1,4 +1,4 @@
-use parlor::config::{Config, DatabaseLocation, SecretKey};
+use parlor::config::{BlobLocation, Config, DatabaseLocation, FileConfig, SecretKey};
 use parlor::service::{sessions, workspace, Context};
 use parlor::startup::Application;
 use reqwest::Method;
@@ -17,7 +17,7 @@ pub struct TestApp {
     /// Calls with the owner's API key.
     pub admin: Caller,
     pub owner_id: String,
-    config: Config,
+    pub config: Config,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _data_dir: tempfile::TempDir,
     /// Dropped after the server, taking the test database with it.
@@ -75,6 +75,25 @@ async fn fresh_postgres(admin_url: &str) -> (DatabaseLocation, PostgresDatabase)
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A server whose files live in a fresh bucket of the test S3 server.
+    pub async fn spawn_on_s3() -> TestApp {
+        Self::spawn_on_s3_with(|_| {}).await
+    }
+
+    pub async fn spawn_on_s3_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+        let location = crate::s3::fresh_bucket().await;
+        Self::spawn_with(move |config| {
+            config.files.store = BlobLocation::S3(location);
+            configure(config);
+        })
+        .await
+    }
+
+    /// A server with its configuration changed by `configure` first.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let (database, postgres) = match std::env::var("PARLOR_TEST_DATABASE_URL") {
             Ok(url) if !url.is_empty() => {
@@ -86,7 +105,7 @@ impl TestApp {
                 None,
             ),
         };
-        let config = Config {
+        let mut config = Config {
             listen: "127.0.0.1:0".parse().unwrap(),
             data_dir: data_dir.path().to_path_buf(),
             database,
@@ -97,7 +116,9 @@ impl TestApp {
             realtime_send_timeout: std::time::Duration::from_secs(2),
             event_retention: std::time::Duration::from_secs(3600),
             site_dir: parlor::config::DEFAULT_SITE_DIR.into(),
+            files: FileConfig::local(data_dir.path().join("blobs")),
         };
+        configure(&mut config);
         let app = Application::build(config.clone())
             .await
             .expect("server builds");
@@ -496,6 +517,14 @@ impl Caller {
 
     pub fn ws_base(&self) -> String {
         self.base.replacen("http", "ws", 1)
+    }
+
+    /// The API key this caller sends, if it uses one.
+    pub fn api_key(&self) -> Option<&str> {
+        match &self.auth {
+            Auth::ApiKey(key) => Some(key),
+            _ => None,
+        }
     }
 
     /// The same session, but without the CSRF header.

@@ -2,7 +2,10 @@
 //! SQLite, or on a fresh PostgreSQL database when PARLOR_TEST_DATABASE_URL is set.
 
 mod helpers;
+mod memory;
+mod s3;
 
+mod attachments;
 mod authorization;
 mod channels;
 mod clients;

@@ -25,6 +25,11 @@ async fn the_openapi_document_describes_every_public_route() {
         ("/v1/sessions", "post"),
         ("/v1/invitations/{token}/accept", "post"),
         ("/v1/setup", "post"),
+        ("/v1/attachments", "post"),
+        ("/v1/attachments/usage", "get"),
+        ("/v1/attachments/{id}", "get"),
+        ("/v1/attachments/{id}/content", "get"),
+        ("/v1/attachments/{id}/thumbnail", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
@@ -35,5 +40,18 @@ async fn the_openapi_document_describes_every_public_route() {
     assert_eq!(schemes["apiKey"]["name"], "X-API-Key");
     assert!(
         doc.body["components"]["schemas"]["MessageChannel"]["properties"]["memberIds"].is_object()
+    );
+    let message = &doc.body["components"]["schemas"]["Message"]["properties"];
+    assert!(
+        message["attachments"].is_object(),
+        "messages list their files"
+    );
+    assert!(
+        doc.body["components"]["schemas"]["SendMessage"]["properties"]["attachmentIds"].is_object()
+    );
+    let upload = &paths["/v1/attachments"]["post"]["requestBody"]["content"];
+    assert!(
+        upload["multipart/form-data"].is_object(),
+        "uploads are multipart: {upload}"
     );
 }
