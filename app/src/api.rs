@@ -132,11 +132,19 @@ pub async fn older_messages(
 pub async fn send_message(
     channel_id: String,
     text: String,
+    // An empty list is left out of the form encoding.
+    #[server(default)] attachment_ids: Vec<String>,
     idempotency_key: String,
 ) -> Result<Message, ServerFnError> {
     let (portal, request) = door::open()?;
     portal
-        .send_message(&request, &channel_id, &text, &idempotency_key)
+        .send_message(
+            &request,
+            &channel_id,
+            &text,
+            attachment_ids,
+            &idempotency_key,
+        )
         .await
         .map_err(door::refuse)
 }
@@ -193,7 +201,9 @@ pub async fn load_client_channels(client_id: String) -> Result<ClientChannels, S
 }
 
 #[server]
-pub async fn start_conversation(client_ids: Vec<String>) -> Result<String, ServerFnError> {
+pub async fn start_conversation(
+    #[server(default)] client_ids: Vec<String>,
+) -> Result<String, ServerFnError> {
     let (portal, request) = door::open()?;
     portal
         .start_conversation(&request, client_ids)
@@ -203,12 +213,13 @@ pub async fn start_conversation(client_ids: Vec<String>) -> Result<String, Serve
 
 #[server]
 pub async fn send_mass_message(
-    client_ids: Vec<String>,
+    #[server(default)] client_ids: Vec<String>,
     text: String,
+    #[server(default)] attachment_ids: Vec<String>,
 ) -> Result<usize, ServerFnError> {
     let (portal, request) = door::open()?;
     portal
-        .mass_message(&request, client_ids, &text)
+        .mass_message(&request, client_ids, &text, attachment_ids)
         .await
         .map_err(door::refuse)
 }

@@ -13,6 +13,8 @@ pub mod portal;
 #[cfg(feature = "hydrate")]
 mod socket;
 pub mod state;
+#[cfg(feature = "hydrate")]
+mod upload;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};

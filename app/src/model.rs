@@ -14,6 +14,9 @@ pub struct Me {
     pub is_staff: bool,
     pub is_admin: bool,
     pub workspace_name: String,
+    /// Sent as `X-CSRF-Token` with the page's own /v1 calls (file uploads).
+    #[serde(default)]
+    pub csrf_token: String,
 }
 
 /// Someone who can appear in a conversation.
@@ -56,6 +59,25 @@ pub struct Message {
     pub deleted_at: Option<String>,
     #[serde(default)]
     pub is_welcome: bool,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file on a message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    pub id: String,
+    pub name: String,
+    pub size: u64,
+    pub content_type: String,
+    #[serde(default)]
+    pub width: Option<u32>,
+    #[serde(default)]
+    pub height: Option<u32>,
+    pub download_url: String,
+    #[serde(default)]
+    pub thumbnail_url: Option<String>,
 }
 
 /// A page of history, newest first as the API pages it.

@@ -62,6 +62,7 @@ pub trait Portal: Send + Sync + 'static {
         request: &Parts,
         channel_id: &str,
         text: &str,
+        attachment_ids: Vec<String>,
         idempotency_key: &str,
     ) -> Result<Message, AppError>;
     async fn mark_read(&self, request: &Parts, channel_id: &str) -> Result<(), AppError>;
@@ -100,6 +101,7 @@ pub trait Portal: Send + Sync + 'static {
         request: &Parts,
         client_ids: Vec<String>,
         text: &str,
+        attachment_ids: Vec<String>,
     ) -> Result<usize, AppError>;
     async fn settings(&self, request: &Parts) -> Result<Settings, AppError>;
     async fn update_settings(

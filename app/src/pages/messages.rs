@@ -10,8 +10,8 @@ use super::welcome::reason;
 use crate::api;
 use crate::live::Event;
 use crate::markdown;
-use crate::model::Message;
-use crate::state::{avatar_hue, initials, Delivery, Entry, Row, Timeline};
+use crate::model::{Attachment, Message};
+use crate::state::{avatar_hue, file_size, initials, Delivery, Entry, Row, Timeline, Uploads};
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
@@ -118,6 +118,9 @@ fn Thread(conversation: crate::model::Conversation) -> impl IntoView {
     let older = RwSignal::new(conversation.history.next_token);
     let seen_up_to = RwSignal::new(conversation.seen_up_to);
     let typing = RwSignal::new(None::<String>);
+    let uploads = RwSignal::new(Uploads::default());
+    let dragging = RwSignal::new(false);
+    let csrf_token = StoredValue::new(session.me.with_untracked(|me| me.csrf_token.clone()));
     let people = StoredValue::new(conversation.people);
     let name_of = move |id: &str| {
         people.with_value(|people| people.iter().find(|p| p.id == id).map(|p| p.name.clone()))
@@ -196,14 +199,16 @@ fn Thread(conversation: crate::model::Conversation) -> impl IntoView {
                 id: format!("pending-{key}"),
                 channel_id: channel_id.clone(),
                 sender_id: me.clone(),
-                text: text.clone(),
+                text,
                 created_at: String::new(),
                 updated_at: String::new(),
                 deleted_at: None,
                 is_welcome: false,
+                attachments: uploads.with_untracked(Uploads::ready),
             };
-            timeline.update(|t| t.add_pending(pending, key.clone()));
-            deliver(timeline, channel_id.clone(), text, key);
+            uploads.update(Uploads::clear);
+            timeline.update(|t| t.add_pending(pending.clone(), key.clone()));
+            deliver(timeline, pending, key);
         }
     };
     let typed = {
@@ -252,7 +257,25 @@ fn Thread(conversation: crate::model::Conversation) -> impl IntoView {
     };
 
     view! {
-        <section class="conversation" aria-label=conversation.channel.title.clone()>
+        <section
+            class="conversation"
+            class:dragging=move || dragging.get()
+            aria-label=conversation.channel.title.clone()
+            on:dragover=move |ev| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                dragging.set(false);
+                #[cfg(feature = "hydrate")]
+                if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+                    attach(uploads, csrf_token.get_value(), files);
+                }
+            }
+        >
+            <div class="drop-zone" aria-hidden="true">"Drop files to attach them"</div>
             <header><h2>{conversation.channel.title.clone()}</h2></header>
             <ol class="messages" aria-label="Messages" node_ref=list on:scroll=on_scroll>
                 <Show when=move || older.with(Option::is_some)>
@@ -277,8 +300,24 @@ fn Thread(conversation: crate::model::Conversation) -> impl IntoView {
             <p class="typing" aria-live="polite">
                 {move || typing.get().map(|name| format!("{name} is typing…"))}
             </p>
-            <Composer on_send=send on_typing=typed />
+            <Composer on_send=send on_typing=typed uploads csrf_token />
         </section>
+    }
+}
+
+/// Starts uploading the files a user picked or dropped.
+#[cfg(feature = "hydrate")]
+fn attach(uploads: RwSignal<Uploads>, csrf_token: String, files: leptos::web_sys::FileList) {
+    for file in gloo_file::FileList::from(files).iter() {
+        let local_id = uploads
+            .try_update(|u| u.add(file.name()))
+            .unwrap_or_default();
+        crate::upload::upload(
+            file,
+            &csrf_token,
+            move |fraction| uploads.update(|u| u.progress(local_id, fraction)),
+            move |outcome| uploads.update(|u| u.finish(local_id, outcome)),
+        );
     }
 }
 
@@ -301,9 +340,10 @@ fn announce_typing(channel_id: &str) {
 }
 
 /// Sends (or re-sends) a message; the key makes a retry safe.
-fn deliver(timeline: RwSignal<Timeline>, channel_id: String, text: String, key: String) {
+fn deliver(timeline: RwSignal<Timeline>, message: Message, key: String) {
+    let files = message.attachments.iter().map(|a| a.id.clone()).collect();
     leptos::task::spawn_local(async move {
-        match api::send_message(channel_id, text, key.clone()).await {
+        match api::send_message(message.channel_id, message.text, files, key.clone()).await {
             Ok(message) => timeline.update(|t| t.confirm(&key, message)),
             Err(e) => timeline.update(|t| t.fail(&key, reason(&e))),
         }
@@ -334,10 +374,9 @@ fn MessageLine(
             Delivery::Sending => Some(view! { <span class="status">"Sending…"</span> }.into_any()),
             Delivery::Failed(why) => {
                 let key = entry.key.clone().unwrap_or_default();
-                let channel_id = entry.message.channel_id.clone();
                 let retry = move |_| {
                     if let Some(message) = timeline.try_update(|t| t.retry(&key)).flatten() {
-                        deliver(timeline, channel_id.clone(), message.text, key.clone());
+                        deliver(timeline, message, key.clone());
                     }
                 };
                 Some(view! {
@@ -402,6 +441,7 @@ fn MessageLine(
                     {edited.then(|| view! { <span class="edited">" (edited)"</span> })}
                 </p>
                 {body}
+                <Files attachments=entry.message.attachments.clone() />
                 {status}
                 {seen.then(|| view! { <span class="seen">"Seen"</span> })}
                 {can_change.then(|| view! {
@@ -419,13 +459,17 @@ fn MessageLine(
 fn Composer(
     on_send: impl Fn(String) + Clone + Send + Sync + 'static,
     on_typing: impl Fn() + Clone + Send + Sync + 'static,
+    uploads: RwSignal<Uploads>,
+    csrf_token: StoredValue<String>,
 ) -> impl IntoView {
     let (draft, set_draft) = signal(String::new());
+    let picker = NodeRef::<leptos::html::Input>::new();
     let submit = {
         let on_send = on_send.clone();
         move || {
             let text = draft.get_untracked();
-            if text.trim().is_empty() {
+            let files = uploads.with_untracked(|u| u.ready().len());
+            if uploads.with_untracked(Uploads::busy) || (text.trim().is_empty() && files == 0) {
                 return;
             }
             set_draft.set(String::new());
@@ -442,8 +486,49 @@ fn Composer(
             }
         }
     };
+    let picked = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(input) = picker.get() {
+            if let Some(files) = input.files() {
+                attach(uploads, csrf_token.get_value(), files);
+            }
+            input.set_value("");
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = csrf_token;
+    };
     view! {
+        <ul class="uploads" aria-label="Files to send">
+            <For each=move || uploads.with(|u| u.files.clone()) key=|f| (f.local_id, (f.progress * 100.0) as u32, f.outcome.is_some()) let:file>
+                <li class="upload">
+                    <span class="name">{file.name.clone()}</span>
+                    {match file.outcome.clone() {
+                        None => view! {
+                            <progress max="1" value=file.progress aria-label=format!("Uploading {}", file.name)></progress>
+                        }.into_any(),
+                        Some(Ok(_)) => view! { <span class="status">"Ready"</span> }.into_any(),
+                        Some(Err(why)) => view! { <span class="status failed" role="alert">{why}</span> }.into_any(),
+                    }}
+                    <button
+                        type="button"
+                        class="link"
+                        aria-label=format!("Remove {}", file.name)
+                        on:click=move |_| uploads.update(|u| u.remove(file.local_id))
+                    >"×"</button>
+                </li>
+            </For>
+        </ul>
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <input type="file" multiple class="file-picker" node_ref=picker on:change=picked tabindex="-1" aria-hidden="true" />
+            <button
+                type="button"
+                class="attach"
+                on:click=move |_| {
+                    if let Some(input) = picker.get() {
+                        input.click();
+                    }
+                }
+            >"Attach files"</button>
             <textarea
                 aria-label="Message"
                 placeholder="Write a message"
@@ -455,7 +540,7 @@ fn Composer(
                 }
                 on:keydown=on_key
             ></textarea>
-            <button type="submit">"Send"</button>
+            <button type="submit" disabled=move || uploads.with(Uploads::busy)>"Send"</button>
         </form>
     }
 }
@@ -472,4 +557,29 @@ fn new_key() -> String {
     {
         String::from("web-server-rendered")
     }
+}
+
+/// A message's files: images as previews, everything else as a card.
+#[component]
+fn Files(attachments: Vec<Attachment>) -> impl IntoView {
+    (!attachments.is_empty()).then(|| view! {
+        <ul class="files" aria-label="Files">
+            {attachments.into_iter().map(|file| {
+                let size = file_size(file.size);
+                view! {
+                    <li class="file">
+                        {file.thumbnail_url.clone().map(|src| view! {
+                            <a href=file.download_url.clone() target="_blank" rel="noopener">
+                                <img src=src alt=file.name.clone() loading="lazy" />
+                            </a>
+                        })}
+                        <a class="file-card" href=file.download_url.clone() download=file.name.clone()>
+                            <span class="name">{file.name.clone()}</span>
+                            <span class="preview">{size}</span>
+                        </a>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    })
 }

@@ -96,6 +96,7 @@ impl WebPortal {
                     is_staff: true,
                     is_admin: user.role == crate::domain::internal_user::Role::Admin,
                     workspace_name,
+                    csrf_token: String::new(),
                 }
             }
             Actor::Client(client) => {
@@ -106,6 +107,7 @@ impl WebPortal {
                     is_staff: false,
                     is_admin: false,
                     workspace_name,
+                    csrf_token: String::new(),
                 }
             }
         })
@@ -181,7 +183,11 @@ fn client_address(request: &Parts) -> IpAddr {
 impl Portal for WebPortal {
     async fn current_user(&self, request: &Parts) -> Answer<Option<Me>> {
         match authenticate(&self.ctx, &Method::GET, &request.headers).await {
-            Ok(auth) => self.me(&auth.actor).await.map(Some).map_err(refuse),
+            Ok(auth) => {
+                let mut me = self.me(&auth.actor).await.map_err(refuse)?;
+                me.csrf_token = auth.session.map(|s| s.csrf_token).unwrap_or_default();
+                Ok(Some(me))
+            }
             Err(Error::Unauthorized) => Ok(None),
             Err(e) => Err(refuse(e)),
         }
@@ -331,6 +337,7 @@ impl Portal for WebPortal {
         request: &Parts,
         channel_id: &str,
         text: &str,
+        attachment_ids: Vec<String>,
         idempotency_key: &str,
     ) -> Answer<Message> {
         let (actor, credential) = self.writer(request).await?;
@@ -338,7 +345,7 @@ impl Portal for WebPortal {
             text: text.to_string(),
             channel_id: channel_id.to_string(),
             sender_id: None,
-            attachment_ids: None,
+            attachment_ids: Some(attachment_ids).filter(|ids| !ids.is_empty()),
         };
         let key = Some(idempotency_key).filter(|k| !k.is_empty());
         let message = messages::send(&self.ctx, &actor, credential, &send, key)
@@ -472,12 +479,13 @@ impl Portal for WebPortal {
         request: &Parts,
         client_ids: Vec<String>,
         text: &str,
+        attachment_ids: Vec<String>,
     ) -> Answer<usize> {
         let (actor, _) = self.writer(request).await?;
         let mass = MassMessage {
             client_ids,
             text: text.to_string(),
-            attachment_ids: None,
+            attachment_ids: Some(attachment_ids).filter(|ids| !ids.is_empty()),
         };
         let sent = messages::send_mass(&self.ctx, &actor, &mass)
             .await
