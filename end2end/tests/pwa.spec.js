@@ -1,0 +1,44 @@
+// Installable, and never serving private data from a cache.
+
+import { test, expect } from '@playwright/test';
+import { startParlor, OWNER } from './support/parlor.js';
+import { signIn } from './support/people.js';
+
+let parlor;
+test.beforeAll(async () => {
+  parlor = await startParlor();
+});
+test.afterAll(async () => {
+  await parlor?.stop();
+});
+
+test('the app is installable and its service worker caches only the app shell', async ({ browser }) => {
+  const page = await signIn(browser, parlor, OWNER);
+  const manifestHref = await page.locator('link[rel="manifest"]').getAttribute('href');
+  const manifest = await (await page.request.get(manifestHref)).json();
+  expect(manifest).toMatchObject({ name: 'Parlor', display: 'standalone', start_url: '/messages' });
+  for (const icon of manifest.icons) {
+    expect((await page.request.get(icon.src)).status(), icon.src).toBe(200);
+  }
+
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Messages' })).toBeVisible();
+  const cached = await page.evaluate(async () => {
+    const keys = [];
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) keys.push(new URL(request.url).pathname);
+    }
+    return keys.sort();
+  });
+  expect(cached).toEqual(['/icon.svg', '/manifest.webmanifest', '/parlor.css', '/pkg/parlor.js', '/pkg/parlor_bg.wasm']);
+
+  // Signed out, the pages are not served from anywhere but the server.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto('/messages');
+  await expect(page).toHaveURL(/\/sign-in/);
+  await expect(page.getByText('Olivia Owner')).toHaveCount(0);
+  await page.context().close();
+});
