@@ -45,9 +45,10 @@ test: test-rust test-rust-postgres test-sdk test-e2e
 test-rust: s3-test-server
 	env -u PARLOR_TEST_DATABASE_URL scripts/with-s3-server $(CARGO) test --locked
 
+# The same packages as test-rust (no -p), so Cargo reuses its build.
 test-rust-postgres: s3-test-server
 ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
-	PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) scripts/with-s3-server $(CARGO) test --locked -p parlor --test api --test crash
+	PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) scripts/with-s3-server $(CARGO) test --locked --test api --test crash
 else
 	@echo "PARLOR_TEST_DATABASE_URL is not set: skipping the PostgreSQL run of the integration suites"
 endif
@@ -63,7 +64,7 @@ sdk-deps:
 	cd sdk-tests && npm ci --no-audit --no-fund
 
 test-sdk: sdk-deps
-	$(CARGO) build --locked -p parlor
+	$(CARGO) build --locked --bin parlor
 	cd sdk-tests && env -u PARLOR_TEST_DATABASE_URL npm test
 ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
 	cd sdk-tests && PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) npm test
@@ -76,7 +77,7 @@ e2e-deps:
 	cd end2end && npm ci --no-audit --no-fund
 
 test-e2e: e2e-deps web
-	$(CARGO) build --locked -p parlor
+	$(CARGO) build --locked --bin parlor
 	cd end2end && env -u PARLOR_TEST_DATABASE_URL npx playwright test
 ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
 	cd end2end && PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) npx playwright test

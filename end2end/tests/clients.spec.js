@@ -1,16 +1,10 @@
 // The Clients page: adding, inviting and opening one client.
 
 import { test, expect } from '@playwright/test';
-import { startParlor, OWNER } from './support/parlor.js';
+import { serverForThisFile, OWNER } from './support/parlor.js';
 import { signIn } from './support/people.js';
 
-let parlor;
-test.beforeAll(async () => {
-  parlor = await startParlor();
-});
-test.afterAll(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 test('staff add a client, hand them the invite link, and message them from their page', async ({ browser }) => {
   await parlor.api('POST', '/v1/companies', { name: 'Acme Bakery' });

@@ -1,16 +1,10 @@
 // Inside a conversation: edits, deletes, typing, "seen", Markdown and history.
 
 import { test, expect } from '@playwright/test';
-import { startParlor, OWNER } from './support/parlor.js';
+import { serverForThisFile, OWNER } from './support/parlor.js';
 import { signIn } from './support/people.js';
 
-let parlor;
-test.beforeAll(async () => {
-  parlor = await startParlor();
-});
-test.afterAll(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 const messages = (page) => page.getByRole('list', { name: 'Messages' });
 

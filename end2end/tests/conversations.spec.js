@@ -1,16 +1,10 @@
 // The + menu: new conversations and mass messages.
 
 import { test, expect } from '@playwright/test';
-import { startParlor, OWNER, WORKSPACE } from './support/parlor.js';
+import { serverForThisFile, OWNER, WORKSPACE } from './support/parlor.js';
 import { signIn } from './support/people.js';
 
-let parlor;
-test.beforeAll(async () => {
-  parlor = await startParlor();
-});
-test.afterAll(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 const messages = (page) => page.getByRole('list', { name: 'Messages' });
 

@@ -4,16 +4,10 @@
 import { test, expect } from '@playwright/test';
 import { randomBytes, createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { startParlor, OWNER } from './support/parlor.js';
+import { serverForThisFile, OWNER } from './support/parlor.js';
 import { signIn } from './support/people.js';
 
-let parlor;
-test.beforeAll(async () => {
-  parlor = await startParlor();
-});
-test.afterAll(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 const messages = (page) => page.getByRole('list', { name: 'Messages' });
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');

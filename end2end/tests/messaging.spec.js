@@ -1,16 +1,10 @@
 // Staff and a client talk in real time, each in their own browser.
 
 import { test, expect } from '@playwright/test';
-import { startParlor, OWNER, WORKSPACE } from './support/parlor.js';
+import { serverForThisFile, OWNER, WORKSPACE } from './support/parlor.js';
 import { signIn } from './support/people.js';
 
-let parlor;
-test.beforeAll(async () => {
-  parlor = await startParlor();
-});
-test.afterAll(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 const conversation = (page) => page.getByRole('list', { name: 'Messages' });
 

@@ -1,16 +1,10 @@
 // Installable, and never serving private data from a cache.
 
 import { test, expect } from '@playwright/test';
-import { startParlor, OWNER } from './support/parlor.js';
+import { serverForThisFile, OWNER } from './support/parlor.js';
 import { signIn } from './support/people.js';
 
-let parlor;
-test.beforeAll(async () => {
-  parlor = await startParlor();
-});
-test.afterAll(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 test('the app is installable and its service worker caches only the app shell', async ({ browser }) => {
   const page = await signIn(browser, parlor, OWNER);

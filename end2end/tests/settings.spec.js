@@ -1,16 +1,10 @@
 // Settings: the default channel and the welcome message.
 
 import { test, expect } from '@playwright/test';
-import { startParlor, OWNER, WORKSPACE } from './support/parlor.js';
+import { serverForThisFile, OWNER, WORKSPACE } from './support/parlor.js';
 import { signIn } from './support/people.js';
 
-let parlor;
-test.beforeAll(async () => {
-  parlor = await startParlor();
-});
-test.afterAll(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 test('settings changes take effect for the next new client', async ({ browser }) => {
   const acme = await parlor.api('POST', '/v1/companies', { name: 'Acme Bakery' });

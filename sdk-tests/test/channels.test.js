@@ -1,15 +1,9 @@
 // Message channels: individual, group and company; listing; the same-company rule.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { assertErrorBody, refused, startParlor } from './server.js';
+import { before, describe, test } from 'node:test';
+import { assertErrorBody, refused, serverForThisFile } from './server.js';
 
-let parlor;
-before(async () => {
-  parlor = await startParlor();
-}, { timeout: 60_000 });
-after(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 const client = (givenName, familyName, companyId) =>
   parlor.api.createClient({

@@ -1,16 +1,10 @@
 // Clients: create (with and without a company), retrieve, list, update, and
 // the e-mail rules.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { assertErrorBody, refused, startParlor } from './server.js';
+import { before, describe, test } from 'node:test';
+import { assertErrorBody, refused, serverForThisFile } from './server.js';
 
-let parlor;
-before(async () => {
-  parlor = await startParlor();
-}, { timeout: 60_000 });
-after(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 describe('clients', () => {
   let acme;

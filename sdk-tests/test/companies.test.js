@@ -1,15 +1,9 @@
 // Companies: create, retrieve, update, list, page, delete.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { allPages, refused, startParlor } from './server.js';
+import { describe, test } from 'node:test';
+import { allPages, refused, serverForThisFile } from './server.js';
 
-let parlor;
-before(async () => {
-  parlor = await startParlor();
-}, { timeout: 60_000 });
-after(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 describe('companies', () => {
   let acme;

@@ -1,15 +1,9 @@
 // Deleting clients and companies, and what happens to what they owned.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { refused, startParlor } from './server.js';
+import { describe, test } from 'node:test';
+import { refused, serverForThisFile } from './server.js';
 
-let parlor;
-before(async () => {
-  parlor = await startParlor();
-}, { timeout: 60_000 });
-after(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 describe('deletes', () => {
   test('deleting a client deletes their individual channel', async () => {

@@ -1,15 +1,9 @@
 // Messages: who may send, size limit, newest-first listing, paging.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { allPages, assertErrorBody, refused, startParlor } from './server.js';
+import { before, describe, test } from 'node:test';
+import { allPages, assertErrorBody, refused, serverForThisFile } from './server.js';
 
-let parlor;
-before(async () => {
-  parlor = await startParlor();
-}, { timeout: 60_000 });
-after(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 describe('messages', () => {
   let ownerId;

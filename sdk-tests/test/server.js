@@ -11,6 +11,7 @@
 // parlor_sdk_<hex> created for this server and dropped by stop().
 
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { spawn, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -282,4 +283,19 @@ export async function allPages(list, args, { limit }) {
     if (!nextToken) return pages;
   }
   throw new Error('paging did not end after 1000 pages');
+}
+
+/**
+ * The server for the tests of one file: started before them, stopped after.
+ * Reads like the server itself: `parlor.api`, `parlor.request`, ….
+ */
+export function serverForThisFile() {
+  let server;
+  before(async () => {
+    server = await startParlor();
+  }, { timeout: 60_000 });
+  after(async () => {
+    await server?.stop();
+  });
+  return new Proxy({}, { get: (_, name) => server?.[name] });
 }

@@ -1,15 +1,9 @@
 // The workspace, authentication, and records that do not exist.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { WORKSPACE_NAME, assertErrorBody, refused, startParlor } from './server.js';
+import { describe, test } from 'node:test';
+import { WORKSPACE_NAME, assertErrorBody, refused, serverForThisFile } from './server.js';
 
-let parlor;
-before(async () => {
-  parlor = await startParlor();
-}, { timeout: 60_000 });
-after(async () => {
-  await parlor?.stop();
-});
+const parlor = serverForThisFile();
 
 describe('workspace', () => {
   test('retrieveWorkspace returns the workspace created by `parlor admin init`', async () => {

@@ -1,27 +1,14 @@
 //! Signing in with e-mail and password.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
-use super::welcome::reason;
+use super::welcome::enter_on_success;
 use crate::api::SignIn as SignInAction;
 
 #[component]
 pub fn SignIn() -> impl IntoView {
     let action = ServerAction::<SignInAction>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            navigate("/messages", Default::default());
-        }
-    });
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| reason(&e))
-    };
+    let error = enter_on_success(action.value());
     view! {
         <main class="sign-in">
             <h1>"Sign in"</h1>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::{self, AcceptInvitation, SetUp};
+use crate::model::Me;
 
 /// The message of a failed server function, without the framework's prefix.
 pub fn reason(error: &ServerFnError) -> String {
@@ -12,6 +13,21 @@ pub fn reason(error: &ServerFnError) -> String {
         ServerFnError::ServerError(message) => message.clone(),
         other => other.to_string(),
     }
+}
+
+/// For the forms that sign someone in (their action's `value()`): once it
+/// succeeds, go to Messages; until then, the returned closure gives the
+/// reason it failed.
+pub fn enter_on_success(
+    outcome: MappedSignal<Option<Result<Me, ServerFnError>>>,
+) -> impl Fn() -> Option<String> + Copy {
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = outcome.get() {
+            navigate("/messages", Default::default());
+        }
+    });
+    move || outcome.get().and_then(|r| r.err()).map(|e| reason(&e))
 }
 
 fn token() -> String {
@@ -29,19 +45,7 @@ pub fn Invite() -> impl IntoView {
         api::read_invitation,
     );
     let action = ServerAction::<AcceptInvitation>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            navigate("/messages", Default::default());
-        }
-    });
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| reason(&e))
-    };
+    let error = enter_on_success(action.value());
     view! {
         <main class="sign-in">
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -81,19 +85,7 @@ pub fn Invite() -> impl IntoView {
 pub fn FirstRun() -> impl IntoView {
     let token = token();
     let action = ServerAction::<SetUp>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            navigate("/messages", Default::default());
-        }
-    });
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| reason(&e))
-    };
+    let error = enter_on_success(action.value());
     view! {
         <main class="sign-in">
             <h1>"Set up Parlor"</h1>

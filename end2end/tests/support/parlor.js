@@ -2,6 +2,7 @@
 // acting as its owner, on SQLite or (PARLOR_TEST_DATABASE_URL) a fresh
 // PostgreSQL database that stop() drops again.
 
+import { test } from '@playwright/test';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -126,4 +127,19 @@ export async function startParlor({ init = true } = {}) {
   }
 
   return { url, api, invitedClient, activeClient, stop, logs: () => logs };
+}
+
+/**
+ * The server for the tests of one file: started before them, stopped after.
+ * Reads like the server itself: `parlor.url`, `parlor.api`, ….
+ */
+export function serverForThisFile() {
+  let server;
+  test.beforeAll(async () => {
+    server = await startParlor();
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+  return new Proxy({}, { get: (_, name) => server?.[name] });
 }
