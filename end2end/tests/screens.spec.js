@@ -14,6 +14,9 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
     const acme = await parlor.api('POST', '/v1/companies', { name: `Acme ${device}` });
     const client = await parlor.activeClient('Rosa', `Reyes ${device}`, { companyId: acme.id });
     const staff = await signIn(browser, parlor, OWNER, viewport);
+    // The server renders the channel list into the page, before any script runs.
+    const html = await (await staff.request.get('/messages')).text();
+    expect(html).toContain(client.name);
     const screens = [
       ['messages', '/messages', staff.getByRole('link', { name: new RegExp(client.name) })],
       ['clients', '/clients', staff.getByRole('heading', { name: 'Clients' })],

@@ -6,7 +6,7 @@ use leptos_router::components::{Outlet, Redirect, A};
 
 use crate::api;
 use crate::live::Event;
-use crate::model::Me;
+use crate::model::{ChannelSummary, Me};
 use crate::state::ChannelList;
 
 /// What every signed-in page shares.
@@ -20,14 +20,23 @@ pub struct Session {
     pub open_channel: RwSignal<Option<String>>,
 }
 
+/// Who is signed in and their channels, loaded together so the server
+/// renders the channel list into the page.
+async fn load_session() -> Result<Option<(Me, Vec<ChannelSummary>)>, ServerFnError> {
+    let Some(me) = api::current_user().await? else {
+        return Ok(None);
+    };
+    Ok(Some((me, api::list_channels().await?)))
+}
+
 #[component]
 pub fn SignedInShell() -> impl IntoView {
-    let me = Resource::new(|| (), |_| api::current_user());
+    let session = Resource::new(|| (), |_| load_session());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(me)) => view! { <Frame me /> }.into_any(),
+                match session.await {
+                    Ok(Some((me, channels))) => view! { <Frame me channels /> }.into_any(),
                     _ => view! { <Redirect path="/sign-in" /> }.into_any(),
                 }
             })}
@@ -36,9 +45,16 @@ pub fn SignedInShell() -> impl IntoView {
 }
 
 #[component]
-fn Frame(me: Me) -> impl IntoView {
-    let channel_data = Resource::new(|| (), |_| api::list_channels());
-    let channels = RwSignal::new(ChannelList::default());
+fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
+    let channels = RwSignal::new(ChannelList::new(channels));
+    // Channels appear, change members or go: reload the list.
+    let reload = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = api::list_channels().await {
+                channels.set(ChannelList::new(list));
+            }
+        });
+    };
     let (event, set_event) = signal(None::<Event>);
     let session = Session {
         me: Signal::stored(me.clone()),
@@ -47,18 +63,13 @@ fn Frame(me: Me) -> impl IntoView {
         open_channel: RwSignal::new(None),
     };
     provide_context(session);
-    Effect::new(move |_| {
-        if let Some(Ok(list)) = channel_data.get() {
-            channels.set(ChannelList::new(list));
-        }
-    });
     #[cfg(feature = "hydrate")]
     {
         let me = me.id.clone();
         let open_channel = session.open_channel;
         crate::socket::connect(move |event| {
             match &event {
-                Event::ChannelsChanged | Event::Resync => channel_data.refetch(),
+                Event::ChannelsChanged | Event::Resync => reload(),
                 Event::MessageCreated(message) => channels.update(|list| {
                     list.message_created(message, &me, open_channel.get_untracked().as_deref())
                 }),
@@ -73,7 +84,7 @@ fn Frame(me: Me) -> impl IntoView {
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = set_event;
+    let _ = (set_event, reload);
 
     let unread = move || channels.with(|c| c.total_unread());
     let (me_staff, me_admin) = (me.is_staff, me.is_admin);
