@@ -20,6 +20,8 @@ const PNG = Buffer.from(
 
 /** Drops files onto the conversation the way a browser does. */
 async function dropFiles(page, files) {
+  // The conversation, not its loading placeholder.
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
   const transfer = await page.evaluateHandle((files) => {
     const transfer = new DataTransfer();
     for (const { name, type, base64 } of files) {
