@@ -14,6 +14,7 @@ pub mod companies;
 pub mod events;
 pub mod internal_users;
 pub mod messages;
+pub mod outbox;
 mod postgres;
 mod sqlite;
 pub mod workspace;
