@@ -78,7 +78,7 @@ pub struct ServeArgs {
     pub mail: MailArgs,
 }
 
-/// Outgoing e-mail (invitations). Without `--smtp-host` e-mails are queued
+/// Outgoing e-mail (invitations, unread digests). Without `--smtp-host` e-mails are queued
 /// in the database and sent once a host is configured.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "E-mail")]
@@ -105,6 +105,9 @@ pub struct MailArgs {
         default_value = "Parlor <parlor@localhost>"
     )]
     pub mail_from: String,
+    /// Seconds a message waits unread before its recipients get an e-mail about it.
+    #[arg(long, env = "PARLOR_EMAIL_DELAY_SECS", default_value_t = 300)]
+    pub email_delay_secs: u64,
 }
 
 /// How the SMTP connection is encrypted.

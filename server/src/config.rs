@@ -89,6 +89,7 @@ impl Config {
             format!("--mail-from {:?} is not an e-mail address", args.mail_from)
         })?;
         self.mail.from = from.to_string();
+        self.mail.unread_delay = std::time::Duration::from_secs(args.email_delay_secs);
         self.mail.smtp = args.smtp_host.as_ref().map(|host| SmtpConfig {
             host: host.clone(),
             port: args.smtp_port.unwrap_or(match args.smtp_tls {
@@ -154,6 +155,8 @@ pub struct MailConfig {
     pub retry_max: std::time::Duration,
     /// How long a claimed e-mail is reserved for the worker that claimed it.
     pub claim_lease: std::time::Duration,
+    /// How long a message waits unread before its recipient is e-mailed.
+    pub unread_delay: std::time::Duration,
 }
 
 impl Default for MailConfig {
@@ -165,6 +168,7 @@ impl Default for MailConfig {
             retry_base: std::time::Duration::from_secs(30),
             retry_max: std::time::Duration::from_secs(3600),
             claim_lease: std::time::Duration::from_secs(300),
+            unread_delay: std::time::Duration::from_secs(300),
         }
     }
 }

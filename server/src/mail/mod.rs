@@ -8,6 +8,7 @@
 //! e-mail carries a `Message-ID` made from its outbox id, so a receiving
 //! system can recognise that duplicate.
 
+pub mod digests;
 pub mod templates;
 pub mod worker;
 

@@ -67,6 +67,72 @@ pub fn invitation(brand: &str, to: &str, given_name: &str, invite_url: &str) -> 
     }
 }
 
+/// What an unread digest sums up: who wrote how many of the messages.
+pub struct DigestSummary<'a> {
+    pub brand: &'a str,
+    pub to: &'a str,
+    pub given_name: &'a str,
+    /// Sender names with how many unread messages each wrote, in order.
+    pub senders: &'a [(String, usize)],
+    pub channel_url: &'a str,
+    pub unsubscribe_url: &'a str,
+}
+
+/// The e-mail about messages waiting unread in one channel. It names the
+/// senders and counts, never the text: the portal is where messages are read.
+pub fn unread_digest(summary: &DigestSummary<'_>) -> Email {
+    let DigestSummary {
+        brand,
+        to,
+        given_name,
+        senders,
+        channel_url,
+        unsubscribe_url,
+    } = summary;
+    let total: usize = senders.iter().map(|(_, count)| count).sum();
+    let plural = if total == 1 { "" } else { "s" };
+    let subject = format!("{total} unread message{plural} in {brand}");
+    let lines: String = senders
+        .iter()
+        .map(|(name, count)| format!("  - {count} from {name}\n"))
+        .collect();
+    let text = format!(
+        "Hello {given_name},\n\n\
+         You have {total} unread message{plural} in {brand}:\n{lines}\n\
+         Read and reply here:\n{channel_url}\n\n\
+         --\nYou get this e-mail because messages waited unread for you. \
+         To stop e-mails about unread messages, open:\n{unsubscribe_url}\n"
+    );
+    let items: String = senders
+        .iter()
+        .map(|(name, count)| format!("<li>{count} from {}</li>", escape_html(name)))
+        .collect();
+    let content = format!(
+        "<p>Hello {name},</p>\n\
+         <p>You have {total} unread message{plural} in {brand_html}:</p>\n<ul>{items}</ul>\n\
+         {button}\n\
+         <p style=\"color: #59636e; font-size: 13px;\">You get this e-mail because messages waited \
+         unread for you. <a href=\"{unsubscribe}\">Stop e-mails about unread messages</a>.</p>",
+        name = escape_html(given_name),
+        brand_html = escape_html(brand),
+        button = button(channel_url, "Read and reply"),
+        unsubscribe = escape_html(unsubscribe_url),
+    );
+    Email {
+        to: to.to_string(),
+        subject,
+        text,
+        html: layout(brand, &content),
+        headers: vec![
+            ("List-Unsubscribe".into(), format!("<{unsubscribe_url}>")),
+            (
+                "List-Unsubscribe-Post".into(),
+                "List-Unsubscribe=One-Click".into(),
+            ),
+        ],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +162,26 @@ mod tests {
             "names must not become markup"
         );
         assert!(email.html.contains("href=\"http://x/invite/a.b.c\""));
+    }
+
+    #[test]
+    fn a_digest_counts_per_sender_and_offers_one_click_unsubscribe() {
+        let senders = vec![("<i>Ann</i>".to_string(), 2), ("Bob".to_string(), 1)];
+        let email = unread_digest(&DigestSummary {
+            brand: "Ledger & Co",
+            to: "olivia@example.com",
+            given_name: "Olivia",
+            senders: &senders,
+            channel_url: "http://x/messages/ch1",
+            unsubscribe_url: "http://x/v1/email-preferences/unsubscribe?token=t",
+        });
+        assert_eq!(email.subject, "3 unread messages in Ledger & Co");
+        assert!(email.text.contains("2 from <i>Ann</i>"));
+        assert!(email.html.contains("2 from &lt;i&gt;Ann&lt;/i&gt;"));
+        assert!(email.text.contains("http://x/messages/ch1"));
+        assert!(email.headers.contains(&(
+            "List-Unsubscribe".to_string(),
+            "<http://x/v1/email-preferences/unsubscribe?token=t>".to_string()
+        )));
     }
 }

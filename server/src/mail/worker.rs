@@ -35,6 +35,9 @@ pub async fn run(ctx: Context) {
     };
     let worker = new_id();
     loop {
+        if let Err(err) = super::digests::scan(&ctx).await {
+            tracing::warn!(error = %err, "the unread-digest scan failed");
+        }
         let sent = match deliver_due(&ctx, &config, &transport, &worker).await {
             Ok(count) => count,
             Err(err) => {

@@ -7,6 +7,7 @@ pub mod channels;
 pub mod clients;
 pub mod companies;
 pub mod directory;
+pub mod email_preferences;
 pub mod events;
 pub mod internal_users;
 pub mod messages;

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod channels;
 pub mod clients;
 pub mod companies;
+pub mod digests;
 pub mod events;
 pub mod internal_users;
 pub mod messages;

@@ -53,7 +53,7 @@ impl SmtpSink {
         panic!("the SMTP test server did not listen on port {port} within 15 s");
     }
 
-    /// The messages received so far, oldest first, as text with
+    /// The messages received so far, oldest first, as text with the body's
     /// quoted-printable soft line breaks and escapes undone.
     fn messages(&self) -> Vec<String> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
@@ -140,7 +140,13 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn decode_quoted_printable(text: &str) -> String {
+/// Undoes quoted-printable in the body; the header stays as it came.
+fn decode_quoted_printable(message: &str) -> String {
+    let (header, body) = message.split_once("\r\n\r\n").unwrap_or((message, ""));
+    format!("{header}\r\n\r\n{}", decode_body(body))
+}
+
+fn decode_body(text: &str) -> String {
     let joined = text.replace("=\r\n", "").replace("=\n", "");
     let bytes = joined.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -268,4 +274,183 @@ async fn an_email_pending_when_the_server_stops_is_sent_after_it_restarts() {
     );
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(sink.messages().len(), 1, "sent once after the restart");
+}
+
+/// The digests `to` received so far.
+fn digests_to(sink: &SmtpSink, to: &str) -> Vec<String> {
+    sink.messages()
+        .into_iter()
+        .filter(|m| {
+            m.starts_with(&format!("X-Envelope-To: {to}\r\n")) && m.contains("unread message")
+        })
+        .collect()
+}
+
+/// Waits for the `count`th digest to `to`; returns them all.
+async fn wait_for_digests(sink: &SmtpSink, to: &str, count: usize) -> Vec<String> {
+    for _ in 0..200 {
+        let digests = digests_to(sink, to);
+        if digests.len() >= count {
+            return digests;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "expected {count} digest(s) to {to} within 10 s, got {}",
+        digests_to(sink, to).len()
+    );
+}
+
+/// Longer than the test delay (1 s) plus a few worker rounds.
+const PAST_THE_DELAY: Duration = Duration::from_millis(2500);
+
+async fn spawn_with_digests(sink: &SmtpSink) -> TestApp {
+    TestApp::spawn_with(|config| {
+        sink.configure(config);
+        config.mail.unread_delay = Duration::from_secs(1);
+    })
+    .await
+}
+
+fn header_url(message: &str, header: &str) -> String {
+    let start = message
+        .find(&format!("{header}:"))
+        .unwrap_or_else(|| panic!("no {header}: {message}"));
+    let rest = &message[start..];
+    let open = rest.find('<').expect("<") + 1;
+    let close = rest[open..].find('>').expect(">") + open;
+    rest[open..close].to_string()
+}
+
+#[tokio::test]
+async fn a_message_left_unread_is_emailed_once_after_the_delay_with_a_link_to_its_channel() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_with_digests(&sink).await;
+    let client = create_invited_client(&app, "Ann").await;
+    let channel = app.individual_channel(client["id"].as_str().unwrap()).await;
+    let sent = app
+        .admin
+        .send_message(&channel, "Your tax return is ready")
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let second = app.admin.send_message(&channel, "Please sign page 3").await;
+    assert_eq!(second.status, 200, "{}", second.body);
+
+    let digests = wait_for_digests(&sink, "ann@example.com", 1).await;
+    let digest = &digests[0];
+    assert!(
+        digest.contains("Subject: 2 unread messages in Ledger & Co"),
+        "{digest}"
+    );
+    assert!(digest.contains("2 from Olivia Owner"), "{digest}");
+    assert!(
+        digest.contains(&format!("{}/messages/{channel}", app.ctx.config.public_url)),
+        "the digest links to the channel: {digest}"
+    );
+    assert!(
+        !digest.contains("Your tax return"),
+        "digests carry no message text: {digest}"
+    );
+    assert!(
+        digest.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+        "{digest}"
+    );
+
+    tokio::time::sleep(PAST_THE_DELAY).await;
+    assert_eq!(
+        digests_to(&sink, "ann@example.com").len(),
+        1,
+        "one digest, once"
+    );
+    assert!(
+        digests_to(&sink, crate::helpers::OWNER_EMAIL).is_empty(),
+        "the sender hears nothing of their own messages"
+    );
+}
+
+#[tokio::test]
+async fn a_message_read_within_the_delay_is_not_emailed_and_its_sender_never_is() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_with_digests(&sink).await;
+    let client = app.create_client("Bea", None).await;
+    let channel = app.individual_channel(client["id"].as_str().unwrap()).await;
+    let bea = app.client_session(&client).await;
+    let email = client["email"].as_str().unwrap().to_string();
+
+    let sent = bea.send_message(&channel, "Here are my receipts").await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let read = app
+        .admin
+        .post(&format!("/v1/message-channels/{channel}/read"), json!({}))
+        .await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    tokio::time::sleep(PAST_THE_DELAY).await;
+    assert!(
+        digests_to(&sink, crate::helpers::OWNER_EMAIL).is_empty(),
+        "the owner read the message in time"
+    );
+
+    // The premise: a message the owner leaves unread does reach them.
+    bea.send_message(&channel, "And one more").await;
+    let digests = wait_for_digests(&sink, crate::helpers::OWNER_EMAIL, 1).await;
+    assert!(digests[0].contains("1 from Bea Client"), "{}", digests[0]);
+    assert!(
+        digests[0].contains("Subject: 1 unread message in"),
+        "only the unread one: {}",
+        digests[0]
+    );
+    assert!(
+        digests_to(&sink, &email).is_empty(),
+        "the sender gets nothing"
+    );
+}
+
+#[tokio::test]
+async fn the_unsubscribe_link_stops_digests() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_with_digests(&sink).await;
+    let client = create_invited_client(&app, "Cy").await;
+    let channel = app.individual_channel(client["id"].as_str().unwrap()).await;
+    app.admin.send_message(&channel, "First").await;
+    let digests = wait_for_digests(&sink, "cy@example.com", 1).await;
+    let url = header_url(&digests[0], "List-Unsubscribe");
+    let path = url
+        .strip_prefix(&app.ctx.config.public_url)
+        .unwrap_or_else(|| panic!("{url} is on this server"));
+    assert!(digests[0].contains(&url), "the body has the same link");
+
+    let page = app.anonymous().get(path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .as_str()
+            .unwrap()
+            .contains("<form method=\"post\""),
+        "{}",
+        page.body
+    );
+    let done = app
+        .anonymous()
+        .send(
+            app.anonymous()
+                .request(reqwest::Method::POST, path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("List-Unsubscribe=One-Click"),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+
+    app.admin.send_message(&channel, "Second").await;
+    tokio::time::sleep(PAST_THE_DELAY).await;
+    assert_eq!(
+        digests_to(&sink, "cy@example.com").len(),
+        1,
+        "no digest after unsubscribing"
+    );
+
+    let forged = app
+        .anonymous()
+        .get(&path.replace("token=", "token=x"))
+        .await;
+    forged.assert_error(404, "a forged token");
 }
