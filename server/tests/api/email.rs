@@ -454,3 +454,28 @@ async fn the_unsubscribe_link_stops_digests() {
         .await;
     forged.assert_error(404, "a forged token");
 }
+
+#[tokio::test]
+async fn two_nodes_sharing_the_database_send_each_email_once() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_with(|config| sink.configure(config)).await;
+    let (_second, _stop) = app.second_node().await;
+    for name in ["Eve", "Fay", "Gus", "Hal", "Ivy", "Jon"] {
+        create_invited_client(&app, name).await;
+    }
+    let messages = sink.wait_for(6).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut recipients: Vec<String> = sink
+        .messages()
+        .iter()
+        .map(|m| m.lines().next().unwrap_or_default().to_string())
+        .collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(messages.len(), 6);
+    assert_eq!(
+        (sink.messages().len(), recipients.len()),
+        (6, 6),
+        "each invitation arrives once: {recipients:?}"
+    );
+}
