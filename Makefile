@@ -10,8 +10,12 @@ PARLOR_TEST_DATABASE_URL ?=
 # virtualenv of its own. scripts/with-s3-server starts it for each test run.
 S3_VENV := target/s3-venv
 MOTO_VERSION ?= 5.2.5
+# The SMTP server the e-mail tests deliver to: aiosmtpd, from PyPI, in a
+# virtualenv of its own. The tests start it (scripts/smtp_sink.py) themselves.
+SMTP_VENV := target/smtp-venv
+AIOSMTPD_VERSION ?= 1.4.6
 
-.PHONY: run build web web-deps test test-rust test-rust-postgres test-sdk sdk-deps test-e2e e2e-deps s3-test-server lint clean bench bench-quick
+.PHONY: run build web web-deps test test-rust test-rust-postgres test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server lint clean bench bench-quick
 
 # The wasm-bindgen CLI must be the exact version of the wasm-bindgen crate.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
@@ -42,11 +46,11 @@ web-deps:
 ## PARLOR_TEST_DATABASE_URL is set) and the official Node SDK against the server.
 test: test-rust test-rust-postgres test-sdk test-e2e
 
-test-rust: s3-test-server
+test-rust: s3-test-server smtp-test-server
 	env -u PARLOR_TEST_DATABASE_URL scripts/with-s3-server $(CARGO) test --locked
 
 # The same packages as test-rust (no -p), so Cargo reuses its build.
-test-rust-postgres: s3-test-server
+test-rust-postgres: s3-test-server smtp-test-server
 ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
 	PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) scripts/with-s3-server $(CARGO) test --locked --test api --test crash
 else
@@ -59,6 +63,13 @@ s3-test-server: $(S3_VENV)/bin/moto_server
 $(S3_VENV)/bin/moto_server:
 	python3 -m venv $(S3_VENV)
 	$(S3_VENV)/bin/pip install --quiet --disable-pip-version-check 'moto[server]==$(MOTO_VERSION)'
+
+## aiosmtpd (an SMTP server) for the e-mail tests, from PyPI.
+smtp-test-server: $(SMTP_VENV)/bin/aiosmtpd
+
+$(SMTP_VENV)/bin/aiosmtpd:
+	python3 -m venv $(SMTP_VENV)
+	$(SMTP_VENV)/bin/pip install --quiet --disable-pip-version-check 'aiosmtpd==$(AIOSMTPD_VERSION)'
 
 sdk-deps:
 	cd sdk-tests && npm ci --no-audit --no-fund

@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the server (API, realtime socket and web app).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Administer a Parlor deployment.
     Admin {
         #[command(subcommand)]
@@ -74,6 +74,51 @@ pub struct ServeArgs {
     pub site_dir: PathBuf,
     #[command(flatten)]
     pub files: FileArgs,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// Outgoing e-mail (invitations, unread digests). Without `--smtp-host` e-mails are queued
+/// in the database and sent once a host is configured.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "E-mail")]
+pub struct MailArgs {
+    /// SMTP server to send e-mail through; none keeps e-mail queued.
+    #[arg(long, env = "PARLOR_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP port [default: 25 for none, 587 for starttls, 465 for tls].
+    #[arg(long, env = "PARLOR_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+    /// How the SMTP connection is encrypted.
+    #[arg(long, env = "PARLOR_SMTP_TLS", default_value = "starttls")]
+    pub smtp_tls: SmtpTls,
+    /// SMTP user name, when the server wants one.
+    #[arg(long, env = "PARLOR_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+    /// SMTP password.
+    #[arg(long, env = "PARLOR_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// The sender of Parlor's e-mail, e.g. `Ledger & Co <portal@example.com>`.
+    #[arg(
+        long,
+        env = "PARLOR_MAIL_FROM",
+        default_value = "Parlor <parlor@localhost>"
+    )]
+    pub mail_from: String,
+    /// Seconds a message waits unread before its recipients get an e-mail about it.
+    #[arg(long, env = "PARLOR_EMAIL_DELAY_SECS", default_value_t = 300)]
+    pub email_delay_secs: u64,
+}
+
+/// How the SMTP connection is encrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SmtpTls {
+    /// Plain text (only for a relay on the same machine or network).
+    None,
+    /// Plain connection upgraded with STARTTLS (required).
+    Starttls,
+    /// TLS from the first byte (often port 465).
+    Tls,
 }
 
 /// Where uploaded files live, and how large they may be.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rand::RngCore;
 
-use crate::cli::{BlobStoreKind, FileArgs, StorageArgs};
+use crate::cli::{BlobStoreKind, FileArgs, MailArgs, SmtpTls, StorageArgs};
 
 /// Where the database is.
 #[derive(Debug, Clone)]
@@ -53,6 +53,8 @@ pub struct Config {
     pub site_dir: PathBuf,
     /// Uploaded files: where they are stored and their limits.
     pub files: FileConfig,
+    /// Outgoing e-mail.
+    pub mail: MailConfig,
 }
 
 impl Config {
@@ -77,7 +79,29 @@ impl Config {
             event_retention: std::time::Duration::from_secs(7 * 24 * 60 * 60),
             site_dir: PathBuf::from(DEFAULT_SITE_DIR),
             files: FileConfig::local(storage.data_dir.join("blobs")),
+            mail: MailConfig::default(),
         })
+    }
+
+    /// Applies the e-mail flags of `parlor serve`.
+    pub fn with_mail(mut self, args: &MailArgs) -> anyhow::Result<Self> {
+        let from: lettre::message::Mailbox = args.mail_from.parse().with_context(|| {
+            format!("--mail-from {:?} is not an e-mail address", args.mail_from)
+        })?;
+        self.mail.from = from.to_string();
+        self.mail.unread_delay = std::time::Duration::from_secs(args.email_delay_secs);
+        self.mail.smtp = args.smtp_host.as_ref().map(|host| SmtpConfig {
+            host: host.clone(),
+            port: args.smtp_port.unwrap_or(match args.smtp_tls {
+                SmtpTls::None => 25,
+                SmtpTls::Starttls => 587,
+                SmtpTls::Tls => 465,
+            }),
+            tls: args.smtp_tls,
+            username: args.smtp_username.clone(),
+            password: args.smtp_password.clone(),
+        });
+        Ok(self)
     }
 
     /// Applies the file-store flags of `parlor serve`.
@@ -113,6 +137,60 @@ impl Config {
             ..self.files
         };
         Ok(self)
+    }
+}
+
+/// Outgoing e-mail: where it is sent and how the outbox worker paces itself.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// The SMTP server; without one, e-mail stays queued in the outbox.
+    pub smtp: Option<SmtpConfig>,
+    /// The `From` of every e-mail.
+    pub from: String,
+    /// How often the worker looks for due e-mail when nothing wakes it.
+    pub poll_interval: std::time::Duration,
+    /// The wait after the first failed attempt; it doubles with each failure.
+    pub retry_base: std::time::Duration,
+    /// The longest wait between attempts.
+    pub retry_max: std::time::Duration,
+    /// How long a claimed e-mail is reserved for the worker that claimed it.
+    pub claim_lease: std::time::Duration,
+    /// How long a message waits unread before its recipient is e-mailed.
+    pub unread_delay: std::time::Duration,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            smtp: None,
+            from: "Parlor <parlor@localhost>".into(),
+            poll_interval: std::time::Duration::from_secs(5),
+            retry_base: std::time::Duration::from_secs(30),
+            retry_max: std::time::Duration::from_secs(3600),
+            claim_lease: std::time::Duration::from_secs(300),
+            unread_delay: std::time::Duration::from_secs(300),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
     }
 }
 

@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod mail;
 pub mod realtime;
 pub mod service;
 pub mod startup;

@@ -68,6 +68,7 @@ impl Application {
             self.ctx.store.clone(),
             self.ctx.hub.clone(),
         ));
+        let mail = tokio::spawn(crate::mail::worker::run(self.ctx.clone()));
         let app = crate::http::router(self.ctx.clone());
         let served = axum::serve(
             self.listener,
@@ -77,6 +78,7 @@ impl Application {
         .await;
         housekeeping.abort();
         pump.abort();
+        mail.abort();
         self.ctx.store.close().await;
         served.context("serving HTTP")
     }

@@ -161,3 +161,33 @@ impl RealtimeToken {
         (same_secret(&claims.token(key), token) && claims.expires_at_ms > now_ms).then_some(claims)
     }
 }
+
+/// A one-click unsubscribe link's token: `userId.signature`. It never
+/// expires (old e-mails must keep working) and only ever turns e-mail off.
+pub fn unsubscribe_token(key: &SecretKey, user_id: &str) -> String {
+    format!("{user_id}.{}", mac(key, &format!("unsubscribe:{user_id}")))
+}
+
+/// The person an unsubscribe token was made for, if it is genuine.
+pub fn verify_unsubscribe(key: &SecretKey, token: &str) -> Option<String> {
+    let (user_id, _) = token.rsplit_once('.')?;
+    same_secret(&unsubscribe_token(key, user_id), token).then(|| user_id.to_string())
+}
+
+#[cfg(test)]
+mod unsubscribe_tests {
+    use super::*;
+
+    #[test]
+    fn an_unsubscribe_token_names_its_person_and_cannot_be_edited() {
+        let key = SecretKey([7; 32]);
+        let token = unsubscribe_token(&key, "u1");
+        assert_eq!(verify_unsubscribe(&key, &token), Some("u1".into()));
+        assert_eq!(
+            verify_unsubscribe(&key, &token.replacen("u1", "u2", 1)),
+            None
+        );
+        assert_eq!(verify_unsubscribe(&SecretKey([8; 32]), &token), None);
+        assert_eq!(verify_unsubscribe(&key, "garbage"), None);
+    }
+}

@@ -5,6 +5,7 @@ mod attachments;
 mod channels;
 mod clients;
 mod companies;
+mod email_preferences;
 pub mod extract;
 mod internal_users;
 mod messages;
@@ -71,6 +72,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(attachments::router())
         .merge(sessions::router())
         .merge(realtime::router())
+        .merge(email_preferences::router())
 }
 
 /// The OpenAPI document of the REST API.

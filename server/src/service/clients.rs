@@ -170,6 +170,9 @@ pub async fn create(
     };
     storage::clients::insert(&mut tx, &row).await?;
     place_in_companies(ctx, &mut tx, &row, &company_ids).await?;
+    if send_invite {
+        queue_invitation(ctx, &mut tx, &row).await?;
+    }
     let client = views::client(ctx, &mut tx, row, true).await?;
     ctx.commit(tx).await?;
     Ok(client)
@@ -256,16 +259,37 @@ pub async fn update(
         place_in_companies(ctx, &mut tx, &row, &company_ids).await?;
     }
     let now = now_ms();
-    if send_invite && row.status != ClientStatus::Active.as_str() {
+    let inviting = send_invite && row.status != ClientStatus::Active.as_str();
+    if inviting {
         row.status = ClientStatus::Invited.as_str().into();
         row.invite_version += 1;
         row.invite_expires_at = Some(now + INVITE_LIFETIME_MS);
     }
     row.updated_at = now;
     storage::clients::update(&mut tx, &row).await?;
+    if inviting {
+        queue_invitation(ctx, &mut tx, &row).await?;
+    }
     let client = views::client(ctx, &mut tx, row, true).await?;
     ctx.commit(tx).await?;
     Ok(client)
+}
+
+/// Queues the invitation e-mail for the client's current invitation link, in
+/// the transaction that issued it; one e-mail per issued link.
+async fn queue_invitation(ctx: &Context, conn: &mut Conn, row: &ClientRow) -> Result<()> {
+    let Some(url) = views::invite_url(ctx, row) else {
+        return Ok(());
+    };
+    let brand = workspace::load(conn).await?.brand_name;
+    let email = crate::mail::templates::invitation(&brand, &row.email, &row.given_name, &url);
+    crate::mail::enqueue(
+        conn,
+        &format!("invite:{}:{}", row.id, row.invite_version),
+        email,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Deletes a client; their individual channel goes with them.

@@ -7,6 +7,7 @@ pub mod channels;
 pub mod clients;
 pub mod companies;
 pub mod directory;
+pub mod email_preferences;
 pub mod events;
 pub mod internal_users;
 pub mod messages;
@@ -34,6 +35,8 @@ pub struct Context {
     pub config: Arc<Config>,
     pub throttle: LoginThrottle,
     pub hub: Arc<Hub>,
+    /// Wakes the mail worker after a commit that may have queued e-mail.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl Context {
@@ -46,6 +49,7 @@ impl Context {
             config: Arc::new(config),
             throttle: LoginThrottle::default(),
             hub,
+            mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         })
     }
 
@@ -53,6 +57,7 @@ impl Context {
     pub async fn commit(&self, tx: Tx) -> Result<()> {
         tx.commit().await?;
         self.hub.notify();
+        self.mail_wakeup.notify_one();
         Ok(())
     }
 }

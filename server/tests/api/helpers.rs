@@ -1,4 +1,4 @@
-use parlor::config::{BlobLocation, Config, DatabaseLocation, FileConfig, SecretKey};
+use parlor::config::{BlobLocation, Config, DatabaseLocation, FileConfig, MailConfig, SecretKey};
 use parlor::service::{sessions, workspace, Context};
 use parlor::startup::Application;
 use reqwest::Method;
@@ -19,6 +19,7 @@ pub struct TestApp {
     pub owner_id: String,
     pub config: Config,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _data_dir: tempfile::TempDir,
     /// Dropped after the server, taking the test database with it.
     _postgres: Option<PostgresDatabase>,
@@ -117,6 +118,13 @@ impl TestApp {
             event_retention: std::time::Duration::from_secs(3600),
             site_dir: parlor::config::DEFAULT_SITE_DIR.into(),
             files: FileConfig::local(data_dir.path().join("blobs")),
+            // Quick retries so the e-mail tests need not wait long.
+            mail: MailConfig {
+                poll_interval: std::time::Duration::from_millis(100),
+                retry_base: std::time::Duration::from_millis(200),
+                retry_max: std::time::Duration::from_secs(1),
+                ..MailConfig::default()
+            },
         };
         configure(&mut config);
         let app = Application::build(config.clone())
@@ -125,7 +133,7 @@ impl TestApp {
         let base = format!("http://{}", app.local_addr());
         let ctx = app.context().clone();
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(app.run_until(async move {
+        let server = tokio::spawn(app.run_until(async move {
             let _ = stop.await;
         }));
 
@@ -150,9 +158,36 @@ impl TestApp {
             owner_id,
             config,
             shutdown: Some(shutdown),
+            server: Some(server),
             _data_dir: data_dir,
             _postgres: postgres,
         }
+    }
+
+    /// Stops the server and starts it again on the same database and files,
+    /// with its configuration changed by `configure` first.
+    pub async fn restart_with(&mut self, configure: impl FnOnce(&mut Config)) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("server task")
+                .expect("server stops cleanly");
+        }
+        configure(&mut self.config);
+        let app = Application::build(self.config.clone())
+            .await
+            .expect("server builds again");
+        self.base = format!("http://{}", app.local_addr());
+        self.admin.base = self.base.clone();
+        self.ctx = app.context().clone();
+        let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        self.server = Some(tokio::spawn(app.run_until(async move {
+            let _ = stop.await;
+        })));
+        self.shutdown = Some(shutdown);
     }
 
     /// Another server sharing this one's database, as a second node of a

@@ -10,6 +10,7 @@ mod authorization;
 mod channels;
 mod clients;
 mod companies;
+mod email;
 mod invitations;
 mod messages;
 mod openapi;

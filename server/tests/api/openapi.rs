@@ -30,6 +30,8 @@ async fn the_openapi_document_describes_every_public_route() {
         ("/v1/attachments/{id}", "get"),
         ("/v1/attachments/{id}/content", "get"),
         ("/v1/attachments/{id}/thumbnail", "get"),
+        ("/v1/email-preferences/unsubscribe", "get"),
+        ("/v1/email-preferences/unsubscribe", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

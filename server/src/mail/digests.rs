@@ -1,0 +1,161 @@
+//! Unread digests: when a message has waited unread for the e-mail delay,
+//! each of its channel's people who has not read it gets one e-mail for that
+//! channel, summing up everything unread since their last one.
+//!
+//! Clients hear about messages from anyone else; staff hear about messages
+//! from clients (not about their colleagues' replies). Clients never invited
+//! get nothing, nor does anyone who turned these e-mails off. The scan runs
+//! in the mail worker: it looks at each message once, after the delay, in one
+//! transaction that queues the digests and moves the marks, holding the scan
+//! row's lock so that only one node scans at a time.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::templates::{self, DigestSummary};
+use crate::auth::tokens::unsubscribe_token;
+use crate::authz::Scope;
+use crate::error::Result;
+use crate::service::{workspace, Context};
+use crate::storage::digests::{self, Recipient, UnreadMessage};
+use crate::storage::{self, now_ms, Conn};
+
+/// Messages looked at per scan.
+const BATCH: u32 = 1000;
+
+/// Queues the digests that are due; returns how many.
+#[tracing::instrument(skip_all)]
+pub async fn scan(ctx: &Context) -> Result<usize> {
+    let cutoff = now_ms() - ctx.config.mail.unread_delay.as_millis() as i64;
+    // Most scans find nothing; they find it without taking the write lock.
+    {
+        let mut conn = ctx.store.reader().await?;
+        let (after,): (i64,) =
+            sqlx::query_as("SELECT last_seq FROM email_digest_scan WHERE id = 1")
+                .fetch_one(&mut *conn)
+                .await?;
+        if digests::messages_due(&mut conn, after, cutoff, 1)
+            .await?
+            .is_empty()
+        {
+            return Ok(0);
+        }
+    }
+    let mut tx = ctx.store.begin().await?;
+    let after = digests::lock_scan(&mut tx).await?;
+    let due = digests::messages_due(&mut tx, after, cutoff, BATCH).await?;
+    let Some(&(last, _)) = due.last() else {
+        return Ok(0);
+    };
+    let mut upto: BTreeMap<String, i64> = BTreeMap::new();
+    for (seq, channel_id) in due {
+        upto.insert(channel_id, seq);
+    }
+    let brand = workspace::load(&mut tx).await?.brand_name;
+    let staff = digests::internal_users(&mut tx).await?;
+    let mut names = Names::default();
+    let mut queued = 0;
+    for (channel_id, upto) in upto {
+        let Some(channel) = storage::channels::get(&mut tx, &channel_id).await? else {
+            continue;
+        };
+        let mut recipients = Vec::new();
+        for client_id in storage::channels::member_ids(&mut tx, &channel).await? {
+            recipients.extend(digests::invited_client(&mut tx, &client_id).await?);
+        }
+        for user in &staff {
+            let scope = if user.kind == "admin" || user.is_client_access_limited == 0 {
+                Scope::All
+            } else {
+                Scope::Staff(user.id.clone())
+            };
+            if storage::channels::get_visible(&mut tx, &scope, &user.id, &channel_id)
+                .await?
+                .is_some()
+            {
+                recipients.push(user.clone());
+            }
+        }
+        for recipient in recipients {
+            if recipient.unread_messages.as_deref() == Some("off") {
+                continue;
+            }
+            let mut unread = digests::unread_for(&mut tx, &channel_id, &recipient.id, upto).await?;
+            if recipient.kind != "client" {
+                unread.retain(|m| m.sender_type == "client");
+            }
+            let Some(newest) = unread.last().map(|m| m.seq) else {
+                continue;
+            };
+            let senders = names.tally(&mut tx, &unread).await?;
+            let email = templates::unread_digest(&DigestSummary {
+                brand: &brand,
+                to: &recipient.email,
+                given_name: &recipient.given_name,
+                senders: &senders,
+                channel_url: &format!("{}/messages/{channel_id}", ctx.config.public_url),
+                unsubscribe_url: &unsubscribe_url(ctx, &recipient),
+            });
+            let key = format!("digest:{}:{channel_id}:{newest}", recipient.id);
+            if super::enqueue(&mut tx, &key, email).await? {
+                queued += 1;
+            }
+            digests::set_mark(&mut tx, &channel_id, &recipient.id, newest).await?;
+        }
+    }
+    digests::set_scan(&mut tx, last).await?;
+    ctx.commit(tx).await?;
+    if queued > 0 {
+        tracing::info!(queued, "queued unread digests");
+    }
+    Ok(queued)
+}
+
+/// The one-click unsubscribe link for someone.
+pub fn unsubscribe_url(ctx: &Context, recipient: &Recipient) -> String {
+    format!(
+        "{}/v1/email-preferences/unsubscribe?token={}",
+        ctx.config.public_url,
+        unsubscribe_token(&ctx.config.secret_key, &recipient.id)
+    )
+}
+
+/// Senders' display names, looked up once per scan.
+#[derive(Default)]
+struct Names(HashMap<String, String>);
+
+impl Names {
+    async fn name(&mut self, conn: &mut Conn, message: &UnreadMessage) -> Result<String> {
+        if let Some(name) = self.0.get(&message.sender_id) {
+            return Ok(name.clone());
+        }
+        let name = if message.sender_type == "client" {
+            storage::clients::get(conn, &message.sender_id)
+                .await?
+                .map(|c| format!("{} {}", c.given_name, c.family_name))
+        } else {
+            storage::internal_users::get(conn, &message.sender_id)
+                .await?
+                .map(|u| format!("{} {}", u.given_name, u.family_name))
+        }
+        .unwrap_or_else(|| "someone".into());
+        self.0.insert(message.sender_id.clone(), name.clone());
+        Ok(name)
+    }
+
+    /// How many of the messages each sender wrote, in order of first message.
+    async fn tally(
+        &mut self,
+        conn: &mut Conn,
+        messages: &[UnreadMessage],
+    ) -> Result<Vec<(String, usize)>> {
+        let mut tally: Vec<(String, usize)> = Vec::new();
+        for message in messages {
+            let name = self.name(conn, message).await?;
+            match tally.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, count)) => *count += 1,
+                None => tally.push((name, 1)),
+            }
+        }
+        Ok(tally)
+    }
+}

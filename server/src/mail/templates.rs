@@ -1,0 +1,187 @@
+//! The e-mails' words: a plain-text and an HTML body for each, carrying the
+//! workspace's brand name. Every value put into HTML is escaped.
+
+use super::Email;
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Wraps an e-mail's content in the shared HTML layout.
+fn layout(brand: &str, content: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{brand}</title></head>\n\
+         <body style=\"font-family: sans-serif; color: #1f2328; max-width: 560px; margin: 0 auto; padding: 24px;\">\n\
+         <p style=\"font-weight: bold; font-size: 18px;\">{brand}</p>\n{content}\n</body></html>\n",
+        brand = escape_html(brand),
+    )
+}
+
+fn button(url: &str, label: &str) -> String {
+    format!(
+        "<p><a href=\"{url}\" style=\"display: inline-block; background: #2f6feb; color: #ffffff; \
+         padding: 10px 18px; border-radius: 6px; text-decoration: none;\">{label}</a></p>",
+        url = escape_html(url),
+        label = escape_html(label),
+    )
+}
+
+/// The invitation to a new client's portal.
+pub fn invitation(brand: &str, to: &str, given_name: &str, invite_url: &str) -> Email {
+    let subject = format!("{brand} invited you to their client portal");
+    let text = format!(
+        "Hello {given_name},\n\n\
+         {brand} invited you to their client portal, where you can message them and share files securely.\n\n\
+         Accept the invitation and choose your password here:\n{invite_url}\n\n\
+         The link works once and expires in 7 days.\n"
+    );
+    let content = format!(
+        "<p>Hello {name},</p>\n\
+         <p>{brand_html} invited you to their client portal, where you can message them and share files securely.</p>\n\
+         {button}\n\
+         <p style=\"color: #59636e; font-size: 13px;\">The link works once and expires in 7 days. \
+         If the button does not work, copy this address into your browser:<br>{url}</p>",
+        name = escape_html(given_name),
+        brand_html = escape_html(brand),
+        button = button(invite_url, "Accept the invitation"),
+        url = escape_html(invite_url),
+    );
+    Email {
+        to: to.to_string(),
+        subject,
+        text,
+        html: layout(brand, &content),
+        headers: Vec::new(),
+    }
+}
+
+/// What an unread digest sums up: who wrote how many of the messages.
+pub struct DigestSummary<'a> {
+    pub brand: &'a str,
+    pub to: &'a str,
+    pub given_name: &'a str,
+    /// Sender names with how many unread messages each wrote, in order.
+    pub senders: &'a [(String, usize)],
+    pub channel_url: &'a str,
+    pub unsubscribe_url: &'a str,
+}
+
+/// The e-mail about messages waiting unread in one channel. It names the
+/// senders and counts, never the text: the portal is where messages are read.
+pub fn unread_digest(summary: &DigestSummary<'_>) -> Email {
+    let DigestSummary {
+        brand,
+        to,
+        given_name,
+        senders,
+        channel_url,
+        unsubscribe_url,
+    } = summary;
+    let total: usize = senders.iter().map(|(_, count)| count).sum();
+    let plural = if total == 1 { "" } else { "s" };
+    let subject = format!("{total} unread message{plural} in {brand}");
+    let lines: String = senders
+        .iter()
+        .map(|(name, count)| format!("  - {count} from {name}\n"))
+        .collect();
+    let text = format!(
+        "Hello {given_name},\n\n\
+         You have {total} unread message{plural} in {brand}:\n{lines}\n\
+         Read and reply here:\n{channel_url}\n\n\
+         --\nYou get this e-mail because messages waited unread for you. \
+         To stop e-mails about unread messages, open:\n{unsubscribe_url}\n"
+    );
+    let items: String = senders
+        .iter()
+        .map(|(name, count)| format!("<li>{count} from {}</li>", escape_html(name)))
+        .collect();
+    let content = format!(
+        "<p>Hello {name},</p>\n\
+         <p>You have {total} unread message{plural} in {brand_html}:</p>\n<ul>{items}</ul>\n\
+         {button}\n\
+         <p style=\"color: #59636e; font-size: 13px;\">You get this e-mail because messages waited \
+         unread for you. <a href=\"{unsubscribe}\">Stop e-mails about unread messages</a>.</p>",
+        name = escape_html(given_name),
+        brand_html = escape_html(brand),
+        button = button(channel_url, "Read and reply"),
+        unsubscribe = escape_html(unsubscribe_url),
+    );
+    Email {
+        to: to.to_string(),
+        subject,
+        text,
+        html: layout(brand, &content),
+        headers: vec![
+            ("List-Unsubscribe".into(), format!("<{unsubscribe_url}>")),
+            (
+                "List-Unsubscribe-Post".into(),
+                "List-Unsubscribe=One-Click".into(),
+            ),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_special_characters_are_escaped() {
+        assert_eq!(
+            escape_html(r#"<a href="x">Tom & 'Jerry'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn an_invitation_carries_the_link_and_escapes_names_in_html() {
+        let email = invitation(
+            "Ledger & Co",
+            "ann@example.com",
+            "<b>Ann</b>",
+            "http://x/invite/a.b.c",
+        );
+        assert!(email.text.contains("http://x/invite/a.b.c"));
+        assert!(email.text.contains("Ledger & Co"));
+        assert!(email.html.contains("Ledger &amp; Co"));
+        assert!(email.html.contains("&lt;b&gt;Ann&lt;/b&gt;"));
+        assert!(
+            !email.html.contains("<b>Ann</b>"),
+            "names must not become markup"
+        );
+        assert!(email.html.contains("href=\"http://x/invite/a.b.c\""));
+    }
+
+    #[test]
+    fn a_digest_counts_per_sender_and_offers_one_click_unsubscribe() {
+        let senders = vec![("<i>Ann</i>".to_string(), 2), ("Bob".to_string(), 1)];
+        let email = unread_digest(&DigestSummary {
+            brand: "Ledger & Co",
+            to: "olivia@example.com",
+            given_name: "Olivia",
+            senders: &senders,
+            channel_url: "http://x/messages/ch1",
+            unsubscribe_url: "http://x/v1/email-preferences/unsubscribe?token=t",
+        });
+        assert_eq!(email.subject, "3 unread messages in Ledger & Co");
+        assert!(email.text.contains("2 from <i>Ann</i>"));
+        assert!(email.html.contains("2 from &lt;i&gt;Ann&lt;/i&gt;"));
+        assert!(email.text.contains("http://x/messages/ch1"));
+        assert!(email.headers.contains(&(
+            "List-Unsubscribe".to_string(),
+            "<http://x/v1/email-preferences/unsubscribe?token=t>".to_string()
+        )));
+    }
+}
