@@ -12,8 +12,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use sqlx::Connection;
 use tokio::process::{Child, Command};
+
+#[path = "support/postgres.rs"]
+mod postgres;
+use postgres::PostgresDatabase;
 
 const SENDERS: usize = 8;
 /// Enough acknowledged messages that the kill lands among writes in flight.
@@ -136,7 +139,7 @@ async fn all_message_ids(api: &Api, channel_id: &str) -> HashSet<String> {
 /// PostgreSQL database when the suite runs on PostgreSQL.
 struct Storage {
     data_dir: tempfile::TempDir,
-    postgres: Option<(String, String)>,
+    postgres: Option<PostgresDatabase>,
 }
 
 impl Storage {
@@ -144,33 +147,16 @@ impl Storage {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let postgres = match std::env::var("PARLOR_TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
-                let name = format!("parlor_crash_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = sqlx::PgConnection::connect(&admin_url)
-                    .await
-                    .expect("PostgreSQL from PARLOR_TEST_DATABASE_URL is reachable");
-                sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-                    .execute(&mut conn)
-                    .await
-                    .expect("create crash test database");
-                Some((admin_url, name))
+                Some(PostgresDatabase::create(&admin_url, "parlor_crash").await)
             }
             _ => None,
         };
         Storage { data_dir, postgres }
     }
 
-    fn database_url(&self) -> Option<String> {
-        self.postgres.as_ref().map(|(admin_url, name)| {
-            let base = admin_url
-                .rsplit_once('/')
-                .map_or(admin_url.as_str(), |(base, _)| base);
-            format!("{base}/{name}")
-        })
-    }
-
     fn storage_args(&self) -> Vec<String> {
         let mut args = vec!["--data-dir".to_string(), path(self.data_dir.path())];
-        if let Some(url) = self.database_url() {
+        if let Some(url) = self.postgres.as_ref().map(PostgresDatabase::url) {
             args.extend(["--database-url".to_string(), url]);
         }
         args
@@ -215,28 +201,6 @@ impl Storage {
         };
         server.wait_until_healthy(self.data_dir.path()).await;
         server
-    }
-}
-
-impl Drop for Storage {
-    fn drop(&mut self) {
-        let Some((admin_url, name)) = self.postgres.take() else {
-            return;
-        };
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            runtime.block_on(async {
-                let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .execute(&mut conn)
-                    .await
-                    .ok()
-            })
-        })
-        .join();
     }
 }
 

@@ -363,24 +363,8 @@ async fn only_members_of_the_channel_may_read_its_files() {
         )
         .await
         .id();
-    let admin_session = app
-        .sign_in(crate::helpers::OWNER_EMAIL, crate::helpers::PASSWORD)
-        .await;
-    let (_, staff_full) = app.staff(None).await;
-    let (_, staff_acme) = app.staff(Some(&[acme.as_str()])).await;
-    let (_, staff_globex) = app.staff(Some(&[globex.as_str()])).await;
-    let ann_session = app.client_session(&ann).await;
-    let bob_session = app.client_session(&bob).await;
-    let roles = [
-        ("admin key", app.admin.clone()),
-        ("admin session", admin_session),
-        ("staff, full access", staff_full),
-        ("staff, limited to Acme", staff_acme),
-        ("staff, limited to Globex", staff_globex),
-        ("client Ann of Acme", ann_session.clone()),
-        ("client Bob of Globex", bob_session.clone()),
-        ("no credentials", app.anonymous()),
-    ];
+    let roles = app.every_role(&acme, &globex, &ann, &bob).await;
+    let (ann_session, bob_session) = (roles[5].1.clone(), roles[6].1.clone());
     //                    admin key, admin session, staff full, staff Acme, staff Globex, Ann, Bob, anonymous
     let acme_readers = [200, 200, 200, 200, 404, 200, 404, 401];
 

@@ -50,24 +50,7 @@ impl World {
             .await
             .id();
 
-        let admin_session = app
-            .sign_in(crate::helpers::OWNER_EMAIL, crate::helpers::PASSWORD)
-            .await;
-        let (_, staff_full) = app.staff(None).await;
-        let (_, staff_acme) = app.staff(Some(&[acme.as_str()])).await;
-        let (_, staff_globex) = app.staff(Some(&[globex.as_str()])).await;
-        let ann_session = app.client_session(&ann).await;
-        let bob_session = app.client_session(&bob).await;
-        let roles = vec![
-            ("admin key", app.admin.clone()),
-            ("admin session", admin_session),
-            ("staff, full access", staff_full),
-            ("staff, limited to Acme", staff_acme),
-            ("staff, limited to Globex", staff_globex),
-            ("client Ann of Acme", ann_session),
-            ("client Bob of Globex", bob_session),
-            ("no credentials", app.anonymous()),
-        ];
+        let roles = app.every_role(&acme, &globex, &ann, &bob).await;
         World {
             app,
             acme,

@@ -1,9 +1,9 @@
+use crate::postgres::PostgresDatabase;
 use parlor::config::{BlobLocation, Config, DatabaseLocation, FileConfig, MailConfig, SecretKey};
 use parlor::service::{sessions, workspace, Context};
 use parlor::startup::Application;
 use reqwest::Method;
 use serde_json::{json, Value};
-use sqlx::Connection;
 
 pub const OWNER_EMAIL: &str = "owner@example.com";
 pub const PASSWORD: &str = "correct horse battery";
@@ -23,55 +23,6 @@ pub struct TestApp {
     _data_dir: tempfile::TempDir,
     /// Dropped after the server, taking the test database with it.
     _postgres: Option<PostgresDatabase>,
-}
-
-/// A throw-away PostgreSQL database, dropped with the test.
-struct PostgresDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for PostgresDatabase {
-    fn drop(&mut self) {
-        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
-        // Drop runs outside async; a small runtime of its own does the work.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            runtime.block_on(async {
-                let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .execute(&mut conn)
-                    .await
-                    .ok()
-            })
-        })
-        .join();
-    }
-}
-
-async fn fresh_postgres(admin_url: &str) -> (DatabaseLocation, PostgresDatabase) {
-    let name = format!("parlor_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(admin_url)
-        .await
-        .expect("PostgreSQL from PARLOR_TEST_DATABASE_URL is reachable");
-    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut conn)
-        .await
-        .expect("create test database");
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url, |(base, _)| base);
-    let url = format!("{base}/{name}");
-    (
-        DatabaseLocation::Postgres(url),
-        PostgresDatabase {
-            admin_url: admin_url.to_string(),
-            name,
-        },
-    )
 }
 
 impl TestApp {
@@ -98,8 +49,8 @@ impl TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let (database, postgres) = match std::env::var("PARLOR_TEST_DATABASE_URL") {
             Ok(url) if !url.is_empty() => {
-                let (location, db) = fresh_postgres(&url).await;
-                (location, Some(db))
+                let db = PostgresDatabase::create(&url, "parlor_test").await;
+                (DatabaseLocation::Postgres(db.url()), Some(db))
             }
             _ => (
                 DatabaseLocation::Sqlite(data_dir.path().join("parlor.db")),
@@ -279,6 +230,33 @@ impl TestApp {
     }
 
     /// Signs a client in through their invitation link.
+    /// One caller of every kind the authorisation rules tell apart, in this
+    /// order: admin key, admin session, staff with full access, staff limited
+    /// to `acme`, staff limited to `globex`, client `ann` (of Acme), client
+    /// `bob` (of Globex), no credentials.
+    pub async fn every_role(
+        &self,
+        acme: &str,
+        globex: &str,
+        ann: &Value,
+        bob: &Value,
+    ) -> Vec<(&'static str, Caller)> {
+        let admin_session = self.sign_in(OWNER_EMAIL, PASSWORD).await;
+        let (_, staff_full) = self.staff(None).await;
+        let (_, staff_acme) = self.staff(Some(&[acme])).await;
+        let (_, staff_globex) = self.staff(Some(&[globex])).await;
+        vec![
+            ("admin key", self.admin.clone()),
+            ("admin session", admin_session),
+            ("staff, full access", staff_full),
+            ("staff, limited to Acme", staff_acme),
+            ("staff, limited to Globex", staff_globex),
+            ("client Ann of Acme", self.client_session(ann).await),
+            ("client Bob of Globex", self.client_session(bob).await),
+            ("no credentials", self.anonymous()),
+        ]
+    }
+
     pub async fn client_session(&self, client: &Value) -> Caller {
         let token = invite_token(client);
         let caller = Caller::new(

@@ -3,6 +3,8 @@
 
 mod helpers;
 mod memory;
+#[path = "../support/postgres.rs"]
+mod postgres;
 mod s3;
 
 mod attachments;
