@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::welcome::reason;
 use crate::api::{self, AddClient};
-use crate::model::ClientSummary;
+use crate::model::{ClientSummary, CompanySummary};
 use crate::state::matching_clients;
 
 #[component]
@@ -43,11 +43,7 @@ pub fn ClientsPage() -> impl IntoView {
                                     "Company"
                                     <select name="client[companyId]">
                                         <option value="">"No company"</option>
-                                        {companies
-                                            .into_iter()
-                                            .filter(|c| !c.is_placeholder)
-                                            .map(|c| view! { <option value=c.id>{c.name}</option> })
-                                            .collect_view()}
+                                        {company_options(companies)}
                                     </select>
                                 </label>
                                 <p class="error" role="alert">{error}</p>
@@ -76,6 +72,15 @@ pub fn ClientsPage() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// The real companies (not clients' placeholders) as choices of a select.
+pub fn company_options(companies: Vec<CompanySummary>) -> impl IntoView {
+    companies
+        .into_iter()
+        .filter(|c| !c.is_placeholder)
+        .map(|c| view! { <option value=c.id>{c.name}</option> })
+        .collect_view()
 }
 
 #[component]

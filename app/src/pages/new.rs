@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use super::clients::company_options;
 use super::welcome::reason;
 use crate::api;
 use crate::model::{ClientSummary, Directory};
@@ -172,11 +173,7 @@ fn mass_message_form(directory: Directory) -> impl IntoView {
             "Add a whole company"
             <select on:change=add_company>
                 <option value="">"Choose a company"</option>
-                {companies
-                    .into_iter()
-                    .filter(|c| !c.is_placeholder)
-                    .map(|c| view! { <option value=c.id>{c.name}</option> })
-                    .collect_view()}
+                {company_options(companies)}
             </select>
         </label>
         <ClientPicker clients selected />
