@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 
 use crate::model::{
-    ChannelSummary, ClientChannels, ClientSummary, Conversation, Directory, Invitation, Me,
-    Message, MessagePage, NewClient, Settings, Setup,
+    ChannelSummary, ClientActivity, ClientChannels, ClientSummary, Conversation, Directory,
+    EmailPreferences, Invitation, Me, Message, MessagePage, NewClient, Settings, Setup,
 };
 
 #[cfg(feature = "ssr")]
@@ -154,6 +154,41 @@ pub async fn mark_read(channel_id: String) -> Result<(), ServerFnError> {
     let (portal, request) = door::open()?;
     portal
         .mark_read(&request, &channel_id)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn mark_unread(channel_id: String) -> Result<(), ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .mark_unread(&request, &channel_id)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn load_client_activity() -> Result<Vec<ClientActivity>, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal.client_activity(&request).await.map_err(door::refuse)
+}
+
+#[server]
+pub async fn load_email_preferences() -> Result<EmailPreferences, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .email_preferences(&request)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn save_email_preferences(
+    preferences: EmailPreferences,
+) -> Result<EmailPreferences, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .save_email_preferences(&request, preferences)
         .await
         .map_err(door::refuse)
 }

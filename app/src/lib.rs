@@ -4,6 +4,9 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod attention;
+#[cfg(feature = "hydrate")]
+mod desktop;
 pub mod live;
 pub mod markdown;
 pub mod model;
@@ -24,6 +27,7 @@ use leptos_router::path;
 use pages::clients::{ClientPage, ClientsPage};
 use pages::messages::{ConversationView, MessagesPage, NoConversation};
 use pages::new::{NewConversation, NewMassMessage};
+use pages::notifications::NotificationsPage;
 use pages::settings::SettingsPage;
 use pages::shell::SignedInShell;
 use pages::sign_in::SignIn;
@@ -72,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/new/conversation") view=NewConversation />
                     <Route path=path!("/new/mass-message") view=NewMassMessage />
                     <Route path=path!("/settings") view=SettingsPage />
+                    <Route path=path!("/notifications") view=NotificationsPage />
                 </ParentRoute>
             </Routes>
         </Router>

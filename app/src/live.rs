@@ -29,6 +29,9 @@ pub enum Event {
         channel_id: String,
         user_id: String,
         message_id: Option<String>,
+        /// The reader's unread count in that channel afterwards (above zero
+        /// when they marked it unread).
+        unread_count: i64,
     },
     Typing {
         channel_id: String,
@@ -84,6 +87,7 @@ impl Resume {
                 channel_id: field("channelId"),
                 user_id: field("userId"),
                 message_id: frame.data["lastReadMessageId"].as_str().map(str::to_string),
+                unread_count: frame.data["unreadCount"].as_i64().unwrap_or(0),
             },
             "typing" => Event::Typing {
                 channel_id: field("channelId"),

@@ -179,6 +179,29 @@ pub struct Settings {
     pub welcome_message: String,
 }
 
+/// A channel where clients wrote, for the staff's notification centre.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientActivity {
+    pub channel_id: String,
+    /// Messages from clients there that the staff member has not read.
+    pub unread_count: i64,
+    /// The newest message a client sent there.
+    pub message_id: String,
+    pub sender_id: String,
+    pub sender_name: String,
+    pub text: String,
+    pub created_at: String,
+}
+
+/// How someone hears by e-mail about unread messages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailPreferences {
+    /// `every`, `digest` or `off`.
+    pub unread_messages: String,
+}
+
 /// A failure the app can explain: the API's status and message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AppError {

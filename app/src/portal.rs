@@ -8,8 +8,8 @@ use std::sync::Arc;
 use http::request::Parts;
 
 use crate::model::{
-    AppError, ChannelSummary, ClientChannels, ClientSummary, Conversation, Directory, Invitation,
-    Me, Message, MessagePage, NewClient, Settings, Setup,
+    AppError, ChannelSummary, ClientActivity, ClientChannels, ClientSummary, Conversation,
+    Directory, EmailPreferences, Invitation, Me, Message, MessagePage, NewClient, Settings, Setup,
 };
 
 /// A new session: who signed in and the cookie that carries the session.
@@ -66,6 +66,16 @@ pub trait Portal: Send + Sync + 'static {
         idempotency_key: &str,
     ) -> Result<Message, AppError>;
     async fn mark_read(&self, request: &Parts, channel_id: &str) -> Result<(), AppError>;
+    /// Marks the newest message from someone else unread again.
+    async fn mark_unread(&self, request: &Parts, channel_id: &str) -> Result<(), AppError>;
+    /// Staff: the channels where clients wrote, newest first.
+    async fn client_activity(&self, request: &Parts) -> Result<Vec<ClientActivity>, AppError>;
+    async fn email_preferences(&self, request: &Parts) -> Result<EmailPreferences, AppError>;
+    async fn save_email_preferences(
+        &self,
+        request: &Parts,
+        preferences: EmailPreferences,
+    ) -> Result<EmailPreferences, AppError>;
     /// Changes the text of one's own message.
     async fn edit_message(
         &self,

@@ -329,10 +329,18 @@ impl ChannelList {
         sort_newest_first(&mut self.channels);
     }
 
-    pub fn read(&mut self, channel_id: &str) {
+    /// The user read the channel, or marked it unread again.
+    pub fn set_unread(&mut self, channel_id: &str, unread_count: i64) {
         if let Some(channel) = self.channels.iter_mut().find(|c| c.id == channel_id) {
-            channel.unread_count = 0;
+            channel.unread_count = unread_count;
         }
+    }
+
+    pub fn title_of(&self, channel_id: &str) -> Option<String> {
+        self.channels
+            .iter()
+            .find(|c| c.id == channel_id)
+            .map(|c| c.title.clone())
     }
 
     pub fn total_unread(&self) -> i64 {
@@ -364,6 +372,15 @@ pub fn preview(text: &str) -> String {
         format!("{cut}…")
     } else {
         line.to_string()
+    }
+}
+
+/// What a desktop notification says about a message.
+pub fn notification_body(message: &Message) -> String {
+    match (message.text.trim().is_empty(), message.attachments.len()) {
+        (false, _) => preview(&message.text),
+        (true, 1) => "Sent a file".into(),
+        (true, n) => format!("Sent {n} files"),
     }
 }
 
@@ -637,7 +654,7 @@ mod tests {
         list.message_created(&own, "me", None);
         list.message_created(&incoming, "me", Some("b"));
         assert_eq!(list.total_unread(), 1);
-        list.read("b");
+        list.set_unread("b", 0);
         assert_eq!(list.total_unread(), 0);
     }
 

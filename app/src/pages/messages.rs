@@ -126,7 +126,9 @@ fn Thread(conversation: crate::model::Conversation) -> impl IntoView {
         people.with_value(|people| people.iter().find(|p| p.id == id).map(|p| p.name.clone()))
     };
     session.open_channel.set(Some(channel_id.clone()));
-    session.channels.update(|list| list.read(&channel_id));
+    session
+        .channels
+        .update(|list| list.set_unread(&channel_id, 0));
     {
         let channel_id = channel_id.clone();
         leptos::task::spawn_local(async move {
@@ -160,6 +162,7 @@ fn Thread(conversation: crate::model::Conversation) -> impl IntoView {
                 channel_id: read_in,
                 user_id,
                 message_id,
+                ..
             }) if read_in == channel_id && user_id != me => {
                 seen_up_to.set(message_id);
             }

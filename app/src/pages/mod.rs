@@ -1,6 +1,7 @@
 pub mod clients;
 pub mod messages;
 pub mod new;
+pub mod notifications;
 pub mod settings;
 pub mod shell;
 pub mod sign_in;

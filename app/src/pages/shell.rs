@@ -2,11 +2,13 @@
 //! every page shares.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect, A};
 
 use crate::api;
+use crate::attention::tab_title;
 use crate::live::Event;
-use crate::model::{ChannelSummary, Me};
+use crate::model::{ChannelSummary, ClientActivity, Me};
 use crate::state::ChannelList;
 
 /// What every signed-in page shares.
@@ -18,6 +20,21 @@ pub struct Session {
     pub event: ReadSignal<Option<Event>>,
     /// The channel on screen, if any.
     pub open_channel: RwSignal<Option<String>>,
+    /// Staff: where clients wrote (the notification centre), once loaded.
+    pub client_activity: RwSignal<Option<Vec<ClientActivity>>>,
+}
+
+impl Session {
+    /// Staff: channels with client messages they have not read.
+    pub fn waiting_channels(&self) -> usize {
+        self.client_activity.with(|activity| {
+            activity
+                .iter()
+                .flatten()
+                .filter(|a| a.unread_count > 0)
+                .count()
+        })
+    }
 }
 
 /// Who is signed in and their channels, loaded together so the server
@@ -56,35 +73,77 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
         });
     };
     let (event, set_event) = signal(None::<Event>);
+    let client_activity = RwSignal::new(None::<Vec<ClientActivity>>);
+    // Later answers must not be overwritten by earlier, slower ones.
+    let asked = StoredValue::new(0_u64);
+    let is_staff = me.is_staff;
+    let refresh_activity = move || {
+        if !is_staff {
+            return;
+        }
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = api::load_client_activity().await {
+                if asked.get_value() == this {
+                    client_activity.set(Some(list));
+                }
+            }
+        });
+    };
     let session = Session {
         me: Signal::stored(me.clone()),
         channels,
         event,
         open_channel: RwSignal::new(None),
+        client_activity,
     };
     provide_context(session);
     #[cfg(feature = "hydrate")]
     {
         let me = me.id.clone();
         let open_channel = session.open_channel;
+        refresh_activity();
+        Effect::new(move |_| {
+            crate::desktop::show_count_on_icon(channels.with(|c| c.total_unread()))
+        });
         crate::socket::connect(move |event| {
             match &event {
-                Event::ChannelsChanged | Event::Resync => reload(),
-                Event::MessageCreated(message) => channels.update(|list| {
-                    list.message_created(message, &me, open_channel.get_untracked().as_deref())
-                }),
+                Event::ChannelsChanged | Event::Resync => {
+                    reload();
+                    refresh_activity();
+                }
+                Event::MessageCreated(message) => {
+                    let open = open_channel.get_untracked();
+                    channels.update(|list| list.message_created(message, &me, open.as_deref()));
+                    if message.sender_id != me {
+                        refresh_activity();
+                        let title =
+                            channels.with_untracked(|list| list.title_of(&message.channel_id));
+                        crate::desktop::notify(
+                            &title.unwrap_or_else(|| "New message".into()),
+                            &crate::state::notification_body(message),
+                            &message.channel_id,
+                            &format!("/messages/{}", message.channel_id),
+                        );
+                    }
+                }
                 Event::Read {
                     channel_id,
                     user_id,
+                    unread_count,
                     ..
-                } if *user_id == me => channels.update(|list| list.read(channel_id)),
+                } if *user_id == me => {
+                    channels.update(|list| list.set_unread(channel_id, *unread_count));
+                    refresh_activity();
+                }
                 _ => {}
             }
             set_event.set(Some(event));
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (set_event, reload);
+    let _ = (set_event, reload, refresh_activity);
 
     let unread = move || channels.with(|c| c.total_unread());
     let (me_staff, me_admin) = (me.is_staff, me.is_admin);
@@ -97,7 +156,10 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
             }
         });
     };
+    let brand = me.workspace_name.clone();
+    let waiting = move || session.waiting_channels();
     view! {
+        <Title text=move || tab_title(unread(), &brand) />
         <div class="app">
             <nav class="sidebar" aria-label="Main">
                 <p class="brand">{me.workspace_name.clone()}</p>
@@ -106,6 +168,17 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
                     <Show when=move || { unread() > 0 }>
                         <span class="badge" aria-label=move || format!("{} unread", unread())>
                             {unread}
+                        </span>
+                    </Show>
+                </A>
+                <A href="/notifications">
+                    "Notifications"
+                    <Show when=move || { waiting() > 0 }>
+                        <span
+                            class="badge"
+                            aria-label=move || format!("{} conversations waiting", waiting())
+                        >
+                            {waiting}
                         </span>
                     </Show>
                 </A>

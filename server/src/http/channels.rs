@@ -10,6 +10,7 @@ use crate::auth::Authenticated;
 use crate::domain::channel::MessageChannel;
 use crate::error::{ErrorBody, Result};
 use crate::service::channels::{self, CreateChannel, ListChannels, MarkRead};
+use crate::service::client_activity::{self, ClientActivityList};
 use crate::service::{Context, Page, PageRequest};
 
 pub fn router() -> OpenApiRouter<Context> {
@@ -17,6 +18,8 @@ pub fn router() -> OpenApiRouter<Context> {
         .routes(routes!(list_message_channels, create_message_channel))
         .routes(routes!(retrieve_message_channel, delete_message_channel))
         .routes(routes!(mark_channel_read))
+        .routes(routes!(mark_channel_unread))
+        .routes(routes!(list_client_activity))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -110,4 +113,28 @@ async fn mark_channel_read(
     Ok(Json(
         channels::mark_read(&ctx, &auth.actor, &id, &request).await?,
     ))
+}
+
+/// Mark the newest message someone else sent as unread again for the caller.
+#[utoipa::path(post, path = "/v1/message-channels/{id}/unread", tag = "message channels", params(("id" = String, Path)),
+    responses((status = 200, body = MessageChannel), (status = "4XX", body = ErrorBody)))]
+async fn mark_channel_unread(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<MessageChannel>> {
+    Ok(Json(channels::mark_unread(&ctx, &auth.actor, &id).await?))
+}
+
+/// Staff: the channels where clients wrote, newest first, each with its
+/// newest client message and how many client messages the caller has not read.
+#[utoipa::path(get, path = "/v1/client-activity", tag = "message channels",
+    responses((status = 200, body = ClientActivityList), (status = "4XX", body = ErrorBody)))]
+async fn list_client_activity(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+) -> Result<Json<ClientActivityList>> {
+    Ok(Json(ClientActivityList {
+        data: client_activity::recent(&ctx, &auth.actor).await?,
+    }))
 }

@@ -1,19 +1,51 @@
-//! One-click unsubscribe, from the link in Parlor's e-mails and their
-//! `List-Unsubscribe` header (RFC 8058).
+//! E-mail preferences: the caller's own, and the one-click unsubscribe from
+//! the link in Parlor's e-mails and their `List-Unsubscribe` header (RFC 8058).
 
 use axum::extract::State;
 use axum::response::Html;
+use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::extract::Query;
+use super::extract::{Json as Body, Query};
+use crate::auth::Authenticated;
 use crate::error::{ErrorBody, Result};
 use crate::mail::templates::escape_html;
-use crate::service::{email_preferences, Context};
+use crate::service::email_preferences::{self, EmailPreferences};
+use crate::service::Context;
 
 pub fn router() -> OpenApiRouter<Context> {
-    OpenApiRouter::new().routes(routes!(unsubscribe_page, unsubscribe))
+    OpenApiRouter::new()
+        .routes(routes!(
+            retrieve_email_preferences,
+            update_email_preferences
+        ))
+        .routes(routes!(unsubscribe_page, unsubscribe))
+}
+
+/// The caller's own e-mail preferences.
+#[utoipa::path(get, path = "/v1/email-preferences", tag = "emailPreferences",
+    responses((status = 200, body = EmailPreferences), (status = "4XX", body = ErrorBody)))]
+async fn retrieve_email_preferences(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+) -> Result<Json<EmailPreferences>> {
+    Ok(Json(email_preferences::get(&ctx, &auth.actor).await?))
+}
+
+/// Change the caller's own e-mail preferences.
+#[utoipa::path(put, path = "/v1/email-preferences", tag = "emailPreferences",
+    request_body = EmailPreferences,
+    responses((status = 200, body = EmailPreferences), (status = "4XX", body = ErrorBody)))]
+async fn update_email_preferences(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Body(preferences): Body<EmailPreferences>,
+) -> Result<Json<EmailPreferences>> {
+    Ok(Json(
+        email_preferences::update(&ctx, &auth.actor, &preferences).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

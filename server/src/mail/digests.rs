@@ -9,12 +9,13 @@
 //! transaction that queues the digests and moves the marks, holding the scan
 //! row's lock so that only one node scans at a time.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use super::templates::{self, DigestSummary};
 use crate::auth::tokens::unsubscribe_token;
 use crate::authz::Scope;
 use crate::error::Result;
+use crate::service::email_preferences::UnreadMessages;
 use crate::service::{workspace, Context};
 use crate::storage::digests::{self, Recipient, UnreadMessage};
 use crate::storage::{self, now_ms, Conn};
@@ -46,15 +47,15 @@ pub async fn scan(ctx: &Context) -> Result<usize> {
     let Some(&(last, _)) = due.last() else {
         return Ok(0);
     };
-    let mut upto: BTreeMap<String, i64> = BTreeMap::new();
-    for (seq, channel_id) in due {
-        upto.insert(channel_id, seq);
-    }
+    // A channel with a message due gets its digests now, and they sum up
+    // everything unread there, even what is younger than the delay: two
+    // messages sent a moment apart make one e-mail, not two.
+    let channels: BTreeSet<String> = due.into_iter().map(|(_, channel_id)| channel_id).collect();
     let brand = workspace::load(&mut tx).await?.brand_name;
     let staff = digests::internal_users(&mut tx).await?;
     let mut names = Names::default();
     let mut queued = 0;
-    for (channel_id, upto) in upto {
+    for channel_id in channels {
         let Some(channel) = storage::channels::get(&mut tx, &channel_id).await? else {
             continue;
         };
@@ -76,28 +77,38 @@ pub async fn scan(ctx: &Context) -> Result<usize> {
             }
         }
         for recipient in recipients {
-            if recipient.unread_messages.as_deref() == Some("off") {
+            let preference = UnreadMessages::parse(recipient.unread_messages.as_deref());
+            if preference == UnreadMessages::Off {
                 continue;
             }
-            let mut unread = digests::unread_for(&mut tx, &channel_id, &recipient.id, upto).await?;
+            let mut unread =
+                digests::unread_for(&mut tx, &channel_id, &recipient.id, i64::MAX).await?;
             if recipient.kind != "client" {
                 unread.retain(|m| m.sender_type == "client");
             }
             let Some(newest) = unread.last().map(|m| m.seq) else {
                 continue;
             };
-            let senders = names.tally(&mut tx, &unread).await?;
-            let email = templates::unread_digest(&DigestSummary {
-                brand: &brand,
-                to: &recipient.email,
-                given_name: &recipient.given_name,
-                senders: &senders,
-                channel_url: &format!("{}/messages/{channel_id}", ctx.config.public_url),
-                unsubscribe_url: &unsubscribe_url(ctx, &recipient),
-            });
-            let key = format!("digest:{}:{channel_id}:{newest}", recipient.id);
-            if super::enqueue(&mut tx, &key, email).await? {
-                queued += 1;
+            // A digest sums everything up; "every message" sends one e-mail each.
+            let e_mails: Vec<&[UnreadMessage]> = match preference {
+                UnreadMessages::Every => unread.chunks(1).collect(),
+                _ => vec![&unread[..]],
+            };
+            for messages in e_mails {
+                let senders = names.tally(&mut tx, messages).await?;
+                let email = templates::unread_digest(&DigestSummary {
+                    brand: &brand,
+                    to: &recipient.email,
+                    given_name: &recipient.given_name,
+                    senders: &senders,
+                    channel_url: &format!("{}/messages/{channel_id}", ctx.config.public_url),
+                    unsubscribe_url: &unsubscribe_url(ctx, &recipient),
+                });
+                let upto = messages.last().map_or(newest, |m| m.seq);
+                let key = format!("digest:{}:{channel_id}:{upto}", recipient.id);
+                if super::enqueue(&mut tx, &key, email).await? {
+                    queued += 1;
+                }
             }
             digests::set_mark(&mut tx, &channel_id, &recipient.id, newest).await?;
         }

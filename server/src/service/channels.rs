@@ -393,14 +393,44 @@ pub async fn mark_read(
         }
         None => storage::messages::latest(&mut tx, id).await?,
     };
-    if let Some((seq, message_id)) = &last_read {
+    if let Some((seq, _)) = &last_read {
         storage::messages::mark_read(&mut tx, id, actor.id(), *seq, now_ms()).await?;
-        events::channel_read(&mut tx, id, actor.id(), message_id).await?;
     }
     let row = storage::found(
         storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?,
         "message channel",
     )?;
+    if let Some((_, message_id)) = &last_read {
+        events::channel_read(&mut tx, id, actor.id(), Some(message_id), row.unread_count).await?;
+    }
+    let channel = views::channel(&mut tx, row).await?;
+    ctx.commit(tx).await?;
+    Ok(channel)
+}
+
+/// Marks the newest message someone else sent as unread again for the
+/// caller, as "come back to this later"; returns the channel with its new
+/// unread count. A channel with nothing from others stays as it is.
+#[tracing::instrument(skip_all)]
+pub async fn mark_unread(ctx: &Context, actor: &Actor, id: &str) -> Result<MessageChannel> {
+    let scope = authz::scope(actor);
+    let mut tx = ctx.store.begin().await?;
+    storage::found(
+        storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?,
+        "message channel",
+    )?;
+    let newest = storage::messages::newest_from_others(&mut tx, id, actor.id()).await?;
+    if let Some((seq, _)) = newest {
+        storage::messages::mark_unread_from(&mut tx, id, actor.id(), seq, now_ms()).await?;
+    }
+    let row = storage::found(
+        storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?,
+        "message channel",
+    )?;
+    if let Some((seq, _)) = newest {
+        let before = storage::messages::id_before(&mut tx, id, seq).await?;
+        events::channel_read(&mut tx, id, actor.id(), before.as_deref(), row.unread_count).await?;
+    }
     let channel = views::channel(&mut tx, row).await?;
     ctx.commit(tx).await?;
     Ok(channel)

@@ -154,13 +154,15 @@ pub async fn channel_read(
     conn: &mut Conn,
     channel_id: &str,
     user_id: &str,
-    message_id: &str,
+    message_id: Option<&str>,
+    unread_count: i64,
 ) -> Result<()> {
     let payload = json(&serde_json::json!({
         "object": "channelRead",
         "channelId": channel_id,
         "userId": user_id,
         "lastReadMessageId": message_id,
+        "unreadCount": unread_count,
         "readAt": crate::domain::Timestamp(now_ms()),
     }))?;
     storage::events::append(

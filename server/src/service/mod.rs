@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod channels;
+pub mod client_activity;
 pub mod clients;
 pub mod companies;
 pub mod directory;

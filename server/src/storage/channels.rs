@@ -272,3 +272,43 @@ pub async fn ids_of_company(conn: &mut Conn, company_id: &str) -> Result<Vec<Str
         .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
+
+/// A channel's newest message from a client, with how many of its clients'
+/// messages the viewer has not read.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClientActivityRow {
+    pub channel_id: String,
+    pub unread_count: i64,
+    pub message_id: String,
+    pub sender_id: String,
+    pub text: String,
+    pub created_at: i64,
+}
+
+/// The channels a scope may see where clients have written, the most
+/// recently written to first.
+pub async fn client_activity(
+    conn: &mut Conn,
+    scope: &Scope,
+    viewer_id: &str,
+    limit: u32,
+) -> Result<Vec<ClientActivityRow>> {
+    let (kind, subject) = scope.params();
+    Ok(sqlx::query_as(concat!(
+        "SELECT c.id AS channel_id, lm.id AS message_id, lm.sender_id, lm.text, lm.created_at, ",
+        "(SELECT COUNT(*) FROM messages um WHERE um.channel_id = c.id AND um.deleted_at IS NULL ",
+        "AND um.sender_type = 'client' AND um.seq > COALESCE((SELECT r.last_read_seq FROM read_states r ",
+        "WHERE r.channel_id = c.id AND r.user_id = $3), 0)) AS unread_count ",
+        "FROM channels c JOIN messages lm ON lm.seq = (SELECT MAX(m2.seq) FROM messages m2 ",
+        "WHERE m2.channel_id = c.id AND m2.sender_type = 'client' AND m2.deleted_at IS NULL) ",
+        "WHERE ",
+        channel_visible!("$1", "$2"),
+        " ORDER BY lm.seq DESC LIMIT $4"
+    ))
+    .bind(kind)
+    .bind(subject)
+    .bind(viewer_id)
+    .bind(i64::from(limit))
+    .fetch_all(conn)
+    .await?)
+}

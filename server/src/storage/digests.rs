@@ -124,6 +124,16 @@ pub async fn invited_client(conn: &mut Conn, id: &str) -> Result<Option<Recipien
     .await?)
 }
 
+/// Someone's choice for e-mail about unread messages, if they made one.
+pub async fn preference(conn: &mut Conn, user_id: &str) -> Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT unread_messages FROM email_preferences WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(value,)| value))
+}
+
 /// Sets someone's preference for e-mail about unread messages.
 pub async fn set_preference(conn: &mut Conn, user_id: &str, value: &str, now: i64) -> Result<()> {
     sqlx::query(

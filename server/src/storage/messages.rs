@@ -140,6 +140,58 @@ pub async fn mark_read(
     Ok(())
 }
 
+/// Puts a reader's marker just before `seq`, even if it was further on: the
+/// message at `seq` and what follows count as unread again.
+pub async fn mark_unread_from(
+    conn: &mut Conn,
+    channel_id: &str,
+    user_id: &str,
+    seq: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO read_states (channel_id, user_id, last_read_seq, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (channel_id, user_id) DO UPDATE SET \
+         last_read_seq = excluded.last_read_seq, updated_at = excluded.updated_at",
+    )
+    .bind(channel_id)
+    .bind(user_id)
+    .bind(seq - 1)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The `seq` and id of the newest message someone other than `user_id` sent
+/// to a channel (not deleted).
+pub async fn newest_from_others(
+    conn: &mut Conn,
+    channel_id: &str,
+    user_id: &str,
+) -> Result<Option<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT seq, id FROM messages WHERE channel_id = $1 AND sender_id <> $2 \
+         AND deleted_at IS NULL ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(channel_id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The id of the message just before `seq` in a channel.
+pub async fn id_before(conn: &mut Conn, channel_id: &str, seq: i64) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM messages WHERE channel_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(channel_id)
+    .bind(seq)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}
+
 /// The newest message of a channel that someone other than `user_id` has read.
 pub async fn newest_read_by_others(
     conn: &mut Conn,

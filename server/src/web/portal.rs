@@ -13,8 +13,9 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use parlor_app::model::{
-    AppError, ChannelSummary, ClientChannels, ClientSummary, CompanySummary, Conversation,
-    Directory, Invitation, Me, Message, MessagePage, NewClient, Person, Settings, Setup,
+    AppError, ChannelSummary, ClientActivity, ClientChannels, ClientSummary, CompanySummary,
+    Conversation, Directory, EmailPreferences, Invitation, Me, Message, MessagePage, NewClient,
+    Person, Settings, Setup,
 };
 use parlor_app::portal::{Portal, SignedIn};
 use parlor_app::state::preview;
@@ -38,7 +39,10 @@ use crate::service::messages::{EditMessage, MassMessage, SendMessage};
 use crate::service::paging::{self, Page, PageRequest};
 use crate::service::sessions::{self, AcceptInvitation, LoginRequest, NewSession};
 use crate::service::workspace::{SetupRequest, UpdateMessagingSettings};
-use crate::service::{channels, clients, internal_users, messages, workspace, Context};
+use crate::service::{
+    channels, client_activity, clients, email_preferences, internal_users, messages, workspace,
+    Context,
+};
 
 /// Messages shown when a conversation opens; older ones load on scroll.
 const FIRST_PAGE: i64 = 50;
@@ -360,6 +364,46 @@ impl Portal for WebPortal {
             .await
             .map_err(refuse)?;
         Ok(())
+    }
+
+    async fn mark_unread(&self, request: &Parts, channel_id: &str) -> Answer<()> {
+        let (actor, _) = self.writer(request).await?;
+        channels::mark_unread(&self.ctx, &actor, channel_id)
+            .await
+            .map_err(refuse)?;
+        Ok(())
+    }
+
+    async fn client_activity(&self, request: &Parts) -> Answer<Vec<ClientActivity>> {
+        let actor = self.reader(request).await?;
+        let activity = client_activity::recent(&self.ctx, &actor)
+            .await
+            .map_err(refuse)?;
+        reshape(&activity)
+    }
+
+    async fn email_preferences(&self, request: &Parts) -> Answer<EmailPreferences> {
+        let actor = self.reader(request).await?;
+        let preferences = email_preferences::get(&self.ctx, &actor)
+            .await
+            .map_err(refuse)?;
+        reshape(&preferences)
+    }
+
+    async fn save_email_preferences(
+        &self,
+        request: &Parts,
+        preferences: EmailPreferences,
+    ) -> Answer<EmailPreferences> {
+        let (actor, _) = self.writer(request).await?;
+        // The same JSON the API takes, so that an unknown choice is refused the same way.
+        let preferences = serde_json::to_value(&preferences)
+            .and_then(serde_json::from_value)
+            .map_err(|e| refuse(Error::invalid(e.to_string())))?;
+        let saved = email_preferences::update(&self.ctx, &actor, &preferences)
+            .await
+            .map_err(refuse)?;
+        reshape(&saved)
     }
 
     async fn edit_message(&self, request: &Parts, message_id: &str, text: &str) -> Answer<Message> {

@@ -376,3 +376,91 @@ async fn writes_with_a_session_cookie_need_the_csrf_token() {
         200
     );
 }
+
+#[tokio::test]
+async fn what_clients_wrote_is_listed_for_the_staff_who_may_see_it_and_no_one_else() {
+    let w = World::build().await;
+    let (ann, bob) = (&w.roles[5].1, &w.roles[6].1);
+    ann.send_message(&w.ann_channel, "First question").await;
+    let newest = ann
+        .send_message(&w.ann_channel, "Second question")
+        .await
+        .id();
+    bob.send_message(&w.bob_channel, "Hello from Globex").await;
+    // Staff messages are not client activity.
+    w.app.admin.send_message(&w.amy_channel, "Hi Amy").await;
+
+    let responses = each_role(&w, |c| async move { c.get("/v1/client-activity").await }).await;
+    check(
+        &w,
+        "listing client activity",
+        [200, 200, 200, 200, 200, 403, 403, 401],
+        responses.clone(),
+    );
+    for (role, status, body) in responses {
+        if status != 200 {
+            continue;
+        }
+        let channels: Vec<&str> = body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["channelId"].as_str().unwrap())
+            .collect();
+        let (sees_ann, sees_bob) = match role {
+            "staff, limited to Acme" => (true, false),
+            "staff, limited to Globex" => (false, true),
+            _ => (true, true),
+        };
+        assert_eq!(
+            channels.contains(&w.ann_channel.as_str()),
+            sees_ann,
+            "{role}: {body}"
+        );
+        assert_eq!(
+            channels.contains(&w.bob_channel.as_str()),
+            sees_bob,
+            "{role}: {body}"
+        );
+        assert!(
+            !channels.contains(&w.amy_channel.as_str()),
+            "{role}: only client messages: {body}"
+        );
+        if sees_ann && sees_bob {
+            assert_eq!(channels[0], w.bob_channel, "{role}: newest first: {body}");
+        }
+        let ann_entry = body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["channelId"] == w.ann_channel.as_str());
+        if let Some(entry) = ann_entry {
+            assert_eq!(entry["messageId"], newest.as_str(), "{role}");
+            assert_eq!(entry["text"], "Second question", "{role}");
+            assert_eq!(entry["senderName"], "Ann Client", "{role}");
+            assert_eq!(entry["unreadCount"], 2, "{role}: nobody read them yet");
+        }
+    }
+
+    // Reading is per person: the owner's read leaves a colleague's count alone.
+    w.app
+        .admin
+        .post(
+            &format!("/v1/message-channels/{}/read", w.ann_channel),
+            json!({}),
+        )
+        .await;
+    let unread_for = |body: &Value| {
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["channelId"] == w.ann_channel.as_str())
+            .map(|a| a["unreadCount"].clone())
+    };
+    let admin = w.app.admin.get("/v1/client-activity").await.body;
+    assert_eq!(unread_for(&admin), Some(json!(0)));
+    let colleague = &w.roles[2].1;
+    let theirs = colleague.get("/v1/client-activity").await.body;
+    assert_eq!(unread_for(&theirs), Some(json!(2)));
+}

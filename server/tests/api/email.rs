@@ -479,3 +479,75 @@ async fn two_nodes_sharing_the_database_send_each_email_once() {
         "each invitation arrives once: {recipients:?}"
     );
 }
+
+#[tokio::test]
+async fn everyone_chooses_every_message_a_summary_or_no_email_and_it_is_kept() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_with_digests(&sink).await;
+    let client = create_invited_client(&app, "Cal").await;
+    let cal = app.client_session(&client).await;
+
+    let default = cal.get("/v1/email-preferences").await;
+    assert_eq!(default.status, 200, "{}", default.body);
+    assert_eq!(default.body, json!({ "unreadMessages": "digest" }));
+
+    let changed = cal
+        .send(
+            cal.request(reqwest::Method::PUT, "/v1/email-preferences")
+                .json(&json!({ "unreadMessages": "every" })),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(
+        cal.get("/v1/email-preferences").await.body,
+        json!({ "unreadMessages": "every" })
+    );
+
+    let refused = cal
+        .send(
+            cal.request(reqwest::Method::PUT, "/v1/email-preferences")
+                .json(&json!({ "unreadMessages": "hourly" })),
+        )
+        .await;
+    assert!(
+        refused.status == 400 || refused.status == 422,
+        "an unknown choice is refused: {} {}",
+        refused.status,
+        refused.body
+    );
+    assert!(
+        refused.body["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("hourly"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        cal.get("/v1/email-preferences").await.body,
+        json!({ "unreadMessages": "every" }),
+        "a refused change changes nothing"
+    );
+    assert_eq!(
+        app.anonymous().get("/v1/email-preferences").await.status,
+        401
+    );
+
+    // "Every message": two unread messages make two e-mails, not one summary.
+    let channel = app.individual_channel(client["id"].as_str().unwrap()).await;
+    app.admin.send_message(&channel, "First").await;
+    app.admin.send_message(&channel, "Second").await;
+    let emails = wait_for_digests(&sink, "cal@example.com", 2).await;
+    assert!(
+        emails
+            .iter()
+            .all(|e| e.contains("Subject: 1 unread message in")),
+        "{emails:?}"
+    );
+    tokio::time::sleep(PAST_THE_DELAY).await;
+    assert_eq!(
+        digests_to(&sink, "cal@example.com").len(),
+        2,
+        "one e-mail per message, once"
+    );
+}

@@ -269,6 +269,54 @@ async fn unread_counts_follow_what_each_reader_has_read() {
 }
 
 #[tokio::test]
+async fn marking_a_channel_unread_brings_back_the_newest_message_from_someone_else() {
+    let app = TestApp::spawn().await;
+    let client = app.create_client("Ann", None).await;
+    let channel = app.individual_channel(client["id"].as_str().unwrap()).await;
+    let ann = app.client_session(&client).await;
+    let read_path = format!("/v1/message-channels/{channel}/read");
+    let unread_path = format!("/v1/message-channels/{channel}/unread");
+    let question = ann.send_message(&channel, "Is my return filed?").await.id();
+    app.admin.send_message(&channel, "Checking now").await;
+    app.admin.post(&read_path, json!({})).await;
+
+    let (mut socket, _) = app.admin.ready_socket(None).await;
+    let unread = app.admin.post(&unread_path, json!({})).await;
+    assert_eq!(unread.status, 200, "{}", unread.body);
+    assert_eq!(
+        unread.body["unreadCount"], 1,
+        "Ann's question is unread again, the owner's own reply never is"
+    );
+    let frame = socket
+        .next_where(|f| f["type"] == "channel.read" && f["data"]["userId"] != client["id"])
+        .await;
+    assert_eq!(frame["data"]["unreadCount"], 1, "{frame}");
+    assert_ne!(
+        frame["data"]["lastReadMessageId"],
+        json!(question),
+        "the marker moved back before the question"
+    );
+
+    let read = app.admin.post(&read_path, json!({})).await;
+    assert_eq!(read.body["unreadCount"], 0);
+    let frame = socket
+        .next_where(|f| f["type"] == "channel.read" && f["data"]["unreadCount"] == 0)
+        .await;
+    assert_eq!(frame["data"]["channelId"], channel.as_str());
+
+    // Only someone who sees the channel may move their marker in it.
+    let bob = app.create_client("Bob", None).await;
+    let bob = app.client_session(&bob).await;
+    bob.post(&unread_path, json!({}))
+        .await
+        .assert_error(404, "a stranger's channel");
+    app.anonymous()
+        .post(&unread_path, json!({}))
+        .await
+        .assert_error(401, "no session");
+}
+
+#[tokio::test]
 async fn a_mass_message_reaches_each_client_in_their_own_channel() {
     let app = TestApp::spawn().await;
     let acme = app.create_company("Acme").await;
