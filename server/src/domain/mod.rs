@@ -6,6 +6,7 @@ pub mod client;
 pub mod company;
 pub mod internal_user;
 pub mod message;
+pub mod notification;
 pub mod settings;
 pub mod values;
 pub mod workspace;

@@ -9,6 +9,7 @@ mod email_preferences;
 pub mod extract;
 mod internal_users;
 mod messages;
+mod notifications;
 mod realtime;
 mod sessions;
 pub use sessions::session_cookie;
@@ -69,6 +70,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(clients::router())
         .merge(channels::router())
         .merge(messages::router())
+        .merge(notifications::router())
         .merge(attachments::router())
         .merge(sessions::router())
         .merge(realtime::router())

@@ -133,6 +133,51 @@ pub fn unread_digest(summary: &DigestSummary<'_>) -> Email {
     }
 }
 
+/// What a notification e-mail says, as the integrator wrote it.
+pub struct NotificationEmail<'a> {
+    pub brand: &'a str,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub header: &'a str,
+    pub body: Option<&'a str>,
+    /// The call-to-action button's label.
+    pub cta_label: &'a str,
+    pub cta_url: &'a str,
+}
+
+/// A notification sent through the API with the e-mail delivery target. The
+/// body is plain text: its paragraphs become HTML paragraphs, escaped.
+pub fn notification(n: &NotificationEmail<'_>) -> Email {
+    let body = n.body.unwrap_or_default();
+    let text = format!(
+        "{header}\n\n{body}{gap}{label}:\n{url}\n",
+        header = n.header,
+        gap = if body.is_empty() { "" } else { "\n\n" },
+        label = n.cta_label,
+        url = n.cta_url,
+    );
+    let paragraphs: String = body
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| format!("<p>{}</p>\n", escape_html(p).replace('\n', "<br>")))
+        .collect();
+    let content = format!(
+        "<h2 style=\"font-size: 20px;\">{header}</h2>\n{paragraphs}{button}\n\
+         <p style=\"color: #59636e; font-size: 13px;\">If the button does not work, copy this address \
+         into your browser:<br>{url}</p>",
+        header = escape_html(n.header),
+        button = button(n.cta_url, n.cta_label),
+        url = escape_html(n.cta_url),
+    );
+    Email {
+        to: n.to.to_string(),
+        subject: n.subject.to_string(),
+        text,
+        html: layout(n.brand, &content),
+        headers: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +207,30 @@ mod tests {
             "names must not become markup"
         );
         assert!(email.html.contains("href=\"http://x/invite/a.b.c\""));
+    }
+
+    #[test]
+    fn a_notification_email_escapes_what_the_integrator_wrote() {
+        let email = notification(&NotificationEmail {
+            brand: "Ledger & Co",
+            to: "ann@example.com",
+            subject: "Your <b>return</b>",
+            header: "Return <ready>",
+            body: Some("Line one\nline two\n\n<script>x</script>"),
+            cta_label: "Open it",
+            cta_url: "http://x/notifications?a=1&b=2",
+        });
+        assert_eq!(email.subject, "Your <b>return</b>");
+        assert!(email.text.contains("Return <ready>"));
+        assert!(email.text.contains("http://x/notifications?a=1&b=2"));
+        assert!(email.html.contains("Return &lt;ready&gt;"));
+        assert!(email.html.contains("<p>Line one<br>line two</p>"));
+        assert!(email.html.contains("&lt;script&gt;x&lt;/script&gt;"));
+        assert!(!email.html.contains("<script>"));
+        assert!(email
+            .html
+            .contains("href=\"http://x/notifications?a=1&amp;b=2\""));
+        assert!(email.html.contains("Ledger &amp; Co"));
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct Event {
     pub audience: Option<ChannelAudience>,
     /// For `access.changed`: the user whose access changed.
     pub user_id: Option<String>,
+    /// For events meant for one person only (notifications): that person.
+    pub recipient_id: Option<String>,
     pub frame: Frame,
 }
 
@@ -198,6 +200,18 @@ impl Hub {
             for id in gone {
                 remove_locked(&mut state, id);
             }
+            return;
+        }
+        if let Some(recipient) = &event.recipient_id {
+            // Only the recipient's own sockets: not even admins see others'.
+            recipients.extend(
+                state
+                    .subscribers
+                    .iter()
+                    .filter(|(_, s)| &s.user_id == recipient)
+                    .map(|(id, _)| *id),
+            );
+            deliver(&mut state, &recipients, &event.frame, None);
             return;
         }
         match (&event.channel_id, &event.audience) {

@@ -65,6 +65,7 @@ pub fn to_event(row: EventRow) -> Result<Event> {
         channel_id: row.channel_id,
         audience,
         user_id,
+        recipient_id: row.recipient_id,
         frame: frame.into(),
     })
 }

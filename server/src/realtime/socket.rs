@@ -250,6 +250,9 @@ impl Session {
                         after = row.seq;
                         let event = to_event(row)?;
                         let visible = match (&event.audience, &event.channel_id) {
+                            _ if event.recipient_id.is_some() => {
+                                event.recipient_id.as_deref() == Some(self.actor.id())
+                            }
                             (Some(audience), _) => audience.reaches(&self.viewer),
                             (None, Some(channel)) => {
                                 self.ctx.hub.sees_channel(self.subscription.id, channel)

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::views;
 use crate::authz::Audience;
 use crate::domain::message::Message;
+use crate::domain::notification::Notification;
 use crate::error::Result;
 use crate::realtime::hub::ChannelAudience;
 use crate::storage::channels::ChannelRow;
@@ -27,6 +28,7 @@ pub async fn message(conn: &mut Conn, kind: &str, message: &Message) -> Result<(
             kind,
             channel_id: Some(&message.channel_id),
             audience: None,
+            recipient_id: None,
             payload: &payload,
             now: now_ms(),
         },
@@ -141,6 +143,7 @@ async fn record_channel(
             kind,
             channel_id: Some(id),
             audience: Some(&audience),
+            recipient_id: None,
             payload,
             now: now_ms(),
         },
@@ -171,7 +174,42 @@ pub async fn channel_read(
             kind: "channel.read",
             channel_id: Some(channel_id),
             audience: None,
+            recipient_id: None,
             payload: &payload,
+            now: now_ms(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// `notification.created` or `notification.updated`, for its recipient only.
+pub async fn notification(conn: &mut Conn, kind: &str, notification: &Notification) -> Result<()> {
+    let payload = json(notification)?;
+    notification_event(conn, kind, &notification.recipient_id, &payload).await
+}
+
+/// `notification.deleted`, for its recipient only.
+pub async fn notification_deleted(conn: &mut Conn, id: &str, recipient_id: &str) -> Result<()> {
+    let payload =
+        json(&serde_json::json!({ "id": id, "object": "notification", "deleted": true }))?;
+    notification_event(conn, "notification.deleted", recipient_id, &payload).await
+}
+
+async fn notification_event(
+    conn: &mut Conn,
+    kind: &str,
+    recipient_id: &str,
+    payload: &str,
+) -> Result<()> {
+    storage::events::append(
+        conn,
+        &NewEvent {
+            kind,
+            channel_id: None,
+            audience: None,
+            recipient_id: Some(recipient_id),
+            payload,
             now: now_ms(),
         },
     )
@@ -188,6 +226,7 @@ pub async fn access_changed(conn: &mut Conn, user_id: &str) -> Result<()> {
             kind: "access.changed",
             channel_id: None,
             audience: None,
+            recipient_id: None,
             payload: &payload,
             now: now_ms(),
         },

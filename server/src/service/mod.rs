@@ -12,6 +12,7 @@ pub mod email_preferences;
 pub mod events;
 pub mod internal_users;
 pub mod messages;
+pub mod notifications;
 pub mod paging;
 pub mod sessions;
 pub mod thumbnails;

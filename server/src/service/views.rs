@@ -8,6 +8,7 @@ use crate::domain::client::{Client, ClientStatus};
 use crate::domain::company::Company;
 use crate::domain::internal_user::{InternalUser, Role};
 use crate::domain::message::{Message, SenderType};
+use crate::domain::notification::{DeliveryTargets, EmailTarget, InProductTarget, Notification};
 use crate::domain::settings::{DefaultChannelType, MessagingSettings};
 use crate::domain::workspace::Workspace;
 use crate::domain::Timestamp;
@@ -18,6 +19,7 @@ use crate::storage::clients::ClientRow;
 use crate::storage::companies::CompanyRow;
 use crate::storage::internal_users::InternalUserRow;
 use crate::storage::messages::MessageRow;
+use crate::storage::notifications::NotificationRow;
 use crate::storage::workspace::WorkspaceRow;
 use crate::storage::{self, Conn};
 
@@ -210,4 +212,42 @@ pub async fn messages(
 
 pub async fn message(ctx: &Context, conn: &mut Conn, row: MessageRow) -> Result<Message> {
     Ok(messages(ctx, conn, vec![row]).await?.remove(0))
+}
+
+fn cta_params(raw: Option<&str>) -> Option<crate::domain::notification::CtaParams> {
+    raw.and_then(|json| serde_json::from_str(json).ok())
+}
+
+pub fn notification(row: NotificationRow) -> Notification {
+    let is_read = row.read_at.is_some();
+    let in_product = (row.in_product == 1).then(|| InProductTarget {
+        title: row.in_product_title.clone().unwrap_or_default(),
+        body: row.in_product_body.clone(),
+        is_read,
+        cta_params: cta_params(row.in_product_cta_params.as_deref()),
+    });
+    let email = (row.email == 1).then(|| EmailTarget {
+        subject: row.email_subject.clone().unwrap_or_default(),
+        header: row.email_header.clone().unwrap_or_default(),
+        title: row.email_title.clone(),
+        body: row.email_body.clone(),
+        cta_params: cta_params(row.email_cta_params.as_deref()),
+    });
+    Notification {
+        recipient_id: row.recipient_id().to_string(),
+        id: row.id,
+        object: "notification",
+        event: "custom",
+        sender_id: row.sender_id,
+        sender_type: row.sender_type,
+        sender_company_id: row.sender_company_id,
+        recipient_client_id: row.recipient_client_id,
+        recipient_company_id: row.recipient_company_id,
+        recipient_internal_user_id: row.recipient_internal_user_id,
+        delivery_targets: DeliveryTargets { in_product, email },
+        is_read,
+        read_at: row.read_at.map(Timestamp),
+        created_at: Timestamp(row.created_at),
+        updated_at: Timestamp(row.updated_at),
+    }
 }

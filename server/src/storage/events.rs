@@ -10,6 +10,8 @@ pub struct EventRow {
     pub kind: String,
     pub channel_id: Option<String>,
     pub audience: Option<String>,
+    /// For events meant for one person only (notifications).
+    pub recipient_id: Option<String>,
     pub payload: String,
     pub created_at: i64,
 }
@@ -18,6 +20,7 @@ pub struct NewEvent<'a> {
     pub kind: &'a str,
     pub channel_id: Option<&'a str>,
     pub audience: Option<&'a str>,
+    pub recipient_id: Option<&'a str>,
     pub payload: &'a str,
     pub now: i64,
 }
@@ -30,12 +33,14 @@ pub async fn append(conn: &mut Conn, event: &NewEvent<'_>) -> Result<i64> {
             .fetch_one(&mut *conn)
             .await?;
     sqlx::query(
-        "INSERT INTO events (seq, kind, channel_id, audience, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO events (seq, kind, channel_id, audience, recipient_id, payload, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(seq)
     .bind(event.kind)
     .bind(event.channel_id)
     .bind(event.audience)
+    .bind(event.recipient_id)
     .bind(event.payload)
     .bind(event.now)
     .execute(conn)
@@ -46,7 +51,7 @@ pub async fn append(conn: &mut Conn, event: &NewEvent<'_>) -> Result<i64> {
 /// Events after `after`, up to and including `until`, oldest first.
 pub async fn range(conn: &mut Conn, after: i64, until: i64, limit: u32) -> Result<Vec<EventRow>> {
     Ok(sqlx::query_as(
-        "SELECT seq, kind, channel_id, audience, payload, created_at FROM events \
+        "SELECT seq, kind, channel_id, audience, recipient_id, payload, created_at FROM events \
          WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
     )
     .bind(after)

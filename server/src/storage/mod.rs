@@ -15,6 +15,7 @@ pub mod digests;
 pub mod events;
 pub mod internal_users;
 pub mod messages;
+pub mod notifications;
 pub mod outbox;
 mod postgres;
 mod sqlite;

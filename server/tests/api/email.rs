@@ -13,15 +13,16 @@ use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
 
-/// An SMTP server on a loopback port, stopped when dropped.
-struct SmtpSink {
+/// An SMTP server on a loopback port, stopped when dropped (the
+/// notifications tests use it too).
+pub(crate) struct SmtpSink {
     port: u16,
     dir: tempfile::TempDir,
     child: Child,
 }
 
 impl SmtpSink {
-    async fn start() -> SmtpSink {
+    pub(crate) async fn start() -> SmtpSink {
         Self::start_on(free_port()).await
     }
 
@@ -71,7 +72,7 @@ impl SmtpSink {
     }
 
     /// Waits until at least `count` messages arrived; returns them all.
-    async fn wait_for(&self, count: usize) -> Vec<String> {
+    pub(crate) async fn wait_for(&self, count: usize) -> Vec<String> {
         for _ in 0..200 {
             let messages = self.messages();
             if messages.len() >= count {
@@ -86,7 +87,7 @@ impl SmtpSink {
     }
 
     /// Points a server's configuration at this SMTP server.
-    fn configure(&self, config: &mut Config) {
+    pub(crate) fn configure(&self, config: &mut Config) {
         config.mail.smtp = Some(smtp_on(self.port));
     }
 }

@@ -15,6 +15,7 @@ mod companies;
 mod email;
 mod invitations;
 mod messages;
+mod notifications;
 mod openapi;
 mod realtime;
 mod sessions;
