@@ -87,7 +87,7 @@ e2e-deps:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	cd end2end && npm ci --no-audit --no-fund
 
-test-e2e: e2e-deps web
+test-e2e: e2e-deps web smtp-test-server
 	$(CARGO) build --locked --bin parlor
 	cd end2end && env -u PARLOR_TEST_DATABASE_URL npx playwright test
 ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::model::{
     ChannelSummary, ClientActivity, ClientChannels, ClientSummary, Conversation, Directory,
-    EmailPreferences, Invitation, Me, Message, MessagePage, NewClient, Settings, Setup,
+    EmailPreferences, Invitation, Me, Message, MessagePage, NewClient, Notice, Settings, Setup,
 };
 
 #[cfg(feature = "ssr")]
@@ -171,6 +171,27 @@ pub async fn mark_unread(channel_id: String) -> Result<(), ServerFnError> {
 pub async fn load_client_activity() -> Result<Vec<ClientActivity>, ServerFnError> {
     let (portal, request) = door::open()?;
     portal.client_activity(&request).await.map_err(door::refuse)
+}
+
+#[server]
+pub async fn load_notices() -> Result<Vec<Notice>, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal.notices(&request).await.map_err(door::refuse)
+}
+
+#[server]
+pub async fn mark_notice(id: String, read: bool) -> Result<(), ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .mark_notice(&request, &id, read)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn delete_notice(id: String) -> Result<(), ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal.delete_notice(&request, &id).await.map_err(door::refuse)
 }
 
 #[server]

@@ -37,6 +37,8 @@ pub enum Event {
         channel_id: String,
         user_id: String,
     },
+    /// An integration's notification to this person arrived, changed or went.
+    NoticesChanged,
     /// Events were missed for good: refetch everything shown.
     Resync,
     /// Caught up; nothing to show.
@@ -89,6 +91,9 @@ impl Resume {
                 message_id: frame.data["lastReadMessageId"].as_str().map(str::to_string),
                 unread_count: frame.data["unreadCount"].as_i64().unwrap_or(0),
             },
+            "notification.created" | "notification.updated" | "notification.deleted" => {
+                Event::NoticesChanged
+            }
             "typing" => Event::Typing {
                 channel_id: field("channelId"),
                 user_id: field("userId"),

@@ -194,6 +194,17 @@ pub struct ClientActivity {
     pub created_at: String,
 }
 
+/// A notification an integration sent to this person (`/v1/notifications`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notice {
+    pub id: String,
+    pub title: String,
+    pub body: Option<String>,
+    pub is_read: bool,
+    pub created_at: String,
+}
+
 /// How someone hears by e-mail about unread messages.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -9,7 +9,8 @@ use http::request::Parts;
 
 use crate::model::{
     AppError, ChannelSummary, ClientActivity, ClientChannels, ClientSummary, Conversation,
-    Directory, EmailPreferences, Invitation, Me, Message, MessagePage, NewClient, Settings, Setup,
+    Directory, EmailPreferences, Invitation, Me, Message, MessagePage, NewClient, Notice, Settings,
+    Setup,
 };
 
 /// A new session: who signed in and the cookie that carries the session.
@@ -70,6 +71,10 @@ pub trait Portal: Send + Sync + 'static {
     async fn mark_unread(&self, request: &Parts, channel_id: &str) -> Result<(), AppError>;
     /// Staff: the channels where clients wrote, newest first.
     async fn client_activity(&self, request: &Parts) -> Result<Vec<ClientActivity>, AppError>;
+    /// The notifications integrations sent to the caller, newest first.
+    async fn notices(&self, request: &Parts) -> Result<Vec<Notice>, AppError>;
+    async fn mark_notice(&self, request: &Parts, id: &str, read: bool) -> Result<(), AppError>;
+    async fn delete_notice(&self, request: &Parts, id: &str) -> Result<(), AppError>;
     async fn email_preferences(&self, request: &Parts) -> Result<EmailPreferences, AppError>;
     async fn save_email_preferences(
         &self,

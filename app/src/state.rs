@@ -375,6 +375,23 @@ pub fn preview(text: &str) -> String {
     }
 }
 
+/// Where to go after signing in: the page that asked for it (a link from an
+/// e-mail, say) when it is one of ours, else Messages. Anything that could
+/// leave the site (`//host`, `/\host`, absolute URLs) is ignored.
+pub fn after_sign_in(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.starts_with("/sign-in") =>
+        {
+            path.to_string()
+        }
+        _ => "/messages".to_string(),
+    }
+}
+
 /// What a desktop notification says about a message.
 pub fn notification_body(message: &Message) -> String {
     match (message.text.trim().is_empty(), message.attachments.len()) {
@@ -718,6 +735,15 @@ mod tests {
         assert_eq!(initials(""), "");
         assert_eq!(avatar_hue("user-1"), avatar_hue("user-1"));
         assert!(avatar_hue("user-1") < 360);
+    }
+
+    #[test]
+    fn signing_in_returns_to_the_page_that_asked_but_never_off_the_site() {
+        assert_eq!(after_sign_in(Some("/messages/ch_1")), "/messages/ch_1");
+        assert_eq!(after_sign_in(None), "/messages");
+        for outside in ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "/sign-in"] {
+            assert_eq!(after_sign_in(Some(outside)), "/messages", "{outside}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The notification centre: for staff, what clients wrote, one entry per
-//! conversation, to open or mark read or unread; for everyone, how they
-//! hear about unread messages (e-mail, desktop notifications).
+//! conversation, to open or mark read or unread; for everyone, the
+//! notifications integrations sent them, and how they hear about unread
+//! messages (e-mail, desktop notifications).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -8,7 +9,7 @@ use leptos_router::components::A;
 use super::shell::Session;
 use super::welcome::reason;
 use crate::api;
-use crate::model::{ClientActivity, EmailPreferences};
+use crate::model::{ClientActivity, EmailPreferences, Notice};
 use crate::state::{day_label, preview};
 
 #[component]
@@ -21,6 +22,7 @@ pub fn NotificationsPage() -> impl IntoView {
             <Show when=move || is_staff>
                 <ClientActivityList />
             </Show>
+            <NoticeList />
             <EmailChoice />
             <DesktopChoice />
         </section>
@@ -102,6 +104,73 @@ fn ActivityEntry(entry: ClientActivity) -> impl IntoView {
                 }
             >
                 {toggle_label}
+            </button>
+        </li>
+    }
+}
+
+/// Shown only when there is something: most workspaces have no integration
+/// sending notifications.
+#[component]
+fn NoticeList() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let notices = move || session.notices.get().unwrap_or_default();
+    view! {
+        <Show when=move || !notices().is_empty()>
+            <h2>"Updates"</h2>
+            <ul class="activity" aria-label="Updates">
+                <For each=notices key=|n| (n.id.clone(), n.is_read) let:notice>
+                    <NoticeEntry notice />
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+#[component]
+fn NoticeEntry(notice: Notice) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let Notice {
+        id,
+        title,
+        body,
+        is_read,
+        created_at,
+    } = notice;
+    // Changed here at once; the socket's notification.updated confirms it.
+    let mark = Action::new(move |(id, read): &(String, bool)| {
+        let (id, read) = (id.clone(), *read);
+        session.notices.update(|list| {
+            for notice in list.iter_mut().flatten().filter(|n| n.id == id) {
+                notice.is_read = read;
+            }
+        });
+        api::mark_notice(id, read)
+    });
+    let delete = Action::new(move |id: &String| {
+        let id = id.clone();
+        session.notices.update(|list| {
+            if let Some(list) = list {
+                list.retain(|n| n.id != id);
+            }
+        });
+        api::delete_notice(id)
+    });
+    let (mark_id, delete_id) = (id.clone(), id);
+    let label = title.clone();
+    let unread = !is_read;
+    view! {
+        <li class="activity-entry" class:unread=unread aria-label=label>
+            <div>
+                <span class="activity-title">{title}</span>
+                <span class="activity-preview">{body.unwrap_or_default()}</span>
+                <span class="activity-when">{day_label(&created_at).unwrap_or_default()}</span>
+            </div>
+            <button class="link" on:click=move |_| { mark.dispatch((mark_id.clone(), !is_read)); }>
+                {if is_read { "Mark unread" } else { "Mark read" }}
+            </button>
+            <button class="link" on:click=move |_| { delete.dispatch(delete_id.clone()); }>
+                "Delete"
             </button>
         </li>
     }

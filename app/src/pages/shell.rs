@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
 
 use crate::api;
 use crate::attention::tab_title;
 use crate::live::Event;
-use crate::model::{ChannelSummary, ClientActivity, Me};
+use crate::model::{ChannelSummary, ClientActivity, Me, Notice};
 use crate::state::ChannelList;
 
 /// What every signed-in page shares.
@@ -22,6 +23,8 @@ pub struct Session {
     pub open_channel: RwSignal<Option<String>>,
     /// Staff: where clients wrote (the notification centre), once loaded.
     pub client_activity: RwSignal<Option<Vec<ClientActivity>>>,
+    /// Notifications integrations sent to this person, once loaded.
+    pub notices: RwSignal<Option<Vec<Notice>>>,
 }
 
 impl Session {
@@ -34,6 +37,15 @@ impl Session {
                 .filter(|a| a.unread_count > 0)
                 .count()
         })
+    }
+
+    /// What the Notifications link counts: conversations where clients
+    /// wait, and unread notifications.
+    pub fn needing_attention(&self) -> usize {
+        let notices = self.notices.with(|notices| {
+            notices.iter().flatten().filter(|n| !n.is_read).count()
+        });
+        self.waiting_channels() + notices
     }
 }
 
@@ -49,12 +61,15 @@ async fn load_session() -> Result<Option<(Me, Vec<ChannelSummary>)>, ServerFnErr
 #[component]
 pub fn SignedInShell() -> impl IntoView {
     let session = Resource::new(|| (), |_| load_session());
+    // Signed out on a page of the app (a link from an e-mail): come back to it.
+    let here = use_location().pathname.get_untracked();
+    let sign_in = StoredValue::new(format!("/sign-in?next={here}"));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match session.await {
                     Ok(Some((me, channels))) => view! { <Frame me channels /> }.into_any(),
-                    _ => view! { <Redirect path="/sign-in" /> }.into_any(),
+                    _ => view! { <Redirect path=sign_in.get_value() /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -91,12 +106,21 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
             }
         });
     };
+    let notices = RwSignal::new(None::<Vec<Notice>>);
+    let refresh_notices = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = api::load_notices().await {
+                notices.set(Some(list));
+            }
+        });
+    };
     let session = Session {
         me: Signal::stored(me.clone()),
         channels,
         event,
         open_channel: RwSignal::new(None),
         client_activity,
+        notices,
     };
     provide_context(session);
     #[cfg(feature = "hydrate")]
@@ -104,15 +128,22 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
         let me = me.id.clone();
         let open_channel = session.open_channel;
         refresh_activity();
+        refresh_notices();
         Effect::new(move |_| {
             crate::desktop::show_count_on_icon(channels.with(|c| c.total_unread()))
         });
         crate::socket::connect(move |event| {
             match &event {
-                Event::ChannelsChanged | Event::Resync => {
+                Event::ChannelsChanged => {
                     reload();
                     refresh_activity();
                 }
+                Event::Resync => {
+                    reload();
+                    refresh_activity();
+                    refresh_notices();
+                }
+                Event::NoticesChanged => refresh_notices(),
                 Event::MessageCreated(message) => {
                     let open = open_channel.get_untracked();
                     channels.update(|list| list.message_created(message, &me, open.as_deref()));
@@ -143,7 +174,7 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (set_event, reload, refresh_activity);
+    let _ = (set_event, reload, refresh_activity, refresh_notices);
 
     let unread = move || channels.with(|c| c.total_unread());
     let (me_staff, me_admin) = (me.is_staff, me.is_admin);
@@ -157,7 +188,7 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
         });
     };
     let brand = me.workspace_name.clone();
-    let waiting = move || session.waiting_channels();
+    let waiting = move || session.needing_attention();
     view! {
         <Title text=move || tab_title(unread(), &brand) />
         <div class="app">
@@ -176,7 +207,7 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
                     <Show when=move || { waiting() > 0 }>
                         <span
                             class="badge"
-                            aria-label=move || format!("{} conversations waiting", waiting())
+                            aria-label=move || format!("{} waiting", waiting())
                         >
                             {waiting}
                         </span>

@@ -1,14 +1,17 @@
 //! Signing in with e-mail and password.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::welcome::enter_on_success;
 use crate::api::SignIn as SignInAction;
+use crate::state::after_sign_in;
 
 #[component]
 pub fn SignIn() -> impl IntoView {
     let action = ServerAction::<SignInAction>::new();
-    let error = enter_on_success(action.value());
+    let next = use_query_map().with_untracked(|q| after_sign_in(q.get("next").as_deref()));
+    let error = enter_on_success(action.value(), next);
     view! {
         <main class="sign-in">
             <h1>"Sign in"</h1>

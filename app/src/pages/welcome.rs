@@ -16,15 +16,16 @@ pub fn reason(error: &ServerFnError) -> String {
 }
 
 /// For the forms that sign someone in (their action's `value()`): once it
-/// succeeds, go to Messages; until then, the returned closure gives the
+/// succeeds, go to `destination`; until then, the returned closure gives the
 /// reason it failed.
 pub fn enter_on_success(
     outcome: MappedSignal<Option<Result<Me, ServerFnError>>>,
+    destination: String,
 ) -> impl Fn() -> Option<String> + Copy {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = outcome.get() {
-            navigate("/messages", Default::default());
+            navigate(&destination, Default::default());
         }
     });
     move || outcome.get().and_then(|r| r.err()).map(|e| reason(&e))
@@ -45,7 +46,7 @@ pub fn Invite() -> impl IntoView {
         api::read_invitation,
     );
     let action = ServerAction::<AcceptInvitation>::new();
-    let error = enter_on_success(action.value());
+    let error = enter_on_success(action.value(), "/messages".into());
     view! {
         <main class="sign-in">
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -85,7 +86,7 @@ pub fn Invite() -> impl IntoView {
 pub fn FirstRun() -> impl IntoView {
     let token = token();
     let action = ServerAction::<SetUp>::new();
-    let error = enter_on_success(action.value());
+    let error = enter_on_success(action.value(), "/messages".into());
     view! {
         <main class="sign-in">
             <h1>"Set up Parlor"</h1>

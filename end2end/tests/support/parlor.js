@@ -42,8 +42,11 @@ async function postgres(adminUrl, sql) {
   }
 }
 
-/** `init: false` starts a server with no workspace, as on a first start. */
-export async function startParlor({ init = true } = {}) {
+/**
+ * `init: false` starts a server with no workspace, as on a first start;
+ * `args` are more flags for `parlor serve`.
+ */
+export async function startParlor({ init = true, args = [] } = {}) {
   const adminUrl = process.env.PARLOR_TEST_DATABASE_URL || '';
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parlor-e2e-'));
   const storage = ['--data-dir', dataDir];
@@ -68,7 +71,7 @@ export async function startParlor({ init = true } = {}) {
   const url = `http://127.0.0.1:${port}`;
   let logs = '';
   const child = spawn(BIN, ['serve', ...storage, '--listen', `127.0.0.1:${port}`,
-    '--public-url', url, '--site-dir', SITE_DIR], {
+    '--public-url', url, '--site-dir', SITE_DIR, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
   });
@@ -133,10 +136,10 @@ export async function startParlor({ init = true } = {}) {
  * The server for the tests of one file: started before them, stopped after.
  * Reads like the server itself: `parlor.url`, `parlor.api`, ….
  */
-export function serverForThisFile() {
+export function serverForThisFile(options = {}) {
   let server;
   test.beforeAll(async () => {
-    server = await startParlor();
+    server = await startParlor(typeof options === 'function' ? await options() : options);
   });
   test.afterAll(async () => {
     await server?.stop();

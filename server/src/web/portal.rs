@@ -15,7 +15,7 @@ use std::future::Future;
 use parlor_app::model::{
     AppError, ChannelSummary, ClientActivity, ClientChannels, ClientSummary, CompanySummary,
     Conversation, Directory, EmailPreferences, Invitation, Me, Message, MessagePage, NewClient,
-    Person, Settings, Setup,
+    Notice, Person, Settings, Setup,
 };
 use parlor_app::portal::{Portal, SignedIn};
 use parlor_app::state::preview;
@@ -40,9 +40,12 @@ use crate::service::paging::{self, Page, PageRequest};
 use crate::service::sessions::{self, AcceptInvitation, LoginRequest, NewSession};
 use crate::service::workspace::{SetupRequest, UpdateMessagingSettings};
 use crate::service::{
-    channels, client_activity, clients, email_preferences, internal_users, messages, workspace,
-    Context,
+    channels, client_activity, clients, email_preferences, internal_users, messages,
+    notifications, workspace, Context,
 };
+
+/// Integration notifications shown in the notification centre.
+const NOTICES_SHOWN: i64 = 50;
 
 /// Messages shown when a conversation opens; older ones load on scroll.
 const FIRST_PAGE: i64 = 50;
@@ -380,6 +383,46 @@ impl Portal for WebPortal {
             .await
             .map_err(refuse)?;
         reshape(&activity)
+    }
+
+    async fn notices(&self, request: &Parts) -> Answer<Vec<Notice>> {
+        let actor = self.reader(request).await?;
+        let page = PageRequest::parse("notifications", Some(NOTICES_SHOWN), None).map_err(refuse)?;
+        let notifications = notifications::list_for_actor(&self.ctx, &actor, true, page)
+            .await
+            .map_err(refuse)?;
+        Ok(notifications
+            .data
+            .into_iter()
+            .filter_map(|n| {
+                let shown = n.delivery_targets.in_product?;
+                Some(Notice {
+                    id: n.id,
+                    title: shown.title,
+                    body: shown.body,
+                    is_read: n.is_read,
+                    created_at: n.created_at.to_rfc3339(),
+                })
+            })
+            .collect())
+    }
+
+    async fn mark_notice(&self, request: &Parts, id: &str, read: bool) -> Answer<()> {
+        let (actor, _) = self.writer(request).await?;
+        let marked = if read {
+            notifications::mark_read(&self.ctx, &actor, id).await
+        } else {
+            notifications::mark_unread(&self.ctx, &actor, id).await
+        };
+        marked.map_err(refuse)?;
+        Ok(())
+    }
+
+    async fn delete_notice(&self, request: &Parts, id: &str) -> Answer<()> {
+        let (actor, _) = self.writer(request).await?;
+        notifications::delete(&self.ctx, &actor, id)
+            .await
+            .map_err(refuse)
     }
 
     async fn email_preferences(&self, request: &Parts) -> Answer<EmailPreferences> {
