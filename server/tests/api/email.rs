@@ -133,12 +133,22 @@ fn python_with_aiosmtpd() -> String {
     );
 }
 
+/// A port free now, below the kernel's ephemeral range (32768 and up on
+/// Linux): the many servers and clients of a parallel test run take their
+/// ports from that range, and one of them could grab a port the SMTP sink is
+/// about to bind there.
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind a free port")
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    // Ports 10000–31999, from a place of this process's own.
+    let offset = (std::process::id() % 1000) as u16 * 20;
+    for _ in 0..22_000 {
+        let port = 10_000 + (offset + NEXT.fetch_add(1, Ordering::Relaxed) % 22_000) % 22_000;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port below the ephemeral range")
 }
 
 /// Undoes quoted-printable in the body; the header stays as it came.
