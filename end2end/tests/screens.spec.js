@@ -13,6 +13,10 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
   test(`the main screens fit a ${device}`, async ({ browser }) => {
     const acme = await parlor.api('POST', '/v1/companies', { name: `Acme ${device}` });
     const client = await parlor.activeClient('Rosa', `Reyes ${device}`, { companyId: acme.id });
+    const { data: [channel] } = await parlor.api('GET', `/v1/message-channels?clientId=${client.id}`);
+    await parlor.api('POST', '/v1/messages', {
+      channelId: channel.id, senderId: client.id, text: 'Could you look at the Q3 figures before Friday?',
+    });
     const staff = await signIn(browser, parlor, OWNER, viewport);
     // The server renders the channel list into the page, before any script runs.
     const html = await (await staff.request.get('/messages')).text();
@@ -24,6 +28,7 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
       ['new-conversation', '/new/conversation', staff.getByRole('heading', { name: 'New conversation' })],
       ['mass-message', '/new/mass-message', staff.getByRole('heading', { name: 'New mass message' })],
       ['settings', '/settings', staff.getByRole('heading', { name: 'Settings' })],
+      ['notifications', '/notifications', staff.getByRole('list', { name: 'Client messages' })],
     ];
     for (const [name, path, landmark] of screens) {
       await staff.goto(path);
