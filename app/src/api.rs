@@ -191,7 +191,10 @@ pub async fn mark_notice(id: String, read: bool) -> Result<(), ServerFnError> {
 #[server]
 pub async fn delete_notice(id: String) -> Result<(), ServerFnError> {
     let (portal, request) = door::open()?;
-    portal.delete_notice(&request, &id).await.map_err(door::refuse)
+    portal
+        .delete_notice(&request, &id)
+        .await
+        .map_err(door::refuse)
 }
 
 #[server]

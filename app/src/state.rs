@@ -741,7 +741,13 @@ mod tests {
     fn signing_in_returns_to_the_page_that_asked_but_never_off_the_site() {
         assert_eq!(after_sign_in(Some("/messages/ch_1")), "/messages/ch_1");
         assert_eq!(after_sign_in(None), "/messages");
-        for outside in ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "/sign-in"] {
+        for outside in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/sign-in",
+        ] {
             assert_eq!(after_sign_in(Some(outside)), "/messages", "{outside}");
         }
     }

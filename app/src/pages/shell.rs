@@ -42,9 +42,9 @@ impl Session {
     /// What the Notifications link counts: conversations where clients
     /// wait, and unread notifications.
     pub fn needing_attention(&self) -> usize {
-        let notices = self.notices.with(|notices| {
-            notices.iter().flatten().filter(|n| !n.is_read).count()
-        });
+        let notices = self
+            .notices
+            .with(|notices| notices.iter().flatten().filter(|n| !n.is_read).count());
         self.waiting_channels() + notices
     }
 }

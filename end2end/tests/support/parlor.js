@@ -20,7 +20,8 @@ const SITE_DIR = path.join(root, 'target', 'site');
 export const WORKSPACE = 'Ledger & Co';
 export const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Olivia Owner' };
 
-function freePort() {
+/** A loopback port nothing listens on now. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.on('error', reject);

@@ -379,10 +379,7 @@ pub async fn mark_read(
 ) -> Result<MessageChannel> {
     let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
-    storage::found(
-        storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?,
-        "message channel",
-    )?;
+    visible(&mut tx, &scope, actor, id).await?;
     let last_read = match &request.message_id {
         Some(message_id) => {
             let message = storage::messages::get(&mut tx, message_id)
@@ -393,19 +390,14 @@ pub async fn mark_read(
         }
         None => storage::messages::latest(&mut tx, id).await?,
     };
-    if let Some((seq, _)) = &last_read {
-        storage::messages::mark_read(&mut tx, id, actor.id(), *seq, now_ms()).await?;
-    }
-    let row = storage::found(
-        storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?,
-        "message channel",
-    )?;
-    if let Some((_, message_id)) = &last_read {
-        events::channel_read(&mut tx, id, actor.id(), Some(message_id), row.unread_count).await?;
-    }
-    let channel = views::channel(&mut tx, row).await?;
-    ctx.commit(tx).await?;
-    Ok(channel)
+    let moved = match last_read {
+        Some((seq, message_id)) => {
+            storage::messages::mark_read(&mut tx, id, actor.id(), seq, now_ms()).await?;
+            Some(Some(message_id))
+        }
+        None => None,
+    };
+    marker_moved(ctx, tx, &scope, actor, id, moved).await
 }
 
 /// Marks the newest message someone else sent as unread again for the
@@ -415,21 +407,50 @@ pub async fn mark_read(
 pub async fn mark_unread(ctx: &Context, actor: &Actor, id: &str) -> Result<MessageChannel> {
     let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
+    visible(&mut tx, &scope, actor, id).await?;
+    let moved = match storage::messages::newest_from_others(&mut tx, id, actor.id()).await? {
+        Some((seq, _)) => {
+            storage::messages::mark_unread_from(&mut tx, id, actor.id(), seq, now_ms()).await?;
+            Some(storage::messages::id_before(&mut tx, id, seq).await?)
+        }
+        None => None,
+    };
+    marker_moved(ctx, tx, &scope, actor, id, moved).await
+}
+
+async fn visible(
+    conn: &mut Conn,
+    scope: &Scope,
+    actor: &Actor,
+    id: &str,
+) -> Result<storage::channels::ChannelRow> {
     storage::found(
-        storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?,
+        storage::channels::get_visible(conn, scope, actor.id(), id).await?,
         "message channel",
-    )?;
-    let newest = storage::messages::newest_from_others(&mut tx, id, actor.id()).await?;
-    if let Some((seq, _)) = newest {
-        storage::messages::mark_unread_from(&mut tx, id, actor.id(), seq, now_ms()).await?;
-    }
-    let row = storage::found(
-        storage::channels::get_visible(&mut tx, &scope, actor.id(), id).await?,
-        "message channel",
-    )?;
-    if let Some((seq, _)) = newest {
-        let before = storage::messages::id_before(&mut tx, id, seq).await?;
-        events::channel_read(&mut tx, id, actor.id(), before.as_deref(), row.unread_count).await?;
+    )
+}
+
+/// After a read marker moved to `moved` (`Some(None)`: before the first
+/// message; `None`: it did not move): tells the channel, with the caller's
+/// new unread count, commits and answers the channel.
+async fn marker_moved(
+    ctx: &Context,
+    mut tx: crate::storage::Tx,
+    scope: &Scope,
+    actor: &Actor,
+    id: &str,
+    moved: Option<Option<String>>,
+) -> Result<MessageChannel> {
+    let row = visible(&mut tx, scope, actor, id).await?;
+    if let Some(last_read) = moved {
+        events::channel_read(
+            &mut tx,
+            id,
+            actor.id(),
+            last_read.as_deref(),
+            row.unread_count,
+        )
+        .await?;
     }
     let channel = views::channel(&mut tx, row).await?;
     ctx.commit(tx).await?;

@@ -40,8 +40,8 @@ use crate::service::paging::{self, Page, PageRequest};
 use crate::service::sessions::{self, AcceptInvitation, LoginRequest, NewSession};
 use crate::service::workspace::{SetupRequest, UpdateMessagingSettings};
 use crate::service::{
-    channels, client_activity, clients, email_preferences, internal_users, messages,
-    notifications, workspace, Context,
+    channels, client_activity, clients, email_preferences, internal_users, messages, notifications,
+    workspace, Context,
 };
 
 /// Integration notifications shown in the notification centre.
@@ -387,7 +387,8 @@ impl Portal for WebPortal {
 
     async fn notices(&self, request: &Parts) -> Answer<Vec<Notice>> {
         let actor = self.reader(request).await?;
-        let page = PageRequest::parse("notifications", Some(NOTICES_SHOWN), None).map_err(refuse)?;
+        let page =
+            PageRequest::parse("notifications", Some(NOTICES_SHOWN), None).map_err(refuse)?;
         let notifications = notifications::list_for_actor(&self.ctx, &actor, true, page)
             .await
             .map_err(refuse)?;
