@@ -216,3 +216,21 @@ test('each person chooses how often unread messages are e-mailed', async ({ brow
     { timeout: 15_000 }).toBe(1);
   expect((await mail.messagesTo(eve.email)).filter((m) => m.includes('unread message'))).toEqual([]);
 });
+
+test('no e-mail about a conversation the recipient has open', async ({ browser }) => {
+  const gil = await parlor.activeClient('Gil', 'Grant');
+  const hal = await parlor.activeClient('Hal', 'Hart');
+  const [gilChannel, halChannel] = [await channelOf(gil), await channelOf(hal)];
+  const staff = await signIn(browser, parlor, OWNER);
+  await staff.getByRole('link', { name: /Gil Grant/ }).click();
+  await clientWrites(gil, gilChannel, 'While you are looking');
+  await expect(staff.getByRole('list', { name: 'Messages' }).getByText('While you are looking')).toBeVisible();
+
+  // The premise: a message in a conversation the owner does not have open is e-mailed.
+  await clientWrites(hal, halChannel, 'Elsewhere');
+  const about = async (channel) => (await mail.messagesTo(OWNER.email))
+    .filter((m) => m.includes(`/messages/${channel}`));
+  await expect.poll(async () => (await about(halChannel)).length, { timeout: 15_000 }).toBe(1);
+  expect(await about(gilChannel)).toEqual([]);
+  await staff.context().close();
+});
