@@ -24,6 +24,8 @@ pub struct Level {
 }
 
 pub struct Idle {
+    /// Why fewer sockets were measured than asked for, if they were.
+    pub note: Option<String>,
     pub baseline_kib: u64,
     pub levels: Vec<Level>,
 }
@@ -32,6 +34,7 @@ impl Idle {
     pub fn to_json(&self) -> serde_json::Value {
         json!({
             "baseline_rss_kib": self.baseline_kib,
+            "note": self.note,
             "levels": self.levels.iter().map(|l| json!({
                 "sockets": l.sockets, "rss_kib": l.rss_kib,
                 "bytes_per_socket": l.bytes_per_socket, "connect_seconds": l.connect_seconds,
@@ -49,6 +52,7 @@ pub async fn run(server: &Arc<Server>, layout: &Layout, levels: &[usize]) -> any
     let ready = Arc::new(AtomicUsize::new(0));
     let mut readers = Vec::new();
     let mut result = Idle {
+        note: None,
         baseline_kib,
         levels: Vec::new(),
     };

@@ -109,8 +109,24 @@ impl Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let sizes = args.sizes();
-    raise_fd_limit(sizes.idle.iter().copied().max().unwrap_or(0) * 2 + 10_000)?;
+    let mut sizes = args.sizes();
+    let fd_limit = raise_fd_limit(sizes.idle.iter().copied().max().unwrap_or(0) + 2_000)?;
+    // This process holds every client socket and the server (which inherits
+    // the limit) the other end of each: a level beyond the limit is measured
+    // as far as the limit allows, and says so.
+    let socket_cap = fd_limit.saturating_sub(1_000) as usize;
+    let mut idle_note = None;
+    for level in &mut sizes.idle {
+        if *level > socket_cap {
+            idle_note = Some(format!(
+                "{level} sockets asked for; the open-file limit ({fd_limit}, and this \
+                 process may not raise its hard limit) allows {socket_cap}"
+            ));
+            eprintln!("idle: {}", idle_note.as_deref().unwrap_or_default());
+            *level = socket_cap;
+        }
+    }
+    sizes.idle.dedup();
     let mut results = Results {
         machine: machine(),
         quick: args.quick,
@@ -121,7 +137,7 @@ async fn main() -> anyhow::Result<()> {
         // The peer server (e.g. Synapse) plugs in here.
         peer: None,
     };
-    let outcome = run(&args, &sizes, &mut results).await;
+    let outcome = run(&args, &sizes, idle_note, &mut results).await;
 
     let table = results.table();
     println!("\n{table}");
@@ -162,7 +178,12 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run(args: &Args, sizes: &Sizes, results: &mut Results) -> anyhow::Result<()> {
+async fn run(
+    args: &Args,
+    sizes: &Sizes,
+    idle_note: Option<String>,
+    results: &mut Results,
+) -> anyhow::Result<()> {
     // 1. Send throughput, SQLite then PostgreSQL.
     let server = Arc::new(Prepared::init(&args.parlor, None)?.serve().await?);
     let outcome = send::run(
@@ -216,7 +237,9 @@ async fn run(args: &Args, sizes: &Sizes, results: &mut Results) -> anyhow::Resul
     let server = Arc::new(prepared.serve().await?);
     let outcome = async {
         if !sizes.idle.is_empty() {
-            results.idle = Some(idle::run(&server, &layout, &sizes.idle).await?);
+            let mut idle = idle::run(&server, &layout, &sizes.idle).await?;
+            idle.note = idle_note;
+            results.idle = Some(idle);
             // Let the server see the idle sockets go.
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         }
@@ -250,8 +273,8 @@ async fn stop(server: Arc<server::Server>) {
 }
 
 /// Lets this process and the server it starts (which inherits the limit)
-/// hold tens of thousands of sockets.
-fn raise_fd_limit(wanted: usize) -> anyhow::Result<()> {
+/// hold tens of thousands of sockets; returns the limit it got.
+fn raise_fd_limit(wanted: usize) -> anyhow::Result<u64> {
     let get = || {
         let mut limit = libc::rlimit {
             rlim_cur: 0,
@@ -272,15 +295,19 @@ fn raise_fd_limit(wanted: usize) -> anyhow::Result<()> {
     let wanted = wanted as u64;
     let current = get().ok_or_else(|| anyhow::anyhow!("getrlimit failed"))?;
     if current.rlim_cur >= wanted {
-        return Ok(());
+        return Ok(current.rlim_cur);
     }
-    // Root may raise the hard limit too (up to fs.nr_open).
-    if !set(wanted, wanted.max(current.rlim_max)) {
-        let hard = current.rlim_max;
-        set(hard, hard);
+    // Root may raise the hard limit too (up to fs.nr_open) if it has
+    // CAP_SYS_RESOURCE.
+    if set(wanted, wanted.max(current.rlim_max)) {
+        return Ok(wanted);
+    }
+    let hard = current.rlim_max;
+    if set(hard, hard) {
         eprintln!("could only raise the open-file limit to {hard}");
+        return Ok(hard);
     }
-    Ok(())
+    Ok(current.rlim_cur)
 }
 
 fn machine() -> serde_json::Value {
