@@ -101,7 +101,7 @@ impl Args {
             history_messages: self
                 .history_messages
                 .unwrap_or(if q { 20_000 } else { 1_000_000 }),
-            history_pages: self.history_pages.unwrap_or(if q { 20 } else { 200 }),
+            history_pages: self.history_pages.unwrap_or(if q { 20 } else { 100 }),
         }
     }
 }
@@ -137,7 +137,14 @@ async fn main() -> anyhow::Result<()> {
         // The peer server (e.g. Synapse) plugs in here.
         peer: None,
     };
-    let outcome = run(&args, &sizes, idle_note, &mut results).await;
+    // On Ctrl-C or SIGTERM the run is dropped, and with it every server it
+    // started (they are killed on drop) and their data directories.
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let outcome = tokio::select! {
+        outcome = run(&args, &sizes, idle_note, &mut results) => outcome,
+        _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("interrupted")),
+        _ = terminate.recv() => Err(anyhow::anyhow!("terminated")),
+    };
 
     let table = results.table();
     println!("\n{table}");
