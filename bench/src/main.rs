@@ -162,7 +162,7 @@ async fn main() -> anyhow::Result<()> {
         base.with_extension("md"),
         format!(
             "# Parlor benchmark results\n\nMachine: {}\n\n{table}",
-            results.machine
+            describe(&results.machine)
         ),
     )?;
     std::fs::write(base.with_extension("svg"), results.svg())?;
@@ -315,6 +315,18 @@ fn raise_fd_limit(wanted: usize) -> anyhow::Result<u64> {
         return Ok(hard);
     }
     Ok(current.rlim_cur)
+}
+
+/// The machine in one line of prose.
+fn describe(machine: &serde_json::Value) -> String {
+    format!(
+        "{} cores ({}), {} GiB of memory, {} {}; the harness and the server share the cores.",
+        machine["cores"],
+        machine["cpu"].as_str().unwrap_or("unknown CPU"),
+        machine["memory_gib"],
+        machine["os"].as_str().unwrap_or(""),
+        machine["kernel"].as_str().unwrap_or(""),
+    )
 }
 
 fn machine() -> serde_json::Value {
