@@ -21,6 +21,10 @@ use crate::seed::Layout;
 use crate::server::Server;
 use crate::ws::{self, Frame};
 
+/// The first socket number of the fan-out (see `ws::connect`), past any the
+/// idle scenario uses.
+const FANOUT_SOURCE: usize = 200_000;
+
 pub struct Fanout {
     pub sockets: usize,
     pub messages: usize,
@@ -77,7 +81,9 @@ pub async fn run(
     let arrived = Arc::new(AtomicUsize::new(0));
     let (stop, stopped) = watch::channel(false);
     let connected: Vec<ws::Socket> = stream::iter(layout.individual.iter().enumerate())
-        .map(|(n, (client, _))| ws::connect(server, client, n))
+        // Source addresses of their own: the idle scenario's closed
+        // sockets may still hold 127.0.0.1's ports in TIME_WAIT.
+        .map(|(n, (client, _))| ws::connect(server, client, FANOUT_SOURCE + n))
         .buffer_unordered(128)
         .collect::<Vec<_>>()
         .await
