@@ -1,163 +1,238 @@
-//! Fan-out: many client sockets in one company channel; one sender posts at a
-//! steady rate; every socket records when each message arrives. Reports
-//! delivery latency from send to receipt and proves nothing was lost or
-//! duplicated.
+//! Fan-out: one socket per client of the seeded workspace, spread over
+//! channels of different sizes (one company channel of up to 5,000 members,
+//! ten medium company channels, and every client's individual channel).
+//! Messages go out over the REST API at a steady rate; each socket records
+//! when each message arrives. Reports delivery latency from the start of
+//! the send request to receipt, and counts every message that did not reach
+//! each member exactly once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
+use futures_util::{stream, StreamExt};
 use hdrhistogram::Histogram;
-use parlor::auth::tokens::RealtimeToken;
 use serde_json::json;
+use tokio::sync::{watch, Semaphore};
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::seed::Layout;
 use crate::server::Server;
+use crate::ws::{self, Frame};
+
+/// The first socket number of the fan-out (see `ws::connect`), past any the
+/// idle scenario uses.
+const FANOUT_SOURCE: usize = 200_000;
 
 pub struct Fanout {
-    sockets: usize,
-    messages: usize,
-    deliveries: u64,
+    pub sockets: usize,
+    pub messages: usize,
+    pub rate: u32,
+    pub achieved_rate: f64,
+    pub expected: u64,
+    pub deliveries: u64,
     pub lost: u64,
     pub duplicated: u64,
-    latency_us: Histogram<u64>,
+    pub send_errors: u64,
+    pub latency_us: Histogram<u64>,
 }
 
 impl Fanout {
-    fn ms(&self, quantile: f64) -> f64 {
+    pub fn ms(&self, quantile: f64) -> f64 {
         self.latency_us.value_at_quantile(quantile) as f64 / 1000.0
-    }
-
-    pub fn table_row(&self) -> String {
-        format!(
-            "| fan-out, one company channel | {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",
-            self.sockets, self.messages, self.deliveries, self.lost, self.duplicated,
-            self.ms(0.5), self.ms(0.99), self.ms(0.999), self.latency_us.max() as f64 / 1000.0
-        )
     }
 
     pub fn to_json(&self) -> serde_json::Value {
         json!({
-            "sockets": self.sockets, "messages": self.messages, "deliveries": self.deliveries,
-            "lost": self.lost, "duplicated": self.duplicated,
+            "sockets": self.sockets, "messages": self.messages, "rate": self.rate,
+            "achieved_rate": self.achieved_rate, "expected_deliveries": self.expected,
+            "deliveries": self.deliveries, "lost": self.lost, "duplicated": self.duplicated,
+            "send_errors": self.send_errors,
             "p50_ms": self.ms(0.5), "p99_ms": self.ms(0.99), "p999_ms": self.ms(0.999),
             "max_ms": self.latency_us.max() as f64 / 1000.0,
         })
     }
 }
 
-pub async fn run(
-    server: &Server,
-    sockets: usize,
-    messages: usize,
-    rate: u32,
-) -> anyhow::Result<Fanout> {
-    let company = server
-        .post("/v1/companies", json!({ "name": "Fan-out Ltd" }))
-        .await?;
-    let company_id = company["id"].as_str().unwrap_or_default().to_string();
-    eprintln!("fan-out: creating {sockets} clients");
-    let mut clients = Vec::with_capacity(sockets);
-    for i in 0..sockets {
-        let client = server
-            .post("/v1/clients", json!({ "givenName": format!("Client{i}"), "familyName": "Bench", "email": format!("c{i}@bench.test"), "companyId": company_id }))
-            .await?;
-        clients.push(client["id"].as_str().unwrap_or_default().to_string());
-    }
-    let channel = server
-        .post(
-            "/v1/message-channels",
-            json!({ "membershipType": "company", "companyId": company_id }),
-        )
-        .await?;
-    let channel_id = channel["id"].as_str().unwrap_or_default().to_string();
-
-    eprintln!("fan-out: connecting {sockets} sockets");
-    let sent_at: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
-    let received: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
-    let ws = server.base.replacen("http", "ws", 1);
-    let mut readers = Vec::with_capacity(sockets);
-    for client in &clients {
-        let token = RealtimeToken {
-            user_type: "client".into(),
-            user_id: client.clone(),
-            expires_at_ms: i64::MAX,
+/// Which channel the `i`th message goes to: per thousand messages, one to
+/// the big company channel, twenty over the medium ones, the rest round the
+/// individual channels. Returns the channel and how many sockets are in it.
+fn target(layout: &Layout, i: usize) -> (&str, u64) {
+    match i % 1000 {
+        0 => (&layout.big.channel_id, layout.big.clients.len() as u64),
+        k @ 1..=20 => {
+            let g = &layout.medium[(i / 1000 * 20 + k) % layout.medium.len()];
+            (&g.channel_id, g.clients.len() as u64)
         }
-        .token(&server.secret);
-        let (stream, _) =
-            tokio_tungstenite::connect_async(format!("{ws}/v1/realtime?token={token}")).await?;
-        let received = received.clone();
-        let channel_id = channel_id.clone();
+        _ => (&layout.individual[i % layout.individual.len()].1, 1),
+    }
+}
+
+pub async fn run(
+    server: &Arc<Server>,
+    layout: &Layout,
+    rate: u32,
+    seconds: f64,
+) -> anyhow::Result<Fanout> {
+    let sockets = layout.individual.len();
+    eprintln!("fan-out: connecting {sockets} sockets");
+    let ready = Arc::new(AtomicUsize::new(0));
+    let arrived = Arc::new(AtomicUsize::new(0));
+    let (stop, stopped) = watch::channel(false);
+    let connected: Vec<ws::Socket> = stream::iter(layout.individual.iter().enumerate())
+        // Source addresses of their own: the idle scenario's closed
+        // sockets may still hold 127.0.0.1's ports in TIME_WAIT.
+        .map(|(n, (client, _))| ws::connect(server, client, FANOUT_SOURCE + n))
+        .buffer_unordered(128)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<anyhow::Result<_>>()?;
+    let mut readers = Vec::with_capacity(sockets);
+    for socket in connected {
+        let (ready, arrived) = (ready.clone(), arrived.clone());
+        let mut stopped = stopped.clone();
         readers.push(tokio::spawn(async move {
-            let (_, mut stream) = stream.split();
-            while let Some(Ok(message)) = stream.next().await {
-                if let Message::Text(text) = message {
-                    let now = Instant::now();
-                    let Ok(frame) = serde_json::from_str::<serde_json::Value>(&text) else {
-                        continue;
-                    };
-                    if frame["type"] == "message.created"
-                        && frame["data"]["channelId"] == channel_id.as_str()
-                    {
-                        let id = frame["data"]["id"].as_str().unwrap_or_default().to_string();
-                        received.lock().unwrap().push((id, now));
+            let (_sink, mut stream) = socket.split();
+            let mut seen: HashSet<Box<str>> = HashSet::new();
+            let mut received: Vec<(Box<str>, Instant)> = Vec::new();
+            let mut duplicated = 0u64;
+            loop {
+                let message = tokio::select! {
+                    _ = stopped.changed() => break,
+                    message = stream.next() => message,
+                };
+                let Some(Ok(Message::Text(text))) = message else {
+                    if message.is_none() || matches!(message, Some(Err(_))) {
+                        break;
+                    }
+                    continue;
+                };
+                let now = Instant::now();
+                let Ok(frame) = serde_json::from_str::<Frame>(&text) else {
+                    continue;
+                };
+                match frame.kind {
+                    "ready" => {
+                        ready.fetch_add(1, Ordering::Relaxed);
+                    }
+                    "message.created" => {
+                        if let Some(id) = frame.data.and_then(|d| d.id) {
+                            if seen.insert(id.into()) {
+                                arrived.fetch_add(1, Ordering::Relaxed);
+                                received.push((id.into(), now));
+                            } else {
+                                duplicated += 1;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            (received, duplicated)
+        }));
+    }
+    let wait_until = Instant::now() + Duration::from_secs(120);
+    while ready.load(Ordering::Relaxed) < sockets {
+        anyhow::ensure!(
+            Instant::now() < wait_until,
+            "only {} of {sockets} sockets got their ready frame",
+            ready.load(Ordering::Relaxed)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Let the presence frames of the connection storm drain.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    // Sending stops after `seconds` even if the server could not take `rate`
+    // messages a second; the achieved rate is reported.
+    eprintln!("fan-out: sending at {rate}/s for {seconds} s");
+    let sent: Arc<Mutex<HashMap<String, (Instant, u64)>>> = Arc::default();
+    let errors = Arc::new(AtomicUsize::new(0));
+    let in_flight = Arc::new(Semaphore::new(256));
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
+    let started = Instant::now();
+    let mut senders = Vec::new();
+    let until = started + Duration::from_secs_f64(seconds);
+    for i in 0.. {
+        tick.tick().await;
+        if Instant::now() >= until {
+            break;
+        }
+        let (channel, members) = target(layout, i);
+        let channel = channel.to_string();
+        let permit = in_flight.clone().acquire_owned().await?;
+        let (server, sent, errors) = (server.clone(), sent.clone(), errors.clone());
+        senders.push(tokio::spawn(async move {
+            let start = Instant::now();
+            match server
+                .post(
+                    "/v1/messages",
+                    json!({ "channelId": channel, "text": format!("fan-out {i}") }),
+                )
+                .await
+            {
+                Ok(message) => {
+                    let id = message["id"].as_str().unwrap_or_default().to_string();
+                    sent.lock().unwrap().insert(id, (start, members));
+                }
+                Err(err) => {
+                    if errors.fetch_add(1, Ordering::Relaxed) < 5 {
+                        eprintln!("fan-out: send failed: {err:#}");
                     }
                 }
             }
+            drop(permit);
         }));
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    received.lock().unwrap().clear();
+    let messages = senders.len();
+    for sender in senders {
+        sender.await?;
+    }
+    let achieved_rate = messages as f64 / started.elapsed().as_secs_f64();
+    let sent = std::mem::take(&mut *sent.lock().unwrap());
+    let expected: u64 = sent.values().map(|(_, members)| members).sum();
 
-    eprintln!("fan-out: sending {messages} messages at {rate}/s");
-    let interval = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
-    let mut tick = tokio::time::interval(interval);
-    for i in 0..messages {
-        tick.tick().await;
-        let start = Instant::now();
-        let message = server
-            .post(
-                "/v1/messages",
-                json!({ "channelId": channel_id, "text": format!("bench {i}") }),
-            )
-            .await?;
-        sent_at.lock().unwrap().insert(
-            message["id"].as_str().unwrap_or_default().to_string(),
-            start,
-        );
+    // Wait for the deliveries to arrive (or give up after a while).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while (arrived.load(Ordering::Relaxed) as u64) < expected && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let expected = (messages * sockets) as u64;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while (received.lock().unwrap().len() as u64) < expected && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    for reader in readers {
-        reader.abort();
-    }
-
-    let sent_at = sent_at.lock().unwrap();
-    let received = received.lock().unwrap();
+    // Anything still arriving now would be a duplicate or a stray.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.send(true)?;
+    let mut counts: HashMap<Box<str>, u64> = HashMap::with_capacity(sent.len());
     let mut latency_us = Histogram::<u64>::new(3)?;
-    let mut counts: HashMap<&str, u64> = HashMap::new();
-    for (id, at) in received.iter() {
-        if let Some(start) = sent_at.get(id) {
-            latency_us.record(at.duration_since(*start).as_micros() as u64)?;
+    let mut deliveries = 0u64;
+    let mut duplicated = 0u64;
+    for reader in readers {
+        let (received, dups) = reader.await?;
+        duplicated += dups;
+        for (id, at) in received {
+            deliveries += 1;
+            if let Some((start, _)) = sent.get(&*id) {
+                latency_us.record(at.duration_since(*start).as_micros() as u64)?;
+                *counts.entry(id).or_default() += 1;
+            }
         }
-        *counts.entry(id.as_str()).or_default() += 1;
     }
-    let per_message = sockets as u64;
-    let lost = sent_at
-        .keys()
-        .map(|id| per_message.saturating_sub(*counts.get(id.as_str()).unwrap_or(&0)))
-        .sum();
-    let duplicated = counts.values().map(|n| n.saturating_sub(per_message)).sum();
+    let mut lost = 0u64;
+    for (id, (_, members)) in &sent {
+        let got = counts.get(id.as_str()).copied().unwrap_or(0);
+        lost += members.saturating_sub(got);
+        duplicated += got.saturating_sub(*members);
+    }
     Ok(Fanout {
         sockets,
         messages,
-        deliveries: received.len() as u64,
+        rate,
+        achieved_rate,
+        expected,
+        deliveries,
         lost,
         duplicated,
+        send_errors: errors.load(Ordering::Relaxed) as u64,
         latency_us,
     })
 }

@@ -1,14 +1,26 @@
-//! `parlor-bench`: starts a release Parlor on a fresh data directory and
-//! measures it. Each scenario prints a line of the results table; the whole
-//! run is also written as JSON under `bench/results/`.
+//! `parlor-bench`: starts release Parlor servers on fresh data directories
+//! (and a fresh PostgreSQL database) and measures them: send throughput,
+//! fan-out, idle sockets and history. Prints one set of tables and writes
+//! them as JSON, Markdown and an SVG chart under `bench/results/`.
 
 mod fanout;
+mod history;
+mod idle;
+mod postgres;
+mod report;
+mod seed;
+mod send;
 mod server;
+mod ws;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Parser;
 use serde_json::json;
+
+use crate::report::Results;
+use crate::server::Prepared;
 
 #[derive(Debug, Parser)]
 #[command(about = "Benchmarks for Parlor")]
@@ -16,43 +28,305 @@ struct Args {
     /// The `parlor` binary to measure.
     #[arg(long, default_value = "target/release/parlor")]
     parlor: PathBuf,
-    /// Connected client sockets in the fan-out scenario.
-    #[arg(long, default_value_t = 2000)]
-    sockets: usize,
-    /// Messages sent in the fan-out scenario.
-    #[arg(long, default_value_t = 200)]
-    messages: usize,
+    /// Small sizes for a smoke test (`make bench-quick`); flags given
+    /// explicitly still win.
+    #[arg(long)]
+    quick: bool,
+    /// PostgreSQL server for the send scenario (a fresh database is created
+    /// and dropped); leave out to measure SQLite only.
+    #[arg(long)]
+    postgres_url: Option<String>,
+    /// Concurrent senders in the send scenario.
+    #[arg(long)]
+    senders: Option<usize>,
+    /// Channels the senders spread over.
+    #[arg(long)]
+    send_channels: Option<usize>,
+    /// Seconds of sending per backend.
+    #[arg(long)]
+    send_seconds: Option<f64>,
+    /// Clients in the seeded workspace, one fan-out socket each.
+    #[arg(long)]
+    sockets: Option<usize>,
     /// Messages per second in the fan-out scenario.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long)]
+    rate: Option<u32>,
+    /// Seconds of sending in the fan-out scenario.
+    #[arg(long)]
+    fanout_seconds: Option<f64>,
+    /// Idle socket counts to measure memory at, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    idle: Option<Vec<usize>>,
+    /// Messages in the seeded workspace.
+    #[arg(long)]
+    history_messages: Option<usize>,
+    /// Pages of history to read back.
+    #[arg(long)]
+    history_pages: Option<usize>,
+    /// Directory for the results (`<name>.json`, `.md`, `.svg`).
+    #[arg(long, default_value = "bench/results")]
+    out_dir: PathBuf,
+    /// File name (without extension) of the results.
+    #[arg(long)]
+    name: Option<String>,
+}
+
+/// The sizes of one run.
+struct Sizes {
+    senders: usize,
+    send_channels: usize,
+    send_seconds: f64,
+    sockets: usize,
     rate: u32,
-    /// Where to write the results as JSON.
-    #[arg(long, default_value = "bench/results/latest.json")]
-    out: PathBuf,
+    fanout_seconds: f64,
+    idle: Vec<usize>,
+    history_messages: usize,
+    history_pages: usize,
+}
+
+impl Args {
+    fn sizes(&self) -> Sizes {
+        let q = self.quick;
+        Sizes {
+            senders: self.senders.unwrap_or(if q { 16 } else { 64 }),
+            send_channels: self.send_channels.unwrap_or(if q { 20 } else { 200 }),
+            send_seconds: self.send_seconds.unwrap_or(if q { 3.0 } else { 10.0 }),
+            sockets: self.sockets.unwrap_or(if q { 400 } else { 10_000 }),
+            rate: self.rate.unwrap_or(if q { 200 } else { 2000 }),
+            fanout_seconds: self.fanout_seconds.unwrap_or(if q { 3.0 } else { 10.0 }),
+            idle: self
+                .idle
+                .clone()
+                .unwrap_or(if q { vec![1000] } else { vec![10_000, 50_000] }),
+            history_messages: self
+                .history_messages
+                .unwrap_or(if q { 20_000 } else { 1_000_000 }),
+            history_pages: self.history_pages.unwrap_or(if q { 20 } else { 100 }),
+        }
+    }
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let server = server::Server::start(&args.parlor).await?;
-    let fanout = fanout::run(&server, args.sockets, args.messages, args.rate).await;
-    server.stop().await;
-    let fanout = fanout?;
-
-    println!();
-    println!("| scenario | sockets | messages | deliveries | lost | duplicated | p50 ms | p99 ms | p99.9 ms | max ms |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
-    println!("{}", fanout.table_row());
-    let results = json!({ "machine": machine(), "fanout": fanout.to_json() });
-    if let Some(dir) = args.out.parent() {
-        std::fs::create_dir_all(dir)?;
+    let mut sizes = args.sizes();
+    let fd_limit = raise_fd_limit(sizes.idle.iter().copied().max().unwrap_or(0) + 2_000)?;
+    // This process holds every client socket and the server (which inherits
+    // the limit) the other end of each: a level beyond the limit is measured
+    // as far as the limit allows, and says so.
+    let socket_cap = fd_limit.saturating_sub(1_000) as usize;
+    let mut idle_note = None;
+    for level in &mut sizes.idle {
+        if *level > socket_cap {
+            idle_note = Some(format!(
+                "{level} sockets asked for; the open-file limit ({fd_limit}, and this \
+                 process may not raise its hard limit) allows {socket_cap}"
+            ));
+            eprintln!("idle: {}", idle_note.as_deref().unwrap_or_default());
+            *level = socket_cap;
+        }
     }
-    std::fs::write(&args.out, serde_json::to_string_pretty(&results)?)?;
-    println!("\nwritten to {}", args.out.display());
-    anyhow::ensure!(
-        fanout.lost == 0 && fanout.duplicated == 0,
-        "messages were lost or duplicated"
-    );
+    sizes.idle.dedup();
+    let mut results = Results {
+        machine: machine(),
+        quick: args.quick,
+        send: Vec::new(),
+        fanout: None,
+        idle: None,
+        history: None,
+        // The peer server (e.g. Synapse) plugs in here.
+        peer: None,
+    };
+    // On Ctrl-C or SIGTERM the run is dropped, and with it every server it
+    // started (they are killed on drop) and their data directories.
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let outcome = tokio::select! {
+        outcome = run(&args, &sizes, idle_note, &mut results) => outcome,
+        _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("interrupted")),
+        _ = terminate.recv() => Err(anyhow::anyhow!("terminated")),
+    };
+
+    let table = results.table();
+    println!("\n{table}");
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| if args.quick { "quick" } else { "latest" }.into());
+    std::fs::create_dir_all(&args.out_dir)?;
+    let base = args.out_dir.join(&name);
+    std::fs::write(
+        base.with_extension("json"),
+        serde_json::to_string_pretty(&results.to_json())?,
+    )?;
+    std::fs::write(
+        base.with_extension("md"),
+        format!(
+            "# Parlor benchmark results\n\nMachine: {}\n\n{table}",
+            describe(&results.machine)
+        ),
+    )?;
+    std::fs::write(base.with_extension("svg"), results.svg())?;
+    println!("written to {}.{{json,md,svg}}", base.display());
+
+    outcome?;
+    for s in &results.send {
+        anyhow::ensure!(s.errors == 0, "{} sends failed on {}", s.errors, s.backend);
+        anyhow::ensure!(s.acknowledged > 0, "no send acknowledged on {}", s.backend);
+    }
+    if let Some(f) = &results.fanout {
+        anyhow::ensure!(
+            f.lost == 0 && f.duplicated == 0 && f.send_errors == 0,
+            "fan-out: {} deliveries lost, {} duplicated, {} sends failed",
+            f.lost,
+            f.duplicated,
+            f.send_errors
+        );
+    }
     Ok(())
+}
+
+async fn run(
+    args: &Args,
+    sizes: &Sizes,
+    idle_note: Option<String>,
+    results: &mut Results,
+) -> anyhow::Result<()> {
+    // 1. Send throughput, SQLite then PostgreSQL.
+    let server = Arc::new(Prepared::init(&args.parlor, None)?.serve().await?);
+    let outcome = send::run(
+        &server,
+        "SQLite",
+        sizes.senders,
+        sizes.send_channels,
+        sizes.send_seconds,
+    )
+    .await;
+    stop(server).await;
+    results.send.push(outcome?);
+
+    if let Some(url) = &args.postgres_url {
+        let database = postgres::Database::create(url).await?;
+        let outcome = async {
+            let server = Arc::new(
+                Prepared::init(&args.parlor, Some(&database.url))?
+                    .serve()
+                    .await?,
+            );
+            let outcome = send::run(
+                &server,
+                "PostgreSQL",
+                sizes.senders,
+                sizes.send_channels,
+                sizes.send_seconds,
+            )
+            .await;
+            stop(server).await;
+            outcome
+        }
+        .await;
+        database.drop_it().await?;
+        results.send.push(outcome?);
+    }
+
+    // 2–4. One large seeded workspace on SQLite for idle sockets, fan-out
+    // and history.
+    let prepared = Prepared::init(&args.parlor, None)?;
+    let layout = seed::Layout::plan(sizes.sockets);
+    eprintln!(
+        "seeding {} clients, {} channels, {} messages",
+        layout.individual.len(),
+        layout.channel_count(),
+        sizes.history_messages
+    );
+    let started = std::time::Instant::now();
+    seed::seed(&prepared.sqlite_path(), &layout, sizes.history_messages).await?;
+    eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+    let server = Arc::new(prepared.serve().await?);
+    let outcome = async {
+        if !sizes.idle.is_empty() {
+            let mut idle = idle::run(&server, &layout, &sizes.idle).await?;
+            idle.note = idle_note;
+            results.idle = Some(idle);
+            // Let the server see the idle sockets go.
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        }
+        results.fanout =
+            Some(fanout::run(&server, &layout, sizes.rate, sizes.fanout_seconds).await?);
+        results.history = Some(
+            history::run(
+                &server,
+                &layout,
+                sizes.history_messages,
+                sizes.history_pages,
+            )
+            .await?,
+        );
+        anyhow::Ok(())
+    }
+    .await;
+    stop(server).await;
+    outcome
+}
+
+async fn stop(server: Arc<server::Server>) {
+    match Arc::try_unwrap(server) {
+        Ok(server) => {
+            server.stop().await;
+        }
+        // Someone still holds it (a task that failed); dropping the last
+        // reference kills the process.
+        Err(server) => drop(server),
+    }
+}
+
+/// Lets this process and the server it starts (which inherits the limit)
+/// hold tens of thousands of sockets; returns the limit it got.
+fn raise_fd_limit(wanted: usize) -> anyhow::Result<u64> {
+    let get = || {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes into the struct we own.
+        let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+        (rc == 0).then_some(limit)
+    };
+    let set = |soft: u64, hard: u64| {
+        let limit = libc::rlimit {
+            rlim_cur: soft,
+            rlim_max: hard,
+        };
+        // SAFETY: setrlimit only reads the struct.
+        unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 }
+    };
+    let wanted = wanted as u64;
+    let current = get().ok_or_else(|| anyhow::anyhow!("getrlimit failed"))?;
+    if current.rlim_cur >= wanted {
+        return Ok(current.rlim_cur);
+    }
+    // Root may raise the hard limit too (up to fs.nr_open) if it has
+    // CAP_SYS_RESOURCE.
+    if set(wanted, wanted.max(current.rlim_max)) {
+        return Ok(wanted);
+    }
+    let hard = current.rlim_max;
+    if set(hard, hard) {
+        eprintln!("could only raise the open-file limit to {hard}");
+        return Ok(hard);
+    }
+    Ok(current.rlim_cur)
+}
+
+/// The machine in one line of prose.
+fn describe(machine: &serde_json::Value) -> String {
+    format!(
+        "{} cores ({}), {} GiB of memory, {} {}; the harness and the server share the cores.",
+        machine["cores"],
+        machine["cpu"].as_str().unwrap_or("unknown CPU"),
+        machine["memory_gib"],
+        machine["os"].as_str().unwrap_or(""),
+        machine["kernel"].as_str().unwrap_or(""),
+    )
 }
 
 fn machine() -> serde_json::Value {
@@ -63,9 +337,20 @@ fn machine() -> serde_json::Value {
                 .find(|l| l.starts_with("model name"))
                 .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
         });
+    let memory_kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+        m.lines()
+            .find_map(|l| l.strip_prefix("MemTotal:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    });
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .ok()
+        .map(|s| s.trim().to_string());
     json!({
         "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
         "cpu": cpu,
+        "memory_gib": memory_kib.map(|k| (k as f64 / 1024.0 / 1024.0 * 10.0).round() / 10.0),
         "os": std::env::consts::OS,
+        "kernel": kernel,
+        "note": "harness and server share the machine's cores",
     })
 }

@@ -1,8 +1,9 @@
-//! A Parlor server process for one benchmark run: fresh data directory, a
-//! workspace, an API key, and a known secret key so the harness can mint
-//! realtime tokens for thousands of clients without signing each one in.
+//! A Parlor server process for one benchmark run: fresh data directory (and,
+//! on PostgreSQL, a fresh database), a workspace, an API key, and a known
+//! secret key so the harness can mint realtime tokens for thousands of
+//! clients without signing each one in.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -12,56 +13,93 @@ use tokio::process::{Child, Command};
 
 const SECRET_HEX: &str = "6b6579206f6620746865206265756e63686d61726b2068617273736e657373";
 
+/// A workspace made with `parlor admin init`, not yet served.
+pub struct Prepared {
+    parlor: PathBuf,
+    data: tempfile::TempDir,
+    database_url: Option<String>,
+    secret_hex: String,
+    pub api_key: String,
+}
+
 pub struct Server {
-    child: Child,
-    _data: tempfile::TempDir,
+    child: Option<Child>,
+    prepared: Prepared,
     pub base: String,
     pub api_key: String,
     pub http: reqwest::Client,
     pub secret: SecretKey,
 }
 
-impl Server {
-    pub async fn start(parlor: &Path) -> anyhow::Result<Server> {
-        let data = tempfile::tempdir()?;
+impl Prepared {
+    /// Initialises a workspace in a fresh data directory (and in
+    /// `database_url` when given). Migrations run here, so the database has
+    /// its schema when this returns.
+    pub fn init(parlor: &Path, database_url: Option<&str>) -> anyhow::Result<Prepared> {
+        let data = tempfile::Builder::new().prefix("parlor-bench-").tempdir()?;
         let secret_hex = format!("{SECRET_HEX}{}", "0".repeat(64 - SECRET_HEX.len()));
-        let run = |args: &[&str]| {
-            let mut command = std::process::Command::new(parlor);
-            command
-                .args(args)
-                .arg("--data-dir")
-                .arg(data.path())
-                .env("PARLOR_SECRET_KEY", &secret_hex);
-            command
+        let mut prepared = Prepared {
+            parlor: parlor.to_path_buf(),
+            data,
+            database_url: database_url.map(str::to_string),
+            secret_hex,
+            api_key: String::new(),
         };
-        let init = run(&[
-            "admin",
-            "init",
-            "--workspace-name",
-            "Bench & Co",
-            "--owner-email",
-            "owner@bench.test",
-            "--owner-password",
-            "bench password",
-        ])
-        .output()
-        .with_context(|| format!("running {}", parlor.display()))?;
+        let init = prepared
+            .command(&[
+                "admin",
+                "init",
+                "--workspace-name",
+                "Bench & Co",
+                "--owner-email",
+                "owner@bench.test",
+                "--owner-password",
+                "bench password",
+            ])
+            .output()
+            .with_context(|| format!("running {}", parlor.display()))?;
         anyhow::ensure!(
             init.status.success(),
             "parlor admin init failed: {}",
             String::from_utf8_lossy(&init.stderr)
         );
-        let key = run(&["admin", "api-key", "create", "--name", "bench"]).output()?;
-        let api_key = String::from_utf8(key.stdout)?
+        let key = prepared
+            .command(&["admin", "api-key", "create", "--name", "bench"])
+            .output()?;
+        anyhow::ensure!(key.status.success(), "parlor admin api-key create failed");
+        prepared.api_key = String::from_utf8(key.stdout)?
             .lines()
             .last()
             .context("no API key printed")?
             .to_string();
+        Ok(prepared)
+    }
 
+    fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(&self.parlor);
+        command
+            .args(args)
+            .arg("--data-dir")
+            .arg(self.data.path())
+            .env("PARLOR_SECRET_KEY", &self.secret_hex);
+        if let Some(url) = &self.database_url {
+            command.arg("--database-url").arg(url);
+        }
+        command
+    }
+
+    /// The SQLite file of this workspace.
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data.path().join("parlor.db")
+    }
+
+    /// Starts `parlor serve` on a free port and waits until it is healthy.
+    pub async fn serve(self) -> anyhow::Result<Server> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
-        let child = Command::new(parlor)
+        let mut command = Command::new(&self.parlor);
+        command
             .args([
                 "serve",
                 "--listen",
@@ -70,36 +108,66 @@ impl Server {
                 "json",
             ])
             .arg("--data-dir")
-            .arg(data.path())
-            .env("PARLOR_SECRET_KEY", &secret_hex)
+            .arg(self.data.path())
+            .env("PARLOR_SECRET_KEY", &self.secret_hex)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()?;
+            .kill_on_drop(true);
+        if let Some(url) = &self.database_url {
+            command.arg("--database-url").arg(url);
+        }
+        let child = command.spawn()?;
         let base = format!("http://127.0.0.1:{port}");
         let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(64)
+            .pool_max_idle_per_host(256)
             .build()?;
-        for _ in 0..200 {
-            if http
-                .get(format!("{base}/healthz"))
+        let secret = SecretKey(hex_bytes(&self.secret_hex));
+        let server = Server {
+            child: Some(child),
+            api_key: self.api_key.clone(),
+            prepared: self,
+            base,
+            http,
+            secret,
+        };
+        for _ in 0..400 {
+            if server
+                .http
+                .get(format!("{}/healthz", server.base))
                 .send()
                 .await
                 .is_ok_and(|r| r.status().is_success())
             {
-                let secret = SecretKey(hex_bytes(&secret_hex));
-                return Ok(Server {
-                    child,
-                    _data: data,
-                    base,
-                    api_key,
-                    http,
-                    secret,
-                });
+                return Ok(server);
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         anyhow::bail!("parlor did not become healthy")
+    }
+}
+
+impl Server {
+    pub fn port(&self) -> u16 {
+        self.base
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0)
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().and_then(Child::id)
+    }
+
+    /// The server's resident memory in KiB (`VmRSS` in /proc/<pid>/status).
+    pub fn rss_kib(&self) -> anyhow::Result<u64> {
+        let pid = self.pid().context("the server is not running")?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .context("no VmRSS in /proc/<pid>/status")
     }
 
     pub async fn post(
@@ -120,8 +188,27 @@ impl Server {
         Ok(body)
     }
 
-    pub async fn stop(mut self) {
-        let _ = self.child.kill().await;
+    pub async fn get(&self, path_and_query: &str) -> anyhow::Result<serde_json::Value> {
+        let response = self
+            .http
+            .get(format!("{}{path_and_query}", self.base))
+            .header("X-API-Key", &self.api_key)
+            .send()
+            .await?;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await?;
+        anyhow::ensure!(status.is_success(), "GET {path_and_query}: {status} {body}");
+        Ok(body)
+    }
+
+    /// Stops the server and waits for it to exit, so no process is left
+    /// behind; returns the workspace so it can be served again.
+    pub async fn stop(mut self) -> Prepared {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.start_kill();
+            let _ = child.wait().await;
+        }
+        self.prepared
     }
 }
 

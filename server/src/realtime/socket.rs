@@ -27,6 +27,8 @@ const PING_EVERY: Duration = Duration::from_secs(30);
 const PONG_DEADLINE: Duration = Duration::from_secs(75);
 const TYPING_EVERY: Duration = Duration::from_secs(2);
 const REPLAY_BATCH: u32 = 500;
+/// Read buffer per socket; frames from clients (typing, presence, ping) are tiny.
+const READ_BUFFER: usize = 4 * 1024;
 /// Close code telling the client to reconnect with its last cursor.
 pub const CLOSE_RESUME: u16 = 4008;
 
@@ -130,6 +132,11 @@ pub async fn open(
     );
     Ok(upgrade
         .max_message_size(64 * 1024)
+        // Clients send small frames and every frame to them is written out
+        // at once: tungstenite's default 128 KiB buffers per socket are
+        // memory that an idle socket never uses (docs/performance.md).
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| async move {
             let session = Session {
                 ctx,

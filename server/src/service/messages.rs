@@ -54,7 +54,7 @@ async fn resolve_sender(
             "senderId {sender_id} is not a user of this workspace"
         ))
     })?;
-    if storage::channels::get_visible(conn, &authz::scope(&sender), sender.id(), channel_id)
+    if storage::channels::visible(conn, &authz::scope(&sender), channel_id)
         .await?
         .is_none()
     {
@@ -90,13 +90,8 @@ pub async fn send(
         )));
     }
     let mut tx = ctx.store.begin().await?;
-    let channel = storage::channels::get_visible(
-        &mut tx,
-        &authz::scope(actor),
-        actor.id(),
-        &request.channel_id,
-    )
-    .await?;
+    let channel =
+        storage::channels::visible(&mut tx, &authz::scope(actor), &request.channel_id).await?;
     storage::found(channel, "message channel")?;
     let sender = resolve_sender(
         &mut tx,
@@ -165,9 +160,7 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<Message>> {
     let mut conn = ctx.store.reader().await?;
-    let channel =
-        storage::channels::get_visible(&mut conn, &authz::scope(actor), actor.id(), channel_id)
-            .await?;
+    let channel = storage::channels::visible(&mut conn, &authz::scope(actor), channel_id).await?;
     storage::found(channel, "message channel")?;
     let rows = storage::messages::list(&mut conn, channel_id, page.before(), page.limit).await?;
     let (rows, next_token) = page.split(rows, |r| r.seq);
@@ -185,8 +178,7 @@ async fn visible_message(
 ) -> Result<storage::messages::MessageRow> {
     let message = storage::found(storage::messages::get(conn, id).await?, "message")?;
     let channel =
-        storage::channels::get_visible(conn, &authz::scope(actor), actor.id(), &message.channel_id)
-            .await?;
+        storage::channels::visible(conn, &authz::scope(actor), &message.channel_id).await?;
     storage::found(channel, "message")?;
     Ok(message)
 }
@@ -196,9 +188,7 @@ async fn visible_message(
 #[tracing::instrument(skip_all)]
 pub async fn seen_up_to(ctx: &Context, actor: &Actor, channel_id: &str) -> Result<Option<String>> {
     let mut conn = ctx.store.reader().await?;
-    let channel =
-        storage::channels::get_visible(&mut conn, &authz::scope(actor), actor.id(), channel_id)
-            .await?;
+    let channel = storage::channels::visible(&mut conn, &authz::scope(actor), channel_id).await?;
     storage::found(channel, "message channel")?;
     storage::messages::newest_read_by_others(&mut conn, channel_id, actor.id()).await
 }

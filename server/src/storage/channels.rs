@@ -90,6 +90,24 @@ pub async fn insert(conn: &mut Conn, channel: &NewChannel<'_>) -> Result<()> {
     Ok(())
 }
 
+/// The id of a channel if the scope may see it. Unlike `get_visible` it does
+/// not count the viewer's unread messages, so its cost does not grow with
+/// the channel: sending and reading messages only need to know it is visible.
+pub async fn visible(conn: &mut Conn, scope: &Scope, id: &str) -> Result<Option<String>> {
+    let (kind, subject) = scope.params();
+    let row: Option<(String,)> = sqlx::query_as(concat!(
+        "SELECT c.id FROM channels c WHERE ",
+        channel_visible!("$1", "$2"),
+        " AND c.id = $3"
+    ))
+    .bind(kind)
+    .bind(subject)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}
+
 /// A channel the scope may see, with the viewer's unread count.
 pub async fn get_visible(
     conn: &mut Conn,

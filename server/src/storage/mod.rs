@@ -13,6 +13,7 @@ pub mod clients;
 pub mod companies;
 pub mod digests;
 pub mod events;
+mod group_commit;
 pub mod internal_users;
 pub mod messages;
 pub mod notifications;
@@ -21,13 +22,51 @@ mod postgres;
 mod sqlite;
 pub mod workspace;
 
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Transaction};
 
 use crate::config::DatabaseLocation;
 use crate::error::{Error, Result};
 
-pub type Tx = Transaction<'static, Any>;
+/// A read-write transaction. Use it wherever a connection is wanted (it
+/// derefs to one); `commit` returns once the transaction is durable.
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    group_commit: Option<Arc<group_commit::Syncer>>,
+}
+
+impl Deref for Tx {
+    type Target = Conn;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}
+
+impl Tx {
+    /// Commits, and on SQLite waits for the group fsync that makes the
+    /// commit durable (see `group_commit.rs`).
+    pub async fn commit(self) -> Result<()> {
+        self.inner.commit().await?;
+        if let Some(syncer) = self.group_commit {
+            syncer.wait().await.map_err(anyhow::Error::from)?;
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        self.inner.rollback().await?;
+        Ok(())
+    }
+}
 pub type Conn = sqlx::AnyConnection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +84,9 @@ pub struct Store {
     write: AnyPool,
     /// Reads go through here; on PostgreSQL it is the same pool as `write`.
     read: AnyPool,
+    /// SQLite: the fsync that makes commits durable, shared by all
+    /// transactions that commit while one runs. PostgreSQL does its own.
+    group_commit: Option<Arc<group_commit::Syncer>>,
 }
 
 impl Store {
@@ -64,13 +106,16 @@ impl Store {
 
     /// Starts a read-write transaction.
     pub async fn begin(&self) -> Result<Tx> {
-        let tx = match self.backend {
+        let inner = match self.backend {
             // IMMEDIATE takes the write lock up front: a deferred transaction
             // that reads first and then writes can fail with SQLITE_BUSY.
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.write.begin().await?,
         };
-        Ok(tx)
+        Ok(Tx {
+            inner,
+            group_commit: self.group_commit.clone(),
+        })
     }
 
     /// A connection for reads that need no transaction.

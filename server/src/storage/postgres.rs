@@ -20,5 +20,6 @@ pub async fn connect(url: &str) -> anyhow::Result<Store> {
         backend: Backend::Postgres,
         write: pool.clone(),
         read: pool,
+        group_commit: None,
     })
 }

@@ -1,0 +1,112 @@
+//! Idle sockets: how much server memory each connected, idle socket costs.
+//! The server's resident set (`VmRSS` of /proc/<pid>/status) is read before
+//! any socket connects and again once every socket has had its `ready`
+//! frame and the server has settled; the difference over the number of
+//! sockets is the cost of one.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::{stream, StreamExt};
+use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::seed::Layout;
+use crate::server::Server;
+use crate::ws::{self, Frame};
+
+pub struct Level {
+    pub sockets: usize,
+    pub rss_kib: u64,
+    pub bytes_per_socket: f64,
+    pub connect_seconds: f64,
+}
+
+pub struct Idle {
+    /// Why fewer sockets were measured than asked for, if they were.
+    pub note: Option<String>,
+    pub baseline_kib: u64,
+    pub levels: Vec<Level>,
+}
+
+impl Idle {
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "baseline_rss_kib": self.baseline_kib,
+            "note": self.note,
+            "levels": self.levels.iter().map(|l| json!({
+                "sockets": l.sockets, "rss_kib": l.rss_kib,
+                "bytes_per_socket": l.bytes_per_socket, "connect_seconds": l.connect_seconds,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// Connects up to each of `levels` sockets in turn (clients of the layout,
+/// several sockets per client when there are more sockets than clients),
+/// measuring at each.
+pub async fn run(server: &Arc<Server>, layout: &Layout, levels: &[usize]) -> anyhow::Result<Idle> {
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let baseline_kib = server.rss_kib()?;
+    let ready = Arc::new(AtomicUsize::new(0));
+    let mut readers = Vec::new();
+    let mut result = Idle {
+        note: None,
+        baseline_kib,
+        levels: Vec::new(),
+    };
+    for &level in levels {
+        let from = readers.len();
+        eprintln!("idle: connecting sockets {from}..{level}");
+        let started = Instant::now();
+        let mut connects = stream::iter(from..level)
+            .map(|n| {
+                let client = &layout.individual[n % layout.individual.len()].0;
+                ws::connect(server, client, n)
+            })
+            .buffer_unordered(128);
+        while let Some(socket) = connects.next().await {
+            let socket = socket?;
+            let ready = ready.clone();
+            // Read (and so answer pings) but keep nothing.
+            readers.push(tokio::spawn(async move {
+                let (_sink, mut stream) = socket.split();
+                while let Some(Ok(message)) = stream.next().await {
+                    if let Message::Text(text) = message {
+                        if serde_json::from_str::<Frame>(&text).is_ok_and(|f| f.kind == "ready") {
+                            ready.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+            }));
+        }
+        drop(connects);
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while ready.load(Ordering::Relaxed) < level {
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "only {} of {level} idle sockets got their ready frame",
+                ready.load(Ordering::Relaxed)
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let connect_seconds = started.elapsed().as_secs_f64();
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let rss_kib = server.rss_kib()?;
+        let bytes_per_socket = (rss_kib.saturating_sub(baseline_kib) * 1024) as f64 / level as f64;
+        eprintln!(
+            "idle: {level} sockets, server RSS {rss_kib} KiB, {bytes_per_socket:.0} bytes per socket"
+        );
+        result.levels.push(Level {
+            sockets: level,
+            rss_kib,
+            bytes_per_socket,
+            connect_seconds,
+        });
+    }
+    for reader in readers {
+        reader.abort();
+    }
+    Ok(result)
+}

@@ -1,0 +1,393 @@
+//! The results of a run: one table on stdout (Markdown), the same as JSON,
+//! and an SVG bar chart of the headline numbers against their goals. A peer
+//! server's results (another implementation run through the same
+//! scenarios) get a column and a ratio of their own when present.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use crate::fanout::Fanout;
+use crate::history::History;
+use crate::idle::Idle;
+use crate::send::Send;
+
+/// The numbers the goals are about, for one server.
+#[derive(Debug, Clone, Default)]
+pub struct Headline {
+    pub sqlite_send_per_s: Option<f64>,
+    pub postgres_send_per_s: Option<f64>,
+    pub fanout_p99_ms: Option<f64>,
+    pub idle_bytes_per_socket: Option<f64>,
+    pub max_idle_sockets: Option<usize>,
+    pub history_page_p99_ms: Option<f64>,
+    pub channel_list_p99_ms: Option<f64>,
+}
+
+/// Another server measured by the same scenarios (filled in by a peer
+/// module; `None` until one exists).
+#[derive(Debug, Clone)]
+pub struct PeerResults {
+    pub name: String,
+    pub headline: Headline,
+    pub json: serde_json::Value,
+}
+
+pub struct Results {
+    pub machine: serde_json::Value,
+    pub quick: bool,
+    pub send: Vec<Send>,
+    pub fanout: Option<Fanout>,
+    pub idle: Option<Idle>,
+    pub history: Option<History>,
+    pub peer: Option<PeerResults>,
+}
+
+struct Metric {
+    name: &'static str,
+    unit: &'static str,
+    goal: Option<f64>,
+    higher_is_better: bool,
+    get: fn(&Headline) -> Option<f64>,
+}
+
+const METRICS: &[Metric] = &[
+    Metric {
+        name: "send, SQLite",
+        unit: "msg/s",
+        goal: Some(20_000.0),
+        higher_is_better: true,
+        get: |h| h.sqlite_send_per_s,
+    },
+    Metric {
+        name: "send, PostgreSQL",
+        unit: "msg/s",
+        goal: None,
+        higher_is_better: true,
+        get: |h| h.postgres_send_per_s,
+    },
+    Metric {
+        name: "fan-out delivery p99",
+        unit: "ms",
+        goal: Some(25.0),
+        higher_is_better: false,
+        get: |h| h.fanout_p99_ms,
+    },
+    Metric {
+        name: "memory per idle socket",
+        unit: "bytes",
+        goal: Some(16.0 * 1024.0),
+        higher_is_better: false,
+        get: |h| h.idle_bytes_per_socket,
+    },
+    Metric {
+        name: "idle sockets held",
+        unit: "sockets",
+        goal: Some(50_000.0),
+        higher_is_better: true,
+        get: |h| h.max_idle_sockets.map(|n| n as f64),
+    },
+    Metric {
+        name: "history page p99",
+        unit: "ms",
+        goal: None,
+        higher_is_better: false,
+        get: |h| h.history_page_p99_ms,
+    },
+    Metric {
+        name: "channel list page p99",
+        unit: "ms",
+        goal: None,
+        higher_is_better: false,
+        get: |h| h.channel_list_p99_ms,
+    },
+];
+
+fn fmt(value: Option<f64>) -> String {
+    match value {
+        None => "–".into(),
+        Some(v) if v >= 100.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.2}"),
+    }
+}
+
+impl Results {
+    pub fn headline(&self) -> Headline {
+        let send = |backend: &str| {
+            self.send
+                .iter()
+                .find(|s| s.backend == backend)
+                .map(Send::per_second)
+        };
+        Headline {
+            sqlite_send_per_s: send("SQLite"),
+            postgres_send_per_s: send("PostgreSQL"),
+            fanout_p99_ms: self.fanout.as_ref().map(|f| f.ms(0.99)),
+            idle_bytes_per_socket: self
+                .idle
+                .as_ref()
+                .and_then(|i| i.levels.last())
+                .map(|l| l.bytes_per_socket),
+            max_idle_sockets: self
+                .idle
+                .as_ref()
+                .and_then(|i| i.levels.last())
+                .map(|l| l.sockets),
+            history_page_p99_ms: self.history.as_ref().map(|h| h.ops[0].ms(0.99)),
+            channel_list_p99_ms: self.history.as_ref().map(|h| h.ops[2].ms(0.99)),
+        }
+    }
+
+    /// Every scenario's numbers as Markdown tables.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let parlor = self.headline();
+        let peer = self.peer.as_ref();
+        let peer_name = peer.map_or("peer", |p| p.name.as_str());
+        let _ = writeln!(
+            out,
+            "| goal | target | Parlor | {peer_name} | Parlor / {peer_name} |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for m in METRICS {
+            let ours = (m.get)(&parlor);
+            let theirs = peer.and_then(|p| (m.get)(&p.headline));
+            let ratio = match (ours, theirs) {
+                (Some(a), Some(b)) if b != 0.0 => format!("{:.2}", a / b),
+                _ => "–".into(),
+            };
+            let target = m.goal.map_or("–".into(), |g| {
+                format!(
+                    "{} {} {}",
+                    if m.higher_is_better { "≥" } else { "≤" },
+                    fmt(Some(g)),
+                    m.unit
+                )
+            });
+            let _ = writeln!(
+                out,
+                "| {} ({}) | {target} | {} | {} | {ratio} |",
+                m.name,
+                m.unit,
+                fmt(ours),
+                fmt(theirs)
+            );
+        }
+
+        let _ = writeln!(
+            out,
+            "\nSend throughput (REST `POST /v1/messages`, acknowledged = committed):\n"
+        );
+        let _ = writeln!(out, "| backend | senders | channels | acknowledged | errors | msg/s | p50 ms | p99 ms | max ms |");
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+        for s in &self.send {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} |",
+                s.backend,
+                s.senders,
+                s.channels,
+                s.acknowledged,
+                s.errors,
+                s.per_second(),
+                s.ms(0.5),
+                s.ms(0.99),
+                s.latency_us.max() as f64 / 1000.0
+            );
+        }
+        if let Some(f) = &self.fanout {
+            let _ = writeln!(out, "\nFan-out (send request start → frame received):\n");
+            let _ = writeln!(out, "| sockets | rate msg/s (achieved) | messages | expected deliveries | delivered | lost | duplicated | p50 ms | p99 ms | p99.9 ms | max ms |");
+            let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|");
+            let _ = writeln!(
+                out,
+                "| {} | {} ({:.0}) | {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",
+                f.sockets,
+                f.rate,
+                f.achieved_rate,
+                f.messages,
+                f.expected,
+                f.deliveries,
+                f.lost,
+                f.duplicated,
+                f.ms(0.5),
+                f.ms(0.99),
+                f.ms(0.999),
+                f.latency_us.max() as f64 / 1000.0
+            );
+        }
+        if let Some(i) = &self.idle {
+            let _ = writeln!(
+                out,
+                "\nIdle sockets (server VmRSS; baseline {} KiB):\n",
+                i.baseline_kib
+            );
+            let _ = writeln!(
+                out,
+                "| sockets | server RSS KiB | bytes per socket | seconds to connect |"
+            );
+            let _ = writeln!(out, "|---|---|---|---|");
+            for l in &i.levels {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {:.0} | {:.1} |",
+                    l.sockets, l.rss_kib, l.bytes_per_socket, l.connect_seconds
+                );
+            }
+        }
+        if let Some(h) = &self.history {
+            let _ = writeln!(
+                out,
+                "\nHistory ({} messages, {} clients, {} channels):\n",
+                h.messages, h.clients, h.channels
+            );
+            let _ = writeln!(out, "| operation | requests | p50 ms | p99 ms | max ms |");
+            let _ = writeln!(out, "|---|---|---|---|---|");
+            for op in &h.ops {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {:.2} | {:.2} | {:.2} |",
+                    op.name,
+                    op.requests,
+                    op.ms(0.5),
+                    op.ms(0.99),
+                    op.latency_us.max() as f64 / 1000.0
+                );
+            }
+        }
+        out
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let h = self.headline();
+        json!({
+            "machine": self.machine,
+            "quick": self.quick,
+            "headline": headline_json(&h),
+            "send": self.send.iter().map(Send::to_json).collect::<Vec<_>>(),
+            "fanout": self.fanout.as_ref().map(Fanout::to_json),
+            "idle": self.idle.as_ref().map(Idle::to_json),
+            "history": self.history.as_ref().map(History::to_json),
+            "peer": self.peer.as_ref().map(|p| json!({
+                "name": p.name, "headline": headline_json(&p.headline), "results": p.json,
+            })),
+        })
+    }
+
+    /// A bar per headline number, drawn as a share of its goal (the dashed
+    /// line) where it has one, so bars left of the line miss the goal for
+    /// "at least" numbers and meet it for "at most" ones. Numbers without a
+    /// goal are drawn against the larger of the two servers.
+    pub fn svg(&self) -> String {
+        let parlor = self.headline();
+        let peer = self.peer.as_ref();
+        let (label_w, bar_w, row_h) = (230.0, 420.0, if peer.is_some() { 44.0 } else { 30.0 });
+        let width = label_w + bar_w + 150.0;
+        let height = 60.0 + row_h * METRICS.len() as f64 + 30.0;
+        let mut svg = String::new();
+        let _ = writeln!(
+            svg,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">"#
+        );
+        let _ = writeln!(
+            svg,
+            r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
+        );
+        let title = format!(
+            "Parlor benchmarks{} — bars are a share of the goal (dashed line)",
+            if self.quick { " (quick sizes)" } else { "" }
+        );
+        let _ = writeln!(
+            svg,
+            r#"<text x="10" y="22" font-size="14" font-weight="bold">{}</text>"#,
+            escape(&title)
+        );
+        let goal_x = label_w + bar_w * 0.5;
+        let top = 40.0;
+        for (row, m) in METRICS.iter().enumerate() {
+            let y = top + row_h * row as f64;
+            let ours = (m.get)(&parlor);
+            let theirs = peer.and_then(|p| (m.get)(&p.headline));
+            let scale = m.goal.or_else(|| {
+                [ours, theirs]
+                    .into_iter()
+                    .flatten()
+                    .fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.max(v))))
+            });
+            let _ = writeln!(
+                svg,
+                r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
+                label_w - 8.0,
+                y + 15.0,
+                escape(&format!("{} ({})", m.name, m.unit))
+            );
+            let bars = [("Parlor", ours, "#4F46E5")]
+                .into_iter()
+                .chain(peer.map(|p| (p.name.as_str(), theirs, "#EA580C")));
+            for (i, (_name, value, color)) in bars.enumerate() {
+                let by = y + 4.0 + 18.0 * i as f64;
+                let Some(value) = value else {
+                    let _ = writeln!(
+                        svg,
+                        r##"<text x="{}" y="{}" fill="#888">not measured</text>"##,
+                        label_w + 4.0,
+                        by + 11.0
+                    );
+                    continue;
+                };
+                let share = scale.map_or(0.0, |s| if s > 0.0 { value / s } else { 0.0 });
+                let w = (share * bar_w * 0.5).clamp(1.0, bar_w);
+                let _ = writeln!(
+                    svg,
+                    r#"<rect x="{label_w}" y="{by}" width="{w:.1}" height="14" fill="{color}"/>"#
+                );
+                let _ = writeln!(
+                    svg,
+                    r#"<text x="{:.1}" y="{}">{}</text>"#,
+                    label_w + w + 4.0,
+                    by + 11.0,
+                    fmt(Some(value))
+                );
+            }
+        }
+        let bottom = top + row_h * METRICS.len() as f64;
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{goal_x}" y1="{top}" x2="{goal_x}" y2="{bottom}" stroke="#333" stroke-dasharray="4 3"/>"##
+        );
+        let mut legend = r##"<rect x="10" y="LEGY" width="12" height="12" fill="#4F46E5"/><text x="26" y="TEXTY">Parlor</text>"##.to_string();
+        if let Some(p) = peer {
+            legend.push_str(&format!(
+                r##"<rect x="100" y="LEGY" width="12" height="12" fill="#EA580C"/><text x="116" y="TEXTY">{}</text>"##,
+                escape(&p.name)
+            ));
+        }
+        let _ = writeln!(
+            svg,
+            "{}",
+            legend
+                .replace("LEGY", &format!("{}", bottom + 10.0))
+                .replace("TEXTY", &format!("{}", bottom + 20.0))
+        );
+        svg.push_str("</svg>\n");
+        svg
+    }
+}
+
+fn headline_json(h: &Headline) -> serde_json::Value {
+    json!({
+        "sqlite_send_per_s": h.sqlite_send_per_s,
+        "postgres_send_per_s": h.postgres_send_per_s,
+        "fanout_p99_ms": h.fanout_p99_ms,
+        "idle_bytes_per_socket": h.idle_bytes_per_socket,
+        "max_idle_sockets": h.max_idle_sockets,
+        "history_page_p99_ms": h.history_page_p99_ms,
+        "channel_list_p99_ms": h.channel_list_p99_ms,
+    })
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
