@@ -15,7 +15,7 @@ MOTO_VERSION ?= 5.2.5
 SMTP_VENV := target/smtp-venv
 AIOSMTPD_VERSION ?= 1.4.6
 
-.PHONY: run build web web-deps test test-rust test-rust-postgres test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server lint clean bench bench-quick
+.PHONY: run build web web-deps test test-rust test-rust-postgres test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server lint clean bench bench-quick bench-peer synapse-bench-server
 
 # The wasm-bindgen CLI must be the exact version of the wasm-bindgen crate.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
@@ -102,7 +102,16 @@ bench:
 
 bench-quick:
 	$(CARGO) build --release --locked -p parlor -p parlor-bench
-	./target/release/parlor-bench --parlor target/release/parlor --sockets 200 --messages 100 --rate 50 --out bench/results/quick.json
+	./target/release/parlor-bench --parlor target/release/parlor --sockets 200 --messages 100 --rate 50 --no-peer --out bench/results/quick.json
+
+## The peer (Synapse, from PyPI, into target/synapse-venv): docs/performance.md.
+## Parlor's fan-out here has the peer's delivery shape, so the ratios compare like with like.
+synapse-bench-server:
+	scripts/synapse-bench-server --setup-only
+
+bench-peer: synapse-bench-server
+	$(CARGO) build --release --locked -p parlor -p parlor-bench
+	./target/release/parlor-bench --parlor target/release/parlor --sockets 100 --messages 200 --rate 20 --peer synapse --out bench/results/peer.json
 
 lint:
 	$(CARGO) fmt --all --check

@@ -4,6 +4,7 @@
 
 mod fanout;
 mod server;
+mod synapse;
 
 use std::path::PathBuf;
 
@@ -28,6 +29,9 @@ struct Args {
     /// Where to write the results as JSON.
     #[arg(long, default_value = "bench/results/latest.json")]
     out: PathBuf,
+    // ---- peer (Synapse), see synapse.rs ----
+    #[command(flatten)]
+    peer: synapse::PeerArgs,
 }
 
 #[tokio::main]
@@ -37,12 +41,42 @@ async fn main() -> anyhow::Result<()> {
     let fanout = fanout::run(&server, args.sockets, args.messages, args.rate).await;
     server.stop().await;
     let fanout = fanout?;
+    // ---- peer (Synapse): measured after Parlor has stopped ----
+    let peer = match args.peer.options() {
+        Some(options) => Some(synapse::run(&options).await?),
+        None => None,
+    };
+    // ---- end peer ----
 
     println!();
     println!("| scenario | sockets | messages | deliveries | lost | duplicated | p50 ms | p99 ms | p99.9 ms | max ms |");
     println!("|---|---|---|---|---|---|---|---|---|---|");
     println!("{}", fanout.table_row());
-    let results = json!({ "machine": machine(), "fanout": fanout.to_json() });
+    let mut results = json!({ "machine": machine(), "fanout": fanout.to_json() });
+    // ---- peer (Synapse) ----
+    if let Some(peer) = &peer {
+        let parlor = synapse::ParlorFigures {
+            // TODO(merge): fill from Parlor's send-throughput scenario.
+            msgs_per_s: None,
+            send_p50_ms: None,
+            send_p99_ms: None,
+            delivery_p50_ms: results["fanout"]["p50_ms"].as_f64(),
+            delivery_p99_ms: results["fanout"]["p99_ms"].as_f64(),
+            delivery_p999_ms: results["fanout"]["p999_ms"].as_f64(),
+        };
+        let ratios = peer.ratios(&parlor);
+        println!();
+        for line in synapse::PeerResults::TABLE_HEADER {
+            println!("{line}");
+        }
+        for row in peer.table_rows() {
+            println!("{row}");
+        }
+        println!("\nParlor ÷ Synapse: {ratios}");
+        results["peer"] = peer.to_json();
+        results["peer"]["ratios_parlor_over_peer"] = ratios;
+    }
+    // ---- end peer ----
     if let Some(dir) = args.out.parent() {
         std::fs::create_dir_all(dir)?;
     }
