@@ -33,7 +33,7 @@ use anyhow::Context;
 use futures_util::{StreamExt, TryStreamExt};
 use hdrhistogram::Histogram;
 use hmac::{Hmac, Mac};
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
 /// The registration secret the script configures (its default).
@@ -142,6 +142,9 @@ pub struct Delivery {
     pub receivers: usize,
     pub messages: usize,
     pub rate: u32,
+    /// From the first send to the last acknowledgement: the sender sends one
+    /// message after the other, so a slow send lowers the rate achieved.
+    pub send_seconds: f64,
     pub deliveries: u64,
     pub lost: u64,
     pub duplicated: u64,
@@ -220,6 +223,8 @@ impl PeerResults {
             },
             "delivery": {
                 "receivers": d.receivers, "messages": d.messages, "rate": d.rate,
+                "send_seconds": d.send_seconds,
+                "achieved_rate": d.messages as f64 / d.send_seconds.max(f64::EPSILON),
                 "deliveries": d.deliveries, "lost": d.lost, "duplicated": d.duplicated,
                 "p50_ms": d.p50_ms(), "p99_ms": d.p99_ms(), "p999_ms": d.p999_ms(),
                 "max_ms": d.max_ms(),
@@ -337,7 +342,12 @@ impl Synapse {
 
     async fn version(&self, token: &str) -> anyhow::Result<String> {
         let body = self
-            .call(reqwest::Method::GET, "/_synapse/admin/v1/server_version", token, None)
+            .call(
+                reqwest::Method::GET,
+                "/_synapse/admin/v1/server_version",
+                token,
+                None,
+            )
             .await?;
         let full = body["server_version"].as_str().unwrap_or("unknown");
         // Synapse appends the git branch and commit of whatever repository
@@ -367,7 +377,10 @@ impl Synapse {
             .await?;
         let status = response.status();
         let body: Value = response.json().await?;
-        anyhow::ensure!(status.is_success(), "registering {username}: {status} {body}");
+        anyhow::ensure!(
+            status.is_success(),
+            "registering {username}: {status} {body}"
+        );
         Ok(User {
             token: body["access_token"]
                 .as_str()
@@ -673,6 +686,7 @@ async fn delivery(synapse: &Synapse, options: &Options) -> anyhow::Result<Delive
         encode(&room)
     );
     let mut sent_at: HashMap<u64, Instant> = HashMap::new();
+    let sending = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs_f64(
         1.0 / f64::from(options.rate.max(1)),
     ));
@@ -697,6 +711,7 @@ async fn delivery(synapse: &Synapse, options: &Options) -> anyhow::Result<Delive
         let text = response.text().await?;
         anyhow::ensure!(status.is_success(), "sending {seq}: {status} {text}");
     }
+    let send_seconds = sending.elapsed().as_secs_f64();
     let expected = (options.messages * receivers_n) as u64;
     let deadline = Instant::now() + Duration::from_secs(30);
     while (received.lock().unwrap().len() as u64) < expected && Instant::now() < deadline {
@@ -720,14 +735,12 @@ async fn delivery(synapse: &Synapse, options: &Options) -> anyhow::Result<Delive
         .keys()
         .map(|seq| per_message.saturating_sub(*counts.get(seq).unwrap_or(&0)))
         .sum();
-    let duplicated = counts
-        .values()
-        .map(|n| n.saturating_sub(per_message))
-        .sum();
+    let duplicated = counts.values().map(|n| n.saturating_sub(per_message)).sum();
     Ok(Delivery {
         receivers: receivers_n,
         messages: options.messages,
         rate: options.rate,
+        send_seconds,
         deliveries: received.len() as u64,
         lost,
         duplicated,
