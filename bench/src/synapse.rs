@@ -72,6 +72,10 @@ pub struct PeerArgs {
     /// Peer delivery latency: messages per second.
     #[arg(long, default_value_t = 20)]
     pub peer_rate: u32,
+    /// Peer delivery latency: stop sending after this many seconds even if
+    /// not all messages are sent (Synapse may not keep up with the rate).
+    #[arg(long, default_value_t = 60)]
+    pub peer_send_cap_seconds: u64,
 }
 
 impl PeerArgs {
@@ -85,6 +89,7 @@ impl PeerArgs {
             receivers: self.peer_receivers,
             messages: self.peer_messages,
             rate: self.peer_rate,
+            send_cap_seconds: self.peer_send_cap_seconds,
             ..Options::default()
         })
     }
@@ -102,6 +107,7 @@ pub struct Options {
     pub receivers: usize,
     pub messages: usize,
     pub rate: u32,
+    pub send_cap_seconds: u64,
 }
 
 impl Default for Options {
@@ -115,6 +121,7 @@ impl Default for Options {
             receivers: 100,
             messages: 200,
             rate: 20,
+            send_cap_seconds: 60,
         }
     }
 }
@@ -141,6 +148,8 @@ impl Throughput {
 pub struct Delivery {
     pub receivers: usize,
     pub messages: usize,
+    /// Messages actually sent before the send cap.
+    pub sent: usize,
     pub rate: u32,
     /// From the first send to the last acknowledgement: the sender sends one
     /// message after the other, so a slow send lowers the rate achieved.
@@ -201,8 +210,9 @@ impl PeerResults {
                 t.p50_ms(), t.p99_ms(), t.msgs_per_s
             ),
             format!(
-                "| Synapse {}, delivery over /sync | {} receivers, {} messages at {}/s | {} deliveries | {} | {} | {:.2} | {:.2} | {:.2} | |",
-                self.version, d.receivers, d.messages, d.rate, d.deliveries, d.lost, d.duplicated,
+                "| Synapse {}, delivery over /sync | {} receivers, {} of {} messages sent at {}/s (achieved {:.1}/s) | {} deliveries | {} | {} | {:.2} | {:.2} | {:.2} | |",
+                self.version, d.receivers, d.sent, d.messages, d.rate,
+                d.sent as f64 / d.send_seconds.max(f64::EPSILON), d.deliveries, d.lost, d.duplicated,
                 d.p50_ms(), d.p99_ms(), d.p999_ms()
             ),
         ]
@@ -224,7 +234,8 @@ impl PeerResults {
             "delivery": {
                 "receivers": d.receivers, "messages": d.messages, "rate": d.rate,
                 "send_seconds": d.send_seconds,
-                "achieved_rate": d.messages as f64 / d.send_seconds.max(f64::EPSILON),
+                "sent": d.sent,
+                "achieved_rate": d.sent as f64 / d.send_seconds.max(f64::EPSILON),
                 "deliveries": d.deliveries, "lost": d.lost, "duplicated": d.duplicated,
                 "p50_ms": d.p50_ms(), "p99_ms": d.p99_ms(), "p999_ms": d.p999_ms(),
                 "max_ms": d.max_ms(),
@@ -687,12 +698,17 @@ async fn delivery(synapse: &Synapse, options: &Options) -> anyhow::Result<Delive
     );
     let mut sent_at: HashMap<u64, Instant> = HashMap::new();
     let sending = Instant::now();
+    let cap = sending + Duration::from_secs(options.send_cap_seconds);
     let mut tick = tokio::time::interval(Duration::from_secs_f64(
         1.0 / f64::from(options.rate.max(1)),
     ));
     for seq in 0..options.messages as u64 {
         tick.tick().await;
         let start = Instant::now();
+        if start > cap {
+            eprintln!("synapse: delivery: send cap reached after {seq} messages");
+            break;
+        }
         sent_at.insert(seq, start);
         let body = json!({
             "msgtype": "m.text",
@@ -712,7 +728,8 @@ async fn delivery(synapse: &Synapse, options: &Options) -> anyhow::Result<Delive
         anyhow::ensure!(status.is_success(), "sending {seq}: {status} {text}");
     }
     let send_seconds = sending.elapsed().as_secs_f64();
-    let expected = (options.messages * receivers_n) as u64;
+    let sent = sent_at.len();
+    let expected = (sent * receivers_n) as u64;
     let deadline = Instant::now() + Duration::from_secs(30);
     while (received.lock().unwrap().len() as u64) < expected && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -739,6 +756,7 @@ async fn delivery(synapse: &Synapse, options: &Options) -> anyhow::Result<Delive
     Ok(Delivery {
         receivers: receivers_n,
         messages: options.messages,
+        sent,
         rate: options.rate,
         send_seconds,
         deliveries: received.len() as u64,
