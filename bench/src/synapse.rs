@@ -489,8 +489,45 @@ fn unix_ms() -> u64 {
 }
 
 pub async fn run(options: &Options) -> anyhow::Result<PeerResults> {
+    // Synapse runs in a process group of its own, out of reach of the
+    // terminal's Ctrl-C: on SIGINT or SIGTERM the run is dropped, and with it
+    // the [`Synapse`] value, which kills the group.
+    tokio::select! {
+        result = start_and_measure(options) => result,
+        () = interrupted() => anyhow::bail!("interrupted; Synapse stopped"),
+    }
+}
+
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn start_and_measure(options: &Options) -> anyhow::Result<PeerResults> {
     eprintln!("synapse: starting");
-    let synapse = Synapse::start(&options.script, &options.data_dir).await?;
+    // The port is picked free, then handed to Synapse: another socket may
+    // take it in between, so a failed start is tried again on a new port.
+    let mut attempt = 1;
+    let synapse = loop {
+        match Synapse::start(&options.script, &options.data_dir).await {
+            Ok(synapse) => break synapse,
+            Err(error) if attempt < 3 => {
+                eprintln!("synapse: start failed ({error}); trying again");
+                attempt += 1;
+            }
+            Err(error) => return Err(error),
+        }
+    };
     let result = measure(&synapse, options).await;
     synapse.stop().await;
     result
