@@ -15,7 +15,7 @@ MOTO_VERSION ?= 5.2.5
 SMTP_VENV := target/smtp-venv
 AIOSMTPD_VERSION ?= 1.4.6
 
-.PHONY: run build web web-deps test test-rust test-rust-postgres test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server lint clean bench bench-quick
+.PHONY: run build web web-deps test test-rust test-rust-postgres test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server lint clean bench bench-quick synapse-bench-server
 
 # The wasm-bindgen CLI must be the exact version of the wasm-bindgen crate.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
@@ -101,7 +101,7 @@ endif
 ## bench/results/latest.{md,json,svg}. parlor-bench raises its open-file
 ## limit (and so the server's) itself; the ulimit here is a fallback.
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
-bench:
+bench: synapse-bench-server
 	$(CARGO) build --release --locked -p parlor -p parlor-bench
 	ulimit -n 20000 2>/dev/null; ./target/release/parlor-bench --parlor target/release/parlor --postgres-url $(BENCH_POSTGRES_URL)
 
@@ -110,7 +110,12 @@ bench:
 ## scenario errors. Its results go under target/, not into the repository.
 bench-quick:
 	$(CARGO) build --release --locked -p parlor -p parlor-bench
-	ulimit -n 20000 2>/dev/null; ./target/release/parlor-bench --parlor target/release/parlor --quick --out-dir target/bench-results
+	ulimit -n 20000 2>/dev/null; ./target/release/parlor-bench --parlor target/release/parlor --quick --no-peer --out-dir target/bench-results
+
+## The peer alone (Synapse, from PyPI, into target/synapse-venv), installed
+## by `make bench` on first use: docs/performance.md.
+synapse-bench-server:
+	scripts/synapse-bench-server --setup-only
 
 lint:
 	$(CARGO) fmt --all --check

@@ -11,6 +11,7 @@ mod report;
 mod seed;
 mod send;
 mod server;
+mod synapse;
 mod ws;
 
 use std::path::PathBuf;
@@ -69,6 +70,9 @@ struct Args {
     /// File name (without extension) of the results.
     #[arg(long)]
     name: Option<String>,
+    /// The peer (Synapse), measured after Parlor; never in a `--quick` run.
+    #[command(flatten)]
+    peer: synapse::PeerArgs,
 }
 
 /// The sizes of one run.
@@ -141,7 +145,7 @@ async fn main() -> anyhow::Result<()> {
     // started (they are killed on drop) and their data directories.
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let outcome = tokio::select! {
-        outcome = run(&args, &sizes, idle_note, &mut results) => outcome,
+        outcome = run_all(&args, &sizes, idle_note, &mut results) => outcome,
         _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("interrupted")),
         _ = terminate.recv() => Err(anyhow::anyhow!("terminated")),
     };
@@ -183,6 +187,50 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Parlor's scenarios, then the peer's (unless switched off or quick).
+async fn run_all(
+    args: &Args,
+    sizes: &Sizes,
+    idle_note: Option<String>,
+    results: &mut Results,
+) -> anyhow::Result<()> {
+    run(args, sizes, idle_note, results).await?;
+    let Some(options) = args.peer.options().filter(|_| !args.quick) else {
+        return Ok(());
+    };
+    let peer = synapse::run(&options).await?;
+    results.peer = Some(peer_results(&peer, results));
+    Ok(())
+}
+
+/// The peer's figures next to Parlor's: its send throughput against Parlor's
+/// on SQLite (both on SQLite), its `/sync` delivery latency against Parlor's
+/// fan-out (Parlor's at the far larger load; see docs/performance.md).
+fn peer_results(peer: &synapse::PeerResults, parlor: &Results) -> report::PeerResults {
+    let sqlite = parlor.send.iter().find(|s| s.backend == "SQLite");
+    let fanout = parlor.fanout.as_ref();
+    let figures = synapse::ParlorFigures {
+        msgs_per_s: sqlite.map(|s| s.per_second()),
+        send_p50_ms: sqlite.map(|s| s.ms(0.5)),
+        send_p99_ms: sqlite.map(|s| s.ms(0.99)),
+        delivery_p50_ms: fanout.map(|f| f.ms(0.5)),
+        delivery_p99_ms: fanout.map(|f| f.ms(0.99)),
+        delivery_p999_ms: fanout.map(|f| f.ms(0.999)),
+    };
+    let mut json = peer.to_json();
+    json["ratios_parlor_over_peer"] = peer.ratios(&figures);
+    report::PeerResults {
+        name: format!("Synapse {}", peer.version),
+        headline: report::Headline {
+            sqlite_send_per_s: Some(peer.throughput.msgs_per_s),
+            fanout_p99_ms: Some(peer.delivery.p99_ms()),
+            ..report::Headline::default()
+        },
+        rows: peer.table_rows(),
+        json,
+    }
 }
 
 async fn run(

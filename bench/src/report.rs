@@ -30,6 +30,8 @@ pub struct Headline {
 pub struct PeerResults {
     pub name: String,
     pub headline: Headline,
+    /// Its own table's rows (`synapse::PeerResults::TABLE_HEADER`).
+    pub rows: Vec<String>,
     pub json: serde_json::Value,
 }
 
@@ -253,6 +255,15 @@ impl Results {
                     op.ms(0.99),
                     op.latency_us.max() as f64 / 1000.0
                 );
+            }
+        }
+        if let Some(peer) = &self.peer {
+            let _ = writeln!(out, "\n{} (the peer):\n", peer.name);
+            for line in crate::synapse::PeerResults::TABLE_HEADER {
+                let _ = writeln!(out, "{line}");
+            }
+            for row in &peer.rows {
+                let _ = writeln!(out, "{row}");
             }
         }
         out
