@@ -50,17 +50,30 @@ impl Syncer {
             if *synced.borrow_and_update() >= ticket {
                 return Ok(());
             }
-            if let Ok(_leading) = self.leader.try_lock() {
+            if let Ok(leading) = self.leader.try_lock() {
                 if *self.synced.borrow() >= ticket {
                     return Ok(());
                 }
                 let target = self.committed.load(Ordering::SeqCst);
                 let (wal, db) = (self.wal.clone(), self.db.clone());
-                tokio::task::spawn_blocking(move || fsync(&wal, &db))
+                let outcome = tokio::task::spawn_blocking(move || fsync(&wal, &db))
                     .await
-                    .map_err(std::io::Error::other)??;
-                self.synced
-                    .send_modify(|synced| *synced = (*synced).max(target));
+                    .map_err(std::io::Error::other)
+                    .and_then(|synced| synced);
+                // Give up the lead before waking the others: a waiter woken
+                // while it is still held would find it taken and wait for a
+                // wake-up that no one is left to send.
+                drop(leading);
+                match outcome {
+                    Ok(()) => self
+                        .synced
+                        .send_modify(|synced| *synced = (*synced).max(target)),
+                    Err(err) => {
+                        // The others try again themselves.
+                        self.synced.send_modify(|_| {});
+                        return Err(err);
+                    }
+                }
                 continue;
             }
             // Someone else is syncing; their result (or our turn) wakes us.
@@ -79,5 +92,43 @@ fn fsync(wal: &std::path::Path, db: &std::path::Path) -> std::io::Result<()> {
             std::fs::File::open(db)?.sync_data()
         }
         Err(err) => Err(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::Syncer;
+
+    /// Every commit's wait ends, however the waiters interleave: none is
+    /// left waiting for a wake-up that never comes.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_waiter_is_released_when_many_commit_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("parlor.db");
+        std::fs::write(&db, b"").unwrap();
+        std::fs::write(dir.path().join("parlor.db-wal"), b"").unwrap();
+        let syncer = Arc::new(Syncer::new(db));
+        for _round in 0..20 {
+            let waiters: Vec<_> = (0..50)
+                .map(|_| {
+                    let syncer = syncer.clone();
+                    tokio::spawn(async move { syncer.wait().await })
+                })
+                .collect();
+            for waiter in waiters {
+                tokio::time::timeout(std::time::Duration::from_secs(30), waiter)
+                    .await
+                    .expect("a waiter was never released")
+                    .unwrap()
+                    .unwrap();
+            }
+        }
+        assert_eq!(
+            *syncer.synced.borrow(),
+            1000,
+            "all 1,000 commits are on disk"
+        );
     }
 }
