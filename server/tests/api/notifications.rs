@@ -32,6 +32,14 @@ fn to_staff(sender: &str, staff: &str, title: &str) -> Value {
     })
 }
 
+/// `notification.created`, `.updated` or `.deleted`.
+fn is_notification_frame(frame: &Value) -> bool {
+    frame["type"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("notification.")
+}
+
 async fn send(app: &TestApp, body: Value) -> Value {
     let response = app.admin.post("/v1/notifications", body).await;
     assert_eq!(response.status, 200, "{}", response.body);
@@ -693,14 +701,7 @@ async fn notification_frames_reach_the_recipient_and_no_one_else() {
 
     let created = send(&app, to_client(&app.owner_id, &id(&ann), "For Ann")).await;
     let nid = id(&created);
-    let frame = ann_socket
-        .next_where(|f| {
-            f["type"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with("notification.")
-        })
-        .await;
+    let frame = ann_socket.next_where(is_notification_frame).await;
     assert_eq!(frame["type"], "notification.created");
     assert_eq!(frame["data"], created, "the same JSON as the REST object");
     assert!(frame["cursor"].is_string());
@@ -712,14 +713,7 @@ async fn notification_frames_reach_the_recipient_and_no_one_else() {
         } else {
             send(&app, to_client(&app.owner_id, user, "fence")).await
         };
-        let frame = socket
-            .next_where(|f| {
-                f["type"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .starts_with("notification.")
-            })
-            .await;
+        let frame = socket.next_where(is_notification_frame).await;
         assert_eq!(
             frame["data"]["id"], fence["id"],
             "{role} must not get Ann's notification"
@@ -730,14 +724,7 @@ async fn notification_frames_reach_the_recipient_and_no_one_else() {
         .post(&format!("/v1/notifications/{nid}/read"), json!({}))
         .await;
     assert_eq!(read.status, 200, "{}", read.body);
-    let frame = ann_socket
-        .next_where(|f| {
-            f["type"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with("notification.")
-        })
-        .await;
+    let frame = ann_socket.next_where(is_notification_frame).await;
     assert_eq!(frame["type"], "notification.updated");
     assert_eq!(frame["data"], read.body);
     assert_eq!(
@@ -748,27 +735,13 @@ async fn notification_frames_reach_the_recipient_and_no_one_else() {
     let unread = ann_caller
         .post(&format!("/v1/notifications/{nid}/unread"), json!({}))
         .await;
-    let frame = ann_socket
-        .next_where(|f| {
-            f["type"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with("notification.")
-        })
-        .await;
+    let frame = ann_socket.next_where(is_notification_frame).await;
     assert_eq!(frame["type"], "notification.updated");
     assert_eq!(frame["data"], unread.body);
 
     let deleted = ann_caller.delete(&format!("/v1/notifications/{nid}")).await;
     assert_eq!(deleted.status, 200);
-    let frame = ann_socket
-        .next_where(|f| {
-            f["type"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with("notification.")
-        })
-        .await;
+    let frame = ann_socket.next_where(is_notification_frame).await;
     assert_eq!(frame["type"], "notification.deleted");
     assert_eq!(frame["data"], deleted.body);
 
@@ -781,11 +754,7 @@ async fn notification_frames_reach_the_recipient_and_no_one_else() {
         if frame["type"] == "ready" {
             break;
         }
-        if frame["type"]
-            .as_str()
-            .unwrap_or_default()
-            .starts_with("notification.")
-        {
+        if is_notification_frame(&frame) {
             kinds.push(frame["type"].as_str().unwrap().to_string());
         }
     }
@@ -804,11 +773,7 @@ async fn notification_frames_reach_the_recipient_and_no_one_else() {
         if frame["type"] == "ready" {
             break;
         }
-        if frame["type"]
-            .as_str()
-            .unwrap_or_default()
-            .starts_with("notification.")
-        {
+        if is_notification_frame(&frame) {
             assert_ne!(
                 frame["data"]["id"].as_str(),
                 Some(nid.as_str()),
