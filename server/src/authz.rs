@@ -9,7 +9,7 @@ use crate::domain::internal_user::Role;
 use crate::error::{Error, Result};
 
 /// Which clients, companies and channels an actor can see.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Admins and staff without limits: everything.
     All,

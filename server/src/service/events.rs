@@ -21,20 +21,26 @@ fn json<T: Serialize>(value: &T) -> Result<String> {
 
 /// `message.created`, `message.updated` or `message.deleted`.
 pub async fn message(conn: &mut Conn, kind: &str, message: &Message) -> Result<()> {
-    let payload = json(message)?;
-    storage::events::append(
-        conn,
-        &NewEvent {
-            kind,
-            channel_id: Some(&message.channel_id),
-            audience: None,
-            recipient_id: None,
-            payload: &payload,
-            now: now_ms(),
-        },
-    )
-    .await?;
+    let payload = payload(message)?;
+    storage::events::append(conn, &message_event(kind, message, &payload)).await?;
     Ok(())
+}
+
+/// What a message event carries: the message as the API shows it.
+pub fn payload(message: &Message) -> Result<String> {
+    json(message)
+}
+
+/// The event telling a message's channel about it, with its `payload`.
+pub fn message_event<'a>(kind: &'a str, message: &'a Message, payload: &'a str) -> NewEvent<'a> {
+    NewEvent {
+        kind,
+        channel_id: Some(&message.channel_id),
+        audience: None,
+        recipient_id: None,
+        payload,
+        now: now_ms(),
+    }
 }
 
 /// Who sees a channel: its client members, and the companies through which

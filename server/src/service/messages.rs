@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::message_writer::Draft;
 use super::{attachments, channels, events, sessions, views, Context, Page, PageRequest};
 use crate::auth::{Actor, Credential};
 use crate::authz;
@@ -28,7 +29,7 @@ pub struct SendMessage {
     pub attachment_ids: Option<Vec<String>>,
 }
 
-fn sender_type(actor: &Actor) -> SenderType {
+pub(super) fn sender_type(actor: &Actor) -> SenderType {
     match actor {
         Actor::Internal(_) => SenderType::InternalUser,
         Actor::Client(_) => SenderType::Client,
@@ -36,7 +37,7 @@ fn sender_type(actor: &Actor) -> SenderType {
 }
 
 /// The sender as an actor, who must be able to see the channel.
-async fn resolve_sender(
+pub(super) async fn resolve_sender(
     conn: &mut Conn,
     actor: &Actor,
     sender_id: Option<&str>,
@@ -89,6 +90,31 @@ pub async fn send(
             "Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters"
         )));
     }
+    if attachment_ids.is_empty() {
+        return ctx
+            .message_writer
+            .send(Draft {
+                actor: actor.clone(),
+                channel_id: request.channel_id.clone(),
+                sender_id: request.sender_id.clone(),
+                text,
+                idempotency_key: idempotency_key.map(str::to_string),
+            })
+            .await;
+    }
+    send_with_files(ctx, actor, request, idempotency_key, text, attachment_ids).await
+}
+
+/// A message with files, in a transaction of its own: attaching can refuse
+/// a file after the message is written, which a shared batch could not undo.
+async fn send_with_files(
+    ctx: &Context,
+    actor: &Actor,
+    request: &SendMessage,
+    idempotency_key: Option<&str>,
+    text: MessageText,
+    attachment_ids: Vec<String>,
+) -> Result<Message> {
     let mut tx = ctx.store.begin().await?;
     let channel =
         storage::channels::visible(&mut tx, &authz::scope(actor), &request.channel_id).await?;

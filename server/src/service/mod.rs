@@ -11,6 +11,7 @@ pub mod directory;
 pub mod email_preferences;
 pub mod events;
 pub mod internal_users;
+pub mod message_writer;
 pub mod messages;
 pub mod notifications;
 pub mod paging;
@@ -39,19 +40,29 @@ pub struct Context {
     pub hub: Arc<Hub>,
     /// Wakes the mail worker after a commit that may have queued e-mail.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
+    /// Where text messages queue to be written, many per transaction.
+    pub message_writer: message_writer::MessageWriter,
 }
 
 impl Context {
     pub fn new(store: Store, config: Config) -> anyhow::Result<Context> {
         let hub = Hub::new(config.realtime_queue);
         let blobs = BlobStore::open(&config.files.store)?;
+        let mail_wakeup = Arc::new(tokio::sync::Notify::new());
+        let message_writer = message_writer::MessageWriter::start(
+            store.clone(),
+            hub.clone(),
+            mail_wakeup.clone(),
+            config.public_url.clone(),
+        );
         Ok(Context {
             store,
             blobs,
             config: Arc::new(config),
             throttle: LoginThrottle::default(),
             hub,
-            mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+            mail_wakeup,
+            message_writer,
         })
     }
 

@@ -12,6 +12,7 @@ use crate::auth::{password, Actor, ClientActor, StaffActor};
 use crate::domain::internal_user::Role;
 use crate::domain::{new_id, Email, Password, Timestamp};
 use crate::error::{Error, Result};
+use crate::storage::internal_users::InternalUserRow;
 use crate::storage::{self, now_ms, Conn};
 
 pub const SESSION_LIFETIME_MS: i64 = 30 * 24 * 60 * 60 * 1000;
@@ -144,22 +145,25 @@ pub async fn load_actor(conn: &mut Conn, user_id: &str, user_type: &str) -> Resu
     }
     Ok(storage::internal_users::get(conn, user_id)
         .await?
-        .map(|row| {
-            Actor::Internal(StaffActor {
-                role: Role::from_stored(&row.role),
-                is_client_access_limited: row.is_client_access_limited != 0,
-                id: row.id,
-            })
-        }))
+        .map(staff_actor))
+}
+
+fn staff_actor(row: InternalUserRow) -> Actor {
+    Actor::Internal(StaffActor {
+        role: Role::from_stored(&row.role),
+        is_client_access_limited: row.is_client_access_limited != 0,
+        id: row.id,
+    })
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn actor_for_api_key(ctx: &Context, key: &str) -> Result<Option<Actor>> {
     let mut conn = ctx.store.reader().await?;
-    match storage::auth::api_key_user(&mut conn, &tokens::digest(key)).await? {
-        Some(user_id) => load_actor(&mut conn, &user_id, "internalUser").await,
-        None => Ok(None),
-    }
+    Ok(
+        storage::internal_users::by_api_key(&mut conn, &tokens::digest(key))
+            .await?
+            .map(staff_actor),
+    )
 }
 
 /// The actor and session details behind a session cookie.

@@ -1,7 +1,7 @@
 //! Files: the `blobs` ledger of what the blob store holds, and the
 //! `attachments` people see (see migrations/*/0003_attachments.sql).
 
-use super::Conn;
+use super::{placeholders, Conn};
 use crate::error::Result;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -27,14 +27,6 @@ pub struct AttachmentRow {
 const COLUMNS: &str =
     "seq, id, uploader_id, message_id, position, name, size, content_type, width, height, \
      sha256, blob_id, thumbnail_blob_id, thumbnail_type, thumbnail_size, created_at";
-
-/// `$first, $first+1, …` for `count` values.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// Lists bound into `IN (…)` go in slices of this many.
 const BATCH: usize = 500;

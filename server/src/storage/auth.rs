@@ -84,16 +84,6 @@ pub async fn insert_api_key(
     Ok(())
 }
 
-/// The internal user an API key acts as.
-pub async fn api_key_user(conn: &mut Conn, key_hash: &str) -> Result<Option<String>> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT internal_user_id FROM api_keys WHERE key_hash = $1")
-            .bind(key_hash)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(|(id,)| id))
-}
-
 pub async fn insert_setup_token(conn: &mut Conn, token_hash: &str, expires_at: i64) -> Result<()> {
     sqlx::query("INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, $2)")
         .bind(token_hash)

@@ -53,6 +53,23 @@ pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<InternalUserRow>> {
     Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
 }
 
+/// The internal user an API key acts as, found with the key in one query.
+pub async fn by_api_key(conn: &mut Conn, key_hash: &str) -> Result<Option<InternalUserRow>> {
+    let columns = COLUMNS
+        .split(", ")
+        .map(|column| format!("u.{column}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {columns} FROM api_keys k JOIN internal_users u ON u.id = k.internal_user_id \
+         WHERE k.key_hash = $1"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(key_hash)
+        .fetch_optional(conn)
+        .await?)
+}
+
 /// The user and their password hash, for signing in.
 pub async fn by_email(conn: &mut Conn, email: &str) -> Result<Option<(String, Option<String>)>> {
     Ok(

@@ -19,6 +19,7 @@ pub mod messages;
 pub mod notifications;
 pub mod outbox;
 mod postgres;
+pub mod sends;
 mod sqlite;
 pub mod workspace;
 
@@ -35,6 +36,7 @@ use crate::error::{Error, Result};
 /// derefs to one); `commit` returns once the transaction is durable.
 pub struct Tx {
     inner: Transaction<'static, Any>,
+    backend: Backend,
     group_commit: Option<Arc<group_commit::Syncer>>,
 }
 
@@ -52,14 +54,24 @@ impl DerefMut for Tx {
 }
 
 impl Tx {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     /// Commits, and on SQLite waits for the group fsync that makes the
     /// commit durable (see `group_commit.rs`).
     pub async fn commit(self) -> Result<()> {
+        self.commit_visible().await?.durable().await
+    }
+
+    /// Commits and returns before the commit is durable, for a writer that
+    /// starts its next transaction while the disk catches up. Nothing may
+    /// be acknowledged until `Committed::durable` resolves.
+    pub async fn commit_visible(self) -> Result<Committed> {
         self.inner.commit().await?;
-        if let Some(syncer) = self.group_commit {
-            syncer.wait().await.map_err(anyhow::Error::from)?;
-        }
-        Ok(())
+        Ok(Committed {
+            group_commit: self.group_commit,
+        })
     }
 
     pub async fn rollback(self) -> Result<()> {
@@ -67,6 +79,21 @@ impl Tx {
         Ok(())
     }
 }
+/// A transaction that has committed: others see it, and `durable` says
+/// when a crash can no longer undo it.
+pub struct Committed {
+    group_commit: Option<Arc<group_commit::Syncer>>,
+}
+
+impl Committed {
+    pub async fn durable(self) -> Result<()> {
+        if let Some(syncer) = self.group_commit {
+            syncer.wait().await.map_err(anyhow::Error::from)?;
+        }
+        Ok(())
+    }
+}
+
 pub type Conn = sqlx::AnyConnection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +141,7 @@ impl Store {
         };
         Ok(Tx {
             inner,
+            backend: self.backend,
             group_commit: self.group_commit.clone(),
         })
     }
@@ -131,6 +159,26 @@ impl Store {
 
 fn pool_options() -> AnyPoolOptions {
     AnyPoolOptions::new().acquire_timeout(std::time::Duration::from_secs(30))
+}
+
+/// Multi-row statements take at most this many rows, well inside both
+/// backends' limits on bound parameters (SQLite 32,766, PostgreSQL 65,535).
+pub(crate) const ROWS_PER_STATEMENT: usize = 256;
+
+/// `$first, $first+1, …` for `count` values.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `($first, …), (…), …` for a multi-row `VALUES` of `rows` rows.
+pub(crate) fn value_rows(first: usize, rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|row| format!("({})", placeholders(first + row * width, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Milliseconds since the Unix epoch, the unit of every stored timestamp.

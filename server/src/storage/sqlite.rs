@@ -21,16 +21,21 @@ pub async fn connect(path: &Path) -> anyhow::Result<Store> {
     }
     let url = format!("sqlite://{}?mode=rwc", path.display());
     let options = || {
-        pool_options().after_connect(|conn, _meta| {
-            Box::pin(async move {
-                conn.execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+        // A local file does not drop connections as a server can; pinging
+        // it before each use would cost every request a round trip to
+        // sqlx's worker thread.
+        pool_options()
+            .test_before_acquire(false)
+            .after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                )
-                .await?;
-                Ok(())
+                    )
+                    .await?;
+                    Ok(())
+                })
             })
-        })
     };
     let write = options()
         .max_connections(1)

@@ -393,3 +393,92 @@ async fn a_mass_message_with_one_bad_recipient_reaches_no_one() {
         .await
         .assert_error(422, "no recipients");
 }
+
+/// Sends that arrive at the same moment are written together; each is still
+/// answered for itself: a refusal stays that sender's, a retried key makes
+/// one message, and every accepted message is stored and announced once.
+#[tokio::test]
+async fn sends_that_arrive_together_are_each_answered_for_themselves() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_client("Ann", None).await;
+    let bob = app.create_client("Bob", None).await;
+    let ann_channel = app.individual_channel(ann["id"].as_str().unwrap()).await;
+    let bob_channel = app.individual_channel(bob["id"].as_str().unwrap()).await;
+    let ann_session = app.client_session(&ann).await;
+    let (mut socket, _) = app.admin.ready_socket(None).await;
+
+    let retried = || {
+        let request = app
+            .admin
+            .request(reqwest::Method::POST, "/v1/messages")
+            .header("Idempotency-Key", "burst")
+            .json(&json!({ "channelId": ann_channel, "text": "once, however often" }));
+        app.admin.send(request)
+    };
+    let (admin_sends, ann_sends, refused, retries) = tokio::join!(
+        futures_util::future::join_all((0..40).map(|i| {
+            let channel = if i % 2 == 0 {
+                &ann_channel
+            } else {
+                &bob_channel
+            };
+            let admin = &app.admin;
+            async move { admin.send_message(channel, &format!("admin {i}")).await }
+        })),
+        futures_util::future::join_all((0..20).map(|i| {
+            let ann = &ann_session;
+            let channel = &ann_channel;
+            async move { ann.send_message(channel, &format!("ann {i}")).await }
+        })),
+        futures_util::future::join_all((0..10).map(|i| {
+            let ann = &ann_session;
+            let channel = &bob_channel;
+            async move { ann.send_message(channel, &format!("intruder {i}")).await }
+        })),
+        futures_util::future::join_all((0..10).map(|_| retried())),
+    );
+
+    for response in &refused {
+        response.assert_error(404, "a client posting in another client's channel");
+    }
+    let retried_ids: std::collections::HashSet<String> = retries
+        .iter()
+        .map(|response| {
+            assert_eq!(response.status, 200, "{}", response.body);
+            response.id()
+        })
+        .collect();
+    assert_eq!(retried_ids.len(), 1, "one message for one idempotency key");
+
+    let mut accepted = std::collections::HashMap::new();
+    for response in admin_sends.iter().chain(&ann_sends) {
+        assert_eq!(response.status, 200, "{}", response.body);
+        accepted.insert(response.id(), response.body["text"].clone());
+    }
+    let retried_id = retried_ids.into_iter().next().unwrap();
+    accepted.insert(retried_id, json!("once, however often"));
+    assert_eq!(accepted.len(), 61, "every accepted send has its own id");
+
+    let mut stored = app.all_messages(&app.admin, &ann_channel, 100).await;
+    stored.extend(app.all_messages(&app.admin, &bob_channel, 100).await);
+    stored.retain(|message| message["isWelcome"] == false);
+    assert_eq!(stored.len(), accepted.len(), "nothing refused was stored");
+    for message in &stored {
+        let id = message["id"].as_str().unwrap();
+        assert_eq!(
+            accepted.get(id),
+            Some(&message["text"]),
+            "stored {id} as answered"
+        );
+    }
+
+    let mut announced = std::collections::HashSet::new();
+    while announced.len() < accepted.len() {
+        let event = socket
+            .next_where(|frame| frame["type"] == "message.created")
+            .await;
+        let id = event["data"]["id"].as_str().unwrap().to_string();
+        assert!(accepted.contains_key(&id), "announced {id}, never accepted");
+        assert!(announced.insert(id), "each message is announced once");
+    }
+}

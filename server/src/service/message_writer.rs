@@ -1,0 +1,354 @@
+//! The writer that commits many senders' messages in one transaction.
+//!
+//! Every send used to be a transaction of its own: nine statements on the one
+//! write connection, each a round trip to SQLite's worker thread, and an
+//! fsync. Here sends queue for one task, and everything that arrived while
+//! the previous batch was being written goes into the next one: each message
+//! is checked on its own (who may post, on whose behalf, which idempotency
+//! key), then the batch is stored with one multi-row insert of messages, one
+//! of events, one update of the channels' last-message dates and one commit.
+//! A lone send is a batch of one and waits for no company.
+//!
+//! Each request is still answered only after the commit that holds its
+//! message is durable. One bad message does not sink the others: a refusal
+//! is that message's answer, and if the batch's write fails, each message is
+//! tried again in a transaction of its own.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot, Notify};
+
+use super::{events, messages};
+use crate::auth::Actor;
+use crate::authz::{self, Scope};
+use crate::domain::message::{Message, MessageText};
+use crate::domain::new_id;
+use crate::error::{Error, Result};
+use crate::realtime::Hub;
+use crate::storage::messages::{MessageRow, NewMessage};
+use crate::storage::sends::Sent;
+use crate::storage::{self, now_ms, Committed, Conn, Store, Tx};
+
+/// Messages per transaction, at most.
+const MAX_BATCH: usize = 256;
+/// Sends waiting for the writer, at most; further senders wait to queue.
+const QUEUE: usize = 4 * MAX_BATCH;
+
+/// A text message that passed the checks needing no database, waiting to
+/// be written.
+pub struct Draft {
+    pub actor: Actor,
+    pub channel_id: String,
+    /// Send on behalf of this member (already allowed for the credential).
+    pub sender_id: Option<String>,
+    pub text: MessageText,
+    pub idempotency_key: Option<String>,
+}
+
+struct Job {
+    draft: Draft,
+    answer: oneshot::Sender<Result<Message>>,
+}
+
+/// The queue in front of the writer task. The task ends when the last
+/// handle is dropped.
+#[derive(Clone)]
+pub struct MessageWriter {
+    queue: mpsc::Sender<Job>,
+}
+
+impl MessageWriter {
+    /// Starts the writer task; needs a running Tokio runtime.
+    pub fn start(
+        store: Store,
+        hub: Arc<Hub>,
+        mail_wakeup: Arc<Notify>,
+        public_url: String,
+    ) -> MessageWriter {
+        let (queue, jobs) = mpsc::channel(QUEUE);
+        let writer = Writer {
+            store,
+            hub,
+            mail_wakeup,
+            public_url,
+        };
+        tokio::spawn(writer.run(jobs));
+        MessageWriter { queue }
+    }
+
+    /// Writes a message; resolves once it is durable (or refused).
+    pub async fn send(&self, draft: Draft) -> Result<Message> {
+        let (answer, answered) = oneshot::channel();
+        self.queue
+            .send(Job { draft, answer })
+            .await
+            .map_err(|_| anyhow::anyhow!("the message writer has stopped"))?;
+        answered
+            .await
+            .map_err(|_| anyhow::anyhow!("the message writer dropped a send"))?
+    }
+}
+
+struct Writer {
+    store: Store,
+    hub: Arc<Hub>,
+    mail_wakeup: Arc<Notify>,
+    public_url: String,
+}
+
+impl Writer {
+    async fn run(self, mut queue: mpsc::Receiver<Job>) {
+        let mut jobs = Vec::with_capacity(MAX_BATCH);
+        while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+            self.write(std::mem::take(&mut jobs)).await;
+        }
+    }
+
+    async fn write(&self, jobs: Vec<Job>) {
+        let drafts: Vec<&Draft> = jobs.iter().map(|job| &job.draft).collect();
+        match self.commit(&drafts).await {
+            Ok((outcomes, committed)) => {
+                // The next batch is written while this one reaches the disk.
+                tokio::spawn(self.answer_when_durable(jobs, outcomes, committed));
+            }
+            Err(err) if jobs.len() == 1 => {
+                if let Some(job) = jobs.into_iter().next() {
+                    let _ = job.answer.send(Err(err));
+                }
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, messages = jobs.len(), "a batch of sends failed; writing them one by one");
+                for job in jobs {
+                    match self.commit(&[&job.draft]).await {
+                        Ok((outcomes, committed)) => {
+                            self.answer_when_durable(vec![job], outcomes, committed)
+                                .await
+                        }
+                        Err(err) => {
+                            let _ = job.answer.send(Err(err));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn answer_when_durable(
+        &self,
+        jobs: Vec<Job>,
+        outcomes: Vec<Result<Message>>,
+        committed: Committed,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let hub = self.hub.clone();
+        let mail_wakeup = self.mail_wakeup.clone();
+        async move {
+            let durable = committed.durable().await;
+            if durable.is_ok() {
+                hub.notify();
+                mail_wakeup.notify_one();
+            }
+            for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                let outcome = match &durable {
+                    Ok(()) => outcome,
+                    Err(err) => Err(Error::Internal(anyhow::anyhow!(
+                        "the commit did not reach the disk: {err}"
+                    ))),
+                };
+                // The sender may have gone (client disconnected); the
+                // message is stored either way.
+                let _ = job.answer.send(outcome);
+            }
+        }
+    }
+
+    /// One transaction for all of `drafts`: the outcome of each, or the
+    /// error that failed the whole transaction.
+    async fn commit(&self, drafts: &[&Draft]) -> Result<(Vec<Result<Message>>, Committed)> {
+        let mut tx = self.store.begin().await?;
+        let visible = match visible_channels(&mut tx, drafts).await {
+            Ok(visible) => visible,
+            Err(err) => {
+                let _ = tx.rollback().await;
+                return Err(err);
+            }
+        };
+        let mut batch = Batch::new(now_ms(), visible);
+        let mut outcomes = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            match batch.add(&mut tx, &self.public_url, draft).await {
+                Err(Error::Internal(err)) => {
+                    let _ = tx.rollback().await;
+                    return Err(Error::Internal(err));
+                }
+                outcome => outcomes.push(outcome),
+            }
+        }
+        if let Err(err) = batch.store(&mut tx).await {
+            let _ = tx.rollback().await;
+            return Err(err);
+        }
+        tracing::debug!(messages = drafts.len(), "committing a batch of sends");
+        Ok((outcomes, tx.commit_visible().await?))
+    }
+}
+
+/// The channels each scope among the drafts' authors may post in: one
+/// query per scope rather than one per message.
+async fn visible_channels(
+    conn: &mut Conn,
+    drafts: &[&Draft],
+) -> Result<HashMap<Scope, HashSet<String>>> {
+    let mut wanted: HashMap<Scope, HashSet<&str>> = HashMap::new();
+    for draft in drafts {
+        wanted
+            .entry(authz::scope(&draft.actor))
+            .or_default()
+            .insert(&draft.channel_id);
+    }
+    let mut visible = HashMap::with_capacity(wanted.len());
+    for (scope, channels) in wanted {
+        let channels: Vec<&str> = channels.into_iter().collect();
+        let seen = storage::channels::visible_among(conn, &scope, &channels).await?;
+        visible.insert(scope, seen);
+    }
+    Ok(visible)
+}
+
+/// The messages of one transaction, checked and waiting to be stored.
+struct Batch {
+    now: i64,
+    messages: Vec<Message>,
+    idempotency_keys: Vec<Option<String>>,
+    /// Which channels each author's scope may post in.
+    visible: HashMap<Scope, HashSet<String>>,
+    /// Idempotency keys used in this batch, by sender: the message they made.
+    keys: HashMap<(String, String), usize>,
+}
+
+impl Batch {
+    fn new(now: i64, visible: HashMap<Scope, HashSet<String>>) -> Batch {
+        Batch {
+            now,
+            messages: Vec::new(),
+            idempotency_keys: Vec::new(),
+            visible,
+            keys: HashMap::new(),
+        }
+    }
+
+    /// Checks a draft and adds its message; a refusal is the draft's outcome.
+    async fn add(&mut self, conn: &mut Conn, public_url: &str, draft: &Draft) -> Result<Message> {
+        let scope = authz::scope(&draft.actor);
+        if !self
+            .visible
+            .get(&scope)
+            .is_some_and(|channels| channels.contains(&draft.channel_id))
+        {
+            return Err(Error::NotFound("message channel"));
+        }
+        let sender = messages::resolve_sender(
+            conn,
+            &draft.actor,
+            draft.sender_id.as_deref(),
+            &draft.channel_id,
+        )
+        .await?;
+        if let Some(key) = &draft.idempotency_key {
+            if let Some(earlier) = self.replay(conn, public_url, sender.id(), key).await? {
+                return same_message(earlier, draft);
+            }
+        }
+        let id = new_id();
+        let message = crate::service::views::message_with(
+            public_url,
+            MessageRow {
+                seq: 0,
+                id: id.clone(),
+                channel_id: draft.channel_id.clone(),
+                sender_id: sender.id().to_string(),
+                sender_type: messages::sender_type(&sender).as_str().to_string(),
+                text: draft.text.as_str().to_string(),
+                is_welcome: 0,
+                created_at: self.now,
+                updated_at: self.now,
+                deleted_at: None,
+            },
+            Vec::new(),
+        );
+        if let Some(key) = &draft.idempotency_key {
+            self.keys
+                .insert((sender.id().to_string(), key.clone()), self.messages.len());
+        }
+        self.idempotency_keys.push(draft.idempotency_key.clone());
+        self.messages.push(message.clone());
+        Ok(message)
+    }
+
+    /// The message an idempotency key already made, in this batch or before.
+    async fn replay(
+        &self,
+        conn: &mut Conn,
+        public_url: &str,
+        sender_id: &str,
+        key: &str,
+    ) -> Result<Option<Message>> {
+        if let Some(index) = self.keys.get(&(sender_id.to_string(), key.to_string())) {
+            return Ok(Some(self.messages[*index].clone()));
+        }
+        let Some(row) = storage::messages::by_idempotency_key(conn, sender_id, key).await? else {
+            return Ok(None);
+        };
+        let files = storage::attachments::of_messages(conn, &[&row.id]).await?;
+        Ok(Some(crate::service::views::message_with(
+            public_url, row, files,
+        )))
+    }
+
+    /// Stores the batch's messages, their events and their channels' dates.
+    async fn store(&self, tx: &mut Tx) -> Result<()> {
+        if self.messages.is_empty() {
+            return Ok(());
+        }
+        let payloads = self
+            .messages
+            .iter()
+            .map(events::payload)
+            .collect::<Result<Vec<_>>>()?;
+        let sent: Vec<Sent<'_>> = self
+            .messages
+            .iter()
+            .zip(&self.idempotency_keys)
+            .zip(&payloads)
+            .map(|((message, key), payload)| Sent {
+                message: NewMessage {
+                    id: &message.id,
+                    channel_id: &message.channel_id,
+                    sender_id: &message.sender_id,
+                    sender_type: message.sender_type.as_str(),
+                    text: &message.text,
+                    is_welcome: false,
+                    idempotency_key: key.as_deref(),
+                    now: self.now,
+                },
+                event: events::message_event("message.created", message, payload),
+            })
+            .collect();
+        let backend = tx.backend();
+        storage::sends::store(tx, backend, &sent, self.now).await
+    }
+}
+
+/// A repeated send with the same idempotency key gets the first message
+/// back, if it asked for the same thing.
+fn same_message(earlier: Message, draft: &Draft) -> Result<Message> {
+    if earlier.channel_id != draft.channel_id
+        || earlier.text != draft.text.as_str()
+        || !earlier.attachments.is_empty()
+    {
+        return Err(Error::Conflict(
+            "this Idempotency-Key was already used for a different message".into(),
+        ));
+    }
+    Ok(earlier)
+}

@@ -1,0 +1,176 @@
+//! Storing a batch of sent messages: the messages, the events that announce
+//! them and their channels' last-message dates.
+//!
+//! On SQLite the four statements go to sqlx's worker thread as one
+//! multi-statement query: one round trip to that thread instead of four.
+//! Under load each round trip waits for the thread to be scheduled, and
+//! those waits, not SQLite, limited how fast the one writer could go (see
+//! docs/performance.md). PostgreSQL's extended protocol takes one statement
+//! per query, so there they are sent one by one.
+
+use std::collections::BTreeSet;
+
+use sqlx::any::AnyArguments;
+use sqlx::Any;
+
+use super::events::NewEvent;
+use super::messages::NewMessage;
+use super::{placeholders, value_rows, Backend, Conn, ROWS_PER_STATEMENT};
+use crate::error::Result;
+
+type Query<'q> = sqlx::query::Query<'q, Any, AnyArguments<'q>>;
+
+/// A message and the event that announces it.
+pub struct Sent<'a> {
+    pub message: NewMessage<'a>,
+    pub event: NewEvent<'a>,
+}
+
+/// Stores the messages and their events (in this order, so events take
+/// rising `seq`s), and moves each channel's last-message date to `now`.
+pub async fn store(conn: &mut Conn, backend: Backend, sent: &[Sent<'_>], now: i64) -> Result<()> {
+    for slice in sent.chunks(ROWS_PER_STATEMENT) {
+        let channels: Vec<&str> = slice
+            .iter()
+            .map(|s| s.message.channel_id)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        match backend {
+            Backend::Sqlite => {
+                let mut first = 1;
+                let mut sql = Vec::with_capacity(STATEMENTS.len());
+                for statement in STATEMENTS {
+                    sql.push(statement.sql(first, slice.len(), channels.len()));
+                    first += statement.params(slice.len(), channels.len());
+                }
+                let sql = sql.join(";\n");
+                let mut query = sqlx::query(&sql);
+                for statement in STATEMENTS {
+                    query = statement.bind(query, slice, &channels, now);
+                }
+                query.execute(&mut *conn).await?;
+            }
+            Backend::Postgres => {
+                for statement in STATEMENTS {
+                    let sql = statement.sql(1, slice.len(), channels.len());
+                    let query = statement.bind(sqlx::query(&sql), slice, &channels, now);
+                    query.execute(&mut *conn).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Statement {
+    InsertMessages,
+    TouchChannels,
+    CountEvents,
+    InsertEvents,
+}
+
+const STATEMENTS: [Statement; 4] = [
+    Statement::InsertMessages,
+    Statement::TouchChannels,
+    Statement::CountEvents,
+    Statement::InsertEvents,
+];
+
+const MESSAGE_WIDTH: usize = 9;
+const EVENT_WIDTH: usize = 7;
+
+impl Statement {
+    /// How many parameters the statement binds.
+    fn params(self, rows: usize, channels: usize) -> usize {
+        match self {
+            Statement::InsertMessages => rows * MESSAGE_WIDTH,
+            Statement::TouchChannels => 1 + channels,
+            Statement::CountEvents => 1,
+            Statement::InsertEvents => rows * EVENT_WIDTH,
+        }
+    }
+
+    /// The statement, its parameters numbered from `$first`.
+    fn sql(self, first: usize, rows: usize, channels: usize) -> String {
+        match self {
+            Statement::InsertMessages => format!(
+                "INSERT INTO messages (id, channel_id, sender_id, sender_type, text, is_welcome, \
+                 idempotency_key, created_at, updated_at) VALUES {}",
+                value_rows(first, rows, MESSAGE_WIDTH)
+            ),
+            Statement::TouchChannels => format!(
+                "UPDATE channels SET last_message_at = ${first}, updated_at = ${first} WHERE id IN ({})",
+                placeholders(first + 1, channels)
+            ),
+            Statement::CountEvents => {
+                format!("UPDATE event_counter SET value = value + ${first} WHERE id = 1")
+            }
+            // Each event's seq is the counter (already moved past the
+            // batch) less a bound offset, so the events take the counter's
+            // next values in order.
+            Statement::InsertEvents => {
+                let rows = (0..rows)
+                    .map(|row| {
+                        let at = first + row * EVENT_WIDTH;
+                        format!(
+                            "((SELECT value FROM event_counter WHERE id = 1) - ${at}, {})",
+                            placeholders(at + 1, EVENT_WIDTH - 1)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!(
+                    "INSERT INTO events (seq, kind, channel_id, audience, recipient_id, payload, \
+                     created_at) VALUES {rows}"
+                )
+            }
+        }
+    }
+
+    fn bind<'q>(
+        self,
+        mut query: Query<'q>,
+        sent: &'q [Sent<'q>],
+        channels: &[&'q str],
+        now: i64,
+    ) -> Query<'q> {
+        match self {
+            Statement::InsertMessages => {
+                for message in sent.iter().map(|s| &s.message) {
+                    query = query
+                        .bind(message.id)
+                        .bind(message.channel_id)
+                        .bind(message.sender_id)
+                        .bind(message.sender_type)
+                        .bind(message.text)
+                        .bind(super::flag(message.is_welcome))
+                        .bind(message.idempotency_key)
+                        .bind(message.now)
+                        .bind(message.now);
+                }
+            }
+            Statement::TouchChannels => {
+                query = query.bind(now);
+                for channel in channels {
+                    query = query.bind(*channel);
+                }
+            }
+            Statement::CountEvents => query = query.bind(sent.len() as i64),
+            Statement::InsertEvents => {
+                for (index, event) in sent.iter().map(|s| &s.event).enumerate() {
+                    query = query
+                        .bind((sent.len() - 1 - index) as i64)
+                        .bind(event.kind)
+                        .bind(event.channel_id)
+                        .bind(event.audience)
+                        .bind(event.recipient_id)
+                        .bind(event.payload)
+                        .bind(event.now);
+                }
+            }
+        }
+        query
+    }
+}
