@@ -166,30 +166,30 @@ impl Writer {
     /// error that failed the whole transaction.
     async fn commit(&self, drafts: &[&Draft]) -> Result<(Vec<Result<Message>>, Committed)> {
         let mut tx = self.store.begin().await?;
-        let visible = match visible_channels(&mut tx, drafts).await {
-            Ok(visible) => visible,
+        match self.fill(&mut tx, drafts).await {
+            Ok(outcomes) => Ok((outcomes, tx.commit_visible().await?)),
             Err(err) => {
                 let _ = tx.rollback().await;
-                return Err(err);
+                Err(err)
             }
-        };
+        }
+    }
+
+    /// Checks each draft and stores those that pass. A refusal is that
+    /// draft's outcome; an internal error fails the transaction.
+    async fn fill(&self, tx: &mut Tx, drafts: &[&Draft]) -> Result<Vec<Result<Message>>> {
+        let visible = visible_channels(tx, drafts).await?;
         let mut batch = Batch::new(now_ms(), visible);
         let mut outcomes = Vec::with_capacity(drafts.len());
         for draft in drafts {
-            match batch.add(&mut tx, &self.public_url, draft).await {
-                Err(Error::Internal(err)) => {
-                    let _ = tx.rollback().await;
-                    return Err(Error::Internal(err));
-                }
+            match batch.add(tx, &self.public_url, draft).await {
+                Err(Error::Internal(err)) => return Err(Error::Internal(err)),
                 outcome => outcomes.push(outcome),
             }
         }
-        if let Err(err) = batch.store(&mut tx).await {
-            let _ = tx.rollback().await;
-            return Err(err);
-        }
+        batch.store(tx).await?;
         tracing::debug!(messages = drafts.len(), "committing a batch of sends");
-        Ok((outcomes, tx.commit_visible().await?))
+        Ok(outcomes)
     }
 }
 

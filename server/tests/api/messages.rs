@@ -1,3 +1,4 @@
+use parlor::storage::Backend;
 use serde_json::json;
 
 use crate::helpers::{ids, TestApp};
@@ -481,4 +482,76 @@ async fn sends_that_arrive_together_are_each_answered_for_themselves() {
         assert!(accepted.contains_key(&id), "announced {id}, never accepted");
         assert!(announced.insert(id), "each message is announced once");
     }
+}
+
+/// When the database refuses one message of a batch, the batch is written
+/// again one message at a time: only that message fails, the others are
+/// stored and answered. (A trigger stands in for the refusal; between
+/// servers sharing a database, a retried idempotency key can do it.)
+#[tokio::test]
+async fn a_message_the_database_refuses_fails_alone_and_its_batch_is_stored() {
+    let app = TestApp::spawn().await;
+    let client = app.create_client("Ann", None).await;
+    let channel = app.individual_channel(client["id"].as_str().unwrap()).await;
+    let refuse_poison = match app.ctx.store.backend() {
+        Backend::Sqlite => vec![
+            "CREATE TRIGGER refuse_poison BEFORE INSERT ON messages WHEN NEW.text = 'poison' \
+             BEGIN SELECT RAISE(ABORT, 'poison'); END",
+        ],
+        Backend::Postgres => vec![
+            "CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN \
+             IF NEW.text = 'poison' THEN RAISE EXCEPTION 'poison'; END IF; RETURN NEW; END $$ \
+             LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_poison BEFORE INSERT ON messages FOR EACH ROW \
+             EXECUTE FUNCTION refuse_poison()",
+        ],
+    };
+    let mut tx = app.ctx.store.begin().await.unwrap();
+    for statement in refuse_poison {
+        sqlx::query(statement).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    // Hold the writer up so that the sends queue and go in one batch.
+    let mut hold = app.ctx.store.begin().await.unwrap();
+    sqlx::query("UPDATE channels SET updated_at = updated_at")
+        .execute(&mut *hold)
+        .await
+        .unwrap();
+    let texts: Vec<String> = (0..20)
+        .map(|i| {
+            if i == 7 {
+                "poison".into()
+            } else {
+                format!("fine {i}")
+            }
+        })
+        .collect();
+    let sends = futures_util::future::join_all(texts.iter().map(|text| {
+        let admin = &app.admin;
+        let channel = &channel;
+        async move { admin.send_message(channel, text).await }
+    }));
+    let release = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        hold.rollback().await.unwrap();
+    };
+    let (answers, ()) = tokio::join!(sends, release);
+
+    for (text, answer) in texts.iter().zip(&answers) {
+        if text == "poison" {
+            answer.assert_error(500, "the message the database refused");
+        } else {
+            assert_eq!(answer.status, 200, "{text}: {}", answer.body);
+        }
+    }
+    let stored: Vec<String> = app
+        .all_messages(&app.admin, &channel, 100)
+        .await
+        .iter()
+        .filter(|m| m["isWelcome"] == false)
+        .map(|m| m["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(stored.len(), 19, "all but the refused message: {stored:?}");
+    assert!(!stored.contains(&"poison".to_string()));
 }
