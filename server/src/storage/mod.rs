@@ -173,14 +173,6 @@ pub(crate) fn placeholders(first: usize, count: usize) -> String {
         .join(", ")
 }
 
-/// `($first, …), (…), …` for a multi-row `VALUES` of `rows` rows.
-pub(crate) fn value_rows(first: usize, rows: usize, width: usize) -> String {
-    (0..rows)
-        .map(|row| format!("({})", placeholders(first + row * width, width)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Milliseconds since the Unix epoch, the unit of every stored timestamp.
 pub fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64

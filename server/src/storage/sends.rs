@@ -15,7 +15,7 @@ use sqlx::Any;
 
 use super::events::NewEvent;
 use super::messages::NewMessage;
-use super::{placeholders, value_rows, Backend, Conn, ROWS_PER_STATEMENT};
+use super::{Backend, Conn, ROWS_PER_STATEMENT};
 use crate::error::Result;
 
 type Query<'q> = sqlx::query::Query<'q, Any, AnyArguments<'q>>;
@@ -38,13 +38,11 @@ pub async fn store(conn: &mut Conn, backend: Backend, sent: &[Sent<'_>], now: i6
             .collect();
         match backend {
             Backend::Sqlite => {
-                let mut first = 1;
-                let mut sql = Vec::with_capacity(STATEMENTS.len());
-                for statement in STATEMENTS {
-                    sql.push(statement.sql(first, slice.len(), channels.len()));
-                    first += statement.params(slice.len(), channels.len());
-                }
-                let sql = sql.join(";\n");
+                let sql = STATEMENTS
+                    .map(|statement| {
+                        statement.sql(&mut Params::Anonymous, slice.len(), channels.len())
+                    })
+                    .join(";\n");
                 let mut query = sqlx::query(&sql);
                 for statement in STATEMENTS {
                     query = statement.bind(query, slice, &channels, now);
@@ -53,7 +51,7 @@ pub async fn store(conn: &mut Conn, backend: Backend, sent: &[Sent<'_>], now: i6
             }
             Backend::Postgres => {
                 for statement in STATEMENTS {
-                    let sql = statement.sql(1, slice.len(), channels.len());
+                    let sql = statement.sql(&mut Params::Numbered(0), slice.len(), channels.len());
                     let query = statement.bind(sqlx::query(&sql), slice, &channels, now);
                     query.execute(&mut *conn).await?;
                 }
@@ -81,42 +79,71 @@ const STATEMENTS: [Statement; 4] = [
 const MESSAGE_WIDTH: usize = 9;
 const EVENT_WIDTH: usize = 7;
 
-impl Statement {
-    /// How many parameters the statement binds.
-    fn params(self, rows: usize, channels: usize) -> usize {
+/// Parameter placeholders. PostgreSQL wants them numbered. SQLite gets
+/// plain `?`s, bound in order: it looks each numbered one up by name in a
+/// list, which costs the square of a batch's thousand or so parameters.
+enum Params {
+    /// `$n`, counting on from the last one handed out.
+    Numbered(usize),
+    Anonymous,
+}
+
+impl Params {
+    fn next(&mut self) -> String {
         match self {
-            Statement::InsertMessages => rows * MESSAGE_WIDTH,
-            Statement::TouchChannels => 1 + channels,
-            Statement::CountEvents => 1,
-            Statement::InsertEvents => rows * EVENT_WIDTH,
+            Params::Numbered(last) => {
+                *last += 1;
+                format!("${last}")
+            }
+            Params::Anonymous => "?".to_string(),
         }
     }
 
-    /// The statement, its parameters numbered from `$first`.
-    fn sql(self, first: usize, rows: usize, channels: usize) -> String {
+    /// `count` placeholders, comma-separated.
+    fn list(&mut self, count: usize) -> String {
+        (0..count)
+            .map(|_| self.next())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `(…), (…)`: `rows` rows of `width` placeholders.
+    fn rows(&mut self, rows: usize, width: usize) -> String {
+        (0..rows)
+            .map(|_| format!("({})", self.list(width)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl Statement {
+    fn sql(self, params: &mut Params, rows: usize, channels: usize) -> String {
         match self {
             Statement::InsertMessages => format!(
                 "INSERT INTO messages (id, channel_id, sender_id, sender_type, text, is_welcome, \
                  idempotency_key, created_at, updated_at) VALUES {}",
-                value_rows(first, rows, MESSAGE_WIDTH)
+                params.rows(rows, MESSAGE_WIDTH)
             ),
             Statement::TouchChannels => format!(
-                "UPDATE channels SET last_message_at = ${first}, updated_at = ${first} WHERE id IN ({})",
-                placeholders(first + 1, channels)
+                "UPDATE channels SET last_message_at = {}, updated_at = {} WHERE id IN ({})",
+                params.next(),
+                params.next(),
+                params.list(channels)
             ),
-            Statement::CountEvents => {
-                format!("UPDATE event_counter SET value = value + ${first} WHERE id = 1")
-            }
+            Statement::CountEvents => format!(
+                "UPDATE event_counter SET value = value + {} WHERE id = 1",
+                params.next()
+            ),
             // Each event's seq is the counter (already moved past the
             // batch) less a bound offset, so the events take the counter's
             // next values in order.
             Statement::InsertEvents => {
                 let rows = (0..rows)
-                    .map(|row| {
-                        let at = first + row * EVENT_WIDTH;
+                    .map(|_| {
                         format!(
-                            "((SELECT value FROM event_counter WHERE id = 1) - ${at}, {})",
-                            placeholders(at + 1, EVENT_WIDTH - 1)
+                            "((SELECT value FROM event_counter WHERE id = 1) - {}, {})",
+                            params.next(),
+                            params.list(EVENT_WIDTH - 1)
                         )
                     })
                     .collect::<Vec<_>>()
@@ -152,7 +179,7 @@ impl Statement {
                 }
             }
             Statement::TouchChannels => {
-                query = query.bind(now);
+                query = query.bind(now).bind(now);
                 for channel in channels {
                     query = query.bind(*channel);
                 }
