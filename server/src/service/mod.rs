@@ -1,6 +1,8 @@
 //! The service layer: every use case of Parlor, called by the REST handlers
 //! (and later the web app's server functions). Each write runs in one
 //! transaction, so a refused or failed request leaves nothing half-done.
+//! Text messages share theirs with others sent at the same moment
+//! (`message_writer`), and a refusal still touches only its own message.
 
 pub mod attachments;
 pub mod channels;
