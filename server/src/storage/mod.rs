@@ -4,7 +4,8 @@
 //! modules is written once in SQL both understand (`$n` parameters, `RETURNING`,
 //! partial indexes, integer flags and millisecond timestamps). What differs —
 //! connecting, durability settings, migrations, how a write transaction
-//! starts — lives in `sqlite.rs` and `postgres.rs`.
+//! starts — lives in `sqlite.rs` and `postgres.rs`; `sends.rs` also sends a
+//! batch of messages differently to each (one round trip on SQLite).
 
 pub mod attachments;
 pub mod auth;
@@ -79,6 +80,7 @@ impl Tx {
         Ok(())
     }
 }
+
 /// A transaction that has committed: others see it, and `durable` says
 /// when a crash can no longer undo it.
 pub struct Committed {
