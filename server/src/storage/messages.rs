@@ -1,3 +1,5 @@
+use sqlx::Row;
+
 use super::Conn;
 use crate::error::Result;
 
@@ -29,22 +31,40 @@ pub struct NewMessage<'a> {
     pub now: i64,
 }
 
+/// The columns a new message is stored with, in the order `NewMessage::bind`
+/// binds them.
+pub(super) const NEW_COLUMNS: &str =
+    "id, channel_id, sender_id, sender_type, text, is_welcome, idempotency_key, created_at, updated_at";
+/// How many values `NewMessage::bind` binds.
+pub(super) const NEW_WIDTH: usize = 9;
+
+impl<'a> NewMessage<'a> {
+    /// Binds the message's values for `NEW_COLUMNS`.
+    pub(super) fn bind(&self, query: super::Query<'a>) -> super::Query<'a> {
+        query
+            .bind(self.id)
+            .bind(self.channel_id)
+            .bind(self.sender_id)
+            .bind(self.sender_type)
+            .bind(self.text)
+            .bind(super::flag(self.is_welcome))
+            .bind(self.idempotency_key)
+            .bind(self.now)
+            .bind(self.now)
+    }
+}
+
 /// Stores a message and moves its channel's last-message date; returns its seq.
 pub async fn insert(conn: &mut Conn, message: &NewMessage<'_>) -> Result<i64> {
-    let (seq,): (i64,) = sqlx::query_as(
-        "INSERT INTO messages (id, channel_id, sender_id, sender_type, text, is_welcome, idempotency_key, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING seq",
-    )
-    .bind(message.id)
-    .bind(message.channel_id)
-    .bind(message.sender_id)
-    .bind(message.sender_type)
-    .bind(message.text)
-    .bind(super::flag(message.is_welcome))
-    .bind(message.idempotency_key)
-    .bind(message.now)
-    .fetch_one(&mut *conn)
-    .await?;
+    let sql = format!(
+        "INSERT INTO messages ({NEW_COLUMNS}) VALUES ({}) RETURNING seq",
+        super::placeholders(1, NEW_WIDTH)
+    );
+    let row = message
+        .bind(sqlx::query(&sql))
+        .fetch_one(&mut *conn)
+        .await?;
+    let seq: i64 = row.try_get(0)?;
     super::channels::touch(conn, message.channel_id, message.now).await?;
     Ok(seq)
 }

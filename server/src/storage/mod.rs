@@ -98,6 +98,9 @@ impl Committed {
 
 pub type Conn = sqlx::AnyConnection;
 
+/// A statement with its values bound, for helpers that bind part of one.
+pub(crate) type Query<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

@@ -10,15 +10,10 @@
 
 use std::collections::BTreeSet;
 
-use sqlx::any::AnyArguments;
-use sqlx::Any;
-
 use super::events::NewEvent;
-use super::messages::NewMessage;
-use super::{Backend, Conn, ROWS_PER_STATEMENT};
+use super::messages::{NewMessage, NEW_COLUMNS, NEW_WIDTH};
+use super::{Backend, Conn, Query, ROWS_PER_STATEMENT};
 use crate::error::Result;
-
-type Query<'q> = sqlx::query::Query<'q, Any, AnyArguments<'q>>;
 
 /// A message and the event that announces it.
 pub struct Sent<'a> {
@@ -76,7 +71,6 @@ const STATEMENTS: [Statement; 4] = [
     Statement::InsertEvents,
 ];
 
-const MESSAGE_WIDTH: usize = 9;
 const EVENT_WIDTH: usize = 7;
 
 /// Parameter placeholders. PostgreSQL wants them numbered. SQLite gets
@@ -120,9 +114,8 @@ impl Statement {
     fn sql(self, params: &mut Params, rows: usize, channels: usize) -> String {
         match self {
             Statement::InsertMessages => format!(
-                "INSERT INTO messages (id, channel_id, sender_id, sender_type, text, is_welcome, \
-                 idempotency_key, created_at, updated_at) VALUES {}",
-                params.rows(rows, MESSAGE_WIDTH)
+                "INSERT INTO messages ({NEW_COLUMNS}) VALUES {}",
+                params.rows(rows, NEW_WIDTH)
             ),
             Statement::TouchChannels => format!(
                 "UPDATE channels SET last_message_at = {}, updated_at = {} WHERE id IN ({})",
@@ -165,17 +158,8 @@ impl Statement {
     ) -> Query<'q> {
         match self {
             Statement::InsertMessages => {
-                for message in sent.iter().map(|s| &s.message) {
-                    query = query
-                        .bind(message.id)
-                        .bind(message.channel_id)
-                        .bind(message.sender_id)
-                        .bind(message.sender_type)
-                        .bind(message.text)
-                        .bind(super::flag(message.is_welcome))
-                        .bind(message.idempotency_key)
-                        .bind(message.now)
-                        .bind(message.now);
+                for sent in sent {
+                    query = sent.message.bind(query);
                 }
             }
             Statement::TouchChannels => {
