@@ -5,6 +5,7 @@
 //! (`message_writer`), and a refusal still touches only its own message.
 
 pub mod attachments;
+pub mod batched_lookup;
 pub mod channels;
 pub mod client_activity;
 pub mod clients;
@@ -44,6 +45,8 @@ pub struct Context {
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// Where text messages queue to be written, many per transaction.
     pub message_writer: message_writer::MessageWriter,
+    /// Where requests' API keys queue to be looked up, many per query.
+    pub api_keys: batched_lookup::BatchedLookup<String, crate::auth::Actor>,
 }
 
 impl Context {
@@ -57,6 +60,7 @@ impl Context {
             mail_wakeup.clone(),
             config.public_url.clone(),
         );
+        let api_keys = sessions::api_key_lookup(store.clone());
         Ok(Context {
             store,
             blobs,
@@ -65,6 +69,7 @@ impl Context {
             hub,
             mail_wakeup,
             message_writer,
+            api_keys,
         })
     }
 

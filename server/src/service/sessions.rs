@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::batched_lookup::BatchedLookup;
 use super::{workspace, Context};
 use crate::auth::tokens::{self, Invitation};
 use crate::auth::{password, Actor, ClientActor, StaffActor};
@@ -13,7 +14,7 @@ use crate::domain::internal_user::Role;
 use crate::domain::{new_id, Email, Password, Timestamp};
 use crate::error::{Error, Result};
 use crate::storage::internal_users::InternalUserRow;
-use crate::storage::{self, now_ms, Conn};
+use crate::storage::{self, now_ms, Conn, Store};
 
 pub const SESSION_LIFETIME_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 
@@ -158,12 +159,24 @@ fn staff_actor(row: InternalUserRow) -> Actor {
 
 #[tracing::instrument(skip_all)]
 pub async fn actor_for_api_key(ctx: &Context, key: &str) -> Result<Option<Actor>> {
-    let mut conn = ctx.store.reader().await?;
-    Ok(
-        storage::internal_users::by_api_key(&mut conn, &tokens::digest(key))
-            .await?
-            .map(staff_actor),
-    )
+    ctx.api_keys.get(tokens::digest(key)).await
+}
+
+/// The task that finds the users behind concurrent requests' API keys
+/// together, by the keys' digests.
+pub fn api_key_lookup(store: Store) -> BatchedLookup<String, Actor> {
+    BatchedLookup::start(move |digests: Vec<String>| {
+        let store = store.clone();
+        async move {
+            let mut conn = store.reader().await?;
+            let digests: Vec<&str> = digests.iter().map(String::as_str).collect();
+            Ok(storage::internal_users::by_api_keys(&mut conn, &digests)
+                .await?
+                .into_iter()
+                .map(|found| (found.key_hash, staff_actor(found.user)))
+                .collect())
+        }
+    })
 }
 
 /// The actor and session details behind a session cookie.

@@ -53,21 +53,36 @@ pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<InternalUserRow>> {
     Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
 }
 
-/// The internal user an API key acts as, found with the key in one query.
-pub async fn by_api_key(conn: &mut Conn, key_hash: &str) -> Result<Option<InternalUserRow>> {
+/// An API key's digest and the internal user it acts as.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ApiKeyUser {
+    pub key_hash: String,
+    #[sqlx(flatten)]
+    pub user: InternalUserRow,
+}
+
+/// The internal users the given API keys act as, found with their keys in
+/// one query per `ROWS_PER_STATEMENT` keys; unknown keys are left out.
+pub async fn by_api_keys(conn: &mut Conn, key_hashes: &[&str]) -> Result<Vec<ApiKeyUser>> {
     let columns = COLUMNS
         .split(", ")
         .map(|column| format!("u.{column}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = format!(
-        "SELECT {columns} FROM api_keys k JOIN internal_users u ON u.id = k.internal_user_id \
-         WHERE k.key_hash = $1"
-    );
-    Ok(sqlx::query_as(&sql)
-        .bind(key_hash)
-        .fetch_optional(conn)
-        .await?)
+    let mut found = Vec::with_capacity(key_hashes.len());
+    for slice in key_hashes.chunks(super::ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT k.key_hash, {columns} FROM api_keys k JOIN internal_users u ON u.id = k.internal_user_id \
+             WHERE k.key_hash IN ({})",
+            super::placeholders(1, slice.len())
+        );
+        let mut query = sqlx::query_as(&sql);
+        for hash in slice {
+            query = query.bind(*hash);
+        }
+        found.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(found)
 }
 
 /// The user and their password hash, for signing in.

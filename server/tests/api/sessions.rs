@@ -130,6 +130,30 @@ async fn a_wrong_or_missing_api_key_is_refused() {
 }
 
 #[tokio::test]
+async fn api_keys_that_arrive_together_are_each_checked_for_themselves() {
+    // Keys of concurrent requests are looked up together, in one query.
+    let app = TestApp::spawn().await;
+    let second = parlor::service::sessions::create_api_key(&app.ctx, "second")
+        .await
+        .expect("a second key");
+    let callers: Vec<(crate::helpers::Caller, u16)> = (0..60)
+        .map(|i| match i % 3 {
+            0 => (app.admin.clone(), 200),
+            1 => (app.with_key(&second), 200),
+            _ => (app.with_key(&format!("parlor_wrong-{i}")), 401),
+        })
+        .collect();
+    let statuses = futures_util::future::join_all(
+        callers
+            .iter()
+            .map(|(caller, _)| async move { caller.get("/v1/clients").await.status }),
+    )
+    .await;
+    let expected: Vec<u16> = callers.iter().map(|(_, status)| *status).collect();
+    assert_eq!(statuses, expected);
+}
+
+#[tokio::test]
 async fn first_run_setup_works_once_with_the_printed_link() {
     // A server with no workspace prints a setup link.
     let dir = tempfile::tempdir().unwrap();
