@@ -464,3 +464,75 @@ async fn what_clients_wrote_is_listed_for_the_staff_who_may_see_it_and_no_one_el
     let theirs = colleague.get("/v1/client-activity").await.body;
     assert_eq!(unread_for(&theirs), Some(json!(2)));
 }
+
+/// A realtime socket starts from every channel its user may see, found by
+/// `visible_ids`: a second form of the visibility rule, for speed. It must
+/// agree with the rule as each single channel is checked.
+#[tokio::test]
+async fn a_socket_starts_with_exactly_the_channels_each_role_may_see() {
+    use parlor::authz::Scope;
+    use parlor::storage::channels::{visible, visible_ids};
+
+    let w = World::build().await;
+    let globex = w.bob["companyId"].as_str().unwrap();
+    let (staff_acme, _) = w.app.staff(Some(&[&w.acme])).await;
+    let (staff_globex, _) = w.app.staff(Some(&[globex])).await;
+    let (ann, bob) = (w.ann_id(), w.bob["id"].as_str().unwrap());
+    let acme_channels = [
+        &w.ann_channel,
+        &w.amy_channel,
+        &w.acme_group,
+        &w.acme_channel,
+    ];
+    let cases = [
+        (
+            "admin",
+            Scope::All,
+            vec![
+                &w.ann_channel,
+                &w.amy_channel,
+                &w.bob_channel,
+                &w.acme_group,
+                &w.acme_channel,
+            ],
+        ),
+        (
+            "staff limited to Acme",
+            Scope::Staff(staff_acme),
+            acme_channels.to_vec(),
+        ),
+        (
+            "staff limited to Globex",
+            Scope::Staff(staff_globex),
+            vec![&w.bob_channel],
+        ),
+        (
+            "client Ann of Acme",
+            Scope::Client(ann.into()),
+            vec![&w.ann_channel, &w.acme_group, &w.acme_channel],
+        ),
+        (
+            "client Bob of Globex",
+            Scope::Client(bob.into()),
+            vec![&w.bob_channel],
+        ),
+    ];
+
+    let mut conn = w.app.ctx.store.reader().await.unwrap();
+    let every_channel = visible_ids(&mut conn, &Scope::All).await.unwrap();
+    for (role, scope, expected) in cases {
+        let mut found = visible_ids(&mut conn, &scope).await.unwrap();
+        found.sort();
+        let mut by_rule = Vec::new();
+        for id in &every_channel {
+            if visible(&mut conn, &scope, id).await.unwrap().is_some() {
+                by_rule.push(id.clone());
+            }
+        }
+        by_rule.sort();
+        let mut expected: Vec<String> = expected.into_iter().cloned().collect();
+        expected.sort();
+        assert_eq!(found, expected, "the channels {role} starts with");
+        assert_eq!(found, by_rule, "{role}: visible_ids and the rule disagree");
+    }
+}
