@@ -47,6 +47,9 @@ pub struct Context {
     pub message_writer: message_writer::MessageWriter,
     /// Where requests' API keys queue to be looked up, many per query.
     pub api_keys: batched_lookup::BatchedLookup<String, crate::auth::Actor>,
+    /// Where requests' session cookies queue to be looked up, many per query.
+    pub sessions:
+        batched_lookup::BatchedLookup<String, (crate::auth::Actor, sessions::SessionInfo)>,
 }
 
 impl Context {
@@ -61,6 +64,7 @@ impl Context {
             config.public_url.clone(),
         );
         let api_keys = sessions::api_key_lookup(store.clone());
+        let sessions = sessions::session_lookup(store.clone());
         Ok(Context {
             store,
             blobs,
@@ -70,6 +74,7 @@ impl Context {
             mail_wakeup,
             message_writer,
             api_keys,
+            sessions,
         })
     }
 

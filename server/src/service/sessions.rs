@@ -13,6 +13,7 @@ use crate::auth::{password, Actor, ClientActor, StaffActor};
 use crate::domain::internal_user::Role;
 use crate::domain::{new_id, Email, Password, Timestamp};
 use crate::error::{Error, Result};
+use crate::storage::auth::SessionUser;
 use crate::storage::internal_users::InternalUserRow;
 use crate::storage::{self, now_ms, Conn, Store};
 
@@ -182,17 +183,44 @@ pub fn api_key_lookup(store: Store) -> BatchedLookup<String, Actor> {
 /// The actor and session details behind a session cookie.
 #[tracing::instrument(skip_all)]
 pub async fn actor_for_session(ctx: &Context, token: &str) -> Result<Option<(Actor, SessionInfo)>> {
-    let mut conn = ctx.store.reader().await?;
-    let Some(session) =
-        storage::auth::find_session(&mut conn, &tokens::digest(token), now_ms()).await?
-    else {
-        return Ok(None);
+    ctx.sessions.get(tokens::digest(token)).await
+}
+
+/// The task that finds the live sessions behind concurrent requests'
+/// cookies, and their users, together, by the tokens' digests.
+pub fn session_lookup(store: Store) -> BatchedLookup<String, (Actor, SessionInfo)> {
+    BatchedLookup::start(move |digests: Vec<String>| {
+        let store = store.clone();
+        async move {
+            let mut conn = store.reader().await?;
+            let digests: Vec<&str> = digests.iter().map(String::as_str).collect();
+            Ok(storage::auth::find_sessions(&mut conn, &digests, now_ms())
+                .await?
+                .into_iter()
+                .filter_map(|found| {
+                    let digest = found.token_hash.clone();
+                    session_actor(found).map(|session| (digest, session))
+                })
+                .collect())
+        }
+    })
+}
+
+/// Who a live session acts as, unless its user is gone.
+fn session_actor(found: SessionUser) -> Option<(Actor, SessionInfo)> {
+    let actor = if found.user_type == "client" {
+        Actor::Client(ClientActor {
+            id: found.client_id?,
+        })
+    } else {
+        Actor::Internal(StaffActor {
+            role: Role::from_stored(&found.role?),
+            is_client_access_limited: found.is_client_access_limited.unwrap_or(0) != 0,
+            id: found.user_id,
+        })
     };
-    let actor = load_actor(&mut conn, &session.user_id, &session.user_type).await?;
-    Ok(actor.map(|actor| {
-        let info = info(&actor, session.csrf_token, session.expires_at);
-        (actor, info)
-    }))
+    let info = info(&actor, found.csrf_token, found.expires_at);
+    Some((actor, info))
 }
 
 /// Creates an API key acting as the workspace owner; returns the key, which is

@@ -3,12 +3,19 @@
 use super::Conn;
 use crate::error::Result;
 
+/// A live session and who it belongs to.
 #[derive(Debug, sqlx::FromRow)]
-pub struct SessionRow {
+pub struct SessionUser {
+    pub token_hash: String,
     pub user_id: String,
     pub user_type: String,
     pub csrf_token: String,
     pub expires_at: i64,
+    /// The internal user's role, when the session is staff's and they exist.
+    pub role: Option<String>,
+    pub is_client_access_limited: Option<i64>,
+    /// The client, when the session is a client's and they exist.
+    pub client_id: Option<String>,
 }
 
 pub async fn insert_session(
@@ -35,18 +42,30 @@ pub async fn insert_session(
     Ok(())
 }
 
-pub async fn find_session(
+/// The sessions among `token_hashes` that have not expired at `now`, with
+/// their users, in one query per `ROWS_PER_STATEMENT` sessions.
+pub async fn find_sessions(
     conn: &mut Conn,
-    token_hash: &str,
+    token_hashes: &[&str],
     now: i64,
-) -> Result<Option<SessionRow>> {
-    Ok(sqlx::query_as(
-        "SELECT user_id, user_type, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
-    )
-    .bind(token_hash)
-    .bind(now)
-    .fetch_optional(conn)
-    .await?)
+) -> Result<Vec<SessionUser>> {
+    let mut found = Vec::with_capacity(token_hashes.len());
+    for slice in token_hashes.chunks(super::ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT s.token_hash, s.user_id, s.user_type, s.csrf_token, s.expires_at, \
+             u.role, u.is_client_access_limited, cl.id AS client_id FROM sessions s \
+             LEFT JOIN internal_users u ON s.user_type <> 'client' AND u.id = s.user_id \
+             LEFT JOIN clients cl ON s.user_type = 'client' AND cl.id = s.user_id \
+             WHERE s.expires_at > $1 AND s.token_hash IN ({})",
+            super::placeholders(2, slice.len())
+        );
+        let mut query = sqlx::query_as(&sql).bind(now);
+        for hash in slice {
+            query = query.bind(*hash);
+        }
+        found.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(found)
 }
 
 pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<()> {

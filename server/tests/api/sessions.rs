@@ -154,6 +154,42 @@ async fn api_keys_that_arrive_together_are_each_checked_for_themselves() {
 }
 
 #[tokio::test]
+async fn session_cookies_that_arrive_together_are_each_checked_for_themselves() {
+    // Cookies of concurrent requests are looked up together, in one query.
+    let app = TestApp::spawn().await;
+    let owner = app.sign_in(OWNER_EMAIL, PASSWORD).await;
+    let (staff_id, staff) = app.staff(None).await;
+    let client = app.create_client("Cora", None).await;
+    let client_id = client["id"].as_str().unwrap().to_string();
+    let client = app.client_session(&client).await;
+    let gone = app.sign_in(OWNER_EMAIL, PASSWORD).await;
+    assert_eq!(gone.delete("/v1/sessions/current").await.status, 204);
+
+    let callers = [
+        (&owner, Some(app.owner_id.as_str())),
+        (&staff, Some(staff_id.as_str())),
+        (&client, Some(client_id.as_str())),
+        (&gone, None),
+    ];
+    let requests = (0..15).flat_map(|_| callers.iter());
+    let answers = futures_util::future::join_all(
+        requests
+            .clone()
+            .map(|(caller, _)| caller.get("/v1/sessions/current")),
+    )
+    .await;
+    for ((_, expected), answer) in requests.zip(answers) {
+        match expected {
+            Some(user_id) => {
+                assert_eq!(answer.status, 200, "{}", answer.body);
+                assert_eq!(answer.body["userId"], *user_id);
+            }
+            None => answer.assert_error(401, "a signed-out session"),
+        }
+    }
+}
+
+#[tokio::test]
 async fn first_run_setup_works_once_with_the_printed_link() {
     // A server with no workspace prints a setup link.
     let dir = tempfile::tempdir().unwrap();
