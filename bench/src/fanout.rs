@@ -36,11 +36,18 @@ pub struct Fanout {
     pub duplicated: u64,
     pub send_errors: u64,
     pub latency_us: Histogram<u64>,
+    /// From the start of each send request to its answer: how much of the
+    /// delivery latency the send path itself accounts for.
+    pub send_latency_us: Histogram<u64>,
 }
 
 impl Fanout {
     pub fn ms(&self, quantile: f64) -> f64 {
         self.latency_us.value_at_quantile(quantile) as f64 / 1000.0
+    }
+
+    pub fn send_ms(&self, quantile: f64) -> f64 {
+        self.send_latency_us.value_at_quantile(quantile) as f64 / 1000.0
     }
 
     pub fn to_json(&self) -> serde_json::Value {
@@ -51,6 +58,7 @@ impl Fanout {
             "send_errors": self.send_errors,
             "p50_ms": self.ms(0.5), "p99_ms": self.ms(0.99), "p999_ms": self.ms(0.999),
             "max_ms": self.latency_us.max() as f64 / 1000.0,
+            "send_p50_ms": self.send_ms(0.5), "send_p99_ms": self.send_ms(0.99),
         })
     }
 }
@@ -148,7 +156,7 @@ pub async fn run(
     // Sending stops after `seconds` even if the server could not take `rate`
     // messages a second; the achieved rate is reported.
     eprintln!("fan-out: sending at {rate}/s for {seconds} s");
-    let sent: Arc<Mutex<HashMap<String, (Instant, u64)>>> = Arc::default();
+    let sent: Arc<Mutex<HashMap<String, (Instant, u64, Duration)>>> = Arc::default();
     let errors = Arc::new(AtomicUsize::new(0));
     let in_flight = Arc::new(Semaphore::new(256));
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
@@ -175,7 +183,9 @@ pub async fn run(
             {
                 Ok(message) => {
                     let id = message["id"].as_str().unwrap_or_default().to_string();
-                    sent.lock().unwrap().insert(id, (start, members));
+                    sent.lock()
+                        .unwrap()
+                        .insert(id, (start, members, start.elapsed()));
                 }
                 Err(err) => {
                     if errors.fetch_add(1, Ordering::Relaxed) < 5 {
@@ -192,7 +202,11 @@ pub async fn run(
     }
     let achieved_rate = messages as f64 / started.elapsed().as_secs_f64();
     let sent = std::mem::take(&mut *sent.lock().unwrap());
-    let expected: u64 = sent.values().map(|(_, members)| members).sum();
+    let expected: u64 = sent.values().map(|(_, members, _)| members).sum();
+    let mut send_latency_us = Histogram::<u64>::new(3)?;
+    for (_, _, answered_after) in sent.values() {
+        send_latency_us.record(answered_after.as_micros() as u64)?;
+    }
 
     // Wait for the deliveries to arrive (or give up after a while).
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -211,14 +225,14 @@ pub async fn run(
         duplicated += dups;
         for (id, at) in received {
             deliveries += 1;
-            if let Some((start, _)) = sent.get(&*id) {
+            if let Some((start, _, _)) = sent.get(&*id) {
                 latency_us.record(at.duration_since(*start).as_micros() as u64)?;
                 *counts.entry(id).or_default() += 1;
             }
         }
     }
     let mut lost = 0u64;
-    for (id, (_, members)) in &sent {
+    for (id, (_, members, _)) in &sent {
         let got = counts.get(id.as_str()).copied().unwrap_or(0);
         lost += members.saturating_sub(got);
         duplicated += got.saturating_sub(*members);
@@ -234,5 +248,6 @@ pub async fn run(
         duplicated,
         send_errors: errors.load(Ordering::Relaxed) as u64,
         latency_us,
+        send_latency_us,
     })
 }

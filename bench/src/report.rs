@@ -199,11 +199,11 @@ impl Results {
         }
         if let Some(f) = &self.fanout {
             let _ = writeln!(out, "\nFan-out (send request start → frame received):\n");
-            let _ = writeln!(out, "| sockets | rate msg/s (achieved) | messages | expected deliveries | delivered | lost | duplicated | p50 ms | p99 ms | p99.9 ms | max ms |");
-            let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|");
+            let _ = writeln!(out, "| sockets | rate msg/s (achieved) | messages | expected deliveries | delivered | lost | duplicated | p50 ms | p99 ms | p99.9 ms | max ms | send answered p50 ms | send answered p99 ms |");
+            let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             let _ = writeln!(
                 out,
-                "| {} | {} ({:.0}) | {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",
+                "| {} | {} ({:.0}) | {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
                 f.sockets,
                 f.rate,
                 f.achieved_rate,
@@ -215,7 +215,9 @@ impl Results {
                 f.ms(0.5),
                 f.ms(0.99),
                 f.ms(0.999),
-                f.latency_us.max() as f64 / 1000.0
+                f.latency_us.max() as f64 / 1000.0,
+                f.send_ms(0.5),
+                f.send_ms(0.99)
             );
         }
         if let Some(i) = &self.idle {

@@ -3,7 +3,10 @@
 //! One host can open only about 28,000 connections to one address and port
 //! (the ephemeral port range); beyond that the harness connects from other
 //! loopback source addresses (127.0.0.2, 127.0.0.3, …), binding before
-//! connecting.
+//! connecting. The bind leaves the port to `connect` (`IP_BIND_ADDRESS_NO_PORT`):
+//! a bind that picks the port itself must find one no other socket holds,
+//! which took the kernel longer the fuller the range was, and made the
+//! harness, not the server, the slow part of connecting 19,000 sockets.
 
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -30,6 +33,7 @@ pub async fn connect(server: &Server, client_id: &str, n: usize) -> anyhow::Resu
     .token(&server.secret);
     let source = Ipv4Addr::new(127, 0, 0, 1 + (n / PER_SOURCE) as u8);
     let socket = TcpSocket::new_v4()?;
+    port_chosen_at_connect(&socket)?;
     socket.bind(SocketAddr::new(source.into(), 0))?;
     let stream = socket
         .connect(SocketAddr::new(Ipv4Addr::LOCALHOST.into(), server.port()))
@@ -39,6 +43,27 @@ pub async fn connect(server: &Server, client_id: &str, n: usize) -> anyhow::Resu
     let url = format!("ws://127.0.0.1:{}/v1/realtime?token={token}", server.port());
     let (socket, _) = tokio_tungstenite::client_async(url, stream).await?;
     Ok(socket)
+}
+
+fn port_chosen_at_connect(socket: &TcpSocket) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let on: libc::c_int = 1;
+    // SAFETY: a valid socket descriptor, and a pointer to a c_int of the
+    // length given, as setsockopt expects.
+    let result = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::IPPROTO_IP,
+            libc::IP_BIND_ADDRESS_NO_PORT,
+            (&on as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 /// The parts of a server frame the harness looks at.
