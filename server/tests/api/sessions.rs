@@ -190,6 +190,60 @@ async fn session_cookies_that_arrive_together_are_each_checked_for_themselves() 
 }
 
 #[tokio::test]
+async fn a_session_acts_with_its_users_rights_as_they_are_now() {
+    let app = TestApp::spawn().await;
+    let acme = app.create_company("Acme").await;
+    let ann = app.create_client("Ann", Some(&acme)).await;
+    let ann_id = ann["id"].as_str().unwrap().to_string();
+    let channel = format!(
+        "/v1/message-channels/{}",
+        app.individual_channel(&ann_id).await
+    );
+    let (staff_id, staff) = app.staff(None).await;
+    assert_eq!(staff.get(&channel).await.status, 200);
+
+    // Limited to no company: the same session no longer sees Ann's channel.
+    let limited = app
+        .admin
+        .patch(
+            &format!("/v1/internal-users/{staff_id}"),
+            json!({ "isClientAccessLimited": true, "companyAccessList": [] }),
+        )
+        .await;
+    assert_eq!(limited.status, 200, "{}", limited.body);
+    staff
+        .get(&channel)
+        .await
+        .assert_error(404, "staff limited since signing in");
+
+    // A removed user's session ends with them.
+    let client = app.client_session(&ann).await;
+    assert_eq!(client.get("/v1/sessions/current").await.status, 200);
+    assert!(
+        app.admin
+            .delete(&format!("/v1/clients/{ann_id}"))
+            .await
+            .status
+            < 300
+    );
+    client
+        .get("/v1/sessions/current")
+        .await
+        .assert_error(401, "a deleted client's session");
+    assert!(
+        app.admin
+            .delete(&format!("/v1/internal-users/{staff_id}"))
+            .await
+            .status
+            < 300
+    );
+    staff
+        .get("/v1/sessions/current")
+        .await
+        .assert_error(401, "a deleted staff member's session");
+}
+
+#[tokio::test]
 async fn first_run_setup_works_once_with_the_printed_link() {
     // A server with no workspace prints a setup link.
     let dir = tempfile::tempdir().unwrap();
