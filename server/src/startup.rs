@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
@@ -70,8 +71,17 @@ impl Application {
         ));
         let mail = tokio::spawn(crate::mail::worker::run(self.ctx.clone()));
         let app = crate::http::router(self.ctx.clone());
+        // Without TCP_NODELAY a small write waits while an earlier one is
+        // unacknowledged, and the peer delays its ACK: a realtime frame
+        // arrived tens of milliseconds late whatever the load
+        // (docs/performance.md, section 8).
+        let listener = self.listener.tap_io(|stream| {
+            if let Err(err) = stream.set_nodelay(true) {
+                tracing::debug!(error = %err, "could not set TCP_NODELAY on a connection");
+            }
+        });
         let served = axum::serve(
-            self.listener,
+            listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
