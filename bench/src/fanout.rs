@@ -6,7 +6,8 @@
 //! the send request to receipt, and counts every message that did not reach
 //! each member exactly once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -39,6 +40,9 @@ pub struct Fanout {
     /// From the start of each send request to its answer: how much of the
     /// delivery latency the send path itself accounts for.
     pub send_latency_us: Histogram<u64>,
+    /// Delivery latency by the number of sockets a message went to: a
+    /// message to 5,000 sockets is written out one socket after another.
+    pub by_channel_size: BTreeMap<u64, Histogram<u64>>,
 }
 
 impl Fanout {
@@ -59,6 +63,11 @@ impl Fanout {
             "p50_ms": self.ms(0.5), "p99_ms": self.ms(0.99), "p999_ms": self.ms(0.999),
             "max_ms": self.latency_us.max() as f64 / 1000.0,
             "send_p50_ms": self.send_ms(0.5), "send_p99_ms": self.send_ms(0.99),
+            "by_channel_size": self.by_channel_size.iter().map(|(members, h)| json!({
+                "members": members, "deliveries": h.len(),
+                "p50_ms": h.value_at_quantile(0.5) as f64 / 1000.0,
+                "p99_ms": h.value_at_quantile(0.99) as f64 / 1000.0,
+            })).collect::<Vec<_>>(),
         })
     }
 }
@@ -218,6 +227,7 @@ pub async fn run(
     stop.send(true)?;
     let mut counts: HashMap<Box<str>, u64> = HashMap::with_capacity(sent.len());
     let mut latency_us = Histogram::<u64>::new(3)?;
+    let mut by_channel_size: BTreeMap<u64, Histogram<u64>> = BTreeMap::new();
     let mut deliveries = 0u64;
     let mut duplicated = 0u64;
     for reader in readers {
@@ -225,8 +235,13 @@ pub async fn run(
         duplicated += dups;
         for (id, at) in received {
             deliveries += 1;
-            if let Some((start, _, _)) = sent.get(&*id) {
-                latency_us.record(at.duration_since(*start).as_micros() as u64)?;
+            if let Some((start, members, _)) = sent.get(&*id) {
+                let us = at.duration_since(*start).as_micros() as u64;
+                latency_us.record(us)?;
+                match by_channel_size.entry(*members) {
+                    Entry::Occupied(mut h) => h.get_mut().record(us)?,
+                    Entry::Vacant(slot) => slot.insert(Histogram::new(3)?).record(us)?,
+                }
                 *counts.entry(id).or_default() += 1;
             }
         }
@@ -249,5 +264,6 @@ pub async fn run(
         send_errors: errors.load(Ordering::Relaxed) as u64,
         latency_us,
         send_latency_us,
+        by_channel_size,
     })
 }

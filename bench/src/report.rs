@@ -219,6 +219,20 @@ impl Results {
                 f.send_ms(0.5),
                 f.send_ms(0.99)
             );
+            let _ = writeln!(
+                out,
+                "\n| sockets per message | deliveries | p50 ms | p99 ms |"
+            );
+            let _ = writeln!(out, "|---|---|---|---|");
+            for (members, h) in &f.by_channel_size {
+                let _ = writeln!(
+                    out,
+                    "| {members} | {} | {:.2} | {:.2} |",
+                    h.len(),
+                    h.value_at_quantile(0.5) as f64 / 1000.0,
+                    h.value_at_quantile(0.99) as f64 / 1000.0
+                );
+            }
         }
         if let Some(i) = &self.idle {
             let _ = writeln!(
