@@ -72,6 +72,14 @@ impl Fanout {
     }
 }
 
+/// A send the server answered.
+struct Sent {
+    start: Instant,
+    /// Sockets the message should reach.
+    members: u64,
+    answered_after: Duration,
+}
+
 /// Which channel the `i`th message goes to: per thousand messages, one to
 /// the big company channel, twenty over the medium ones, the rest round the
 /// individual channels. Returns the channel and how many sockets are in it.
@@ -165,7 +173,7 @@ pub async fn run(
     // Sending stops after `seconds` even if the server could not take `rate`
     // messages a second; the achieved rate is reported.
     eprintln!("fan-out: sending at {rate}/s for {seconds} s");
-    let sent: Arc<Mutex<HashMap<String, (Instant, u64, Duration)>>> = Arc::default();
+    let sent: Arc<Mutex<HashMap<String, Sent>>> = Arc::default();
     let errors = Arc::new(AtomicUsize::new(0));
     let in_flight = Arc::new(Semaphore::new(256));
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
@@ -192,9 +200,15 @@ pub async fn run(
             {
                 Ok(message) => {
                     let id = message["id"].as_str().unwrap_or_default().to_string();
-                    sent.lock()
-                        .unwrap()
-                        .insert(id, (start, members, start.elapsed()));
+                    let answered_after = start.elapsed();
+                    sent.lock().unwrap().insert(
+                        id,
+                        Sent {
+                            start,
+                            members,
+                            answered_after,
+                        },
+                    );
                 }
                 Err(err) => {
                     if errors.fetch_add(1, Ordering::Relaxed) < 5 {
@@ -211,10 +225,10 @@ pub async fn run(
     }
     let achieved_rate = messages as f64 / started.elapsed().as_secs_f64();
     let sent = std::mem::take(&mut *sent.lock().unwrap());
-    let expected: u64 = sent.values().map(|(_, members, _)| members).sum();
+    let expected: u64 = sent.values().map(|s| s.members).sum();
     let mut send_latency_us = Histogram::<u64>::new(3)?;
-    for (_, _, answered_after) in sent.values() {
-        send_latency_us.record(answered_after.as_micros() as u64)?;
+    for s in sent.values() {
+        send_latency_us.record(s.answered_after.as_micros() as u64)?;
     }
 
     // Wait for the deliveries to arrive (or give up after a while).
@@ -235,10 +249,10 @@ pub async fn run(
         duplicated += dups;
         for (id, at) in received {
             deliveries += 1;
-            if let Some((start, members, _)) = sent.get(&*id) {
-                let us = at.duration_since(*start).as_micros() as u64;
+            if let Some(s) = sent.get(&*id) {
+                let us = at.duration_since(s.start).as_micros() as u64;
                 latency_us.record(us)?;
-                match by_channel_size.entry(*members) {
+                match by_channel_size.entry(s.members) {
                     Entry::Occupied(mut h) => h.get_mut().record(us)?,
                     Entry::Vacant(slot) => slot.insert(Histogram::new(3)?).record(us)?,
                 }
@@ -247,10 +261,10 @@ pub async fn run(
         }
     }
     let mut lost = 0u64;
-    for (id, (_, members, _)) in &sent {
+    for (id, s) in &sent {
         let got = counts.get(id.as_str()).copied().unwrap_or(0);
-        lost += members.saturating_sub(got);
-        duplicated += got.saturating_sub(*members);
+        lost += s.members.saturating_sub(got);
+        duplicated += got.saturating_sub(s.members);
     }
     Ok(Fanout {
         sockets,
