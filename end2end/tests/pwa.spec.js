@@ -18,6 +18,9 @@ test('the app is installable and its service worker caches only the app shell', 
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Messages' })).toBeVisible();
+  // The server-rendered page shows before its buttons work; signing out
+  // below needs the app running.
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
   const cached = await page.evaluate(async () => {
     const keys = [];
     for (const name of await caches.keys()) {
