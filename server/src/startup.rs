@@ -71,9 +71,8 @@ impl Application {
         ));
         let mail = tokio::spawn(crate::mail::worker::run(self.ctx.clone()));
         let app = crate::http::router(self.ctx.clone());
-        // Without TCP_NODELAY a small write waits while an earlier one is
-        // unacknowledged, and the peer delays its ACK: a realtime frame
-        // arrived tens of milliseconds late whatever the load
+        // Without TCP_NODELAY a small write (a realtime frame, an answer)
+        // can wait for the ACK of the one before, which the peer delays
         // (docs/performance.md, section 8).
         let listener = self.listener.tap_io(|stream| {
             if let Err(err) = stream.set_nodelay(true) {

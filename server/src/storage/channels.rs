@@ -293,33 +293,39 @@ pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<ChannelRow>> {
 /// as one indexed lookup per way of seeing a channel. The correlated form
 /// suits a check of a few channels; for all of them it reads every channel
 /// of the workspace, which made each realtime connection cost a scan
-/// (docs/performance.md, section 6). `visible_ids_agrees_with_the_rule`
-/// holds the two forms together.
+/// (docs/performance.md, section 6). The test
+/// `a_socket_starts_with_exactly_the_channels_each_role_may_see` holds the
+/// two forms together.
 pub async fn visible_ids(conn: &mut Conn, scope: &Scope) -> Result<Vec<String>> {
-    let sql = match scope {
-        Scope::All => "SELECT id FROM channels",
-        Scope::Staff(_) => concat!(
-            "SELECT c.id FROM internal_user_company_access a ",
-            "JOIN client_companies cc ON cc.company_id = a.company_id ",
-            "JOIN channels c ON c.client_id = cc.client_id AND c.membership_type = 'individual' ",
-            "WHERE a.user_id = $1 ",
-            "UNION SELECT c.id FROM internal_user_company_access a ",
-            "JOIN channels c ON c.company_id = a.company_id AND c.membership_type <> 'individual' ",
-            "WHERE a.user_id = $1"
+    let (sql, subject) = match scope {
+        Scope::All => ("SELECT id FROM channels", None),
+        Scope::Staff(user_id) => (
+            concat!(
+                "SELECT c.id FROM internal_user_company_access a ",
+                "JOIN client_companies cc ON cc.company_id = a.company_id ",
+                "JOIN channels c ON c.client_id = cc.client_id AND c.membership_type = 'individual' ",
+                "WHERE a.user_id = $1 ",
+                "UNION SELECT c.id FROM internal_user_company_access a ",
+                "JOIN channels c ON c.company_id = a.company_id AND c.membership_type <> 'individual' ",
+                "WHERE a.user_id = $1"
+            ),
+            Some(user_id),
         ),
-        Scope::Client(_) => concat!(
-            "SELECT c.id FROM channels c WHERE c.client_id = $1 AND c.membership_type = 'individual' ",
-            "UNION SELECT c.id FROM channel_members m ",
-            "JOIN channels c ON c.id = m.channel_id AND c.membership_type = 'group' ",
-            "WHERE m.client_id = $1 ",
-            "UNION SELECT c.id FROM client_companies cc ",
-            "JOIN channels c ON c.company_id = cc.company_id AND c.membership_type = 'company' ",
-            "WHERE cc.client_id = $1"
+        Scope::Client(client_id) => (
+            concat!(
+                "SELECT c.id FROM channels c WHERE c.client_id = $1 AND c.membership_type = 'individual' ",
+                "UNION SELECT c.id FROM channel_members m ",
+                "JOIN channels c ON c.id = m.channel_id AND c.membership_type = 'group' ",
+                "WHERE m.client_id = $1 ",
+                "UNION SELECT c.id FROM client_companies cc ",
+                "JOIN channels c ON c.company_id = cc.company_id AND c.membership_type = 'company' ",
+                "WHERE cc.client_id = $1"
+            ),
+            Some(client_id),
         ),
     };
-    let (_, subject) = scope.params();
     let mut query = sqlx::query_as::<_, (String,)>(sql);
-    if !matches!(scope, Scope::All) {
+    if let Some(subject) = subject {
         query = query.bind(subject);
     }
     let rows = query.fetch_all(conn).await?;
