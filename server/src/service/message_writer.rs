@@ -14,7 +14,7 @@
 //! is that message's answer, and if the batch's write fails, each message is
 //! tried again in a transaction of its own.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot, Notify};
@@ -27,8 +27,8 @@ use crate::domain::new_id;
 use crate::error::{Error, Result};
 use crate::realtime::Hub;
 use crate::storage::messages::{MessageRow, NewMessage};
-use crate::storage::sends::Sent;
-use crate::storage::{self, now_ms, Committed, Conn, Store, Tx};
+use crate::storage::sends::{self, SendTx, Sent};
+use crate::storage::{self, now_ms, Committed, Conn, Store, WriteConn};
 
 /// Messages per transaction, at most.
 const MAX_BATCH: usize = 256;
@@ -99,28 +99,44 @@ struct Writer {
 
 impl Writer {
     async fn run(self, mut queue: mpsc::Receiver<Job>) {
-        let mut jobs = Vec::with_capacity(MAX_BATCH);
-        while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-            self.write(std::mem::take(&mut jobs)).await;
+        let mut waiting = Vec::with_capacity(MAX_BATCH);
+        loop {
+            while waiting.len() < MAX_BATCH {
+                let Ok(job) = queue.try_recv() else { break };
+                waiting.push(job);
+            }
+            if waiting.is_empty() && queue.recv_many(&mut waiting, MAX_BATCH).await == 0 {
+                return;
+            }
+            let batch = waiting.drain(..batch_size(waiting.len())).collect();
+            self.write(batch).await;
         }
     }
 
     async fn write(&self, jobs: Vec<Job>) {
+        let mut conn = match self.store.write_conn().await {
+            Ok(conn) => conn,
+            Err(err) => return fail_all(jobs, err),
+        };
         let drafts: Vec<&Draft> = jobs.iter().map(|job| &job.draft).collect();
-        match self.commit(&drafts).await {
+        match self.commit(&mut conn, &drafts).await {
             Ok((outcomes, committed)) => {
                 // The next batch is written while this one reaches the disk.
                 tokio::spawn(self.answer_when_durable(jobs, outcomes, committed));
             }
-            Err(err) if jobs.len() == 1 => {
-                if let Some(job) = jobs.into_iter().next() {
-                    let _ = job.answer.send(Err(err));
-                }
-            }
+            // Without a usable connection there is nothing to retry on.
+            Err(err) if jobs.len() == 1 || !conn.is_reusable() => fail_all(jobs, err),
             Err(err) => {
                 tracing::warn!(error = %err, messages = jobs.len(), "a batch of sends failed; writing them one by one");
                 for job in jobs {
-                    match self.commit(&[&job.draft]).await {
+                    let outcome = if conn.is_reusable() {
+                        self.commit(&mut conn, &[&job.draft]).await
+                    } else {
+                        Err(Error::Internal(anyhow::anyhow!(
+                            "the message could not be stored: {err}"
+                        )))
+                    };
+                    match outcome {
                         Ok((outcomes, committed)) => {
                             self.answer_when_durable(vec![job], outcomes, committed)
                                 .await
@@ -164,55 +180,62 @@ impl Writer {
 
     /// One transaction for all of `drafts`: the outcome of each, or the
     /// error that failed the whole transaction.
-    async fn commit(&self, drafts: &[&Draft]) -> Result<(Vec<Result<Message>>, Committed)> {
-        let mut tx = self.store.begin().await?;
-        match self.fill(&mut tx, drafts).await {
-            Ok(outcomes) => Ok((outcomes, tx.commit_visible().await?)),
-            Err(err) => {
-                let _ = tx.rollback().await;
-                Err(err)
-            }
-        }
-    }
-
-    /// Checks each draft and stores those that pass. A refusal is that
-    /// draft's outcome; an internal error fails the transaction.
-    async fn fill(&self, tx: &mut Tx, drafts: &[&Draft]) -> Result<Vec<Result<Message>>> {
-        let visible = visible_channels(tx, drafts).await?;
-        let mut batch = Batch::new(now_ms(), visible);
+    async fn commit(
+        &self,
+        conn: &mut WriteConn,
+        drafts: &[&Draft],
+    ) -> Result<(Vec<Result<Message>>, Committed)> {
+        let scopes: Vec<Scope> = drafts
+            .iter()
+            .map(|draft| authz::scope(&draft.actor))
+            .collect();
+        let asked: Vec<(&Scope, &str)> = scopes
+            .iter()
+            .zip(drafts)
+            .map(|(scope, draft)| (scope, draft.channel_id.as_str()))
+            .collect();
+        let (mut tx, visible) = sends::begin(conn, &asked).await?;
+        let mut batch = Batch::new(now_ms());
         let mut outcomes = Vec::with_capacity(drafts.len());
-        for draft in drafts {
-            match batch.add(tx, &self.public_url, draft).await {
-                Err(Error::Internal(err)) => return Err(Error::Internal(err)),
+        for (draft, visible) in drafts.iter().zip(visible) {
+            match batch.add(&mut tx, &self.public_url, draft, visible).await {
+                Err(Error::Internal(err)) => {
+                    let _ = tx.rollback().await;
+                    return Err(Error::Internal(err));
+                }
                 outcome => outcomes.push(outcome),
             }
         }
-        batch.store(tx).await?;
         tracing::debug!(messages = drafts.len(), "committing a batch of sends");
-        Ok(outcomes)
+        Ok((outcomes, batch.commit(tx).await?))
     }
 }
 
-/// The channels each scope among the drafts' authors may post in: one
-/// query per scope rather than one per message.
-async fn visible_channels(
-    conn: &mut Conn,
-    drafts: &[&Draft],
-) -> Result<HashMap<Scope, HashSet<String>>> {
-    let mut wanted: HashMap<Scope, HashSet<&str>> = HashMap::new();
-    for draft in drafts {
-        wanted
-            .entry(authz::scope(&draft.actor))
-            .or_default()
-            .insert(&draft.channel_id);
+/// How many of the `waiting` sends go into the next batch: the largest
+/// power of two that is not more. A batch's statements are as long as the
+/// batch, and SQLite's statement cache (a hundred statements per
+/// connection) keeps the few sizes this allows, where every size up to
+/// 256 would crowd each other out and be parsed again each time.
+fn batch_size(waiting: usize) -> usize {
+    match waiting {
+        0 => 0,
+        n => 1 << n.ilog2(),
     }
-    let mut visible = HashMap::with_capacity(wanted.len());
-    for (scope, channels) in wanted {
-        let channels: Vec<&str> = channels.into_iter().collect();
-        let seen = storage::channels::visible_among(conn, &scope, &channels).await?;
-        visible.insert(scope, seen);
+}
+
+/// Answers each job with the error that stopped its batch.
+fn fail_all(mut jobs: Vec<Job>, err: Error) {
+    if jobs.len() == 1 {
+        if let Some(job) = jobs.pop() {
+            let _ = job.answer.send(Err(err));
+        }
+        return;
     }
-    Ok(visible)
+    for job in jobs {
+        let _ = job.answer.send(Err(Error::Internal(anyhow::anyhow!(
+            "the message could not be stored: {err}"
+        ))));
+    }
 }
 
 /// The messages of one transaction, checked and waiting to be stored.
@@ -220,31 +243,30 @@ struct Batch {
     now: i64,
     messages: Vec<Message>,
     idempotency_keys: Vec<Option<String>>,
-    /// Which channels each author's scope may post in.
-    visible: HashMap<Scope, HashSet<String>>,
     /// Idempotency keys used in this batch, by sender: the message they made.
     keys: HashMap<(String, String), usize>,
 }
 
 impl Batch {
-    fn new(now: i64, visible: HashMap<Scope, HashSet<String>>) -> Batch {
+    fn new(now: i64) -> Batch {
         Batch {
             now,
             messages: Vec::new(),
             idempotency_keys: Vec::new(),
-            visible,
             keys: HashMap::new(),
         }
     }
 
-    /// Checks a draft and adds its message; a refusal is the draft's outcome.
-    async fn add(&mut self, conn: &mut Conn, public_url: &str, draft: &Draft) -> Result<Message> {
-        let scope = authz::scope(&draft.actor);
-        if !self
-            .visible
-            .get(&scope)
-            .is_some_and(|channels| channels.contains(&draft.channel_id))
-        {
+    /// Checks a draft and adds its message; a refusal is the draft's
+    /// outcome. `visible` says whether its author may see its channel.
+    async fn add(
+        &mut self,
+        conn: &mut Conn,
+        public_url: &str,
+        draft: &Draft,
+        visible: bool,
+    ) -> Result<Message> {
+        if !visible {
             return Err(Error::NotFound("message channel"));
         }
         let sender = messages::resolve_sender(
@@ -305,16 +327,21 @@ impl Batch {
         )))
     }
 
-    /// Stores the batch's messages, their events and their channels' dates.
-    async fn store(&self, tx: &mut Tx) -> Result<()> {
-        if self.messages.is_empty() {
-            return Ok(());
-        }
-        let payloads = self
+    /// Stores the batch's messages, their events and their channels' dates,
+    /// and commits.
+    async fn commit(&self, tx: SendTx<'_>) -> Result<Committed> {
+        let payloads = match self
             .messages
             .iter()
             .map(events::payload)
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()
+        {
+            Ok(payloads) => payloads,
+            Err(err) => {
+                let _ = tx.rollback().await;
+                return Err(err);
+            }
+        };
         let sent: Vec<Sent<'_>> = self
             .messages
             .iter()
@@ -334,8 +361,7 @@ impl Batch {
                 event: events::message_event("message.created", message, payload),
             })
             .collect();
-        let backend = tx.backend();
-        storage::sends::store(tx, backend, &sent, self.now).await
+        tx.commit(&sent, self.now).await
     }
 }
 
@@ -351,4 +377,24 @@ fn same_message(earlier: Message, draft: &Draft) -> Result<Message> {
         ));
     }
     Ok(earlier)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::batch_size;
+
+    /// A batch takes the largest power of two of the waiting sends, so that
+    /// there are only nine sizes of batch, and more than half of what waits.
+    #[test]
+    fn a_batch_is_the_largest_power_of_two_of_what_waits() {
+        assert_eq!(batch_size(0), 0);
+        for waiting in 1..=super::MAX_BATCH {
+            let size = batch_size(waiting);
+            assert!(size.is_power_of_two(), "{waiting} waiting: {size}");
+            assert!(
+                size <= waiting && size * 2 > waiting,
+                "{waiting} waiting: {size}"
+            );
+        }
+    }
 }

@@ -108,40 +108,13 @@ pub async fn visible(conn: &mut Conn, scope: &Scope, id: &str) -> Result<Option<
     Ok(row.map(|(id,)| id))
 }
 
-/// Which of `ids` the scope may see: `visible` for many channels in one
-/// query per slice.
-pub async fn visible_among(
-    conn: &mut Conn,
-    scope: &Scope,
-    ids: &[&str],
-) -> Result<std::collections::HashSet<String>> {
-    let (kind, subject) = scope.params();
-    let mut visible = std::collections::HashSet::new();
-    for slice in ids.chunks(super::ROWS_PER_STATEMENT) {
-        let sql = format!(
-            concat!(
-                "SELECT c.id FROM channels c WHERE ",
-                channel_visible!("$1", "$2"),
-                " AND c.id IN ({})"
-            ),
-            super::placeholders(3, slice.len())
-        );
-        let mut query = sqlx::query_as::<_, (String,)>(&sql)
-            .bind(kind)
-            .bind(subject);
-        for id in slice {
-            query = query.bind(*id);
-        }
-        visible.extend(
-            query
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                .map(|(id,)| id),
-        );
-    }
-    Ok(visible)
-}
+/// The rule of `visible` for many scopes and channels at once: of the
+/// rows `(i, kind, subject, id)` of a table `w` the caller defines, the `i`
+/// and channel of each whose scope may see the channel.
+pub(super) const VISIBLE_TO_ASKING: &str = concat!(
+    "SELECT w.i, c.id FROM w JOIN channels c ON c.id = w.id WHERE ",
+    channel_visible!("w.kind", "w.subject")
+);
 
 /// A channel the scope may see, with the viewer's unread count.
 pub async fn get_visible(

@@ -81,6 +81,29 @@ impl Tx {
     }
 }
 
+/// The write connection, for a transaction begun and ended with plain SQL
+/// rather than sqlx's `Transaction` (`sends::SendTx`).
+pub struct WriteConn {
+    conn: sqlx::pool::PoolConnection<Any>,
+    backend: Backend,
+    group_commit: Option<Arc<group_commit::Syncer>>,
+    /// False once a transaction may have been left open on it.
+    reusable: bool,
+}
+
+impl WriteConn {
+    /// Whether the connection may start another transaction; if not, drop
+    /// it (it is closed, and the pool opens a new one).
+    pub fn is_reusable(&self) -> bool {
+        self.reusable
+    }
+
+    fn close_on_drop(&mut self) {
+        self.reusable = false;
+        self.conn.close_on_drop();
+    }
+}
+
 /// A transaction that has committed: others see it, and `durable` says
 /// when a crash can no longer undo it.
 pub struct Committed {
@@ -148,6 +171,17 @@ impl Store {
             inner,
             backend: self.backend,
             group_commit: self.group_commit.clone(),
+        })
+    }
+
+    /// The write connection, until the holder drops it; other writers wait
+    /// for it meanwhile.
+    pub async fn write_conn(&self) -> Result<WriteConn> {
+        Ok(WriteConn {
+            conn: self.write.acquire().await?,
+            backend: self.backend,
+            group_commit: self.group_commit.clone(),
+            reusable: true,
         })
     }
 

@@ -1,18 +1,27 @@
-//! Storing a batch of sent messages: the messages, the events that announce
-//! them and their channels' last-message dates.
+//! The transaction that stores a batch of sent messages: it opens by
+//! finding which of the batch's channels each author may post in, and
+//! closes by storing the messages, the events that announce them and their
+//! channels' last-message dates.
 //!
-//! On SQLite the four statements go to sqlx's worker thread as one
-//! multi-statement query: one round trip to that thread instead of four.
-//! Under load each round trip waits for the thread to be scheduled, and
+//! On SQLite each end is one multi-statement query to sqlx's worker thread:
+//! `BEGIN` goes with the visibility check, the four stores with `COMMIT`.
+//! Under load each round trip waits for that thread to be scheduled, and
 //! those waits, not SQLite, limited how fast the one writer could go (see
 //! docs/performance.md). PostgreSQL's extended protocol takes one statement
 //! per query, so there they are sent one by one.
+//!
+//! The transaction is begun and ended with plain SQL rather than sqlx's
+//! `Transaction`, whose `BEGIN` and `COMMIT` are round trips of their own;
+//! `SendTx` therefore makes sure that a connection it leaves in an open
+//! transaction is closed, never reused.
 
 use std::collections::BTreeSet;
+use std::ops::{Deref, DerefMut};
 
 use super::events::NewEvent;
 use super::messages::{NewMessage, NEW_COLUMNS, NEW_WIDTH};
-use super::{Backend, Conn, Query, ROWS_PER_STATEMENT};
+use super::{Backend, Committed, Conn, Query, WriteConn, ROWS_PER_STATEMENT};
+use crate::authz::Scope;
 use crate::error::Result;
 
 /// A message and the event that announces it.
@@ -21,39 +30,201 @@ pub struct Sent<'a> {
     pub event: NewEvent<'a>,
 }
 
-/// Stores the messages and their events (in this order, so events take
-/// rising `seq`s), and moves each channel's last-message date to `now`.
-pub async fn store(conn: &mut Conn, backend: Backend, sent: &[Sent<'_>], now: i64) -> Result<()> {
-    for slice in sent.chunks(ROWS_PER_STATEMENT) {
-        let channels: Vec<&str> = slice
-            .iter()
-            .map(|s| s.message.channel_id)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        match backend {
-            Backend::Sqlite => {
-                let sql = STATEMENTS
-                    .map(|statement| {
-                        statement.sql(&mut Params::Anonymous, slice.len(), channels.len())
-                    })
-                    .join(";\n");
-                let mut query = sqlx::query(&sql);
-                for statement in STATEMENTS {
-                    query = statement.bind(query, slice, &channels, now);
-                }
-                query.execute(&mut *conn).await?;
+/// An open transaction for a batch of sends. Use it as a connection for the
+/// checks that need one; `commit` stores the batch and ends it.
+pub struct SendTx<'c> {
+    conn: &'c mut WriteConn,
+    open: bool,
+}
+
+/// Begins a batch's transaction and answers, for each `(scope, channel)`
+/// asked, whether that scope may see (and so post in) the channel.
+pub async fn begin<'c>(
+    conn: &'c mut WriteConn,
+    asked: &[(&Scope, &str)],
+) -> Result<(SendTx<'c>, Vec<bool>)> {
+    let backend = conn.backend;
+    let mut tx = SendTx { conn, open: false };
+    let begin = match backend {
+        // IMMEDIATE takes the write lock up front: a deferred transaction
+        // that reads first and then writes can fail with SQLITE_BUSY.
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    };
+    let mut checks = asked.chunks(ROWS_PER_STATEMENT).enumerate();
+    // Until it is known to have ended, the transaction counts as open.
+    tx.open = true;
+    // On SQLite the first check rides with BEGIN; the others follow alone.
+    let mut rows: Vec<(i64, String)> = match backend {
+        Backend::Sqlite => match checks.next() {
+            Some((_, first)) => {
+                let sql = format!(
+                    "{begin};\n{}",
+                    visible_sql(&mut Params::Anonymous, first.len())
+                );
+                bind_asked(sqlx::query_as(&sql), first, 0)
+                    .fetch_all(&mut *tx)
+                    .await?
             }
-            Backend::Postgres => {
-                for statement in STATEMENTS {
-                    let sql = statement.sql(&mut Params::Numbered(0), slice.len(), channels.len());
-                    let query = statement.bind(sqlx::query(&sql), slice, &channels, now);
-                    query.execute(&mut *conn).await?;
-                }
+            None => {
+                sqlx::query(begin).execute(&mut *tx).await?;
+                Vec::new()
+            }
+        },
+        Backend::Postgres => {
+            sqlx::query(begin).execute(&mut *tx).await?;
+            Vec::new()
+        }
+    };
+    for (chunk, asked) in checks {
+        let sql = visible_sql(&mut backend.params(), asked.len());
+        rows.extend(
+            bind_asked(sqlx::query_as(&sql), asked, chunk * ROWS_PER_STATEMENT)
+                .fetch_all(&mut *tx)
+                .await?,
+        );
+    }
+    let mut visible = vec![false; asked.len()];
+    for (index, _channel) in rows {
+        if let Some(seen) = usize::try_from(index).ok().and_then(|i| visible.get_mut(i)) {
+            *seen = true;
+        }
+    }
+    Ok((tx, visible))
+}
+
+/// Of the asked `(index, kind, subject, channel)` rows, those whose scope
+/// may see the channel.
+fn visible_sql(params: &mut Params, rows: usize) -> String {
+    format!(
+        "WITH w (i, kind, subject, id) AS (VALUES {}) {}",
+        params.rows(rows, 4),
+        super::channels::VISIBLE_TO_ASKING
+    )
+}
+
+/// The visibility check's query: rows of (index asked, channel).
+type VisibleQuery<'q> =
+    sqlx::query::QueryAs<'q, sqlx::Any, (i64, String), sqlx::any::AnyArguments<'q>>;
+
+fn bind_asked<'q>(
+    mut query: VisibleQuery<'q>,
+    asked: &'q [(&'q Scope, &'q str)],
+    first_index: usize,
+) -> VisibleQuery<'q> {
+    for (offset, (scope, channel)) in asked.iter().enumerate() {
+        let (kind, subject) = scope.params();
+        query = query
+            .bind((first_index + offset) as i64)
+            .bind(kind)
+            .bind(subject)
+            .bind(*channel);
+    }
+    query
+}
+
+impl SendTx<'_> {
+    /// Stores the messages and their events (in this order, so events take
+    /// rising `seq`s), moves each channel's last-message date to `now`, and
+    /// commits. Nothing may be acknowledged until the answer is durable.
+    pub async fn commit(mut self, sent: &[Sent<'_>], now: i64) -> Result<Committed> {
+        let outcome = self.store_and_commit(sent, now).await;
+        match outcome {
+            Ok(()) => {
+                self.open = false;
+                Ok(Committed {
+                    group_commit: self.conn.group_commit.clone(),
+                })
+            }
+            Err(err) => {
+                let _ = self.rollback().await;
+                Err(err)
             }
         }
     }
-    Ok(())
+
+    pub async fn rollback(mut self) -> Result<()> {
+        sqlx::query("ROLLBACK").execute(&mut *self).await?;
+        self.open = false;
+        Ok(())
+    }
+
+    async fn store_and_commit(&mut self, sent: &[Sent<'_>], now: i64) -> Result<()> {
+        let slices: Vec<(&[Sent<'_>], Vec<&str>)> = sent
+            .chunks(ROWS_PER_STATEMENT)
+            .map(|slice| (slice, channels_of(slice)))
+            .collect();
+        match self.conn.backend {
+            Backend::Sqlite => {
+                let mut sql: Vec<String> = slices
+                    .iter()
+                    .flat_map(|(slice, channels)| {
+                        STATEMENTS.map(|statement| {
+                            statement.sql(&mut Params::Anonymous, slice.len(), channels.len())
+                        })
+                    })
+                    .collect();
+                sql.push("COMMIT".to_string());
+                let sql = sql.join(";\n");
+                let mut query = sqlx::query(&sql);
+                for (slice, channels) in &slices {
+                    for statement in STATEMENTS {
+                        query = statement.bind(query, slice, channels, now);
+                    }
+                }
+                query.execute(&mut **self).await?;
+            }
+            Backend::Postgres => {
+                for (slice, channels) in &slices {
+                    for statement in STATEMENTS {
+                        let sql =
+                            statement.sql(&mut Params::Numbered(0), slice.len(), channels.len());
+                        let query = statement.bind(sqlx::query(&sql), slice, channels, now);
+                        query.execute(&mut **self).await?;
+                    }
+                }
+                sqlx::query("COMMIT").execute(&mut **self).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The distinct channels of `sent`, repeated up to one per message: the
+/// `IN (…)` list then has as many entries as there are messages, so the
+/// statement's text depends on the batch's size alone, and SQLite's
+/// statement cache serves every batch of that size.
+fn channels_of<'a>(sent: &[Sent<'a>]) -> Vec<&'a str> {
+    let distinct: Vec<&str> = sent
+        .iter()
+        .map(|s| s.message.channel_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    distinct.iter().copied().cycle().take(sent.len()).collect()
+}
+
+impl Deref for SendTx<'_> {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.conn.conn
+    }
+}
+
+impl DerefMut for SendTx<'_> {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.conn.conn
+    }
+}
+
+impl Drop for SendTx<'_> {
+    /// A transaction left open (a failed ROLLBACK, a panic) must not reach
+    /// the next user of the connection.
+    fn drop(&mut self) {
+        if self.open {
+            self.conn.close_on_drop();
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -80,6 +251,15 @@ enum Params {
     /// `$n`, counting on from the last one handed out.
     Numbered(usize),
     Anonymous,
+}
+
+impl Backend {
+    fn params(self) -> Params {
+        match self {
+            Backend::Sqlite => Params::Anonymous,
+            Backend::Postgres => Params::Numbered(0),
+        }
+    }
 }
 
 impl Params {
