@@ -4,8 +4,9 @@
 //! modules is written once in SQL both understand (`$n` parameters, `RETURNING`,
 //! partial indexes, integer flags and millisecond timestamps). What differs —
 //! connecting, durability settings, migrations, how a write transaction
-//! starts — lives in `sqlite.rs` and `postgres.rs`; `sends.rs` also sends a
-//! batch of messages differently to each (one round trip on SQLite).
+//! starts — lives in `sqlite.rs` and `postgres.rs`; `sends.rs` also runs a
+//! batch of messages' transaction differently on each (two round trips to
+//! SQLite's thread, each of several statements).
 
 pub mod attachments;
 pub mod auth;
@@ -62,17 +63,12 @@ impl Tx {
     /// Commits, and on SQLite waits for the group fsync that makes the
     /// commit durable (see `group_commit.rs`).
     pub async fn commit(self) -> Result<()> {
-        self.commit_visible().await?.durable().await
-    }
-
-    /// Commits and returns before the commit is durable, for a writer that
-    /// starts its next transaction while the disk catches up. Nothing may
-    /// be acknowledged until `Committed::durable` resolves.
-    pub async fn commit_visible(self) -> Result<Committed> {
         self.inner.commit().await?;
-        Ok(Committed {
+        Committed {
             group_commit: self.group_commit,
-        })
+        }
+        .durable()
+        .await
     }
 
     pub async fn rollback(self) -> Result<()> {

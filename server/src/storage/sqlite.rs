@@ -27,11 +27,8 @@ pub async fn connect(path: &Path) -> anyhow::Result<Store> {
         //
         // `temp_store = MEMORY` keeps statement journals in memory: a
         // batch's multi-row statements outgrow the 64 KiB SQLite otherwise
-        // holds in memory, and each then spilled to a new temporary file.
-        // `wal_autocheckpoint = 10000` (40 MiB of WAL, not the default
-        // 1,000 pages) checkpoints a tenth as often; a page written by many
-        // commits in between is copied into the database once. Both were
-        // found in profiles of the send benchmark (docs/performance.md).
+        // holds in memory, and each then spilled to a new temporary file
+        // (found in a profile of the send benchmark, docs/performance.md).
         pool_options()
             .test_before_acquire(false)
             .after_connect(|conn, _meta| {
@@ -39,7 +36,7 @@ pub async fn connect(path: &Path) -> anyhow::Result<Store> {
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                          PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                         PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000;",
+                         PRAGMA temp_store = MEMORY;",
                     )
                     .await?;
                     Ok(())
