@@ -107,10 +107,12 @@ bench: synapse-bench-server
 
 ## A smoke test of the same harness at small sizes (Parlor on SQLite only,
 ## under two minutes); fails when a message is lost or duplicated or a
-## scenario errors. Its results go under target/, not into the repository.
+## scenario errors, or when the harness leaves a server or a data directory
+## behind, after a run that ends or one stopped with SIGTERM. Its results
+## go under target/, not into the repository.
 bench-quick:
 	$(CARGO) build --release --locked -p parlor -p parlor-bench
-	ulimit -n 20000 2>/dev/null; ./target/release/parlor-bench --parlor target/release/parlor --quick --no-peer --out-dir target/bench-results
+	ulimit -n 20000 2>/dev/null; scripts/bench-leaves-nothing target/release/parlor-bench target/release/parlor target/bench-results
 
 ## The peer alone (Synapse, from PyPI, into target/synapse-venv), installed
 ## by `make bench` on first use: docs/performance.md.
