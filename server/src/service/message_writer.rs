@@ -128,15 +128,11 @@ impl Writer {
             Err(err) if jobs.len() == 1 || !conn.is_reusable() => fail_all(jobs, err),
             Err(err) => {
                 tracing::warn!(error = %err, messages = jobs.len(), "a batch of sends failed; writing them one by one");
-                for job in jobs {
-                    let outcome = if conn.is_reusable() {
-                        self.commit(&mut conn, &[&job.draft]).await
-                    } else {
-                        Err(Error::Internal(anyhow::anyhow!(
-                            "the message could not be stored: {err}"
-                        )))
-                    };
-                    match outcome {
+                let mut jobs = jobs.into_iter();
+                // Until a failure leaves the connection unusable.
+                while conn.is_reusable() {
+                    let Some(job) = jobs.next() else { break };
+                    match self.commit(&mut conn, &[&job.draft]).await {
                         Ok((outcomes, committed)) => {
                             self.answer_when_durable(vec![job], outcomes, committed)
                                 .await
@@ -146,6 +142,7 @@ impl Writer {
                         }
                     }
                 }
+                fail_each(jobs, &err);
             }
         }
     }
@@ -223,14 +220,20 @@ fn batch_size(waiting: usize) -> usize {
     }
 }
 
-/// Answers each job with the error that stopped its batch.
+/// Answers each job with the error that stopped its batch: a lone job with
+/// the error itself.
 fn fail_all(mut jobs: Vec<Job>, err: Error) {
     if jobs.len() == 1 {
         if let Some(job) = jobs.pop() {
             let _ = job.answer.send(Err(err));
         }
-        return;
+    } else {
+        fail_each(jobs, &err);
     }
+}
+
+/// Answers each job with an internal error that names `err`.
+fn fail_each(jobs: impl IntoIterator<Item = Job>, err: &Error) {
     for job in jobs {
         let _ = job.answer.send(Err(Error::Internal(anyhow::anyhow!(
             "the message could not be stored: {err}"

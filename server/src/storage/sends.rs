@@ -158,10 +158,9 @@ impl SendTx<'_> {
             Backend::Sqlite => {
                 let mut sql: Vec<String> = slices
                     .iter()
-                    .flat_map(|(slice, channels)| {
-                        STATEMENTS.map(|statement| {
-                            statement.sql(&mut Params::Anonymous, slice.len(), channels.len())
-                        })
+                    .flat_map(|(slice, _)| {
+                        STATEMENTS
+                            .map(|statement| statement.sql(&mut Params::Anonymous, slice.len()))
                     })
                     .collect();
                 sql.push("COMMIT".to_string());
@@ -177,8 +176,7 @@ impl SendTx<'_> {
             Backend::Postgres => {
                 for (slice, channels) in &slices {
                     for statement in STATEMENTS {
-                        let sql =
-                            statement.sql(&mut Params::Numbered(0), slice.len(), channels.len());
+                        let sql = statement.sql(&mut Params::Numbered(0), slice.len());
                         let query = statement.bind(sqlx::query(&sql), slice, channels, now);
                         query.execute(&mut **self).await?;
                     }
@@ -291,7 +289,9 @@ impl Params {
 }
 
 impl Statement {
-    fn sql(self, params: &mut Params, rows: usize, channels: usize) -> String {
+    /// The statement for `rows` messages. Its channel list has as many
+    /// entries, as `channels_of` makes it.
+    fn sql(self, params: &mut Params, rows: usize) -> String {
         match self {
             Statement::InsertMessages => format!(
                 "INSERT INTO messages ({NEW_COLUMNS}) VALUES {}",
@@ -301,7 +301,7 @@ impl Statement {
                 "UPDATE channels SET last_message_at = {}, updated_at = {} WHERE id IN ({})",
                 params.next(),
                 params.next(),
-                params.list(channels)
+                params.list(rows)
             ),
             Statement::CountEvents => format!(
                 "UPDATE event_counter SET value = value + {} WHERE id = 1",
