@@ -108,7 +108,7 @@ pub async fn list_channels() -> Result<Vec<ChannelSummary>, ServerFnError> {
 }
 
 #[server]
-pub async fn open_conversation(channel_id: String) -> Result<Conversation, ServerFnError> {
+pub async fn open_conversation(channel_id: String) -> Result<Option<Conversation>, ServerFnError> {
     let (portal, request) = door::open()?;
     portal
         .conversation(&request, &channel_id)

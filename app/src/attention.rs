@@ -2,12 +2,17 @@
 //! title and its icon carry the unread count. Plain Rust, tested here; the
 //! browser side (and desktop notifications) is in `desktop`.
 
-/// The tab title: the count first, so that it stays visible in a narrow tab.
-pub fn tab_title(unread: i64, workspace: &str) -> String {
+/// The tab title: the count first, so that it stays visible in a narrow
+/// tab, then the page or conversation, then the workspace.
+pub fn tab_title(unread: i64, page: Option<&str>, workspace: &str) -> String {
+    let named = match page {
+        Some(page) if !page.is_empty() => format!("{page} · {workspace}"),
+        _ => workspace.to_string(),
+    };
     if unread > 0 {
-        format!("({}) {workspace}", count_label(unread))
+        format!("({}) {named}", count_label(unread))
     } else {
-        workspace.to_string()
+        named
     }
 }
 
@@ -67,10 +72,15 @@ mod tests {
     }
 
     #[test]
-    fn the_tab_title_leads_with_the_unread_count() {
-        assert_eq!(tab_title(0, "Ledger & Co"), "Ledger & Co");
-        assert_eq!(tab_title(3, "Ledger & Co"), "(3) Ledger & Co");
-        assert_eq!(tab_title(250, "Ledger & Co"), "(99+) Ledger & Co");
+    fn the_tab_title_leads_with_the_unread_count_then_names_the_page() {
+        assert_eq!(tab_title(0, None, "Ledger & Co"), "Ledger & Co");
+        assert_eq!(tab_title(3, None, "Ledger & Co"), "(3) Ledger & Co");
+        assert_eq!(tab_title(250, None, "Ledger & Co"), "(99+) Ledger & Co");
+        assert_eq!(
+            tab_title(3, Some("Ann Archer"), "Ledger & Co"),
+            "(3) Ann Archer · Ledger & Co"
+        );
+        assert_eq!(tab_title(0, Some("Settings"), "Ledger & Co"), "Settings · Ledger & Co");
     }
 
     #[test]

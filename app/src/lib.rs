@@ -5,6 +5,8 @@
 
 pub mod api;
 pub mod attention;
+pub mod browser;
+pub mod clock;
 #[cfg(feature = "hydrate")]
 mod desktop;
 pub mod live;
@@ -13,6 +15,7 @@ pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod portal;
+pub mod problem;
 #[cfg(feature = "hydrate")]
 mod socket;
 pub mod state;
@@ -22,10 +25,11 @@ mod upload;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use pages::clients::{ClientPage, ClientsPage};
-use pages::messages::{ConversationView, MessagesPage, NoConversation};
+use pages::conversation::ConversationView;
+use pages::messages::{MessagesPage, NoConversation};
 use pages::new::{NewConversation, NewMassMessage};
 use pages::notifications::NotificationsPage;
 use pages::settings::SettingsPage;
@@ -58,27 +62,48 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    clock::provide_zone();
+    // Every page is rendered whole before it is sent: readable before any
+    // script runs, answered with its real status, and a failure while
+    // rendering becomes an error page instead of a response cut off midway.
+    let whole = || SsrMode::Async;
     view! {
         <Title text="Parlor" />
         <Router>
-            <Routes fallback=|| view! { <p class="empty">"This page does not exist."</p> }>
-                <Route path=path!("/sign-in") view=SignIn />
-                <Route path=path!("/invite/:token") view=Invite />
-                <Route path=path!("/setup/:token") view=FirstRun />
-                <ParentRoute path=path!("") view=SignedInShell>
-                    <Route path=path!("") view=|| view! { <Redirect path="/messages" /> } />
-                    <ParentRoute path=path!("/messages") view=MessagesPage>
-                        <Route path=path!("") view=NoConversation />
-                        <Route path=path!(":id") view=ConversationView />
+            <Routes fallback=NotFound>
+                <Route ssr=whole() path=path!("/sign-in") view=SignIn />
+                <Route ssr=whole() path=path!("/invite/:token") view=Invite />
+                <Route ssr=whole() path=path!("/setup/:token") view=FirstRun />
+                <ParentRoute ssr=whole() path=path!("") view=SignedInShell>
+                    <Route ssr=whole() path=path!("") view=|| view! { <Redirect path="/messages" /> } />
+                    <ParentRoute ssr=whole() path=path!("/messages") view=MessagesPage>
+                        <Route ssr=whole() path=path!("") view=NoConversation />
+                        <Route ssr=whole() path=path!(":id") view=ConversationView />
                     </ParentRoute>
-                    <Route path=path!("/clients") view=ClientsPage />
-                    <Route path=path!("/clients/:id") view=ClientPage />
-                    <Route path=path!("/new/conversation") view=NewConversation />
-                    <Route path=path!("/new/mass-message") view=NewMassMessage />
-                    <Route path=path!("/settings") view=SettingsPage />
-                    <Route path=path!("/notifications") view=NotificationsPage />
+                    <Route ssr=whole() path=path!("/clients") view=ClientsPage />
+                    <Route ssr=whole() path=path!("/clients/:id") view=ClientPage />
+                    <Route ssr=whole() path=path!("/new/conversation") view=NewConversation />
+                    <Route ssr=whole() path=path!("/new/mass-message") view=NewMassMessage />
+                    <Route ssr=whole() path=path!("/settings") view=SettingsPage />
+                    <Route ssr=whole() path=path!("/notifications") view=NotificationsPage />
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+/// Any path that is not a page of the app, answered with 404.
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="sign-in">
+            <Title text="Page not found" />
+            <h1>"This page does not exist"</h1>
+            <a class="link" href="/messages">"Go to your messages"</a>
+        </main>
     }
 }

@@ -17,7 +17,23 @@ pub struct Me {
     /// Sent as `X-CSRF-Token` with the page's own /v1 calls (file uploads).
     #[serde(default)]
     pub csrf_token: String,
+    /// Where a sign-in lands when no page asked for it.
+    #[serde(default)]
+    pub landing: Option<String>,
 }
+
+/// Who is signed in and their channels: what every signed-in page starts
+/// from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionStart {
+    pub me: Me,
+    pub channels: Vec<ChannelSummary>,
+}
+
+/// What the server found about the session before rendering a page (put
+/// into the request's extensions): `None` when nobody is signed in.
+#[derive(Clone, Debug)]
+pub struct Preloaded(pub Option<SessionStart>);
 
 /// Someone who can appear in a conversation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,6 +56,9 @@ pub struct ChannelSummary {
     pub last_message_date: Option<String>,
     /// The newest message's text, shortened.
     pub preview: Option<String>,
+    /// The newest message, whose edits and deletes the preview follows.
+    #[serde(default)]
+    pub last_message_id: Option<String>,
     pub unread_count: i64,
     pub member_ids: Vec<String>,
 }

@@ -47,11 +47,13 @@ pub trait Portal: Send + Sync + 'static {
     /// Ends the session; returns the header value that clears the cookie.
     async fn sign_out(&self, request: &Parts) -> Result<String, AppError>;
     async fn channels(&self, request: &Parts) -> Result<Vec<ChannelSummary>, AppError>;
+    /// A channel opened; `None` when it does not exist or is not the
+    /// reader's to see (the same thing to them).
     async fn conversation(
         &self,
         request: &Parts,
         channel_id: &str,
-    ) -> Result<Conversation, AppError>;
+    ) -> Result<Option<Conversation>, AppError>;
     async fn older_messages(
         &self,
         request: &Parts,

@@ -2,7 +2,12 @@
 //! data: what the realtime socket and the user's own sends do to them. Kept
 //! free of signals and the DOM so it is tested as plain Rust.
 
+use crate::clock::{self, Zone};
+use crate::markdown;
 use crate::model::{Attachment, ChannelSummary, ClientSummary, Message};
+
+/// Messages from one person this close together share one name and avatar.
+const GROUPING_SECONDS: i64 = 5 * 60;
 
 /// How a message the user sent is doing.
 #[derive(Clone, Debug, PartialEq)]
@@ -11,6 +16,8 @@ pub enum Delivery {
     Sent,
     /// Shown at once, not yet acknowledged.
     Sending,
+    /// The network is gone; sent again with the same key when it is back.
+    Waiting,
     /// The send failed; the user may retry with the same key.
     Failed(String),
 }
@@ -85,6 +92,24 @@ impl Timeline {
         }
     }
 
+    /// The send never reached the server; it waits for the network.
+    pub fn wait(&mut self, key: &str) {
+        if let Some(entry) = self.by_key(key) {
+            entry.delivery = Delivery::Waiting;
+        }
+    }
+
+    /// The network is back: the waiting message to send again, once (a
+    /// message already on its way or confirmed is not sent twice).
+    pub fn resume(&mut self, key: &str) -> Option<Message> {
+        let entry = self.by_key(key)?;
+        if entry.delivery != Delivery::Waiting {
+            return None;
+        }
+        entry.delivery = Delivery::Sending;
+        Some(entry.message.clone())
+    }
+
     /// A message about to be sent again after a failure.
     pub fn retry(&mut self, key: &str) -> Option<Message> {
         let entry = self.by_key(key)?;
@@ -106,7 +131,7 @@ impl Timeline {
         // Our own send, echoed before its acknowledgement: keep one line,
         // where the user already sees it.
         let echoed = self.entries.iter_mut().find(|e| {
-            e.delivery == Delivery::Sending
+            matches!(e.delivery, Delivery::Sending | Delivery::Waiting)
                 && e.message.sender_id == message.sender_id
                 && e.message.text == message.text
         });
@@ -139,7 +164,13 @@ impl Timeline {
 pub enum Row {
     Day(String),
     NewMessages,
-    Line { entry: Box<Entry>, seen: bool },
+    Line {
+        entry: Box<Entry>,
+        seen: bool,
+        /// Follows a message of the same person within a few minutes: drawn
+        /// under that one's name, without a name and avatar of its own.
+        continued: bool,
+    },
 }
 
 impl Row {
@@ -148,8 +179,12 @@ impl Row {
         match self {
             Row::Day(day) => format!("day {day}"),
             Row::NewMessages => "new".into(),
-            Row::Line { entry, seen } => format!(
-                "{} {} {:?} {seen} {}",
+            Row::Line {
+                entry,
+                seen,
+                continued,
+            } => format!(
+                "{} {} {:?} {seen} {continued} {}",
                 entry.message.id,
                 entry.message.updated_at,
                 entry.delivery,
@@ -160,7 +195,14 @@ impl Row {
 }
 
 impl Timeline {
-    pub fn rows(&self, me: &str, seen_up_to: Option<&str>, first_unread: Option<&str>) -> Vec<Row> {
+    /// The rows to draw, with days and times in `zone`.
+    pub fn rows(
+        &self,
+        me: &str,
+        seen_up_to: Option<&str>,
+        first_unread: Option<&str>,
+        zone: Zone,
+    ) -> Vec<Row> {
         let seen_index =
             seen_up_to.and_then(|id| self.entries.iter().position(|e| e.message.id == id));
         let seen_line = seen_index.and_then(|limit| {
@@ -170,20 +212,37 @@ impl Timeline {
         });
         let mut rows = Vec::with_capacity(self.entries.len() + 4);
         let mut day = None;
+        // The sender and time of the line before, while a group can go on.
+        let mut group: Option<(&str, Option<i64>)> = None;
         for (index, entry) in self.entries.iter().enumerate() {
+            let message = &entry.message;
             // Pending lines have no time yet: they belong to the day before them.
-            let this_day = day_label(&entry.message.created_at);
+            let this_day = clock::moment(&message.created_at, zone).map(|m| m.day());
             if this_day.is_some() && this_day != day {
                 rows.push(Row::Day(this_day.clone().unwrap_or_default()));
                 day = this_day;
+                group = None;
             }
-            if first_unread == Some(entry.message.id.as_str()) {
+            if first_unread == Some(message.id.as_str()) {
                 rows.push(Row::NewMessages);
+                group = None;
             }
+            let at = clock::epoch_seconds(&message.created_at);
+            let continued = group.is_some_and(|(sender, before)| {
+                sender == message.sender_id
+                    && match (before, at) {
+                        (Some(before), Some(at)) => at - before <= GROUPING_SECONDS,
+                        // A pending line follows on from what is above it.
+                        (_, None) => true,
+                        (None, Some(_)) => false,
+                    }
+            });
             rows.push(Row::Line {
                 entry: Box::new(entry.clone()),
                 seen: seen_line == Some(index),
+                continued,
             });
+            group = Some((&message.sender_id, at.or(group.and_then(|g| g.1))));
         }
         rows
     }
@@ -203,20 +262,6 @@ impl Timeline {
             .last()
             .map(|e| e.message.id.clone())
     }
-}
-
-/// "25 Nov 2026" for an RFC 3339 time (UTC, as the API sends it).
-pub fn day_label(created_at: &str) -> Option<String> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let year = created_at.get(0..4)?;
-    let month: usize = created_at.get(5..7)?.parse().ok()?;
-    let day: u32 = created_at.get(8..10)?.parse().ok()?;
-    Some(format!(
-        "{day} {} {year}",
-        MONTHS.get(month.checked_sub(1)?)?
-    ))
 }
 
 /// Files being attached to the next message.
@@ -321,12 +366,24 @@ impl ChannelList {
         else {
             return;
         };
-        channel.preview = Some(preview(&message.text));
+        channel.preview = Some(message_preview(message));
+        channel.last_message_id = Some(message.id.clone());
         channel.last_message_date = Some(message.created_at.clone());
         if message.sender_id != me && open_channel != Some(channel.id.as_str()) {
             channel.unread_count += 1;
         }
         sort_newest_first(&mut self.channels);
+    }
+
+    /// An edit or a delete: the preview follows when it shows that message.
+    pub fn message_changed(&mut self, message: &Message) {
+        if let Some(channel) = self
+            .channels
+            .iter_mut()
+            .find(|c| c.last_message_id.as_deref() == Some(message.id.as_str()))
+        {
+            channel.preview = Some(message_preview(message));
+        }
     }
 
     /// The user read the channel, or marked it unread again.
@@ -363,16 +420,60 @@ fn sort_newest_first(channels: &mut [ChannelSummary]) {
     channels.sort_by(|a, b| b.last_message_date.cmp(&a.last_message_date));
 }
 
-/// The first line of a message, short enough for the channel list.
+/// What the channel list shows of a message: its text as plain words (no
+/// Markdown), or its files when it has no text.
+pub fn message_preview(message: &Message) -> String {
+    let files: Vec<&str> = message.attachments.iter().map(|a| a.name.as_str()).collect();
+    preview_of(&message.text, &files, message.deleted_at.is_some())
+}
+
+/// The same, from a message's parts (the server has no app `Message`).
+pub fn preview_of(text: &str, file_names: &[&str], deleted: bool) -> String {
+    if deleted {
+        return "This message was deleted.".into();
+    }
+    let words = markdown::plain(text);
+    match file_names {
+        _ if !words.is_empty() => shorten(&words),
+        [] => String::new(),
+        [one] => shorten(&format!("📎 {one}")),
+        [first, rest @ ..] => shorten(&format!(
+            "📎 {first} and {} more {}",
+            rest.len(),
+            if rest.len() == 1 { "file" } else { "files" }
+        )),
+    }
+}
+
+/// The first line of a text, short enough for one line of a list.
 pub fn preview(text: &str) -> String {
+    shorten(text.lines().next().unwrap_or_default())
+}
+
+fn shorten(line: &str) -> String {
     const MAX: usize = 80;
-    let line = text.lines().next().unwrap_or_default();
     if line.chars().count() > MAX {
         let cut: String = line.chars().take(MAX - 1).collect();
         format!("{cut}…")
     } else {
         line.to_string()
     }
+}
+
+/// Where a client begins after signing in: the conversation waiting for
+/// them (on a first sign-in, the one holding their welcome message), however
+/// many they have; with nothing unread, their only conversation if they
+/// have one. `None` leaves them at the list.
+pub fn landing(channels: &[ChannelSummary]) -> Option<String> {
+    let list = ChannelList::new(channels.to_vec());
+    let waiting = list.channels.iter().find(|c| c.unread_count > 0);
+    let only = match list.channels.as_slice() {
+        [only] => Some(only),
+        _ => None,
+    };
+    waiting
+        .or(only)
+        .map(|channel| format!("/messages/{}", channel.id))
 }
 
 /// Where to go after signing in: the page that asked for it (a link from an
@@ -395,7 +496,7 @@ pub fn after_sign_in(next: Option<&str>) -> String {
 /// What a desktop notification says about a message.
 pub fn notification_body(message: &Message) -> String {
     match (message.text.trim().is_empty(), message.attachments.len()) {
-        (false, _) => preview(&message.text),
+        (false, _) => shorten(&markdown::plain(&message.text)),
         (true, 1) => "Sent a file".into(),
         (true, n) => format!("Sent {n} files"),
     }
@@ -535,6 +636,20 @@ mod tests {
     }
 
     #[test]
+    fn a_message_sent_offline_waits_and_goes_once_when_the_network_is_back() {
+        let mut timeline = Timeline::default();
+        timeline.add_pending(message("local", "me", "hello", ""), "k1".into());
+        timeline.wait("k1");
+        assert_eq!(timeline.entries[0].delivery, Delivery::Waiting);
+        assert_eq!(timeline.resume("k1").map(|m| m.text).as_deref(), Some("hello"));
+        // The "online" event and the fallback timer both fire: one send.
+        assert_eq!(timeline.resume("k1"), None);
+        timeline.confirm("k1", message("m1", "me", "hello", "2"));
+        assert_eq!(timeline.resume("k1"), None);
+        assert_eq!(ids(&timeline), ["m1"]);
+    }
+
+    #[test]
     fn edits_and_deletes_keep_the_place_in_history() {
         let mut timeline = Timeline::from_newest_first(vec![
             message("m2", "a", "two", "2"),
@@ -552,9 +667,16 @@ mod tests {
             .map(|row| match row {
                 Row::Day(day) => format!("[{day}]"),
                 Row::NewMessages => "--new--".into(),
-                Row::Line { entry, seen } => {
-                    format!("{}{}", entry.message.id, if *seen { " (seen)" } else { "" })
-                }
+                Row::Line {
+                    entry,
+                    seen,
+                    continued,
+                } => format!(
+                    "{}{}{}",
+                    if *continued { "  " } else { "" },
+                    entry.message.id,
+                    if *seen { " (seen)" } else { "" }
+                ),
             })
             .collect()
     }
@@ -569,7 +691,7 @@ mod tests {
         ]);
         let first_unread = timeline.first_unread("me", 2);
         assert_eq!(first_unread.as_deref(), Some("m3"));
-        let rows = timeline.rows("me", Some("m3"), first_unread.as_deref());
+        let rows = timeline.rows("me", Some("m3"), first_unread.as_deref(), Zone::Utc);
         assert_eq!(
             drawn(&rows),
             [
@@ -585,7 +707,7 @@ mod tests {
         // More unread than loaded, and nothing unread.
         assert_eq!(timeline.first_unread("me", 40).as_deref(), Some("m3"));
         assert_eq!(timeline.first_unread("me", 0), None);
-        let plain = drawn(&timeline.rows("me", None, None));
+        let plain = drawn(&timeline.rows("me", None, None, Zone::Utc));
         assert!(!plain.iter().any(|r| r.contains("seen") || r == "--new--"));
     }
 
@@ -627,13 +749,39 @@ mod tests {
     }
 
     #[test]
-    fn day_labels_come_from_the_date() {
+    fn one_persons_messages_minutes_apart_share_one_name() {
+        let timeline = Timeline::from_newest_first(vec![
+            message("m6", "ann", "next day", "2026-11-26T09:01:00.000Z"),
+            message("m5", "ann", "much later", "2026-11-25T10:00:00.000Z"),
+            message("m4", "me", "mine", "2026-11-25T09:06:00.000Z"),
+            message("m3", "ann", "third", "2026-11-25T09:05:00.000Z"),
+            message("m2", "ann", "second", "2026-11-25T09:01:00.000Z"),
+            message("m1", "ann", "first", "2026-11-25T09:00:00.000Z"),
+        ]);
         assert_eq!(
-            day_label("2026-01-05T00:00:00.000Z").as_deref(),
-            Some("5 Jan 2026")
+            drawn(&timeline.rows("me", None, None, Zone::Utc)),
+            ["[25 Nov 2026]", "m1", "  m2", "  m3", "m4", "m5", "[26 Nov 2026]", "m6"]
         );
-        assert_eq!(day_label(""), None);
-        assert_eq!(day_label("2026-13-05T00:00:00.000Z"), None);
+        // The new-messages line starts a group of its own.
+        assert_eq!(
+            drawn(&timeline.rows("me", None, Some("m2"), Zone::Utc))[1..4],
+            ["m1", "--new--", "m2"]
+        );
+    }
+
+    #[test]
+    fn a_message_being_sent_joins_the_group_above_it() {
+        let mut timeline = Timeline::from_newest_first(vec![message(
+            "m1",
+            "me",
+            "hi",
+            "2026-11-25T09:00:00.000Z",
+        )]);
+        timeline.add_pending(message("local", "me", "again", ""), "k".into());
+        assert_eq!(
+            drawn(&timeline.rows("me", None, None, Zone::Utc)),
+            ["[25 Nov 2026]", "m1", "  local"]
+        );
     }
 
     fn channel(id: &str, title: &str, last: Option<&str>) -> ChannelSummary {
@@ -643,6 +791,7 @@ mod tests {
             title: title.into(),
             last_message_date: last.map(Into::into),
             preview: None,
+            last_message_id: None,
             unread_count: 0,
             member_ids: vec![],
         }
@@ -663,7 +812,10 @@ mod tests {
         incoming.channel_id = "b".into();
         list.message_created(&incoming, "me", Some("a"));
         assert_eq!(list.channels[0].id, "b");
-        assert_eq!(list.channels[0].preview.as_deref(), Some("Can we talk?"));
+        assert_eq!(
+            list.channels[0].preview.as_deref(),
+            Some("Can we talk? It's about taxes")
+        );
         assert_eq!(list.total_unread(), 1);
         // Our own message, or one in the open channel, is not unread.
         let mut own = incoming.clone();
@@ -738,6 +890,22 @@ mod tests {
     }
 
     #[test]
+    fn a_client_lands_in_the_conversation_waiting_for_them() {
+        let mut welcome = channel("w", "Ledger & Co", Some("2026-01-01T00:00:00.000Z"));
+        welcome.unread_count = 1;
+        let group = channel("g", "Ann, Bob", Some("2026-01-02T00:00:00.000Z"));
+        let company = channel("c", "Acme", None);
+        assert_eq!(
+            landing(&[group.clone(), welcome.clone(), company.clone()]).as_deref(),
+            Some("/messages/w")
+        );
+        welcome.unread_count = 0;
+        assert_eq!(landing(&[group.clone(), welcome]), None);
+        assert_eq!(landing(&[group]).as_deref(), Some("/messages/g"));
+        assert_eq!(landing(&[]), None);
+    }
+
+    #[test]
     fn signing_in_returns_to_the_page_that_asked_but_never_off_the_site() {
         assert_eq!(after_sign_in(Some("/messages/ch_1")), "/messages/ch_1");
         assert_eq!(after_sign_in(None), "/messages");
@@ -750,6 +918,40 @@ mod tests {
         ] {
             assert_eq!(after_sign_in(Some(outside)), "/messages", "{outside}");
         }
+    }
+
+    #[test]
+    fn the_preview_follows_edits_and_deletes_of_the_newest_message() {
+        let mut list = ChannelList::new(vec![channel("a", "Ann", None)]);
+        let mut newest = message("m1", "ann", "**Invoice** attached", "2026-01-03T00:00:00.000Z");
+        newest.channel_id = "a".into();
+        list.message_created(&newest, "me", None);
+        assert_eq!(list.channels[0].preview.as_deref(), Some("Invoice attached"));
+        let mut older = newest.clone();
+        older.id = "m0".into();
+        older.text = "an older line, edited".into();
+        list.message_changed(&older);
+        assert_eq!(list.channels[0].preview.as_deref(), Some("Invoice attached"));
+        newest.text = "Invoice *corrected*".into();
+        list.message_changed(&newest);
+        assert_eq!(list.channels[0].preview.as_deref(), Some("Invoice corrected"));
+        newest.deleted_at = Some("2026-01-04T00:00:00.000Z".into());
+        list.message_changed(&newest);
+        assert_eq!(
+            list.channels[0].preview.as_deref(),
+            Some("This message was deleted.")
+        );
+    }
+
+    #[test]
+    fn a_files_only_message_previews_as_its_files() {
+        assert_eq!(preview_of("", &["tax.pdf"], false), "📎 tax.pdf");
+        assert_eq!(
+            preview_of(" ", &["a.pdf", "b.png", "c.txt"], false),
+            "📎 a.pdf and 2 more files"
+        );
+        assert_eq!(preview_of("see this", &["a.pdf"], false), "see this");
+        assert_eq!(preview_of("", &[], false), "");
     }
 
     #[test]

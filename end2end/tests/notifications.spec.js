@@ -52,7 +52,7 @@ test('the notification centre and the unread counts follow client messages live'
   await expect(staff.getByRole('heading', { name: 'Notifications', exact: true })).toBeVisible();
   const entries = staff.getByRole('list', { name: 'Client messages' });
   await expect(staff.getByText('No client has written yet.')).toBeVisible();
-  await expect(staff).toHaveTitle(WORKSPACE);
+  await expect(staff).toHaveTitle(`Notifications · ${WORKSPACE}`);
 
   // Ann writes: her conversation appears, counted everywhere, without a reload.
   await clientWrites(ann, channel, 'Could you check my invoice?');
@@ -61,25 +61,25 @@ test('the notification centre and the unread counts follow client messages live'
   await expect(annEntry).toContainText('Ann Archer: Could you check my invoice?');
   await expect(notificationsLink(staff).getByLabel('1 waiting')).toHaveText('1');
   await expect(nav(staff).getByLabel(/unread/)).toHaveText('1');
-  await expect(staff).toHaveTitle(`(1) ${WORKSPACE}`);
+  await expect(staff).toHaveTitle(`(1) Notifications · ${WORKSPACE}`);
   expect(await iconHref(staff)).toContain('>1</text>');
 
   await clientWrites(ann, channel, 'It is number 2041.');
   await expect(annEntry).toContainText('2 unread from clients');
   await expect(annEntry).toContainText('It is number 2041.');
-  await expect(staff).toHaveTitle(`(2) ${WORKSPACE}`);
+  await expect(staff).toHaveTitle(`(2) Notifications · ${WORKSPACE}`);
   expect(await iconHref(staff)).toContain('>2</text>');
 
   // Mark read, then unread again.
   await annEntry.getByRole('button', { name: 'Mark read' }).click();
   await expect(annEntry).toContainText('Read');
   await expect(notificationsLink(staff).getByLabel(/waiting/)).toHaveCount(0);
-  await expect(staff).toHaveTitle(WORKSPACE);
+  await expect(staff).toHaveTitle(`Notifications · ${WORKSPACE}`);
   expect(await iconHref(staff)).not.toContain('<circle');
   await annEntry.getByRole('button', { name: 'Mark unread' }).click();
   await expect(annEntry).toContainText('1 unread from clients');
   await expect(notificationsLink(staff).getByLabel('1 waiting')).toHaveText('1');
-  await expect(staff).toHaveTitle(`(1) ${WORKSPACE}`);
+  await expect(staff).toHaveTitle(`(1) Notifications · ${WORKSPACE}`);
 
   // An integration's notification arrives live too, and can be read and deleted.
   await parlor.api('POST', '/v1/notifications', {
@@ -102,7 +102,7 @@ test('the notification centre and the unread counts follow client messages live'
   await annEntry.getByRole('link').click();
   await expect(staff).toHaveURL(new RegExp(`/messages/${channel}$`));
   await expect(staff.getByRole('list', { name: 'Messages' }).getByText('It is number 2041.')).toBeVisible();
-  await expect(staff).toHaveTitle(WORKSPACE);
+  await expect(staff).toHaveTitle(`Ann Archer · ${WORKSPACE}`);
   await staff.screenshot({ path: 'screenshots/conversation-after-notification.png' });
   await staff.context().close();
 });
@@ -194,6 +194,36 @@ test('the link in an unread-message e-mail opens the conversation after signing 
   await expect(page).toHaveURL(new RegExp(`/messages/${channel}$`));
   await expect(page.getByRole('list', { name: 'Messages' }).getByText('Your documents are ready to sign.')).toBeVisible();
   await context.close();
+});
+
+test('the link in an unread-message e-mail opens a live conversation for someone signed in', async ({ browser }) => {
+  const ida = await parlor.activeClient('Ida', 'Irving');
+  const channel = await channelOf(ida);
+  // Signed in, but elsewhere in the app: the message goes unread and is e-mailed.
+  const page = await signIn(browser, parlor, ida);
+  await notificationsLink(page).click();
+  await expect(page.getByRole('heading', { name: 'Notifications', exact: true })).toBeVisible();
+  await parlor.api('POST', '/v1/messages', { channelId: channel, text: 'Please sign page 4.' });
+  let email;
+  await expect.poll(async () => {
+    [email] = (await mail.messagesTo(ida.email)).filter((m) => m.includes('unread message'));
+    return Boolean(email);
+  }, { timeout: 15_000 }).toBe(true);
+  const link = email.match(/https?:\/\/[^\s"<>]+\/messages\/[A-Za-z0-9_-]+/)[0];
+
+  // Clicked in the mail program: a new tab on that page, with the session.
+  const tab = await page.context().newPage();
+  const answer = await tab.goto(link);
+  expect(answer.status()).toBe(200);
+  await expect(tab.locator('body[data-hydrated]')).toBeAttached();
+  await expect(tab.getByRole('list', { name: 'Messages' }).getByText('Please sign page 4.')).toBeVisible();
+  await tab.getByRole('textbox', { name: 'Message' }).fill('Signed, thank you');
+  await tab.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect.poll(async () => (await parlor.api('GET', `/v1/messages?channelId=${channel}`)).data.map((m) => m.text))
+    .toContain('Signed, thank you');
+  await expect(tab.locator('.message', { hasText: 'Signed, thank you' }).getByText('Sending…')).toHaveCount(0);
+  expect(parlor.panics()).toEqual([]);
+  await page.context().close();
 });
 
 test('each person chooses how often unread messages are e-mailed', async ({ browser }) => {

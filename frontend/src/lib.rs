@@ -1,6 +1,8 @@
 //! The browser half of the web app: hydrates the server-rendered page and
 //! registers the service worker that makes Parlor installable.
 
+#![recursion_limit = "256"]
+
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[wasm_bindgen]

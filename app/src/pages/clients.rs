@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::welcome::reason;
+use crate::problem::reason;
+use super::shell::PageTitle;
 use crate::api::{self, AddClient};
 use crate::model::{ClientSummary, CompanySummary};
 use crate::state::matching_clients;
@@ -23,6 +24,7 @@ pub fn ClientsPage() -> impl IntoView {
     let error = move || add.value().get().and_then(|r| r.err()).map(|e| reason(&e));
     view! {
         <section class="page" aria-label="Clients">
+            <PageTitle name="Clients" />
             <h1>"Clients"</h1>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -144,6 +146,7 @@ pub fn ClientPage() -> impl IntoView {
                         Ok(found) => {
                             let id = found.client.id.clone();
                             view! {
+                                <PageTitle name=found.client.name.clone() />
                                 <h1>{found.client.name.clone()}</h1>
                                 <p class="preview">{found.client.email.clone()} " · " {found.client.company_names.join(", ")}</p>
                                 <button class="primary" on:click=move |_| { message.dispatch(id.clone()); }>

@@ -1,4 +1,7 @@
 pub mod clients;
+pub mod composer;
+pub mod conversation;
+pub mod message;
 pub mod messages;
 pub mod new;
 pub mod notifications;

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::clients::company_options;
-use super::welcome::reason;
+use super::shell::PageTitle;
+use crate::problem::reason;
 use crate::api;
 use crate::model::{ClientSummary, Directory};
 use crate::state::{group_problem, matching_clients};
@@ -87,6 +88,7 @@ fn WithDirectory<V: IntoView + 'static>(page: fn(Directory) -> V) -> impl IntoVi
 pub fn NewConversation() -> impl IntoView {
     view! {
         <section class="page" aria-label="New conversation">
+            <PageTitle name="New conversation" />
             <h1>"New conversation"</h1>
             <WithDirectory page=conversation_form />
         </section>
@@ -128,6 +130,7 @@ fn conversation_form(directory: Directory) -> impl IntoView {
 pub fn NewMassMessage() -> impl IntoView {
     view! {
         <section class="page" aria-label="New mass message">
+            <PageTitle name="New mass message" />
             <h1>"New mass message"</h1>
             <p class="preview">"Each client receives it in their own conversation; no one sees who else got it."</p>
             <WithDirectory page=mass_message_form />
@@ -159,6 +162,13 @@ fn mass_message_form(directory: Directory) -> impl IntoView {
             }
         });
     };
+    // Sent: start again from an empty form, so nothing is sent twice.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = send.value().get() {
+            selected.set(Vec::new());
+            set_text.set(String::new());
+        }
+    });
     let outcome = move || {
         match send.value().get() {
         Some(Ok(reached)) => Some(view! {

@@ -6,11 +6,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::shell::Session;
-use super::welcome::reason;
+use super::shell::{PageTitle, Session};
+use crate::problem::reason;
 use crate::api;
 use crate::model::{ClientActivity, EmailPreferences, Notice};
-use crate::state::{day_label, preview};
+use crate::clock;
+use crate::state::preview;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
@@ -18,6 +19,7 @@ pub fn NotificationsPage() -> impl IntoView {
     let is_staff = session.me.with_untracked(|me| me.is_staff);
     view! {
         <section class="page" aria-label="Notifications">
+            <PageTitle name="Notifications" />
             <h1>"Notifications"</h1>
             <Show when=move || is_staff>
                 <ClientActivityList />
@@ -71,7 +73,11 @@ fn ActivityEntry(entry: ClientActivity) -> impl IntoView {
             }
         }
     });
-    let when = day_label(&entry.created_at).unwrap_or_default();
+    let zone = clock::use_zone();
+    let when = {
+        let at = entry.created_at.clone();
+        move || clock::moment(&at, zone.get()).map(|m| m.day()).unwrap_or_default()
+    };
     let summary = if unread > 0 {
         format!("{unread} unread from clients")
     } else {
@@ -92,7 +98,7 @@ fn ActivityEntry(entry: ClientActivity) -> impl IntoView {
                 <span class="activity-summary">{summary}</span>
                 <span class="activity-preview">
                     <strong>{entry.sender_name.clone()}": "</strong>
-                    {preview(&entry.text)}
+                    {preview(&crate::markdown::plain(&entry.text))}
                 </span>
                 <span class="activity-when">{when}</span>
             </A>
@@ -157,6 +163,7 @@ fn NoticeEntry(notice: Notice) -> impl IntoView {
         api::delete_notice(id)
     });
     let (mark_id, delete_id) = (id.clone(), id);
+    let zone = clock::use_zone();
     let label = title.clone();
     let unread = !is_read;
     view! {
@@ -164,7 +171,9 @@ fn NoticeEntry(notice: Notice) -> impl IntoView {
             <div>
                 <span class="activity-title">{title}</span>
                 <span class="activity-preview">{body.unwrap_or_default()}</span>
-                <span class="activity-when">{day_label(&created_at).unwrap_or_default()}</span>
+                <span class="activity-when">
+                    {move || clock::moment(&created_at, zone.get()).map(|m| m.day()).unwrap_or_default()}
+                </span>
             </div>
             <button class="link" on:click=move |_| { mark.dispatch((mark_id.clone(), !is_read)); }>
                 {if is_read { "Mark unread" } else { "Mark read" }}
@@ -240,7 +249,7 @@ fn DesktopChoice() -> impl IntoView {
     Effect::new(move |_| state.set(Some(Desktop::now())));
     let turn_on = move |_| {
         #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
+        crate::browser::spawn(async move {
             crate::desktop::turn_on().await;
             state.set(Some(Desktop::now()));
         });

@@ -8,8 +8,9 @@ use leptos_router::hooks::use_location;
 
 use crate::api;
 use crate::attention::tab_title;
+use crate::browser;
 use crate::live::Event;
-use crate::model::{ChannelSummary, ClientActivity, Me, Notice};
+use crate::model::{ClientActivity, Me, Notice, SessionStart};
 use crate::state::ChannelList;
 
 /// What every signed-in page shares.
@@ -49,39 +50,78 @@ impl Session {
     }
 }
 
+/// Names the page in the tab's title, after the unread count and before
+/// the workspace: "(3) Ann Archer · Ledger & Co".
+#[component]
+pub fn PageTitle(#[prop(into)] name: Signal<String>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let brand = session.me.with_untracked(|me| me.workspace_name.clone());
+    let unread = move || session.channels.with(|c| c.total_unread());
+    view! { <Title text=move || tab_title(unread(), Some(&name.get()), &brand) /> }
+}
+
 /// Who is signed in and their channels, loaded together so the server
 /// renders the channel list into the page.
-async fn load_session() -> Result<Option<(Me, Vec<ChannelSummary>)>, ServerFnError> {
+async fn load_session() -> Result<Option<SessionStart>, ServerFnError> {
     let Some(me) = api::current_user().await? else {
         return Ok(None);
     };
-    Ok(Some((me, api::list_channels().await?)))
+    Ok(Some(SessionStart {
+        me,
+        channels: api::list_channels().await?,
+    }))
 }
 
-#[component]
-pub fn SignedInShell() -> impl IntoView {
-    let session = Resource::new(|| (), |_| load_session());
-    // Signed out on a page of the app (a link from an e-mail): come back to it.
-    let here = use_location().pathname.get_untracked();
-    let sign_in = StoredValue::new(format!("/sign-in?next={here}"));
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match session.await {
-                    Ok(Some((me, channels))) => view! { <Frame me channels /> }.into_any(),
-                    _ => view! { <Redirect path=sign_in.get_value() /> }.into_any(),
-                }
-            })}
-        </Suspense>
+/// The session as the server found it before rendering this page, if it
+/// did: the browser hydrates from the same value (a `SharedValue`, made
+/// once, before any boundary that could render twice), so every page below
+/// is made exactly once on both sides and their resources match.
+fn preloaded() -> Option<Option<SessionStart>> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<crate::model::Preloaded>().map(|p| p.0.clone()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 
 #[component]
-fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
+pub fn SignedInShell() -> impl IntoView {
+    // Signed out on a page of the app (a link from an e-mail): come back to it.
+    let here = use_location().pathname.get_untracked();
+    let sign_in = format!("/sign-in?next={here}");
+    match SharedValue::new(preloaded).into_inner() {
+        Some(Some(start)) => view! { <Frame start /> }.into_any(),
+        Some(None) => view! { <Redirect path=sign_in /> }.into_any(),
+        // Arrived from another page of the app (after signing in): load it.
+        None => {
+            let session = Resource::new(|| (), |_| load_session());
+            let sign_in = StoredValue::new(sign_in);
+            view! {
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match session.await {
+                            Ok(Some(start)) => view! { <Frame start /> }.into_any(),
+                            _ => view! { <Redirect path=sign_in.get_value() /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn Frame(start: SessionStart) -> impl IntoView {
+    let SessionStart { me, channels } = start;
     let channels = RwSignal::new(ChannelList::new(channels));
     // Channels appear, change members or go: reload the list.
     let reload = move || {
-        leptos::task::spawn_local(async move {
+        browser::spawn(async move {
             if let Ok(list) = api::list_channels().await {
                 channels.set(ChannelList::new(list));
             }
@@ -98,7 +138,7 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
         }
         asked.update_value(|n| *n += 1);
         let this = asked.get_value();
-        leptos::task::spawn_local(async move {
+        browser::spawn(async move {
             if let Ok(list) = api::load_client_activity().await {
                 if asked.get_value() == this {
                     client_activity.set(Some(list));
@@ -108,7 +148,7 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
     };
     let notices = RwSignal::new(None::<Vec<Notice>>);
     let refresh_notices = move || {
-        leptos::task::spawn_local(async move {
+        browser::spawn(async move {
             if let Ok(list) = api::load_notices().await {
                 notices.set(Some(list));
             }
@@ -159,6 +199,9 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
                         );
                     }
                 }
+                Event::MessageChanged(message) => {
+                    channels.update(|list| list.message_changed(message));
+                }
                 Event::Read {
                     channel_id,
                     user_id,
@@ -179,7 +222,7 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
     let unread = move || channels.with(|c| c.total_unread());
     let (me_staff, me_admin) = (me.is_staff, me.is_admin);
     let sign_out = move |_| {
-        leptos::task::spawn_local(async move {
+        browser::spawn(async move {
             let _ = api::sign_out().await;
             #[cfg(feature = "hydrate")]
             if let Some(window) = web_sys::window() {
@@ -190,7 +233,7 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
     let brand = me.workspace_name.clone();
     let waiting = move || session.needing_attention();
     view! {
-        <Title text=move || tab_title(unread(), &brand) />
+        <Title text=move || tab_title(unread(), None, &brand) />
         <div class="app">
             <nav class="sidebar" aria-label="Main">
                 <p class="brand">{me.workspace_name.clone()}</p>
@@ -222,7 +265,9 @@ fn Frame(me: Me, channels: Vec<ChannelSummary>) -> impl IntoView {
                 <p class="me">{me.name.clone()}</p>
                 <button class="link" on:click=sign_out>"Sign out"</button>
             </nav>
-            <Outlet />
+            <main class="main" id="main">
+                <Outlet />
+            </main>
         </div>
     }
 }

@@ -1,6 +1,7 @@
 //! Signing in with e-mail and password.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::welcome::enter_on_success;
@@ -10,10 +11,11 @@ use crate::state::after_sign_in;
 #[component]
 pub fn SignIn() -> impl IntoView {
     let action = ServerAction::<SignInAction>::new();
-    let next = use_query_map().with_untracked(|q| after_sign_in(q.get("next").as_deref()));
+    let next = use_query_map().with_untracked(|q| q.get("next").map(|n| after_sign_in(Some(&n))));
     let error = enter_on_success(action.value(), next);
     view! {
         <main class="sign-in">
+            <Title text="Sign in" />
             <h1>"Sign in"</h1>
             <ActionForm action>
                 <label>"E-mail" <input type="email" name="email" autocomplete="username" required /></label>

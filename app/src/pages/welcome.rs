@@ -2,30 +2,30 @@
 //! setup link that creates the workspace.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::{self, AcceptInvitation, SetUp};
 use crate::model::Me;
-
-/// The message of a failed server function, without the framework's prefix.
-pub fn reason(error: &ServerFnError) -> String {
-    match error {
-        ServerFnError::ServerError(message) => message.clone(),
-        other => other.to_string(),
-    }
-}
+use crate::problem::reason;
 
 /// For the forms that sign someone in (their action's `value()`): once it
-/// succeeds, go to `destination`; until then, the returned closure gives the
-/// reason it failed.
+/// succeeds, go to `destination` (the page that sent them to sign in), or
+/// else to where the server says they begin (a client's first sign-in:
+/// the conversation holding their welcome message); until then, the
+/// returned closure gives the reason it failed.
 pub fn enter_on_success(
     outcome: MappedSignal<Option<Result<Me, ServerFnError>>>,
-    destination: String,
+    destination: Option<String>,
 ) -> impl Fn() -> Option<String> + Copy {
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = outcome.get() {
-            navigate(&destination, Default::default());
+        if let Some(Ok(me)) = outcome.get() {
+            let to = destination
+                .clone()
+                .or(me.landing)
+                .unwrap_or_else(|| "/messages".into());
+            navigate(&to, Default::default());
         }
     });
     move || outcome.get().and_then(|r| r.err()).map(|e| reason(&e))
@@ -46,9 +46,10 @@ pub fn Invite() -> impl IntoView {
         api::read_invitation,
     );
     let action = ServerAction::<AcceptInvitation>::new();
-    let error = enter_on_success(action.value(), "/messages".into());
+    let error = enter_on_success(action.value(), None);
     view! {
         <main class="sign-in">
+            <Title text="Your invitation" />
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new({
                     let token = token.clone();
@@ -86,9 +87,10 @@ pub fn Invite() -> impl IntoView {
 pub fn FirstRun() -> impl IntoView {
     let token = token();
     let action = ServerAction::<SetUp>::new();
-    let error = enter_on_success(action.value(), "/messages".into());
+    let error = enter_on_success(action.value(), None);
     view! {
         <main class="sign-in">
+            <Title text="Set up Parlor" />
             <h1>"Set up Parlor"</h1>
             <ActionForm action>
                 <input type="hidden" name="token" value=token />

@@ -71,12 +71,21 @@ export async function startParlor({ init = true, args = [] } = {}) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let logs = '';
+  // Every panic the server reports, kept whole however long the run: a
+  // panic anywhere fails the test file (see stop()).
+  const panics = [];
+  let partial = '';
   const child = spawn(BIN, ['serve', ...storage, '--listen', `127.0.0.1:${port}`,
     '--public-url', url, '--site-dir', SITE_DIR, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
   });
-  const keep = (chunk) => { logs = (logs + chunk).slice(-20_000); };
+  const keep = (chunk) => {
+    logs = (logs + chunk).slice(-20_000);
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop();
+    panics.push(...lines.filter((line) => /panicked at|a page panicked|did not finish rendering/.test(line)));
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const killOnExit = () => child.kill('SIGKILL');
@@ -106,7 +115,6 @@ export async function startParlor({ init = true, args = [] } = {}) {
     return json;
   }
 
-  /** A client who accepted their invitation and has a password. */
   /** A new client with an invitation link (not yet accepted). */
   async function invitedClient(givenName, familyName, extra = {}) {
     const email = `${givenName.toLowerCase()}.${randomBytes(3).toString('hex')}@example.com`;
@@ -114,6 +122,7 @@ export async function startParlor({ init = true, args = [] } = {}) {
     return { ...client, email, name: `${givenName} ${familyName}` };
   }
 
+  /** A client who accepted their invitation and has a password. */
   async function activeClient(givenName, familyName, extra = {}) {
     const client = await invitedClient(givenName, familyName, extra);
     const token = client.inviteUrl.split('/invite/')[1];
@@ -122,15 +131,28 @@ export async function startParlor({ init = true, args = [] } = {}) {
     return { ...client, password };
   }
 
+  /** A staff member who signs in with a password; `extra` sets the role and access. */
+  async function staffMember(givenName, familyName, extra = {}) {
+    const email = `${givenName.toLowerCase()}.${randomBytes(3).toString('hex')}@example.com`;
+    const password = 'staff password 1';
+    const user = await api('POST', '/v1/internal-users', {
+      givenName, familyName, email, role: 'staff', password, ...extra,
+    });
+    return { ...user, email, password, name: `${givenName} ${familyName}` };
+  }
+
   async function stop() {
     process.off('exit', killOnExit);
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
     if (database) await postgres(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await rm(dataDir, { recursive: true, force: true });
+    if (panics.length > 0) throw new Error(`the server panicked:\n${panics.join('\n')}`);
   }
 
-  return { url, api, invitedClient, activeClient, stop, logs: () => logs };
+  return {
+    url, api, invitedClient, activeClient, staffMember, stop, logs: () => logs, panics: () => [...panics],
+  };
 }
 
 /**

@@ -16,11 +16,20 @@ pub struct Named {
     pub is_staff: bool,
 }
 
-/// A channel with its title and the start of its newest message.
+/// A channel with its title and its newest message.
 pub struct Card {
     pub channel: MessageChannel,
     pub title: String,
-    pub preview: Option<String>,
+    pub last_message: Option<LastMessage>,
+}
+
+/// What a channel list shows of a channel's newest message.
+pub struct LastMessage {
+    pub id: String,
+    pub text: String,
+    /// Its files' names, for a message that is only files.
+    pub file_names: Vec<String>,
+    pub deleted: bool,
 }
 
 /// The members of a channel and the staff, by name.
@@ -56,16 +65,34 @@ pub async fn cards(
     let mut cards = Vec::with_capacity(channels.len());
     for channel in channels {
         let title = title(&mut conn, actor, &channel).await?;
-        let preview = storage::messages::list(&mut conn, &channel.id, i64::MAX, 1)
+        let newest = storage::messages::list(&mut conn, &channel.id, i64::MAX, 1)
             .await?
             .into_iter()
-            .next()
-            .filter(|m| m.deleted_at.is_none())
-            .map(|m| m.text);
+            .next();
+        let last_message = match newest {
+            Some(m) => {
+                let file_names = if m.text.trim().is_empty() {
+                    storage::attachments::of_messages(&mut conn, &[m.id.as_str()])
+                        .await?
+                        .into_iter()
+                        .map(|a| a.name)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                Some(LastMessage {
+                    deleted: m.deleted_at.is_some(),
+                    id: m.id,
+                    text: m.text,
+                    file_names,
+                })
+            }
+            None => None,
+        };
         cards.push(Card {
             channel,
             title,
-            preview,
+            last_message,
         });
     }
     Ok(cards)

@@ -5,14 +5,20 @@ mod portal;
 
 use std::sync::Arc;
 
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, Request};
-use axum::response::IntoResponse;
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
+use futures_util::FutureExt;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use parlor_app::model::{Preloaded, SessionStart};
 use parlor_app::portal::SharedPortal;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -31,26 +37,29 @@ pub fn router(ctx: Context) -> Router {
         options: options.clone(),
         portal: portal.clone(),
     };
+    let add_context = {
+        let portal = portal.clone();
+        move || provide_context(portal.clone())
+    };
+    let shell = {
+        let options = options.clone();
+        move || parlor_app::shell(options.clone())
+    };
+    // A path that is neither a page nor a file: the app's "not found" page.
+    let render = leptos_axum::render_app_async_with_context(add_context.clone(), shell.clone());
+    let not_found = axum::routing::get(move |request: Request<Body>| render(request))
+        .layer(middleware::from_fn(render_guard));
     // Browser files change with each build: revalidate instead of guessing.
     let files = Router::new()
-        .fallback_service(ServeDir::new(&ctx.config.site_dir))
+        .fallback_service(ServeDir::new(&ctx.config.site_dir).fallback(not_found))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ));
     Router::<WebState>::new()
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            {
-                let portal = portal.clone();
-                move || provide_context(portal.clone())
-            },
-            {
-                let options = options.clone();
-                move || parlor_app::shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&state, routes, add_context, shell)
+        .layer(middleware::from_fn_with_state(portal.clone(), preload_session))
+        .layer(middleware::from_fn(render_guard))
         .route("/api/{*function}", post(server_function))
         .with_state(state)
         .merge(files)
@@ -67,4 +76,78 @@ async fn server_function(
     request: Request<Body>,
 ) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(portal.clone()), request).await
+}
+
+/// Finds who is signed in and their channels before a page renders, for
+/// the app's shell to start from (`parlor_app::model::Preloaded`). A failed
+/// lookup leaves nothing, and the shell then loads the session itself.
+async fn preload_session(
+    State(portal): State<SharedPortal>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let start = match portal.current_user(&parts).await {
+        Ok(Some(me)) => portal
+            .channels(&parts)
+            .await
+            .ok()
+            .map(|channels| Preloaded(Some(SessionStart { me, channels }))),
+        Ok(None) => Some(Preloaded(None)),
+        Err(_) => None,
+    };
+    if let Some(start) = start {
+        parts.extensions.insert(start);
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// A page that has not rendered in this long never will (a task it waits
+/// for has died): answer with an error page instead of hanging.
+const RENDER_LIMIT: Duration = Duration::from_secs(15);
+
+/// Pages are rendered whole before they are sent (`SsrMode::Async` in the
+/// app), so a panic while rendering happens here, before any byte is
+/// written: it becomes an error page and a logged error, never a response
+/// cut off midway.
+async fn render_guard(request: Request<Body>, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let rendering = AssertUnwindSafe(next.run(request)).catch_unwind();
+    match tokio::time::timeout(RENDER_LIMIT, rendering).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(panic)) => {
+            let panic = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(path, panic, "a page panicked while rendering");
+            error_page(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+        Err(_) => {
+            tracing::error!(path, limit = ?RENDER_LIMIT, "a page did not finish rendering");
+            error_page(StatusCode::SERVICE_UNAVAILABLE)
+        }
+    }
+}
+
+fn error_page(status: StatusCode) -> Response {
+    let page = r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Something went wrong</title>
+<link rel="stylesheet" href="/parlor.css">
+</head>
+<body>
+<main class="sign-in">
+<h1>Something went wrong</h1>
+<p>This page could not be shown. The problem has been logged; please try again in a moment.</p>
+<p><a class="link" href="">Try again</a> · <a class="link" href="/messages">Go to your messages</a></p>
+</main>
+</body>
+</html>
+"#;
+    (status, Html(page)).into_response()
 }

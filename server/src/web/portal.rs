@@ -18,13 +18,14 @@ use parlor_app::model::{
     Notice, Person, Settings, Setup,
 };
 use parlor_app::portal::{Portal, SignedIn};
-use parlor_app::state::preview;
+use parlor_app::state::{landing, preview_of};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::auth::extract::{authenticate, same_origin, SESSION_COOKIE};
 use crate::auth::{Actor, Credential};
 use crate::domain::client::Client;
+use crate::domain::channel::MessageChannel;
 use crate::domain::company::Company;
 use crate::domain::settings::{
     render_welcome, validate_welcome, DefaultChannelType, WelcomeContext,
@@ -34,7 +35,7 @@ use crate::http::session_cookie;
 use crate::service::channels::{ListChannels, MarkRead};
 use crate::service::clients::{CreateClient, ListClients};
 use crate::service::companies::{self, ListCompanies};
-use crate::service::directory::{self, Card};
+use crate::service::directory::{self, Card, LastMessage};
 use crate::service::messages::{EditMessage, MassMessage, SendMessage};
 use crate::service::paging::{self, Page, PageRequest};
 use crate::service::sessions::{self, AcceptInvitation, LoginRequest, NewSession};
@@ -104,6 +105,7 @@ impl WebPortal {
                     is_admin: user.role == crate::domain::internal_user::Role::Admin,
                     workspace_name,
                     csrf_token: String::new(),
+                    landing: None,
                 }
             }
             Actor::Client(client) => {
@@ -115,6 +117,7 @@ impl WebPortal {
                     is_admin: false,
                     workspace_name,
                     csrf_token: String::new(),
+                    landing: None,
                 }
             }
         })
@@ -126,10 +129,61 @@ impl WebPortal {
             .await
             .map_err(refuse)?
             .ok_or_else(|| refuse(Error::Unauthorized))?;
-        let me = self.me(&actor).await.map_err(refuse)?;
+        let mut me = self.me(&actor).await.map_err(refuse)?;
+        if !me.is_staff {
+            me.landing = landing(&self.channel_summaries(&actor).await?);
+        }
         Ok(SignedIn {
             me,
             set_cookie: session_cookie(&self.ctx, &session).to_string(),
+        })
+    }
+
+    /// Every channel the actor sees, as the channel list shows them.
+    async fn channel_summaries(&self, actor: &Actor) -> Answer<Vec<ChannelSummary>> {
+        let filter = ListChannels {
+            membership_type: None,
+            client_id: None,
+            member_id: None,
+        };
+        let all = every("channels", |page| {
+            channels::list(&self.ctx, actor, &filter, page)
+        })
+        .await?;
+        let cards = directory::cards(&self.ctx, actor, all)
+            .await
+            .map_err(refuse)?;
+        cards.into_iter().map(WebPortal::summary).collect()
+    }
+
+    /// A channel the actor may see, opened: its newest messages and people.
+    async fn open(&self, actor: &Actor, channel: MessageChannel) -> Answer<Conversation> {
+        let channel_id = channel.id.clone();
+        let people = directory::people(&self.ctx, &channel)
+            .await
+            .map_err(refuse)?
+            .into_iter()
+            .map(|p| Person {
+                id: p.id,
+                name: p.name,
+                is_staff: p.is_staff,
+            })
+            .collect();
+        let page = PageRequest::parse("messages", Some(FIRST_PAGE), None).map_err(refuse)?;
+        let history = messages::list(&self.ctx, actor, &channel_id, page)
+            .await
+            .map_err(refuse)?;
+        let mut card = directory::cards(&self.ctx, actor, vec![channel])
+            .await
+            .map_err(refuse)?;
+        let seen_up_to = messages::seen_up_to(&self.ctx, actor, &channel_id)
+            .await
+            .map_err(refuse)?;
+        Ok(Conversation {
+            channel: WebPortal::summary(card.remove(0))?,
+            history: reshape(&history)?,
+            people,
+            seen_up_to,
         })
     }
 
@@ -137,14 +191,20 @@ impl WebPortal {
         let Card {
             channel,
             title,
-            preview: text,
+            last_message,
         } = card;
         Ok(ChannelSummary {
             id: channel.id.clone(),
             membership_type: channel.membership_type.as_str().to_string(),
             title,
             last_message_date: channel.last_message_date.map(|t| t.to_rfc3339()),
-            preview: text.as_deref().map(preview),
+            preview: last_message
+                .as_ref()
+                .map(|m: &LastMessage| {
+                    let files: Vec<&str> = m.file_names.iter().map(String::as_str).collect();
+                    preview_of(&m.text, &files, m.deleted)
+                }),
+            last_message_id: last_message.map(|m| m.id),
             unread_count: channel.unread_count.unwrap_or(0),
             member_ids: channel.member_ids,
         })
@@ -276,52 +336,21 @@ impl Portal for WebPortal {
 
     async fn channels(&self, request: &Parts) -> Answer<Vec<ChannelSummary>> {
         let actor = self.reader(request).await?;
-        let filter = ListChannels {
-            membership_type: None,
-            client_id: None,
-            member_id: None,
-        };
-        let all = every("channels", |page| {
-            channels::list(&self.ctx, &actor, &filter, page)
-        })
-        .await?;
-        let cards = directory::cards(&self.ctx, &actor, all)
-            .await
-            .map_err(refuse)?;
-        cards.into_iter().map(WebPortal::summary).collect()
+        self.channel_summaries(&actor).await
     }
 
-    async fn conversation(&self, request: &Parts, channel_id: &str) -> Answer<Conversation> {
+    async fn conversation(
+        &self,
+        request: &Parts,
+        channel_id: &str,
+    ) -> Answer<Option<Conversation>> {
         let actor = self.reader(request).await?;
-        let channel = channels::get(&self.ctx, &actor, channel_id)
-            .await
-            .map_err(refuse)?;
-        let people = directory::people(&self.ctx, &channel)
-            .await
-            .map_err(refuse)?
-            .into_iter()
-            .map(|p| Person {
-                id: p.id,
-                name: p.name,
-                is_staff: p.is_staff,
-            })
-            .collect();
-        let page = PageRequest::parse("messages", Some(FIRST_PAGE), None).map_err(refuse)?;
-        let history = messages::list(&self.ctx, &actor, channel_id, page)
-            .await
-            .map_err(refuse)?;
-        let mut card = directory::cards(&self.ctx, &actor, vec![channel])
-            .await
-            .map_err(refuse)?;
-        let seen_up_to = messages::seen_up_to(&self.ctx, &actor, channel_id)
-            .await
-            .map_err(refuse)?;
-        Ok(Conversation {
-            channel: WebPortal::summary(card.remove(0))?,
-            history: reshape(&history)?,
-            people,
-            seen_up_to,
-        })
+        match channels::get(&self.ctx, &actor, channel_id).await {
+            Ok(channel) => self.open(&actor, channel).await.map(Some),
+            // Deleted, or no longer this person's to see: the same to them.
+            Err(Error::NotFound(_)) => Ok(None),
+            Err(e) => Err(refuse(e)),
+        }
     }
 
     async fn older_messages(
