@@ -33,7 +33,7 @@ use pages::messages::{MessagesPage, NoConversation};
 use pages::new::{NewConversation, NewMassMessage};
 use pages::notifications::NotificationsPage;
 use pages::settings::SettingsPage;
-use pages::shell::SignedInShell;
+use pages::shell::{SignedInShell, StaffOnly};
 use pages::sign_in::SignIn;
 use pages::welcome::{FirstRun, Invite};
 
@@ -80,10 +80,10 @@ pub fn App() -> impl IntoView {
                         <Route ssr=whole() path=path!("") view=NoConversation />
                         <Route ssr=whole() path=path!(":id") view=ConversationView />
                     </ParentRoute>
-                    <Route ssr=whole() path=path!("/clients") view=ClientsPage />
-                    <Route ssr=whole() path=path!("/clients/:id") view=ClientPage />
-                    <Route ssr=whole() path=path!("/new/conversation") view=NewConversation />
-                    <Route ssr=whole() path=path!("/new/mass-message") view=NewMassMessage />
+                    <Route ssr=whole() path=path!("/clients") view=|| view! { <StaffOnly><ClientsPage /></StaffOnly> } />
+                    <Route ssr=whole() path=path!("/clients/:id") view=|| view! { <StaffOnly><ClientPage /></StaffOnly> } />
+                    <Route ssr=whole() path=path!("/new/conversation") view=|| view! { <StaffOnly><NewConversation /></StaffOnly> } />
+                    <Route ssr=whole() path=path!("/new/mass-message") view=|| view! { <StaffOnly><NewMassMessage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/settings") view=SettingsPage />
                     <Route ssr=whole() path=path!("/notifications") view=NotificationsPage />
                 </ParentRoute>

@@ -19,7 +19,16 @@ async fn load() -> Result<(Settings, String), ServerFnError> {
 pub fn SettingsPage() -> impl IntoView {
     let session = expect_context::<Session>();
     let is_admin = session.me.with_untracked(|me| me.is_admin);
-    let settings = Resource::new(|| (), |_| load());
+    // Only admins may read them: nobody else asks.
+    let settings = Resource::new(
+        move || is_admin,
+        |admin| async move {
+            match admin {
+                true => load().await.map(Some),
+                false => Ok(None),
+            }
+        },
+    );
     view! {
         <section class="page" aria-label="Settings">
             <PageTitle name="Settings" />
@@ -31,7 +40,8 @@ pub fn SettingsPage() -> impl IntoView {
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match settings.await {
-                            Ok((settings, preview)) => view! { <SettingsForm settings preview /> }.into_any(),
+                            Ok(Some((settings, preview))) => view! { <SettingsForm settings preview /> }.into_any(),
+                            Ok(None) => ().into_any(),
                             Err(e) => view! { <p class="error" role="alert">{reason(&e)}</p> }.into_any(),
                         }
                     })}

@@ -57,7 +57,43 @@ pub fn PageTitle(#[prop(into)] name: Signal<String>) -> impl IntoView {
     let session = expect_context::<Session>();
     let brand = session.me.with_untracked(|me| me.workspace_name.clone());
     let unread = move || session.channels.with(|c| c.total_unread());
-    view! { <Title text=move || tab_title(unread(), Some(&name.get()), &brand) /> }
+    view! { <Title text=live_title(move || tab_title(unread(), Some(&name.get()), &brand)) /> }
+}
+
+/// A tab title that follows the page in the browser. The server takes its
+/// value once, while rendering: leptos_meta writes the title into the page
+/// after rendering, outside the arena where signals can still be read.
+fn live_title(text: impl Fn() -> String + Send + Sync + 'static) -> leptos::text_prop::TextProp {
+    #[cfg(feature = "ssr")]
+    {
+        text().into()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text.into()
+    }
+}
+
+/// A page for the firm's team: a client who follows a link to it is told
+/// so, and nothing of it is loaded for them.
+#[component]
+pub fn StaffOnly(children: ChildrenFn) -> impl IntoView {
+    let staff = expect_context::<Session>().me.with_untracked(|me| me.is_staff);
+    view! {
+        <Show
+            when=move || staff
+            fallback=|| view! {
+                <section class="page" aria-label="Not available">
+                    <PageTitle name="Not available" />
+                    <h1>"This page is for the team"</h1>
+                    <p>"Your conversations are under Messages."</p>
+                    <A href="/messages">"Go to your messages"</A>
+                </section>
+            }
+        >
+            {children()}
+        </Show>
+    }
 }
 
 /// Who is signed in and their channels, loaded together so the server
@@ -233,7 +269,7 @@ fn Frame(start: SessionStart) -> impl IntoView {
     let brand = me.workspace_name.clone();
     let waiting = move || session.needing_attention();
     view! {
-        <Title text=move || tab_title(unread(), None, &brand) />
+        <Title text=live_title(move || tab_title(unread(), None, &brand)) />
         <div class="app">
             <nav class="sidebar" aria-label="Main">
                 <p class="brand">{me.workspace_name.clone()}</p>

@@ -12,12 +12,14 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::post;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use axum::Router;
 use futures_util::FutureExt;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{
+    generate_route_list_with_exclusions, handle_server_fns_with_context, LeptosRoutes,
+};
 use parlor_app::model::{Preloaded, SessionStart};
 use parlor_app::portal::SharedPortal;
 use tower_http::services::ServeDir;
@@ -32,7 +34,10 @@ pub fn router(ctx: Context) -> Router {
         .site_pkg_dir("pkg")
         .build();
     let portal: SharedPortal = Arc::new(portal::WebPortal::new(ctx.clone()));
-    let routes = generate_route_list(parlor_app::App);
+    // "/" only leads to Messages: answered here, before any rendering (a
+    // redirect from inside a rendered page drops what it built outside
+    // Leptos' arena, which panics).
+    let routes = generate_route_list_with_exclusions(parlor_app::App, Some(vec!["/".into()]));
     let state = WebState {
         options: options.clone(),
         portal: portal.clone(),
@@ -60,6 +65,7 @@ pub fn router(ctx: Context) -> Router {
         .leptos_routes_with_context(&state, routes, add_context, shell)
         .layer(middleware::from_fn_with_state(portal.clone(), preload_session))
         .layer(middleware::from_fn(render_guard))
+        .route("/", get(|| async { Redirect::to("/messages") }))
         .route("/api/{*function}", post(server_function))
         .with_state(state)
         .merge(files)
