@@ -102,6 +102,14 @@ pub fn plain(text: &str) -> String {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 words.push_str(&t)
             }
+            // Inline markup ends mid-sentence; everything else ends a line.
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
             Event::SoftBreak | Event::HardBreak | Event::End(_) => words.push(' '),
             _ => {}
         }

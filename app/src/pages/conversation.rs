@@ -44,12 +44,13 @@ pub fn ConversationView() -> impl IntoView {
 }
 
 /// Where the message list should scroll after its next change.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 enum Scroll {
     /// Just opened: to the "New messages" line, or to the newest message.
     Open,
-    /// Older messages went on top: keep what the reader sees in place.
-    KeepPlace { height: i32, top: i32 },
+    /// Older messages went on top: keep the message the reader sees
+    /// (by id) where it was on screen.
+    KeepPlace { id: String, offset: f64 },
     /// The reader sent a message: show it.
     Bottom,
     /// Something else changed: stay at the bottom if the reader was there.
@@ -167,7 +168,8 @@ fn Thread(conversation: Conversation) -> impl IntoView {
         });
     }
 
-    // After every change of the list, scroll as the change asks.
+    // After every change of the list, scroll as the change asks: in the
+    // next frame, once the list is drawn and before it is painted.
     Effect::new(move |_| {
         timeline.track();
         zone.track();
@@ -176,8 +178,8 @@ fn Thread(conversation: Conversation) -> impl IntoView {
         };
         let intent = scroll.get_value();
         scroll.set_value(Scroll::Follow);
-        match intent {
-            Scroll::Open => request_animation_frame(move || {
+        request_animation_frame(move || match intent {
+            Scroll::Open => {
                 open_at_first_unread(&list);
                 at_bottom.set_value(is_at_bottom(&list));
                 if browser::is_narrow() {
@@ -185,9 +187,11 @@ fn Thread(conversation: Conversation) -> impl IntoView {
                 } else {
                     composer.get_untracked().map(|c| c.focus());
                 }
-            }),
-            Scroll::KeepPlace { height, top } => {
-                list.set_scroll_top(top + list.scroll_height() - height);
+            }
+            Scroll::KeepPlace { id, offset } => {
+                if let Some(now) = offset_of(&list, &id) {
+                    list.set_scroll_top(list.scroll_top() + (now - offset).round() as i32);
+                }
             }
             Scroll::Bottom => {
                 list.set_scroll_top(list.scroll_height());
@@ -196,28 +200,32 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             }
             Scroll::Follow if at_bottom.get_value() => list.set_scroll_top(list.scroll_height()),
             Scroll::Follow => {}
-        }
+        });
     });
 
+    let loading_older = RwSignal::new(false);
     let load_older = {
         let channel_id = channel_id.clone();
         move || {
             let Some(token) = older.get_untracked() else {
                 return;
             };
-            older.set(None);
+            // The button stays while the page loads, so nothing above the
+            // reader's place changes height until the older messages arrive.
+            if loading_older.get_untracked() {
+                return;
+            }
+            loading_older.set(true);
             let channel_id = channel_id.clone();
             browser::spawn(async move {
                 if let Ok(page) = api::older_messages(channel_id, token).await {
-                    if let Some(list) = scroller.get_untracked() {
-                        scroll.set_value(Scroll::KeepPlace {
-                            height: list.scroll_height(),
-                            top: list.scroll_top(),
-                        });
+                    if let Some((id, offset)) = scroller.get_untracked().and_then(|l| first_in_view(&l)) {
+                        scroll.set_value(Scroll::KeepPlace { id, offset });
                     }
                     timeline.update(|t| t.prepend_older(page.data));
                     older.set(page.next_token);
                 }
+                loading_older.set(false);
             });
         }
     };
@@ -315,7 +323,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
                 <ol aria-label="Messages">
                     <Show when=move || older.with(Option::is_some)>
                         <li class="older">
-                            <button class="link" on:click={
+                            <button class="link" disabled=move || loading_older.get() on:click={
                                 let load_older = load_older.clone();
                                 move |_| load_older()
                             }>"Load older messages"</button>
@@ -343,6 +351,24 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             <Composer on_send=send on_typing=typed uploads csrf_token textarea=composer />
         </section>
     }
+}
+
+/// The first message at least partly in view, and how far below the
+/// list's top edge it starts.
+fn first_in_view(list: &leptos::web_sys::HtmlDivElement) -> Option<(String, f64)> {
+    let top = list.get_bounding_client_rect().top();
+    let lines = list.query_selector_all(".message[data-id]").ok()?;
+    (0..lines.length())
+        .filter_map(|i| lines.item(i))
+        .filter_map(|node| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(node).ok())
+        .find(|line| line.get_bounding_client_rect().bottom() > top)
+        .and_then(|line| Some((line.get_attribute("data-id")?, line.get_bounding_client_rect().top() - top)))
+}
+
+/// How far below the list's top edge the message `id` starts now.
+fn offset_of(list: &leptos::web_sys::HtmlDivElement, id: &str) -> Option<f64> {
+    let line = list.query_selector(&format!(".message[data-id=\"{id}\"]")).ok()??;
+    Some(line.get_bounding_client_rect().top() - list.get_bounding_client_rect().top())
 }
 
 fn is_at_bottom(list: &leptos::web_sys::HtmlDivElement) -> bool {
