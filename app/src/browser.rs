@@ -90,3 +90,35 @@ pub fn when_back_online(then: impl FnOnce() + 'static) {
     #[cfg(not(feature = "hydrate"))]
     let _ = then;
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn sources(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+
+    /// The guard `make lint` keeps too (clippy.toml), here in `make test`:
+    /// a component that spawned a task itself would panic while the server
+    /// renders it.
+    #[test]
+    fn only_the_browser_module_spawns_tasks() {
+        let mut files = Vec::new();
+        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        assert!(files.len() > 10, "the premise: the app's sources were found");
+        let offenders: Vec<_> = files
+            .iter()
+            .filter(|f| !f.ends_with("browser.rs"))
+            .filter(|f| std::fs::read_to_string(f).unwrap().contains("spawn_local"))
+            .collect();
+        assert!(offenders.is_empty(), "spawn_local outside browser.rs: {offenders:?}");
+    }
+}

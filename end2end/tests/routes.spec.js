@@ -143,7 +143,8 @@ async function expectWorking(page, route, how, status, errors) {
   }
   // The browser reports a page answered with an error status; nothing else may be logged.
   const unexpected = errors.splice(0).filter((e) => !new RegExp(`status of ${status}\\b`).test(e) || status < 400);
-  expect(unexpected, `${where}: console errors`).toEqual([]);
+  const serverErrors = () => parlor.logs().split('\n').filter((line) => / ERROR /.test(line)).join('\n');
+  expect(unexpected, `${where}: console errors; the server's errors:\n${unexpected.length ? serverErrors() : ''}`).toEqual([]);
   expect(parlor.panics(), `${where}: server panics`).toEqual([]);
 }
 

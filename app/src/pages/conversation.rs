@@ -229,6 +229,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             });
         }
     };
+    let last_top = StoredValue::new(0);
     let on_scroll = {
         let load_older = load_older.clone();
         move |_| {
@@ -237,10 +238,15 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             };
             let bottom = is_at_bottom(&list);
             at_bottom.set_value(bottom);
+            // Older history loads when the reader scrolls up towards it, not
+            // when the page itself scrolls down to where reading continues.
+            let top = list.scroll_top();
+            let upwards = top < last_top.get_value();
+            last_top.set_value(top);
             if bottom && unseen.get_untracked() > 0 {
                 unseen.set(0);
             }
-            if list.scroll_top() < LOAD_OLDER_AT && older.with_untracked(Option::is_some) {
+            if upwards && top < LOAD_OLDER_AT && older.with_untracked(Option::is_some) {
                 load_older();
             }
         }

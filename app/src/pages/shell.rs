@@ -53,11 +53,13 @@ impl Session {
 /// Names the page in the tab's title, after the unread count and before
 /// the workspace: "(3) Ann Archer · Ledger & Co".
 #[component]
-pub fn PageTitle(#[prop(into)] name: Signal<String>) -> impl IntoView {
+pub fn PageTitle(#[prop(into)] name: String) -> impl IntoView {
     let session = expect_context::<Session>();
     let brand = session.me.with_untracked(|me| me.workspace_name.clone());
-    let unread = move || session.channels.with(|c| c.total_unread());
-    view! { <Title text=live_title(move || tab_title(unread(), Some(&name.get()), &brand)) /> }
+    // leptos_meta may still read a page's title while that page is being
+    // taken down: nothing here may be a value the page owns.
+    let unread = move || session.channels.try_with(|c| c.total_unread()).unwrap_or(0);
+    view! { <Title text=live_title(move || tab_title(unread(), Some(&name), &brand)) /> }
 }
 
 /// A tab title that follows the page in the browser. The server takes its
@@ -269,7 +271,9 @@ fn Frame(start: SessionStart) -> impl IntoView {
     let brand = me.workspace_name.clone();
     let waiting = move || session.needing_attention();
     view! {
-        <Title text=live_title(move || tab_title(unread(), None, &brand)) />
+        <Title text=live_title(move || {
+            tab_title(channels.try_with(|c| c.total_unread()).unwrap_or(0), None, &brand)
+        }) />
         <div class="app">
             <nav class="sidebar" aria-label="Main">
                 <p class="brand">{me.workspace_name.clone()}</p>
