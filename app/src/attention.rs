@@ -80,7 +80,10 @@ mod tests {
             tab_title(3, Some("Ann Archer"), "Ledger & Co"),
             "(3) Ann Archer · Ledger & Co"
         );
-        assert_eq!(tab_title(0, Some("Settings"), "Ledger & Co"), "Settings · Ledger & Co");
+        assert_eq!(
+            tab_title(0, Some("Settings"), "Ledger & Co"),
+            "Settings · Ledger & Co"
+        );
     }
 
     #[test]

@@ -20,11 +20,8 @@ pub fn spawn(task: impl Future<Output = ()> + 'static) {
 /// Runs `then` after `delay` in the browser; never on the server.
 pub fn after(delay: std::time::Duration, then: impl FnOnce() + 'static) {
     #[cfg(feature = "hydrate")]
-    gloo_timers::callback::Timeout::new(
-        u32::try_from(delay.as_millis()).unwrap_or(u32::MAX),
-        then,
-    )
-    .forget();
+    gloo_timers::callback::Timeout::new(u32::try_from(delay.as_millis()).unwrap_or(u32::MAX), then)
+        .forget();
     #[cfg(not(feature = "hydrate"))]
     let _ = (delay, then);
 }
@@ -66,7 +63,9 @@ pub fn when_back_online(then: impl FnOnce() + 'static) {
         use wasm_bindgen::closure::Closure;
         use wasm_bindgen::JsCast;
 
-        let then: Rc<Cell<Option<Box<dyn FnOnce()>>>> = Rc::new(Cell::new(Some(Box::new(then))));
+        // Taken by whichever of the two runs first.
+        type Once = Rc<Cell<Option<Box<dyn FnOnce()>>>>;
+        let then: Once = Rc::new(Cell::new(Some(Box::new(then))));
         let run = {
             let then = then.clone();
             move || {
@@ -112,13 +111,22 @@ mod tests {
     #[test]
     fn only_the_browser_module_spawns_tasks() {
         let mut files = Vec::new();
-        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
-        assert!(files.len() > 10, "the premise: the app's sources were found");
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        assert!(
+            files.len() > 10,
+            "the premise: the app's sources were found"
+        );
         let offenders: Vec<_> = files
             .iter()
             .filter(|f| !f.ends_with("browser.rs"))
             .filter(|f| std::fs::read_to_string(f).unwrap().contains("spawn_local"))
             .collect();
-        assert!(offenders.is_empty(), "spawn_local outside browser.rs: {offenders:?}");
+        assert!(
+            offenders.is_empty(),
+            "spawn_local outside browser.rs: {offenders:?}"
+        );
     }
 }

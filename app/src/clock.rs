@@ -166,9 +166,8 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5
-        + i64::from(day)
-        - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -197,8 +196,14 @@ mod tests {
         assert_eq!(m.time(), "14:05");
         assert_eq!(m.day(), "27 Nov 2026");
         assert_eq!(m.full(), "Friday 27 November 2026, 14:05");
-        assert_eq!(utc("2024-02-29T00:00:00Z").unwrap().full(), "Thursday 29 February 2024, 00:00");
-        assert_eq!(utc("1970-01-01T00:00:00Z").unwrap().full(), "Thursday 1 January 1970, 00:00");
+        assert_eq!(
+            utc("2024-02-29T00:00:00Z").unwrap().full(),
+            "Thursday 29 February 2024, 00:00"
+        );
+        assert_eq!(
+            utc("1970-01-01T00:00:00Z").unwrap().full(),
+            "Thursday 1 January 1970, 00:00"
+        );
     }
 
     #[test]
@@ -213,7 +218,13 @@ mod tests {
     fn epoch_seconds_count_from_1970_and_refuse_nonsense() {
         assert_eq!(epoch_seconds("1970-01-01T00:01:40.000Z"), Some(100));
         assert_eq!(epoch_seconds("2026-11-27T00:00:00Z"), Some(1_795_737_600));
-        for bad in ["", "2026-11-27", "2026-13-01T00:00:00Z", "2026-11-27T25:00:00Z", "pending"] {
+        for bad in [
+            "",
+            "2026-11-27",
+            "2026-13-01T00:00:00Z",
+            "2026-11-27T25:00:00Z",
+            "pending",
+        ] {
             assert_eq!(epoch_seconds(bad), None, "{bad}");
         }
     }

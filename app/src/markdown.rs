@@ -189,7 +189,10 @@ mod tests {
 
     #[test]
     fn plain_text_drops_the_markup() {
-        assert_eq!(plain("**Hi** _Ann_,\n- one\n- `two`\n> quoted"), "Hi Ann, one two quoted");
+        assert_eq!(
+            plain("**Hi** _Ann_,\n- one\n- `two`\n> quoted"),
+            "Hi Ann, one two quoted"
+        );
         assert_eq!(plain("<b>not html</b>"), "<b>not html</b>");
         assert_eq!(plain("   "), "");
     }

@@ -423,7 +423,11 @@ fn sort_newest_first(channels: &mut [ChannelSummary]) {
 /// What the channel list shows of a message: its text as plain words (no
 /// Markdown), or its files when it has no text.
 pub fn message_preview(message: &Message) -> String {
-    let files: Vec<&str> = message.attachments.iter().map(|a| a.name.as_str()).collect();
+    let files: Vec<&str> = message
+        .attachments
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
     preview_of(&message.text, &files, message.deleted_at.is_some())
 }
 
@@ -641,7 +645,10 @@ mod tests {
         timeline.add_pending(message("local", "me", "hello", ""), "k1".into());
         timeline.wait("k1");
         assert_eq!(timeline.entries[0].delivery, Delivery::Waiting);
-        assert_eq!(timeline.resume("k1").map(|m| m.text).as_deref(), Some("hello"));
+        assert_eq!(
+            timeline.resume("k1").map(|m| m.text).as_deref(),
+            Some("hello")
+        );
         // The "online" event and the fallback timer both fire: one send.
         assert_eq!(timeline.resume("k1"), None);
         timeline.confirm("k1", message("m1", "me", "hello", "2"));
@@ -760,7 +767,16 @@ mod tests {
         ]);
         assert_eq!(
             drawn(&timeline.rows("me", None, None, Zone::Utc)),
-            ["[25 Nov 2026]", "m1", "  m2", "  m3", "m4", "m5", "[26 Nov 2026]", "m6"]
+            [
+                "[25 Nov 2026]",
+                "m1",
+                "  m2",
+                "  m3",
+                "m4",
+                "m5",
+                "[26 Nov 2026]",
+                "m6"
+            ]
         );
         // The new-messages line starts a group of its own.
         assert_eq!(
@@ -923,18 +939,32 @@ mod tests {
     #[test]
     fn the_preview_follows_edits_and_deletes_of_the_newest_message() {
         let mut list = ChannelList::new(vec![channel("a", "Ann", None)]);
-        let mut newest = message("m1", "ann", "**Invoice** attached", "2026-01-03T00:00:00.000Z");
+        let mut newest = message(
+            "m1",
+            "ann",
+            "**Invoice** attached",
+            "2026-01-03T00:00:00.000Z",
+        );
         newest.channel_id = "a".into();
         list.message_created(&newest, "me", None);
-        assert_eq!(list.channels[0].preview.as_deref(), Some("Invoice attached"));
+        assert_eq!(
+            list.channels[0].preview.as_deref(),
+            Some("Invoice attached")
+        );
         let mut older = newest.clone();
         older.id = "m0".into();
         older.text = "an older line, edited".into();
         list.message_changed(&older);
-        assert_eq!(list.channels[0].preview.as_deref(), Some("Invoice attached"));
+        assert_eq!(
+            list.channels[0].preview.as_deref(),
+            Some("Invoice attached")
+        );
         newest.text = "Invoice *corrected*".into();
         list.message_changed(&newest);
-        assert_eq!(list.channels[0].preview.as_deref(), Some("Invoice corrected"));
+        assert_eq!(
+            list.channels[0].preview.as_deref(),
+            Some("Invoice corrected")
+        );
         newest.deleted_at = Some("2026-01-04T00:00:00.000Z".into());
         list.message_changed(&newest);
         assert_eq!(

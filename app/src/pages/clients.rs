@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::problem::reason;
 use super::shell::PageTitle;
 use crate::api::{self, AddClient};
 use crate::model::{ClientSummary, CompanySummary};
+use crate::problem::reason;
 use crate::state::matching_clients;
 
 #[component]

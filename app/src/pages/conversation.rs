@@ -160,9 +160,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
                 user_id,
             }) if typed_in == channel_id && user_id != me => {
                 typing.set(Some(name_of(&user_id).unwrap_or_else(|| "Someone".into())));
-                browser::after(std::time::Duration::from_secs(4), move || {
-                    typing.set(None)
-                });
+                browser::after(std::time::Duration::from_secs(4), move || typing.set(None));
             }
             _ => {}
         });
@@ -219,7 +217,9 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             let channel_id = channel_id.clone();
             browser::spawn(async move {
                 if let Ok(page) = api::older_messages(channel_id, token).await {
-                    if let Some((id, offset)) = scroller.get_untracked().and_then(|l| first_in_view(&l)) {
+                    if let Some((id, offset)) =
+                        scroller.get_untracked().and_then(|l| first_in_view(&l))
+                    {
                         scroll.set_value(Scroll::KeepPlace { id, offset });
                     }
                     timeline.update(|t| t.prepend_older(page.data));
@@ -366,14 +366,23 @@ fn first_in_view(list: &leptos::web_sys::HtmlDivElement) -> Option<(String, f64)
     let lines = list.query_selector_all(".message[data-id]").ok()?;
     (0..lines.length())
         .filter_map(|i| lines.item(i))
-        .filter_map(|node| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(node).ok())
+        .filter_map(|node| {
+            leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(node).ok()
+        })
         .find(|line| line.get_bounding_client_rect().bottom() > top)
-        .and_then(|line| Some((line.get_attribute("data-id")?, line.get_bounding_client_rect().top() - top)))
+        .and_then(|line| {
+            Some((
+                line.get_attribute("data-id")?,
+                line.get_bounding_client_rect().top() - top,
+            ))
+        })
 }
 
 /// How far below the list's top edge the message `id` starts now.
 fn offset_of(list: &leptos::web_sys::HtmlDivElement, id: &str) -> Option<f64> {
-    let line = list.query_selector(&format!(".message[data-id=\"{id}\"]")).ok()??;
+    let line = list
+        .query_selector(&format!(".message[data-id=\"{id}\"]"))
+        .ok()??;
     Some(line.get_bounding_client_rect().top() - list.get_bounding_client_rect().top())
 }
 
@@ -388,7 +397,8 @@ fn open_at_first_unread(list: &leptos::web_sys::HtmlDivElement) {
     let new_line = list.query_selector(".new-line").ok().flatten();
     match new_line {
         Some(line) => {
-            let offset = line.get_bounding_client_rect().top() - list.get_bounding_client_rect().top();
+            let offset =
+                line.get_bounding_client_rect().top() - list.get_bounding_client_rect().top();
             list.set_scroll_top(list.scroll_top() + offset as i32 - BOTTOM_SLACK);
         }
         None => list.set_scroll_top(list.scroll_height()),

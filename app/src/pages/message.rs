@@ -31,25 +31,27 @@ pub fn MessageLine(
     let draft = RwSignal::new(entry.message.text.clone());
     let message_id = entry.message.id.clone();
     let created_at = entry.message.created_at.clone();
-    let status = match &entry.delivery {
-        Delivery::Sent => None,
-        Delivery::Sending => Some(view! { <span class="status">"Sending…"</span> }.into_any()),
-        Delivery::Waiting => {
-            Some(view! { <span class="status waiting" role="status">{SEND_WHEN_BACK}</span> }.into_any())
-        }
-        Delivery::Failed(why) => {
-            let key = entry.key.clone().unwrap_or_default();
-            let retry = move |_| {
-                if let Some(message) = timeline.try_update(|t| t.retry(&key)).flatten() {
-                    deliver(timeline, message, key.clone());
-                }
-            };
-            Some(view! {
+    let status =
+        match &entry.delivery {
+            Delivery::Sent => None,
+            Delivery::Sending => Some(view! { <span class="status">"Sending…"</span> }.into_any()),
+            Delivery::Waiting => Some(
+                view! { <span class="status waiting" role="status">{SEND_WHEN_BACK}</span> }
+                    .into_any(),
+            ),
+            Delivery::Failed(why) => {
+                let key = entry.key.clone().unwrap_or_default();
+                let retry = move |_| {
+                    if let Some(message) = timeline.try_update(|t| t.retry(&key)).flatten() {
+                        deliver(timeline, message, key.clone());
+                    }
+                };
+                Some(view! {
                 <span class="status failed" role="alert">{format!("Not sent: {why} ")}</span>
                 <button class="link" on:click=retry>"Retry"</button>
             }.into_any())
-        }
-    };
+            }
+        };
     let save = {
         let message_id = message_id.clone();
         move || {
@@ -133,9 +135,16 @@ fn Time(at: String, class: &'static str) -> impl IntoView {
     let zone = clock::use_zone();
     let label = |at: &String, show: fn(&clock::Moment) -> String| {
         let at = at.clone();
-        move || clock::moment(&at, zone.get()).map(|m| show(&m)).unwrap_or_default()
+        move || {
+            clock::moment(&at, zone.get())
+                .map(|m| show(&m))
+                .unwrap_or_default()
+        }
     };
-    let (short, full) = (label(&at, clock::Moment::time), label(&at, clock::Moment::full));
+    let (short, full) = (
+        label(&at, clock::Moment::time),
+        label(&at, clock::Moment::full),
+    );
     // A message being sent has no time yet.
     (!at.is_empty()).then(|| view! { <time class=class datetime=at title=full>{short}</time> })
 }

@@ -6,9 +6,9 @@ use leptos_router::hooks::use_navigate;
 
 use super::clients::company_options;
 use super::shell::PageTitle;
-use crate::problem::reason;
 use crate::api;
 use crate::model::{ClientSummary, Directory};
+use crate::problem::reason;
 use crate::state::{group_problem, matching_clients};
 
 /// Search and tick clients by name.

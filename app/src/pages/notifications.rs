@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::shell::{PageTitle, Session};
-use crate::problem::reason;
 use crate::api;
-use crate::model::{ClientActivity, EmailPreferences, Notice};
 use crate::clock;
+use crate::model::{ClientActivity, EmailPreferences, Notice};
+use crate::problem::reason;
 use crate::state::preview;
 
 #[component]
@@ -76,7 +76,11 @@ fn ActivityEntry(entry: ClientActivity) -> impl IntoView {
     let zone = clock::use_zone();
     let when = {
         let at = entry.created_at.clone();
-        move || clock::moment(&at, zone.get()).map(|m| m.day()).unwrap_or_default()
+        move || {
+            clock::moment(&at, zone.get())
+                .map(|m| m.day())
+                .unwrap_or_default()
+        }
     };
     let summary = if unread > 0 {
         format!("{unread} unread from clients")

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use super::shell::{PageTitle, Session};
+use crate::model::Settings;
 use crate::problem::reason;
 use crate::{api, browser};
-use crate::model::Settings;
 
 /// The settings and their welcome message as a new client would read it.
 async fn load() -> Result<(Settings, String), ServerFnError> {

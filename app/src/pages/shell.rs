@@ -80,7 +80,9 @@ fn live_title(text: impl Fn() -> String + Send + Sync + 'static) -> leptos::text
 /// so, and nothing of it is loaded for them.
 #[component]
 pub fn StaffOnly(children: ChildrenFn) -> impl IntoView {
-    let staff = expect_context::<Session>().me.with_untracked(|me| me.is_staff);
+    let staff = expect_context::<Session>()
+        .me
+        .with_untracked(|me| me.is_staff);
     view! {
         <Show
             when=move || staff
@@ -117,8 +119,12 @@ async fn load_session() -> Result<Option<SessionStart>, ServerFnError> {
 fn preloaded() -> Option<Option<SessionStart>> {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<crate::model::Preloaded>().map(|p| p.0.clone()))
+        use_context::<http::request::Parts>().and_then(|parts| {
+            parts
+                .extensions
+                .get::<crate::model::Preloaded>()
+                .map(|p| p.0.clone())
+        })
     }
     #[cfg(not(feature = "ssr"))]
     {

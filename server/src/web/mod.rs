@@ -63,7 +63,10 @@ pub fn router(ctx: Context) -> Router {
         ));
     Router::<WebState>::new()
         .leptos_routes_with_context(&state, routes, add_context, shell)
-        .layer(middleware::from_fn_with_state(portal.clone(), preload_session))
+        .layer(middleware::from_fn_with_state(
+            portal.clone(),
+            preload_session,
+        ))
         .layer(middleware::from_fn(render_guard))
         .route("/", get(|| async { Redirect::to("/messages") }))
         .route("/api/{*function}", post(server_function))

@@ -24,8 +24,8 @@ use serde::Serialize;
 
 use crate::auth::extract::{authenticate, same_origin, SESSION_COOKIE};
 use crate::auth::{Actor, Credential};
-use crate::domain::client::Client;
 use crate::domain::channel::MessageChannel;
+use crate::domain::client::Client;
 use crate::domain::company::Company;
 use crate::domain::settings::{
     render_welcome, validate_welcome, DefaultChannelType, WelcomeContext,
@@ -198,12 +198,10 @@ impl WebPortal {
             membership_type: channel.membership_type.as_str().to_string(),
             title,
             last_message_date: channel.last_message_date.map(|t| t.to_rfc3339()),
-            preview: last_message
-                .as_ref()
-                .map(|m: &LastMessage| {
-                    let files: Vec<&str> = m.file_names.iter().map(String::as_str).collect();
-                    preview_of(&m.text, &files, m.deleted)
-                }),
+            preview: last_message.as_ref().map(|m: &LastMessage| {
+                let files: Vec<&str> = m.file_names.iter().map(String::as_str).collect();
+                preview_of(&m.text, &files, m.deleted)
+            }),
             last_message_id: last_message.map(|m| m.id),
             unread_count: channel.unread_count.unwrap_or(0),
             member_ids: channel.member_ids,
