@@ -4,7 +4,7 @@
 
 import { test, expect } from '@playwright/test';
 import { serverForThisFile, OWNER, WORKSPACE } from './support/parlor.js';
-import { signIn } from './support/people.js';
+import { signIn, signInOn } from './support/people.js';
 
 const parlor = serverForThisFile();
 
@@ -127,11 +127,7 @@ test('messages show their time, group by person, and render links, lines, lists 
   // Read in Kolkata, five and a half hours ahead of UTC.
   const context = await browser.newContext({ baseURL: parlor.url, timezoneId: 'Asia/Kolkata', viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto('/sign-in');
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
-  await page.getByLabel('E-mail').fill(OWNER.email);
-  await page.getByLabel('Password').fill(OWNER.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInOn(page, OWNER);
   await page.getByRole('link', { name: /Tess Time/ }).click();
 
   const lines = messages(page).locator('.message');

@@ -5,6 +5,7 @@
 
 import { test, expect } from '@playwright/test';
 import { serverForThisFile, OWNER } from './support/parlor.js';
+import { signInOn } from './support/people.js';
 
 const parlor = serverForThisFile();
 
@@ -96,15 +97,6 @@ function routesFor(role) {
   return routes;
 }
 
-async function signIn(page, { email, password }) {
-  await page.goto('/sign-in');
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/messages/);
-}
-
 /** Console errors and uncaught exceptions of a page, as they happen. */
 function watchConsole(page) {
   const errors = [];
@@ -155,7 +147,7 @@ for (const role of ['admin', 'limited', 'client', 'nobody']) {
       const context = await browser.newContext({ baseURL: parlor.url, viewport });
       const page = await context.newPage();
       const credentials = { admin: OWNER, limited: people.limited, client: people.ann }[role];
-      if (credentials) await signIn(page, credentials);
+      if (credentials) await signInOn(page, credentials);
       const errors = watchConsole(page);
       for (const route of routesFor(role)) {
         // Typed in, or followed from an e-mail.
