@@ -80,6 +80,12 @@ test('images show as previews, and files alone make a message', async ({ browser
   const preview = messages(staff).getByRole('img', { name: 'receipt.png' });
   await expect(preview).toBeVisible();
   expect(await preview.evaluate((img) => img.naturalWidth)).toBe(1);
+
+  // The channel list names the file, live and as the server lists it.
+  const entry = staff.getByRole('link', { name: /Pia Park/ });
+  await expect(entry).toContainText('📎 receipt.png');
+  await staff.reload();
+  await expect(entry).toContainText('📎 receipt.png');
   await staff.context().close();
   await client.context().close();
 });
