@@ -176,14 +176,16 @@ fn Thread(conversation: Conversation) -> impl IntoView {
         };
         let intent = scroll.get_value();
         scroll.set_value(Scroll::Follow);
+        // The conversation may be gone by the next frame (the reader moved
+        // on): nothing below may insist its values are still there.
         request_animation_frame(move || match intent {
             Scroll::Open => {
                 open_at_first_unread(&list);
                 at_bottom.set_value(is_at_bottom(&list));
                 if browser::is_narrow() {
-                    heading.get_untracked().map(|h| h.focus());
+                    heading.try_get_untracked().flatten().map(|h| h.focus());
                 } else {
-                    composer.get_untracked().map(|c| c.focus());
+                    composer.try_get_untracked().flatten().map(|c| c.focus());
                 }
             }
             Scroll::KeepPlace { id, offset } => {
@@ -196,7 +198,9 @@ fn Thread(conversation: Conversation) -> impl IntoView {
                 at_bottom.set_value(true);
                 unseen.set(0);
             }
-            Scroll::Follow if at_bottom.get_value() => list.set_scroll_top(list.scroll_height()),
+            Scroll::Follow if at_bottom.try_get_value() == Some(true) => {
+                list.set_scroll_top(list.scroll_height())
+            }
             Scroll::Follow => {}
         });
     });
@@ -217,8 +221,10 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             let channel_id = channel_id.clone();
             browser::spawn(async move {
                 if let Ok(page) = api::older_messages(channel_id, token).await {
-                    if let Some((id, offset)) =
-                        scroller.get_untracked().and_then(|l| first_in_view(&l))
+                    if let Some((id, offset)) = scroller
+                        .try_get_untracked()
+                        .flatten()
+                        .and_then(|l| first_in_view(&l))
                     {
                         scroll.set_value(Scroll::KeepPlace { id, offset });
                     }
