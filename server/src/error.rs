@@ -100,11 +100,20 @@ pub struct ErrorBody {
     pub message: String,
 }
 
-impl IntoResponse for Error {
-    fn into_response(self) -> Response {
-        if let Error::Internal(cause) = &self {
+impl Error {
+    /// Logs an internal cause, which the answer itself never carries. Every
+    /// door that answers with an error (REST, the web app's server
+    /// functions) calls it.
+    pub fn log_cause(&self) {
+        if let Error::Internal(cause) = self {
             tracing::error!(error = ?cause, "request failed");
         }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        self.log_cause();
         let body = ErrorBody {
             code: self.code(),
             message: self.to_string(),

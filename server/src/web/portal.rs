@@ -58,6 +58,7 @@ pub struct WebPortal {
 type Answer<T> = Result<T, AppError>;
 
 fn refuse(error: Error) -> AppError {
+    error.log_cause();
     AppError {
         status: error.status().as_u16(),
         message: error.to_string(),
