@@ -104,6 +104,10 @@ function watchConsole(page) {
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(String(error)));
+  // Which request failed, which the console does not say.
+  page.on('response', (response) => {
+    if (response.status() >= 500) errors.push(`${response.status()} from ${response.request().method()} ${response.url()}`);
+  });
   return errors;
 }
 
@@ -135,7 +139,7 @@ async function expectWorking(page, route, how, status, errors) {
   }
   // The browser reports a page answered with an error status; nothing else may be logged.
   const unexpected = errors.splice(0).filter((e) => !new RegExp(`status of ${status}\\b`).test(e) || status < 400);
-  const serverErrors = () => parlor.logs().split('\n').filter((line) => / ERROR /.test(line)).join('\n');
+  const serverErrors = () => parlor.logs().split('\n').filter((line) => /ERROR/.test(line)).join('\n');
   expect(unexpected, `${where}: console errors; the server's errors:\n${unexpected.length ? serverErrors() : ''}`).toEqual([]);
   expect(parlor.panics(), `${where}: server panics`).toEqual([]);
 }
