@@ -80,11 +80,18 @@ struct WebState {
     portal: SharedPortal,
 }
 
-async fn server_function(
-    State(portal): State<SharedPortal>,
-    request: Request<Body>,
-) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(portal.clone()), request).await
+/// Runs a server function to its end even when the browser goes away
+/// meanwhile (a page left mid-request): a change that reached the server is
+/// made whole or not at all, never dropped halfway through its transaction.
+async fn server_function(State(portal): State<SharedPortal>, request: Request<Body>) -> Response {
+    let call = handle_server_fns_with_context(move || provide_context(portal.clone()), request);
+    match tokio::spawn(call).await {
+        Ok(response) => response.into_response(),
+        Err(failed) => {
+            tracing::error!(error = %failed, "a server function failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// Finds who is signed in and their channels before a page renders, for
