@@ -436,9 +436,9 @@ pub fn preview_of(text: &str, file_names: &[&str], deleted: bool) -> String {
     if deleted {
         return "This message was deleted.".into();
     }
-    let words = markdown::plain(text);
+    let words = preview(text);
     match file_names {
-        _ if !words.is_empty() => shorten(&words),
+        _ if !words.is_empty() => words,
         [] => String::new(),
         [one] => shorten(&format!("📎 {one}")),
         [first, rest @ ..] => shorten(&format!(
@@ -449,9 +449,10 @@ pub fn preview_of(text: &str, file_names: &[&str], deleted: bool) -> String {
     }
 }
 
-/// The first line of a text, short enough for one line of a list.
+/// A message's text as one short line of plain words (no Markdown), for
+/// lists and notifications.
 pub fn preview(text: &str) -> String {
-    shorten(text.lines().next().unwrap_or_default())
+    shorten(&markdown::plain(text))
 }
 
 fn shorten(line: &str) -> String {
@@ -500,7 +501,7 @@ pub fn after_sign_in(next: Option<&str>) -> String {
 /// What a desktop notification says about a message.
 pub fn notification_body(message: &Message) -> String {
     match (message.text.trim().is_empty(), message.attachments.len()) {
-        (false, _) => shorten(&markdown::plain(&message.text)),
+        (false, _) => preview(&message.text),
         (true, 1) => "Sent a file".into(),
         (true, n) => format!("Sent {n} files"),
     }

@@ -102,7 +102,7 @@ fn ActivityEntry(entry: ClientActivity) -> impl IntoView {
                 <span class="activity-summary">{summary}</span>
                 <span class="activity-preview">
                     <strong>{entry.sender_name.clone()}": "</strong>
-                    {preview(&crate::markdown::plain(&entry.text))}
+                    {preview(&entry.text)}
                 </span>
                 <span class="activity-when">{when}</span>
             </A>
