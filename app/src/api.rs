@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use crate::model::{
     ChannelSummary, ClientActivity, ClientChannels, ClientSummary, Conversation, Directory,
-    EmailPreferences, Invitation, Me, Message, MessagePage, NewClient, Notice, Settings, Setup,
+    EmailPreferences, Invitation, Me, Message, MessagePage, NewClient, Notice, SessionStart,
+    Settings, Setup,
 };
 
 #[cfg(feature = "ssr")]
@@ -37,10 +38,12 @@ mod door {
     }
 }
 
+/// Who is signed in, if anyone, and their channels: one call for what every
+/// signed-in page starts from.
 #[server]
-pub async fn current_user() -> Result<Option<Me>, ServerFnError> {
+pub async fn current_session() -> Result<Option<SessionStart>, ServerFnError> {
     let (portal, request) = door::open()?;
-    portal.current_user(&request).await.map_err(door::refuse)
+    portal.session_start(&request).await.map_err(door::refuse)
 }
 
 #[server]

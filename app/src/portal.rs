@@ -9,8 +9,8 @@ use http::request::Parts;
 
 use crate::model::{
     AppError, ChannelSummary, ClientActivity, ClientChannels, ClientSummary, Conversation,
-    Directory, EmailPreferences, Invitation, Me, Message, MessagePage, NewClient, Notice, Settings,
-    Setup,
+    Directory, EmailPreferences, Invitation, Me, Message, MessagePage, NewClient, Notice,
+    SessionStart, Settings, Setup,
 };
 
 /// A new session: who signed in and the cookie that carries the session.
@@ -21,8 +21,8 @@ pub struct SignedIn {
 
 #[async_trait::async_trait]
 pub trait Portal: Send + Sync + 'static {
-    /// Who sent `request`, if anyone.
-    async fn current_user(&self, request: &Parts) -> Result<Option<Me>, AppError>;
+    /// Who sent `request`, if anyone, and their channels.
+    async fn session_start(&self, request: &Parts) -> Result<Option<SessionStart>, AppError>;
     async fn sign_in(
         &self,
         request: &Parts,

@@ -100,18 +100,6 @@ pub fn StaffOnly(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// Who is signed in and their channels, loaded together so the server
-/// renders the channel list into the page.
-async fn load_session() -> Result<Option<SessionStart>, ServerFnError> {
-    let Some(me) = api::current_user().await? else {
-        return Ok(None);
-    };
-    Ok(Some(SessionStart {
-        me,
-        channels: api::list_channels().await?,
-    }))
-}
-
 /// The session as the server found it before rendering this page, if it
 /// did: the browser hydrates from the same value (a `SharedValue`, made
 /// once, before any boundary that could render twice), so every page below
@@ -142,7 +130,7 @@ pub fn SignedInShell() -> impl IntoView {
         Some(None) => view! { <Redirect path=sign_in /> }.into_any(),
         // Arrived from another page of the app (after signing in): load it.
         None => {
-            let session = Resource::new(|| (), |_| load_session());
+            let session = Resource::new(|| (), |_| api::current_session());
             let sign_in = StoredValue::new(sign_in);
             view! {
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>

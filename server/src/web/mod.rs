@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos_axum::{
     generate_route_list_with_exclusions, handle_server_fns_with_context, LeptosRoutes,
 };
-use parlor_app::model::{Preloaded, SessionStart};
+use parlor_app::model::Preloaded;
 use parlor_app::portal::SharedPortal;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -103,17 +103,8 @@ async fn preload_session(
     next: Next,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    let start = match portal.current_user(&parts).await {
-        Ok(Some(me)) => portal
-            .channels(&parts)
-            .await
-            .ok()
-            .map(|channels| Preloaded(Some(SessionStart { me, channels }))),
-        Ok(None) => Some(Preloaded(None)),
-        Err(_) => None,
-    };
-    if let Some(start) = start {
-        parts.extensions.insert(start);
+    if let Ok(start) = portal.session_start(&parts).await {
+        parts.extensions.insert(Preloaded(start));
     }
     next.run(Request::from_parts(parts, body)).await
 }

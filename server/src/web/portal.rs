@@ -15,7 +15,7 @@ use std::future::Future;
 use parlor_app::model::{
     AppError, ChannelSummary, ClientActivity, ClientChannels, ClientSummary, CompanySummary,
     Conversation, Directory, EmailPreferences, Invitation, Me, Message, MessagePage, NewClient,
-    Notice, Person, Settings, Setup,
+    Notice, Person, SessionStart, Settings, Setup,
 };
 use parlor_app::portal::{Portal, SignedIn};
 use parlor_app::state::{landing, preview_of};
@@ -247,12 +247,13 @@ fn client_address(request: &Parts) -> IpAddr {
 
 #[async_trait::async_trait]
 impl Portal for WebPortal {
-    async fn current_user(&self, request: &Parts) -> Answer<Option<Me>> {
+    async fn session_start(&self, request: &Parts) -> Answer<Option<SessionStart>> {
         match authenticate(&self.ctx, &Method::GET, &request.headers).await {
             Ok(auth) => {
                 let mut me = self.me(&auth.actor).await.map_err(refuse)?;
                 me.csrf_token = auth.session.map(|s| s.csrf_token).unwrap_or_default();
-                Ok(Some(me))
+                let channels = self.channel_summaries(&auth.actor).await?;
+                Ok(Some(SessionStart { me, channels }))
             }
             Err(Error::Unauthorized) => Ok(None),
             Err(e) => Err(refuse(e)),
