@@ -21,3 +21,4 @@ mod realtime;
 mod sessions;
 mod settings;
 mod validation;
+mod visibility;
