@@ -35,7 +35,7 @@ fn multipart(files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn upload(caller: &Caller, files: &[(&str, &[u8])]) -> Response {
+pub(crate) async fn upload(caller: &Caller, files: &[(&str, &[u8])]) -> Response {
     let (content_type, body) = multipart(files);
     caller
         .send(

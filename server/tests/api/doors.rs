@@ -1,0 +1,588 @@
+//! Every door of the REST API against every kind of caller: one row per
+//! operation of the OpenAPI document the server serves, with the status each
+//! role gets. A new operation without a row fails the test, so no door opens
+//! without someone deciding who may come through it.
+//!
+//! Each row aims at something of Acme (Ann's channel, her messages and
+//! files, Acme itself); rows that delete make a fresh target for each caller.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde_json::{json, Value};
+
+use crate::helpers::{Caller, Response, Socket, TestApp, OWNER_EMAIL};
+
+struct Fixture {
+    app: TestApp,
+    acme: String,
+    ann: Value,
+    ann_channel: String,
+    /// A message of the owner's in Ann's channel, with a file.
+    message: String,
+    attachment: String,
+    /// An in-product notification for Ann.
+    notification: String,
+    roles: Vec<(&'static str, Caller)>,
+}
+
+const ROLES: [&str; 9] = [
+    "admin key",
+    "admin session",
+    "staff, full access",
+    "staff, limited to Acme",
+    "staff, limited to Globex",
+    "client Ann of Acme",
+    "client Bob of Globex",
+    "client Cat of Acme and Globex",
+    "no credentials",
+];
+
+impl Fixture {
+    async fn build() -> Fixture {
+        let app = TestApp::spawn().await;
+        let acme = app.create_company("Acme").await;
+        let globex = app.create_company("Globex").await;
+        let ann = app.create_client("Ann", Some(&acme)).await;
+        let bob = app.create_client("Bob", Some(&globex)).await;
+        let cat = app.create_client("Cat", Some(&acme)).await;
+        let cat_id = cat["id"].as_str().unwrap();
+        let moved = app
+            .admin
+            .patch(
+                &format!("/v1/clients/{cat_id}"),
+                json!({ "companyIds": [acme, globex] }),
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{}", moved.body);
+        let ann_id = ann["id"].as_str().unwrap().to_string();
+        let ann_channel = app.individual_channel(&ann_id).await;
+        let uploaded = crate::attachments::upload(&app.admin, &[("terms.txt", b"Terms")]).await;
+        assert_eq!(uploaded.status, 200, "{}", uploaded.body);
+        let attachment = uploaded.body["data"][0]["id"].as_str().unwrap().to_string();
+        let message = app
+            .admin
+            .post(
+                "/v1/messages",
+                json!({ "channelId": ann_channel, "text": "Your terms", "attachmentIds": [attachment] }),
+            )
+            .await;
+        assert_eq!(message.status, 200, "{}", message.body);
+        let notification = app
+            .admin
+            .post(
+                "/v1/notifications",
+                json!({
+                    "senderId": app.owner_id,
+                    "recipientClientId": ann_id,
+                    "deliveryTargets": { "inProduct": { "title": "Sign the terms" } },
+                }),
+            )
+            .await;
+        assert_eq!(notification.status, 200, "{}", notification.body);
+
+        let mut roles = app.every_role(&acme, &globex, &ann, &bob).await;
+        let anonymous = roles.pop().expect("no credentials last");
+        roles.push((
+            "client Cat of Acme and Globex",
+            app.client_session(&cat).await,
+        ));
+        roles.push(anonymous);
+        for ((name, _), expected) in roles.iter().zip(ROLES) {
+            assert_eq!(*name, expected);
+        }
+        Fixture {
+            message: message.id(),
+            notification: notification.id(),
+            app,
+            acme,
+            ann,
+            ann_channel,
+            attachment,
+            roles,
+        }
+    }
+
+    fn ann_id(&self) -> &str {
+        self.ann["id"].as_str().unwrap()
+    }
+
+    /// A client of Acme made for one call that changes or removes it.
+    async fn fresh_client(&self) -> String {
+        self.app.create_client("Dan", Some(&self.acme)).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+type Call = for<'a> fn(&'a Fixture, &'a Caller) -> Pin<Box<dyn Future<Output = Response> + 'a>>;
+
+/// One operation, the status each of `ROLES` gets, and how to call it.
+struct Door {
+    operation: &'static str,
+    expected: [u16; 9],
+    call: Call,
+}
+
+macro_rules! door {
+    ($operation:literal, $expected:expr, |$f:ident, $c:ident| $body:expr) => {
+        Door {
+            operation: $operation,
+            expected: $expected,
+            call: |$f, $c| Box::pin(async move { $body }),
+        }
+    };
+}
+
+//                                admin key, admin session, staff full, staff Acme, staff Globex, Ann, Bob, Cat, nobody
+const EVERYONE: [u16; 9] = [200, 200, 200, 200, 200, 200, 200, 200, 401];
+const ACME_READERS: [u16; 9] = [200, 200, 200, 200, 404, 200, 404, 404, 401];
+const ACME_STAFF: [u16; 9] = [200, 200, 200, 200, 404, 403, 403, 403, 401];
+const STAFF: [u16; 9] = [200, 200, 200, 200, 200, 403, 403, 403, 401];
+const ADMINS: [u16; 9] = [200, 200, 403, 403, 403, 403, 403, 403, 401];
+/// Every signed-in person, and API keys acting as the owner.
+const SIGNED_IN: [u16; 9] = [200, 200, 200, 200, 200, 200, 200, 200, 401];
+/// Callers with a session (an API key has none).
+const SESSIONS: [u16; 9] = [401, 200, 200, 200, 200, 200, 200, 200, 401];
+
+fn doors() -> Vec<Door> {
+    vec![
+        door!("GET /v1/workspaces", EVERYONE, |_f, c| c
+            .get("/v1/workspaces")
+            .await),
+        door!("PATCH /v1/workspaces", ADMINS, |_f, c| {
+            c.patch("/v1/workspaces", json!({ "brandName": "Ledger & Co" }))
+                .await
+        }),
+        door!("GET /v1/settings/messaging", STAFF, |_f, c| {
+            c.get("/v1/settings/messaging").await
+        }),
+        door!("PATCH /v1/settings/messaging", ADMINS, |_f, c| {
+            c.patch(
+                "/v1/settings/messaging",
+                json!({ "welcomeMessage": "Welcome" }),
+            )
+            .await
+        }),
+        door!("POST /v1/setup", [403; 9], |_f, c| {
+            c.post(
+                "/v1/setup",
+                json!({ "token": "x", "workspaceName": "W", "givenName": "G", "familyName": "F", "email": "g@example.com", "password": "long enough pw" }),
+            )
+            .await
+        }),
+        door!("GET /v1/internal-users", EVERYONE, |_f, c| c
+            .get("/v1/internal-users")
+            .await),
+        door!("POST /v1/internal-users", ADMINS, |_f, c| {
+            let email = format!("new.{}@example.com", uuid::Uuid::new_v4().simple());
+            c.post(
+                "/v1/internal-users",
+                json!({ "givenName": "N", "familyName": "U", "email": email, "role": "staff", "password": "long enough pw" }),
+            )
+            .await
+        }),
+        door!("GET /v1/internal-users/{id}", EVERYONE, |f, c| {
+            c.get(&format!("/v1/internal-users/{}", f.app.owner_id))
+                .await
+        }),
+        door!("PATCH /v1/internal-users/{id}", ADMINS, |f, c| {
+            c.patch(
+                &format!("/v1/internal-users/{}", f.app.owner_id),
+                json!({ "givenName": "Olive" }),
+            )
+            .await
+        }),
+        door!("DELETE /v1/internal-users/{id}", ADMINS, |f, c| {
+            let (id, _) = f.app.staff(None).await;
+            c.delete(&format!("/v1/internal-users/{id}")).await
+        }),
+        door!("GET /v1/companies", EVERYONE, |_f, c| c
+            .get("/v1/companies")
+            .await),
+        door!(
+            "POST /v1/companies",
+            [200, 200, 200, 403, 403, 403, 403, 403, 401],
+            |_f, c| {
+                c.post(
+                    "/v1/companies",
+                    json!({ "name": format!("Co {}", uuid::Uuid::new_v4().simple()) }),
+                )
+                .await
+            }
+        ),
+        door!(
+            "GET /v1/companies/{id}",
+            [200, 200, 200, 200, 404, 200, 404, 200, 401],
+            |f, c| { c.get(&format!("/v1/companies/{}", f.acme)).await }
+        ),
+        door!("PATCH /v1/companies/{id}", ACME_STAFF, |f, c| {
+            c.patch(
+                &format!("/v1/companies/{}", f.acme),
+                json!({ "name": "Acme" }),
+            )
+            .await
+        }),
+        door!(
+            "DELETE /v1/companies/{id}",
+            [200, 200, 200, 403, 403, 403, 403, 403, 401],
+            |f, c| {
+                let company = f
+                    .app
+                    .create_company(&format!("Gone {}", uuid::Uuid::new_v4().simple()))
+                    .await;
+                c.delete(&format!("/v1/companies/{company}")).await
+            }
+        ),
+        door!("GET /v1/clients", EVERYONE, |_f, c| c
+            .get("/v1/clients")
+            .await),
+        door!(
+            "POST /v1/clients",
+            [200, 200, 200, 200, 422, 403, 403, 403, 401],
+            |f, c| {
+                let email = format!("c.{}@example.com", uuid::Uuid::new_v4().simple());
+                c.post(
+                "/v1/clients",
+                json!({ "givenName": "C", "familyName": "D", "email": email, "companyId": f.acme }),
+            )
+            .await
+            }
+        ),
+        door!(
+            "GET /v1/clients/{id}",
+            [200, 200, 200, 200, 404, 200, 404, 200, 401],
+            |f, c| { c.get(&format!("/v1/clients/{}", f.ann_id())).await }
+        ),
+        door!("PATCH /v1/clients/{id}", ACME_STAFF, |f, c| {
+            c.patch(
+                &format!("/v1/clients/{}", f.ann_id()),
+                json!({ "givenName": "Ann" }),
+            )
+            .await
+        }),
+        door!("DELETE /v1/clients/{id}", ACME_STAFF, |f, c| {
+            let client = f.fresh_client().await;
+            c.delete(&format!("/v1/clients/{client}")).await
+        }),
+        door!(
+            "GET /v1/client-activity",
+            [200, 200, 200, 200, 200, 403, 403, 403, 401],
+            |_f, c| { c.get("/v1/client-activity").await }
+        ),
+        door!("GET /v1/message-channels", EVERYONE, |_f, c| {
+            c.get("/v1/message-channels").await
+        }),
+        door!(
+            "POST /v1/message-channels",
+            [200, 200, 200, 200, 404, 403, 403, 403, 401],
+            |f, c| {
+                let client = f.fresh_client().await;
+                c.post(
+                    "/v1/message-channels",
+                    json!({ "membershipType": "group", "memberIds": [f.ann_id(), client] }),
+                )
+                .await
+            }
+        ),
+        door!("GET /v1/message-channels/{id}", ACME_READERS, |f, c| {
+            c.get(&format!("/v1/message-channels/{}", f.ann_channel))
+                .await
+        }),
+        door!("DELETE /v1/message-channels/{id}", ACME_STAFF, |f, c| {
+            let client = f.fresh_client().await;
+            let channel = f.app.individual_channel(&client).await;
+            c.delete(&format!("/v1/message-channels/{channel}")).await
+        }),
+        door!(
+            "POST /v1/message-channels/{id}/read",
+            [200, 200, 200, 200, 404, 200, 404, 404, 401],
+            |f, c| {
+                c.post(
+                    &format!("/v1/message-channels/{}/read", f.ann_channel),
+                    json!({}),
+                )
+                .await
+            }
+        ),
+        door!(
+            "POST /v1/message-channels/{id}/unread",
+            [200, 200, 200, 200, 404, 200, 404, 404, 401],
+            |f, c| {
+                c.post(
+                    &format!("/v1/message-channels/{}/unread", f.ann_channel),
+                    json!({}),
+                )
+                .await
+            }
+        ),
+        door!("GET /v1/messages", ACME_READERS, |f, c| {
+            c.get(&format!("/v1/messages?channelId={}", f.ann_channel))
+                .await
+        }),
+        door!("POST /v1/messages", ACME_READERS, |f, c| {
+            c.send_message(&f.ann_channel, "hello").await
+        }),
+        door!("GET /v1/messages/{id}", ACME_READERS, |f, c| {
+            c.get(&format!("/v1/messages/{}", f.message)).await
+        }),
+        door!(
+            "PATCH /v1/messages/{id}",
+            [200, 200, 403, 403, 404, 403, 404, 404, 401],
+            |f, c| {
+                c.patch(
+                    &format!("/v1/messages/{}", f.message),
+                    json!({ "text": "Your terms" }),
+                )
+                .await
+            }
+        ),
+        door!(
+            "DELETE /v1/messages/{id}",
+            [200, 200, 403, 403, 404, 403, 404, 404, 401],
+            |f, c| {
+                let sent = f.app.admin.send_message(&f.ann_channel, "to delete").await;
+                c.delete(&format!("/v1/messages/{}", sent.id())).await
+            }
+        ),
+        door!(
+            "POST /v1/mass-messages",
+            [200, 200, 200, 200, 422, 403, 403, 403, 401],
+            |f, c| {
+                c.post(
+                    "/v1/mass-messages",
+                    json!({ "clientIds": [f.ann_id()], "text": "Tax season" }),
+                )
+                .await
+            }
+        ),
+        door!("POST /v1/attachments", SIGNED_IN, |_f, c| {
+            crate::attachments::upload(c, &[("notes.txt", b"Notes")]).await
+        }),
+        door!("GET /v1/attachments/usage", STAFF, |_f, c| {
+            c.get("/v1/attachments/usage").await
+        }),
+        door!("GET /v1/attachments/{id}", ACME_READERS, |f, c| {
+            c.get(&format!("/v1/attachments/{}", f.attachment)).await
+        }),
+        door!("GET /v1/attachments/{id}/content", ACME_READERS, |f, c| {
+            c.get(&format!("/v1/attachments/{}/content", f.attachment))
+                .await
+        }),
+        door!(
+            "GET /v1/attachments/{id}/thumbnail",
+            [404, 404, 404, 404, 404, 404, 404, 404, 401],
+            |f, c| {
+                c.get(&format!("/v1/attachments/{}/thumbnail", f.attachment))
+                    .await
+            }
+        ),
+        door!("GET /v1/notifications", EVERYONE, |_f, c| c
+            .get("/v1/notifications")
+            .await),
+        door!(
+            "POST /v1/notifications",
+            [200, 200, 403, 403, 403, 403, 403, 403, 401],
+            |f, c| {
+                c.post(
+                    "/v1/notifications",
+                    json!({
+                        "senderId": f.app.owner_id,
+                        "recipientClientId": f.ann_id(),
+                        "deliveryTargets": { "inProduct": { "title": "Reminder" } },
+                    }),
+                )
+                .await
+            }
+        ),
+        door!(
+            "GET /v1/notifications/{id}",
+            [200, 200, 404, 404, 404, 200, 404, 404, 401],
+            |f, c| {
+                c.get(&format!("/v1/notifications/{}", f.notification))
+                    .await
+            }
+        ),
+        door!(
+            "DELETE /v1/notifications/{id}",
+            [200, 200, 404, 404, 404, 200, 404, 404, 401],
+            |f, c| {
+                let sent = f
+                    .app
+                    .admin
+                    .post(
+                        "/v1/notifications",
+                        json!({
+                            "senderId": f.app.owner_id,
+                            "recipientClientId": f.ann_id(),
+                            "deliveryTargets": { "inProduct": { "title": "To delete" } },
+                        }),
+                    )
+                    .await;
+                c.delete(&format!("/v1/notifications/{}", sent.id())).await
+            }
+        ),
+        door!(
+            "POST /v1/notifications/{id}/read",
+            [200, 200, 404, 404, 404, 200, 404, 404, 401],
+            |f, c| {
+                c.post(
+                    &format!("/v1/notifications/{}/read", f.notification),
+                    json!({}),
+                )
+                .await
+            }
+        ),
+        door!(
+            "POST /v1/notifications/{id}/unread",
+            [200, 200, 404, 404, 404, 200, 404, 404, 401],
+            |f, c| {
+                c.post(
+                    &format!("/v1/notifications/{}/unread", f.notification),
+                    json!({}),
+                )
+                .await
+            }
+        ),
+        door!("GET /v1/email-preferences", SIGNED_IN, |_f, c| {
+            c.get("/v1/email-preferences").await
+        }),
+        door!("PUT /v1/email-preferences", SIGNED_IN, |_f, c| {
+            c.send(
+                c.request(reqwest::Method::PUT, "/v1/email-preferences")
+                    .json(&json!({ "unreadMessages": "digest" })),
+            )
+            .await
+        }),
+        door!(
+            "GET /v1/email-preferences/unsubscribe",
+            [404; 9],
+            |_f, c| {
+                c.get("/v1/email-preferences/unsubscribe?token=forged")
+                    .await
+            }
+        ),
+        door!(
+            "POST /v1/email-preferences/unsubscribe",
+            [404; 9],
+            |_f, c| {
+                c.post("/v1/email-preferences/unsubscribe?token=forged", json!({}))
+                    .await
+            }
+        ),
+        door!("GET /v1/invitations/{token}", [404; 9], |_f, c| {
+            c.get("/v1/invitations/forged").await
+        }),
+        door!("POST /v1/invitations/{token}/accept", [404; 9], |_f, c| {
+            c.post(
+                "/v1/invitations/forged/accept",
+                json!({ "password": "long enough pw" }),
+            )
+            .await
+        }),
+        door!("POST /v1/sessions", [401; 9], |_f, c| {
+            c.post(
+                "/v1/sessions",
+                json!({ "email": OWNER_EMAIL, "password": "not the password" }),
+            )
+            .await
+        }),
+        door!("GET /v1/sessions/current", SESSIONS, |_f, c| {
+            c.get("/v1/sessions/current").await
+        }),
+        // Signing out is checked last for each caller, by `sign_out_last`.
+        door!(
+            "DELETE /v1/sessions/current",
+            [400, 204, 204, 204, 204, 204, 204, 204, 401],
+            |_f, c| { c.delete("/v1/sessions/current").await }
+        ),
+        door!("POST /v1/realtime/tokens", EVERYONE, |_f, c| {
+            c.post("/v1/realtime/tokens", json!({})).await
+        }),
+        door!(
+            "GET /v1/realtime",
+            [101, 101, 101, 101, 101, 101, 101, 101, 401],
+            |_f, c| { socket_status(c).await }
+        ),
+    ]
+}
+
+/// Opens the realtime socket with the caller's own credentials (the API key
+/// header, or the cookie from a page of this server).
+async fn socket_status(caller: &Caller) -> Response {
+    let url = format!("{}/v1/realtime", caller.ws_base());
+    let origin = caller.ws_base().replacen("ws", "http", 1);
+    let mut headers = vec![];
+    if let Some(key) = caller.api_key() {
+        headers.push(("x-api-key", key.to_string()));
+    }
+    if let Some(cookie) = &caller.cookie {
+        headers.push(("cookie", cookie.clone()));
+        headers.push(("origin", origin));
+    }
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let status = match Socket::connect(&url, &headers).await {
+        Ok(_) => 101,
+        Err(status) => status,
+    };
+    Response {
+        status,
+        body: json!({ "code": "refused", "message": "the upgrade was refused" }),
+        headers: Default::default(),
+    }
+}
+
+/// The operations the server documents, as `METHOD /path`.
+async fn documented(app: &TestApp) -> Vec<String> {
+    let doc = app.anonymous().get("/v1/openapi.json").await;
+    assert_eq!(doc.status, 200);
+    let mut operations = Vec::new();
+    for (path, methods) in doc.body["paths"].as_object().unwrap() {
+        for method in methods.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                operations.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    operations.sort();
+    operations
+}
+
+#[tokio::test]
+async fn every_documented_operation_answers_each_role_as_decided() {
+    let f = Fixture::build().await;
+    let doors = doors();
+    let mut covered: Vec<String> = doors.iter().map(|d| d.operation.to_string()).collect();
+    covered.sort();
+    assert_eq!(
+        covered,
+        documented(&f.app).await,
+        "every documented operation has exactly one row here, and every row is documented"
+    );
+
+    let mut wrong = Vec::new();
+    // Signing out ends the sessions the other rows use: it goes last.
+    let (sign_out, others): (Vec<&Door>, Vec<&Door>) = doors
+        .iter()
+        .partition(|d| d.operation == "DELETE /v1/sessions/current");
+    for door in others.into_iter().chain(sign_out) {
+        for ((role, caller), expected) in f.roles.iter().zip(door.expected) {
+            let response = (door.call)(&f, caller).await;
+            if response.status != expected {
+                wrong.push(format!(
+                    "{} as {role}: {} (expected {expected}): {}",
+                    door.operation, response.status, response.body
+                ));
+            } else if response.status >= 400 {
+                assert!(
+                    response.body["code"].is_string() && response.body["message"].is_string(),
+                    "{} as {role}: an error has a code and a message: {}",
+                    door.operation,
+                    response.body
+                );
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
