@@ -37,7 +37,14 @@ pub fn router(ctx: Context) -> Router {
     // "/" only leads to Messages: answered here, before any rendering (a
     // redirect from inside a rendered page drops what it built outside
     // Leptos' arena, which panics).
-    let routes = generate_route_list_with_exclusions(parlor_app::App, Some(vec!["/".into()]));
+    // `/` is a redirect, and server functions are answered by
+    // `server_function` below, outside the page middleware: leptos would
+    // otherwise route each one through it, and around our handler.
+    let mut excluded: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    excluded.push("/".into());
+    let routes = generate_route_list_with_exclusions(parlor_app::App, Some(excluded));
     let state = WebState {
         options: options.clone(),
         portal: portal.clone(),
@@ -86,12 +93,35 @@ struct WebState {
 async fn server_function(State(portal): State<SharedPortal>, request: Request<Body>) -> Response {
     let call = handle_server_fns_with_context(move || provide_context(portal.clone()), request);
     match tokio::spawn(call).await {
-        Ok(response) => response.into_response(),
+        Ok(response) => undecodable_is_bad_request(response.into_response()).await,
         Err(failed) => {
             tracing::error!(error = %failed, "a server function failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// How server_fn encodes the errors of a call it could not decode: the
+/// caller's mistake, which it answers with the 500 it gives every error.
+const UNDECODABLE: [&[u8]; 3] = [b"Args|", b"MissingArg|", b"Deserialization|"];
+
+/// Answers a call whose arguments could not be decoded with 400: bad input
+/// gets a 4xx, and a 500 stays the sign of a fault in the server.
+async fn undecodable_is_bad_request(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // Error answers are one short line; a longer body is not one of these.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    // The JSON encoding quotes the line.
+    let line = bytes.strip_prefix(b"\"").unwrap_or(&bytes);
+    if UNDECODABLE.iter().any(|prefix| line.starts_with(prefix)) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Finds who is signed in and their channels before a page renders, for
