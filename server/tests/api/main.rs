@@ -19,6 +19,7 @@ mod messages;
 mod notifications;
 mod openapi;
 mod realtime;
+mod server_functions;
 mod sessions;
 mod settings;
 mod validation;

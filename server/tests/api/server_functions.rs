@@ -1,0 +1,322 @@
+//! Every door of the web app against every kind of caller: one row per
+//! server function the server registers, with the status each role gets.
+//! A server function without a row fails the test. The rows aim at what the
+//! REST rows of `doors.rs` aim at: Ann's channel and messages, Acme.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use crate::helpers::{Caller, Response, TestApp, OWNER_EMAIL};
+
+/// A 200 answer of nothing (`null`): done, or for `open_conversation`, no
+/// such conversation for this caller, the same whether it exists or not.
+const NOTHING: u16 = 204;
+
+//                              admin key, admin session, staff full, staff Acme, staff Globex, Ann, Bob, nobody
+const SIGNED_IN: [u16; 8] = [200, 200, 200, 200, 200, 200, 200, 401];
+const ACME_READERS: [u16; 8] = [200, 200, 200, 200, 404, 200, 404, 401];
+const ACME_READERS_DONE: [u16; 8] = [NOTHING, NOTHING, NOTHING, NOTHING, 404, NOTHING, 404, 401];
+/// Ann's notices: hers, and admins'.
+const ANNS_OWN: [u16; 8] = [NOTHING, NOTHING, 404, 404, 404, NOTHING, 404, 401];
+const ACME_STAFF: [u16; 8] = [200, 200, 200, 200, 404, 403, 403, 401];
+const STAFF: [u16; 8] = [200, 200, 200, 200, 200, 403, 403, 401];
+const ADMINS: [u16; 8] = [200, 200, 403, 403, 403, 403, 403, 401];
+/// Open to anyone, and refused for a forged token or a wrong password.
+const NOBODY_GETS_IN: [u16; 8] = [404, 404, 404, 404, 404, 404, 404, 404];
+
+struct Fixture {
+    app: TestApp,
+    acme: String,
+    ann_id: String,
+    ann_channel: String,
+    /// A message of the owner's in Ann's channel.
+    message: String,
+    /// A notice (in-product notification) of Ann's.
+    notice: String,
+    roles: Vec<(&'static str, Caller)>,
+}
+
+impl Fixture {
+    async fn build() -> Fixture {
+        let app = TestApp::spawn().await;
+        let acme = app.create_company("Acme").await;
+        let globex = app.create_company("Globex").await;
+        let ann = app.create_client("Ann", Some(&acme)).await;
+        let bob = app.create_client("Bob", Some(&globex)).await;
+        let ann_id = ann["id"].as_str().unwrap().to_string();
+        let ann_channel = app.individual_channel(&ann_id).await;
+        let message = app
+            .admin
+            .send_message(&ann_channel, "Your terms")
+            .await
+            .id();
+        let notice = app
+            .admin
+            .post(
+                "/v1/notifications",
+                json!({
+                    "senderId": app.owner_id,
+                    "recipientClientId": ann_id,
+                    "deliveryTargets": { "inProduct": { "title": "Sign the terms" } },
+                }),
+            )
+            .await
+            .id();
+        let roles = app.every_role(&acme, &globex, &ann, &bob).await;
+        Fixture {
+            app,
+            acme,
+            ann_id,
+            ann_channel,
+            message,
+            notice,
+            roles,
+        }
+    }
+
+    /// A client of Acme made for one call.
+    async fn fresh_client(&self) -> String {
+        self.app.create_client("Dan", Some(&self.acme)).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// The arguments of one call of `function`, form-encoded as the app
+    /// sends them.
+    async fn arguments(&self, function: &str) -> Vec<(String, String)> {
+        let pairs: Vec<(&str, String)> = match function {
+            "sign_in" => vec![
+                ("email", OWNER_EMAIL.into()),
+                ("password", "wrong password".into()),
+            ],
+            "read_invitation" => vec![("token", "forged".into())],
+            "accept_invitation" => {
+                vec![
+                    ("token", "forged".into()),
+                    ("password", "long enough pw".into()),
+                ]
+            }
+            "set_up" => vec![
+                ("token", "forged".into()),
+                ("setup[workspaceName]", "W".into()),
+                ("setup[givenName]", "G".into()),
+                ("setup[familyName]", "F".into()),
+                ("setup[email]", "g@example.com".into()),
+                ("setup[password]", "long enough pw".into()),
+            ],
+            "open_conversation" | "mark_read" | "mark_unread" => {
+                vec![("channel_id", self.ann_channel.clone())]
+            }
+            "older_messages" => vec![
+                ("channel_id", self.ann_channel.clone()),
+                ("next_token", String::new()),
+            ],
+            "send_message" => vec![
+                ("channel_id", self.ann_channel.clone()),
+                ("text", "hello".into()),
+                ("idempotency_key", uuid::Uuid::new_v4().to_string()),
+            ],
+            "mark_notice" => vec![("id", self.notice.clone()), ("read", "true".into())],
+            "delete_notice" => {
+                let sent = self
+                    .app
+                    .admin
+                    .post(
+                        "/v1/notifications",
+                        json!({
+                            "senderId": self.app.owner_id,
+                            "recipientClientId": self.ann_id,
+                            "deliveryTargets": { "inProduct": { "title": "To delete" } },
+                        }),
+                    )
+                    .await;
+                vec![("id", sent.id())]
+            }
+            "save_email_preferences" => vec![("preferences[unreadMessages]", "digest".into())],
+            "edit_message" => vec![
+                ("message_id", self.message.clone()),
+                ("text", "Your terms".into()),
+            ],
+            "delete_message" => {
+                let sent = self
+                    .app
+                    .admin
+                    .send_message(&self.ann_channel, "to delete")
+                    .await;
+                vec![("message_id", sent.id())]
+            }
+            "add_client" => vec![
+                ("client[givenName]", "C".into()),
+                ("client[familyName]", "D".into()),
+                (
+                    "client[email]",
+                    format!("c.{}@example.com", uuid::Uuid::new_v4().simple()),
+                ),
+                ("client[companyId]", self.acme.clone()),
+            ],
+            "load_client_channels" => vec![("client_id", self.ann_id.clone())],
+            "start_conversation" => vec![
+                ("client_ids[0]", self.ann_id.clone()),
+                ("client_ids[1]", self.fresh_client().await),
+            ],
+            "send_mass_message" => vec![
+                ("client_ids[0]", self.ann_id.clone()),
+                ("text", "Tax season".into()),
+            ],
+            "save_settings" => vec![
+                ("settings[defaultChannelType]", "individual".into()),
+                ("settings[welcomeMessage]", "Welcome".into()),
+            ],
+            "preview_welcome" => vec![("template", "Hello {{client.givenName}}".into())],
+            _ => vec![],
+        };
+        pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+}
+
+/// The status each role gets from each server function.
+fn decided() -> BTreeMap<&'static str, [u16; 8]> {
+    BTreeMap::from([
+        (
+            "current_session",
+            [200, 200, 200, 200, 200, 200, 200, NOTHING],
+        ),
+        ("sign_in", [401; 8]),
+        ("read_invitation", NOBODY_GETS_IN),
+        ("accept_invitation", NOBODY_GETS_IN),
+        ("set_up", [403; 8]),
+        ("sign_out", [NOTHING; 8]),
+        ("list_channels", SIGNED_IN),
+        (
+            "open_conversation",
+            [200, 200, 200, 200, NOTHING, 200, NOTHING, 401],
+        ),
+        ("older_messages", ACME_READERS),
+        ("send_message", ACME_READERS),
+        ("mark_read", ACME_READERS_DONE),
+        ("mark_unread", ACME_READERS_DONE),
+        ("load_client_activity", STAFF),
+        ("load_notices", SIGNED_IN),
+        ("mark_notice", ANNS_OWN),
+        ("delete_notice", ANNS_OWN),
+        ("load_email_preferences", SIGNED_IN),
+        ("save_email_preferences", SIGNED_IN),
+        ("edit_message", [200, 200, 403, 403, 404, 403, 404, 401]),
+        ("delete_message", [200, 200, 403, 403, 404, 403, 404, 401]),
+        ("load_directory", STAFF),
+        ("add_client", [200, 200, 200, 200, 422, 403, 403, 401]),
+        ("load_client_channels", ACME_STAFF),
+        (
+            "start_conversation",
+            [200, 200, 200, 200, 404, 403, 403, 401],
+        ),
+        (
+            "send_mass_message",
+            [200, 200, 200, 200, 422, 403, 403, 401],
+        ),
+        ("load_settings", STAFF),
+        ("save_settings", ADMINS),
+        ("preview_welcome", ADMINS),
+    ])
+}
+
+/// The server functions the server answers, by name, with their paths.
+fn registered() -> BTreeMap<String, String> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| {
+            let name = path
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(|c: char| c.is_ascii_digit());
+            (name.to_string(), path.to_string())
+        })
+        .collect()
+}
+
+/// Calls a server function as a page of this server does.
+async fn call(
+    f: &Fixture,
+    caller: &Caller,
+    path: &str,
+    arguments: &[(String, String)],
+) -> Response {
+    let mut request = caller
+        .request(reqwest::Method::POST, path)
+        .header("origin", &f.app.base)
+        .form(arguments);
+    if let Some(cookie) = &caller.cookie {
+        request = request.header("cookie", cookie);
+    }
+    let mut response = caller.send(request).await;
+    if response.status == 200 && response.body.is_null() {
+        response.status = NOTHING;
+    }
+    response
+}
+
+#[tokio::test]
+async fn every_server_function_answers_each_role_as_decided() {
+    let f = Fixture::build().await;
+    let registered = registered();
+    let decided = decided();
+    assert_eq!(
+        registered.keys().map(String::as_str).collect::<Vec<_>>(),
+        decided.keys().copied().collect::<Vec<_>>(),
+        "every server function has exactly one row here"
+    );
+
+    let mut wrong = Vec::new();
+    // Signing out ends the sessions the other rows use: it goes last.
+    let order = decided
+        .iter()
+        .filter(|(name, _)| **name != "sign_out")
+        .chain(decided.iter().filter(|(name, _)| **name == "sign_out"));
+    for (name, expected) in order {
+        let path = &registered[*name];
+        for ((role, caller), expected) in f.roles.iter().zip(expected) {
+            let arguments = f.arguments(name).await;
+            let response = call(&f, caller, path, &arguments).await;
+            if response.status != *expected {
+                wrong.push(format!(
+                    "{name} as {role}: {} (expected {expected}): {}",
+                    response.status, response.body
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn a_call_the_server_cannot_decode_is_a_bad_request_not_a_fault() {
+    let f = Fixture::build().await;
+    let registered = registered();
+    let (_, admin) = &f.roles[1];
+    for (name, arguments) in [
+        (
+            "send_message",
+            vec![("channel_id".to_string(), f.ann_channel.clone())],
+        ),
+        (
+            "save_settings",
+            vec![("settings".to_string(), "individual".to_string())],
+        ),
+        (
+            "mark_notice",
+            vec![
+                ("id".to_string(), f.notice.clone()),
+                ("read".to_string(), "maybe".to_string()),
+            ],
+        ),
+    ] {
+        let response = call(&f, admin, &registered[name], &arguments).await;
+        assert_eq!(
+            response.status, 400,
+            "{name} with {arguments:?}: {}",
+            response.body
+        );
+    }
+}
