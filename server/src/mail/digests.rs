@@ -13,7 +13,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::templates::{self, DigestSummary};
 use crate::auth::tokens::unsubscribe_token;
-use crate::authz::Scope;
+use crate::auth::Actor;
+use crate::authz;
+use crate::domain::message::SenderType;
 use crate::error::Result;
 use crate::service::email_preferences::UnreadMessages;
 use crate::service::{workspace, Context};
@@ -64,11 +66,7 @@ pub async fn scan(ctx: &Context) -> Result<usize> {
             recipients.extend(digests::invited_client(&mut tx, &client_id).await?);
         }
         for user in &staff {
-            let scope = if user.kind == "admin" || user.is_client_access_limited == 0 {
-                Scope::All
-            } else {
-                Scope::Staff(user.id.clone())
-            };
+            let scope = authz::scope(&user.actor());
             if storage::channels::get_visible(&mut tx, &scope, &user.id, &channel_id)
                 .await?
                 .is_some()
@@ -83,8 +81,8 @@ pub async fn scan(ctx: &Context) -> Result<usize> {
             }
             let mut unread =
                 digests::unread_for(&mut tx, &channel_id, &recipient.id, i64::MAX).await?;
-            if recipient.kind != "client" {
-                unread.retain(|m| m.sender_type == "client");
+            if let Actor::Internal(_) = recipient.actor() {
+                unread.retain(|m| m.sender_type() == SenderType::Client);
             }
             let Some(newest) = unread.last().map(|m| m.seq) else {
                 continue;
@@ -139,7 +137,7 @@ impl Names {
         if let Some(name) = self.0.get(&message.sender_id) {
             return Ok(name.clone());
         }
-        let name = if message.sender_type == "client" {
+        let name = if message.sender_type() == SenderType::Client {
             storage::clients::get(conn, &message.sender_id)
                 .await?
                 .map(|c| format!("{} {}", c.given_name, c.family_name))

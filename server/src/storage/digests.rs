@@ -1,6 +1,9 @@
 //! What the unread-digest scan reads and records (see `crate::mail::digests`).
 
 use super::Conn;
+use crate::auth::{Actor, ClientActor, StaffActor};
+use crate::domain::internal_user::Role;
+use crate::domain::message::SenderType;
 use crate::error::Result;
 
 /// Locks the scan's row (one node scans at a time) and says how far it got.
@@ -46,6 +49,12 @@ pub struct UnreadMessage {
     pub sender_id: String,
     pub sender_type: String,
     pub created_at: i64,
+}
+
+impl UnreadMessage {
+    pub fn sender_type(&self) -> SenderType {
+        SenderType::from_stored(&self.sender_type)
+    }
 }
 
 /// The messages of a channel up to `upto` that `user_id` has neither read nor
@@ -99,6 +108,23 @@ pub struct Recipient {
     pub kind: String,
     pub is_client_access_limited: i64,
     pub unread_messages: Option<String>,
+}
+
+impl Recipient {
+    /// Who the recipient is to the authorisation rules.
+    pub fn actor(&self) -> Actor {
+        if self.kind == "client" {
+            Actor::Client(ClientActor {
+                id: self.id.clone(),
+            })
+        } else {
+            Actor::Internal(StaffActor {
+                id: self.id.clone(),
+                role: Role::from_stored(&self.kind),
+                is_client_access_limited: self.is_client_access_limited != 0,
+            })
+        }
+    }
 }
 
 /// Every internal user, with their e-mail preference.

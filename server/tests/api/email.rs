@@ -562,3 +562,41 @@ async fn everyone_chooses_every_message_a_summary_or_no_email_and_it_is_kept() {
         "one e-mail per message, once"
     );
 }
+
+#[tokio::test]
+async fn digests_reach_the_staff_who_may_see_the_channel_and_no_one_else() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_with_digests(&sink).await;
+    let acme = app.create_company("Acme").await;
+    let globex = app.create_company("Globex").await;
+    let ann = app.create_client("Ann", Some(&acme)).await;
+    let channel = app.individual_channel(ann["id"].as_str().unwrap()).await;
+    let mut staff = Vec::new();
+    for limited_to in [
+        None,
+        Some(&[acme.as_str()][..]),
+        Some(&[globex.as_str()][..]),
+    ] {
+        let (id, _) = app.staff(limited_to).await;
+        let user = app.admin.get(&format!("/v1/internal-users/{id}")).await;
+        staff.push(user.body["email"].as_str().unwrap().to_string());
+    }
+    let [full, of_acme, of_globex] = &staff[..] else {
+        unreachable!()
+    };
+
+    let sent = app
+        .client_session(&ann)
+        .await
+        .send_message(&channel, "Here are my receipts")
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    for to in [crate::helpers::OWNER_EMAIL, full, of_acme] {
+        wait_for_digests(&sink, to, 1).await;
+    }
+    tokio::time::sleep(PAST_THE_DELAY).await;
+    assert!(
+        digests_to(&sink, of_globex).is_empty(),
+        "staff limited to Globex hear nothing of Acme's channels"
+    );
+}
