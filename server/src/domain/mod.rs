@@ -4,6 +4,7 @@ pub mod attachment;
 pub mod channel;
 pub mod client;
 pub mod company;
+pub mod event;
 pub mod internal_user;
 pub mod message;
 pub mod notification;

@@ -9,6 +9,7 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, Notify};
 
 use crate::authz::{Audience, Viewer};
+use crate::domain::event::EventKind;
 
 /// A frame ready to send, shared by every recipient.
 pub type Frame = Utf8Bytes;
@@ -17,7 +18,9 @@ pub type Frame = Utf8Bytes;
 #[derive(Debug, Clone)]
 pub struct Event {
     pub seq: i64,
-    pub kind: String,
+    /// `None` for a kind this build does not know (from a newer node),
+    /// which is passed on as it is.
+    pub kind: Option<EventKind>,
     pub channel_id: Option<String>,
     /// For channel events: who sees the channel now, and who saw it before.
     pub audience: Option<ChannelAudience>,
@@ -189,7 +192,7 @@ impl Hub {
         let mut state = self.state();
         state.last_seq = state.last_seq.max(event.seq);
         let mut recipients: Vec<u64> = Vec::new();
-        if event.kind == "access.changed" {
+        if event.kind == Some(EventKind::AccessChanged) {
             // Whose access changed must reconnect and resume with new rights.
             let gone: Vec<u64> = state
                 .subscribers

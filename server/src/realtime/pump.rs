@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde_json::value::RawValue;
 
 use super::hub::{ChannelAudience, Event, Hub};
+use crate::domain::event::EventKind;
 use crate::error::Result;
 use crate::storage::events::EventRow;
 use crate::storage::{self, Store};
@@ -44,6 +45,7 @@ async fn drain(store: &Store, hub: &Hub) -> Result<()> {
 
 /// The wire frame of a logged event: `{type, cursor, data}`.
 pub fn to_event(row: EventRow) -> Result<Event> {
+    let kind = EventKind::from_stored(&row.kind);
     let data: &RawValue = serde_json::from_str(&row.payload).map_err(anyhow::Error::from)?;
     let frame = serde_json::to_string(&serde_json::json!({
         "type": row.kind,
@@ -55,13 +57,13 @@ pub fn to_event(row: EventRow) -> Result<Event> {
         Some(json) => Some(serde_json::from_str(json).map_err(anyhow::Error::from)?),
         None => None,
     };
-    let user_id = (row.kind == "access.changed")
+    let user_id = (kind == Some(EventKind::AccessChanged))
         .then(|| serde_json::from_str::<serde_json::Value>(&row.payload).ok())
         .flatten()
         .and_then(|v| v["userId"].as_str().map(str::to_string));
     Ok(Event {
         seq: row.seq,
-        kind: row.kind,
+        kind,
         channel_id: row.channel_id,
         audience,
         user_id,

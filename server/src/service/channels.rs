@@ -8,6 +8,7 @@ use super::{events, views, workspace, Context, Page, PageRequest};
 use crate::auth::Actor;
 use crate::authz::{self, Scope};
 use crate::domain::channel::{group_company, Candidate, MembershipType, MessageChannel};
+use crate::domain::event::EventKind;
 use crate::domain::message::SenderType;
 use crate::domain::new_id;
 use crate::domain::settings::{render_welcome, WelcomeContext};
@@ -118,7 +119,7 @@ async fn post_welcome(
         },
     )
     .await?;
-    super::messages::record(ctx, conn, "message.created", &message_id).await?;
+    super::messages::record(ctx, conn, EventKind::MessageCreated, &message_id).await?;
     Ok(())
 }
 

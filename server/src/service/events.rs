@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::views;
 use crate::authz::Audience;
+use crate::domain::event::EventKind;
 use crate::domain::message::Message;
 use crate::domain::notification::Notification;
 use crate::error::Result;
@@ -20,7 +21,7 @@ fn json<T: Serialize>(value: &T) -> Result<String> {
 }
 
 /// `message.created`, `message.updated` or `message.deleted`.
-pub async fn message(conn: &mut Conn, kind: &str, message: &Message) -> Result<()> {
+pub async fn message(conn: &mut Conn, kind: EventKind, message: &Message) -> Result<()> {
     let payload = payload(message)?;
     storage::events::append(conn, &message_event(kind, message, &payload)).await?;
     Ok(())
@@ -32,7 +33,7 @@ pub fn payload(message: &Message) -> Result<String> {
 }
 
 /// The event telling a message's channel about it, with its `payload`.
-pub fn message_event<'a>(kind: &'a str, message: &'a Message, payload: &'a str) -> NewEvent<'a> {
+pub fn message_event<'a>(kind: EventKind, message: &'a Message, payload: &'a str) -> NewEvent<'a> {
     NewEvent {
         kind,
         channel_id: Some(&message.channel_id),
@@ -88,9 +89,9 @@ pub async fn channels_changed(conn: &mut Conn, before: Before, also: &[String]) 
                     continue;
                 }
                 let kind = if previous.is_some() {
-                    "channel.updated"
+                    EventKind::ChannelUpdated
                 } else {
-                    "channel.created"
+                    EventKind::ChannelCreated
                 };
                 let payload = json(&views::channel(conn, row).await?.for_everyone())?;
                 record_channel(
@@ -124,7 +125,7 @@ pub async fn channel_deleted(conn: &mut Conn, id: &str, previous: Audience) -> R
         json(&serde_json::json!({ "id": id, "object": "messageChannel", "deleted": true }))?;
     record_channel(
         conn,
-        "channel.deleted",
+        EventKind::ChannelDeleted,
         id,
         ChannelAudience {
             now: None,
@@ -137,7 +138,7 @@ pub async fn channel_deleted(conn: &mut Conn, id: &str, previous: Audience) -> R
 
 async fn record_channel(
     conn: &mut Conn,
-    kind: &str,
+    kind: EventKind,
     id: &str,
     audience: ChannelAudience,
     payload: &str,
@@ -177,7 +178,7 @@ pub async fn channel_read(
     storage::events::append(
         conn,
         &NewEvent {
-            kind: "channel.read",
+            kind: EventKind::ChannelRead,
             channel_id: Some(channel_id),
             audience: None,
             recipient_id: None,
@@ -190,7 +191,11 @@ pub async fn channel_read(
 }
 
 /// `notification.created` or `notification.updated`, for its recipient only.
-pub async fn notification(conn: &mut Conn, kind: &str, notification: &Notification) -> Result<()> {
+pub async fn notification(
+    conn: &mut Conn,
+    kind: EventKind,
+    notification: &Notification,
+) -> Result<()> {
     let payload = json(notification)?;
     notification_event(conn, kind, &notification.recipient_id, &payload).await
 }
@@ -199,12 +204,12 @@ pub async fn notification(conn: &mut Conn, kind: &str, notification: &Notificati
 pub async fn notification_deleted(conn: &mut Conn, id: &str, recipient_id: &str) -> Result<()> {
     let payload =
         json(&serde_json::json!({ "id": id, "object": "notification", "deleted": true }))?;
-    notification_event(conn, "notification.deleted", recipient_id, &payload).await
+    notification_event(conn, EventKind::NotificationDeleted, recipient_id, &payload).await
 }
 
 async fn notification_event(
     conn: &mut Conn,
-    kind: &str,
+    kind: EventKind,
     recipient_id: &str,
     payload: &str,
 ) -> Result<()> {
@@ -229,7 +234,7 @@ pub async fn access_changed(conn: &mut Conn, user_id: &str) -> Result<()> {
     storage::events::append(
         conn,
         &NewEvent {
-            kind: "access.changed",
+            kind: EventKind::AccessChanged,
             channel_id: None,
             audience: None,
             recipient_id: None,

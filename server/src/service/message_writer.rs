@@ -22,6 +22,7 @@ use tokio::sync::{mpsc, oneshot, Notify};
 use super::{events, messages};
 use crate::auth::Actor;
 use crate::authz::{self, Scope};
+use crate::domain::event::EventKind;
 use crate::domain::message::{Message, MessageText};
 use crate::domain::new_id;
 use crate::error::{Error, Result};
@@ -361,7 +362,7 @@ impl Batch {
                     idempotency_key: key.as_deref(),
                     now: self.now,
                 },
-                event: events::message_event("message.created", message, payload),
+                event: events::message_event(EventKind::MessageCreated, message, payload),
             })
             .collect();
         tx.commit(&sent, self.now).await

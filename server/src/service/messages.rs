@@ -7,6 +7,7 @@ use super::message_writer::Draft;
 use super::{attachments, channels, events, sessions, views, Context, Page, PageRequest};
 use crate::auth::{Actor, Credential};
 use crate::authz;
+use crate::domain::event::EventKind;
 use crate::domain::message::{Message, MessageText, SenderType};
 use crate::domain::new_id;
 use crate::error::{Error, Result};
@@ -160,7 +161,7 @@ async fn send_with_files(
     )
     .await?;
     attachments::attach(&mut tx, actor.id(), &attachment_ids, &id).await?;
-    let message = record(ctx, &mut tx, "message.created", &id).await?;
+    let message = record(ctx, &mut tx, EventKind::MessageCreated, &id).await?;
     ctx.commit(tx).await?;
     Ok(message)
 }
@@ -169,7 +170,7 @@ async fn send_with_files(
 pub(crate) async fn record(
     ctx: &Context,
     conn: &mut Conn,
-    kind: &str,
+    kind: EventKind,
     id: &str,
 ) -> Result<Message> {
     let row = storage::found(storage::messages::get(conn, id).await?, "message")?;
@@ -265,7 +266,7 @@ pub async fn edit(
     let text =
         MessageText::parse_with_files(&request.text, ctx.config.max_message_chars, has_files)?;
     storage::messages::edit(&mut tx, id, text.as_str(), now_ms()).await?;
-    let message = record(ctx, &mut tx, "message.updated", id).await?;
+    let message = record(ctx, &mut tx, EventKind::MessageUpdated, id).await?;
     ctx.commit(tx).await?;
     Ok(message)
 }
@@ -276,7 +277,7 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
     own_message(&mut tx, actor, id).await?;
     storage::messages::tombstone(&mut tx, id, now_ms()).await?;
     let blobs = storage::attachments::remove_from_message(&mut tx, id).await?;
-    let message = record(ctx, &mut tx, "message.deleted", id).await?;
+    let message = record(ctx, &mut tx, EventKind::MessageDeleted, id).await?;
     ctx.commit(tx).await?;
     attachments::release_blobs(ctx, blobs).await;
     Ok(message)
@@ -371,7 +372,7 @@ pub async fn send_mass(
             }
             Some(rows) => attachments::copy_to(&mut tx, rows, &id).await?,
         }
-        let message = record(ctx, &mut tx, "message.created", &id).await?;
+        let message = record(ctx, &mut tx, EventKind::MessageCreated, &id).await?;
         data.push(MassDelivery {
             client_id,
             channel_id,

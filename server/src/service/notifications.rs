@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use super::{events, views, workspace, Context, Page, PageRequest};
 use crate::auth::Actor;
 use crate::authz;
+use crate::domain::event::EventKind;
 use crate::domain::notification::{CtaParams, Notification};
 use crate::domain::{new_id, Name};
 use crate::error::{Error, Result};
@@ -389,7 +390,7 @@ pub async fn create(
     }
     let notification = views::notification(row.clone());
     if row.in_product == 1 {
-        events::notification(&mut tx, "notification.created", &notification).await?;
+        events::notification(&mut tx, EventKind::NotificationCreated, &notification).await?;
     }
     ctx.commit(tx).await?;
     Ok(notification)
@@ -537,7 +538,7 @@ async fn set_read(ctx: &Context, actor: &Actor, id: &str, read: bool) -> Result<
     storage::notifications::set_read_at(&mut tx, &row.id, row.read_at, now).await?;
     let notification = views::notification(row.clone());
     if row.in_product == 1 {
-        events::notification(&mut tx, "notification.updated", &notification).await?;
+        events::notification(&mut tx, EventKind::NotificationUpdated, &notification).await?;
     }
     ctx.commit(tx).await?;
     Ok(notification)

@@ -2,6 +2,7 @@
 //! in `seq` order by the realtime pump and by sockets that resume.
 
 use super::Conn;
+use crate::domain::event::EventKind;
 use crate::error::Result;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -17,7 +18,7 @@ pub struct EventRow {
 }
 
 pub struct NewEvent<'a> {
-    pub kind: &'a str,
+    pub kind: EventKind,
     pub channel_id: Option<&'a str>,
     pub audience: Option<&'a str>,
     pub recipient_id: Option<&'a str>,
@@ -37,7 +38,7 @@ pub async fn append(conn: &mut Conn, event: &NewEvent<'_>) -> Result<i64> {
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(seq)
-    .bind(event.kind)
+    .bind(event.kind.as_str())
     .bind(event.channel_id)
     .bind(event.audience)
     .bind(event.recipient_id)

@@ -353,7 +353,7 @@ impl Statement {
                 for (index, event) in sent.iter().map(|s| &s.event).enumerate() {
                     query = query
                         .bind((sent.len() - 1 - index) as i64)
-                        .bind(event.kind)
+                        .bind(event.kind.as_str())
                         .bind(event.channel_id)
                         .bind(event.audience)
                         .bind(event.recipient_id)

@@ -1,0 +1,72 @@
+//! What the event log records: each kind is the `type` of a realtime frame.
+
+/// The kinds of logged events. `AccessChanged` is never sent to a socket:
+/// it tells the hub to close a person's sockets so they reconnect with their
+/// new rights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    MessageCreated,
+    MessageUpdated,
+    MessageDeleted,
+    ChannelCreated,
+    ChannelUpdated,
+    ChannelDeleted,
+    ChannelRead,
+    NotificationCreated,
+    NotificationUpdated,
+    NotificationDeleted,
+    AccessChanged,
+}
+
+impl EventKind {
+    const ALL: [EventKind; 11] = [
+        EventKind::MessageCreated,
+        EventKind::MessageUpdated,
+        EventKind::MessageDeleted,
+        EventKind::ChannelCreated,
+        EventKind::ChannelUpdated,
+        EventKind::ChannelDeleted,
+        EventKind::ChannelRead,
+        EventKind::NotificationCreated,
+        EventKind::NotificationUpdated,
+        EventKind::NotificationDeleted,
+        EventKind::AccessChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::MessageCreated => "message.created",
+            EventKind::MessageUpdated => "message.updated",
+            EventKind::MessageDeleted => "message.deleted",
+            EventKind::ChannelCreated => "channel.created",
+            EventKind::ChannelUpdated => "channel.updated",
+            EventKind::ChannelDeleted => "channel.deleted",
+            EventKind::ChannelRead => "channel.read",
+            EventKind::NotificationCreated => "notification.created",
+            EventKind::NotificationUpdated => "notification.updated",
+            EventKind::NotificationDeleted => "notification.deleted",
+            EventKind::AccessChanged => "access.changed",
+        }
+    }
+
+    /// The kind of a stored event; `None` for one this build does not know
+    /// (written by a newer node sharing the database).
+    pub fn from_stored(value: &str) -> Option<EventKind> {
+        EventKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventKind;
+
+    #[test]
+    fn every_kind_reads_back_as_itself() {
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::from_stored(kind.as_str()), Some(kind));
+        }
+        assert_eq!(EventKind::from_stored("message.exploded"), None);
+    }
+}
