@@ -20,4 +20,5 @@ mod openapi;
 mod realtime;
 mod sessions;
 mod settings;
+mod sign_in_limits;
 mod validation;
