@@ -76,6 +76,19 @@ pub struct ServeArgs {
     pub files: FileArgs,
     #[command(flatten)]
     pub mail: MailArgs,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+/// Signing in behind a reverse proxy.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Sign-in")]
+pub struct SignInArgs {
+    /// A reverse proxy whose `X-Forwarded-For` names the client (an address or a CIDR
+    /// network; repeat or separate with commas). Without one, the connecting address is
+    /// the client's, and sign-in limits count per connecting address.
+    #[arg(long, env = "PARLOR_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<String>,
 }
 
 /// Outgoing e-mail (invitations, unread digests). Without `--smtp-host` e-mails are queued

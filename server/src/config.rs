@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rand::RngCore;
 
-use crate::cli::{BlobStoreKind, FileArgs, MailArgs, SmtpTls, StorageArgs};
+use crate::cli::{BlobStoreKind, FileArgs, MailArgs, SignInArgs, SmtpTls, StorageArgs};
 
 /// Where the database is.
 #[derive(Debug, Clone)]
@@ -55,6 +55,8 @@ pub struct Config {
     pub files: FileConfig,
     /// Outgoing e-mail.
     pub mail: MailConfig,
+    /// Signing in: whose `X-Forwarded-For` is believed, throttling, hashing.
+    pub sign_in: SignInConfig,
 }
 
 impl Config {
@@ -80,7 +82,18 @@ impl Config {
             site_dir: PathBuf::from(DEFAULT_SITE_DIR),
             files: FileConfig::local(storage.data_dir.join("blobs")),
             mail: MailConfig::default(),
+            sign_in: SignInConfig::default(),
         })
+    }
+
+    /// Applies the sign-in flags of `parlor serve`.
+    pub fn with_sign_in(mut self, args: &SignInArgs) -> anyhow::Result<Self> {
+        self.sign_in.trusted_proxies = args
+            .trusted_proxy
+            .iter()
+            .map(|proxy| parse_proxy(proxy))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(self)
     }
 
     /// Applies the e-mail flags of `parlor serve`.
@@ -138,6 +151,72 @@ impl Config {
         };
         Ok(self)
     }
+}
+
+/// Signing in: which proxies are believed about the client's address, how
+/// often an account or address may try, and how much password hashing runs.
+#[derive(Debug, Clone, Default)]
+pub struct SignInConfig {
+    /// Peers whose `X-Forwarded-For` names the client; others' is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub throttle: ThrottleLimits,
+    pub hashing: HashLimits,
+}
+
+/// Sign-in attempts allowed per window (docs/decisions.md, "Sign-in limits").
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottleLimits {
+    /// Per account, from addresses it has not signed in from; and separately
+    /// per account from each address it has signed in from.
+    pub per_account: u32,
+    /// Per client address (an IPv6 address counts by its /64 prefix).
+    pub per_address: u32,
+    pub window: std::time::Duration,
+    /// How long a successful sign-in makes its address known to the account.
+    pub known_address_for: std::time::Duration,
+}
+
+impl Default for ThrottleLimits {
+    fn default() -> Self {
+        ThrottleLimits {
+            per_account: 10,
+            per_address: 60,
+            window: std::time::Duration::from_secs(60),
+            known_address_for: std::time::Duration::from_secs(90 * 24 * 3600),
+        }
+    }
+}
+
+/// The password-hashing pool: hashes that run at once, and hashes that may
+/// wait for one of them before requests are refused with 503. One pool per
+/// process; the first server built sets its size.
+#[derive(Debug, Clone, Copy)]
+pub struct HashLimits {
+    pub workers: usize,
+    pub queue: usize,
+}
+
+impl Default for HashLimits {
+    fn default() -> Self {
+        // Half the cores: a flood of sign-ins leaves the rest to everything
+        // else. Each running hash holds about 19 MiB (argon2id's default).
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let workers = (cores / 2).max(1);
+        HashLimits {
+            workers,
+            queue: workers * 32,
+        }
+    }
+}
+
+/// A `--trusted-proxy` entry: an address or a network in CIDR notation.
+fn parse_proxy(raw: &str) -> anyhow::Result<ipnet::IpNet> {
+    let raw = raw.trim();
+    raw.parse::<ipnet::IpNet>()
+        .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .with_context(|| {
+            format!("--trusted-proxy {raw:?} is neither an IP address nor a CIDR network")
+        })
 }
 
 /// Outgoing e-mail: where it is sent and how the outbox worker paces itself.

@@ -23,6 +23,7 @@ pub struct Application {
 impl Application {
     /// Connects to storage (migrating it) and binds the listening socket.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        crate::auth::password::configure(config.sign_in.hashing);
         let store = Store::connect(&config.database).await?;
         let listener = TcpListener::bind(config.listen)
             .await
@@ -93,13 +94,17 @@ impl Application {
     }
 }
 
-/// Periodic clean-up: expired sessions, old events, idle login-throttle
-/// entries, and files that were never sent or are no longer used.
+/// Periodic clean-up: expired sessions, old events, ended sign-in windows,
+/// and files that were never sent or are no longer used.
 async fn housekeeping(ctx: Context) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
         tick.tick().await;
-        ctx.throttle.shrink();
+        match ctx.throttle.forget_old().await {
+            Ok(count) if count > 0 => tracing::debug!(count, "forgot old sign-in counts"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "sign-in count clean-up failed"),
+        }
         match crate::service::sessions::remove_expired(&ctx).await {
             Ok(count) if count > 0 => tracing::info!(count, "removed expired sessions"),
             Ok(_) => {}

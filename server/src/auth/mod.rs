@@ -2,6 +2,7 @@
 //! the extractors that turn a request into an `Actor`.
 
 pub mod actor;
+pub mod address;
 pub mod extract;
 pub mod password;
 pub mod throttle;

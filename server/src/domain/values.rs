@@ -12,9 +12,12 @@ use crate::error::{Error, Result};
 pub struct Email(String);
 
 impl Email {
+    /// The longest address, in bytes (RFC 5321's path limit less the brackets).
+    pub const MAX_LEN: usize = 254;
+
     pub fn parse(field: &str, raw: &str) -> Result<Email> {
         let value = raw.trim().to_lowercase();
-        if value.len() > 254 || !email_address::EmailAddress::is_valid(&value) {
+        if value.len() > Self::MAX_LEN || !email_address::EmailAddress::is_valid(&value) {
             return Err(Error::invalid(format!(
                 "{field} is not a valid e-mail address"
             )));
@@ -66,19 +69,32 @@ impl Name {
 pub struct Password(String);
 
 impl Password {
+    pub const MIN_CHARS: usize = 8;
+    pub const MAX_CHARS: usize = 256;
+
     pub fn parse(raw: &str) -> Result<Password> {
         let chars = raw.chars().count();
-        if chars < 8 {
-            return Err(Error::invalid("password must be at least 8 characters"));
+        if chars < Self::MIN_CHARS {
+            return Err(Error::invalid(format!(
+                "password must be at least {} characters",
+                Self::MIN_CHARS
+            )));
         }
-        if chars > 256 {
-            return Err(Error::invalid("password must be at most 256 characters"));
+        if chars > Self::MAX_CHARS {
+            return Err(Self::too_long());
         }
         Ok(Password(raw.to_string()))
     }
 
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    pub fn too_long() -> Error {
+        Error::invalid(format!(
+            "password must be at most {} characters",
+            Self::MAX_CHARS
+        ))
     }
 }
 

@@ -1,8 +1,6 @@
 //! Signing in and out, first-run setup and invitations.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -11,6 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{Json as Body, Path};
+use crate::auth::address::ClientAddress;
 use crate::auth::extract::SESSION_COOKIE;
 use crate::auth::Authenticated;
 use crate::error::{Error, ErrorBody, Result};
@@ -46,14 +45,15 @@ fn signed_in(ctx: &Context, jar: CookieJar, session: NewSession) -> (CookieJar, 
 
 /// Sign in with e-mail and password; sets the session cookie.
 #[utoipa::path(post, path = "/v1/sessions", tag = "sessions", request_body = LoginRequest, security(()),
-    responses((status = 200, body = SessionInfo), (status = "4XX", body = ErrorBody)))]
+    responses((status = 200, body = SessionInfo), (status = "4XX", body = ErrorBody),
+        (status = 503, description = "Too many passwords are being checked; retry after `Retry-After` seconds", body = ErrorBody)))]
 async fn sign_in(
     State(ctx): State<Context>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     jar: CookieJar,
     Body(request): Body<LoginRequest>,
 ) -> Result<(CookieJar, Json<SessionInfo>)> {
-    let session = sessions::login(&ctx, &request, address.ip()).await?;
+    let session = sessions::login(&ctx, &request, address).await?;
     Ok(signed_in(&ctx, jar, session))
 }
 
@@ -97,19 +97,15 @@ struct SetupWithToken {
 
 /// First-run setup: create the workspace and its first admin, and sign in.
 #[utoipa::path(post, path = "/v1/setup", tag = "sessions", request_body = SetupWithToken, security(()),
-    responses((status = 200, body = SessionInfo), (status = "4XX", body = ErrorBody)))]
+    responses((status = 200, body = SessionInfo), (status = "4XX", body = ErrorBody),
+        (status = 503, description = "Too many passwords are being hashed; retry after `Retry-After` seconds", body = ErrorBody)))]
 async fn setup(
     State(ctx): State<Context>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
     jar: CookieJar,
     Body(request): Body<SetupWithToken>,
 ) -> Result<(CookieJar, Json<SessionInfo>)> {
-    workspace::setup_with_token(&ctx, &request.token, &request.setup).await?;
-    let login = LoginRequest {
-        email: request.setup.email.clone(),
-        password: request.setup.password.clone(),
-    };
-    let session = sessions::login(&ctx, &login, address.ip()).await?;
+    let owner_id = workspace::setup_with_token(&ctx, &request.token, &request.setup).await?;
+    let session = sessions::start_for_new_owner(&ctx, &owner_id).await?;
     Ok(signed_in(&ctx, jar, session))
 }
 
@@ -126,7 +122,8 @@ async fn retrieve_invitation(
 /// Accept an invitation: set a password, activate the client, sign in. Works once.
 #[utoipa::path(post, path = "/v1/invitations/{token}/accept", tag = "sessions", params(("token" = String, Path)),
     request_body = AcceptInvitation, security(()),
-    responses((status = 200, body = SessionInfo), (status = "4XX", body = ErrorBody)))]
+    responses((status = 200, body = SessionInfo), (status = "4XX", body = ErrorBody),
+        (status = 503, description = "Too many passwords are being hashed; retry after `Retry-After` seconds", body = ErrorBody)))]
 async fn accept_invitation(
     State(ctx): State<Context>,
     Path(token): Path<String>,

@@ -65,11 +65,12 @@ impl Context {
         );
         let api_keys = sessions::api_key_lookup(store.clone());
         let sessions = sessions::session_lookup(store.clone());
+        let throttle = LoginThrottle::new(store.clone(), config.sign_in.throttle);
         Ok(Context {
             store,
             blobs,
             config: Arc::new(config),
-            throttle: LoginThrottle::default(),
+            throttle,
             hub,
             mail_wakeup,
             message_writer,

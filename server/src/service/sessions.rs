@@ -90,31 +90,62 @@ async fn start(conn: &mut Conn, actor: &Actor) -> Result<NewSession> {
     })
 }
 
+/// Signs in with e-mail and password. Nothing is hashed for a request that
+/// is over-long or over its limits; an unknown account is checked against a
+/// dummy hash so the answer's timing does not reveal which accounts exist
+/// (it costs what a wrong password costs, inside the same limits).
 #[tracing::instrument(skip_all)]
 pub async fn login(ctx: &Context, request: &LoginRequest, address: IpAddr) -> Result<NewSession> {
-    ctx.throttle.attempt(&request.email, address)?;
+    if request.email.trim().len() > Email::MAX_LEN {
+        return Err(Error::invalid(format!(
+            "email must be at most {} characters",
+            Email::MAX_LEN
+        )));
+    }
+    if request.password.chars().count() > Password::MAX_CHARS {
+        return Err(Password::too_long());
+    }
+    ctx.throttle.attempt(&request.email, address).await?;
     let refused = || Error::InvalidCredentials("the e-mail or password is not right".into());
     let Ok(email) = Email::parse("email", &request.email) else {
         return Err(refused());
     };
 
-    let mut tx = ctx.store.begin().await?;
+    // Looked up on a reader: the write connection is not held while the
+    // password waits for the hashing pool.
+    let mut conn = ctx.store.reader().await?;
     let (actor, hash) = if let Some((id, hash)) =
-        storage::internal_users::by_email(&mut tx, email.as_str()).await?
+        storage::internal_users::by_email(&mut conn, email.as_str()).await?
     {
-        (load_actor(&mut tx, &id, "internalUser").await?, hash)
-    } else if let Some((id, hash)) = storage::clients::by_email(&mut tx, email.as_str()).await? {
-        (load_actor(&mut tx, &id, "client").await?, hash)
+        (load_actor(&mut conn, &id, "internalUser").await?, hash)
+    } else if let Some((id, hash)) = storage::clients::by_email(&mut conn, email.as_str()).await? {
+        (load_actor(&mut conn, &id, "client").await?, hash)
     } else {
         (None, None)
     };
+    drop(conn);
     if !password::verify(&request.password, hash).await? {
         return Err(refused());
     }
     let actor = actor.ok_or_else(refused)?;
+    let mut tx = ctx.store.begin().await?;
     if let Actor::Client(client) = &actor {
         storage::clients::record_login(&mut tx, &client.id, now_ms()).await?;
     }
+    ctx.throttle.signed_in(&mut tx, &email, address).await?;
+    let session = start(&mut tx, &actor).await?;
+    tx.commit().await?;
+    Ok(session)
+}
+
+/// Signs in the owner that first-run setup just created, without checking
+/// the password they chose a moment ago a second time.
+#[tracing::instrument(skip_all)]
+pub async fn start_for_new_owner(ctx: &Context, owner_id: &str) -> Result<NewSession> {
+    let mut tx = ctx.store.begin().await?;
+    let actor = load_actor(&mut tx, owner_id, "internalUser")
+        .await?
+        .ok_or(Error::NotFound("internal user"))?;
     let session = start(&mut tx, &actor).await?;
     tx.commit().await?;
     Ok(session)
@@ -308,13 +339,16 @@ pub async fn invitation(ctx: &Context, token: &str) -> Result<InvitationInfo> {
 }
 
 /// Sets the client's password, activates them, uses up the invitation and
-/// signs them in.
+/// signs them in. The token and the password's length are checked before
+/// the password is hashed, and the token again in the transaction that uses
+/// it up, since another request may have used it meanwhile.
 #[tracing::instrument(skip_all)]
 pub async fn accept_invitation(
     ctx: &Context,
     token: &str,
     request: &AcceptInvitation,
 ) -> Result<NewSession> {
+    check_invitation(&mut *ctx.store.reader().await?, ctx, token).await?;
     let password = Password::parse(&request.password)?;
     let hash = password::hash(&password).await?;
     let mut tx = ctx.store.begin().await?;

@@ -48,10 +48,42 @@ pub async fn load(conn: &mut Conn) -> Result<WorkspaceRow> {
         .ok_or_else(|| Error::Conflict("this server has not been set up yet".into()))
 }
 
-/// Creates the workspace and its owner; refused once a workspace exists.
-/// Returns the owner's id.
+/// Creates the workspace and its owner (`parlor admin init`); refused once a
+/// workspace exists. Returns the owner's id.
 #[tracing::instrument(skip_all)]
 pub async fn initialise(ctx: &Context, request: &SetupRequest) -> Result<String> {
+    create(ctx, request, None).await
+}
+
+/// Whether first-run setup may still happen: the workspace does not exist
+/// yet and, through the printed link, its token is valid.
+async fn check_setup_allowed(conn: &mut Conn, setup_token: Option<&str>) -> Result<()> {
+    if let Some(digest) = setup_token {
+        if !storage::auth::setup_token_valid(conn, digest, now_ms()).await? {
+            return Err(setup_link_refused());
+        }
+    }
+    if storage::workspace::get(conn).await?.is_some() {
+        return Err(Error::Conflict(
+            "this server already has a workspace".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn setup_link_refused() -> Error {
+    Error::forbidden("this setup link is not valid or has expired")
+}
+
+/// Creates the workspace and its owner. Everything that could refuse the
+/// request is checked before the password is hashed; the checks are made
+/// again in the transaction, and the setup token is used up only there.
+async fn create(
+    ctx: &Context,
+    request: &SetupRequest,
+    setup_token: Option<&str>,
+) -> Result<String> {
+    check_setup_allowed(&mut *ctx.store.reader().await?, setup_token).await?;
     let workspace_name = Name::parse("workspaceName", &request.workspace_name)?;
     let email = Email::parse("email", &request.email)?;
     let password = Password::parse(&request.password)?;
@@ -60,11 +92,12 @@ pub async fn initialise(ctx: &Context, request: &SetupRequest) -> Result<String>
     let password_hash = password::hash(&password).await?;
 
     let mut tx = ctx.store.begin().await?;
-    if storage::workspace::get(&mut tx).await?.is_some() {
-        return Err(Error::Conflict(
-            "this server already has a workspace".into(),
-        ));
+    if let Some(digest) = setup_token {
+        if !storage::auth::take_setup_token(&mut tx, digest, now_ms()).await? {
+            return Err(setup_link_refused());
+        }
     }
+    check_setup_allowed(&mut tx, None).await?;
     let now = now_ms();
     storage::workspace::insert(
         &mut tx,
@@ -124,14 +157,7 @@ pub async fn setup_with_token(
     token: &str,
     request: &SetupRequest,
 ) -> Result<String> {
-    let mut tx = ctx.store.begin().await?;
-    if !storage::auth::take_setup_token(&mut tx, &tokens::digest(token), now_ms()).await? {
-        return Err(Error::forbidden(
-            "this setup link is not valid or has expired",
-        ));
-    }
-    tx.commit().await?;
-    initialise(ctx, request).await
+    create(ctx, request, Some(&tokens::digest(token))).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -112,6 +112,18 @@ pub async fn insert_setup_token(conn: &mut Conn, token_hash: &str, expires_at: i
     Ok(())
 }
 
+/// Whether a setup token exists and has not expired.
+pub async fn setup_token_valid(conn: &mut Conn, token_hash: &str, now: i64) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT expires_at FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
 /// Uses up a setup token; true if it existed and had not expired.
 pub async fn take_setup_token(conn: &mut Conn, token_hash: &str, now: i64) -> Result<bool> {
     let removed = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2")

@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod outbox;
 mod postgres;
 pub mod sends;
+pub mod sign_in_limits;
 mod sqlite;
 pub mod workspace;
 

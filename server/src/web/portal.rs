@@ -3,9 +3,7 @@
 //! also come from a page of this server (checked by `Origin`), which stands in
 //! for the API's CSRF header: server functions are plain same-origin POSTs.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-
-use axum::extract::ConnectInfo;
+use crate::auth::address::client_address;
 use axum::http::request::Parts;
 use axum::http::Method;
 use axum_extra::extract::cookie::Cookie;
@@ -238,13 +236,6 @@ fn client_summary(client: Client, companies: &HashMap<String, Company>) -> Clien
     }
 }
 
-fn client_address(request: &Parts) -> IpAddr {
-    request
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
-}
-
 #[async_trait::async_trait]
 impl Portal for WebPortal {
     async fn session_start(&self, request: &Parts) -> Answer<Option<SessionStart>> {
@@ -266,7 +257,8 @@ impl Portal for WebPortal {
             email: email.to_string(),
             password: password.to_string(),
         };
-        let session = sessions::login(&self.ctx, &login, client_address(request))
+        let address = client_address(request, &self.ctx);
+        let session = sessions::login(&self.ctx, &login, address)
             .await
             .map_err(refuse)?;
         self.signed_in(session).await
@@ -308,14 +300,10 @@ impl Portal for WebPortal {
             given_name: setup.given_name,
             family_name: setup.family_name,
         };
-        workspace::setup_with_token(&self.ctx, token, &setup)
+        let owner_id = workspace::setup_with_token(&self.ctx, token, &setup)
             .await
             .map_err(refuse)?;
-        let login = LoginRequest {
-            email: setup.email,
-            password: setup.password,
-        };
-        let session = sessions::login(&self.ctx, &login, client_address(request))
+        let session = sessions::start_for_new_owner(&self.ctx, &owner_id)
             .await
             .map_err(refuse)?;
         self.signed_in(session).await

@@ -76,6 +76,7 @@ impl TestApp {
                 retry_max: std::time::Duration::from_secs(1),
                 ..MailConfig::default()
             },
+            sign_in: Default::default(),
         };
         configure(&mut config);
         let app = Application::build(config.clone())
@@ -159,6 +160,20 @@ impl TestApp {
 
     pub fn anonymous(&self) -> Caller {
         Caller::new(&self.base, Auth::None)
+    }
+
+    /// Signs in with e-mail and password as if from `address` (the server
+    /// believes `X-Forwarded-For` only when it trusts 127.0.0.1 as a proxy).
+    pub async fn sign_in_from(&self, address: &str, email: &str, password: &str) -> Response {
+        let caller = self.anonymous();
+        caller
+            .send(
+                caller
+                    .request(Method::POST, "/v1/sessions")
+                    .header("X-Forwarded-For", address)
+                    .json(&json!({ "email": email, "password": password })),
+            )
+            .await
     }
 
     pub fn with_key(&self, key: &str) -> Caller {
@@ -526,6 +541,11 @@ impl Caller {
         let mut socket = self.socket(since).await;
         let ready = socket.next_where(|f| f["type"] == "ready").await;
         (socket, ready)
+    }
+
+    /// A caller without credentials, to the same server.
+    pub fn without_credentials(&self) -> Caller {
+        Caller::new(&self.base, Auth::None)
     }
 
     pub fn ws_base(&self) -> String {

@@ -22,5 +22,6 @@ mod realtime;
 mod server_functions;
 mod sessions;
 mod settings;
+mod sign_in_limits;
 mod validation;
 mod visibility;
