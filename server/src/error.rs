@@ -29,6 +29,18 @@ pub enum Error {
     RangeNotSatisfiable { size: u64 },
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
+    /// Storing this would exceed a person's or the workspace's file quota.
+    #[error("{0}")]
+    QuotaExceeded(String),
+    /// More open connections than a person may hold.
+    #[error("{0}")]
+    TooManyConnections(String),
+    /// The server is at capacity; try again later.
+    #[error("{0}")]
+    Busy(String),
+    /// The request body stopped arriving.
+    #[error("{0}")]
+    RequestTimeout(String),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -53,6 +65,10 @@ impl Error {
             Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::QuotaExceeded(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::TooManyConnections(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,6 +86,10 @@ impl Error {
             Error::Unprocessable(_) => "validation_error",
             Error::RangeNotSatisfiable { .. } => "range_not_satisfiable",
             Error::RateLimited { .. } => "rate_limited",
+            Error::QuotaExceeded(_) => "quota_exceeded",
+            Error::TooManyConnections(_) => "too_many_connections",
+            Error::Busy(_) => "server_busy",
+            Error::RequestTimeout(_) => "request_timeout",
             Error::Internal(_) => "internal_error",
         }
     }

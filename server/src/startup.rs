@@ -100,6 +100,7 @@ async fn housekeeping(ctx: Context) {
     loop {
         tick.tick().await;
         ctx.throttle.shrink();
+        ctx.upload_rate.shrink();
         match crate::service::sessions::remove_expired(&ctx).await {
             Ok(count) if count > 0 => tracing::info!(count, "removed expired sessions"),
             Ok(_) => {}

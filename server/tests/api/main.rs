@@ -14,6 +14,7 @@ mod clients;
 mod companies;
 mod email;
 mod invitations;
+mod limits;
 mod messages;
 mod notifications;
 mod openapi;
