@@ -78,6 +78,8 @@ pub struct ServeArgs {
     pub mail: MailArgs,
     #[command(flatten)]
     pub sign_in: SignInArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Signing in behind a reverse proxy.
@@ -89,6 +91,50 @@ pub struct SignInArgs {
     /// the client's, and sign-in limits count per connecting address.
     #[arg(long, env = "PARLOR_TRUSTED_PROXY", value_delimiter = ',')]
     pub trusted_proxy: Vec<String>,
+}
+
+/// What one person, or a flood of requests, may use. The defaults suit a
+/// firm's server; raise them for a large one.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Limits")]
+pub struct LimitArgs {
+    /// Images with more pixels than this get no thumbnail (they are still stored).
+    #[arg(
+        long,
+        env = "PARLOR_THUMBNAIL_MAX_PIXELS",
+        default_value_t = 32_000_000
+    )]
+    pub thumbnail_max_pixels: u64,
+    /// Thumbnails made at once [default: half the CPU cores, at least 1].
+    #[arg(long, env = "PARLOR_THUMBNAIL_WORKERS")]
+    pub thumbnail_workers: Option<usize>,
+    /// Files one person may upload per minute; more get 429 with Retry-After.
+    #[arg(long, env = "PARLOR_UPLOADS_PER_MINUTE", default_value_t = 60)]
+    pub uploads_per_minute: u32,
+    /// Realtime sockets one person may hold open; more are refused with 429.
+    #[arg(long, env = "PARLOR_SOCKETS_PER_PERSON", default_value_t = 20)]
+    pub sockets_per_person: usize,
+    /// Realtime sockets this server holds open in all; more are refused with 503.
+    #[arg(long, env = "PARLOR_SOCKETS_TOTAL", default_value_t = 50_000)]
+    pub sockets_total: usize,
+    /// Frames a client may send per second on one realtime socket; more are dropped.
+    #[arg(long, env = "PARLOR_SOCKET_FRAMES_PER_SECOND", default_value_t = 10)]
+    pub socket_frames_per_second: u32,
+    /// Frames a client may send at once on one realtime socket before the rate applies.
+    #[arg(long, env = "PARLOR_SOCKET_FRAME_BURST", default_value_t = 30)]
+    pub socket_frame_burst: u32,
+    /// Most events replayed to a resuming socket; further behind, it is told to reload.
+    #[arg(long, env = "PARLOR_REPLAY_MAX_EVENTS", default_value_t = 10_000)]
+    pub replay_max_events: i64,
+    /// Seconds between the server's pings on a realtime socket.
+    #[arg(long, env = "PARLOR_SOCKET_PING_SECS", default_value_t = 30)]
+    pub socket_ping_secs: u64,
+    /// Seconds without a word (not even a pong) after which a realtime socket is closed.
+    #[arg(long, env = "PARLOR_SOCKET_IDLE_SECS", default_value_t = 75)]
+    pub socket_idle_secs: u64,
+    /// Seconds a request body may send nothing before the request is cut off (408).
+    #[arg(long, env = "PARLOR_BODY_READ_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_read_timeout_secs: u64,
 }
 
 /// Outgoing e-mail (invitations, unread digests). Without `--smtp-host` e-mails are queued

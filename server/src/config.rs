@@ -2,11 +2,12 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Context;
 use rand::RngCore;
 
-use crate::cli::{BlobStoreKind, FileArgs, MailArgs, SignInArgs, SmtpTls, StorageArgs};
+use crate::cli::{BlobStoreKind, FileArgs, LimitArgs, MailArgs, SignInArgs, SmtpTls, StorageArgs};
 
 /// Where the database is.
 #[derive(Debug, Clone)]
@@ -57,6 +58,8 @@ pub struct Config {
     pub mail: MailConfig,
     /// Signing in: whose `X-Forwarded-For` is believed, throttling, hashing.
     pub sign_in: SignInConfig,
+    /// What one person or a flood of requests may use (issue 15).
+    pub limits: Limits,
 }
 
 impl Config {
@@ -83,6 +86,7 @@ impl Config {
             files: FileConfig::local(storage.data_dir.join("blobs")),
             mail: MailConfig::default(),
             sign_in: SignInConfig::default(),
+            limits: Limits::default(),
         })
     }
 
@@ -93,6 +97,12 @@ impl Config {
             .iter()
             .map(|proxy| parse_proxy(proxy))
             .collect::<anyhow::Result<_>>()?;
+        Ok(self)
+    }
+
+    /// Applies the limit flags of `parlor serve`.
+    pub fn with_limits(mut self, args: &LimitArgs) -> anyhow::Result<Self> {
+        self.limits = Limits::from_args(args)?;
         Ok(self)
     }
 
@@ -187,6 +197,55 @@ impl Default for ThrottleLimits {
     }
 }
 
+/// Limits that keep one person, or a flood of requests, from taking the
+/// server down: image decoding, upload rate, realtime sockets and slow bodies.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Images with more pixels than this are stored without a thumbnail
+    /// (checked from the header, before anything is decoded).
+    pub thumbnail_max_pixels: u64,
+    /// Thumbnails decoded at once; the others wait their turn.
+    pub thumbnail_workers: usize,
+    /// Files one person may upload per minute.
+    pub uploads_per_minute: u32,
+    /// Realtime sockets one person may hold open.
+    pub sockets_per_person: usize,
+    /// Realtime sockets the server holds open in all.
+    pub sockets_total: usize,
+    /// Frames a client may send per second on one socket, on average…
+    pub socket_frames_per_second: u32,
+    /// …and in a burst.
+    pub socket_frame_burst: u32,
+    /// Most events replayed to a resuming socket; further behind, it gets
+    /// `resync.required` and reloads.
+    pub replay_max_events: i64,
+    /// How often the server pings a realtime socket.
+    pub socket_ping_every: Duration,
+    /// A socket the server has not heard from (not even a pong) for this long is closed.
+    pub socket_idle_timeout: Duration,
+    /// A request body that sends nothing for this long is cut off.
+    pub body_read_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Limits {
+            thumbnail_max_pixels: 32_000_000,
+            thumbnail_workers: (cores / 2).max(1),
+            uploads_per_minute: 60,
+            sockets_per_person: 20,
+            sockets_total: 50_000,
+            socket_frames_per_second: 10,
+            socket_frame_burst: 30,
+            replay_max_events: 10_000,
+            socket_ping_every: Duration::from_secs(30),
+            socket_idle_timeout: Duration::from_secs(75),
+            body_read_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
 /// The password-hashing pool: hashes that run at once, and hashes that may
 /// wait for one of them before requests are refused with 503. One pool per
 /// process; the first server built sets its size.
@@ -217,6 +276,44 @@ fn parse_proxy(raw: &str) -> anyhow::Result<ipnet::IpNet> {
         .with_context(|| {
             format!("--trusted-proxy {raw:?} is neither an IP address nor a CIDR network")
         })
+}
+
+impl Limits {
+    pub fn from_args(args: &LimitArgs) -> anyhow::Result<Self> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let limits = Limits {
+            thumbnail_max_pixels: args.thumbnail_max_pixels,
+            thumbnail_workers: args.thumbnail_workers.unwrap_or((cores / 2).max(1)),
+            uploads_per_minute: args.uploads_per_minute,
+            sockets_per_person: args.sockets_per_person,
+            sockets_total: args.sockets_total,
+            socket_frames_per_second: args.socket_frames_per_second,
+            socket_frame_burst: args.socket_frame_burst.max(args.socket_frames_per_second),
+            replay_max_events: args.replay_max_events,
+            socket_ping_every: Duration::from_secs(args.socket_ping_secs),
+            socket_idle_timeout: Duration::from_secs(args.socket_idle_secs),
+            body_read_timeout: Duration::from_secs(args.body_read_timeout_secs),
+        };
+        for (flag, value) in [
+            ("--thumbnail-workers", limits.thumbnail_workers as u64),
+            ("--uploads-per-minute", u64::from(limits.uploads_per_minute)),
+            ("--sockets-per-person", limits.sockets_per_person as u64),
+            ("--sockets-total", limits.sockets_total as u64),
+            (
+                "--socket-frames-per-second",
+                u64::from(limits.socket_frames_per_second),
+            ),
+            ("--socket-ping-secs", args.socket_ping_secs),
+            ("--body-read-timeout-secs", args.body_read_timeout_secs),
+        ] {
+            anyhow::ensure!(value > 0, "{flag} must be above 0");
+        }
+        anyhow::ensure!(
+            args.socket_idle_secs > args.socket_ping_secs,
+            "--socket-idle-secs must be longer than --socket-ping-secs"
+        );
+        Ok(limits)
+    }
 }
 
 /// Outgoing e-mail: where it is sent and how the outbox worker paces itself.

@@ -32,6 +32,18 @@ pub enum Error {
     /// A bounded pool of work (password hashing) is full; nothing was done.
     #[error("the server is busy; try again in {retry_after_secs} seconds")]
     Busy { retry_after_secs: u64 },
+    /// Storing this would exceed a person's or the workspace's file quota.
+    #[error("{0}")]
+    QuotaExceeded(String),
+    /// More open connections than a person may hold.
+    #[error("{0}")]
+    TooManyConnections(String),
+    /// The server holds as many connections as it may; try again later.
+    #[error("{0}")]
+    AtCapacity(String),
+    /// The request body stopped arriving.
+    #[error("{0}")]
+    RequestTimeout(String),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -57,6 +69,10 @@ impl Error {
             Error::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Error::QuotaExceeded(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::TooManyConnections(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::AtCapacity(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -75,6 +91,10 @@ impl Error {
             Error::RangeNotSatisfiable { .. } => "range_not_satisfiable",
             Error::RateLimited { .. } => "rate_limited",
             Error::Busy { .. } => "busy",
+            Error::QuotaExceeded(_) => "quota_exceeded",
+            Error::TooManyConnections(_) => "too_many_connections",
+            Error::AtCapacity(_) => "server_busy",
+            Error::RequestTimeout(_) => "request_timeout",
             Error::Internal(_) => "internal_error",
         }
     }

@@ -105,6 +105,7 @@ async fn housekeeping(ctx: Context) {
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "sign-in count clean-up failed"),
         }
+        ctx.upload_rate.shrink();
         match crate::service::sessions::remove_expired(&ctx).await {
             Ok(count) if count > 0 => tracing::info!(count, "removed expired sessions"),
             Ok(_) => {}

@@ -41,6 +41,11 @@ pub struct MessagingSettings {
     /// `{{client.givenName}}`, `{{client.familyName}}`, `{{company.name}}`,
     /// `{{workspace.name}}`. Empty means no welcome message.
     pub welcome_message: String,
+    /// Bytes one person may keep uploaded (files sent and not yet sent);
+    /// null: no quota. An upload that would go over it gets 422 `quota_exceeded`.
+    pub person_file_quota_bytes: Option<i64>,
+    /// Bytes the workspace may store in all; null: no quota.
+    pub workspace_file_quota_bytes: Option<i64>,
 }
 
 pub const DEFAULT_WELCOME: &str =

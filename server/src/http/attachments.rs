@@ -57,6 +57,11 @@ struct UploadedFiles {
 struct FileBytes(Vec<u8>);
 
 fn multipart_error(err: MultipartError) -> Error {
+    if timed_out(&err) {
+        return Error::RequestTimeout(
+            "the upload stopped sending data and was cut off; send it again".into(),
+        );
+    }
     match err.status() {
         StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge(err.body_text()),
         // The body stopped arriving: the client hung up or the network failed.
@@ -67,11 +72,26 @@ fn multipart_error(err: MultipartError) -> Error {
     }
 }
 
+/// Whether the body stopped arriving for longer than the read timeout.
+fn timed_out(err: &MultipartError) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(err) = cause {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = err.source();
+    }
+    false
+}
+
 /// Upload files (`multipart/form-data`, one part per file). Each file is
 /// streamed to storage as it arrives; the answer lists the stored files,
 /// which the caller then sends with `attachmentIds` on `POST /v1/messages`
 /// or `POST /v1/mass-messages`. Files never sent are deleted after a day.
-/// Empty files are refused (422), files over the size limit get 413, and
+/// Empty files are refused (422), files over the size limit get 413, a
+/// file that would go over the person's or the workspace's quota gets 422
+/// `quota_exceeded`, more files per minute than a person may upload get 429
+/// with `Retry-After`, a body that stops arriving is cut off with 408, and
 /// if any file of a request is refused, none of its files is kept.
 #[utoipa::path(post, path = "/v1/attachments", tag = "attachments",
     request_body(content = UploadForm, content_type = "multipart/form-data"),
@@ -106,7 +126,10 @@ async fn upload_attachments(
             data: std::mem::take(&mut stored.files),
         })),
         Err(err) => {
-            if matches!(err, Error::PayloadTooLarge(_) | Error::Unprocessable(_)) {
+            if matches!(
+                err,
+                Error::PayloadTooLarge(_) | Error::Unprocessable(_) | Error::QuotaExceeded(_)
+            ) {
                 drain(&mut multipart).await;
             }
             Err(err)

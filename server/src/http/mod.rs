@@ -20,6 +20,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutBody;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -93,8 +94,16 @@ pub fn router(ctx: Context) -> Router {
         .route("/v1/{*unknown}", axum::routing::any(unknown_route))
         .route("/healthz", get(healthz))
         .with_state(ctx.clone());
+    let body_read_timeout = ctx.config.limits.body_read_timeout;
     api.merge(crate::web::router(ctx))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // A body that trickles in (a byte now and then) would hold its
+        // connection and upload slot for ever; one that stalls is cut off.
+        .layer(axum::middleware::map_request(
+            move |request: axum::extract::Request| async move {
+                request.map(|body| axum::body::Body::new(TimeoutBody::new(body_read_timeout, body)))
+            },
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             Error::Internal(anyhow::anyhow!("handler panicked")).into_response()
         }))

@@ -52,7 +52,8 @@ async fn retrieve_messaging_settings(
     ))
 }
 
-/// Change the default channel of new clients or the welcome message (admins).
+/// Change the default channel of new clients, the welcome message or the
+/// upload quotas (admins).
 #[utoipa::path(patch, path = "/v1/settings/messaging", tag = "settings", request_body = UpdateMessagingSettings,
     responses((status = 200, body = MessagingSettings), (status = "4XX", body = ErrorBody)))]
 async fn update_messaging_settings(

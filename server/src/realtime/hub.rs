@@ -67,8 +67,33 @@ struct State {
     by_channel: HashMap<String, HashSet<u64>>,
     /// Subscribers who see every channel.
     everything: HashSet<u64>,
-    /// Open sockets per user, and who may see that user's presence.
-    online: HashMap<String, (usize, Audience)>,
+    /// Who is online: open sockets per user, who may see their presence,
+    /// and the presence last announced.
+    online: HashMap<String, Online>,
+}
+
+struct Online {
+    sockets: usize,
+    audience: Audience,
+    /// The last presence frame sent about the user; the same again is not
+    /// sent (a client repeating its status costs the others nothing).
+    last: Option<Frame>,
+}
+
+/// How many sockets the hub accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct Caps {
+    pub per_user: usize,
+    pub total: usize,
+}
+
+/// Why the hub refused a socket.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The user already holds this many sockets.
+    UserFull(usize),
+    /// The server holds this many sockets.
+    ServerFull(usize),
 }
 
 pub struct Hub {
@@ -76,6 +101,7 @@ pub struct Hub {
     /// Woken after a commit that appended events.
     pub(crate) wake: Notify,
     queue_capacity: usize,
+    caps: Caps,
 }
 
 /// A socket's place in the hub; leaving it (drop) unsubscribes.
@@ -96,11 +122,12 @@ impl Drop for Subscription {
 }
 
 impl Hub {
-    pub fn new(queue_capacity: usize) -> Arc<Hub> {
+    pub fn new(queue_capacity: usize, caps: Caps) -> Arc<Hub> {
         Arc::new(Hub {
             state: Mutex::new(State::default()),
             wake: Notify::new(),
             queue_capacity,
+            caps,
         })
     }
 
@@ -131,9 +158,21 @@ impl Hub {
         viewer: Viewer,
         channels: HashSet<String>,
         presence: Audience,
-    ) -> Subscription {
-        let (sender, queue) = mpsc::channel(self.queue_capacity);
+    ) -> Result<Subscription, Refusal> {
         let mut state = self.state();
+        // Checked under the lock that registers the socket, so a burst of
+        // connections cannot all slip in under the caps.
+        if state.subscribers.len() >= self.caps.total {
+            return Err(Refusal::ServerFull(self.caps.total));
+        }
+        if state
+            .online
+            .get(user_id)
+            .is_some_and(|online| online.sockets >= self.caps.per_user)
+        {
+            return Err(Refusal::UserFull(self.caps.per_user));
+        }
+        let (sender, queue) = mpsc::channel(self.queue_capacity);
         state.next_id += 1;
         let id = state.next_id;
         if viewer == Viewer::Everything {
@@ -147,12 +186,13 @@ impl Hub {
                     .insert(id);
             }
         }
-        let online = state
-            .online
-            .entry(user_id.to_string())
-            .or_insert((0, presence));
-        online.0 += 1;
-        let first_for_user = online.0 == 1;
+        let online = state.online.entry(user_id.to_string()).or_insert(Online {
+            sockets: 0,
+            audience: presence,
+            last: None,
+        });
+        online.sockets += 1;
+        let first_for_user = online.sockets == 1;
         state.subscribers.insert(
             id,
             Subscriber {
@@ -162,13 +202,13 @@ impl Hub {
                 queue: sender,
             },
         );
-        Subscription {
+        Ok(Subscription {
             id,
             queue,
             live_after: state.last_seq,
             first_for_user,
             hub: self.clone(),
-        }
+        })
     }
 
     fn remove(&self, id: u64) {
@@ -274,7 +314,7 @@ impl Hub {
     }
 
     /// Sends a presence frame about a subscriber's user to everyone allowed
-    /// to see it.
+    /// to see it, unless it repeats the last one.
     pub fn announce(&self, subscriber: u64, frame: Frame) {
         let mut state = self.state();
         let Some(user) = state
@@ -284,13 +324,18 @@ impl Hub {
         else {
             return;
         };
-        let Some((_, audience)) = state.online.get(&user) else {
+        let Some(online) = state.online.get_mut(&user) else {
             return;
         };
+        if online.last.as_ref() == Some(&frame) {
+            return;
+        }
+        online.last = Some(frame.clone());
+        let audience = online.audience.clone();
         let recipients: Vec<u64> = state
             .subscribers
             .iter()
-            .filter(|(_, s)| s.viewer.sees(audience))
+            .filter(|(_, s)| s.viewer.sees(&audience))
             .map(|(id, _)| *id)
             .collect();
         deliver(&mut state, &recipients, &frame, Some(&user));
@@ -302,7 +347,10 @@ impl Hub {
         let Some(user) = state.subscribers.get(&subscriber).map(|s| &s.user_id) else {
             return false;
         };
-        state.online.get(user).is_some_and(|(count, _)| *count == 1)
+        state
+            .online
+            .get(user)
+            .is_some_and(|online| online.sockets == 1)
     }
 
     /// The users online whose presence a viewer may see.
@@ -311,7 +359,7 @@ impl Hub {
         let mut users: Vec<String> = state
             .online
             .iter()
-            .filter(|(_, (_, audience))| viewer.sees(audience))
+            .filter(|(_, online)| viewer.sees(&online.audience))
             .map(|(user, _)| user.clone())
             .collect();
         users.sort();
@@ -356,9 +404,9 @@ fn remove_locked(state: &mut State, id: u64) {
             }
         }
     }
-    if let Some((count, _)) = state.online.get_mut(&subscriber.user_id) {
-        *count -= 1;
-        if *count == 0 {
+    if let Some(online) = state.online.get_mut(&subscriber.user_id) {
+        online.sockets -= 1;
+        if online.sockets == 0 {
             state.online.remove(&subscriber.user_id);
         }
     }

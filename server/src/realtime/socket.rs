@@ -12,7 +12,11 @@ use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::hub::{Frame, Subscription};
+use std::num::NonZeroU32;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+
+use super::hub::{Frame, Refusal, Subscription};
 use super::pump::to_event;
 use crate::auth::extract::{authenticate, same_origin};
 use crate::auth::tokens::RealtimeToken;
@@ -23,8 +27,6 @@ use crate::http::extract::Query;
 use crate::service::{sessions, Context};
 use crate::storage::{self, now_ms};
 
-const PING_EVERY: Duration = Duration::from_secs(30);
-const PONG_DEADLINE: Duration = Duration::from_secs(75);
 const TYPING_EVERY: Duration = Duration::from_secs(2);
 const REPLAY_BATCH: u32 = 500;
 /// Read buffer per socket; frames from clients (typing, presence, ping) are tiny.
@@ -124,12 +126,22 @@ pub async fn open(
         storage::channels::visible_ids(&mut conn, &authz::scope(&actor)).await?
     };
     let presence = presence_audience(&ctx, &actor).await?;
-    let subscription = ctx.hub.subscribe(
-        actor.id(),
-        viewer.clone(),
-        channels.into_iter().collect(),
-        presence,
-    );
+    let subscription = ctx
+        .hub
+        .subscribe(
+            actor.id(),
+            viewer.clone(),
+            channels.into_iter().collect(),
+            presence,
+        )
+        .map_err(|refusal| match refusal {
+            Refusal::UserFull(most) => Error::TooManyConnections(format!(
+                "you already have {most} realtime connections open, the most one person may; close one (another tab or device) first"
+            )),
+            Refusal::ServerFull(most) => Error::AtCapacity(format!(
+                "the server holds {most} realtime connections, as many as it takes; try again later"
+            )),
+        })?;
     Ok(upgrade
         .max_message_size(64 * 1024)
         // Clients send small frames and every frame to them is written out
@@ -138,7 +150,12 @@ pub async fn open(
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
         .on_upgrade(move |socket| async move {
+            let limits = &ctx.config.limits;
+            let rate = NonZeroU32::new(limits.socket_frames_per_second).unwrap_or(NonZeroU32::MIN);
+            let burst = NonZeroU32::new(limits.socket_frame_burst).unwrap_or(rate);
             let session = Session {
+                frames: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
+                told_to_slow_down: false,
                 ctx,
                 actor,
                 viewer,
@@ -155,6 +172,10 @@ struct Session {
     viewer: Viewer,
     subscription: Subscription,
     typing: HashMap<String, Instant>,
+    /// What the client may send: every frame counts, presence and pings too.
+    frames: DefaultDirectRateLimiter,
+    /// Whether the client was told its frames are being dropped (once per flood).
+    told_to_slow_down: bool,
 }
 
 type Sink = futures_util::stream::SplitSink<WebSocket, Message>;
@@ -190,7 +211,9 @@ impl Session {
         if self.subscription.first_for_user {
             self.announce(PresenceStatus::Online);
         }
-        let mut ping = tokio::time::interval(PING_EVERY);
+        let limits = &self.ctx.config.limits;
+        let (ping_every, idle_timeout) = (limits.socket_ping_every, limits.socket_idle_timeout);
+        let mut ping = tokio::time::interval(ping_every);
         let mut last_heard = Instant::now();
         loop {
             tokio::select! {
@@ -219,7 +242,7 @@ impl Session {
                     }
                 }
                 _ = ping.tick() => {
-                    if last_heard.elapsed() > PONG_DEADLINE {
+                    if last_heard.elapsed() > idle_timeout {
                         tracing::debug!(user = self.actor.id(), "realtime socket went quiet");
                         break;
                     }
@@ -242,7 +265,11 @@ impl Session {
         if let Some(since) = since {
             let mut conn = self.ctx.store.reader().await?;
             let oldest = storage::events::oldest_seq(&mut conn).await?;
+            // Further behind than the replay bound, reloading is cheaper for
+            // both sides than streaming the log (and the bound keeps one
+            // socket from holding a database connection for long).
             let resumable = since <= live_after
+                && live_after - since <= self.ctx.config.limits.replay_max_events
                 && (since == live_after || oldest.is_some_and(|oldest| since >= oldest - 1));
             if !resumable {
                 let frame = serde_json::json!({ "type": "resync.required", "cursor": live_after.to_string(), "data": {} });
@@ -285,6 +312,18 @@ impl Session {
     }
 
     async fn on_client_frame(&mut self, sink: &mut Sink, text: &str) {
+        if self.frames.check().is_err() {
+            if !self.told_to_slow_down {
+                self.told_to_slow_down = true;
+                let frame = serde_json::json!({
+                    "type": "error",
+                    "data": { "code": "rate_limited", "message": "too many frames; the ones over the rate are dropped" },
+                });
+                let _ = send(sink, frame.to_string().into()).await;
+            }
+            return;
+        }
+        self.told_to_slow_down = false;
         match serde_json::from_str::<ClientFrame>(text) {
             Ok(ClientFrame::Typing { channel_id }) => self.typing(&channel_id),
             Ok(ClientFrame::Presence { status }) => self.announce(status),

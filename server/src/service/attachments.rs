@@ -8,8 +8,13 @@
 //! is hit, the server crashes — therefore leaves no attachment anyone can
 //! see, and its bytes are deleted at once (or by housekeeping after a crash).
 
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -81,6 +86,87 @@ async fn discard_incomplete(ctx: &Context, blob_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Uploads per person per minute (node-local: a person's uploads go
+/// through whichever node they reach, and the quotas below are the hard
+/// bound on what they can store).
+#[derive(Clone)]
+pub struct UploadRate(Arc<DefaultKeyedRateLimiter<String>>);
+
+impl UploadRate {
+    pub fn new(per_minute: u32) -> UploadRate {
+        let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+        UploadRate(Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))))
+    }
+
+    /// Counts one file; refused with Retry-After once the person is over the rate.
+    fn take(&self, person: &str) -> Result<()> {
+        self.0.check_key(&person.to_string()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            Error::RateLimited {
+                retry_after_secs: wait.as_secs().max(1),
+            }
+        })
+    }
+
+    /// Forgets idle people so the map does not grow without bound.
+    pub fn shrink(&self) {
+        self.0.retain_recent();
+    }
+}
+
+/// The upload quotas in force, and what they leave room for.
+struct Quotas {
+    person: Option<(i64, i64)>,
+    workspace: Option<(i64, i64)>,
+}
+
+impl Quotas {
+    /// The workspace's quotas and what is used of them now.
+    async fn load(conn: &mut Conn, uploader_id: &str) -> Result<Quotas> {
+        let settings = super::workspace::load(conn).await?;
+        let person = match settings.person_file_quota_bytes {
+            Some(quota) => Some((
+                quota,
+                storage::attachments::uploaded_by(conn, uploader_id).await?,
+            )),
+            None => None,
+        };
+        let workspace = match settings.workspace_file_quota_bytes {
+            Some(quota) => Some((quota, storage::attachments::stored_bytes(conn).await?)),
+            None => None,
+        };
+        Ok(Quotas { person, workspace })
+    }
+
+    /// Refuses `incoming` more bytes when they would go over a quota.
+    fn check(&self, name: &FileName, incoming: u64) -> Result<()> {
+        let incoming = i64::try_from(incoming).unwrap_or(i64::MAX);
+        if let Some((quota, used)) = self.person {
+            if used.saturating_add(incoming) > quota {
+                return Err(Error::QuotaExceeded(format!(
+                    "file {:?} would take your uploads over your quota of {} \
+                     ({} in use); delete files or ask an admin to raise the per-person quota",
+                    name.as_str(),
+                    human_size(quota as u64),
+                    human_size(used as u64),
+                )));
+            }
+        }
+        if let Some((quota, used)) = self.workspace {
+            if used.saturating_add(incoming) > quota {
+                return Err(Error::QuotaExceeded(format!(
+                    "file {:?} would take the workspace over its storage quota of {} \
+                     ({} in use); ask an admin to raise the workspace quota",
+                    name.as_str(),
+                    human_size(quota as u64),
+                    human_size(used as u64),
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn human_size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
     if bytes >= MIB && bytes.is_multiple_of(MIB) {
@@ -106,6 +192,11 @@ where
 {
     let limits = &ctx.config.files;
     let name = FileName::parse(raw_name);
+    ctx.upload_rate.take(actor.id())?;
+    let quotas = {
+        let mut conn = ctx.store.reader().await?;
+        Quotas::load(&mut conn, actor.id()).await?
+    };
     let reservation = Reservation::new(ctx).await?;
     let mut writer = ctx.blobs.create(&reservation.blob_id).await?;
     let mut size: u64 = 0;
@@ -124,6 +215,7 @@ where
                 human_size(limits.max_file_bytes)
             )));
         }
+        quotas.check(&name, size)?;
         hasher.update(&chunk);
         if sniffed.is_none() {
             let wanted = (attachment::SNIFF_BYTES - head.len()).min(chunk.len());
@@ -156,7 +248,15 @@ where
     let thumbnail = match image.filter(|_| attachment::is_inline_image(&content_type)) {
         Some(bytes) => {
             let max_px = limits.thumbnail_px;
-            tokio::task::spawn_blocking(move || super::thumbnails::make(&bytes, max_px))
+            let max_pixels = ctx.config.limits.thumbnail_max_pixels;
+            // A few decodes at a time, however many uploads arrive: each may
+            // hold up to the pixel cap in memory and keep a core busy.
+            let _permit = ctx
+                .thumbnail_pool
+                .acquire()
+                .await
+                .map_err(anyhow::Error::from)?;
+            tokio::task::spawn_blocking(move || super::thumbnails::make(&bytes, max_px, max_pixels))
                 .await
                 .map_err(anyhow::Error::from)?
         }
@@ -191,6 +291,11 @@ where
         created_at: now_ms(),
     };
     let mut tx = ctx.store.begin().await?;
+    // Again in the transaction that stores the file, so uploads running side
+    // by side cannot each fit the quota and together exceed it.
+    Quotas::load(&mut tx, actor.id())
+        .await?
+        .check(&name, size)?;
     storage::attachments::complete_blob(&mut tx, &row.blob_id, row.size).await?;
     if let (Some(id), Some(size)) = (&row.thumbnail_blob_id, row.thumbnail_size) {
         storage::attachments::complete_blob(&mut tx, id, size).await?;

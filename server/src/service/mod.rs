@@ -50,11 +50,21 @@ pub struct Context {
     /// Where requests' session cookies queue to be looked up, many per query.
     pub sessions:
         batched_lookup::BatchedLookup<String, (crate::auth::Actor, sessions::SessionInfo)>,
+    /// Thumbnails being decoded at once; the others wait for a permit.
+    pub thumbnail_pool: Arc<tokio::sync::Semaphore>,
+    /// Uploads per person per minute.
+    pub upload_rate: attachments::UploadRate,
 }
 
 impl Context {
     pub fn new(store: Store, config: Config) -> anyhow::Result<Context> {
-        let hub = Hub::new(config.realtime_queue);
+        let hub = Hub::new(
+            config.realtime_queue,
+            crate::realtime::hub::Caps {
+                per_user: config.limits.sockets_per_person,
+                total: config.limits.sockets_total,
+            },
+        );
         let blobs = BlobStore::open(&config.files.store)?;
         let mail_wakeup = Arc::new(tokio::sync::Notify::new());
         let message_writer = message_writer::MessageWriter::start(
@@ -66,6 +76,8 @@ impl Context {
         let api_keys = sessions::api_key_lookup(store.clone());
         let sessions = sessions::session_lookup(store.clone());
         let throttle = LoginThrottle::new(store.clone(), config.sign_in.throttle);
+        let thumbnail_pool = Arc::new(tokio::sync::Semaphore::new(config.limits.thumbnail_workers));
+        let upload_rate = attachments::UploadRate::new(config.limits.uploads_per_minute);
         Ok(Context {
             store,
             blobs,
@@ -76,6 +88,8 @@ impl Context {
             message_writer,
             api_keys,
             sessions,
+            thumbnail_pool,
+            upload_rate,
         })
     }
 

@@ -14,26 +14,32 @@ pub struct Thumbnail {
     pub content_type: &'static str,
 }
 
-/// Largest image decoded, in pixels per side and in decoder memory, so a
-/// small file that claims to be huge (a "decompression bomb") is refused.
+/// Longest side decoded, whatever the pixel cap.
 const MAX_SIDE: u32 = 12_000;
-const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+/// Decoder memory per pixel at most (16-bit RGBA), for the allocation cap.
+const MAX_BYTES_PER_PIXEL: u64 = 8;
 
 /// Decodes an image and makes a preview that fits in `max_px` × `max_px`:
 /// JPEG for photos, PNG for everything else (keeping transparency). None
-/// when the bytes are not an image this server can decode safely.
-/// CPU-bound: run it on a blocking thread.
-pub fn make(bytes: &[u8], max_px: u32) -> Option<Thumbnail> {
+/// when the bytes are not an image this server can decode safely: a small
+/// file that claims more than `max_pixels` (a "decompression bomb") is
+/// turned away from its header, before any pixel buffer exists.
+/// CPU-bound: run it on a blocking thread, through the thumbnail pool.
+pub fn make(bytes: &[u8], max_px: u32, max_pixels: u64) -> Option<Thumbnail> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .ok()?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    limits.max_alloc = Some(max_pixels.saturating_mul(MAX_BYTES_PER_PIXEL));
     reader.limits(limits);
     let format = reader.format()?;
     let mut decoder = reader.into_decoder().ok()?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > max_pixels {
+        return None;
+    }
     let orientation = decoder.orientation().ok();
     let mut image = DynamicImage::from_decoder(decoder).ok()?;
     if let Some(orientation) = orientation {
@@ -66,6 +72,8 @@ pub fn make(bytes: &[u8], max_px: u32) -> Option<Thumbnail> {
 mod tests {
     use super::*;
 
+    const MAX_PIXELS: u64 = 32_000_000;
+
     fn png(width: u32, height: u32) -> Vec<u8> {
         let image = image::RgbaImage::from_pixel(width, height, image::Rgba([10, 20, 30, 128]));
         let mut out = Cursor::new(Vec::new());
@@ -75,7 +83,7 @@ mod tests {
 
     #[test]
     fn previews_fit_the_box_and_keep_the_aspect_ratio() {
-        let thumb = make(&png(1000, 500), 400).expect("a thumbnail");
+        let thumb = make(&png(1000, 500), 400, MAX_PIXELS).expect("a thumbnail");
         assert_eq!((thumb.width, thumb.height), (1000, 500));
         let preview = image::load_from_memory(&thumb.bytes).unwrap();
         assert_eq!((preview.width(), preview.height()), (400, 200));
@@ -84,18 +92,25 @@ mod tests {
 
     #[test]
     fn small_images_are_not_enlarged() {
-        let thumb = make(&png(40, 30), 400).unwrap();
+        let thumb = make(&png(40, 30), 400, MAX_PIXELS).unwrap();
         let preview = image::load_from_memory(&thumb.bytes).unwrap();
         assert_eq!((preview.width(), preview.height()), (40, 30));
     }
 
     #[test]
     fn garbage_and_bombs_give_no_thumbnail() {
-        assert!(make(b"not an image at all", 400).is_none());
+        assert!(make(b"not an image at all", 400, MAX_PIXELS).is_none());
         // A valid PNG header that claims 100,000 × 100,000 pixels.
         let mut bomb = png(1, 1);
         bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
         bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
-        assert!(make(&bomb, 400).is_none());
+        assert!(make(&bomb, 400, MAX_PIXELS).is_none());
+    }
+
+    #[test]
+    fn images_over_the_pixel_cap_give_no_thumbnail() {
+        let image = png(300, 200);
+        assert!(make(&image, 400, 300 * 200).is_some());
+        assert!(make(&image, 400, 300 * 200 - 1).is_none());
     }
 }

@@ -40,6 +40,8 @@ pub fn settings(row: &WorkspaceRow) -> MessagingSettings {
         object: "messagingSettings",
         default_channel_type: DefaultChannelType::from_stored(&row.default_channel_type),
         welcome_message: row.welcome_message.clone(),
+        person_file_quota_bytes: row.person_file_quota_bytes,
+        workspace_file_quota_bytes: row.workspace_file_quota_bytes,
     }
 }
 

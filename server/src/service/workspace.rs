@@ -106,6 +106,8 @@ async fn create(
             brand_name: workspace_name.into_string(),
             default_channel_type: DefaultChannelType::Individual.as_str().into(),
             welcome_message: DEFAULT_WELCOME.into(),
+            person_file_quota_bytes: None,
+            workspace_file_quota_bytes: None,
             created_at: now,
             updated_at: now,
         },
@@ -198,6 +200,31 @@ pub async fn messaging_settings(ctx: &Context, actor: &Actor) -> Result<Messagin
 pub struct UpdateMessagingSettings {
     pub default_channel_type: Option<DefaultChannelType>,
     pub welcome_message: Option<String>,
+    /// Bytes one person may keep uploaded; `null` removes the quota.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u64>)]
+    pub person_file_quota_bytes: Option<Option<u64>>,
+    /// Bytes the workspace may store; `null` removes the quota.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u64>)]
+    pub workspace_file_quota_bytes: Option<Option<u64>>,
+}
+
+/// Tells a field sent as `null` (Some(None)) from one left out (None).
+fn present<'de, D, T>(deserializer: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+fn quota(field: &str, bytes: Option<u64>) -> Result<Option<i64>> {
+    bytes
+        .map(|bytes| {
+            i64::try_from(bytes).map_err(|_| Error::invalid(format!("{field} is too large")))
+        })
+        .transpose()
 }
 
 #[tracing::instrument(skip_all)]
@@ -217,6 +244,12 @@ pub async fn update_messaging_settings(
     }
     if let Some(template) = &request.welcome_message {
         row.welcome_message = template.clone();
+    }
+    if let Some(bytes) = request.person_file_quota_bytes {
+        row.person_file_quota_bytes = quota("personFileQuotaBytes", bytes)?;
+    }
+    if let Some(bytes) = request.workspace_file_quota_bytes {
+        row.workspace_file_quota_bytes = quota("workspaceFileQuotaBytes", bytes)?;
     }
     row.updated_at = now_ms();
     storage::workspace::update(&mut tx, &row).await?;

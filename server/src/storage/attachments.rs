@@ -271,6 +271,28 @@ pub async fn forget_incomplete_blob(conn: &mut Conn, id: &str) -> Result<()> {
 }
 
 /// Bytes and blobs stored (thumbnails included), and attachments.
+/// Bytes of the files one person uploaded, sent or not, each blob once.
+pub async fn uploaded_by(conn: &mut Conn, uploader_id: &str) -> Result<i64> {
+    let (bytes,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM blobs \
+         WHERE id IN (SELECT blob_id FROM attachments WHERE uploader_id = $1)",
+    )
+    .bind(uploader_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(bytes)
+}
+
+/// Bytes of every complete blob (files and thumbnails).
+pub async fn stored_bytes(conn: &mut Conn) -> Result<i64> {
+    let (bytes,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM blobs WHERE is_complete = 1",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(bytes)
+}
+
 pub async fn usage(conn: &mut Conn) -> Result<(i64, i64, i64)> {
     let (bytes, blobs): (i64, i64) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT), COUNT(*) FROM blobs WHERE is_complete = 1",

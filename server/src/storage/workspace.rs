@@ -7,13 +7,18 @@ pub struct WorkspaceRow {
     pub brand_name: String,
     pub default_channel_type: String,
     pub welcome_message: String,
+    /// Bytes one person may keep uploaded; None: no quota.
+    pub person_file_quota_bytes: Option<i64>,
+    /// Bytes the workspace may store; None: no quota.
+    pub workspace_file_quota_bytes: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 pub async fn get(conn: &mut Conn) -> Result<Option<WorkspaceRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, brand_name, default_channel_type, welcome_message, created_at, updated_at FROM workspace",
+        "SELECT id, brand_name, default_channel_type, welcome_message, person_file_quota_bytes, \
+         workspace_file_quota_bytes, created_at, updated_at FROM workspace",
     )
     .fetch_optional(conn)
     .await?)
@@ -37,11 +42,14 @@ pub async fn insert(conn: &mut Conn, row: &WorkspaceRow) -> Result<()> {
 
 pub async fn update(conn: &mut Conn, row: &WorkspaceRow) -> Result<()> {
     sqlx::query(
-        "UPDATE workspace SET brand_name = $1, default_channel_type = $2, welcome_message = $3, updated_at = $4 WHERE id = $5",
+        "UPDATE workspace SET brand_name = $1, default_channel_type = $2, welcome_message = $3, \
+         person_file_quota_bytes = $4, workspace_file_quota_bytes = $5, updated_at = $6 WHERE id = $7",
     )
     .bind(&row.brand_name)
     .bind(&row.default_channel_type)
     .bind(&row.welcome_message)
+    .bind(row.person_file_quota_bytes)
+    .bind(row.workspace_file_quota_bytes)
     .bind(row.updated_at)
     .bind(&row.id)
     .execute(conn)

@@ -623,6 +623,8 @@ impl Portal for WebPortal {
         let update = UpdateMessagingSettings {
             default_channel_type: Some(default_channel_type),
             welcome_message: Some(settings.welcome_message),
+            person_file_quota_bytes: None,
+            workspace_file_quota_bytes: None,
         };
         let saved = workspace::update_messaging_settings(&self.ctx, &actor, &update)
             .await

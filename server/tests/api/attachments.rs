@@ -84,7 +84,12 @@ async fn download(app: &TestApp, caller: &Caller, url: &str, headers: &[(&str, &
     }
 }
 
-async fn send_files(caller: &Caller, channel_id: &str, text: &str, ids: &[&str]) -> Response {
+pub(crate) async fn send_files(
+    caller: &Caller,
+    channel_id: &str,
+    text: &str,
+    ids: &[&str],
+) -> Response {
     caller
         .post(
             "/v1/messages",
@@ -121,7 +126,7 @@ where
 }
 
 /// A client in a company with their individual channel.
-async fn client_with_channel(app: &TestApp) -> (Value, String) {
+pub(crate) async fn client_with_channel(app: &TestApp) -> (Value, String) {
     let company = app.create_company("Acme").await;
     let client = app.create_client("Ann", Some(&company)).await;
     let channel = app.individual_channel(client["id"].as_str().unwrap()).await;
@@ -228,7 +233,7 @@ fn reset_peak_memory() -> u64 {
 }
 
 /// One large test at a time, so each measures its own peak memory.
-static LARGE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub(crate) static LARGE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 async fn large_file_round_trip(app: TestApp, backend: &str) {
     let _one_at_a_time = LARGE.lock().await;
@@ -1128,4 +1133,67 @@ async fn usage_reports_the_bytes_stored() {
     assert_eq!(usage.body["storedBytes"], 1234);
     assert_eq!(usage.body["storedBlobs"], 2);
     assert_eq!(usage.body["attachmentCount"], 2);
+}
+
+/// A valid PNG of a few dozen bytes whose header claims `width` × `height`
+/// pixels (its one row of data is all there is): a "decompression bomb" as
+/// far as a decoder that trusts the header is concerned.
+fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for byte in bytes {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+            }
+        }
+        !crc
+    }
+    let mut bytes = png(1, 1);
+    // The IHDR chunk: length (4), "IHDR" (4), width, height, …, CRC over type and data.
+    bytes[16..20].copy_from_slice(&width.to_be_bytes());
+    bytes[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    bytes
+}
+
+#[tokio::test]
+async fn twenty_uploads_of_a_png_claiming_8000_by_8000_pixels_leave_the_server_responsive_in_bounded_memory(
+) {
+    let _one_at_a_time = LARGE.lock().await;
+    let app = TestApp::spawn().await;
+    let (_, channel) = client_with_channel(&app).await;
+    let bomb = png_claiming(8000, 8000);
+    assert!(bomb.len() < 100, "the file itself is tiny");
+
+    let heap_before = crate::memory::reset_peak();
+    let names: Vec<String> = (0..20).map(|i| format!("bomb-{i}.png")).collect();
+    let uploads = futures_util::future::join_all(
+        names.iter().map(|name| upload_one(&app.admin, name, &bomb)),
+    );
+    let meanwhile = async {
+        let health = app.anonymous().get("/healthz").await;
+        let sent = app.admin.send_message(&channel, "still here").await;
+        (health.status, sent.status)
+    };
+    let (stored, (health, sent)) = tokio::join!(uploads, meanwhile);
+    let heap_growth = crate::memory::peak().saturating_sub(heap_before);
+
+    assert_eq!(health, 200, "/healthz answers during the uploads");
+    assert_eq!(sent, 200, "a message is sent during the uploads");
+    for attachment in &stored {
+        assert_eq!(attachment["contentType"], "image/png", "{attachment}");
+        assert_eq!(
+            attachment["thumbnailUrl"],
+            Value::Null,
+            "stored without a thumbnail: {attachment}"
+        );
+    }
+    // One 8000 × 8000 RGBA buffer alone is 244 MiB.
+    assert!(
+        heap_growth < 64 * MIB,
+        "decoding the claimed images must not allocate their pixels: the heap grew {} MiB",
+        heap_growth / MIB
+    );
 }

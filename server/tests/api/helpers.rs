@@ -1,5 +1,7 @@
 use crate::postgres::PostgresDatabase;
-use parlor::config::{BlobLocation, Config, DatabaseLocation, FileConfig, MailConfig, SecretKey};
+use parlor::config::{
+    BlobLocation, Config, DatabaseLocation, FileConfig, Limits, MailConfig, SecretKey,
+};
 use parlor::service::{sessions, workspace, Context};
 use parlor::startup::Application;
 use reqwest::Method;
@@ -77,6 +79,7 @@ impl TestApp {
                 ..MailConfig::default()
             },
             sign_in: Default::default(),
+            limits: Limits::default(),
         };
         configure(&mut config);
         let app = Application::build(config.clone())

@@ -15,6 +15,7 @@ mod companies;
 mod doors;
 mod email;
 mod invitations;
+mod limits;
 mod messages;
 mod notifications;
 mod openapi;
