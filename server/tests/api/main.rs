@@ -12,6 +12,7 @@ mod authorization;
 mod channels;
 mod clients;
 mod companies;
+mod data_files;
 mod email;
 mod invitations;
 mod messages;
