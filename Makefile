@@ -14,8 +14,12 @@ MOTO_VERSION ?= 5.2.5
 # virtualenv of its own. The tests start it (scripts/smtp_sink.py) themselves.
 SMTP_VENV := target/smtp-venv
 AIOSMTPD_VERSION ?= 1.4.6
+# The API fuzzer: schemathesis, from PyPI, in a virtualenv of its own.
+# scripts/api-fuzz runs it against a server of its own.
+FUZZ_VENV := target/fuzz-venv
+SCHEMATHESIS_VERSION ?= 4.32.5
 
-.PHONY: run build web web-deps test test-rust test-rust-postgres test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server lint clean bench bench-quick synapse-bench-server
+.PHONY: run build web web-deps test test-rust test-rust-postgres test-fuzz fuzz-deps test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server lint clean bench bench-quick synapse-bench-server
 
 # The wasm-bindgen CLI must be the exact version of the wasm-bindgen crate.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
@@ -43,9 +47,9 @@ web-deps:
 		|| $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
 ## Every test: Rust unit and integration suites (SQLite, then PostgreSQL when
-## PARLOR_TEST_DATABASE_URL is set), the official Node SDK against the server,
-## the browser tests, and the benchmark smoke test.
-test: test-rust test-rust-postgres test-sdk test-e2e bench-quick
+## PARLOR_TEST_DATABASE_URL is set), the API fuzzer, the official Node SDK
+## against the server, the browser tests, and the benchmark smoke test.
+test: test-rust test-rust-postgres test-fuzz test-sdk test-e2e bench-quick
 
 test-rust: s3-test-server smtp-test-server
 	env -u PARLOR_TEST_DATABASE_URL scripts/with-s3-server $(CARGO) test --locked
@@ -71,6 +75,23 @@ smtp-test-server: $(SMTP_VENV)/bin/aiosmtpd
 $(SMTP_VENV)/bin/aiosmtpd:
 	python3 -m venv $(SMTP_VENV)
 	$(SMTP_VENV)/bin/pip install --quiet --disable-pip-version-check 'aiosmtpd==$(AIOSMTPD_VERSION)'
+
+## The API fuzzer: schemathesis against the OpenAPI document the server
+## serves, every operation without credentials, as a client and as an admin;
+## no 5xx, no answer outside its schema (SQLite, then PostgreSQL when
+## PARLOR_TEST_DATABASE_URL is set).
+test-fuzz: fuzz-deps
+	$(CARGO) build --locked --bin parlor
+	env -u PARLOR_TEST_DATABASE_URL $(FUZZ_VENV)/bin/python scripts/api-fuzz target/debug/parlor
+ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
+	PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) $(FUZZ_VENV)/bin/python scripts/api-fuzz target/debug/parlor
+endif
+
+fuzz-deps: $(FUZZ_VENV)/bin/schemathesis
+
+$(FUZZ_VENV)/bin/schemathesis:
+	python3 -m venv $(FUZZ_VENV)
+	$(FUZZ_VENV)/bin/pip install --quiet --disable-pip-version-check 'schemathesis==$(SCHEMATHESIS_VERSION)'
 
 sdk-deps:
 	cd sdk-tests && npm ci --no-audit --no-fund

@@ -554,11 +554,17 @@ pub fn initials(name: &str) -> String {
         .collect()
 }
 
-/// A stable colour for someone's avatar, from their id.
-pub fn avatar_hue(id: &str) -> u32 {
+/// How many avatar colours the stylesheet has (`.avatar.tone-N`). Colours
+/// are classes, not inline styles: the pages' Content-Security-Policy
+/// allows no inline style.
+pub const AVATAR_TONES: u32 = 12;
+
+/// A stable colour for someone's avatar, from their id: one of the
+/// stylesheet's `AVATAR_TONES`.
+pub fn avatar_tone(id: &str) -> u32 {
     id.bytes().fold(7u32, |hash, b| {
         hash.wrapping_mul(31).wrapping_add(u32::from(b))
-    }) % 360
+    }) % AVATAR_TONES
 }
 
 #[cfg(test)]
@@ -902,8 +908,15 @@ mod tests {
     fn avatars_have_initials_and_a_stable_colour() {
         assert_eq!(initials("ann   de la cruz"), "AD");
         assert_eq!(initials(""), "");
-        assert_eq!(avatar_hue("user-1"), avatar_hue("user-1"));
-        assert!(avatar_hue("user-1") < 360);
+        assert_eq!(avatar_tone("user-1"), avatar_tone("user-1"));
+        assert!(avatar_tone("user-1") < AVATAR_TONES);
+        let stylesheet = include_str!("../../style/parlor.css");
+        for tone in 0..AVATAR_TONES {
+            assert!(
+                stylesheet.contains(&format!(".avatar.tone-{tone} {{")),
+                "the stylesheet has no colour for avatar tone {tone}"
+            );
+        }
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The command line: `parlor serve` and the `parlor admin` tools. Every flag
-//! also reads a `PARLOR_*` environment variable.
+//! also reads a `PARLOR_*` environment variable. Every secret can also come
+//! from a file (`--…-file`): a command line is visible to every user of the
+//! machine, a file readable by the server's user alone is not.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -52,8 +54,21 @@ pub struct StorageArgs {
     #[arg(long, env = "PARLOR_DATA_DIR", default_value = "./parlor-data")]
     pub data_dir: PathBuf,
     /// PostgreSQL URL (postgres://…); when absent, SQLite in the data directory is used.
-    #[arg(long, env = "PARLOR_DATABASE_URL")]
+    /// One with a password belongs in the environment or in --database-url-file.
+    #[arg(long, env = "PARLOR_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+    /// A file holding the PostgreSQL URL, instead of --database-url.
+    #[arg(
+        long,
+        env = "PARLOR_DATABASE_URL_FILE",
+        conflicts_with = "database_url"
+    )]
+    pub database_url_file: Option<PathBuf>,
+    /// A file holding the secret key that signs links and tokens (64 hex digits), for
+    /// nodes that share one [default: DATA_DIR/secret.key, made on first start;
+    /// PARLOR_SECRET_KEY gives the key itself].
+    #[arg(long, env = "PARLOR_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -154,9 +169,16 @@ pub struct MailArgs {
     /// SMTP user name, when the server wants one.
     #[arg(long, env = "PARLOR_SMTP_USERNAME")]
     pub smtp_username: Option<String>,
-    /// SMTP password.
+    /// SMTP password; better in the environment or in --smtp-password-file.
     #[arg(long, env = "PARLOR_SMTP_PASSWORD", hide_env_values = true)]
     pub smtp_password: Option<String>,
+    /// A file holding the SMTP password, instead of --smtp-password.
+    #[arg(
+        long,
+        env = "PARLOR_SMTP_PASSWORD_FILE",
+        conflicts_with = "smtp_password"
+    )]
+    pub smtp_password_file: Option<PathBuf>,
     /// The sender of Parlor's e-mail, e.g. `Ledger & Co <portal@example.com>`.
     #[arg(
         long,
@@ -202,9 +224,16 @@ pub struct FileArgs {
     /// S3 access key id [default: the AWS_* environment or the instance's role].
     #[arg(long, env = "PARLOR_S3_ACCESS_KEY_ID")]
     pub s3_access_key_id: Option<String>,
-    /// S3 secret access key.
+    /// S3 secret access key; better in the environment or in --s3-secret-access-key-file.
     #[arg(long, env = "PARLOR_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
     pub s3_secret_access_key: Option<String>,
+    /// A file holding the S3 secret access key, instead of --s3-secret-access-key.
+    #[arg(
+        long,
+        env = "PARLOR_S3_SECRET_ACCESS_KEY_FILE",
+        conflicts_with = "s3_secret_access_key"
+    )]
+    pub s3_secret_access_key_file: Option<PathBuf>,
     /// Prefix for every object key, to share a bucket with other data.
     #[arg(long, env = "PARLOR_S3_PREFIX", default_value = "")]
     pub s3_prefix: String,
@@ -241,15 +270,40 @@ pub struct InitArgs {
     /// E-mail of the first admin.
     #[arg(long, env = "PARLOR_OWNER_EMAIL")]
     pub owner_email: String,
-    /// Password of the first admin (at least 8 characters).
-    #[arg(long, env = "PARLOR_OWNER_PASSWORD")]
-    pub owner_password: String,
+    /// Password of the first admin (at least 8 characters); better in the environment
+    /// or in --owner-password-file.
+    #[arg(
+        long,
+        env = "PARLOR_OWNER_PASSWORD",
+        hide_env_values = true,
+        required_unless_present = "owner_password_file"
+    )]
+    pub owner_password: Option<String>,
+    /// A file holding the first admin's password, instead of --owner-password.
+    #[arg(
+        long,
+        env = "PARLOR_OWNER_PASSWORD_FILE",
+        conflicts_with = "owner_password"
+    )]
+    pub owner_password_file: Option<PathBuf>,
     /// Given name of the first admin.
     #[arg(long, env = "PARLOR_OWNER_GIVEN_NAME", default_value = "Workspace")]
     pub owner_given_name: String,
     /// Family name of the first admin.
     #[arg(long, env = "PARLOR_OWNER_FAMILY_NAME", default_value = "Owner")]
     pub owner_family_name: String,
+}
+
+impl InitArgs {
+    /// The first admin's password, from the flag or its file.
+    pub fn password(&self) -> anyhow::Result<String> {
+        crate::config::secret(
+            self.owner_password.as_deref(),
+            self.owner_password_file.as_deref(),
+            "--owner-password-file",
+        )?
+        .ok_or_else(|| anyhow::anyhow!("--owner-password or --owner-password-file is needed"))
+    }
 }
 
 #[derive(Debug, Clone, Args)]

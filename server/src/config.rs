@@ -18,12 +18,18 @@ pub enum DatabaseLocation {
 
 impl DatabaseLocation {
     pub fn from_args(args: &StorageArgs) -> anyhow::Result<Self> {
-        match &args.database_url {
+        let url = secret(
+            args.database_url.as_deref(),
+            args.database_url_file.as_deref(),
+            "--database-url-file",
+        )?;
+        match &url {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Ok(Self::Postgres(url.clone()))
             }
-            Some(url) => anyhow::bail!(
-                "unsupported --database-url {url:?}: use postgres://… or leave it out for SQLite"
+            // Not repeated: it may hold a password.
+            Some(_) => anyhow::bail!(
+                "unsupported database URL: use postgres://… or leave it out for SQLite"
             ),
             None => Ok(Self::Sqlite(args.data_dir.join("parlor.db"))),
         }
@@ -77,7 +83,7 @@ impl Config {
             data_dir: storage.data_dir.clone(),
             database: DatabaseLocation::from_args(storage)?,
             public_url,
-            secret_key: SecretKey::load_or_create(&storage.data_dir)?,
+            secret_key: SecretKey::load_or_create(storage)?,
             max_message_chars: 10_000,
             realtime_queue: 4096,
             realtime_send_timeout: std::time::Duration::from_secs(10),
@@ -113,17 +119,27 @@ impl Config {
         })?;
         self.mail.from = from.to_string();
         self.mail.unread_delay = std::time::Duration::from_secs(args.email_delay_secs);
-        self.mail.smtp = args.smtp_host.as_ref().map(|host| SmtpConfig {
-            host: host.clone(),
-            port: args.smtp_port.unwrap_or(match args.smtp_tls {
-                SmtpTls::None => 25,
-                SmtpTls::Starttls => 587,
-                SmtpTls::Tls => 465,
-            }),
-            tls: args.smtp_tls,
-            username: args.smtp_username.clone(),
-            password: args.smtp_password.clone(),
-        });
+        self.mail.smtp = args
+            .smtp_host
+            .as_ref()
+            .map(|host| -> anyhow::Result<_> {
+                Ok(SmtpConfig {
+                    host: host.clone(),
+                    port: args.smtp_port.unwrap_or(match args.smtp_tls {
+                        SmtpTls::None => 25,
+                        SmtpTls::Starttls => 587,
+                        SmtpTls::Tls => 465,
+                    }),
+                    tls: args.smtp_tls,
+                    username: args.smtp_username.clone(),
+                    password: secret(
+                        args.smtp_password.as_deref(),
+                        args.smtp_password_file.as_deref(),
+                        "--smtp-password-file",
+                    )?,
+                })
+            })
+            .transpose()?;
         Ok(self)
     }
 
@@ -143,7 +159,11 @@ impl Config {
                     .context("--blob-store s3 needs --s3-bucket (PARLOR_S3_BUCKET)")?,
                 region: args.s3_region.clone(),
                 access_key_id: args.s3_access_key_id.clone(),
-                secret_access_key: args.s3_secret_access_key.clone(),
+                secret_access_key: secret(
+                    args.s3_secret_access_key.as_deref(),
+                    args.s3_secret_access_key_file.as_deref(),
+                    "--s3-secret-access-key-file",
+                )?,
                 prefix: args.s3_prefix.clone(),
             }),
         };
@@ -437,8 +457,9 @@ impl std::fmt::Debug for S3Location {
     }
 }
 
-/// A 32-byte server secret. `PARLOR_SECRET_KEY` (hex) wins over the file
-/// `secret.key` in the data directory, so several nodes can share one.
+/// A 32-byte server secret. `PARLOR_SECRET_KEY` (hex) wins over
+/// `--secret-key-file`, which wins over the file `secret.key` in the data
+/// directory, so several nodes can share one.
 #[derive(Clone)]
 pub struct SecretKey(pub [u8; 32]);
 
@@ -449,11 +470,16 @@ impl std::fmt::Debug for SecretKey {
 }
 
 impl SecretKey {
-    pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Self> {
+    pub fn load_or_create(storage: &StorageArgs) -> anyhow::Result<Self> {
         if let Ok(hex) = std::env::var("PARLOR_SECRET_KEY") {
             return Self::from_hex(hex.trim()).context("PARLOR_SECRET_KEY must be 64 hex digits");
         }
-        std::fs::create_dir_all(data_dir)
+        if let Some(path) = &storage.secret_key_file {
+            let hex = read_secret(path, "--secret-key-file")?;
+            return Self::from_hex(&hex).context("--secret-key-file must hold 64 hex digits");
+        }
+        let data_dir = &storage.data_dir;
+        crate::private_files::create_dir_all(data_dir)
             .with_context(|| format!("creating data directory {}", data_dir.display()))?;
         let path = data_dir.join("secret.key");
         match std::fs::read_to_string(&path) {
@@ -481,19 +507,153 @@ impl SecretKey {
     }
 }
 
+/// A secret given directly (a flag or its environment variable) or in a
+/// file (`flag` names it in errors), such as a container's or systemd's
+/// credential.
+pub fn secret(
+    value: Option<&str>,
+    file: Option<&Path>,
+    flag: &str,
+) -> anyhow::Result<Option<String>> {
+    match file {
+        Some(path) => read_secret(path, flag).map(Some),
+        None => Ok(value.map(str::to_string)),
+    }
+}
+
+/// A secret file's contents, without the line end editors add.
+fn read_secret(path: &Path, flag: &str) -> anyhow::Result<String> {
+    let contents = std::fs::read_to_string(path)
+        .with_context(|| format!("reading {flag} {}", path.display()))?;
+    let secret = contents.trim_end_matches(['\r', '\n']);
+    anyhow::ensure!(!secret.is_empty(), "{flag} {} is empty", path.display());
+    Ok(secret.to_string())
+}
+
 fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
+    let mut file = crate::private_files::new_file()
+        .write(true)
         .open(path)
         .with_context(|| format!("creating {}", path.display()))?;
     file.write_all(contents.as_bytes())?;
     file.sync_all()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn serve(args: &[&str]) -> anyhow::Result<Config> {
+        let cli = Cli::try_parse_from(["parlor", "serve"].iter().chain(args))?;
+        let Command::Serve(args) = cli.command else {
+            unreachable!("parsed `serve`")
+        };
+        Config::new(args.listen, &args.storage, args.public_url.clone())?
+            .with_files(&args.files)?
+            .with_mail(&args.mail)
+    }
+
+    #[test]
+    fn every_secret_can_come_from_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, contents: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, contents).unwrap();
+            path.to_string_lossy().into_owned()
+        };
+        let smtp = file("smtp", "smtp secret\n");
+        let s3 = file("s3", "s3 secret\r\n");
+        let database = file("database", "postgres://parlor:db%20secret@db/parlor\n");
+        let key = file("key", &format!("{}\n", "ab".repeat(32)));
+        let data_dir = dir.path().join("data");
+        let config = serve(&[
+            "--data-dir",
+            &data_dir.to_string_lossy(),
+            "--smtp-host",
+            "mail.example",
+            "--smtp-password-file",
+            &smtp,
+            "--blob-store",
+            "s3",
+            "--s3-bucket",
+            "parlor",
+            "--s3-secret-access-key-file",
+            &s3,
+            "--database-url-file",
+            &database,
+            "--secret-key-file",
+            &key,
+        ])
+        .unwrap();
+        let smtp = config.mail.smtp.expect("an SMTP server");
+        assert_eq!(smtp.password.as_deref(), Some("smtp secret"));
+        let BlobLocation::S3(s3) = config.files.store else {
+            panic!("files in S3")
+        };
+        assert_eq!(s3.secret_access_key.as_deref(), Some("s3 secret"));
+        let DatabaseLocation::Postgres(url) = config.database else {
+            panic!("PostgreSQL")
+        };
+        assert_eq!(url, "postgres://parlor:db%20secret@db/parlor");
+        assert_eq!(config.secret_key.0, [0xab; 32]);
+        assert!(
+            !data_dir.join("secret.key").exists(),
+            "no key of its own when one is given"
+        );
+    }
+
+    #[test]
+    fn a_secret_and_its_file_together_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("smtp");
+        std::fs::write(&path, "secret").unwrap();
+        let both = serve(&[
+            "--smtp-password",
+            "secret",
+            "--smtp-password-file",
+            &path.to_string_lossy(),
+        ]);
+        assert!(both.is_err());
+        let missing = serve(&[
+            "--data-dir",
+            &dir.path().to_string_lossy(),
+            "--smtp-host",
+            "mail.example",
+            "--smtp-password-file",
+            &dir.path().join("nothing").to_string_lossy(),
+        ]);
+        let error = format!("{:#}", missing.err().expect("a missing file is an error"));
+        assert!(error.contains("--smtp-password-file"), "{error}");
+    }
+
+    #[test]
+    fn the_first_admin_password_can_come_from_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("owner");
+        std::fs::write(&path, "a long passphrase\n").unwrap();
+        let cli = Cli::try_parse_from([
+            "parlor",
+            "admin",
+            "init",
+            "--workspace-name",
+            "Ledger & Co",
+            "--owner-email",
+            "owner@example.com",
+            "--owner-password-file",
+            &path.to_string_lossy(),
+        ])
+        .unwrap();
+        let Command::Admin {
+            command: crate::cli::AdminCommand::Init(args),
+        } = cli.command
+        else {
+            unreachable!("parsed `admin init`")
+        };
+        assert_eq!(args.password().unwrap(), "a long passphrase");
+    }
 }

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod mail;
+pub mod private_files;
 pub mod realtime;
 pub mod service;
 pub mod startup;

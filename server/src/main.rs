@@ -29,10 +29,11 @@ async fn main() -> anyhow::Result<()> {
             match command {
                 AdminCommand::Init(args) => {
                     let ctx = admin_context(&args.storage).await?;
+                    let password = args.password()?;
                     let request = workspace::SetupRequest {
                         workspace_name: args.workspace_name,
                         email: args.owner_email,
-                        password: args.owner_password,
+                        password,
                         given_name: args.owner_given_name,
                         family_name: args.owner_family_name,
                     };

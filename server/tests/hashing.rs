@@ -191,6 +191,8 @@ async fn first_run_setup_hashes_nothing_once_it_is_no_longer_allowed() {
     let storage = parlor::cli::StorageArgs {
         data_dir: dir.path().to_path_buf(),
         database_url: None,
+        database_url_file: None,
+        secret_key_file: None,
     };
     let mut config =
         parlor::config::Config::new("127.0.0.1:0".parse().unwrap(), &storage, None).unwrap();

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::conversation::deliver;
 use crate::model::Attachment;
 use crate::problem::SEND_WHEN_BACK;
-use crate::state::{avatar_hue, file_size, initials, Delivery, Entry, Timeline};
+use crate::state::{avatar_tone, file_size, initials, Delivery, Entry, Timeline};
 use crate::{api, browser, clock, markdown};
 
 #[component]
@@ -22,7 +22,7 @@ pub fn MessageLine(
 ) -> impl IntoView {
     let mine = entry.message.sender_id == me;
     let sender = sender.unwrap_or_else(|| if mine { "You".into() } else { "Someone".into() });
-    let hue = avatar_hue(&entry.message.sender_id);
+    let tone = avatar_tone(&entry.message.sender_id);
     let deleted = entry.message.deleted_at.is_some();
     let edited = !deleted
         && !entry.message.updated_at.is_empty()
@@ -100,7 +100,7 @@ pub fn MessageLine(
                 view! { <Time at=created_at.clone() class="gutter" /> }.into_any()
             } else {
                 view! {
-                    <span class="avatar" aria-hidden="true" style=format!("background: hsl({hue} 55% 45%)")>
+                    <span class=format!("avatar tone-{tone}") aria-hidden="true">
                         {initials(&sender)}
                     </span>
                 }.into_any()

@@ -18,7 +18,7 @@ pub struct LocalStore {
 
 impl LocalStore {
     pub fn open(root: &Path) -> anyhow::Result<LocalStore> {
-        std::fs::create_dir_all(root.join("tmp"))
+        crate::private_files::create_dir_all(&root.join("tmp"))
             .with_context(|| format!("creating the file store {}", root.display()))?;
         Ok(LocalStore {
             root: root.to_path_buf(),
@@ -35,9 +35,8 @@ impl LocalStore {
 
     pub async fn create(&self, key: &str) -> anyhow::Result<Writer> {
         let temp = self.temp_path(key);
-        let file = tokio::fs::OpenOptions::new()
+        let file = tokio::fs::OpenOptions::from(crate::private_files::new_file())
             .write(true)
-            .create_new(true)
             .open(&temp)
             .await
             .with_context(|| format!("creating {}", temp.display()))?;
@@ -116,7 +115,7 @@ impl Writer {
         file.get_mut().sync_all().await?;
         drop(file);
         let dir = self.dest.parent().context("a blob path has a parent")?;
-        tokio::fs::create_dir_all(dir).await?;
+        crate::private_files::create_dir_all_async(dir).await?;
         tokio::fs::rename(&self.temp, &self.dest)
             .await
             .with_context(|| format!("moving {} into place", self.temp.display()))?;

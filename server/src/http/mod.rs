@@ -16,10 +16,12 @@ pub use sessions::session_cookie;
 mod workspace;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutBody;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
@@ -93,9 +95,26 @@ pub fn router(ctx: Context) -> Router {
         )
         .route("/v1/{*unknown}", axum::routing::any(unknown_route))
         .route("/healthz", get(healthz))
-        .with_state(ctx.clone());
+        .with_state(ctx.clone())
+        // What the API answers is its caller's alone (files say otherwise
+        // themselves: their contents never change).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            crate::web::NO_STORE,
+        ));
     let body_read_timeout = ctx.config.limits.body_read_timeout;
     api.merge(crate::web::router(ctx))
+        // No answer is read as another type than it says, and no link
+        // followed out of Parlor tells where it came from (a page's address
+        // can hold an invitation token or a conversation's id).
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // A body that trickles in (a byte now and then) would hold its
         // connection and upload slot for ever; one that stalls is cut off.

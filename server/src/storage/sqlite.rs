@@ -17,8 +17,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 
 pub async fn connect(path: &Path) -> anyhow::Result<Store> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        crate::private_files::create_dir_all(dir)
+            .with_context(|| format!("creating {}", dir.display()))?;
     }
+    crate::private_files::touch(path).with_context(|| format!("creating {}", path.display()))?;
     let url = format!("sqlite://{}?mode=rwc", path.display());
     let options = || {
         // A local file does not drop connections as a server can; pinging

@@ -1,7 +1,10 @@
 //! The web app's front door: server-rendered Leptos pages, the server
 //! functions they call, and the built browser files (wasm, CSS, PWA files).
 
+mod headers;
 mod portal;
+
+pub use headers::NO_STORE;
 
 use std::sync::Arc;
 
@@ -51,7 +54,10 @@ pub fn router(ctx: Context) -> Router {
     };
     let add_context = {
         let portal = portal.clone();
-        move || provide_context(portal.clone())
+        move || {
+            provide_context(portal.clone());
+            headers::provide_nonce();
+        }
     };
     let shell = {
         let options = options.clone();
@@ -60,11 +66,12 @@ pub fn router(ctx: Context) -> Router {
     // A path that is neither a page nor a file: the app's "not found" page.
     let render = leptos_axum::render_app_async_with_context(add_context.clone(), shell.clone());
     let not_found = axum::routing::get(move |request: Request<Body>| render(request))
-        .layer(middleware::from_fn(render_guard));
+        .layer(middleware::from_fn(render_guard))
+        .layer(middleware::from_fn(headers::page));
     // Browser files change with each build: revalidate instead of guessing.
     let files = Router::new()
         .fallback_service(ServeDir::new(&ctx.config.site_dir).fallback(not_found))
-        .layer(SetResponseHeaderLayer::overriding(
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ));
@@ -75,8 +82,15 @@ pub fn router(ctx: Context) -> Router {
             preload_session,
         ))
         .layer(middleware::from_fn(render_guard))
+        .layer(middleware::from_fn(headers::page))
         .route("/", get(|| async { Redirect::to("/messages") }))
-        .route("/api/{*function}", post(server_function))
+        .route(
+            "/api/{*function}",
+            post(server_function).layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                headers::NO_STORE,
+            )),
+        )
         .with_state(state)
         .merge(files)
 }

@@ -250,6 +250,8 @@ async fn first_run_setup_works_once_with_the_printed_link() {
     let storage = parlor::cli::StorageArgs {
         data_dir: dir.path().to_path_buf(),
         database_url: None,
+        database_url_file: None,
+        secret_key_file: None,
     };
     let config =
         parlor::config::Config::new("127.0.0.1:0".parse().unwrap(), &storage, None).unwrap();

@@ -1,0 +1,182 @@
+//! What browsers are told about Parlor's pages and answers: the
+//! Content-Security-Policy and its nonce, framing, caching, sniffing,
+//! referrers, and the session cookie's flags.
+
+use leptos::server_fn::ServerFn;
+use parlor_app::api::CurrentSession;
+use serde_json::json;
+
+use crate::helpers::{TestApp, OWNER_EMAIL, PASSWORD};
+
+fn header<'a>(response: &'a crate::helpers::Response, name: &str) -> &'a str {
+    response
+        .headers
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .unwrap()
+}
+
+/// The nonce the page's policy allows scripts with.
+fn policy_nonce(policy: &str) -> String {
+    let script_src = policy
+        .split(';')
+        .map(str::trim)
+        .find(|directive| directive.starts_with("script-src "))
+        .unwrap_or_else(|| panic!("no script-src in {policy}"));
+    script_src
+        .split_whitespace()
+        .find_map(|source| source.strip_prefix("'nonce-")?.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("no nonce in {script_src}"))
+        .to_string()
+}
+
+/// Every `<script …>` opening tag of a page.
+fn script_tags(html: &str) -> Vec<&str> {
+    html.match_indices("<script")
+        .map(|(at, _)| &html[at..at + html[at..].find('>').expect("a closed tag")])
+        .collect()
+}
+
+#[tokio::test]
+async fn a_page_allows_only_its_own_scripts_and_no_framing() {
+    let app = TestApp::spawn().await;
+    let page = app.anonymous().get("/sign-in").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let policy = header(&page, "content-security-policy");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(policy.contains("object-src 'none'"), "{policy}");
+    assert!(policy.contains("base-uri 'none'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    assert!(!policy.contains("'unsafe-eval'"), "{policy}");
+    assert_eq!(header(&page, "x-frame-options"), "DENY");
+
+    let nonce = policy_nonce(policy);
+    let html = page.body.as_str().expect("an HTML page");
+    let scripts = script_tags(html);
+    assert!(!scripts.is_empty(), "the page has no hydration script");
+    for script in scripts {
+        assert!(
+            script.contains(&format!("nonce=\"{nonce}\"")),
+            "{script} does not carry the policy's nonce {nonce}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_page_gets_a_nonce_of_its_own() {
+    let app = TestApp::spawn().await;
+    let anonymous = app.anonymous();
+    let first = anonymous.get("/sign-in").await;
+    let second = anonymous.get("/sign-in").await;
+    let first = policy_nonce(header(&first, "content-security-policy"));
+    let second = policy_nonce(header(&second, "content-security-policy"));
+    assert_ne!(first, second);
+    assert!(first.len() >= 22, "a nonce of 128 bits or more: {first}");
+}
+
+#[tokio::test]
+async fn pages_that_are_not_found_and_signed_in_pages_have_the_policy_too() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_in(OWNER_EMAIL, PASSWORD).await;
+    for (caller, path) in [(&owner, "/messages"), (&owner, "/settings")] {
+        let page = caller.get(path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        policy_nonce(header(&page, "content-security-policy"));
+    }
+    let missing = app.anonymous().get("/no-such-page").await;
+    assert_eq!(missing.status, 404);
+    let policy = header(&missing, "content-security-policy");
+    let html = missing.body.as_str().expect("an HTML page");
+    for script in script_tags(html) {
+        assert!(script.contains(&format!("nonce=\"{}\"", policy_nonce(policy))));
+    }
+}
+
+#[tokio::test]
+async fn personal_pages_and_answers_are_never_stored_and_browser_files_are_revalidated() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("parlor.css"), "body {}").unwrap();
+    let site_dir = site.path().to_path_buf();
+    let app = TestApp::spawn_with(move |config| config.site_dir = site_dir).await;
+    let owner = app.sign_in(OWNER_EMAIL, PASSWORD).await;
+
+    let page = owner.get("/messages").await;
+    assert_eq!(header(&page, "cache-control"), "no-store");
+    let answer = owner
+        .send(
+            owner
+                .request(reqwest::Method::POST, CurrentSession::PATH)
+                .header("Content-Type", "application/x-www-form-urlencoded"),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(
+        answer.body.to_string().contains(&app.owner_id),
+        "{}",
+        answer.body
+    );
+    assert_eq!(header(&answer, "cache-control"), "no-store");
+    let api = owner.get("/v1/message-channels").await;
+    assert_eq!(api.status, 200, "{}", api.body);
+    assert_eq!(header(&api, "cache-control"), "no-store");
+
+    let file = app.anonymous().get("/parlor.css").await;
+    assert_eq!(file.status, 200);
+    assert_eq!(header(&file, "cache-control"), "no-cache");
+}
+
+#[tokio::test]
+async fn no_answer_is_sniffed_and_no_link_out_carries_the_address() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/sign-in",
+        "/v1/message-channels",
+        "/v1/openapi.json",
+        "/no-such-page",
+    ] {
+        let response = app.admin.get(path).await;
+        assert_eq!(
+            header(&response, "x-content-type-options"),
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(
+            header(&response, "referrer-policy"),
+            "same-origin",
+            "{path}"
+        );
+    }
+}
+
+async fn session_cookie(app: &TestApp) -> String {
+    let response = app
+        .anonymous()
+        .post(
+            "/v1/sessions",
+            json!({ "email": OWNER_EMAIL, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(response.status, 200, "{}", response.body);
+    header(&response, "set-cookie").to_string()
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_when_the_public_url_is_https() {
+    let app =
+        TestApp::spawn_with(|config| config.public_url = "https://parlor.example".into()).await;
+    let cookie = session_cookie(&app).await;
+    assert!(
+        cookie.split(';').any(|part| part.trim() == "Secure"),
+        "{cookie}"
+    );
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+
+    // On plain HTTP (a server on a laptop) a Secure cookie would never come back.
+    let local = TestApp::spawn().await;
+    let cookie = session_cookie(&local).await;
+    assert!(
+        !cookie.split(';').any(|part| part.trim() == "Secure"),
+        "{cookie}"
+    );
+}
