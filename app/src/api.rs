@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 
 use crate::model::{
-    ChannelSummary, ClientActivity, ClientChannels, ClientSummary, Conversation, Directory,
-    EmailPreferences, Invitation, Me, Message, MessagePage, NewClient, Notice, SessionStart,
-    Settings, Setup,
+    ApiKeyInfo, ChannelSummary, ClientActivity, ClientChannels, ClientSummary, Conversation,
+    Directory, EmailPreferences, Invitation, Me, Message, MessagePage, NewApiKey, NewClient,
+    Notice, SessionStart, Settings, Setup,
 };
 
 #[cfg(feature = "ssr")]
@@ -306,6 +306,30 @@ pub async fn preview_welcome(template: String) -> Result<String, ServerFnError> 
     let (portal, request) = door::open()?;
     portal
         .preview_welcome(&request, &template)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn load_api_keys() -> Result<Vec<ApiKeyInfo>, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal.api_keys(&request).await.map_err(door::refuse)
+}
+
+#[server]
+pub async fn create_api_key(key: NewApiKey) -> Result<ApiKeyInfo, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .create_api_key(&request, key)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn revoke_api_key(id: String) -> Result<(), ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .revoke_api_key(&request, &id)
         .await
         .map_err(door::refuse)
 }

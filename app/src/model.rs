@@ -198,6 +198,32 @@ pub struct Settings {
     pub welcome_message: String,
 }
 
+/// An API key as the Settings page lists it (the API's shape).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKeyInfo {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub expired: bool,
+    pub last_used_at: Option<String>,
+    pub read_only: bool,
+    pub send_as_others: bool,
+    /// The secret: only in the answer that made the key.
+    pub key: Option<String>,
+}
+
+/// An API key to make from the Settings page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewApiKey {
+    pub name: String,
+    pub expires_in_days: Option<i64>,
+    pub read_only: bool,
+    pub send_as_others: bool,
+}
+
 /// A channel where clients wrote, for the staff's notification centre.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use http::request::Parts;
 
 use crate::model::{
-    AppError, ChannelSummary, ClientActivity, ClientChannels, ClientSummary, Conversation,
-    Directory, EmailPreferences, Invitation, Me, Message, MessagePage, NewClient, Notice,
-    SessionStart, Settings, Setup,
+    ApiKeyInfo, AppError, ChannelSummary, ClientActivity, ClientChannels, ClientSummary,
+    Conversation, Directory, EmailPreferences, Invitation, Me, Message, MessagePage, NewApiKey,
+    NewClient, Notice, SessionStart, Settings, Setup,
 };
 
 /// A new session: who signed in and the cookie that carries the session.
@@ -128,6 +128,12 @@ pub trait Portal: Send + Sync + 'static {
     ) -> Result<Settings, AppError>;
     /// The welcome template rendered for an example client.
     async fn preview_welcome(&self, request: &Parts, template: &str) -> Result<String, AppError>;
+    /// Admins signed in: every API key, never their secrets.
+    async fn api_keys(&self, request: &Parts) -> Result<Vec<ApiKeyInfo>, AppError>;
+    /// Admins signed in: a new key, with its secret this once.
+    async fn create_api_key(&self, request: &Parts, key: NewApiKey)
+        -> Result<ApiKeyInfo, AppError>;
+    async fn revoke_api_key(&self, request: &Parts, id: &str) -> Result<(), AppError>;
 }
 
 /// The server's implementation, provided as context to every render and

@@ -171,17 +171,47 @@ pub fn require_unlimited_staff(actor: &Actor) -> Result<&StaffActor> {
 }
 
 /// Sending on behalf of someone else (`senderId`) is for integrations using an
-/// API key; people signed in may only send as themselves.
+/// API key made without `--no-send-as-others`; people signed in may only
+/// send as themselves.
 pub fn may_send_on_behalf(actor: &Actor, credential: Credential, sender_id: &str) -> Result<()> {
-    if sender_id == actor.id()
-        || (credential == Credential::ApiKey && matches!(actor, Actor::Internal(_)))
-    {
-        Ok(())
-    } else {
-        Err(Error::forbidden(
-            "senderId may only name someone else when calling with an API key",
-        ))
+    if sender_id == actor.id() {
+        return Ok(());
     }
+    match credential {
+        Credential::ApiKey(limits) if matches!(actor, Actor::Internal(_)) => {
+            if limits.send_as_others {
+                Ok(())
+            } else {
+                Err(Error::forbidden(
+                    "this API key may not send as someone else: leave senderId out or name the key's own user",
+                ))
+            }
+        }
+        _ => Err(Error::forbidden(
+            "senderId may only name someone else when calling with an API key",
+        )),
+    }
+}
+
+/// A read-only API key may read but never change anything.
+pub fn may_write(credential: Credential) -> Result<()> {
+    match credential {
+        Credential::ApiKey(limits) if limits.read_only => Err(Error::forbidden(
+            "this API key is read-only: it may not change anything",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// API keys are managed by admins signed in, never with a key: a leaked key
+/// must not be able to make itself a successor or revoke the keys of others.
+pub fn require_key_manager(actor: &Actor, credential: Credential) -> Result<&StaffActor> {
+    if matches!(credential, Credential::ApiKey(_)) {
+        return Err(Error::forbidden(
+            "API keys cannot manage API keys; sign in as an admin",
+        ));
+    }
+    require_admin(actor)
 }
 
 #[cfg(test)]
@@ -269,13 +299,29 @@ mod tests {
         assert!(require_admin(&Actor::Client(ClientActor { id: "c".into() })).is_err());
     }
 
+    const KEY: Credential = Credential::ApiKey(crate::auth::KeyLimits::NONE);
+
     #[test]
-    fn impersonation_needs_an_api_key() {
+    fn impersonation_needs_an_api_key_allowed_to_send_as_others() {
         let admin = staff(Role::Admin, false);
-        assert!(may_send_on_behalf(&admin, Credential::ApiKey, "someone").is_ok());
+        assert!(may_send_on_behalf(&admin, KEY, "someone").is_ok());
         assert!(may_send_on_behalf(&admin, Credential::Session, "someone").is_err());
         assert!(may_send_on_behalf(&admin, Credential::Session, "s").is_ok());
         let client = Actor::Client(ClientActor { id: "c".into() });
-        assert!(may_send_on_behalf(&client, Credential::ApiKey, "someone").is_err());
+        assert!(may_send_on_behalf(&client, KEY, "someone").is_err());
+        let only_itself = Credential::ApiKey(crate::auth::KeyLimits {
+            read_only: false,
+            send_as_others: false,
+        });
+        assert!(may_send_on_behalf(&admin, only_itself, "someone").is_err());
+        assert!(may_send_on_behalf(&admin, only_itself, "s").is_ok());
+    }
+
+    #[test]
+    fn keys_are_managed_by_admins_signed_in() {
+        let admin = staff(Role::Admin, false);
+        assert!(require_key_manager(&admin, Credential::Session).is_ok());
+        assert!(require_key_manager(&admin, KEY).is_err());
+        assert!(require_key_manager(&staff(Role::Staff, false), Credential::Session).is_err());
     }
 }

@@ -45,6 +45,10 @@ pub enum AdminCommand {
 pub enum ApiKeyCommand {
     /// Create an API key acting as the workspace owner; prints the key as the last line.
     Create(ApiKeyCreateArgs),
+    /// List the API keys: name, created, expires, last used, permissions (never the keys).
+    List(ApiKeyListArgs),
+    /// Revoke an API key: it is refused from the next request on.
+    Revoke(ApiKeyRevokeArgs),
 }
 
 /// Where the data lives; shared by every command.
@@ -310,7 +314,34 @@ impl InitArgs {
 pub struct ApiKeyCreateArgs {
     #[command(flatten)]
     pub storage: StorageArgs,
-    /// A name to recognise the key by.
+    /// A name to recognise the key by (unique).
     #[arg(long, env = "PARLOR_API_KEY_NAME")]
+    pub name: String,
+    /// Days until the key stops working (1 to 3650) [default: never].
+    #[arg(long, value_name = "DAYS", conflicts_with = "expires_at")]
+    pub expires_in: Option<i64>,
+    /// When the key stops working: a date (2027-01-31, 00:00 UTC) or an RFC 3339 date-time.
+    #[arg(long, value_name = "DATE")]
+    pub expires_at: Option<String>,
+    /// Refuse every write made with the key (403).
+    #[arg(long)]
+    pub read_only: bool,
+    /// Refuse messages that name another sender (senderId) than the key's own user.
+    #[arg(long)]
+    pub no_send_as_others: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ApiKeyListArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ApiKeyRevokeArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// The name of the key to revoke.
+    #[arg(long)]
     pub name: String,
 }

@@ -2,7 +2,9 @@ use clap::Parser;
 
 use parlor::cli::{AdminCommand, ApiKeyCommand, Cli, Command, LogFormat, StorageArgs};
 use parlor::config::Config;
-use parlor::service::{sessions, workspace, Context};
+use parlor::domain::api_key::{ApiKey, CreateApiKey};
+use parlor::domain::Timestamp;
+use parlor::service::{api_keys, workspace, Context};
 use parlor::startup::{shutdown_signal, Application};
 
 #[tokio::main]
@@ -41,18 +43,94 @@ async fn main() -> anyhow::Result<()> {
                     println!("Created the workspace; its owner is internal user {owner}.");
                     Ok(())
                 }
-                AdminCommand::ApiKey {
-                    command: ApiKeyCommand::Create(args),
-                } => {
-                    let ctx = admin_context(&args.storage).await?;
-                    let key = sessions::create_api_key(&ctx, &args.name).await?;
-                    println!("Created API key {:?}. Send it in the X-API-Key header; it is shown only now:", args.name);
-                    println!("{key}");
-                    Ok(())
-                }
+                AdminCommand::ApiKey { command } => api_key_command(command).await,
             }
         }
     }
+}
+
+async fn api_key_command(command: ApiKeyCommand) -> anyhow::Result<()> {
+    match command {
+        ApiKeyCommand::Create(args) => {
+            let ctx = admin_context(&args.storage).await?;
+            let request = CreateApiKey {
+                name: args.name,
+                expires_at: args.expires_at,
+                expires_in_days: args.expires_in,
+                read_only: args.read_only,
+                send_as_others: !args.no_send_as_others,
+            };
+            let made = api_keys::create_as_operator(&ctx, &request).await?;
+            println!(
+                "Created API key {:?} ({}). Send it in the X-API-Key header; it is shown only now:",
+                made.name,
+                describe(&made)
+            );
+            println!("{}", made.key.unwrap_or_default());
+        }
+        ApiKeyCommand::List(args) => {
+            let ctx = admin_context(&args.storage).await?;
+            let keys = api_keys::list_all(&ctx).await?;
+            if keys.is_empty() {
+                println!("There are no API keys.");
+            }
+            let width = keys
+                .iter()
+                .map(|k| k.name.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(4);
+            if !keys.is_empty() {
+                println!(
+                    "{:width$}  {:20}  {:20}  {:20}  PERMISSIONS",
+                    "NAME", "CREATED", "EXPIRES", "LAST USED"
+                );
+            }
+            for key in keys {
+                let when = |t: Option<Timestamp>| {
+                    t.map_or("never".to_string(), |t| {
+                        t.to_rfc3339()[..19].replace('T', " ")
+                    })
+                };
+                let mut expires = when(key.expires_at);
+                if key.expired {
+                    expires.push_str(" (expired)");
+                }
+                println!(
+                    "{:width$}  {:20}  {:20}  {:20}  {}",
+                    key.name,
+                    when(Some(key.created_at)),
+                    expires,
+                    when(key.last_used_at),
+                    describe(&key)
+                );
+            }
+        }
+        ApiKeyCommand::Revoke(args) => {
+            let ctx = admin_context(&args.storage).await?;
+            let revoked = api_keys::revoke_by_name(&ctx, &args.name).await?;
+            println!(
+                "Revoked API key {:?}; it is refused from now on.",
+                revoked.name
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A key's permissions in words.
+fn describe(key: &ApiKey) -> String {
+    let access = if key.read_only {
+        "read-only"
+    } else {
+        "read and write"
+    };
+    let sender = if key.send_as_others {
+        "may send as others"
+    } else {
+        "sends only as itself"
+    };
+    format!("{access}, {sender}")
 }
 
 /// The service context for one-off admin commands: storage, no listener.

@@ -71,6 +71,9 @@ impl Application {
             self.ctx.hub.clone(),
         ));
         let mail = tokio::spawn(crate::mail::worker::run(self.ctx.clone()));
+        let key_uses = tokio::spawn(crate::service::api_keys::keep_writing_uses(
+            self.ctx.clone(),
+        ));
         let app = crate::http::router(self.ctx.clone());
         // Without TCP_NODELAY a small write (a realtime frame, an answer)
         // can wait for the ACK of the one before, which the peer delays
@@ -89,6 +92,10 @@ impl Application {
         housekeeping.abort();
         pump.abort();
         mail.abort();
+        key_uses.abort();
+        if let Err(err) = crate::service::api_keys::write_uses(&self.ctx).await {
+            tracing::warn!(error = %err, "recording API key uses failed");
+        }
         self.ctx.store.close().await;
         served.context("serving HTTP")
     }

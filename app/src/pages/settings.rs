@@ -1,10 +1,10 @@
-//! Settings (admins): which channel a new client gets, and the welcome
-//! message every new channel opens with.
+//! Settings (admins): which channel a new client gets, the welcome message
+//! every new channel opens with, and the workspace's API keys.
 
 use leptos::prelude::*;
 
 use super::shell::{PageTitle, Session};
-use crate::model::Settings;
+use crate::model::{ApiKeyInfo, NewApiKey, Settings};
 use crate::problem::reason;
 use crate::{api, browser};
 
@@ -46,6 +46,7 @@ pub fn SettingsPage() -> impl IntoView {
                         }
                     })}
                 </Suspense>
+                <ApiKeys />
             </Show>
         </section>
     }
@@ -126,5 +127,207 @@ fn SettingsForm(settings: Settings, preview: String) -> impl IntoView {
         >
             "Save settings"
         </button>
+    }
+}
+
+/// Settings → API keys: each key with its use, expiry and permissions; a new
+/// key's secret shown once, to copy; revoking after asking.
+#[component]
+fn ApiKeys() -> impl IntoView {
+    // Bumped after a key is made or revoked, to list the keys again.
+    let changed = RwSignal::new(0_u32);
+    let keys = Resource::new(move || changed.get(), |_| api::load_api_keys());
+    view! {
+        <section class="api-keys" aria-labelledby="api-keys-heading">
+            <h2 id="api-keys-heading">"API keys"</h2>
+            <p class="preview">
+                "Integrations send a key in the X-API-Key header and act as the workspace owner."
+            </p>
+            <NewKeyForm changed />
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match keys.await {
+                        Ok(keys) if keys.is_empty() => view! { <p class="notice">"There are no API keys."</p> }.into_any(),
+                        Ok(keys) => view! { <KeyTable keys changed /> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{reason(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn NewKeyForm(changed: RwSignal<u32>) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let expiry = RwSignal::new(String::new());
+    let read_only = RwSignal::new(false);
+    let send_as_others = RwSignal::new(true);
+    let create = Action::new(move |key: &NewApiKey| {
+        let key = key.clone();
+        async move {
+            let made = api::create_api_key(key).await;
+            if made.is_ok() {
+                name.set(String::new());
+                changed.update(|n| *n += 1);
+            }
+            made
+        }
+    });
+    let made = move || match create.value().get() {
+        Some(Ok(key)) => Some(view! { <NewSecret key /> }.into_any()),
+        Some(Err(e)) => Some(view! { <p class="error" role="alert">{reason(&e)}</p> }.into_any()),
+        None => None,
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        create.dispatch(NewApiKey {
+            name: name.get_untracked(),
+            expires_in_days: expiry.get_untracked().parse().ok(),
+            read_only: read_only.get_untracked(),
+            send_as_others: send_as_others.get_untracked(),
+        });
+    };
+    view! {
+        <form class="new-api-key" on:submit=submit>
+            <label class="stacked">
+                "Key name"
+                <input type="text" required prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+            </label>
+            <label class="stacked">
+                "Expires"
+                <select prop:value=expiry on:change=move |ev| expiry.set(event_target_value(&ev))>
+                    <option value="">"Never"</option>
+                    <option value="30">"In 30 days"</option>
+                    <option value="90">"In 90 days"</option>
+                    <option value="365">"In a year"</option>
+                </select>
+            </label>
+            <label>
+                <input type="checkbox" prop:checked=read_only on:change=move |ev| read_only.set(event_target_checked(&ev)) />
+                "Read-only (every change refused)"
+            </label>
+            <label>
+                <input type="checkbox" prop:checked=send_as_others on:change=move |ev| send_as_others.set(event_target_checked(&ev)) />
+                "May send messages as other people"
+            </label>
+            <button class="primary" type="submit" disabled=move || create.pending().get()>"Create key"</button>
+        </form>
+        {made}
+    }
+}
+
+/// A key just made, with its secret: shown this once, with a copy button.
+#[component]
+fn NewSecret(key: ApiKeyInfo) -> impl IntoView {
+    let secret = key.key.unwrap_or_default();
+    let copied = RwSignal::new(false);
+    let copy = {
+        let secret = secret.clone();
+        move |_| {
+            #[cfg(feature = "hydrate")]
+            if let Some(window) = web_sys::window() {
+                let _ = window.navigator().clipboard().write_text(&secret);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &secret;
+            copied.set(true);
+        }
+    };
+    view! {
+        <figure class="new-secret" aria-label="New API key">
+            <figcaption>{format!("The key {:?}. Copy it now: it is not shown again.", key.name)}</figcaption>
+            <code aria-label="Secret">{secret}</code>
+            <button on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+        </figure>
+    }
+}
+
+#[component]
+fn KeyTable(keys: Vec<ApiKeyInfo>, changed: RwSignal<u32>) -> impl IntoView {
+    view! {
+        <table class="api-key-list" aria-label="API keys">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">"Expires"</th>
+                    <th scope="col">"Last used"</th>
+                    <th scope="col">"Permissions"</th>
+                    <th scope="col" aria-label="Actions"></th>
+                </tr>
+            </thead>
+            <tbody>
+                {keys.into_iter().map(|key| view! { <KeyRow key changed /> }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// A day in UTC ("27 Nov 2026"), the same on the server and in the browser.
+fn day(iso: &str) -> String {
+    crate::clock::utc(iso).map(|m| m.day()).unwrap_or_default()
+}
+
+#[component]
+fn KeyRow(key: ApiKeyInfo, changed: RwSignal<u32>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let failed = RwSignal::new(None::<String>);
+    let expires = match (&key.expires_at, key.expired) {
+        (None, _) => "Never".to_string(),
+        (Some(at), true) => format!("Expired {}", day(at)),
+        (Some(at), false) => day(at),
+    };
+    let last_used = key
+        .last_used_at
+        .as_deref()
+        .and_then(crate::clock::utc)
+        .map_or("Never".to_string(), |m| {
+            format!("{} {} UTC", m.day(), m.time())
+        });
+    let permissions = format!(
+        "{}, {}",
+        if key.read_only {
+            "Read-only"
+        } else {
+            "Read and write"
+        },
+        if key.send_as_others {
+            "may send as others"
+        } else {
+            "sends only as itself"
+        }
+    );
+    let id = key.id.clone();
+    let revoke = move |_| {
+        let id = id.clone();
+        browser::spawn(async move {
+            match api::revoke_api_key(id).await {
+                Ok(()) => changed.update(|n| *n += 1),
+                Err(e) => failed.set(Some(reason(&e))),
+            }
+        });
+    };
+    let revoke_label = format!("Revoke {}", key.name);
+    let confirm_label = format!("Revoke {}?", key.name);
+    view! {
+        <tr>
+            <th scope="row">{key.name}</th>
+            <td>{day(&key.created_at)}</td>
+            <td>{expires}</td>
+            <td>{last_used}</td>
+            <td>{permissions}</td>
+            <td>
+                <button class="danger" aria-label=revoke_label on:click=move |_| confirming.set(true)>"Revoke"</button>
+                <Show when=move || confirming.get()>
+                    <div class="menu confirm" role="alertdialog" aria-label=confirm_label.clone()>
+                        <p>"Integrations using this key stop working at once."</p>
+                        <button class="danger" on:click=revoke.clone()>"Revoke key"</button>
+                        <button class="link" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    </div>
+                </Show>
+                {move || failed.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            </td>
+        </tr>
     }
 }

@@ -23,8 +23,25 @@ pub struct ClientActor {
 /// How the caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credential {
-    ApiKey,
+    ApiKey(KeyLimits),
     Session,
+}
+
+/// What an API key was allowed when it was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyLimits {
+    /// Every write is refused.
+    pub read_only: bool,
+    /// Messages may name another sender (`senderId`).
+    pub send_as_others: bool,
+}
+
+impl KeyLimits {
+    /// A key without limits, as every key was before limits existed.
+    pub const NONE: KeyLimits = KeyLimits {
+        read_only: false,
+        send_as_others: true,
+    };
 }
 
 impl Actor {

@@ -39,12 +39,16 @@ pub async fn authenticate(
 ) -> Result<Authenticated> {
     if let Some(key) = headers.get(API_KEY_HEADER) {
         let key = key.to_str().map_err(|_| Error::Unauthorized)?;
-        let actor = sessions::actor_for_api_key(ctx, key)
+        let found = sessions::actor_for_api_key(ctx, key)
             .await?
             .ok_or(Error::Unauthorized)?;
+        let credential = Credential::ApiKey(found.limits);
+        if !method.is_safe() {
+            crate::authz::may_write(credential)?;
+        }
         return Ok(Authenticated {
-            actor,
-            credential: Credential::ApiKey,
+            actor: found.actor,
+            credential,
             session: None,
         });
     }

@@ -1,5 +1,6 @@
 //! The product's nouns and the rules that hold for every caller.
 
+pub mod api_key;
 pub mod attachment;
 pub mod channel;
 pub mod client;

@@ -1,6 +1,7 @@
 //! The HTTP front door: one route table, one OpenAPI document generated from
 //! the handlers, and the layers every request passes through.
 
+mod api_keys;
 mod attachments;
 mod channels;
 mod clients;
@@ -76,6 +77,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(notifications::router())
         .merge(attachments::router())
         .merge(sessions::router())
+        .merge(api_keys::router())
         .merge(realtime::router())
         .merge(email_preferences::router())
 }

@@ -4,6 +4,7 @@
 //! Text messages share theirs with others sent at the same moment
 //! (`message_writer`), and a refusal still touches only its own message.
 
+pub mod api_keys;
 pub mod attachments;
 pub mod batched_lookup;
 pub mod channels;
@@ -46,7 +47,9 @@ pub struct Context {
     /// Where text messages queue to be written, many per transaction.
     pub message_writer: message_writer::MessageWriter,
     /// Where requests' API keys queue to be looked up, many per query.
-    pub api_keys: batched_lookup::BatchedLookup<String, crate::auth::Actor>,
+    pub api_keys: batched_lookup::BatchedLookup<String, sessions::KeyHolder>,
+    /// Uses of API keys waiting to be written.
+    pub key_usage: api_keys::KeyUsage,
     /// Where requests' session cookies queue to be looked up, many per query.
     pub sessions:
         batched_lookup::BatchedLookup<String, (crate::auth::Actor, sessions::SessionInfo)>,
@@ -87,6 +90,7 @@ impl Context {
             mail_wakeup,
             message_writer,
             api_keys,
+            key_usage: api_keys::KeyUsage::default(),
             sessions,
             thumbnail_pool,
             upload_rate,

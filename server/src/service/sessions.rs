@@ -9,9 +9,10 @@ use utoipa::ToSchema;
 use super::batched_lookup::BatchedLookup;
 use super::{workspace, Context};
 use crate::auth::tokens::{self, Invitation};
-use crate::auth::{password, Actor, ClientActor, StaffActor};
+use crate::auth::{password, Actor, ClientActor, KeyLimits, StaffActor};
+use crate::domain::api_key::CreateApiKey;
 use crate::domain::internal_user::Role;
-use crate::domain::{new_id, Email, Password, Timestamp};
+use crate::domain::{Email, Password, Timestamp};
 use crate::error::{Error, Result};
 use crate::storage::auth::SessionUser;
 use crate::storage::internal_users::InternalUserRow;
@@ -189,24 +190,54 @@ fn staff_actor(row: InternalUserRow) -> Actor {
     })
 }
 
+/// Who an API key acts as, and what it may do.
+#[derive(Debug, Clone)]
+pub struct KeyHolder {
+    pub actor: Actor,
+    pub limits: KeyLimits,
+    key_id: String,
+    last_used_at: Option<i64>,
+}
+
+/// The live key behind `key`: none if it is unknown, revoked or expired.
+/// Each call reads the database (batched with concurrent ones, never
+/// cached), so a key revoked a moment ago is already refused.
 #[tracing::instrument(skip_all)]
-pub async fn actor_for_api_key(ctx: &Context, key: &str) -> Result<Option<Actor>> {
-    ctx.api_keys.get(tokens::digest(key)).await
+pub async fn actor_for_api_key(ctx: &Context, key: &str) -> Result<Option<KeyHolder>> {
+    let found = ctx.api_keys.get(tokens::digest(key)).await?;
+    if let Some(holder) = &found {
+        ctx.key_usage
+            .used(&holder.key_id, holder.last_used_at, now_ms());
+    }
+    Ok(found)
 }
 
 /// The task that finds the users behind concurrent requests' API keys
 /// together, by the keys' digests.
-pub fn api_key_lookup(store: Store) -> BatchedLookup<String, Actor> {
+pub fn api_key_lookup(store: Store) -> BatchedLookup<String, KeyHolder> {
     BatchedLookup::start(move |digests: Vec<String>| {
         let store = store.clone();
         async move {
             let mut conn = store.reader().await?;
             let digests: Vec<&str> = digests.iter().map(String::as_str).collect();
-            Ok(storage::internal_users::by_api_keys(&mut conn, &digests)
-                .await?
-                .into_iter()
-                .map(|found| (found.key_hash, staff_actor(found.user)))
-                .collect())
+            Ok(
+                storage::internal_users::by_api_keys(&mut conn, &digests, now_ms())
+                    .await?
+                    .into_iter()
+                    .map(|found| {
+                        let holder = KeyHolder {
+                            limits: KeyLimits {
+                                read_only: found.read_only != 0,
+                                send_as_others: found.send_as_others != 0,
+                            },
+                            key_id: found.key_id,
+                            last_used_at: found.last_used_at,
+                            actor: staff_actor(found.user),
+                        };
+                        (found.key_hash, holder)
+                    })
+                    .collect(),
+            )
         }
     })
 }
@@ -254,29 +285,17 @@ fn session_actor(found: SessionUser) -> Option<(Actor, SessionInfo)> {
     Some((actor, info))
 }
 
-/// Creates an API key acting as the workspace owner; returns the key, which is
-/// shown this once and stored only as a digest.
-#[tracing::instrument(skip_all)]
+/// Creates an API key without limits acting as the workspace owner; returns
+/// the key, which is shown this once and stored only as a digest.
 pub async fn create_api_key(ctx: &Context, name: &str) -> Result<String> {
-    let name = crate::domain::Name::parse("name", name)?;
-    let mut tx = ctx.store.begin().await?;
-    let owner = storage::internal_users::owner(&mut tx)
-        .await?
-        .ok_or_else(|| {
-            Error::Conflict("run `parlor admin init` first: there is no workspace owner".into())
-        })?;
-    let key = format!("parlor_{}", tokens::random_token());
-    storage::auth::insert_api_key(
-        &mut tx,
-        &new_id(),
-        name.as_str(),
-        &tokens::digest(&key),
-        &owner.id,
-        now_ms(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(key)
+    let request = CreateApiKey {
+        name: name.to_string(),
+        send_as_others: true,
+        ..CreateApiKey::default()
+    };
+    let made = super::api_keys::create_as_operator(ctx, &request).await?;
+    made.key
+        .ok_or_else(|| anyhow::anyhow!("a new key came without its secret").into())
 }
 
 /// What an invitation page shows before the client chooses a password.

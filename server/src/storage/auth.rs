@@ -1,4 +1,4 @@
-//! Sessions, API keys and setup tokens. Only digests of secrets are stored.
+//! Sessions and setup tokens. Only digests of secrets are stored.
 
 use super::Conn;
 use crate::error::Result;
@@ -82,25 +82,6 @@ pub async fn delete_expired_sessions(conn: &mut Conn, now: i64) -> Result<u64> {
         .execute(conn)
         .await?
         .rows_affected())
-}
-
-pub async fn insert_api_key(
-    conn: &mut Conn,
-    id: &str,
-    name: &str,
-    key_hash: &str,
-    user_id: &str,
-    now: i64,
-) -> Result<()> {
-    sqlx::query("INSERT INTO api_keys (id, name, key_hash, internal_user_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id)
-        .bind(name)
-        .bind(key_hash)
-        .bind(user_id)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 pub async fn insert_setup_token(conn: &mut Conn, token_hash: &str, expires_at: i64) -> Result<()> {

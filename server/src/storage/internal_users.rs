@@ -53,17 +53,26 @@ pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<InternalUserRow>> {
     Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
 }
 
-/// An API key's digest and the internal user it acts as.
+/// A live API key and the internal user it acts as.
 #[derive(Debug, sqlx::FromRow)]
 pub struct ApiKeyUser {
     pub key_hash: String,
+    pub key_id: String,
+    pub read_only: i64,
+    pub send_as_others: i64,
+    pub last_used_at: Option<i64>,
     #[sqlx(flatten)]
     pub user: InternalUserRow,
 }
 
 /// The internal users the given API keys act as, found with their keys in
-/// one query per `ROWS_PER_STATEMENT` keys; unknown keys are left out.
-pub async fn by_api_keys(conn: &mut Conn, key_hashes: &[&str]) -> Result<Vec<ApiKeyUser>> {
+/// one query per `ROWS_PER_STATEMENT` keys; unknown keys and keys expired at
+/// `now` are left out.
+pub async fn by_api_keys(
+    conn: &mut Conn,
+    key_hashes: &[&str],
+    now: i64,
+) -> Result<Vec<ApiKeyUser>> {
     let columns = COLUMNS
         .split(", ")
         .map(|column| format!("u.{column}"))
@@ -72,11 +81,12 @@ pub async fn by_api_keys(conn: &mut Conn, key_hashes: &[&str]) -> Result<Vec<Api
     let mut found = Vec::with_capacity(key_hashes.len());
     for slice in key_hashes.chunks(super::ROWS_PER_STATEMENT) {
         let sql = format!(
-            "SELECT k.key_hash, {columns} FROM api_keys k JOIN internal_users u ON u.id = k.internal_user_id \
-             WHERE k.key_hash IN ({})",
-            super::placeholders(1, slice.len())
+            "SELECT k.key_hash, k.id AS key_id, k.read_only, k.send_as_others, k.last_used_at, {columns} \
+             FROM api_keys k JOIN internal_users u ON u.id = k.internal_user_id \
+             WHERE (k.expires_at IS NULL OR k.expires_at > $1) AND k.key_hash IN ({})",
+            super::placeholders(2, slice.len())
         );
-        let mut query = sqlx::query_as(&sql);
+        let mut query = sqlx::query_as(&sql).bind(now);
         for hash in slice {
             query = query.bind(*hash);
         }

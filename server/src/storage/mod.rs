@@ -8,6 +8,7 @@
 //! batch of messages' transaction differently on each (two round trips to
 //! SQLite's thread, each of several statements).
 
+pub mod api_keys;
 pub mod attachments;
 pub mod auth;
 pub mod channels;

@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use parlor_app::model::{
-    AppError, ChannelSummary, ClientActivity, ClientChannels, ClientSummary, CompanySummary,
-    Conversation, Directory, EmailPreferences, Invitation, Me, Message, MessagePage, NewClient,
-    Notice, Person, SessionStart, Settings, Setup,
+    ApiKeyInfo, AppError, ChannelSummary, ClientActivity, ClientChannels, ClientSummary,
+    CompanySummary, Conversation, Directory, EmailPreferences, Invitation, Me, Message,
+    MessagePage, NewApiKey, NewClient, Notice, Person, SessionStart, Settings, Setup,
 };
 use parlor_app::portal::{Portal, SignedIn};
 use parlor_app::state::{landing, preview_of};
@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use crate::auth::extract::{authenticate, same_origin, SESSION_COOKIE};
 use crate::auth::{Actor, Credential};
+use crate::domain::api_key::CreateApiKey;
 use crate::domain::channel::MessageChannel;
 use crate::domain::client::Client;
 use crate::domain::company::Company;
@@ -39,8 +40,8 @@ use crate::service::paging::{self, Page, PageRequest};
 use crate::service::sessions::{self, AcceptInvitation, LoginRequest, NewSession};
 use crate::service::workspace::{SetupRequest, UpdateMessagingSettings};
 use crate::service::{
-    channels, client_activity, clients, email_preferences, internal_users, messages, notifications,
-    workspace, Context,
+    api_keys, channels, client_activity, clients, email_preferences, internal_users, messages,
+    notifications, workspace, Context,
 };
 
 /// Integration notifications shown in the notification centre.
@@ -77,10 +78,15 @@ impl WebPortal {
 
     /// The signed-in reader of a page.
     async fn reader(&self, request: &Parts) -> Answer<Actor> {
+        Ok(self.read_credential(request).await?.0)
+    }
+
+    /// The signed-in reader of a page and how they proved who they are.
+    async fn read_credential(&self, request: &Parts) -> Answer<(Actor, Credential)> {
         let auth = authenticate(&self.ctx, &Method::GET, &request.headers)
             .await
             .map_err(refuse)?;
-        Ok(auth.actor)
+        Ok((auth.actor, auth.credential))
     }
 
     /// The signed-in author of a change, from a page of this server.
@@ -89,6 +95,7 @@ impl WebPortal {
         let auth = authenticate(&self.ctx, &Method::GET, &request.headers)
             .await
             .map_err(refuse)?;
+        crate::authz::may_write(auth.credential).map_err(refuse)?;
         Ok((auth.actor, auth.credential))
     }
 
@@ -647,6 +654,36 @@ impl Portal for WebPortal {
             workspace_name: &workspace_name,
         };
         Ok(render_welcome(template, &example))
+    }
+
+    async fn api_keys(&self, request: &Parts) -> Answer<Vec<ApiKeyInfo>> {
+        let (actor, credential) = self.read_credential(request).await?;
+        let keys = api_keys::list(&self.ctx, &actor, credential)
+            .await
+            .map_err(refuse)?;
+        reshape(&keys)
+    }
+
+    async fn create_api_key(&self, request: &Parts, key: NewApiKey) -> Answer<ApiKeyInfo> {
+        let (actor, credential) = self.writer(request).await?;
+        let request = CreateApiKey {
+            name: key.name,
+            expires_at: None,
+            expires_in_days: key.expires_in_days,
+            read_only: key.read_only,
+            send_as_others: key.send_as_others,
+        };
+        let made = api_keys::create(&self.ctx, &actor, credential, &request)
+            .await
+            .map_err(refuse)?;
+        reshape(&made)
+    }
+
+    async fn revoke_api_key(&self, request: &Parts, id: &str) -> Answer<()> {
+        let (actor, credential) = self.writer(request).await?;
+        api_keys::revoke(&self.ctx, &actor, credential, id)
+            .await
+            .map_err(refuse)
     }
 }
 

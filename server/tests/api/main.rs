@@ -7,6 +7,7 @@ mod memory;
 mod postgres;
 mod s3;
 
+mod api_keys;
 mod attachments;
 mod authorization;
 mod channels;

@@ -38,6 +38,9 @@ async fn the_openapi_document_describes_every_public_route() {
         ("/v1/attachments/{id}/thumbnail", "get"),
         ("/v1/email-preferences/unsubscribe", "get"),
         ("/v1/email-preferences/unsubscribe", "post"),
+        ("/v1/api-keys", "get"),
+        ("/v1/api-keys", "post"),
+        ("/v1/api-keys/{id}", "delete"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
