@@ -103,7 +103,7 @@ impl WebPortal {
                     id: user.id,
                     name: format!("{} {}", user.given_name, user.family_name),
                     is_staff: true,
-                    is_admin: user.role == crate::domain::internal_user::Role::Admin,
+                    is_admin: user.role == Some(crate::domain::internal_user::Role::Admin),
                     workspace_name,
                     csrf_token: String::new(),
                     landing: None,
@@ -220,8 +220,8 @@ where
 }
 
 fn client_summary(client: Client, companies: &HashMap<String, Company>) -> ClientSummary {
-    let company_names = client
-        .company_ids
+    let company_ids = client.company_ids.unwrap_or_default();
+    let company_names = company_ids
         .iter()
         .filter_map(|id| companies.get(id))
         .filter(|c| !c.is_placeholder)
@@ -230,9 +230,12 @@ fn client_summary(client: Client, companies: &HashMap<String, Company>) -> Clien
     ClientSummary {
         name: format!("{} {}", client.given_name, client.family_name),
         id: client.id,
-        email: client.email,
-        status: client.status.as_str().to_string(),
-        company_ids: client.company_ids,
+        email: client.email.unwrap_or_default(),
+        status: client
+            .status
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        company_ids,
         company_names,
         invite_url: client.invite_url,
     }
