@@ -33,7 +33,7 @@ use crate::domain::settings::{
 use crate::error::Error;
 use crate::http::session_cookie;
 use crate::service::channels::{ListChannels, MarkRead};
-use crate::service::clients::{CreateClient, ListClients};
+use crate::service::clients::{CreateClient, ListClients, UpdateClient};
 use crate::service::companies::{self, ListCompanies};
 use crate::service::directory::{self, Card, LastMessage};
 use crate::service::messages::{EditMessage, MassMessage, SendMessage};
@@ -555,6 +555,22 @@ impl Portal for WebPortal {
         let companies = self.companies(&actor).await?;
         let by_id = companies.into_iter().map(|c| (c.id.clone(), c)).collect();
         Ok(client_summary(created, &by_id))
+    }
+
+    async fn invite_client(&self, request: &Parts, client_id: &str) -> Answer<ClientSummary> {
+        let (actor, _) = self.writer(request).await?;
+        let unchanged = UpdateClient {
+            given_name: None,
+            family_name: None,
+            company_id: None,
+            company_ids: None,
+        };
+        let invited = clients::update(&self.ctx, &actor, client_id, &unchanged, true)
+            .await
+            .map_err(refuse)?;
+        let companies = self.companies(&actor).await?;
+        let by_id = companies.into_iter().map(|c| (c.id.clone(), c)).collect();
+        Ok(client_summary(invited, &by_id))
     }
 
     async fn client_channels(&self, request: &Parts, client_id: &str) -> Answer<ClientChannels> {
