@@ -110,7 +110,13 @@ fn ClientRow(client: ClientSummary) -> impl IntoView {
             _ => "Not invited",
         }
     };
-    let error = move || invite.value().get().and_then(|r| r.err()).map(|e| reason(&e));
+    let error = move || {
+        invite
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| reason(&e))
+    };
     let may_invite = client.status != "active";
     let invite_label = format!("Invite {}", client.name);
     let copy_label = format!("Copy invite link for {}", client.name);
