@@ -254,6 +254,15 @@ pub async fn add_client(client: NewClient) -> Result<ClientSummary, ServerFnErro
 }
 
 #[server]
+pub async fn invite_client(client_id: String) -> Result<ClientSummary, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .invite_client(&request, &client_id)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
 pub async fn load_client_channels(client_id: String) -> Result<ClientChannels, ServerFnError> {
     let (portal, request) = door::open()?;
     portal

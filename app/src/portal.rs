@@ -99,6 +99,14 @@ pub trait Portal: Send + Sync + 'static {
         request: &Parts,
         client: NewClient,
     ) -> Result<ClientSummary, AppError>;
+    /// Sends a client who has not chosen a password a new invitation (the
+    /// e-mail, and a new link that voids the old one). Only an admin's
+    /// answer carries the link.
+    async fn invite_client(
+        &self,
+        request: &Parts,
+        client_id: &str,
+    ) -> Result<ClientSummary, AppError>;
     async fn client_channels(
         &self,
         request: &Parts,

@@ -482,20 +482,29 @@ pub fn landing(channels: &[ChannelSummary]) -> Option<String> {
 }
 
 /// Where to go after signing in: the page that asked for it (a link from an
-/// e-mail, say) when it is one of ours, else Messages. Anything that could
-/// leave the site (`//host`, `/\host`, absolute URLs) is ignored.
+/// e-mail, say) when it is one of ours, else Messages. Only a plain path of
+/// this site is followed: anything a browser could read as another host
+/// (`//host`, `/\\host`, absolute URLs), and anything it would clean up
+/// into one (backslashes, control characters, which browsers drop from
+/// URLs, and encoded slashes, backslashes and controls) is ignored.
 pub fn after_sign_in(next: Option<&str>) -> String {
     match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.starts_with("/sign-in") =>
-        {
-            path.to_string()
-        }
+        Some(path) if is_own_page(path) => path.to_string(),
         _ => "/messages".to_string(),
     }
+}
+
+fn is_own_page(path: &str) -> bool {
+    let plain = path.starts_with('/')
+        && !path.starts_with("//")
+        && path.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    let lower = path.to_ascii_lowercase();
+    // Percent-escapes of `/`, `\`, `%` (a second round of decoding) and
+    // control characters (`%00`–`%1f`, `%7f`).
+    let encoded_trick = ["%2f", "%5c", "%25", "%7f", "%0", "%1"]
+        .iter()
+        .any(|escape| lower.contains(escape));
+    plain && !encoded_trick && !path.starts_with("/sign-in")
 }
 
 /// What a desktop notification says about a message.
@@ -938,6 +947,10 @@ mod tests {
     #[test]
     fn signing_in_returns_to_the_page_that_asked_but_never_off_the_site() {
         assert_eq!(after_sign_in(Some("/messages/ch_1")), "/messages/ch_1");
+        assert_eq!(
+            after_sign_in(Some("/clients/c_1?tab=files#top")),
+            "/clients/c_1?tab=files#top"
+        );
         assert_eq!(after_sign_in(None), "/messages");
         for outside in [
             "https://evil.example/",
@@ -945,6 +958,21 @@ mod tests {
             "/\\evil.example",
             "javascript:alert(1)",
             "/sign-in",
+            "/sign-in?next=/messages",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/%2Fevil.example",
+            "/%2fevil.example",
+            "/%5Cevil.example",
+            "/%09/evil.example",
+            "/%252F%252Fevil.example",
+            "/messages\\..\\..\\evil",
+            " //evil.example",
+            "/\u{0}",
+            "/messages/\u{202e}x",
+            "https:/evil.example",
+            "/messages/ch_1#\r\n",
         ] {
             assert_eq!(after_sign_in(Some(outside)), "/messages", "{outside}");
         }

@@ -25,7 +25,10 @@ test('staff add a client, hand them the invite link, and message them from their
   await staff.getByRole('searchbox', { name: 'Search clients' }).fill('acme');
   await expect(list).toContainText('Gus Green');
 
-  // The invite link staff copy is the one that signs Gus up.
+  // Invite links are credentials: the list never shows one; an admin who
+  // sends the invitation gets the new link to copy, and it signs Gus up.
+  await expect(staff.getByRole('button', { name: 'Copy invite link for Gus Green' })).toHaveCount(0);
+  await staff.getByRole('button', { name: 'Invite Gus Green' }).click();
   const copy = staff.getByRole('button', { name: 'Copy invite link for Gus Green' });
   const inviteUrl = await copy.getAttribute('data-invite-url');
   await copy.click();

@@ -170,6 +170,39 @@ pub fn require_unlimited_staff(actor: &Actor) -> Result<&StaffActor> {
     Ok(staff)
 }
 
+/// Whether the actor may read more of a person than their public face
+/// (names, colour, avatar): e-mail, role, status, login dates, companies
+/// and access lists are for staff, and for each person about themselves.
+pub fn sees_private_details(actor: &Actor, person_id: &str) -> bool {
+    matches!(actor, Actor::Internal(_)) || actor.id() == person_id
+}
+
+/// Invitation links are credentials: only admins get them, and only in the
+/// answer that issues one (creating a client, or inviting them again).
+pub fn receives_invite_links(actor: &Actor) -> bool {
+    matches!(actor, Actor::Internal(staff) if staff.role == Role::Admin)
+}
+
+/// Taking a client out of companies, or deleting a client (which takes them
+/// out of all theirs), acts on each of those companies: limited staff may
+/// do it only when their access list (`access`) grants every one. Seeing
+/// the client through one shared company is not enough.
+pub fn require_companies_granted(
+    scope: &Scope,
+    access: &[String],
+    companies: &[String],
+) -> Result<()> {
+    if !matches!(scope, Scope::Staff(_)) {
+        return Ok(());
+    }
+    match companies.iter().find(|c| !access.contains(c)) {
+        None => Ok(()),
+        Some(company) => Err(Error::forbidden(format!(
+            "your client access is limited and does not include company {company} of this client"
+        ))),
+    }
+}
+
 /// Sending on behalf of someone else (`senderId`) is for integrations using an
 /// API key made without `--no-send-as-others`; people signed in may only
 /// send as themselves.
@@ -300,6 +333,28 @@ mod tests {
     }
 
     const KEY: Credential = Credential::ApiKey(crate::auth::KeyLimits::NONE);
+
+    #[test]
+    fn private_details_are_for_staff_and_the_person_themselves() {
+        let ann = Actor::Client(ClientActor { id: "ann".into() });
+        assert!(sees_private_details(&ann, "ann"));
+        assert!(!sees_private_details(&ann, "amy"));
+        assert!(!sees_private_details(&ann, "s"));
+        assert!(sees_private_details(&staff(Role::Staff, true), "ann"));
+        assert!(receives_invite_links(&staff(Role::Admin, false)));
+        assert!(!receives_invite_links(&staff(Role::Staff, false)));
+        assert!(!receives_invite_links(&ann));
+    }
+
+    #[test]
+    fn limited_staff_act_only_on_companies_they_are_granted() {
+        let access = vec!["acme".to_string()];
+        let both = ["acme".to_string(), "globex".to_string()];
+        let limited = Scope::Staff("s".into());
+        assert!(require_companies_granted(&limited, &access, &both[..1]).is_ok());
+        assert!(require_companies_granted(&limited, &access, &both).is_err());
+        assert!(require_companies_granted(&Scope::All, &[], &both).is_ok());
+    }
 
     #[test]
     fn impersonation_needs_an_api_key_allowed_to_send_as_others() {

@@ -111,6 +111,12 @@ impl From<sqlx::Error> for Error {
             if db.is_foreign_key_violation() {
                 return Error::invalid("a referenced record does not exist");
             }
+            // PostgreSQL cannot hold NUL in text. Stored text is checked by
+            // the value types with a precise message; this catches the ids
+            // and filters that only look records up.
+            if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
+                return Error::BadRequest("text must not contain NUL characters (\\u0000)".into());
+            }
         }
         Error::Internal(err.into())
     }

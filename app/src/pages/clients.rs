@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::shell::PageTitle;
-use crate::api::{self, AddClient};
+use crate::api::{self, AddClient, InviteClient};
 use crate::model::{ClientSummary, CompanySummary};
 use crate::problem::reason;
 use crate::state::matching_clients;
@@ -85,25 +85,42 @@ pub fn company_options(companies: Vec<CompanySummary>) -> impl IntoView {
         .collect_view()
 }
 
+/// A client in the list. Until they choose a password they can be invited
+/// (again): that e-mails them a new link, which an admin also gets to copy;
+/// the link is a credential, so it is shown only in that answer.
 #[component]
 fn ClientRow(client: ClientSummary) -> impl IntoView {
     let (copied, set_copied) = signal(false);
-    let invite = client.invite_url.clone();
+    let invite = ServerAction::<InviteClient>::new();
+    let invited = move || invite.value().get().and_then(Result::ok);
+    let link = move || invited().and_then(|c| c.invite_url);
     let copy = move |_| {
         #[cfg(feature = "hydrate")]
-        if let (Some(url), Some(window)) = (invite.clone(), web_sys::window()) {
+        if let (Some(url), Some(window)) = (link(), web_sys::window()) {
             let _ = window.navigator().clipboard().write_text(&url);
         }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &invite;
         set_copied.set(true);
     };
-    let status = match client.status.as_str() {
-        "active" => "Active",
-        "invited" => "Invited",
-        _ => "Not invited",
+    let initial_status = client.status.clone();
+    let status = move || {
+        let now = invited().map_or(initial_status.clone(), |c| c.status);
+        match now.as_str() {
+            "active" => "Active",
+            "invited" => "Invited",
+            _ => "Not invited",
+        }
     };
+    let error = move || {
+        invite
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| reason(&e))
+    };
+    let may_invite = client.status != "active";
+    let invite_label = format!("Invite {}", client.name);
     let copy_label = format!("Copy invite link for {}", client.name);
+    let id = client.id.clone();
     view! {
         <li class="client">
             <A href=format!("/clients/{}", client.id)>
@@ -111,16 +128,27 @@ fn ClientRow(client: ClientSummary) -> impl IntoView {
                 <span class="preview">{client.email.clone()} " · " {client.company_names.join(", ")}</span>
             </A>
             <span class="status">{status}</span>
-            {client.invite_url.clone().map(|url| view! {
+            {may_invite.then(|| view! {
+                <button
+                    class="link"
+                    aria-label=invite_label
+                    disabled=move || invite.pending().get()
+                    on:click=move |_| { invite.dispatch(InviteClient { client_id: id.clone() }); }
+                >
+                    "Send invitation"
+                </button>
+            })}
+            {move || link().map(|url| view! {
                 <button
                     class="link"
                     aria-label=copy_label.clone()
                     data-invite-url=url
-                    on:click=copy.clone()
+                    on:click=copy
                 >
                     {move || if copied.get() { "Copied" } else { "Copy invite link" }}
                 </button>
             })}
+            <span class="error" role="alert">{error}</span>
         </li>
     }
 }

@@ -28,6 +28,9 @@ impl Role {
 }
 
 /// A member of the service business's team.
+///
+/// Clients see only a team member's public face (names, colour, avatar):
+/// the fields marked "private" are then left out.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InternalUser {
@@ -36,13 +39,45 @@ pub struct InternalUser {
     pub object: &'static str,
     pub given_name: String,
     pub family_name: String,
-    pub email: String,
-    pub role: Role,
     pub fallback_color: String,
-    /// When true, the user sees only clients of the companies in `companyAccessList`.
-    pub is_client_access_limited: bool,
-    pub company_access_list: Vec<String>,
     pub avatar_image_url: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
+    /// Private.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Private.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// Private. When true, the user sees only clients of the companies in `companyAccessList`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_client_access_limited: Option<bool>,
+    /// Private.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_access_list: Option<Vec<String>>,
+    /// Private.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// Private.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+impl InternalUser {
+    /// What a client may see: who they are talking with, not how to reach
+    /// them, their standing, or what they may see.
+    pub fn into_public_face(self) -> InternalUser {
+        InternalUser {
+            id: self.id,
+            object: self.object,
+            given_name: self.given_name,
+            family_name: self.family_name,
+            fallback_color: self.fallback_color,
+            avatar_image_url: self.avatar_image_url,
+            email: None,
+            role: None,
+            is_client_access_limited: None,
+            company_access_list: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
 }

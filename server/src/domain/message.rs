@@ -63,6 +63,7 @@ impl MessageText {
     }
 
     pub fn parse_with_files(raw: &str, max_chars: usize, has_files: bool) -> Result<MessageText> {
+        super::values::check_free_text("text", raw)?;
         if raw.trim().is_empty() {
             if has_files {
                 return Ok(MessageText(String::new()));

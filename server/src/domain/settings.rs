@@ -70,6 +70,7 @@ pub struct WelcomeContext<'a> {
 
 /// Checks a template: bounded length, only known variables, closed braces.
 pub fn validate_welcome(template: &str) -> Result<()> {
+    super::values::check_free_text("welcomeMessage", template)?;
     if template.chars().count() > MAX_WELCOME_CHARS {
         return Err(Error::invalid(format!(
             "welcomeMessage must be at most {MAX_WELCOME_CHARS} characters"
@@ -95,6 +96,23 @@ pub fn validate_welcome(template: &str) -> Result<()> {
     Ok(())
 }
 
+/// Adds a name to the message's Markdown as the text it is. The message is
+/// signed by the owner, so a name must not turn into a link (or markup) in
+/// it: the characters that start Markdown links, emphasis, code and HTML are
+/// escaped, and so are `:` and `@`, which the app needs to see a bare web or
+/// e-mail address (its escape splits the text where the app looks for them).
+fn push_literal(out: &mut String, name: &str) {
+    for c in name.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | ':' | '@'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
 /// Fills in a template that `validate_welcome` accepted.
 pub fn render_welcome(template: &str, ctx: &WelcomeContext<'_>) -> String {
     let mut out = String::with_capacity(template.len());
@@ -103,13 +121,16 @@ pub fn render_welcome(template: &str, ctx: &WelcomeContext<'_>) -> String {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let Some(end) = after.find("}}") else { break };
-        out.push_str(match after[..end].trim() {
-            "client.givenName" => ctx.client_given_name,
-            "client.familyName" => ctx.client_family_name,
-            "company.name" => ctx.company_name,
-            "workspace.name" => ctx.workspace_name,
-            _ => "",
-        });
+        push_literal(
+            &mut out,
+            match after[..end].trim() {
+                "client.givenName" => ctx.client_given_name,
+                "client.familyName" => ctx.client_family_name,
+                "company.name" => ctx.company_name,
+                "workspace.name" => ctx.workspace_name,
+                _ => "",
+            },
+        );
         rest = &after[end + 2..];
     }
     out.push_str(rest);
@@ -150,5 +171,48 @@ mod tests {
             .contains("unknown variable"));
         assert!(validate_welcome("Hi {{client.givenName").is_err());
         assert!(validate_welcome(&"x".repeat(MAX_WELCOME_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn names_in_the_welcome_message_never_become_links() {
+        let hostile = [
+            "evil.example.com",
+            "[x](https://evil.example)",
+            "https://evil.example/login",
+            "<https://evil.example>",
+            "ann@evil.example",
+            "www.evil.example",
+            "**loud** _and_ `code`",
+            "<b>bold</b>",
+        ];
+        for name in hostile {
+            let ctx = WelcomeContext {
+                client_given_name: name,
+                client_family_name: name,
+                company_name: name,
+                workspace_name: name,
+            };
+            let text = render_welcome(
+                "Hi {{client.givenName}} {{client.familyName}} of {{company.name}}, \
+                 from {{workspace.name}}. Read [our guide](https://help.example.com).",
+                &ctx,
+            );
+            let html = parlor_app::markdown::render(&text);
+            assert_eq!(
+                html.matches("<a ").count(),
+                1,
+                "only the template's own link, for {name:?}: {html}"
+            );
+            assert!(!html.contains("evil.example\""), "{name:?}: {html}");
+            assert!(
+                !html.contains("<strong>") && !html.contains("<b>"),
+                "{name:?}: {html}"
+            );
+            assert_eq!(
+                parlor_app::markdown::plain(&text).matches(name).count(),
+                4,
+                "the name reads as written, four times, for {name:?}: {text}"
+            );
+        }
     }
 }

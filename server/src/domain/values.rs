@@ -53,6 +53,12 @@ impl Name {
                 "{field} must not contain control characters"
             )));
         }
+        if value.chars().any(is_bidi_control) {
+            return Err(Error::invalid(format!(
+                "{field} must not contain bidirectional embedding, override or isolate \
+                 characters (U+202A–U+202E, U+2066–U+2069)"
+            )));
+        }
         Ok(Name(value.to_string()))
     }
 
@@ -63,6 +69,26 @@ impl Name {
     pub fn into_string(self) -> String {
         self.0
     }
+}
+
+/// The characters that make text show in another order than it is stored
+/// ("Ann\u{202e}gnp.exe" shows as "Annexe.png"): fine inside a message, a
+/// disguise in a name.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Checks free text (messages, notification bodies, templates): anything a
+/// person can write, except NUL, which PostgreSQL cannot store and which no
+/// one means to send. (Unpaired surrogates cannot reach here: JSON holding
+/// one is refused as malformed, and a Rust string cannot hold one.)
+pub fn check_free_text(field: &str, raw: &str) -> Result<()> {
+    if raw.contains('\0') {
+        return Err(Error::invalid(format!(
+            "{field} must not contain NUL characters (\\u0000)"
+        )));
+    }
+    Ok(())
 }
 
 /// A new password, checked for length only: long passphrases beat rules.
@@ -167,6 +193,21 @@ mod tests {
         assert!(Name::parse("name", "   ").is_err());
         assert!(Name::parse("name", "Ann\u{7}").is_err());
         assert!(Name::parse("name", &"x".repeat(Name::MAX_CHARS + 1)).is_err());
+        assert!(Name::parse("name", "Ann\0").is_err());
+        for disguise in ['\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}'] {
+            let err = Name::parse("name", &format!("Ann{disguise}gnp.exe")).unwrap_err();
+            assert!(err.to_string().contains("bidirectional"), "{err}");
+        }
+        assert_eq!(
+            Name::parse("name", "אביב כהן").unwrap().as_str(),
+            "אביב כהן"
+        );
+    }
+
+    #[test]
+    fn free_text_may_hold_anything_but_nul() {
+        assert!(check_free_text("text", "שלום \u{202e}abc\n\ttabs").is_ok());
+        assert!(check_free_text("text", "a\0b").is_err());
     }
 
     #[test]

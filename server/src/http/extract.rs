@@ -22,6 +22,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Error> {
         let raw = parts.uri.query().unwrap_or_default();
+        if form_urlencoded::parse(raw.as_bytes()).any(|(_, value)| value.contains('\0')) {
+            return Err(nul_refused());
+        }
         let given = form_urlencoded::parse(raw.as_bytes()).filter(|(_, value)| !value.is_empty());
         let query = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(given)
@@ -32,9 +35,26 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(Error))]
+/// Path parameters (ids, tokens).
 pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        let axum::extract::Path(value) =
+            axum::extract::Path::<T>::from_request_parts(parts, state).await?;
+        if parts.uri.path().to_ascii_lowercase().contains("%00") {
+            return Err(nul_refused());
+        }
+        Ok(Path(value))
+    }
+}
+
+/// No id, token or filter holds NUL; PostgreSQL could not even compare one.
+fn nul_refused() -> Error {
+    Error::BadRequest("the URL must not contain NUL characters (%00)".into())
+}
 
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {

@@ -75,6 +75,31 @@ async fn check_companies(conn: &mut Conn, scope: &Scope, ids: &[String]) -> Resu
     Ok(())
 }
 
+/// Refuses limited staff who would act on a company their access list does
+/// not grant (the rule is `authz::require_companies_granted`).
+async fn require_granted(conn: &mut Conn, scope: &Scope, companies: &[String]) -> Result<()> {
+    let Scope::Staff(staff_id) = scope else {
+        return Ok(());
+    };
+    let access = storage::internal_users::company_access(conn, staff_id).await?;
+    authz::require_companies_granted(scope, &access, companies)
+}
+
+/// A client as this actor may see them: others' clients only by name.
+async fn as_seen_by(
+    ctx: &Context,
+    conn: &mut Conn,
+    actor: &Actor,
+    row: ClientRow,
+) -> Result<Client> {
+    let client = views::client(ctx, conn, row, false).await?;
+    Ok(if authz::sees_private_details(actor, &client.id) {
+        client
+    } else {
+        client.into_public_face()
+    })
+}
+
 /// Puts a client in these companies (instead of their current ones), tells
 /// the channels whose members change, and opens their default channel.
 async fn place_in_companies(
@@ -173,7 +198,7 @@ pub async fn create(
     if send_invite {
         queue_invitation(ctx, &mut tx, &row).await?;
     }
-    let client = views::client(ctx, &mut tx, row, true).await?;
+    let client = views::client(ctx, &mut tx, row, authz::receives_invite_links(actor)).await?;
     ctx.commit(tx).await?;
     Ok(client)
 }
@@ -209,10 +234,9 @@ pub async fn list(
     )
     .await?;
     let (rows, next_token) = page.split(rows, |r| r.seq);
-    let with_invite = matches!(actor, Actor::Internal(_));
     let mut data = Vec::with_capacity(rows.len());
     for row in rows {
-        data.push(views::client(ctx, &mut conn, row, with_invite).await?);
+        data.push(as_seen_by(ctx, &mut conn, actor, row).await?);
     }
     Ok(Page { data, next_token })
 }
@@ -224,8 +248,7 @@ pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Client> {
         storage::clients::get_visible(&mut conn, &authz::scope(actor), id).await?,
         "client",
     )?;
-    let with_invite = matches!(actor, Actor::Internal(_));
-    views::client(ctx, &mut conn, row, with_invite).await
+    as_seen_by(ctx, &mut conn, actor, row).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -251,6 +274,12 @@ pub async fn update(
     }
     if let Some(requested) = requested_companies(&request.company_id, &request.company_ids) {
         check_companies(&mut tx, &scope, &requested).await?;
+        let leaving: Vec<String> = storage::clients::company_ids(&mut tx, &row.id)
+            .await?
+            .into_iter()
+            .filter(|company| !requested.contains(company))
+            .collect();
+        require_granted(&mut tx, &scope, &leaving).await?;
         let company_ids = if requested.is_empty() {
             vec![companies::create_placeholder(&mut tx, &row.given_name, &row.family_name).await?]
         } else {
@@ -270,7 +299,8 @@ pub async fn update(
     if inviting {
         queue_invitation(ctx, &mut tx, &row).await?;
     }
-    let client = views::client(ctx, &mut tx, row, true).await?;
+    let with_invite = inviting && authz::receives_invite_links(actor);
+    let client = views::client(ctx, &mut tx, row, with_invite).await?;
     ctx.commit(tx).await?;
     Ok(client)
 }
@@ -296,11 +326,14 @@ async fn queue_invitation(ctx: &Context, conn: &mut Conn, row: &ClientRow) -> Re
 #[tracing::instrument(skip_all)]
 pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     authz::require_internal(actor)?;
+    let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
     storage::found(
-        storage::clients::get_visible(&mut tx, &authz::scope(actor), id).await?,
+        storage::clients::get_visible(&mut tx, &scope, id).await?,
         "client",
     )?;
+    let companies = storage::clients::company_ids(&mut tx, id).await?;
+    require_granted(&mut tx, &scope, &companies).await?;
     let involved = storage::channels::ids_involving_client(&mut tx, id).await?;
     let before = events::before(&mut tx, &involved).await?;
     let blobs = storage::attachments::blob_ids_in_channels(&mut tx, &involved).await?;

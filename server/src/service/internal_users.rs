@@ -13,25 +13,40 @@ use crate::storage::internal_users::NewInternalUser;
 use crate::storage::{self, now_ms, Conn};
 
 #[tracing::instrument(skip_all)]
-pub async fn list(ctx: &Context, _actor: &Actor, page: PageRequest) -> Result<Page<InternalUser>> {
+pub async fn list(ctx: &Context, actor: &Actor, page: PageRequest) -> Result<Page<InternalUser>> {
     let mut conn = ctx.store.reader().await?;
     let rows = storage::internal_users::list(&mut conn, page.after(), page.limit).await?;
     let (rows, next_token) = page.split(rows, |r| r.seq);
     let mut data = Vec::with_capacity(rows.len());
     for row in rows {
-        data.push(views::internal_user(&mut conn, row).await?);
+        data.push(as_seen_by(
+            actor,
+            views::internal_user(&mut conn, row).await?,
+        ));
     }
     Ok(Page { data, next_token })
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn get(ctx: &Context, _actor: &Actor, id: &str) -> Result<InternalUser> {
+pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<InternalUser> {
     let mut conn = ctx.store.reader().await?;
     let row = storage::found(
         storage::internal_users::get(&mut conn, id).await?,
         "internal user",
     )?;
-    views::internal_user(&mut conn, row).await
+    Ok(as_seen_by(
+        actor,
+        views::internal_user(&mut conn, row).await?,
+    ))
+}
+
+/// A team member as this actor may see them: clients see only the public face.
+fn as_seen_by(actor: &Actor, user: InternalUser) -> InternalUser {
+    if authz::sees_private_details(actor, &user.id) {
+        user
+    } else {
+        user.into_public_face()
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

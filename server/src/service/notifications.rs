@@ -88,7 +88,10 @@ fn body_text(field: &str, raw: Option<&str>) -> Result<Option<String>> {
         Some(text) if text.chars().count() > MAX_BODY_CHARS => Err(Error::PayloadTooLarge(
             format!("{field} must be at most {MAX_BODY_CHARS} characters"),
         )),
-        Some(text) => Ok(Some(text.to_string())),
+        Some(text) => {
+            crate::domain::values::check_free_text(field, text)?;
+            Ok(Some(text.to_string()))
+        }
     }
 }
 

@@ -49,16 +49,16 @@ pub async fn internal_user(conn: &mut Conn, row: InternalUserRow) -> Result<Inte
     let company_access_list = storage::internal_users::company_access(conn, &row.id).await?;
     Ok(InternalUser {
         object: "internalUser",
-        role: Role::from_stored(&row.role),
-        is_client_access_limited: row.is_client_access_limited != 0,
-        company_access_list,
+        role: Some(Role::from_stored(&row.role)),
+        is_client_access_limited: Some(row.is_client_access_limited != 0),
+        company_access_list: Some(company_access_list),
         avatar_image_url: None,
-        created_at: Timestamp(row.created_at),
-        updated_at: Timestamp(row.updated_at),
+        created_at: Some(Timestamp(row.created_at)),
+        updated_at: Some(Timestamp(row.updated_at)),
         id: row.id,
         given_name: row.given_name,
         family_name: row.family_name,
-        email: row.email,
+        email: Some(row.email),
         fallback_color: row.fallback_color,
     })
 }
@@ -92,8 +92,8 @@ pub fn invite_url(ctx: &Context, row: &ClientRow) -> Option<String> {
     ))
 }
 
-/// A client as the API shows it; `with_invite` is false for viewers who must
-/// not see the secret invitation link (clients looking at each other).
+/// A client as staff and the client themselves see them; `with_invite` adds
+/// the secret invitation link, for the answers that issue one to an admin.
 pub async fn client(
     ctx: &Context,
     conn: &mut Conn,
@@ -108,20 +108,20 @@ pub async fn client(
     };
     Ok(Client {
         object: "client",
-        company_id: company_ids.first().cloned().unwrap_or_default(),
-        company_ids,
-        status: ClientStatus::from_stored(&row.status),
+        company_id: Some(company_ids.first().cloned().unwrap_or_default()),
+        company_ids: Some(company_ids),
+        status: Some(ClientStatus::from_stored(&row.status)),
         invite_url,
         avatar_image_url: None,
         first_login_date: row.first_login_at.map(Timestamp),
         last_login_date: row.last_login_at.map(Timestamp),
-        creation_method: "internalUser",
-        created_at: Timestamp(row.created_at),
-        updated_at: Timestamp(row.updated_at),
+        creation_method: Some("internalUser"),
+        created_at: Some(Timestamp(row.created_at)),
+        updated_at: Some(Timestamp(row.updated_at)),
         id: row.id,
         given_name: row.given_name,
         family_name: row.family_name,
-        email: row.email,
+        email: Some(row.email),
         fallback_color: row.fallback_color,
     })
 }

@@ -3,8 +3,11 @@ use crate::authz::Scope;
 use crate::error::Result;
 
 /// The clients a scope may see; `cl` is the client, `$1`/`$2` the scope.
-/// Limited staff see clients of their companies; a client sees themselves and
-/// the other clients of their own companies (who share their company channel).
+/// Limited staff see clients of their companies; a client sees themselves,
+/// the other clients of their own companies (who share their company
+/// channel) and the members of their groups (who may have left the company).
+/// What a client sees of the others is their public face only
+/// (`authz::sees_private_details`).
 macro_rules! client_visible {
     () => {
         "($1 = 'all' \
@@ -13,7 +16,10 @@ macro_rules! client_visible {
                 WHERE cc.client_id = cl.id AND a.user_id = $2)) \
           OR ($1 = 'client' AND (cl.id = $2 OR EXISTS (SELECT 1 FROM client_companies x \
                 JOIN client_companies y ON x.company_id = y.company_id \
-                WHERE x.client_id = cl.id AND y.client_id = $2))))"
+                WHERE x.client_id = cl.id AND y.client_id = $2) \
+             OR EXISTS (SELECT 1 FROM channel_members mx \
+                JOIN channel_members my ON mx.channel_id = my.channel_id \
+                WHERE mx.client_id = cl.id AND my.client_id = $2))))"
     };
 }
 
@@ -128,8 +134,11 @@ pub async fn list(
     let (kind, subject) = scope.params();
     Ok(sqlx::query_as(concat!(
         "SELECT ", columns!(), " FROM clients cl WHERE ", client_visible!(),
-        " AND ($3 IS NULL OR EXISTS (SELECT 1 FROM client_companies f WHERE f.client_id = cl.id AND f.company_id = $3)) \
-          AND ($4 IS NULL OR cl.email = $4) AND ($5 IS NULL OR cl.given_name = $5) \
+        // A client may look up no one else by e-mail, nor learn which other
+        // companies the people they see belong to.
+        " AND ($3 IS NULL OR EXISTS (SELECT 1 FROM client_companies f WHERE f.client_id = cl.id AND f.company_id = $3 \
+                AND ($1 <> 'client' OR EXISTS (SELECT 1 FROM client_companies g WHERE g.client_id = $2 AND g.company_id = $3)))) \
+          AND ($4 IS NULL OR (cl.email = $4 AND ($1 <> 'client' OR cl.id = $2))) AND ($5 IS NULL OR cl.given_name = $5) \
           AND ($6 IS NULL OR cl.family_name = $6) AND cl.seq > $7 ORDER BY cl.seq LIMIT $8"
     ))
     .bind(kind)

@@ -32,7 +32,7 @@ use crate::domain::settings::{
 use crate::error::Error;
 use crate::http::session_cookie;
 use crate::service::channels::{ListChannels, MarkRead};
-use crate::service::clients::{CreateClient, ListClients};
+use crate::service::clients::{CreateClient, ListClients, UpdateClient};
 use crate::service::companies::{self, ListCompanies};
 use crate::service::directory::{self, Card, LastMessage};
 use crate::service::messages::{EditMessage, MassMessage, SendMessage};
@@ -108,7 +108,7 @@ impl WebPortal {
                     id: user.id,
                     name: format!("{} {}", user.given_name, user.family_name),
                     is_staff: true,
-                    is_admin: user.role == crate::domain::internal_user::Role::Admin,
+                    is_admin: user.role == Some(crate::domain::internal_user::Role::Admin),
                     workspace_name,
                     csrf_token: String::new(),
                     landing: None,
@@ -225,8 +225,8 @@ where
 }
 
 fn client_summary(client: Client, companies: &HashMap<String, Company>) -> ClientSummary {
-    let company_names = client
-        .company_ids
+    let company_ids = client.company_ids.unwrap_or_default();
+    let company_names = company_ids
         .iter()
         .filter_map(|id| companies.get(id))
         .filter(|c| !c.is_placeholder)
@@ -235,9 +235,12 @@ fn client_summary(client: Client, companies: &HashMap<String, Company>) -> Clien
     ClientSummary {
         name: format!("{} {}", client.given_name, client.family_name),
         id: client.id,
-        email: client.email,
-        status: client.status.as_str().to_string(),
-        company_ids: client.company_ids,
+        email: client.email.unwrap_or_default(),
+        status: client
+            .status
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        company_ids,
         company_names,
         invite_url: client.invite_url,
     }
@@ -547,6 +550,22 @@ impl Portal for WebPortal {
         let companies = self.companies(&actor).await?;
         let by_id = companies.into_iter().map(|c| (c.id.clone(), c)).collect();
         Ok(client_summary(created, &by_id))
+    }
+
+    async fn invite_client(&self, request: &Parts, client_id: &str) -> Answer<ClientSummary> {
+        let (actor, _) = self.writer(request).await?;
+        let unchanged = UpdateClient {
+            given_name: None,
+            family_name: None,
+            company_id: None,
+            company_ids: None,
+        };
+        let invited = clients::update(&self.ctx, &actor, client_id, &unchanged, true)
+            .await
+            .map_err(refuse)?;
+        let companies = self.companies(&actor).await?;
+        let by_id = companies.into_iter().map(|c| (c.id.clone(), c)).collect();
+        Ok(client_summary(invited, &by_id))
     }
 
     async fn client_channels(&self, request: &Parts, client_id: &str) -> Answer<ClientChannels> {

@@ -536,3 +536,276 @@ async fn a_socket_starts_with_exactly_the_channels_each_role_may_see() {
         assert_eq!(found, by_rule, "{role}: visible_ids and the rule disagree");
     }
 }
+
+/// What only staff may read about a person: how to reach them, their
+/// standing, and (for staff) what they may see.
+const PRIVATE_FIELDS: [&str; 10] = [
+    "email",
+    "role",
+    "isClientAccessLimited",
+    "companyAccessList",
+    "status",
+    "inviteUrl",
+    "firstLoginDate",
+    "lastLoginDate",
+    "companyId",
+    "companyIds",
+];
+
+fn private_fields_of(person: &Value) -> Vec<&'static str> {
+    PRIVATE_FIELDS
+        .into_iter()
+        .filter(|field| person.get(*field).is_some_and(|v| !v.is_null()))
+        .collect()
+}
+
+fn assert_public_face(person: &Value, context: &str) {
+    assert_eq!(
+        private_fields_of(person),
+        Vec::<&str>::new(),
+        "{context}: only the public face may show: {person}"
+    );
+    for field in ["id", "givenName", "familyName", "fallbackColor"] {
+        assert!(person[field].is_string(), "{context}: {field} in {person}");
+    }
+}
+
+#[tokio::test]
+async fn clients_see_only_the_public_face_of_staff() {
+    let w = World::build().await;
+    let listed = crate::helpers::collect_pages(&w.app.admin, "/v1/internal-users").await;
+    assert!(!listed.is_empty());
+    let limited = listed
+        .iter()
+        .find(|u| u["isClientAccessLimited"] == true)
+        .expect("a limited staff member")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    for (role, caller) in &w.roles[..7] {
+        let seen = crate::helpers::collect_pages(caller, "/v1/internal-users").await;
+        assert_eq!(seen.len(), listed.len(), "{role} lists the whole team");
+        let one = caller.get(&format!("/v1/internal-users/{limited}")).await;
+        assert_eq!(one.status, 200, "{role}: {}", one.body);
+        let is_client = role.starts_with("client");
+        for person in seen.iter().chain([&one.body]) {
+            if is_client {
+                assert_public_face(person, &format!("staff as {role} sees them"));
+            } else {
+                assert!(person["email"].is_string(), "{role}: {person}");
+                assert!(person["role"].is_string(), "{role}: {person}");
+                assert!(person["companyAccessList"].is_array(), "{role}: {person}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn clients_see_only_the_names_of_other_clients_they_share_a_company_or_channel_with() {
+    let w = World::build().await;
+    let (_, ann) = &w.roles[5];
+    let (ann_id, amy_id) = (w.ann_id(), w.amy["id"].as_str().unwrap());
+    // Ann has signed in; Amy's record has a status and login dates to hide.
+    w.app.client_session(&w.amy).await;
+
+    let listed = crate::helpers::collect_pages(ann, "/v1/clients").await;
+    let own = listed.iter().find(|c| c["id"] == ann_id).expect("herself");
+    assert!(
+        own["email"].is_string() && own["status"] == "active",
+        "{own}"
+    );
+    assert!(own["inviteUrl"].is_null(), "{own}");
+    let amy = listed.iter().find(|c| c["id"] == amy_id).expect("Amy");
+    assert_public_face(amy, "Amy in Ann's list");
+    assert_eq!(amy["givenName"], "Amy");
+    let one = ann.get(&format!("/v1/clients/{amy_id}")).await;
+    assert_eq!(one.status, 200, "{}", one.body);
+    assert_public_face(&one.body, "Amy read by Ann");
+    let by_email = ann
+        .get(&format!(
+            "/v1/clients?email={}",
+            w.amy["email"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(
+        by_email.body["data"].as_array().map(Vec::len),
+        Some(0),
+        "a client cannot find others by their e-mail: {}",
+        by_email.body
+    );
+
+    // Amy moves to Globex but stays in the Acme group with Ann: Ann still
+    // sees her name there, and nothing more.
+    let globex = w.bob["companyId"].as_str().unwrap();
+    let moved = w
+        .app
+        .admin
+        .patch(
+            &format!("/v1/clients/{amy_id}"),
+            json!({ "companyIds": [globex] }),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let group = ann
+        .get(&format!("/v1/message-channels/{}", w.acme_group))
+        .await;
+    assert!(
+        group.body["memberIds"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(amy_id)),
+        "{}",
+        group.body
+    );
+    let one = ann.get(&format!("/v1/clients/{amy_id}")).await;
+    assert_eq!(one.status, 200, "a group member's name: {}", one.body);
+    assert_public_face(&one.body, "Amy, only in a group with Ann");
+    // Bob shares nothing with Ann.
+    let bob = ann
+        .get(&format!("/v1/clients/{}", w.bob["id"].as_str().unwrap()))
+        .await;
+    bob.assert_error(404, "Bob as seen by Ann");
+}
+
+#[tokio::test]
+async fn only_admins_get_invite_links_and_only_when_creating_or_reinviting() {
+    let w = World::build().await;
+    let (staff_full, staff_acme) = (&w.roles[2].1, &w.roles[3].1);
+    let new_client = |name: &str| {
+        json!({
+            "givenName": name, "familyName": "New", "companyId": w.acme,
+            "email": format!("{}.{}@example.com", name.to_lowercase(), uuid::Uuid::new_v4().simple()),
+        })
+    };
+
+    let created = w.app.admin.post("/v1/clients", new_client("Cal")).await;
+    assert!(
+        created.body["inviteUrl"].is_string(),
+        "the admin who creates a client gets the link: {}",
+        created.body
+    );
+    let id = created.id();
+    let path = format!("/v1/clients/{id}");
+    for (role, caller) in &w.roles[..4] {
+        let read = caller.get(&path).await;
+        assert_eq!(read.status, 200, "{role}: {}", read.body);
+        assert!(
+            read.body.get("inviteUrl").is_none_or(Value::is_null),
+            "{role} reading a client gets no link: {}",
+            read.body
+        );
+        let listed = crate::helpers::collect_pages(caller, "/v1/clients").await;
+        assert!(
+            listed.iter().all(|c| c["inviteUrl"].is_null()),
+            "{role} listing clients gets no links"
+        );
+    }
+    let renamed = w
+        .app
+        .admin
+        .patch(&path, json!({ "familyName": "Renamed" }))
+        .await;
+    assert!(renamed.body["inviteUrl"].is_null(), "{}", renamed.body);
+    let reinvited = w
+        .app
+        .admin
+        .patch(&format!("{path}?sendInvite=true"), json!({}))
+        .await;
+    assert_eq!(reinvited.body["status"], "invited");
+    assert!(
+        reinvited.body["inviteUrl"].is_string(),
+        "{}",
+        reinvited.body
+    );
+
+    for (role, staff) in [
+        ("staff, full access", staff_full),
+        ("staff, limited to Acme", staff_acme),
+    ] {
+        let created = staff.post("/v1/clients", new_client("Dee")).await;
+        assert_eq!(created.status, 200, "{role}: {}", created.body);
+        assert!(
+            created.body["inviteUrl"].is_null(),
+            "{role}: {}",
+            created.body
+        );
+        let reinvited = staff
+            .patch(
+                &format!("/v1/clients/{}?sendInvite=true", created.id()),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            reinvited.status, 200,
+            "{role} may still send the invitation e-mail"
+        );
+        assert_eq!(reinvited.body["status"], "invited");
+        assert!(
+            reinvited.body["inviteUrl"].is_null(),
+            "{role}: {}",
+            reinvited.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn limited_staff_cannot_act_on_companies_outside_their_list() {
+    let w = World::build().await;
+    let staff_acme = &w.roles[3].1;
+    let globex = w.bob["companyId"].as_str().unwrap().to_string();
+    let both = w
+        .app
+        .admin
+        .post(
+            "/v1/clients",
+            json!({ "givenName": "Bea", "familyName": "Both", "email": "bea.both@example.com",
+                    "companyIds": [w.acme, globex] }),
+        )
+        .await;
+    assert_eq!(both.status, 200, "{}", both.body);
+    let path = format!("/v1/clients/{}", both.id());
+
+    staff_acme
+        .patch(&path, json!({ "companyIds": [w.acme] }))
+        .await
+        .assert_error(403, "taking Bea out of Globex as staff limited to Acme");
+    staff_acme
+        .patch(&path, json!({ "companyId": w.acme }))
+        .await
+        .assert_error(403, "the deprecated companyId, the same");
+    staff_acme
+        .delete(&path)
+        .await
+        .assert_error(403, "deleting Bea, who is also of Globex");
+    let still = w.app.admin.get(&path).await;
+    assert_eq!(still.status, 200);
+    assert_eq!(
+        still.body["companyIds"],
+        json!([w.acme, globex]),
+        "nothing changed"
+    );
+
+    // Within their list they still work: a rename, and Acme's own clients.
+    let renamed = staff_acme
+        .patch(&path, json!({ "familyName": "Both-Renamed" }))
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.body);
+    let amy = format!("/v1/clients/{}", w.amy["id"].as_str().unwrap());
+    assert_eq!(staff_acme.delete(&amy).await.status, 200);
+
+    let rename = staff_acme
+        .patch(
+            &format!("/v1/companies/{globex}"),
+            json!({ "name": "Taken Over" }),
+        )
+        .await;
+    assert!(
+        rename.status == 403 || rename.status == 404,
+        "renaming Globex as staff limited to Acme: {} {}",
+        rename.status,
+        rename.body
+    );
+    let globex_now = w.app.admin.get(&format!("/v1/companies/{globex}")).await;
+    assert_ne!(globex_now.body["name"], "Taken Over");
+}

@@ -223,3 +223,157 @@ async fn bad_paging_parameters_are_refused() {
         .await
         .assert_error(400, "a token from another list");
 }
+
+/// Text the server cannot store faithfully or that would lie about itself
+/// on screen: NUL bytes (PostgreSQL refuses them), UTF-16 surrogates with no
+/// partner (no such character exists), and in names the controls that
+/// reverse how text is shown ("Ann" U+202E "gnp.exe" shows as "Annexe.png").
+#[tokio::test]
+async fn bad_text_is_a_clear_4xx_on_every_stored_field_never_a_500() {
+    let app = TestApp::spawn().await;
+    let company = app.create_company("Acme").await;
+    let client = app.create_client("Ann", Some(&company)).await;
+    let client_id = client["id"].as_str().unwrap().to_string();
+    let channel = app.individual_channel(&client_id).await;
+    let message = app.admin.send_message(&channel, "hello").await.id();
+    let staff_id = app.staff(None).await.0;
+
+    // `{}` is where the bad text goes, as it is written inside a JSON string.
+    let names: Vec<(&str, String, &str)> = vec![
+        (
+            "POST",
+            "/v1/clients".into(),
+            r#"{"givenName":"A{}","familyName":"Lee","email":"a@example.com"}"#,
+        ),
+        (
+            "POST",
+            "/v1/clients".into(),
+            r#"{"givenName":"Ann","familyName":"{}Lee","email":"b@example.com"}"#,
+        ),
+        (
+            "PATCH",
+            format!("/v1/clients/{client_id}"),
+            r#"{"givenName":"A{}"}"#,
+        ),
+        ("POST", "/v1/companies".into(), r#"{"name":"Acme{}"}"#),
+        (
+            "PATCH",
+            format!("/v1/companies/{company}"),
+            r#"{"name":"Acme{}"}"#,
+        ),
+        (
+            "POST",
+            "/v1/internal-users".into(),
+            r#"{"givenName":"S{}","familyName":"T","email":"s@example.com","role":"staff","password":"long enough pw"}"#,
+        ),
+        (
+            "PATCH",
+            format!("/v1/internal-users/{staff_id}"),
+            r#"{"familyName":"T{}"}"#,
+        ),
+        (
+            "PATCH",
+            "/v1/workspaces".into(),
+            r#"{"brandName":"Ledger{}"}"#,
+        ),
+        (
+            "POST",
+            "/v1/notifications".into(),
+            r#"{"senderId":"{sender}","recipientClientId":"{client}","deliveryTargets":{"inProduct":{"title":"T{}"}}}"#,
+        ),
+    ];
+    let texts: Vec<(&str, String, &str)> = vec![
+        (
+            "POST",
+            "/v1/messages".into(),
+            r#"{"channelId":"{channel}","text":"hi{}"}"#,
+        ),
+        (
+            "PATCH",
+            format!("/v1/messages/{message}"),
+            r#"{"text":"hi{}"}"#,
+        ),
+        (
+            "POST",
+            "/v1/mass-messages".into(),
+            r#"{"clientIds":["{client}"],"text":"hi{}"}"#,
+        ),
+        (
+            "PATCH",
+            "/v1/settings/messaging".into(),
+            r#"{"welcomeMessage":"Hi{}"}"#,
+        ),
+        (
+            "POST",
+            "/v1/notifications".into(),
+            r#"{"senderId":"{sender}","recipientClientId":"{client}","deliveryTargets":{"inProduct":{"title":"T","body":"b{}"}}}"#,
+        ),
+        (
+            "POST",
+            "/v1/messages".into(),
+            r#"{"channelId":"{channel}{}","text":"hi"}"#,
+        ),
+        (
+            "POST",
+            "/v1/message-channels".into(),
+            r#"{"membershipType":"individual","clientId":"{client}{}"}"#,
+        ),
+    ];
+    let sender = app.owner_id.clone();
+    let bad_anywhere = [r"\u0000", r"\ud800", r"\udfff", r"x\ud800\u0041"];
+    let bad_in_names = [r"\u202e", r"\u202a", r"\u2066", r"\u2069"];
+    let cases = names
+        .iter()
+        .flat_map(|case| {
+            bad_anywhere
+                .iter()
+                .chain(&bad_in_names)
+                .map(move |bad| (case, *bad))
+        })
+        .chain(
+            texts
+                .iter()
+                .flat_map(|case| bad_anywhere.iter().map(move |bad| (case, *bad))),
+        );
+    for ((method, path, template), bad) in cases {
+        let body = template
+            .replace("{sender}", &sender)
+            .replace("{client}", &client_id)
+            .replace("{channel}", &channel)
+            .replace("{}", bad);
+        let request = app
+            .admin
+            .request(method.parse().unwrap(), path)
+            .header("content-type", "application/json")
+            .body(body.clone());
+        let response = app.admin.send(request).await;
+        let context = format!("{method} {path} {body}");
+        assert!(
+            (400..500).contains(&response.status),
+            "{context}: {} {}",
+            response.status,
+            response.body
+        );
+        response.assert_error(response.status, &context);
+    }
+
+    for path in [
+        "/v1/clients/%00".to_string(),
+        "/v1/clients?givenName=%00".into(),
+        "/v1/clients?email=a%00%40example.com".into(),
+        "/v1/companies?name=Acme%00".into(),
+        "/v1/companies/x%00y".into(),
+        format!("/v1/messages?channelId={channel}%00"),
+        "/v1/message-channels?clientId=%00".into(),
+        "/v1/invitations/%00".into(),
+    ] {
+        app.admin
+            .get(&path)
+            .await
+            .assert_error(400, &format!("GET {path}"));
+    }
+
+    let stored = collect_pages(&app.admin, "/v1/clients").await;
+    assert_eq!(stored.len(), 1, "no refused client was stored");
+    assert_eq!(stored[0]["givenName"], "Ann");
+}
