@@ -7,5 +7,5 @@ pub mod password;
 pub mod throttle;
 pub mod tokens;
 
-pub use actor::{Actor, ClientActor, Credential, StaffActor};
+pub use actor::{Actor, ClientActor, Credential, StaffActor, StoredCredential};
 pub use extract::Authenticated;

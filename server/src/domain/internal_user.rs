@@ -45,4 +45,9 @@ pub struct InternalUser {
     pub avatar_image_url: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// The link where a new member chooses their password; only in the
+    /// answer to the admin who created (or re-invited) them. It is also
+    /// e-mailed to them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite_url: Option<String>,
 }

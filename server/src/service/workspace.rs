@@ -90,6 +90,7 @@ pub async fn initialise(ctx: &Context, request: &SetupRequest) -> Result<String>
             is_client_access_limited: false,
             password_hash: Some(&password_hash),
             fallback_color: &fallback_color(&owner_id),
+            invite_expires_at: None,
             now,
         },
     )

@@ -17,6 +17,7 @@ mod invitations;
 mod messages;
 mod notifications;
 mod openapi;
+mod passwords;
 mod realtime;
 mod sessions;
 mod settings;
