@@ -89,6 +89,47 @@ pub async fn set_up(token: String, setup: Setup) -> Result<Me, ServerFnError> {
 }
 
 #[server]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .change_password(&request, &current_password, &new_password)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn forgot_password(email: String) -> Result<(), ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .forgot_password(&request, &email)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn read_password_reset(token: String) -> Result<Invitation, ServerFnError> {
+    let (portal, request) = door::open()?;
+    portal
+        .password_reset(&request, &token)
+        .await
+        .map_err(door::refuse)
+}
+
+#[server]
+pub async fn reset_password(token: String, password: String) -> Result<Me, ServerFnError> {
+    let (portal, request) = door::open()?;
+    let signed_in = portal
+        .reset_password(&request, &token, &password)
+        .await
+        .map_err(door::refuse)?;
+    set_cookie(&signed_in.set_cookie)?;
+    Ok(signed_in.me)
+}
+
+#[server]
 pub async fn sign_out() -> Result<(), ServerFnError> {
     let (portal, request) = door::open()?;
     let cleared = portal.sign_out(&request).await.map_err(door::refuse)?;

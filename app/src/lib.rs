@@ -32,6 +32,7 @@ use pages::conversation::ConversationView;
 use pages::messages::{MessagesPage, NoConversation};
 use pages::new::{NewConversation, NewMassMessage};
 use pages::notifications::NotificationsPage;
+use pages::password::{AccountPage, ForgotPasswordPage, ResetPasswordPage};
 use pages::settings::SettingsPage;
 use pages::shell::{SignedInShell, StaffOnly};
 use pages::sign_in::SignIn;
@@ -73,6 +74,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route ssr=whole() path=path!("/sign-in") view=SignIn />
                 <Route ssr=whole() path=path!("/invite/:token") view=Invite />
+                <Route ssr=whole() path=path!("/forgot-password") view=ForgotPasswordPage />
+                <Route ssr=whole() path=path!("/reset/:token") view=ResetPasswordPage />
                 <Route ssr=whole() path=path!("/setup/:token") view=FirstRun />
                 <ParentRoute ssr=whole() path=path!("") view=SignedInShell>
                     <Route ssr=whole() path=path!("") view=|| view! { <Redirect path="/messages" /> } />
@@ -86,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=whole() path=path!("/new/mass-message") view=|| view! { <StaffOnly><NewMassMessage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/settings") view=SettingsPage />
                     <Route ssr=whole() path=path!("/notifications") view=NotificationsPage />
+                    <Route ssr=whole() path=path!("/account") view=AccountPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -30,7 +30,7 @@ pub trait Portal: Send + Sync + 'static {
         password: &str,
     ) -> Result<SignedIn, AppError>;
     async fn invitation(&self, request: &Parts, token: &str) -> Result<Invitation, AppError>;
-    /// Sets the invited client's password and signs them in.
+    /// Sets the invited person's password and signs them in.
     async fn accept_invitation(
         &self,
         request: &Parts,
@@ -43,6 +43,24 @@ pub trait Portal: Send + Sync + 'static {
         request: &Parts,
         token: &str,
         setup: Setup,
+    ) -> Result<SignedIn, AppError>;
+    /// Changes the signed-in person's password; their other sessions end.
+    async fn change_password(
+        &self,
+        request: &Parts,
+        current_password: &str,
+        new_password: &str,
+    ) -> Result<(), AppError>;
+    /// "Forgot password?": e-mails a reset link to whoever has the address.
+    async fn forgot_password(&self, request: &Parts, email: &str) -> Result<(), AppError>;
+    /// Whose password a reset link is for.
+    async fn password_reset(&self, request: &Parts, token: &str) -> Result<Invitation, AppError>;
+    /// Sets a new password with a reset link and signs them in.
+    async fn reset_password(
+        &self,
+        request: &Parts,
+        token: &str,
+        password: &str,
     ) -> Result<SignedIn, AppError>;
     /// Ends the session; returns the header value that clears the cookie.
     async fn sign_out(&self, request: &Parts) -> Result<String, AppError>;

@@ -49,8 +49,10 @@ function routesFor(role) {
       { path: `/invite/${invited.inviteUrl.split('/invite/')[1]}`, landmark: heading('Welcome, Ivy') },
       { path: '/invite/not-a-real-token', landmark: heading('This invitation cannot be used') },
       { path: '/setup/not-a-real-token', landmark: heading('Set up Parlor') },
+      { path: '/forgot-password', landmark: heading('Forgot your password?') },
+      { path: '/reset/not-a-real-token', landmark: heading('This link cannot be used') },
       { path: '/no-such-page', landmark: heading('This page does not exist'), status: 404 },
-      ...['/', '/messages', `/messages/${annChannel.id}`, '/clients', '/settings', '/notifications',
+      ...['/', '/messages', `/messages/${annChannel.id}`, '/clients', '/settings', '/notifications', '/account',
         '/new/conversation', '/new/mass-message', `/clients/${ann.id}`]
         .map((path) => ({ path, landmark: heading('Sign in'), signInFor: path })),
     ];
@@ -61,6 +63,7 @@ function routesFor(role) {
     app('/', home),
     app('/messages', home),
     app('/notifications', heading('Notifications')),
+    app('/account', heading('Account')),
     app('/messages/no-such-channel', notFound),
     { path: '/sign-in', landmark: heading('Sign in') },
     { path: '/no-such-page', landmark: heading('This page does not exist'), status: 404 },

@@ -54,6 +54,9 @@ pub struct Config {
     pub realtime_queue: usize,
     /// How long one frame may take to send before the socket counts as stalled.
     pub realtime_send_timeout: std::time::Duration,
+    /// How often an open realtime socket checks that the session or API key
+    /// it was opened with still holds; it closes within this once it ends.
+    pub realtime_credential_check: std::time::Duration,
     /// How long events stay in the log; older cursors get `resync.required`.
     pub event_retention: std::time::Duration,
     /// The built web app's browser files (`make web` writes them).
@@ -87,6 +90,7 @@ impl Config {
             max_message_chars: 10_000,
             realtime_queue: 4096,
             realtime_send_timeout: std::time::Duration::from_secs(10),
+            realtime_credential_check: std::time::Duration::from_secs(3),
             event_retention: std::time::Duration::from_secs(7 * 24 * 60 * 60),
             site_dir: PathBuf::from(DEFAULT_SITE_DIR),
             files: FileConfig::local(storage.data_dir.join("blobs")),

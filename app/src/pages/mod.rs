@@ -5,6 +5,7 @@ pub mod message;
 pub mod messages;
 pub mod new;
 pub mod notifications;
+pub mod password;
 pub mod settings;
 pub mod shell;
 pub mod sign_in;

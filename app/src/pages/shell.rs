@@ -297,6 +297,7 @@ fn Frame(start: SessionStart) -> impl IntoView {
                     <A href="/settings">"Settings"</A>
                 </Show>
                 <p class="me">{me.name.clone()}</p>
+                <A href="/account">"Account"</A>
                 <button class="link" on:click=sign_out>"Sign out"</button>
             </nav>
             <main class="main" id="main">

@@ -26,6 +26,7 @@ pub fn SignIn() -> impl IntoView {
                 <p class="error" role="alert">{error}</p>
                 <button type="submit" disabled=move || action.pending().get()>"Sign in"</button>
             </ActionForm>
+            <a class="link" href="/forgot-password">"Forgot password?"</a>
         </main>
     }
 }

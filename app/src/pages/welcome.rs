@@ -31,7 +31,7 @@ pub fn enter_on_success(
     move || outcome.get().and_then(|r| r.err()).map(|e| reason(&e))
 }
 
-fn token() -> String {
+pub(super) fn token() -> String {
     use_params_map().with_untracked(|p| p.get("token").unwrap_or_default())
 }
 

@@ -131,13 +131,18 @@ export async function startParlor({ init = true, args = [] } = {}) {
     return { ...client, password };
   }
 
-  /** A staff member who signs in with a password; `extra` sets the role and access. */
+  /**
+   * A staff member who signs in with a password; `extra` sets the role and
+   * access. Admins never choose it: the member accepts their invitation.
+   */
   async function staffMember(givenName, familyName, extra = {}) {
     const email = `${givenName.toLowerCase()}.${randomBytes(3).toString('hex')}@example.com`;
     const password = 'staff password 1';
     const user = await api('POST', '/v1/internal-users', {
-      givenName, familyName, email, role: 'staff', password, ...extra,
+      givenName, familyName, email, role: 'staff', ...extra,
     });
+    const token = user.inviteUrl.split('/invite/')[1];
+    await api('POST', `/v1/invitations/${token}/accept`, { password });
     return { ...user, email, password, name: `${givenName} ${familyName}` };
   }
 

@@ -44,6 +44,39 @@ impl KeyLimits {
     };
 }
 
+/// A credential as the server knows it: its kind and the digest of its
+/// secret. A realtime socket keeps it to check, while it stays open, that
+/// the credential it was opened with still holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCredential {
+    pub kind: Credential,
+    pub digest: String,
+}
+
+impl StoredCredential {
+    /// A short text form, for signed tokens: `k` or `s`, then the digest.
+    pub fn encode(&self) -> String {
+        let kind = match self.kind {
+            Credential::ApiKey(_) => 'k',
+            Credential::Session => 's',
+        };
+        format!("{kind}{}", self.digest)
+    }
+
+    pub fn decode(text: &str) -> Option<StoredCredential> {
+        let kind = match text.chars().next()? {
+            // The key's limits are looked up again with the key.
+            'k' => Credential::ApiKey(KeyLimits::NONE),
+            's' => Credential::Session,
+            _ => return None,
+        };
+        Some(StoredCredential {
+            kind,
+            digest: text[1..].to_string(),
+        })
+    }
+}
+
 impl Actor {
     pub fn id(&self) -> &str {
         match self {

@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
 use axum_extra::extract::CookieJar;
 
-use super::{tokens, Actor, Credential};
+use super::{tokens, Actor, Credential, StoredCredential};
 use crate::error::{Error, Result};
 use crate::service::sessions::{self, SessionInfo};
 use crate::service::Context;
@@ -19,6 +19,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub struct Authenticated {
     pub actor: Actor,
     pub credential: Credential,
+    /// The digest of the secret presented (API key or session cookie).
+    pub digest: String,
     /// The session, when the caller came with a cookie.
     pub session: Option<SessionInfo>,
 }
@@ -49,6 +51,7 @@ pub async fn authenticate(
         return Ok(Authenticated {
             actor: found.actor,
             credential,
+            digest: tokens::digest(key),
             session: None,
         });
     }
@@ -75,8 +78,19 @@ pub async fn authenticate(
     Ok(Authenticated {
         actor,
         credential: Credential::Session,
+        digest: tokens::digest(cookie.value()),
         session: Some(session),
     })
+}
+
+impl Authenticated {
+    /// The credential as the server stores it.
+    pub fn stored(&self) -> StoredCredential {
+        StoredCredential {
+            kind: self.credential,
+            digest: self.digest.clone(),
+        }
+    }
 }
 
 /// Whether a request carrying a session cookie comes from a page of this

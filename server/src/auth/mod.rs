@@ -8,5 +8,5 @@ pub mod password;
 pub mod throttle;
 pub mod tokens;
 
-pub use actor::{Actor, ClientActor, Credential, KeyLimits, StaffActor};
+pub use actor::{Actor, ClientActor, Credential, KeyLimits, StaffActor, StoredCredential};
 pub use extract::Authenticated;

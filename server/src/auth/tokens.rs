@@ -6,6 +6,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use super::StoredCredential;
 use crate::config::SecretKey;
 
 /// 256 random bits, URL-safe.
@@ -34,46 +35,81 @@ fn mac(key: &SecretKey, message: &str) -> String {
     URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
-/// An invitation: which client, until when, and which issue of their invite.
-/// Accepting bumps the client's invite version, which voids the token, so it
-/// works once; it is signed, so it cannot be forged or edited.
+/// What a signed link lets its holder do. The purpose is part of what is
+/// signed, so a link made for one purpose never passes for another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// A client's invitation: choose a password, become active.
+    ClientInvitation,
+    /// An internal user's invitation: choose their first password.
+    StaffInvitation,
+    /// A password reset, for staff and clients alike.
+    PasswordReset,
+}
+
+impl LinkPurpose {
+    fn label(self) -> &'static str {
+        match self {
+            // Client invitations were signed with this label before the
+            // others existed; links already sent keep working.
+            LinkPurpose::ClientInvitation => "invite",
+            LinkPurpose::StaffInvitation => "staff-invite",
+            LinkPurpose::PasswordReset => "reset",
+        }
+    }
+}
+
+/// A link sent to one person (an invitation, a password reset): who, until
+/// when, and, signed along, the version of that person's invitation or
+/// password it was issued for. Using the link bumps that version, which
+/// voids the token, so it works once; it is signed, so it cannot be forged
+/// or edited. The token reads `userId.expiry.signature`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invitation {
-    pub client_id: String,
+pub struct SignedLink {
+    pub user_id: String,
     pub expires_at_ms: i64,
 }
 
-impl Invitation {
-    pub fn token(&self, key: &SecretKey, version: i64) -> String {
+impl SignedLink {
+    pub fn token(&self, key: &SecretKey, purpose: LinkPurpose, version: i64) -> String {
         let signature = mac(
             key,
             &format!(
-                "invite:{}:{}:{}",
-                self.client_id, version, self.expires_at_ms
+                "{}:{}:{}:{}",
+                purpose.label(),
+                self.user_id,
+                version,
+                self.expires_at_ms
             ),
         );
-        format!("{}.{}.{}", self.client_id, self.expires_at_ms, signature)
+        format!("{}.{}.{}", self.user_id, self.expires_at_ms, signature)
     }
 
     /// Reads a token's claims without trusting them; `verify` must follow.
-    pub fn read(token: &str) -> Option<(Invitation, &str)> {
+    pub fn read(token: &str) -> Option<(SignedLink, &str)> {
         let mut parts = token.splitn(3, '.');
-        let client_id = parts.next()?.to_string();
+        let user_id = parts.next()?.to_string();
         let expires_at_ms = parts.next()?.parse().ok()?;
         let signature = parts.next()?;
         Some((
-            Invitation {
-                client_id,
+            SignedLink {
+                user_id,
                 expires_at_ms,
             },
             signature,
         ))
     }
 
-    pub fn verify(&self, key: &SecretKey, version: i64, signature: &str) -> bool {
+    pub fn verify(
+        &self,
+        key: &SecretKey,
+        purpose: LinkPurpose,
+        version: i64,
+        signature: &str,
+    ) -> bool {
         same_secret(
-            &self.token(key, version),
-            &format!("{}.{}.{}", self.client_id, self.expires_at_ms, signature),
+            &self.token(key, purpose, version),
+            &format!("{}.{}.{}", self.user_id, self.expires_at_ms, signature),
         )
     }
 }
@@ -89,6 +125,10 @@ mod tests {
             user_type: "client".into(),
             user_id: "c1".into(),
             expires_at_ms: 1_000,
+            credential: StoredCredential {
+                kind: crate::auth::Credential::Session,
+                digest: "abc".into(),
+            },
         };
         let token = claims.token(&key);
         assert_eq!(RealtimeToken::verify(&token, &key, 999), Some(claims));
@@ -106,42 +146,57 @@ mod tests {
     }
 
     #[test]
-    fn an_invitation_verifies_only_for_its_own_version_and_key() {
+    fn a_signed_link_verifies_only_for_its_own_purpose_version_and_key() {
+        use LinkPurpose::*;
         let key = SecretKey([7; 32]);
-        let invite = Invitation {
-            client_id: "c1".into(),
+        let link = SignedLink {
+            user_id: "c1".into(),
             expires_at_ms: 99,
         };
-        let token = invite.token(&key, 3);
-        let (read, signature) = Invitation::read(&token).unwrap();
-        assert_eq!(read, invite);
-        assert!(read.verify(&key, 3, signature));
+        let token = link.token(&key, PasswordReset, 3);
+        let (read, signature) = SignedLink::read(&token).unwrap();
+        assert_eq!(read, link);
+        assert!(read.verify(&key, PasswordReset, 3, signature));
         assert!(
-            !read.verify(&key, 4, signature),
-            "a used invitation must not verify"
+            !read.verify(&key, PasswordReset, 4, signature),
+            "a used link must not verify"
         );
-        assert!(!read.verify(&SecretKey([8; 32]), 3, signature));
-        let edited = token.replacen(".99.", ".999.", 1);
-        let (read, signature) = Invitation::read(&edited).unwrap();
         assert!(
-            !read.verify(&key, 3, signature),
+            !read.verify(&key, ClientInvitation, 3, signature)
+                && !read.verify(&key, StaffInvitation, 3, signature),
+            "a reset link is no invitation"
+        );
+        assert!(!read.verify(&SecretKey([8; 32]), PasswordReset, 3, signature));
+        let edited = token.replacen(".99.", ".999.", 1);
+        let (read, signature) = SignedLink::read(&edited).unwrap();
+        assert!(
+            !read.verify(&key, PasswordReset, 3, signature),
             "a changed expiry must not verify"
         );
     }
 }
 
 /// A short-lived token for opening the realtime socket from a browser, which
-/// cannot set headers on a WebSocket: `userType.userId.expiry.signature`.
+/// cannot set headers on a WebSocket:
+/// `userType.userId.expiry.credential.signature`. It names the credential it
+/// was issued for, so the socket ends with that credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RealtimeToken {
     pub user_type: String,
     pub user_id: String,
     pub expires_at_ms: i64,
+    pub credential: StoredCredential,
 }
 
 impl RealtimeToken {
     fn claims(&self) -> String {
-        format!("{}.{}.{}", self.user_type, self.user_id, self.expires_at_ms)
+        format!(
+            "{}.{}.{}.{}",
+            self.user_type,
+            self.user_id,
+            self.expires_at_ms,
+            self.credential.encode()
+        )
     }
 
     pub fn token(&self, key: &SecretKey) -> String {
@@ -151,11 +206,12 @@ impl RealtimeToken {
 
     /// The claims of a genuine token that has not expired.
     pub fn verify(token: &str, key: &SecretKey, now_ms: i64) -> Option<RealtimeToken> {
-        let mut parts = token.splitn(4, '.');
+        let mut parts = token.splitn(5, '.');
         let claims = RealtimeToken {
             user_type: parts.next()?.to_string(),
             user_id: parts.next()?.to_string(),
             expires_at_ms: parts.next()?.parse().ok()?,
+            credential: StoredCredential::decode(parts.next()?)?,
         };
         parts.next()?;
         (same_secret(&claims.token(key), token) && claims.expires_at_ms > now_ms).then_some(claims)

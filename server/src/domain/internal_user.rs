@@ -59,6 +59,11 @@ pub struct InternalUser {
     /// Private.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+    /// The link where a new member chooses their password; only in the
+    /// answer to the admin who created (or re-invited) them. It is also
+    /// e-mailed to them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite_url: Option<String>,
 }
 
 impl InternalUser {
@@ -78,6 +83,7 @@ impl InternalUser {
             company_access_list: None,
             created_at: None,
             updated_at: None,
+            invite_url: None,
         }
     }
 }

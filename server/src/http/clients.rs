@@ -1,4 +1,5 @@
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -10,12 +11,13 @@ use crate::auth::Authenticated;
 use crate::domain::client::Client;
 use crate::error::{ErrorBody, Result};
 use crate::service::clients::{self, CreateClient, ListClients, UpdateClient};
-use crate::service::{Context, Page, PageRequest};
+use crate::service::{passwords, Context, Page, PageRequest};
 
 pub fn router() -> OpenApiRouter<Context> {
     OpenApiRouter::new()
         .routes(routes!(list_clients, create_client))
         .routes(routes!(retrieve_client, update_client, delete_client))
+        .routes(routes!(send_client_password_reset))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -107,4 +109,17 @@ async fn delete_client(
 ) -> Result<Json<Deleted>> {
     clients::delete(&ctx, &auth.actor, &id).await?;
     Ok(Deleted::new("client", id))
+}
+
+/// E-mail a client a link to choose a new password (admins). A client who
+/// has not accepted their invitation is invited again instead (`sendInvite`).
+#[utoipa::path(post, path = "/v1/clients/{id}/password-reset", tag = "clients", params(("id" = String, Path)),
+    responses((status = 202, description = "The e-mail is on its way"), (status = "4XX", body = ErrorBody)))]
+async fn send_client_password_reset(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    passwords::send_reset(&ctx, &auth.actor, "client", &id).await?;
+    Ok(StatusCode::ACCEPTED)
 }

@@ -1,4 +1,5 @@
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -10,7 +11,7 @@ use crate::auth::Authenticated;
 use crate::domain::internal_user::InternalUser;
 use crate::error::{ErrorBody, Result};
 use crate::service::internal_users::{self, CreateInternalUser, UpdateInternalUser};
-use crate::service::{Context, Page, PageRequest};
+use crate::service::{passwords, Context, Page, PageRequest};
 
 pub fn router() -> OpenApiRouter<Context> {
     OpenApiRouter::new()
@@ -20,6 +21,7 @@ pub fn router() -> OpenApiRouter<Context> {
             update_internal_user,
             delete_internal_user
         ))
+        .routes(routes!(send_internal_user_password_reset))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -90,4 +92,17 @@ async fn delete_internal_user(
 ) -> Result<Json<Deleted>> {
     internal_users::delete(&ctx, &auth.actor, &id).await?;
     Ok(Deleted::new("internalUser", id))
+}
+
+/// E-mail a team member a link to choose a new password (admins); one who
+/// never chose a password gets a new invitation instead.
+#[utoipa::path(post, path = "/v1/internal-users/{id}/password-reset", tag = "internal users", params(("id" = String, Path)),
+    responses((status = 202, description = "The e-mail is on its way"), (status = "4XX", body = ErrorBody)))]
+async fn send_internal_user_password_reset(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    passwords::send_reset(&ctx, &auth.actor, "internalUser", &id).await?;
+    Ok(StatusCode::ACCEPTED)
 }

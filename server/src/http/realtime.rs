@@ -21,5 +21,5 @@ async fn issue_realtime_token(
     State(ctx): State<Context>,
     auth: Authenticated,
 ) -> Json<IssuedToken> {
-    Json(token::issue(&ctx, &auth.actor))
+    Json(token::issue(&ctx, &auth))
 }

@@ -13,6 +13,9 @@ use crate::auth::address::ClientAddress;
 use crate::auth::extract::SESSION_COOKIE;
 use crate::auth::Authenticated;
 use crate::error::{Error, ErrorBody, Result};
+use crate::service::passwords::{
+    self, ChangePassword, ForgotPassword, PasswordResetInfo, ResetPassword,
+};
 use crate::service::sessions::{
     self, AcceptInvitation, InvitationInfo, LoginRequest, NewSession, SessionInfo,
 };
@@ -26,6 +29,10 @@ pub fn router() -> OpenApiRouter<Context> {
         .routes(routes!(setup))
         .routes(routes!(retrieve_invitation))
         .routes(routes!(accept_invitation))
+        .routes(routes!(change_password))
+        .routes(routes!(forgot_password))
+        .routes(routes!(retrieve_password_reset))
+        .routes(routes!(accept_password_reset))
 }
 
 pub fn session_cookie(ctx: &Context, session: &NewSession) -> Cookie<'static> {
@@ -131,5 +138,63 @@ async fn accept_invitation(
     Body(request): Body<AcceptInvitation>,
 ) -> Result<(CookieJar, Json<SessionInfo>)> {
     let session = sessions::accept_invitation(&ctx, &token, &request).await?;
+    Ok(signed_in(&ctx, jar, session))
+}
+
+/// Change your own password (the current one is required). This session
+/// stays signed in; your other sessions and their open sockets end.
+#[utoipa::path(post, path = "/v1/sessions/current/password", tag = "sessions", request_body = ChangePassword,
+    responses((status = 204), (status = "4XX", body = ErrorBody)))]
+async fn change_password(
+    State(ctx): State<Context>,
+    ClientAddress(address): ClientAddress,
+    auth: Authenticated,
+    Body(request): Body<ChangePassword>,
+) -> Result<StatusCode> {
+    if auth.session.is_none() {
+        return Err(Error::BadRequest(
+            "only a person signed in with a session changes their password".into(),
+        ));
+    }
+    passwords::change_own(&ctx, &auth.actor, &auth.digest, &request, address).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// "Forgot password?": e-mails a link to choose a new password to whoever
+/// has this address. The answer is the same whether anyone has it or not.
+#[utoipa::path(post, path = "/v1/password-resets", tag = "sessions", request_body = ForgotPassword, security(()),
+    responses((status = 202, description = "If someone has this address, a link is on its way"),
+              (status = "4XX", body = ErrorBody)))]
+async fn forgot_password(
+    State(ctx): State<Context>,
+    ClientAddress(address): ClientAddress,
+    Body(request): Body<ForgotPassword>,
+) -> Result<StatusCode> {
+    passwords::forgot(&ctx, &request, address).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Whose password a reset link is for, to greet them before they choose one.
+#[utoipa::path(get, path = "/v1/password-resets/{token}", tag = "sessions", params(("token" = String, Path)), security(()),
+    responses((status = 200, body = PasswordResetInfo), (status = "4XX", body = ErrorBody)))]
+async fn retrieve_password_reset(
+    State(ctx): State<Context>,
+    Path(token): Path<String>,
+) -> Result<Json<PasswordResetInfo>> {
+    Ok(Json(passwords::reset_info(&ctx, &token).await?))
+}
+
+/// Use a reset link: set a new password, end every session of that person,
+/// sign in. Works once.
+#[utoipa::path(post, path = "/v1/password-resets/{token}/accept", tag = "sessions", params(("token" = String, Path)),
+    request_body = ResetPassword, security(()),
+    responses((status = 200, body = SessionInfo), (status = "4XX", body = ErrorBody)))]
+async fn accept_password_reset(
+    State(ctx): State<Context>,
+    Path(token): Path<String>,
+    jar: CookieJar,
+    Body(request): Body<ResetPassword>,
+) -> Result<(CookieJar, Json<SessionInfo>)> {
+    let session = passwords::reset(&ctx, &token, &request).await?;
     Ok(signed_in(&ctx, jar, session))
 }

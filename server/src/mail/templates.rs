@@ -38,33 +38,116 @@ fn button(url: &str, label: &str) -> String {
     )
 }
 
-/// The invitation to a new client's portal.
-pub fn invitation(brand: &str, to: &str, given_name: &str, invite_url: &str) -> Email {
-    let subject = format!("{brand} invited you to their client portal");
+/// An e-mail that hands one person a link to act on once: what it says,
+/// the action, and how long the link lasts.
+struct LinkEmail<'a> {
+    brand: &'a str,
+    to: &'a str,
+    given_name: &'a str,
+    subject: String,
+    /// The paragraph after the greeting, plain text.
+    lead: String,
+    /// The action, as a sentence ("Choose your password here") and a button label.
+    action: &'a str,
+    button: &'a str,
+    url: &'a str,
+    /// When the link stops working, e.g. "in 7 days".
+    expiry: &'a str,
+    /// A closing line, plain text, if any.
+    footer: Option<&'a str>,
+}
+
+fn link_email(e: LinkEmail<'_>) -> Email {
+    let footer = e.footer.map(|f| format!("\n{f}\n")).unwrap_or_default();
     let text = format!(
-        "Hello {given_name},\n\n\
-         {brand} invited you to their client portal, where you can message them and share files securely.\n\n\
-         Accept the invitation and choose your password here:\n{invite_url}\n\n\
-         The link works once and expires in 7 days.\n"
+        "Hello {name},\n\n{lead}\n\n{action}:\n{url}\n\nThe link works once and expires {expiry}.\n{footer}",
+        name = e.given_name,
+        lead = e.lead,
+        action = e.action,
+        url = e.url,
+        expiry = e.expiry,
     );
+    let footer_html = e
+        .footer
+        .map(|f| {
+            format!(
+                "\n<p style=\"color: #59636e; font-size: 13px;\">{}</p>",
+                escape_html(f)
+            )
+        })
+        .unwrap_or_default();
     let content = format!(
-        "<p>Hello {name},</p>\n\
-         <p>{brand_html} invited you to their client portal, where you can message them and share files securely.</p>\n\
-         {button}\n\
-         <p style=\"color: #59636e; font-size: 13px;\">The link works once and expires in 7 days. \
-         If the button does not work, copy this address into your browser:<br>{url}</p>",
-        name = escape_html(given_name),
-        brand_html = escape_html(brand),
-        button = button(invite_url, "Accept the invitation"),
-        url = escape_html(invite_url),
+        "<p>Hello {name},</p>\n<p>{lead}</p>\n{button}\n\
+         <p style=\"color: #59636e; font-size: 13px;\">The link works once and expires {expiry}. \
+         If the button does not work, copy this address into your browser:<br>{url}</p>{footer_html}",
+        name = escape_html(e.given_name),
+        lead = escape_html(&e.lead),
+        button = button(e.url, e.button),
+        expiry = escape_html(e.expiry),
+        url = escape_html(e.url),
     );
     Email {
-        to: to.to_string(),
-        subject,
+        to: e.to.to_string(),
+        subject: e.subject,
         text,
-        html: layout(brand, &content),
+        html: layout(e.brand, &content),
         headers: Vec::new(),
     }
+}
+
+/// The invitation to a new client's portal.
+pub fn invitation(brand: &str, to: &str, given_name: &str, invite_url: &str) -> Email {
+    link_email(LinkEmail {
+        brand,
+        to,
+        given_name,
+        subject: format!("{brand} invited you to their client portal"),
+        lead: format!(
+            "{brand} invited you to their client portal, where you can message them and share files securely."
+        ),
+        action: "Accept the invitation and choose your password here",
+        button: "Accept the invitation",
+        url: invite_url,
+        expiry: "in 7 days",
+        footer: None,
+    })
+}
+
+/// The invitation of a new member of the team: they choose their password.
+pub fn staff_invitation(brand: &str, to: &str, given_name: &str, invite_url: &str) -> Email {
+    link_email(LinkEmail {
+        brand,
+        to,
+        given_name,
+        subject: format!("You have been added to the {brand} team"),
+        lead: format!(
+            "You have been added to the {brand} team on its client portal, where you message clients and share files with them."
+        ),
+        action: "Choose your password here",
+        button: "Choose your password",
+        url: invite_url,
+        expiry: "in 7 days",
+        footer: None,
+    })
+}
+
+/// A link to choose a new password, asked for on the sign-in page or sent
+/// by an admin.
+pub fn password_reset(brand: &str, to: &str, given_name: &str, reset_url: &str) -> Email {
+    link_email(LinkEmail {
+        brand,
+        to,
+        given_name,
+        subject: format!("Choose a new password for {brand}"),
+        lead: format!("Someone asked for a new password for your {brand} account."),
+        action: "Choose a new password here",
+        button: "Choose a new password",
+        url: reset_url,
+        expiry: "in 1 hour",
+        footer: Some(
+            "If you did not ask for this, ignore this e-mail: your password stays as it is.",
+        ),
+    })
 }
 
 /// What an unread digest sums up: who wrote how many of the messages.

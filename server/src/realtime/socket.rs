@@ -20,7 +20,7 @@ use super::hub::{Frame, Refusal, Subscription};
 use super::pump::to_event;
 use crate::auth::extract::{authenticate, same_origin};
 use crate::auth::tokens::RealtimeToken;
-use crate::auth::{Actor, Credential};
+use crate::auth::{Actor, Credential, StoredCredential};
 use crate::authz::{self, Audience, Viewer};
 use crate::error::{Error, Result};
 use crate::http::extract::Query;
@@ -33,6 +33,10 @@ const REPLAY_BATCH: u32 = 500;
 const READ_BUFFER: usize = 4 * 1024;
 /// Close code telling the client to reconnect with its last cursor.
 pub const CLOSE_RESUME: u16 = 4008;
+/// Close code telling the client its credential has ended (signed out, new
+/// password, revoked key, removed person): reconnecting needs a new one.
+pub const CLOSE_CREDENTIAL_ENDED: u16 = 4001;
+const CREDENTIAL_ENDED: &str = "your sign-in has ended; sign in again";
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -43,19 +47,21 @@ pub struct RealtimeQuery {
     token: Option<String>,
 }
 
-/// Who is connecting, from a query token, an API key or a session cookie.
+/// Who is connecting, from a query token, an API key or a session cookie,
+/// and the credential that must keep holding while the socket is open.
 async fn connecting_actor(
     ctx: &Context,
     query: &RealtimeQuery,
     headers: &HeaderMap,
-) -> Result<Actor> {
+) -> Result<(Actor, StoredCredential)> {
     if let Some(token) = &query.token {
         let claims = RealtimeToken::verify(token, &ctx.config.secret_key, now_ms())
             .ok_or(Error::Unauthorized)?;
-        let mut conn = ctx.store.reader().await?;
-        return sessions::load_actor(&mut conn, &claims.user_id, &claims.user_type)
+        let actor = sessions::actor_for_credential(ctx, &claims.credential)
             .await?
-            .ok_or(Error::Unauthorized);
+            .filter(|actor| actor.id() == claims.user_id)
+            .ok_or(Error::Unauthorized)?;
+        return Ok((actor, claims.credential));
     }
     let auth = authenticate(ctx, &Method::GET, headers).await?;
     if auth.credential == Credential::Session {
@@ -63,7 +69,8 @@ async fn connecting_actor(
         // pages of this server may use it (cross-site WebSocket hijacking).
         same_origin(ctx, headers, false)?;
     }
-    Ok(auth.actor)
+    let credential = auth.stored();
+    Ok((auth.actor, credential))
 }
 
 pub async fn viewer(ctx: &Context, actor: &Actor) -> Result<Viewer> {
@@ -118,7 +125,7 @@ pub async fn open(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response> {
-    let actor = connecting_actor(&ctx, &query, &headers).await?;
+    let (actor, credential) = connecting_actor(&ctx, &query, &headers).await?;
     let since = query.since.as_deref().map(parse_cursor).transpose()?;
     let viewer = viewer(&ctx, &actor).await?;
     let channels = {
@@ -158,6 +165,7 @@ pub async fn open(
                 told_to_slow_down: false,
                 ctx,
                 actor,
+                credential,
                 viewer,
                 subscription,
                 typing: HashMap::new(),
@@ -169,6 +177,7 @@ pub async fn open(
 struct Session {
     ctx: Context,
     actor: Actor,
+    credential: StoredCredential,
     viewer: Viewer,
     subscription: Subscription,
     typing: HashMap<String, Instant>,
@@ -214,14 +223,27 @@ impl Session {
         let limits = &self.ctx.config.limits;
         let (ping_every, idle_timeout) = (limits.socket_ping_every, limits.socket_idle_timeout);
         let mut ping = tokio::time::interval(ping_every);
+        let mut recheck = tokio::time::interval(self.ctx.config.realtime_credential_check);
         let mut last_heard = Instant::now();
         loop {
             tokio::select! {
+                _ = recheck.tick() => {
+                    if !self.credential_holds().await {
+                        close(&mut sink, CLOSE_CREDENTIAL_ENDED, CREDENTIAL_ENDED).await;
+                        break;
+                    }
+                }
                 frame = self.subscription.queue.recv() => {
                     // The hub drops a socket that fell behind; stop at once
                     // rather than drain what is left of its queue.
                     let Some(frame) = frame.filter(|_| !self.subscription.queue.is_closed()) else {
-                        close(&mut sink, CLOSE_RESUME, "you fell behind; reconnect with your last cursor").await;
+                        // The hub also drops the sockets of someone whose
+                        // access changed; if that was their removal, say so.
+                        if self.credential_holds().await {
+                            close(&mut sink, CLOSE_RESUME, "you fell behind; reconnect with your last cursor").await;
+                        } else {
+                            close(&mut sink, CLOSE_CREDENTIAL_ENDED, CREDENTIAL_ENDED).await;
+                        }
                         break;
                     };
                     match tokio::time::timeout(send_timeout, sink.send(Message::Text(frame))).await {
@@ -255,6 +277,21 @@ impl Session {
         let last = self.ctx.hub.is_last_for_user(self.subscription.id);
         if last {
             self.announce_offline();
+        }
+    }
+
+    /// Whether the credential the socket was opened with still acts as the
+    /// same person. Sockets ask through the batched lookups that requests use,
+    /// so many sockets cost one query, and every node sees an ended session
+    /// or a revoked key in the shared database. A failed lookup keeps the
+    /// socket: the next check decides.
+    async fn credential_holds(&self) -> bool {
+        match sessions::actor_for_credential(&self.ctx, &self.credential).await {
+            Ok(found) => found.is_some_and(|actor| actor.id() == self.actor.id()),
+            Err(err) => {
+                tracing::warn!(error = %err, "checking a realtime socket's credential");
+                true
+            }
         }
     }
 

@@ -4,7 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::tokens::RealtimeToken;
-use crate::auth::Actor;
+use crate::auth::Authenticated;
 use crate::domain::Timestamp;
 use crate::service::Context;
 use crate::storage::now_ms;
@@ -21,16 +21,19 @@ pub struct IssuedToken {
     pub expires_at: Timestamp,
 }
 
-pub fn issue(ctx: &Context, actor: &Actor) -> IssuedToken {
+/// A token acting as `auth`'s person for as long as `auth`'s credential holds.
+pub fn issue(ctx: &Context, auth: &Authenticated) -> IssuedToken {
+    let actor = &auth.actor;
     let user_type = match actor {
-        Actor::Internal(_) => "internalUser",
-        Actor::Client(_) => "client",
+        crate::auth::Actor::Internal(_) => "internalUser",
+        crate::auth::Actor::Client(_) => "client",
     };
     let expires_at_ms = now_ms() + LIFETIME_MS;
     let claims = RealtimeToken {
         user_type: user_type.into(),
         user_id: actor.id().to_string(),
         expires_at_ms,
+        credential: auth.stored(),
     };
     IssuedToken {
         object: "realtimeToken",

@@ -3,13 +3,15 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::clients::INVITE_LIFETIME_MS;
 use super::{events, views, Context, Page, PageRequest};
-use crate::auth::{password, Actor};
+use crate::auth::tokens::{LinkPurpose, SignedLink};
+use crate::auth::Actor;
 use crate::authz;
 use crate::domain::internal_user::{InternalUser, Role};
-use crate::domain::{fallback_color, new_id, Email, Name, Password};
+use crate::domain::{fallback_color, new_id, Email, Name};
 use crate::error::{Error, Result};
-use crate::storage::internal_users::NewInternalUser;
+use crate::storage::internal_users::{InternalUserRow, NewInternalUser};
 use crate::storage::{self, now_ms, Conn};
 
 #[tracing::instrument(skip_all)]
@@ -60,9 +62,11 @@ pub struct CreateInternalUser {
     pub is_client_access_limited: bool,
     #[serde(default)]
     pub company_access_list: Vec<String>,
-    /// The user's first password; they can sign in at once.
-    #[schema(format = Password)]
-    pub password: String,
+    /// Refused when present: admins never choose passwords for others. The
+    /// new member gets an invitation e-mail and chooses their own.
+    #[serde(default)]
+    #[schema(ignore)]
+    pub password: Option<serde_json::Value>,
 }
 
 async fn check_companies(conn: &mut Conn, ids: &[String]) -> Result<()> {
@@ -86,7 +90,12 @@ pub async fn create(
     let given_name = Name::parse("givenName", &request.given_name)?;
     let family_name = Name::parse("familyName", &request.family_name)?;
     let email = Email::parse("email", &request.email)?;
-    let hash = password::hash(&Password::parse(&request.password)?).await?;
+    if request.password.is_some() {
+        return Err(Error::invalid(
+            "password: admins do not choose passwords for others; the new member gets an \
+             invitation e-mail and chooses their own",
+        ));
+    }
 
     let mut tx = ctx.store.begin().await?;
     if storage::clients::email_taken(&mut tx, email.as_str(), "").await? {
@@ -106,8 +115,9 @@ pub async fn create(
             email: email.as_str(),
             role: request.role.as_str(),
             is_client_access_limited: request.is_client_access_limited,
-            password_hash: Some(&hash),
+            password_hash: None,
             fallback_color: &fallback_color(&id),
+            invite_expires_at: Some(now_ms() + INVITE_LIFETIME_MS),
             now: now_ms(),
         },
     )
@@ -117,9 +127,55 @@ pub async fn create(
         storage::internal_users::get(&mut tx, &id).await?,
         "internal user",
     )?;
-    let user = views::internal_user(&mut tx, row).await?;
-    tx.commit().await?;
+    let invite_url = queue_invitation(ctx, &mut tx, &row).await?;
+    let mut user = views::internal_user(&mut tx, row).await?;
+    user.invite_url = invite_url;
+    ctx.commit(tx).await?;
     Ok(user)
+}
+
+/// Issues a new invitation to a member who never chose a password (the old
+/// link stops working) and e-mails it.
+pub(crate) async fn reinvite(ctx: &Context, conn: &mut Conn, id: &str) -> Result<()> {
+    storage::internal_users::reinvite(conn, id, now_ms() + INVITE_LIFETIME_MS).await?;
+    let row = storage::found(
+        storage::internal_users::get(conn, id).await?,
+        "internal user",
+    )?;
+    queue_invitation(ctx, conn, &row).await?;
+    Ok(())
+}
+
+/// Queues the invitation e-mail for the member's current invitation link,
+/// in the transaction that issued it; returns the link.
+async fn queue_invitation(
+    ctx: &Context,
+    conn: &mut Conn,
+    row: &InternalUserRow,
+) -> Result<Option<String>> {
+    let Some(expires_at_ms) = row.invite_expires_at else {
+        return Ok(None);
+    };
+    let link = SignedLink {
+        user_id: row.id.clone(),
+        expires_at_ms,
+    };
+    let url = views::link_url(
+        ctx,
+        "invite",
+        &link,
+        LinkPurpose::StaffInvitation,
+        row.invite_version,
+    );
+    let brand = super::workspace::load(conn).await?.brand_name;
+    let email = crate::mail::templates::staff_invitation(&brand, &row.email, &row.given_name, &url);
+    crate::mail::enqueue(
+        conn,
+        &format!("staff-invite:{}:{}", row.id, row.invite_version),
+        email,
+    )
+    .await?;
+    Ok(Some(url))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -19,6 +19,7 @@ pub mod message_writer;
 pub mod messages;
 pub mod notifications;
 pub mod paging;
+pub mod passwords;
 pub mod sessions;
 pub mod thumbnails;
 pub mod views;

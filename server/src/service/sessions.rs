@@ -8,8 +8,10 @@ use utoipa::ToSchema;
 
 use super::batched_lookup::BatchedLookup;
 use super::{workspace, Context};
-use crate::auth::tokens::{self, Invitation};
-use crate::auth::{password, Actor, ClientActor, KeyLimits, StaffActor};
+use crate::auth::tokens::{self, LinkPurpose, SignedLink};
+use crate::auth::{
+    password, Actor, ClientActor, Credential, KeyLimits, StaffActor, StoredCredential,
+};
 use crate::domain::api_key::CreateApiKey;
 use crate::domain::internal_user::Role;
 use crate::domain::{Email, Password, Timestamp};
@@ -70,7 +72,8 @@ fn info(actor: &Actor, csrf_token: String, expires_at: i64) -> SessionInfo {
     }
 }
 
-async fn start(conn: &mut Conn, actor: &Actor) -> Result<NewSession> {
+/// Starts a session for `actor` in the caller's transaction.
+pub(crate) async fn start(conn: &mut Conn, actor: &Actor) -> Result<NewSession> {
     let token = tokens::random_token();
     let csrf_token = tokens::random_token();
     let now = now_ms();
@@ -212,6 +215,26 @@ pub async fn actor_for_api_key(ctx: &Context, key: &str) -> Result<Option<KeyHol
     Ok(found)
 }
 
+/// Who a stored credential acts as now; `None` once it has ended (signed
+/// out, password changed or reset, key revoked, person removed).
+pub async fn actor_for_credential(
+    ctx: &Context,
+    credential: &StoredCredential,
+) -> Result<Option<Actor>> {
+    match credential.kind {
+        Credential::ApiKey(_) => Ok(ctx
+            .api_keys
+            .get(credential.digest.clone())
+            .await?
+            .map(|holder| holder.actor)),
+        Credential::Session => Ok(ctx
+            .sessions
+            .get(credential.digest.clone())
+            .await?
+            .map(|(actor, _)| actor)),
+    }
+}
+
 /// The task that finds the users behind concurrent requests' API keys
 /// together, by the keys' digests.
 pub fn api_key_lookup(store: Store) -> BatchedLookup<String, KeyHolder> {
@@ -298,13 +321,18 @@ pub async fn create_api_key(ctx: &Context, name: &str) -> Result<String> {
         .ok_or_else(|| anyhow::anyhow!("a new key came without its secret").into())
 }
 
-/// What an invitation page shows before the client chooses a password.
+/// What an invitation page shows before the person chooses a password.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InvitationInfo {
     #[schema(value_type = String, example = "invitation")]
     pub object: &'static str,
-    pub client_id: String,
+    /// The invited person: `client` or `internalUser`.
+    pub user_type: String,
+    pub user_id: String,
+    /// The invited client (absent for an internal user).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     pub given_name: String,
     pub email: String,
     pub workspace_name: String,
@@ -318,49 +346,104 @@ pub struct AcceptInvitation {
     pub password: String,
 }
 
-/// Checks an invitation token against the client it names.
-async fn check_invitation(
-    conn: &mut Conn,
-    ctx: &Context,
-    token: &str,
-) -> Result<storage::clients::ClientRow> {
+/// Who an invitation is for: a client, or a new member of the team.
+enum Invited {
+    Client(storage::clients::ClientRow),
+    Staff(InternalUserRow),
+}
+
+impl Invited {
+    fn user_type(&self) -> &'static str {
+        match self {
+            Invited::Client(_) => "client",
+            Invited::Staff(_) => "internalUser",
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Invited::Client(row) => &row.id,
+            Invited::Staff(row) => &row.id,
+        }
+    }
+}
+
+/// Checks an invitation token against the person it names.
+async fn check_invitation(conn: &mut Conn, ctx: &Context, token: &str) -> Result<Invited> {
     let invalid = || Error::NotFound("invitation");
-    let (invitation, signature) = Invitation::read(token).ok_or_else(invalid)?;
-    let client = storage::clients::get(conn, &invitation.client_id)
-        .await?
-        .ok_or_else(invalid)?;
-    if client.invite_expires_at != Some(invitation.expires_at_ms)
-        || !invitation.verify(&ctx.config.secret_key, client.invite_version, signature)
+    let (link, signature) = SignedLink::read(token).ok_or_else(invalid)?;
+    let (invited, purpose, version, expires_at) =
+        if let Some(client) = storage::clients::get(conn, &link.user_id).await? {
+            let (version, expires) = (client.invite_version, client.invite_expires_at);
+            (
+                Invited::Client(client),
+                LinkPurpose::ClientInvitation,
+                version,
+                expires,
+            )
+        } else if let Some(staff) = storage::internal_users::get(conn, &link.user_id).await? {
+            let (version, expires) = (staff.invite_version, staff.invite_expires_at);
+            (
+                Invited::Staff(staff),
+                LinkPurpose::StaffInvitation,
+                version,
+                expires,
+            )
+        } else {
+            return Err(invalid());
+        };
+    if expires_at != Some(link.expires_at_ms)
+        || !link.verify(&ctx.config.secret_key, purpose, version, signature)
     {
         return Err(invalid());
     }
-    if invitation.expires_at_ms <= now_ms() {
+    if link.expires_at_ms <= now_ms() {
         return Err(Error::forbidden(
             "this invitation has expired; ask for a new one",
         ));
     }
-    Ok(client)
+    Ok(invited)
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn invitation(ctx: &Context, token: &str) -> Result<InvitationInfo> {
     let mut conn = ctx.store.reader().await?;
-    let client = check_invitation(&mut conn, ctx, token).await?;
+    let invited = check_invitation(&mut conn, ctx, token).await?;
     let workspace = workspace::load(&mut conn).await?;
+    let user_type = invited.user_type().to_string();
+    let (user_id, given_name, email, expires_at, is_client) = match invited {
+        Invited::Client(row) => (
+            row.id,
+            row.given_name,
+            row.email,
+            row.invite_expires_at,
+            true,
+        ),
+        Invited::Staff(row) => (
+            row.id,
+            row.given_name,
+            row.email,
+            row.invite_expires_at,
+            false,
+        ),
+    };
     Ok(InvitationInfo {
         object: "invitation",
-        expires_at: Timestamp(client.invite_expires_at.unwrap_or_default()),
-        client_id: client.id,
-        given_name: client.given_name,
-        email: client.email,
+        user_type,
+        client_id: is_client.then(|| user_id.clone()),
+        user_id,
+        given_name,
+        email,
         workspace_name: workspace.brand_name,
+        expires_at: Timestamp(expires_at.unwrap_or_default()),
     })
 }
 
-/// Sets the client's password, activates them, uses up the invitation and
-/// signs them in. The token and the password's length are checked before
-/// the password is hashed, and the token again in the transaction that uses
-/// it up, since another request may have used it meanwhile.
+/// Sets the invited person's password, uses up the invitation (a client
+/// becomes active) and signs them in. The token and the password's length
+/// are checked before the password is hashed, and the token again in the
+/// transaction that uses it up, since another request may have used it
+/// meanwhile.
 #[tracing::instrument(skip_all)]
 pub async fn accept_invitation(
     ctx: &Context,
@@ -371,9 +454,23 @@ pub async fn accept_invitation(
     let password = Password::parse(&request.password)?;
     let hash = password::hash(&password).await?;
     let mut tx = ctx.store.begin().await?;
-    let client = check_invitation(&mut tx, ctx, token).await?;
-    storage::clients::activate(&mut tx, &client.id, &hash, now_ms()).await?;
-    let session = start(&mut tx, &Actor::Client(ClientActor { id: client.id })).await?;
+    let invited = check_invitation(&mut tx, ctx, token).await?;
+    let (id, user_type) = (invited.id().to_string(), invited.user_type());
+    match invited {
+        Invited::Client(_) => storage::clients::activate(&mut tx, &id, &hash, now_ms()).await?,
+        Invited::Staff(_) => {
+            let holder = storage::auth::holder_by_id(&mut tx, &id)
+                .await?
+                .ok_or(Error::NotFound("invitation"))?;
+            if !storage::auth::set_password(&mut tx, &holder, &hash, now_ms()).await? {
+                return Err(Error::NotFound("invitation"));
+            }
+        }
+    }
+    let actor = load_actor(&mut tx, &id, user_type)
+        .await?
+        .ok_or(Error::NotFound("invitation"))?;
+    let session = start(&mut tx, &actor).await?;
     tx.commit().await?;
     Ok(session)
 }

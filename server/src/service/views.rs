@@ -1,7 +1,7 @@
 //! Turning stored rows into the objects the API returns.
 
 use super::Context;
-use crate::auth::tokens::Invitation;
+use crate::auth::tokens::{LinkPurpose, SignedLink};
 use crate::domain::attachment::Attachment;
 use crate::domain::channel::{MembershipType, MessageChannel};
 use crate::domain::client::{Client, ClientStatus};
@@ -60,6 +60,7 @@ pub async fn internal_user(conn: &mut Conn, row: InternalUserRow) -> Result<Inte
         family_name: row.family_name,
         email: Some(row.email),
         fallback_color: row.fallback_color,
+        invite_url: None,
     })
 }
 
@@ -81,15 +82,32 @@ pub fn invite_url(ctx: &Context, row: &ClientRow) -> Option<String> {
     if row.status == ClientStatus::Active.as_str() {
         return None;
     }
-    let invitation = Invitation {
-        client_id: row.id.clone(),
+    let link = SignedLink {
+        user_id: row.id.clone(),
         expires_at_ms,
     };
-    Some(format!(
-        "{}/invite/{}",
-        ctx.config.public_url,
-        invitation.token(&ctx.config.secret_key, row.invite_version)
+    Some(link_url(
+        ctx,
+        "invite",
+        &link,
+        LinkPurpose::ClientInvitation,
+        row.invite_version,
     ))
+}
+
+/// The address of a signed link's page: `{public URL}/{page}/{token}`.
+pub fn link_url(
+    ctx: &Context,
+    page: &str,
+    link: &SignedLink,
+    purpose: LinkPurpose,
+    version: i64,
+) -> String {
+    format!(
+        "{}/{page}/{}",
+        ctx.config.public_url,
+        link.token(&ctx.config.secret_key, purpose, version)
+    )
 }
 
 /// A client as staff and the client themselves see them; `with_invite` adds

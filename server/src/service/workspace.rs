@@ -125,6 +125,7 @@ async fn create(
             is_client_access_limited: false,
             password_hash: Some(&password_hash),
             fallback_color: &fallback_color(&owner_id),
+            invite_expires_at: None,
             now,
         },
     )

@@ -115,3 +115,78 @@ pub async fn take_setup_token(conn: &mut Conn, token_hash: &str, now: i64) -> Re
         .rows_affected();
     Ok(removed == 1)
 }
+
+/// Someone who signs in with a password: an internal user or a client.
+#[derive(Debug, sqlx::FromRow)]
+pub struct PasswordHolder {
+    /// `internalUser` or `client`.
+    pub user_type: String,
+    pub id: String,
+    pub given_name: String,
+    pub email: String,
+    pub password_hash: Option<String>,
+    /// Goes up with every new password; reset links are signed with it.
+    pub password_version: i64,
+}
+
+const HOLDERS: &str =
+    "SELECT CAST('internalUser' AS TEXT) AS user_type, id, given_name, email, password_hash, \
+     password_version FROM internal_users WHERE {key} = $1 \
+     UNION ALL SELECT CAST('client' AS TEXT) AS user_type, id, given_name, email, password_hash, \
+     password_version FROM clients WHERE {key} = $1";
+
+/// The person with this id, staff or client (ids are unique across both).
+pub async fn holder_by_id(conn: &mut Conn, id: &str) -> Result<Option<PasswordHolder>> {
+    let sql = HOLDERS.replace("{key}", "id");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
+}
+
+/// The person with this (normalised) e-mail address, staff or client.
+pub async fn holder_by_email(conn: &mut Conn, email: &str) -> Result<Option<PasswordHolder>> {
+    let sql = HOLDERS.replace("{key}", "email");
+    Ok(sqlx::query_as(&sql)
+        .bind(email)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Stores a new password if the person's password is still at `version`,
+/// and bumps that version, which voids every reset link sent before. For
+/// internal users it also uses up their invitation. False when the version
+/// moved on meanwhile (the link or the change raced another one).
+pub async fn set_password(
+    conn: &mut Conn,
+    holder: &PasswordHolder,
+    password_hash: &str,
+    now: i64,
+) -> Result<bool> {
+    let sql = if holder.user_type == "client" {
+        "UPDATE clients SET password_hash = $1, password_version = password_version + 1, \
+         updated_at = $2 WHERE id = $3 AND password_version = $4"
+    } else {
+        "UPDATE internal_users SET password_hash = $1, password_version = password_version + 1, \
+         invite_version = invite_version + 1, invite_expires_at = NULL, updated_at = $2 \
+         WHERE id = $3 AND password_version = $4"
+    };
+    let updated = sqlx::query(sql)
+        .bind(password_hash)
+        .bind(now)
+        .bind(&holder.id)
+        .bind(holder.password_version)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(updated == 1)
+}
+
+/// Ends a person's sessions, all but `keep` (a token digest) when given.
+pub async fn delete_sessions_of(conn: &mut Conn, user_id: &str, keep: Option<&str>) -> Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or_default())
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}

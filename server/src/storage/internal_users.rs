@@ -13,9 +13,15 @@ pub struct InternalUserRow {
     pub fallback_color: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Signs the user's invitation link; accepting it bumps the version.
+    pub invite_version: i64,
+    /// When the invitation link expires; `None` once it was used.
+    pub invite_expires_at: Option<i64>,
 }
 
-const COLUMNS: &str = "seq, id, given_name, family_name, email, role, is_client_access_limited, fallback_color, created_at, updated_at";
+const COLUMNS: &str =
+    "seq, id, given_name, family_name, email, role, is_client_access_limited, fallback_color, \
+    created_at, updated_at, invite_version, invite_expires_at";
 
 pub struct NewInternalUser<'a> {
     pub id: &'a str,
@@ -26,13 +32,16 @@ pub struct NewInternalUser<'a> {
     pub is_client_access_limited: bool,
     pub password_hash: Option<&'a str>,
     pub fallback_color: &'a str,
+    /// When the invitation link expires, for users invited to choose a password.
+    pub invite_expires_at: Option<i64>,
     pub now: i64,
 }
 
 pub async fn insert(conn: &mut Conn, user: &NewInternalUser<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO internal_users (id, given_name, family_name, email, role, is_client_access_limited, \
-         password_hash, fallback_color, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+         password_hash, fallback_color, invite_expires_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
     )
     .bind(user.id)
     .bind(user.given_name)
@@ -42,6 +51,7 @@ pub async fn insert(conn: &mut Conn, user: &NewInternalUser<'_>) -> Result<()> {
     .bind(super::flag(user.is_client_access_limited))
     .bind(user.password_hash)
     .bind(user.fallback_color)
+    .bind(user.invite_expires_at)
     .bind(user.now)
     .execute(conn)
     .await?;
@@ -163,6 +173,18 @@ pub async fn update(conn: &mut Conn, row: &InternalUserRow) -> Result<()> {
     .bind(row.is_client_access_limited)
     .bind(row.updated_at)
     .bind(&row.id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Issues a new invitation link: voids the old one, expires at `expires_at`.
+pub async fn reinvite(conn: &mut Conn, id: &str, expires_at: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE internal_users SET invite_version = invite_version + 1, invite_expires_at = $1 WHERE id = $2",
+    )
+    .bind(expires_at)
+    .bind(id)
     .execute(conn)
     .await?;
     Ok(())

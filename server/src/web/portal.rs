@@ -37,6 +37,7 @@ use crate::service::companies::{self, ListCompanies};
 use crate::service::directory::{self, Card, LastMessage};
 use crate::service::messages::{EditMessage, MassMessage, SendMessage};
 use crate::service::paging::{self, Page, PageRequest};
+use crate::service::passwords::{self, ChangePassword, ForgotPassword, ResetPassword};
 use crate::service::sessions::{self, AcceptInvitation, LoginRequest, NewSession};
 use crate::service::workspace::{SetupRequest, UpdateMessagingSettings};
 use crate::service::{
@@ -314,6 +315,68 @@ impl Portal for WebPortal {
             .await
             .map_err(refuse)?;
         let session = sessions::start_for_new_owner(&self.ctx, &owner_id)
+            .await
+            .map_err(refuse)?;
+        self.signed_in(session).await
+    }
+
+    async fn change_password(
+        &self,
+        request: &Parts,
+        current_password: &str,
+        new_password: &str,
+    ) -> Answer<()> {
+        same_origin(&self.ctx, &request.headers, true).map_err(refuse)?;
+        let auth = authenticate(&self.ctx, &Method::GET, &request.headers)
+            .await
+            .map_err(refuse)?;
+        let change = ChangePassword {
+            current_password: current_password.to_string(),
+            new_password: new_password.to_string(),
+        };
+        passwords::change_own(
+            &self.ctx,
+            &auth.actor,
+            &auth.digest,
+            &change,
+            client_address(request, &self.ctx),
+        )
+        .await
+        .map_err(refuse)
+    }
+
+    async fn forgot_password(&self, request: &Parts, email: &str) -> Answer<()> {
+        same_origin(&self.ctx, &request.headers, true).map_err(refuse)?;
+        let forgot = ForgotPassword {
+            email: email.to_string(),
+        };
+        passwords::forgot(&self.ctx, &forgot, client_address(request, &self.ctx))
+            .await
+            .map_err(refuse)
+    }
+
+    async fn password_reset(&self, _request: &Parts, token: &str) -> Answer<Invitation> {
+        let info = passwords::reset_info(&self.ctx, token)
+            .await
+            .map_err(refuse)?;
+        Ok(Invitation {
+            given_name: info.given_name,
+            email: info.email,
+            workspace_name: info.workspace_name,
+        })
+    }
+
+    async fn reset_password(
+        &self,
+        request: &Parts,
+        token: &str,
+        password: &str,
+    ) -> Answer<SignedIn> {
+        same_origin(&self.ctx, &request.headers, true).map_err(refuse)?;
+        let reset = ResetPassword {
+            password: password.to_string(),
+        };
+        let session = passwords::reset(&self.ctx, token, &reset)
             .await
             .map_err(refuse)?;
         self.signed_in(session).await

@@ -68,6 +68,7 @@ impl TestApp {
             max_message_chars: 10_000,
             realtime_queue: 256,
             realtime_send_timeout: std::time::Duration::from_secs(2),
+            realtime_credential_check: std::time::Duration::from_millis(300),
             event_retention: std::time::Duration::from_secs(3600),
             site_dir: parlor::config::DEFAULT_SITE_DIR.into(),
             files: FileConfig::local(data_dir.path().join("blobs")),
@@ -231,20 +232,59 @@ impl TestApp {
         response.body
     }
 
-    /// A staff member signed in, limited to `companies` when given.
+    /// A staff member signed in, limited to `companies` when given. They
+    /// are invited like every new member and choose their password on the
+    /// invitation's page.
     pub async fn staff(&self, limited_to: Option<&[&str]>) -> (String, Caller) {
         let email = format!(
             "staff.{}@example.com",
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         );
         let body = json!({
-            "givenName": "Sam", "familyName": "Staff", "email": email, "role": "staff", "password": PASSWORD,
+            "givenName": "Sam", "familyName": "Staff", "email": email, "role": "staff",
             "isClientAccessLimited": limited_to.is_some(),
             "companyAccessList": limited_to.unwrap_or_default(),
         });
         let response = self.admin.post("/v1/internal-users", body).await;
         assert_eq!(response.status, 200, "{}", response.body);
-        (response.id(), self.sign_in(&email, PASSWORD).await)
+        let caller = self.accept_invitation(&invite_token(&response.body)).await;
+        (response.id(), caller)
+    }
+
+    /// Accepts an invitation (a client's or a staff member's) with
+    /// `PASSWORD`; returns the caller it signs in.
+    pub async fn accept_invitation(&self, token: &str) -> Caller {
+        let caller = Caller::new(
+            &self.base,
+            Auth::Session {
+                csrf: String::new(),
+            },
+        );
+        let response = caller
+            .post(
+                &format!("/v1/invitations/{token}/accept"),
+                json!({ "password": PASSWORD }),
+            )
+            .await;
+        assert_eq!(
+            response.status, 200,
+            "accepting the invitation failed: {}",
+            response.body
+        );
+        caller.signed_in(&response)
+    }
+
+    /// The plain-text bodies of the e-mails queued for `address`, oldest first.
+    pub async fn emails_to(&self, address: &str) -> Vec<String> {
+        let mut conn = self.ctx.store.reader().await.unwrap();
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT text_body FROM outbox_emails WHERE recipient = $1 ORDER BY created_at, id",
+        )
+        .bind(address)
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        rows.into_iter().map(|(body,)| body).collect()
     }
 
     /// Signs a client in through their invitation link.
@@ -276,25 +316,7 @@ impl TestApp {
     }
 
     pub async fn client_session(&self, client: &Value) -> Caller {
-        let token = invite_token(client);
-        let caller = Caller::new(
-            &self.base,
-            Auth::Session {
-                csrf: String::new(),
-            },
-        );
-        let response = caller
-            .post(
-                &format!("/v1/invitations/{token}/accept"),
-                json!({ "password": PASSWORD }),
-            )
-            .await;
-        assert_eq!(
-            response.status, 200,
-            "accepting the invitation failed: {}",
-            response.body
-        );
-        caller.signed_in(&response)
+        self.accept_invitation(&invite_token(client)).await
     }
 
     pub async fn individual_channel(&self, client_id: &str) -> String {
@@ -423,6 +445,28 @@ impl Socket {
         }
     }
 
+    /// Waits, skipping frames, until the server closes the socket; its close
+    /// code and reason. The wait is generous: this checks that it closes,
+    /// not how fast.
+    pub async fn closed(&mut self) -> (u16, String) {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        loop {
+            let next = tokio::time::timeout(std::time::Duration::from_secs(60), self.stream.next())
+                .await
+                .expect("the server closes the socket");
+            match next {
+                Some(Ok(Message::Close(Some(frame)))) => {
+                    return (frame.code.into(), frame.reason.to_string())
+                }
+                Some(Ok(Message::Close(None))) | None | Some(Err(_)) => {
+                    return (1005, String::new())
+                }
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
     /// The next frame that `wanted` accepts, skipping others (presence, typing…).
     pub async fn next_where(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         loop {
@@ -522,6 +566,25 @@ impl Caller {
             .unwrap();
         self.cookie = Some(cookie.split(';').next().unwrap().to_string());
         self
+    }
+
+    /// Uses a password-reset link to set `password`; returns the caller it
+    /// signs in.
+    pub async fn from_reset(app: &TestApp, token: &str, password: &str) -> Caller {
+        let caller = Caller::new(
+            &app.base,
+            Auth::Session {
+                csrf: String::new(),
+            },
+        );
+        let response = caller
+            .post(
+                &format!("/v1/password-resets/{token}/accept"),
+                json!({ "password": password }),
+            )
+            .await;
+        assert_eq!(response.status, 200, "the reset failed: {}", response.body);
+        caller.signed_in(&response)
     }
 
     /// Opens a realtime socket through a token from `/v1/realtime/tokens`.

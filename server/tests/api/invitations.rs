@@ -1,4 +1,4 @@
-use parlor::auth::tokens::Invitation;
+use parlor::auth::tokens::{LinkPurpose, SignedLink};
 use serde_json::json;
 
 use crate::helpers::{invite_token, TestApp, PASSWORD};
@@ -73,10 +73,10 @@ async fn forged_edited_and_expired_invitations_are_refused() {
     let app = TestApp::spawn().await;
     let client = app.create_client("Ann", None).await;
     let token = invite_token(&client);
-    let (claims, signature) = Invitation::read(&token).unwrap();
+    let (claims, signature) = SignedLink::read(&token).unwrap();
     let edited = format!(
         "{}.{}.{}",
-        claims.client_id,
+        claims.user_id,
         claims.expires_at_ms + 1000,
         signature
     );
@@ -85,7 +85,7 @@ async fn forged_edited_and_expired_invitations_are_refused() {
         ("garbage", "not-a-token".to_string()),
         (
             "wrong signature",
-            format!("{}.{}.AAAA", claims.client_id, claims.expires_at_ms),
+            format!("{}.{}.AAAA", claims.user_id, claims.expires_at_ms),
         ),
     ] {
         let response = app
@@ -103,16 +103,16 @@ async fn forged_edited_and_expired_invitations_are_refused() {
     let mut tx = app.ctx.store.begin().await.unwrap();
     sqlx::query("UPDATE clients SET invite_expires_at = $1 WHERE id = $2")
         .bind(past)
-        .bind(&claims.client_id)
+        .bind(&claims.user_id)
         .execute(&mut *tx)
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let expired = Invitation {
-        client_id: claims.client_id.clone(),
+    let expired = SignedLink {
+        user_id: claims.user_id.clone(),
         expires_at_ms: past,
     }
-    .token(&app.ctx.config.secret_key, 0);
+    .token(&app.ctx.config.secret_key, LinkPurpose::ClientInvitation, 0);
     let response = app
         .anonymous()
         .post(
@@ -123,7 +123,7 @@ async fn forged_edited_and_expired_invitations_are_refused() {
     response.assert_error(403, "an expired invitation");
     let still = app
         .admin
-        .get(&format!("/v1/clients/{}", claims.client_id))
+        .get(&format!("/v1/clients/{}", claims.user_id))
         .await;
     assert_eq!(
         still.body["status"], "notInvited",

@@ -22,6 +22,7 @@ mod messages;
 mod notifications;
 mod openapi;
 mod pages;
+mod passwords;
 mod realtime;
 mod server_functions;
 mod sessions;
