@@ -141,6 +141,21 @@ pub async fn seed(path: &Path, layout: &Layout, messages: usize) -> anyhow::Resu
         });
         q.build().execute(&mut *tx).await?;
     }
+    // A session for each client, which their sockets are opened with.
+    for chunk in layout.individual.chunks(2000) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO sessions (token_hash, user_id, user_type, csrf_token, created_at, expires_at) ",
+        );
+        q.push_values(chunk, |mut b, (id, _)| {
+            b.push_bind(crate::ws::session_digest(id))
+                .push_bind(id)
+                .push_bind("client")
+                .push_bind("bench")
+                .push_bind(start)
+                .push_bind(i64::MAX);
+        });
+        q.build().execute(&mut *tx).await?;
+    }
     let memberships: Vec<(&str, &str)> = companies
         .iter()
         .flat_map(|(company, _, _, clients)| clients.iter().map(move |c| (*c, company.as_str())))

@@ -23,18 +23,21 @@ pub type Socket = WebSocketStream<TcpStream>;
 /// Sockets per loopback source address, well under the ephemeral range.
 const PER_SOURCE: usize = 20_000;
 
+/// The stored digest of the session the seed gives each client (sockets
+/// keep checking that the session they were opened with still holds).
+pub fn session_digest(client_id: &str) -> String {
+    format!("bench-session-{client_id}")
+}
+
 /// Opens the `n`th socket of a run, signed in as the client `client_id`.
 pub async fn connect(server: &Server, client_id: &str, n: usize) -> anyhow::Result<Socket> {
     let token = RealtimeToken {
         user_type: "client".into(),
         user_id: client_id.to_string(),
         expires_at_ms: i64::MAX,
-        // TODO(i15-passwords): sockets now need a live session or API key
-        // behind their token; the bench must sign its clients in and pass
-        // the session's digest here, or this socket is refused.
         credential: parlor::auth::StoredCredential {
             kind: parlor::auth::Credential::Session,
-            digest: String::new(),
+            digest: session_digest(client_id),
         },
     }
     .token(&server.secret);
