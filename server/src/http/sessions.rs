@@ -151,12 +151,7 @@ async fn change_password(
     auth: Authenticated,
     Body(request): Body<ChangePassword>,
 ) -> Result<StatusCode> {
-    if auth.session.is_none() {
-        return Err(Error::BadRequest(
-            "only a person signed in with a session changes their password".into(),
-        ));
-    }
-    passwords::change_own(&ctx, &auth.actor, &auth.digest, &request, address).await?;
+    passwords::change_own(&ctx, &auth, &request, address).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use super::sessions::{self, NewSession};
 use super::{views, workspace, Context};
 use crate::auth::tokens::{self, LinkPurpose, SignedLink};
+use crate::auth::Authenticated;
 use crate::auth::{password, Actor};
 use crate::authz;
 use crate::domain::{Email, Password, Timestamp};
@@ -38,11 +39,17 @@ pub struct ChangePassword {
 #[tracing::instrument(skip_all)]
 pub async fn change_own(
     ctx: &Context,
-    actor: &Actor,
-    keep: &str,
+    auth: &Authenticated,
     request: &ChangePassword,
     address: IpAddr,
 ) -> Result<()> {
+    // An API key acts as the owner but is not them: it changes no password.
+    if auth.session.is_none() {
+        return Err(Error::BadRequest(
+            "only a person signed in with a session changes their password".into(),
+        ));
+    }
+    let (actor, keep) = (&auth.actor, auth.digest.as_str());
     let new_password = Password::parse(&request.new_password)?;
     let holder = {
         let mut conn = ctx.store.reader().await?;

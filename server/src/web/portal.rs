@@ -336,8 +336,7 @@ impl Portal for WebPortal {
         };
         passwords::change_own(
             &self.ctx,
-            &auth.actor,
-            &auth.digest,
+            &auth,
             &change,
             client_address(request, &self.ctx),
         )

@@ -141,6 +141,10 @@ const ACME_READERS: [u16; 9] = [200, 200, 200, 200, 404, 200, 404, 404, 401];
 const ACME_STAFF: [u16; 9] = [200, 200, 200, 200, 404, 403, 403, 403, 401];
 const STAFF: [u16; 9] = [200, 200, 200, 200, 200, 403, 403, 403, 401];
 const ADMINS: [u16; 9] = [200, 200, 403, 403, 403, 403, 403, 403, 401];
+/// Admins signed in: API keys may not manage keys.
+const ADMIN_SESSIONS: [u16; 9] = [403, 200, 403, 403, 403, 403, 403, 403, 401];
+/// Admins send reset links; the link goes by e-mail, never in the answer.
+const RESET_SENDERS: [u16; 9] = [202, 202, 403, 403, 403, 403, 403, 403, 401];
 /// Every signed-in person, and API keys acting as the owner.
 const SIGNED_IN: [u16; 9] = [200, 200, 200, 200, 200, 200, 200, 200, 401];
 /// Callers with a session (an API key has none).
@@ -181,7 +185,7 @@ fn doors() -> Vec<Door> {
             let email = format!("new.{}@example.com", uuid::Uuid::new_v4().simple());
             c.post(
                 "/v1/internal-users",
-                json!({ "givenName": "N", "familyName": "U", "email": email, "role": "staff", "password": "long enough pw" }),
+                json!({ "givenName": "N", "familyName": "U", "email": email, "role": "staff" }),
             )
             .await
         }),
@@ -498,6 +502,75 @@ fn doors() -> Vec<Door> {
             "DELETE /v1/sessions/current",
             [400, 204, 204, 204, 204, 204, 204, 204, 401],
             |_f, c| { c.delete("/v1/sessions/current").await }
+        ),
+        door!("GET /v1/api-keys", ADMIN_SESSIONS, |_f, c| c
+            .get("/v1/api-keys")
+            .await),
+        door!("POST /v1/api-keys", ADMIN_SESSIONS, |_f, c| {
+            let name = format!("Key {}", uuid::Uuid::new_v4().simple());
+            c.post("/v1/api-keys", json!({ "name": name })).await
+        }),
+        door!("DELETE /v1/api-keys/{id}", ADMIN_SESSIONS, |f, c| {
+            let name = format!("Key {}", uuid::Uuid::new_v4().simple());
+            let made = f.roles[1]
+                .1
+                .post("/v1/api-keys", json!({ "name": name }))
+                .await;
+            c.delete(&format!("/v1/api-keys/{}", made.id())).await
+        }),
+        door!(
+            "POST /v1/internal-users/{id}/password-reset",
+            RESET_SENDERS,
+            |f, c| {
+                c.post(
+                    &format!("/v1/internal-users/{}/password-reset", f.app.owner_id),
+                    json!({}),
+                )
+                .await
+            }
+        ),
+        door!(
+            "POST /v1/clients/{id}/password-reset",
+            RESET_SENDERS,
+            |f, c| {
+                c.post(
+                    &format!("/v1/clients/{}/password-reset", f.ann_id()),
+                    json!({}),
+                )
+                .await
+            }
+        ),
+        door!("POST /v1/password-resets", [202; 9], |_f, c| {
+            c.post(
+                "/v1/password-resets",
+                json!({ "email": "nobody@example.com" }),
+            )
+            .await
+        }),
+        door!("GET /v1/password-resets/{token}", [404; 9], |_f, c| {
+            c.get("/v1/password-resets/forged").await
+        }),
+        door!(
+            "POST /v1/password-resets/{token}/accept",
+            [404; 9],
+            |_f, c| {
+                c.post(
+                    "/v1/password-resets/forged/accept",
+                    json!({ "password": "long enough pw" }),
+                )
+                .await
+            }
+        ),
+        door!(
+            "POST /v1/sessions/current/password",
+            [400, 403, 403, 403, 403, 403, 403, 403, 401],
+            |_f, c| {
+                c.post(
+                "/v1/sessions/current/password",
+                json!({ "currentPassword": "not the password", "newPassword": "a new long password" }),
+            )
+            .await
+            }
         ),
         door!("POST /v1/realtime/tokens", EVERYONE, |_f, c| {
             c.post("/v1/realtime/tokens", json!({})).await

@@ -21,6 +21,8 @@ const ACME_READERS_DONE: [u16; 8] = [NOTHING, NOTHING, NOTHING, NOTHING, 404, NO
 const ANNS_OWN: [u16; 8] = [NOTHING, NOTHING, 404, 404, 404, NOTHING, 404, 401];
 const ACME_STAFF: [u16; 8] = [200, 200, 200, 200, 404, 403, 403, 401];
 const STAFF: [u16; 8] = [200, 200, 200, 200, 200, 403, 403, 401];
+/// Admins signed in: API keys may not manage keys.
+const ADMIN_SESSIONS: [u16; 8] = [403, 200, 403, 403, 403, 403, 403, 401];
 const ADMINS: [u16; 8] = [200, 200, 403, 403, 403, 403, 403, 401];
 /// Open to anyone, and refused for a forged token or a wrong password.
 const NOBODY_GETS_IN: [u16; 8] = [404, 404, 404, 404, 404, 404, 404, 404];
@@ -170,6 +172,33 @@ impl Fixture {
                 ("settings[welcomeMessage]", "Welcome".into()),
             ],
             "preview_welcome" => vec![("template", "Hello {{client.givenName}}".into())],
+            "change_password" => vec![
+                ("current_password", "not the password".into()),
+                ("new_password", "a new long password".into()),
+            ],
+            "create_api_key" => vec![
+                (
+                    "key[name]",
+                    format!("Key {}", uuid::Uuid::new_v4().simple()),
+                ),
+                ("key[readOnly]", "false".into()),
+                ("key[sendAsOthers]", "false".into()),
+            ],
+            "revoke_api_key" => {
+                let name = format!("Key {}", uuid::Uuid::new_v4().simple());
+                let made = self.roles[1]
+                    .1
+                    .post("/v1/api-keys", json!({ "name": name }))
+                    .await;
+                vec![("id", made.id())]
+            }
+            "forgot_password" => vec![("email", "nobody@example.com".into())],
+            "invite_client" => vec![("client_id", self.fresh_client().await)],
+            "read_password_reset" => vec![("token", "forged".into())],
+            "reset_password" => vec![
+                ("token", "forged".into()),
+                ("password", "long enough pw".into()),
+            ],
             _ => vec![],
         };
         pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
@@ -179,6 +208,17 @@ impl Fixture {
 /// The status each role gets from each server function.
 fn decided() -> BTreeMap<&'static str, [u16; 8]> {
     BTreeMap::from([
+        ("change_password", [400, 403, 403, 403, 403, 403, 403, 401]),
+        ("create_api_key", ADMIN_SESSIONS),
+        ("load_api_keys", ADMIN_SESSIONS),
+        (
+            "revoke_api_key",
+            [403, NOTHING, 403, 403, 403, 403, 403, 401],
+        ),
+        ("forgot_password", [NOTHING; 8]),
+        ("invite_client", [200, 200, 200, 200, 404, 403, 403, 401]),
+        ("read_password_reset", NOBODY_GETS_IN),
+        ("reset_password", NOBODY_GETS_IN),
         (
             "current_session",
             [200, 200, 200, 200, 200, 200, 200, NOTHING],
