@@ -33,7 +33,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
     /// Create the workspace and its first admin (the owner).
-    Init(InitArgs),
+    Init(Box<InitArgs>),
     /// Manage API keys.
     ApiKey {
         #[command(subcommand)]
