@@ -26,6 +26,7 @@ describe('clients', () => {
     assert.equal(ann.companyId, acme.id);
     assert.deepEqual(ann.companyIds, [acme.id]);
     assert.equal(ann.status, 'notInvited');
+    assert.ok(ann.inviteUrl.startsWith(`${parlor.url}/invite/`), ann.inviteUrl);
   });
 
   test('createClient without a company creates a placeholder company for them', async () => {
@@ -41,12 +42,12 @@ describe('clients', () => {
     assert.deepEqual(data.map((c) => c.id), [bob.companyId]);
   });
 
-  test('retrieveClient returns the client with an invitation link on this server', async () => {
+  test('retrieveClient returns the client without the invitation link, which only create and a re-invite hand out', async () => {
     const got = await parlor.api.retrieveClient({ id: ann.id });
     assert.equal(got.id, ann.id);
     assert.equal(got.email, 'ann@example.com');
     assert.equal(got.companyId, acme.id);
-    assert.ok(got.inviteUrl.startsWith(`${parlor.url}/invite/`), got.inviteUrl);
+    assert.equal(got.inviteUrl, null);
   });
 
   test('listClients filters by company', async () => {
