@@ -1,10 +1,20 @@
 use crate::domain::internal_user::Role;
+use crate::domain::UserType;
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
 pub enum Actor {
     Internal(StaffActor),
     Client(ClientActor),
+}
+
+impl Actor {
+    pub fn user_type(&self) -> UserType {
+        match self {
+            Actor::Internal(_) => UserType::InternalUser,
+            Actor::Client(_) => UserType::Client,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::StoredCredential;
 use crate::config::SecretKey;
+use crate::domain::UserType;
 
 /// 256 random bits, URL-safe.
 pub fn random_token() -> String {
@@ -122,7 +123,7 @@ mod tests {
     fn a_realtime_token_verifies_until_it_expires() {
         let key = SecretKey([7; 32]);
         let claims = RealtimeToken {
-            user_type: "client".into(),
+            user_type: UserType::Client,
             user_id: "c1".into(),
             expires_at_ms: 1_000,
             credential: StoredCredential {
@@ -182,7 +183,7 @@ mod tests {
 /// was issued for, so the socket ends with that credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RealtimeToken {
-    pub user_type: String,
+    pub user_type: UserType,
     pub user_id: String,
     pub expires_at_ms: i64,
     pub credential: StoredCredential,
@@ -192,7 +193,7 @@ impl RealtimeToken {
     fn claims(&self) -> String {
         format!(
             "{}.{}.{}.{}",
-            self.user_type,
+            self.user_type.as_str(),
             self.user_id,
             self.expires_at_ms,
             self.credential.encode()
@@ -208,7 +209,7 @@ impl RealtimeToken {
     pub fn verify(token: &str, key: &SecretKey, now_ms: i64) -> Option<RealtimeToken> {
         let mut parts = token.splitn(5, '.');
         let claims = RealtimeToken {
-            user_type: parts.next()?.to_string(),
+            user_type: UserType::from_stored(parts.next()?),
             user_id: parts.next()?.to_string(),
             expires_at_ms: parts.next()?.parse().ok()?,
             credential: StoredCredential::decode(parts.next()?)?,

@@ -40,6 +40,15 @@ impl MembershipType {
     }
 }
 
+/// How a stored channel row's type is read back.
+impl TryFrom<String> for MembershipType {
+    type Error = Error;
+
+    fn try_from(stored: String) -> Result<MembershipType> {
+        MembershipType::parse(&stored)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageChannel {

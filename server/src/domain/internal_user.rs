@@ -27,6 +27,13 @@ impl Role {
     }
 }
 
+/// How a stored row's role is read back.
+impl From<String> for Role {
+    fn from(stored: String) -> Role {
+        Role::from_stored(&stored)
+    }
+}
+
 /// A member of the service business's team.
 ///
 /// Clients see only a team member's public face (names, colour, avatar):

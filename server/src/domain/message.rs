@@ -2,32 +2,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::attachment::Attachment;
-use super::Timestamp;
+use super::{Timestamp, UserType};
 use crate::error::{Error, Result};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub enum SenderType {
-    InternalUser,
-    Client,
-}
-
-impl SenderType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SenderType::InternalUser => "internalUser",
-            SenderType::Client => "client",
-        }
-    }
-
-    pub fn from_stored(value: &str) -> SenderType {
-        if value == "client" {
-            SenderType::Client
-        } else {
-            SenderType::InternalUser
-        }
-    }
-}
 
 /// A message in a channel. A deleted message stays as a tombstone with empty
 /// text so history keeps its order.
@@ -39,7 +15,7 @@ pub struct Message {
     pub object: &'static str,
     pub channel_id: String,
     pub sender_id: String,
-    pub sender_type: SenderType,
+    pub sender_type: UserType,
     /// May be empty when the message carries files.
     pub text: String,
     pub is_attachment_included: bool,

@@ -15,6 +15,41 @@ pub mod workspace;
 
 pub use values::{Email, Name, Password, Timestamp};
 
+/// Who a person is: staff of the workspace or one of its clients. Sessions,
+/// senders of messages and notifications, and links name one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum UserType {
+    InternalUser,
+    Client,
+}
+
+impl UserType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserType::InternalUser => "internalUser",
+            UserType::Client => "client",
+        }
+    }
+
+    /// Anything but `client` is an internal user: the stored values are
+    /// written by this server only.
+    pub fn from_stored(value: &str) -> UserType {
+        if value == "client" {
+            UserType::Client
+        } else {
+            UserType::InternalUser
+        }
+    }
+}
+
+/// How a stored row's user type is read back.
+impl From<String> for UserType {
+    fn from(stored: String) -> UserType {
+        UserType::from_stored(&stored)
+    }
+}
+
 /// A stable colour for people and companies without an avatar, picked from
 /// the id so it never changes between views.
 pub fn fallback_color(id: &str) -> String {

@@ -9,6 +9,7 @@ use super::extract::{Json as Body, Path, Query};
 use super::Deleted;
 use crate::auth::Authenticated;
 use crate::domain::client::Client;
+use crate::domain::UserType;
 use crate::error::{ErrorBody, Result};
 use crate::service::clients::{self, CreateClient, ListClients, UpdateClient};
 use crate::service::{passwords, Context, Page, PageRequest};
@@ -120,6 +121,6 @@ async fn send_client_password_reset(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    passwords::send_reset(&ctx, &auth.actor, "client", &id).await?;
+    passwords::send_reset(&ctx, &auth.actor, UserType::Client, &id).await?;
     Ok(StatusCode::ACCEPTED)
 }

@@ -9,6 +9,7 @@ use super::extract::{Json as Body, Path, Query};
 use super::Deleted;
 use crate::auth::Authenticated;
 use crate::domain::internal_user::InternalUser;
+use crate::domain::UserType;
 use crate::error::{ErrorBody, Result};
 use crate::service::internal_users::{self, CreateInternalUser, UpdateInternalUser};
 use crate::service::{passwords, Context, Page, PageRequest};
@@ -103,6 +104,6 @@ async fn send_internal_user_password_reset(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    passwords::send_reset(&ctx, &auth.actor, "internalUser", &id).await?;
+    passwords::send_reset(&ctx, &auth.actor, UserType::InternalUser, &id).await?;
     Ok(StatusCode::ACCEPTED)
 }

@@ -15,7 +15,7 @@ use super::templates::{self, DigestSummary};
 use crate::auth::tokens::unsubscribe_token;
 use crate::auth::Actor;
 use crate::authz;
-use crate::domain::message::SenderType;
+use crate::domain::UserType;
 use crate::error::Result;
 use crate::service::email_preferences::UnreadMessages;
 use crate::service::{workspace, Context};
@@ -82,7 +82,7 @@ pub async fn scan(ctx: &Context) -> Result<usize> {
             let mut unread =
                 digests::unread_for(&mut tx, &channel_id, &recipient.id, i64::MAX).await?;
             if let Actor::Internal(_) = recipient.actor() {
-                unread.retain(|m| m.sender_type() == SenderType::Client);
+                unread.retain(|m| m.sender_type() == UserType::Client);
             }
             let Some(newest) = unread.last().map(|m| m.seq) else {
                 continue;
@@ -137,7 +137,7 @@ impl Names {
         if let Some(name) = self.0.get(&message.sender_id) {
             return Ok(name.clone());
         }
-        let name = if message.sender_type() == SenderType::Client {
+        let name = if message.sender_type() == UserType::Client {
             storage::clients::get(conn, &message.sender_id)
                 .await?
                 .map(|c| format!("{} {}", c.given_name, c.family_name))

@@ -21,7 +21,7 @@ use super::pump::to_event;
 use crate::auth::extract::{authenticate, same_origin};
 use crate::auth::tokens::RealtimeToken;
 use crate::auth::{Actor, Credential, StoredCredential};
-use crate::authz::{self, Audience, Viewer};
+use crate::authz::{self, Viewer};
 use crate::error::{Error, Result};
 use crate::http::extract::Query;
 use crate::service::{sessions, Context};
@@ -73,41 +73,6 @@ async fn connecting_actor(
     Ok((auth.actor, credential))
 }
 
-pub async fn viewer(ctx: &Context, actor: &Actor) -> Result<Viewer> {
-    Ok(match authz::scope(actor) {
-        authz::Scope::All => Viewer::Everything,
-        authz::Scope::Staff(id) => {
-            let mut conn = ctx.store.reader().await?;
-            Viewer::Companies(
-                storage::internal_users::company_access(&mut conn, &id)
-                    .await?
-                    .into_iter()
-                    .collect(),
-            )
-        }
-        authz::Scope::Client(id) => Viewer::Client(id),
-    })
-}
-
-/// Who may see a person's presence: everyone for internal users; internal
-/// users who see a client's companies for a client.
-async fn presence_audience(ctx: &Context, actor: &Actor) -> Result<Audience> {
-    Ok(match actor {
-        Actor::Internal(_) => Audience {
-            everyone: true,
-            ..Audience::default()
-        },
-        Actor::Client(client) => {
-            let mut conn = ctx.store.reader().await?;
-            Audience {
-                client_ids: Vec::new(),
-                company_ids: storage::clients::company_ids(&mut conn, &client.id).await?,
-                everyone: false,
-            }
-        }
-    })
-}
-
 fn parse_cursor(raw: &str) -> Result<i64> {
     raw.parse::<i64>()
         .ok()
@@ -127,12 +92,14 @@ pub async fn open(
 ) -> Result<Response> {
     let (actor, credential) = connecting_actor(&ctx, &query, &headers).await?;
     let since = query.since.as_deref().map(parse_cursor).transpose()?;
-    let viewer = viewer(&ctx, &actor).await?;
-    let channels = {
+    let (viewer, channels, presence) = {
         let mut conn = ctx.store.reader().await?;
-        storage::channels::visible_ids(&mut conn, &authz::scope(&actor)).await?
+        (
+            Viewer::load(&mut conn, &actor).await?,
+            storage::channels::visible_ids(&mut conn, &authz::scope(&actor)).await?,
+            authz::presence_audience(&mut conn, &actor).await?,
+        )
     };
-    let presence = presence_audience(&ctx, &actor).await?;
     let subscription = ctx
         .hub
         .subscribe(

@@ -24,13 +24,9 @@ pub struct IssuedToken {
 /// A token acting as `auth`'s person for as long as `auth`'s credential holds.
 pub fn issue(ctx: &Context, auth: &Authenticated) -> IssuedToken {
     let actor = &auth.actor;
-    let user_type = match actor {
-        crate::auth::Actor::Internal(_) => "internalUser",
-        crate::auth::Actor::Client(_) => "client",
-    };
     let expires_at_ms = now_ms() + LIFETIME_MS;
     let claims = RealtimeToken {
-        user_type: user_type.into(),
+        user_type: actor.user_type(),
         user_id: actor.id().to_string(),
         expires_at_ms,
         credential: auth.stored(),

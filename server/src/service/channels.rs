@@ -9,9 +9,9 @@ use crate::auth::Actor;
 use crate::authz::{self, Scope};
 use crate::domain::channel::{group_company, Candidate, MembershipType, MessageChannel};
 use crate::domain::event::EventKind;
-use crate::domain::message::SenderType;
 use crate::domain::new_id;
 use crate::domain::settings::{render_welcome, WelcomeContext};
+use crate::domain::UserType;
 use crate::error::{Error, Result};
 use crate::storage::channels::{ChannelFilter, NewChannel};
 use crate::storage::messages::NewMessage;
@@ -48,7 +48,7 @@ async fn open(ctx: &Context, conn: &mut Conn, opening: &Opening<'_>) -> Result<S
         conn,
         &NewChannel {
             id: &id,
-            membership_type: opening.membership_type.as_str(),
+            membership_type: opening.membership_type,
             client_id: opening.client_id,
             company_id: opening.company_id,
             member_ids: opening.member_ids,
@@ -111,7 +111,7 @@ async fn post_welcome(
             id: &message_id,
             channel_id,
             sender_id: &owner.id,
-            sender_type: SenderType::InternalUser.as_str(),
+            sender_type: UserType::InternalUser.as_str(),
             text: &text,
             is_welcome: true,
             idempotency_key: None,
@@ -130,7 +130,9 @@ pub(crate) async fn ensure_individual(
     conn: &mut Conn,
     client_id: &str,
 ) -> Result<String> {
-    if let Some(id) = storage::channels::find_id(conn, "individual", client_id).await? {
+    if let Some(id) =
+        storage::channels::find_id(conn, MembershipType::Individual, client_id).await?
+    {
         return Ok(id);
     }
     open(
@@ -153,7 +155,7 @@ pub(crate) async fn ensure_company(
     conn: &mut Conn,
     company_id: &str,
 ) -> Result<String> {
-    if let Some(id) = storage::channels::find_id(conn, "company", company_id).await? {
+    if let Some(id) = storage::channels::find_id(conn, MembershipType::Company, company_id).await? {
         return Ok(id);
     }
     open(
@@ -191,7 +193,7 @@ pub async fn create(
                 "client",
             )?;
             if let Some(existing) =
-                storage::channels::find_id(&mut tx, "individual", client_id).await?
+                storage::channels::find_id(&mut tx, MembershipType::Individual, client_id).await?
             {
                 return Err(Error::Conflict(format!(
                     "client {client_id} already has an individual channel: {existing}"
@@ -220,7 +222,7 @@ pub async fn create(
                 "company",
             )?;
             if let Some(existing) =
-                storage::channels::find_id(&mut tx, "company", company_id).await?
+                storage::channels::find_id(&mut tx, MembershipType::Company, company_id).await?
             {
                 return Err(Error::Conflict(format!(
                     "company {company_id} already has a company channel: {existing}"
@@ -294,7 +296,7 @@ pub struct ListChannels<'a> {
 
 /// What a member can see: a client's own channels, or an internal user's scope.
 async fn member_scope(conn: &mut Conn, member_id: &str) -> Result<Scope> {
-    match super::sessions::load_actor(conn, member_id, "internalUser").await? {
+    match super::sessions::load_actor(conn, member_id, UserType::InternalUser).await? {
         Some(member) => Ok(authz::scope(&member)),
         None => Ok(Scope::Client(member_id.to_string())),
     }
@@ -307,16 +309,17 @@ pub async fn list(
     filter: &ListChannels<'_>,
     page: PageRequest,
 ) -> Result<Page<MessageChannel>> {
-    if let Some(kind) = filter.membership_type {
-        MembershipType::parse(kind)?;
-    }
+    let membership_type = filter
+        .membership_type
+        .map(MembershipType::parse)
+        .transpose()?;
     let mut conn = ctx.store.reader().await?;
     let member = match filter.member_id {
         Some(id) => Some(member_scope(&mut conn, id).await?),
         None => None,
     };
     let storage_filter = ChannelFilter {
-        membership_type: filter.membership_type,
+        membership_type,
         client_id: filter.client_id,
         member,
     };

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::{channels, companies, events, views, workspace, Context, Page, PageRequest};
 use crate::auth::Actor;
 use crate::authz::{self, Scope};
+use crate::domain::channel::MembershipType;
 use crate::domain::client::{Client, ClientStatus};
 use crate::domain::settings::DefaultChannelType;
 use crate::domain::{fallback_color, new_id, Email, Name};
@@ -110,7 +111,8 @@ async fn place_in_companies(
 ) -> Result<()> {
     let mut affected = storage::channels::ids_involving_client(conn, &client.id).await?;
     for company_id in company_ids {
-        affected.extend(storage::channels::find_id(conn, "company", company_id).await?);
+        affected
+            .extend(storage::channels::find_id(conn, MembershipType::Company, company_id).await?);
     }
     let before = events::before(conn, &affected).await?;
     storage::clients::set_companies(conn, &client.id, company_ids).await?;

@@ -6,13 +6,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::views;
-use crate::authz::Audience;
+use crate::authz::{audience, Audience};
 use crate::domain::event::EventKind;
 use crate::domain::message::Message;
 use crate::domain::notification::Notification;
 use crate::error::Result;
 use crate::realtime::hub::ChannelAudience;
-use crate::storage::channels::ChannelRow;
 use crate::storage::events::NewEvent;
 use crate::storage::{self, now_ms, Conn};
 
@@ -42,22 +41,6 @@ pub fn message_event<'a>(kind: EventKind, message: &'a Message, payload: &'a str
         payload,
         now: now_ms(),
     }
-}
-
-/// Who sees a channel: its client members, and the companies through which
-/// limited staff see it (an individual channel: any company of its client).
-pub async fn audience(conn: &mut Conn, channel: &ChannelRow) -> Result<Audience> {
-    let client_ids = storage::channels::member_ids(conn, channel).await?;
-    let company_ids = match (&channel.company_id, &channel.client_id) {
-        (Some(company), _) => vec![company.clone()],
-        (None, Some(client)) => storage::clients::company_ids(conn, client).await?,
-        (None, None) => Vec::new(),
-    };
-    Ok(Audience {
-        client_ids,
-        company_ids,
-        everyone: false,
-    })
 }
 
 /// Who sees each of these channels now, to compare after a change.

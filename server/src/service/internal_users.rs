@@ -113,7 +113,7 @@ pub async fn create(
             given_name: given_name.as_str(),
             family_name: family_name.as_str(),
             email: email.as_str(),
-            role: request.role.as_str(),
+            role: request.role,
             is_client_access_limited: request.is_client_access_limited,
             password_hash: None,
             fallback_color: &fallback_color(&id),
@@ -208,7 +208,7 @@ pub async fn update(
         row.family_name = Name::parse("familyName", name)?.into_string();
     }
     if let Some(role) = request.role {
-        if row.role == "admin"
+        if row.role == Role::Admin
             && role != Role::Admin
             && storage::internal_users::count_admins(&mut tx).await? <= 1
         {
@@ -216,7 +216,7 @@ pub async fn update(
                 "the workspace needs at least one admin".into(),
             ));
         }
-        row.role = role.as_str().into();
+        row.role = role;
     }
     if let Some(limited) = request.is_client_access_limited {
         row.is_client_access_limited = storage::flag(limited);
@@ -241,7 +241,7 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
         storage::internal_users::get(&mut tx, id).await?,
         "internal user",
     )?;
-    if row.role == "admin" && storage::internal_users::count_admins(&mut tx).await? <= 1 {
+    if row.role == Role::Admin && storage::internal_users::count_admins(&mut tx).await? <= 1 {
         return Err(Error::Conflict(
             "the workspace needs at least one admin".into(),
         ));

@@ -8,8 +8,9 @@ use super::{attachments, channels, events, sessions, views, Context, Page, PageR
 use crate::auth::{Actor, Credential};
 use crate::authz;
 use crate::domain::event::EventKind;
-use crate::domain::message::{Message, MessageText, SenderType};
+use crate::domain::message::{Message, MessageText};
 use crate::domain::new_id;
+use crate::domain::UserType;
 use crate::error::{Error, Result};
 use crate::storage::messages::NewMessage;
 use crate::storage::{self, now_ms, Conn};
@@ -30,10 +31,10 @@ pub struct SendMessage {
     pub attachment_ids: Option<Vec<String>>,
 }
 
-pub(super) fn sender_type(actor: &Actor) -> SenderType {
+pub(super) fn sender_type(actor: &Actor) -> UserType {
     match actor {
-        Actor::Internal(_) => SenderType::InternalUser,
-        Actor::Client(_) => SenderType::Client,
+        Actor::Internal(_) => UserType::InternalUser,
+        Actor::Client(_) => UserType::Client,
     }
 }
 
@@ -47,9 +48,9 @@ pub(super) async fn resolve_sender(
     let Some(sender_id) = sender_id.filter(|id| *id != actor.id()) else {
         return Ok(actor.clone());
     };
-    let sender = match sessions::load_actor(conn, sender_id, "internalUser").await? {
+    let sender = match sessions::load_actor(conn, sender_id, UserType::InternalUser).await? {
         Some(staff) => Some(staff),
-        None => sessions::load_actor(conn, sender_id, "client").await?,
+        None => sessions::load_actor(conn, sender_id, UserType::Client).await?,
     };
     let sender = sender.ok_or_else(|| {
         Error::invalid(format!(

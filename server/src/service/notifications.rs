@@ -10,9 +10,9 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{events, views, workspace, Context, Page, PageRequest};
+use super::{events, sessions, views, workspace, Context, Page, PageRequest};
 use crate::auth::Actor;
-use crate::authz;
+use crate::authz::{self, NotificationScope};
 use crate::domain::event::EventKind;
 use crate::domain::notification::{CtaParams, Notification};
 use crate::domain::{new_id, Name};
@@ -196,10 +196,11 @@ async fn resolve_recipient(conn: &mut Conn, request: &CreateNotification) -> Res
         let staff = storage::internal_users::get(conn, id)
             .await?
             .ok_or_else(|| Error::invalid(format!("there is no internal user with id {id:?}")))?;
-        let limited_access = if staff.is_client_access_limited == 1 && staff.role != "admin" {
-            Some(storage::internal_users::company_access(conn, id).await?)
-        } else {
-            None
+        let limited_access = match authz::notification_scope(&sessions::staff_actor(&staff)) {
+            NotificationScope::LimitedStaff(_) => {
+                Some(storage::internal_users::company_access(conn, id).await?)
+            }
+            NotificationScope::All | NotificationScope::Own(_) => None,
         };
         return Ok(Recipient {
             client_id: None,

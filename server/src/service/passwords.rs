@@ -13,7 +13,7 @@ use crate::auth::tokens::{self, LinkPurpose, SignedLink};
 use crate::auth::Authenticated;
 use crate::auth::{password, Actor};
 use crate::authz;
-use crate::domain::{Email, Password, Timestamp};
+use crate::domain::{Email, Password, Timestamp, UserType};
 use crate::error::{Error, Result};
 use crate::storage::auth::PasswordHolder;
 use crate::storage::{self, now_ms, Conn};
@@ -144,21 +144,20 @@ async fn queue_reset(
 /// who never chose one gets a new invitation instead; a client who has not
 /// accepted theirs is re-invited from the client's page.
 #[tracing::instrument(skip_all)]
-pub async fn send_reset(ctx: &Context, actor: &Actor, user_type: &str, id: &str) -> Result<()> {
+pub async fn send_reset(ctx: &Context, actor: &Actor, user_type: UserType, id: &str) -> Result<()> {
     authz::require_admin(actor)?;
     let mut tx = ctx.store.begin().await?;
     let holder = storage::auth::holder_by_id(&mut tx, id)
         .await?
         .filter(|holder| holder.user_type == user_type)
-        .ok_or(Error::NotFound(if user_type == "client" {
-            "client"
-        } else {
-            "internal user"
+        .ok_or(Error::NotFound(match user_type {
+            UserType::Client => "client",
+            UserType::InternalUser => "internal user",
         }))?;
     if holder.password_hash.is_some() {
         let dedupe = format!("reset:{}:{}", holder.id, tokens::random_token());
         queue_reset(ctx, &mut tx, &holder, &dedupe).await?;
-    } else if user_type == "client" {
+    } else if user_type == UserType::Client {
         return Err(Error::Conflict(
             "this client has not accepted their invitation yet: invite them again instead".into(),
         ));
@@ -248,7 +247,7 @@ pub async fn reset(ctx: &Context, token: &str, request: &ResetPassword) -> Resul
         return Err(Error::NotFound("password reset"));
     }
     storage::auth::delete_sessions_of(&mut tx, &holder.id, None).await?;
-    let actor = sessions::load_actor(&mut tx, &holder.id, &holder.user_type)
+    let actor = sessions::load_actor(&mut tx, &holder.id, holder.user_type)
         .await?
         .ok_or(Error::NotFound("password reset"))?;
     let session = sessions::start(&mut tx, &actor).await?;

@@ -14,7 +14,7 @@ use crate::auth::{
 };
 use crate::domain::api_key::CreateApiKey;
 use crate::domain::internal_user::Role;
-use crate::domain::{Email, Password, Timestamp};
+use crate::domain::{Email, Password, Timestamp, UserType};
 use crate::error::{Error, Result};
 use crate::storage::auth::SessionUser;
 use crate::storage::internal_users::InternalUserRow;
@@ -37,8 +37,7 @@ pub struct SessionInfo {
     #[schema(value_type = String, example = "session")]
     pub object: &'static str,
     pub user_id: String,
-    /// `internalUser` or `client`.
-    pub user_type: String,
+    pub user_type: UserType,
     pub role: Option<Role>,
     /// Send this in `X-CSRF-Token` with every write made with the session cookie.
     pub csrf_token: String,
@@ -51,18 +50,11 @@ pub struct NewSession {
     pub info: SessionInfo,
 }
 
-fn user_type(actor: &Actor) -> &'static str {
-    match actor {
-        Actor::Internal(_) => "internalUser",
-        Actor::Client(_) => "client",
-    }
-}
-
 fn info(actor: &Actor, csrf_token: String, expires_at: i64) -> SessionInfo {
     SessionInfo {
         object: "session",
         user_id: actor.id().to_string(),
-        user_type: user_type(actor).into(),
+        user_type: actor.user_type(),
         role: match actor {
             Actor::Internal(staff) => Some(staff.role),
             Actor::Client(_) => None,
@@ -82,7 +74,7 @@ pub(crate) async fn start(conn: &mut Conn, actor: &Actor) -> Result<NewSession> 
         conn,
         &tokens::digest(&token),
         actor.id(),
-        user_type(actor),
+        actor.user_type(),
         &csrf_token,
         now,
         expires_at,
@@ -121,9 +113,12 @@ pub async fn login(ctx: &Context, request: &LoginRequest, address: IpAddr) -> Re
     let (actor, hash) = if let Some((id, hash)) =
         storage::internal_users::by_email(&mut conn, email.as_str()).await?
     {
-        (load_actor(&mut conn, &id, "internalUser").await?, hash)
+        (
+            load_actor(&mut conn, &id, UserType::InternalUser).await?,
+            hash,
+        )
     } else if let Some((id, hash)) = storage::clients::by_email(&mut conn, email.as_str()).await? {
-        (load_actor(&mut conn, &id, "client").await?, hash)
+        (load_actor(&mut conn, &id, UserType::Client).await?, hash)
     } else {
         (None, None)
     };
@@ -147,7 +142,7 @@ pub async fn login(ctx: &Context, request: &LoginRequest, address: IpAddr) -> Re
 #[tracing::instrument(skip_all)]
 pub async fn start_for_new_owner(ctx: &Context, owner_id: &str) -> Result<NewSession> {
     let mut tx = ctx.store.begin().await?;
-    let actor = load_actor(&mut tx, owner_id, "internalUser")
+    let actor = load_actor(&mut tx, owner_id, UserType::InternalUser)
         .await?
         .ok_or(Error::NotFound("internal user"))?;
     let session = start(&mut tx, &actor).await?;
@@ -174,22 +169,26 @@ pub async fn remove_expired(ctx: &Context) -> Result<u64> {
 
 /// The actor behind a stored user, or `None` if they no longer exist.
 #[tracing::instrument(skip_all)]
-pub async fn load_actor(conn: &mut Conn, user_id: &str, user_type: &str) -> Result<Option<Actor>> {
-    if user_type == "client" {
-        return Ok(storage::clients::get(conn, user_id)
+pub async fn load_actor(
+    conn: &mut Conn,
+    user_id: &str,
+    user_type: UserType,
+) -> Result<Option<Actor>> {
+    Ok(match user_type {
+        UserType::Client => storage::clients::get(conn, user_id)
             .await?
-            .map(|row| Actor::Client(ClientActor { id: row.id })));
-    }
-    Ok(storage::internal_users::get(conn, user_id)
-        .await?
-        .map(staff_actor))
+            .map(|row| Actor::Client(ClientActor { id: row.id })),
+        UserType::InternalUser => storage::internal_users::get(conn, user_id)
+            .await?
+            .map(|row| staff_actor(&row)),
+    })
 }
 
-fn staff_actor(row: InternalUserRow) -> Actor {
+pub(crate) fn staff_actor(row: &InternalUserRow) -> Actor {
     Actor::Internal(StaffActor {
-        role: Role::from_stored(&row.role),
+        role: row.role,
         is_client_access_limited: row.is_client_access_limited != 0,
-        id: row.id,
+        id: row.id.clone(),
     })
 }
 
@@ -255,7 +254,7 @@ pub fn api_key_lookup(store: Store) -> BatchedLookup<String, KeyHolder> {
                             },
                             key_id: found.key_id,
                             last_used_at: found.last_used_at,
-                            actor: staff_actor(found.user),
+                            actor: staff_actor(&found.user),
                         };
                         (found.key_hash, holder)
                     })
@@ -293,7 +292,7 @@ pub fn session_lookup(store: Store) -> BatchedLookup<String, (Actor, SessionInfo
 
 /// Who a live session acts as, unless its user is gone.
 fn session_actor(found: SessionUser) -> Option<(Actor, SessionInfo)> {
-    let actor = if found.user_type == "client" {
+    let actor = if found.user_type == UserType::Client {
         Actor::Client(ClientActor {
             id: found.client_id?,
         })
@@ -327,8 +326,8 @@ pub async fn create_api_key(ctx: &Context, name: &str) -> Result<String> {
 pub struct InvitationInfo {
     #[schema(value_type = String, example = "invitation")]
     pub object: &'static str,
-    /// The invited person: `client` or `internalUser`.
-    pub user_type: String,
+    /// The invited person.
+    pub user_type: UserType,
     pub user_id: String,
     /// The invited client (absent for an internal user).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -353,10 +352,10 @@ enum Invited {
 }
 
 impl Invited {
-    fn user_type(&self) -> &'static str {
+    fn user_type(&self) -> UserType {
         match self {
-            Invited::Client(_) => "client",
-            Invited::Staff(_) => "internalUser",
+            Invited::Client(_) => UserType::Client,
+            Invited::Staff(_) => UserType::InternalUser,
         }
     }
 
@@ -410,7 +409,7 @@ pub async fn invitation(ctx: &Context, token: &str) -> Result<InvitationInfo> {
     let mut conn = ctx.store.reader().await?;
     let invited = check_invitation(&mut conn, ctx, token).await?;
     let workspace = workspace::load(&mut conn).await?;
-    let user_type = invited.user_type().to_string();
+    let user_type = invited.user_type();
     let (user_id, given_name, email, expires_at, is_client) = match invited {
         Invited::Client(row) => (
             row.id,

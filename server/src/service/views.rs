@@ -6,12 +6,13 @@ use crate::domain::attachment::Attachment;
 use crate::domain::channel::{MembershipType, MessageChannel};
 use crate::domain::client::{Client, ClientStatus};
 use crate::domain::company::Company;
-use crate::domain::internal_user::{InternalUser, Role};
-use crate::domain::message::{Message, SenderType};
+use crate::domain::internal_user::InternalUser;
+use crate::domain::message::Message;
 use crate::domain::notification::{DeliveryTargets, EmailTarget, InProductTarget, Notification};
 use crate::domain::settings::{DefaultChannelType, MessagingSettings};
 use crate::domain::workspace::Workspace;
 use crate::domain::Timestamp;
+use crate::domain::UserType;
 use crate::error::Result;
 use crate::storage::attachments::AttachmentRow;
 use crate::storage::channels::ChannelRow;
@@ -49,7 +50,7 @@ pub async fn internal_user(conn: &mut Conn, row: InternalUserRow) -> Result<Inte
     let company_access_list = storage::internal_users::company_access(conn, &row.id).await?;
     Ok(InternalUser {
         object: "internalUser",
-        role: Some(Role::from_stored(&row.role)),
+        role: Some(row.role),
         is_client_access_limited: Some(row.is_client_access_limited != 0),
         company_access_list: Some(company_access_list),
         avatar_image_url: None,
@@ -146,7 +147,7 @@ pub async fn client(
 
 pub async fn channel(conn: &mut Conn, row: ChannelRow) -> Result<MessageChannel> {
     let member_ids = storage::channels::member_ids(conn, &row).await?;
-    let membership_type = MembershipType::parse(&row.membership_type)?;
+    let membership_type = row.membership_type;
     let membership_entity_id = match membership_type {
         MembershipType::Individual => row.client_id.clone(),
         _ => row.company_id.clone(),
@@ -194,7 +195,7 @@ pub fn message_with(public_url: &str, row: MessageRow, attachments: Vec<Attachme
         .collect();
     Message {
         object: "message",
-        sender_type: SenderType::from_stored(&row.sender_type),
+        sender_type: UserType::from_stored(&row.sender_type),
         is_attachment_included: !attachments.is_empty(),
         attachments,
         is_welcome: row.is_welcome != 0,

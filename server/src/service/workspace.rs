@@ -121,7 +121,7 @@ async fn create(
             given_name: given_name.as_str(),
             family_name: family_name.as_str(),
             email: email.as_str(),
-            role: Role::Admin.as_str(),
+            role: Role::Admin,
             is_client_access_limited: false,
             password_hash: Some(&password_hash),
             fallback_color: &fallback_color(&owner_id),

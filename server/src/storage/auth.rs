@@ -1,6 +1,7 @@
 //! Sessions and setup tokens. Only digests of secrets are stored.
 
 use super::Conn;
+use crate::domain::UserType;
 use crate::error::Result;
 
 /// A live session and who it belongs to.
@@ -8,7 +9,8 @@ use crate::error::Result;
 pub struct SessionUser {
     pub token_hash: String,
     pub user_id: String,
-    pub user_type: String,
+    #[sqlx(try_from = "String")]
+    pub user_type: UserType,
     pub csrf_token: String,
     pub expires_at: i64,
     /// The internal user's role, when the session is staff's and they exist.
@@ -22,7 +24,7 @@ pub async fn insert_session(
     conn: &mut Conn,
     token_hash: &str,
     user_id: &str,
-    user_type: &str,
+    user_type: UserType,
     csrf_token: &str,
     now: i64,
     expires_at: i64,
@@ -33,7 +35,7 @@ pub async fn insert_session(
     )
     .bind(token_hash)
     .bind(user_id)
-    .bind(user_type)
+    .bind(user_type.as_str())
     .bind(csrf_token)
     .bind(now)
     .bind(expires_at)
@@ -119,8 +121,8 @@ pub async fn take_setup_token(conn: &mut Conn, token_hash: &str, now: i64) -> Re
 /// Someone who signs in with a password: an internal user or a client.
 #[derive(Debug, sqlx::FromRow)]
 pub struct PasswordHolder {
-    /// `internalUser` or `client`.
-    pub user_type: String,
+    #[sqlx(try_from = "String")]
+    pub user_type: UserType,
     pub id: String,
     pub given_name: String,
     pub email: String,
@@ -160,7 +162,7 @@ pub async fn set_password(
     password_hash: &str,
     now: i64,
 ) -> Result<bool> {
-    let sql = if holder.user_type == "client" {
+    let sql = if holder.user_type == UserType::Client {
         "UPDATE clients SET password_hash = $1, password_version = password_version + 1, \
          updated_at = $2 WHERE id = $3 AND password_version = $4"
     } else {

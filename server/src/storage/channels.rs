@@ -1,33 +1,7 @@
 use super::Conn;
-use crate::authz::Scope;
+use crate::authz::{channel_visible, every_visible_channel, Scope};
+use crate::domain::channel::MembershipType;
 use crate::error::Result;
-
-/// The channels a scope may see; `c` is the channel and the two arguments
-/// name the parameters holding the scope's kind and subject.
-///
-/// Admins and unlimited staff see every channel; limited staff see those of
-/// their companies (an individual channel through any company of its client);
-/// a client sees their individual channel, the groups that list them, and the
-/// channels of the companies they belong to now.
-macro_rules! channel_visible {
-    ($kind:literal, $subject:literal) => {
-        concat!(
-            "(", $kind, " = 'all' ",
-            "OR (", $kind, " = 'staff' AND (",
-            "(c.membership_type = 'individual' AND EXISTS (SELECT 1 FROM client_companies cc ",
-            "JOIN internal_user_company_access a ON a.company_id = cc.company_id ",
-            "WHERE cc.client_id = c.client_id AND a.user_id = ", $subject, ")) ",
-            "OR (c.membership_type <> 'individual' AND EXISTS (SELECT 1 FROM internal_user_company_access a ",
-            "WHERE a.company_id = c.company_id AND a.user_id = ", $subject, ")))) ",
-            "OR (", $kind, " = 'client' AND (",
-            "(c.membership_type = 'individual' AND c.client_id = ", $subject, ") ",
-            "OR (c.membership_type = 'group' AND EXISTS (SELECT 1 FROM channel_members m ",
-            "WHERE m.channel_id = c.id AND m.client_id = ", $subject, ")) ",
-            "OR (c.membership_type = 'company' AND EXISTS (SELECT 1 FROM client_companies cc ",
-            "WHERE cc.company_id = c.company_id AND cc.client_id = ", $subject, ")))))"
-        )
-    };
-}
 
 /// Messages from others after the viewer's read marker.
 macro_rules! unread_count {
@@ -50,7 +24,8 @@ macro_rules! columns {
 pub struct ChannelRow {
     pub seq: i64,
     pub id: String,
-    pub membership_type: String,
+    #[sqlx(try_from = "String")]
+    pub membership_type: MembershipType,
     pub client_id: Option<String>,
     pub company_id: Option<String>,
     pub last_message_at: Option<i64>,
@@ -61,7 +36,7 @@ pub struct ChannelRow {
 
 pub struct NewChannel<'a> {
     pub id: &'a str,
-    pub membership_type: &'a str,
+    pub membership_type: MembershipType,
     pub client_id: Option<&'a str>,
     pub company_id: Option<&'a str>,
     pub member_ids: &'a [String],
@@ -74,7 +49,7 @@ pub async fn insert(conn: &mut Conn, channel: &NewChannel<'_>) -> Result<()> {
          VALUES ($1, $2, $3, $4, $5, $5)",
     )
     .bind(channel.id)
-    .bind(channel.membership_type)
+    .bind(channel.membership_type.as_str())
     .bind(channel.client_id)
     .bind(channel.company_id)
     .bind(channel.now)
@@ -142,7 +117,7 @@ pub async fn get_visible(
 }
 
 pub struct ChannelFilter<'a> {
-    pub membership_type: Option<&'a str>,
+    pub membership_type: Option<MembershipType>,
     /// Only the individual channel of this client.
     pub client_id: Option<&'a str>,
     /// Only channels this member (client or internal user) can see.
@@ -182,7 +157,7 @@ pub async fn list(
     .bind(member_kind)
     .bind(member_subject)
     .bind(viewer_id)
-    .bind(filter.membership_type)
+    .bind(filter.membership_type.map(MembershipType::as_str))
     .bind(filter.client_id)
     .bind(after)
     .bind(i64::from(limit) + 1)
@@ -193,9 +168,9 @@ pub async fn list(
 /// The clients who are members now: the one client, the listed group, or
 /// everyone in the company.
 pub async fn member_ids(conn: &mut Conn, channel: &ChannelRow) -> Result<Vec<String>> {
-    match channel.membership_type.as_str() {
-        "individual" => Ok(channel.client_id.iter().cloned().collect()),
-        "group" => {
+    match channel.membership_type {
+        MembershipType::Individual => Ok(channel.client_id.iter().cloned().collect()),
+        MembershipType::Group => {
             let rows: Vec<(String,)> = sqlx::query_as(
                 "SELECT m.client_id FROM channel_members m JOIN clients cl ON cl.id = m.client_id \
                  WHERE m.channel_id = $1 ORDER BY cl.seq",
@@ -205,7 +180,7 @@ pub async fn member_ids(conn: &mut Conn, channel: &ChannelRow) -> Result<Vec<Str
             .await?;
             Ok(rows.into_iter().map(|(id,)| id).collect())
         }
-        _ => match &channel.company_id {
+        MembershipType::Company => match &channel.company_id {
             Some(company_id) => super::companies::client_ids(conn, company_id).await,
             None => Ok(Vec::new()),
         },
@@ -216,17 +191,16 @@ pub async fn member_ids(conn: &mut Conn, channel: &ChannelRow) -> Result<Vec<Str
 /// a company, if it exists.
 pub async fn find_id(
     conn: &mut Conn,
-    membership_type: &str,
+    membership_type: MembershipType,
     owner_id: &str,
 ) -> Result<Option<String>> {
-    let column = if membership_type == "individual" {
-        "client_id"
-    } else {
-        "company_id"
+    let column = match membership_type {
+        MembershipType::Individual => "client_id",
+        MembershipType::Group | MembershipType::Company => "company_id",
     };
     let sql = format!("SELECT id FROM channels WHERE membership_type = $1 AND {column} = $2");
     let row: Option<(String,)> = sqlx::query_as(&sql)
-        .bind(membership_type)
+        .bind(membership_type.as_str())
         .bind(owner_id)
         .fetch_optional(conn)
         .await?;
@@ -262,61 +236,24 @@ pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<ChannelRow>> {
     .await?)
 }
 
-/// Every channel a scope may see: the rule of `channel_visible!`, written
-/// as one indexed lookup per way of seeing a channel. The correlated form
-/// suits a check of a few channels; for all of them it reads every channel
-/// of the workspace, which made each realtime connection cost a scan
-/// (docs/performance.md, section 6). The test
-/// `a_socket_starts_with_exactly_the_channels_each_role_may_see` holds the
-/// two forms together.
+/// Every channel a scope may see (`authz::every_visible_channel`). A
+/// client's are also every channel whose audience depends on that client.
 pub async fn visible_ids(conn: &mut Conn, scope: &Scope) -> Result<Vec<String>> {
-    let (sql, subject) = match scope {
-        Scope::All => ("SELECT id FROM channels", None),
-        Scope::Staff(user_id) => (
-            concat!(
-                "SELECT c.id FROM internal_user_company_access a ",
-                "JOIN client_companies cc ON cc.company_id = a.company_id ",
-                "JOIN channels c ON c.client_id = cc.client_id AND c.membership_type = 'individual' ",
-                "WHERE a.user_id = $1 ",
-                "UNION SELECT c.id FROM internal_user_company_access a ",
-                "JOIN channels c ON c.company_id = a.company_id AND c.membership_type <> 'individual' ",
-                "WHERE a.user_id = $1"
-            ),
-            Some(user_id),
-        ),
-        Scope::Client(client_id) => (
-            concat!(
-                "SELECT c.id FROM channels c WHERE c.client_id = $1 AND c.membership_type = 'individual' ",
-                "UNION SELECT c.id FROM channel_members m ",
-                "JOIN channels c ON c.id = m.channel_id AND c.membership_type = 'group' ",
-                "WHERE m.client_id = $1 ",
-                "UNION SELECT c.id FROM client_companies cc ",
-                "JOIN channels c ON c.company_id = cc.company_id AND c.membership_type = 'company' ",
-                "WHERE cc.client_id = $1"
-            ),
-            Some(client_id),
-        ),
+    let rows: Vec<(String,)> = match every_visible_channel(scope) {
+        None => {
+            sqlx::query_as("SELECT id FROM channels")
+                .fetch_all(conn)
+                .await?
+        }
+        Some((sql, subject)) => sqlx::query_as(sql).bind(subject).fetch_all(conn).await?,
     };
-    let mut query = sqlx::query_as::<_, (String,)>(sql);
-    if let Some(subject) = subject {
-        query = query.bind(subject);
-    }
-    let rows = query.fetch_all(conn).await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-/// The channels whose audience depends on a client: their individual
-/// channel, the groups that list them, and their companies' channels.
+/// The channels whose audience depends on a client: exactly those the
+/// client sees (their individual channel, their groups, their companies').
 pub async fn ids_involving_client(conn: &mut Conn, client_id: &str) -> Result<Vec<String>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT c.id FROM channels c WHERE (c.membership_type = 'individual' AND c.client_id = $1) \
-         OR (c.membership_type = 'group' AND EXISTS (SELECT 1 FROM channel_members m WHERE m.channel_id = c.id AND m.client_id = $1)) \
-         OR (c.membership_type = 'company' AND EXISTS (SELECT 1 FROM client_companies cc WHERE cc.company_id = c.company_id AND cc.client_id = $1))",
-    )
-    .bind(client_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    visible_ids(conn, &Scope::Client(client_id.to_string())).await
 }
 
 /// The company and group channels of a company.

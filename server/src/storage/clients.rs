@@ -1,27 +1,7 @@
 use super::Conn;
+use crate::authz::client_visible;
 use crate::authz::Scope;
 use crate::error::Result;
-
-/// The clients a scope may see; `cl` is the client, `$1`/`$2` the scope.
-/// Limited staff see clients of their companies; a client sees themselves,
-/// the other clients of their own companies (who share their company
-/// channel) and the members of their groups (who may have left the company).
-/// What a client sees of the others is their public face only
-/// (`authz::sees_private_details`).
-macro_rules! client_visible {
-    () => {
-        "($1 = 'all' \
-          OR ($1 = 'staff' AND EXISTS (SELECT 1 FROM client_companies cc \
-                JOIN internal_user_company_access a ON a.company_id = cc.company_id \
-                WHERE cc.client_id = cl.id AND a.user_id = $2)) \
-          OR ($1 = 'client' AND (cl.id = $2 OR EXISTS (SELECT 1 FROM client_companies x \
-                JOIN client_companies y ON x.company_id = y.company_id \
-                WHERE x.client_id = cl.id AND y.client_id = $2) \
-             OR EXISTS (SELECT 1 FROM channel_members mx \
-                JOIN channel_members my ON mx.channel_id = my.channel_id \
-                WHERE mx.client_id = cl.id AND my.client_id = $2))))"
-    };
-}
 
 macro_rules! columns {
     () => {

@@ -1,17 +1,7 @@
 use super::Conn;
+use crate::authz::company_visible;
 use crate::authz::Scope;
 use crate::error::Result;
-
-/// The companies a scope may see; `co` is the company, `$1`/`$2` the scope.
-macro_rules! company_visible {
-    () => {
-        "($1 = 'all' \
-          OR ($1 = 'staff' AND EXISTS (SELECT 1 FROM internal_user_company_access a \
-                                       WHERE a.company_id = co.id AND a.user_id = $2)) \
-          OR ($1 = 'client' AND EXISTS (SELECT 1 FROM client_companies cc \
-                                        WHERE cc.company_id = co.id AND cc.client_id = $2)))"
-    };
-}
 
 macro_rules! columns {
     () => {

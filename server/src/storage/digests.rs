@@ -3,7 +3,7 @@
 use super::Conn;
 use crate::auth::{Actor, ClientActor, StaffActor};
 use crate::domain::internal_user::Role;
-use crate::domain::message::SenderType;
+use crate::domain::UserType;
 use crate::error::Result;
 
 /// Locks the scan's row (one node scans at a time) and says how far it got.
@@ -52,8 +52,8 @@ pub struct UnreadMessage {
 }
 
 impl UnreadMessage {
-    pub fn sender_type(&self) -> SenderType {
-        SenderType::from_stored(&self.sender_type)
+    pub fn sender_type(&self) -> UserType {
+        UserType::from_stored(&self.sender_type)
     }
 }
 
@@ -104,8 +104,10 @@ pub struct Recipient {
     pub email: String,
     pub given_name: String,
     pub family_name: String,
-    /// `client`, or the internal user's role.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub user_type: UserType,
+    /// An internal user's role.
+    pub role: Option<String>,
     pub is_client_access_limited: i64,
     pub unread_messages: Option<String>,
 }
@@ -113,16 +115,15 @@ pub struct Recipient {
 impl Recipient {
     /// Who the recipient is to the authorisation rules.
     pub fn actor(&self) -> Actor {
-        if self.kind == "client" {
-            Actor::Client(ClientActor {
+        match self.user_type {
+            UserType::Client => Actor::Client(ClientActor {
                 id: self.id.clone(),
-            })
-        } else {
-            Actor::Internal(StaffActor {
+            }),
+            UserType::InternalUser => Actor::Internal(StaffActor {
                 id: self.id.clone(),
-                role: Role::from_stored(&self.kind),
+                role: Role::from_stored(self.role.as_deref().unwrap_or_default()),
                 is_client_access_limited: self.is_client_access_limited != 0,
-            })
+            }),
         }
     }
 }
@@ -130,7 +131,7 @@ impl Recipient {
 /// Every internal user, with their e-mail preference.
 pub async fn internal_users(conn: &mut Conn) -> Result<Vec<Recipient>> {
     Ok(sqlx::query_as(
-        "SELECT u.id, u.email, u.given_name, u.family_name, u.role AS kind, u.is_client_access_limited, \
+        "SELECT u.id, u.email, u.given_name, u.family_name, CAST('internalUser' AS TEXT) AS user_type, u.role, u.is_client_access_limited, \
          p.unread_messages FROM internal_users u LEFT JOIN email_preferences p ON p.user_id = u.id \
          ORDER BY u.seq",
     )
@@ -141,7 +142,7 @@ pub async fn internal_users(conn: &mut Conn) -> Result<Vec<Recipient>> {
 /// A client who was invited (or is active), with their e-mail preference.
 pub async fn invited_client(conn: &mut Conn, id: &str) -> Result<Option<Recipient>> {
     Ok(sqlx::query_as(
-        "SELECT c.id, c.email, c.given_name, c.family_name, 'client' AS kind, CAST(0 AS BIGINT) AS is_client_access_limited, \
+        "SELECT c.id, c.email, c.given_name, c.family_name, CAST('client' AS TEXT) AS user_type, CAST(NULL AS TEXT) AS role, CAST(0 AS BIGINT) AS is_client_access_limited, \
          p.unread_messages FROM clients c LEFT JOIN email_preferences p ON p.user_id = c.id \
          WHERE c.id = $1 AND c.status <> 'notInvited'",
     )

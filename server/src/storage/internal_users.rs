@@ -1,4 +1,5 @@
 use super::Conn;
+use crate::domain::internal_user::Role;
 use crate::error::Result;
 
 #[derive(Debug, sqlx::FromRow)]
@@ -8,7 +9,8 @@ pub struct InternalUserRow {
     pub given_name: String,
     pub family_name: String,
     pub email: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub is_client_access_limited: i64,
     pub fallback_color: String,
     pub created_at: i64,
@@ -28,7 +30,7 @@ pub struct NewInternalUser<'a> {
     pub given_name: &'a str,
     pub family_name: &'a str,
     pub email: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub is_client_access_limited: bool,
     pub password_hash: Option<&'a str>,
     pub fallback_color: &'a str,
@@ -47,7 +49,7 @@ pub async fn insert(conn: &mut Conn, user: &NewInternalUser<'_>) -> Result<()> {
     .bind(user.given_name)
     .bind(user.family_name)
     .bind(user.email)
-    .bind(user.role)
+    .bind(user.role.as_str())
     .bind(super::flag(user.is_client_access_limited))
     .bind(user.password_hash)
     .bind(user.fallback_color)
@@ -169,7 +171,7 @@ pub async fn update(conn: &mut Conn, row: &InternalUserRow) -> Result<()> {
     )
     .bind(&row.given_name)
     .bind(&row.family_name)
-    .bind(&row.role)
+    .bind(row.role.as_str())
     .bind(row.is_client_access_limited)
     .bind(row.updated_at)
     .bind(&row.id)

@@ -2,21 +2,9 @@
 //! condition `authz::NotificationScope` binds.
 
 use super::Conn;
+use crate::authz::notification_visible;
 use crate::authz::NotificationScope;
 use crate::error::Result;
-
-/// The notifications a scope may see; `n` is the notification, `$1`/`$2` the
-/// scope. Everyone but admins sees only their own; limited staff also never
-/// see one about a company outside their access list.
-macro_rules! notification_visible {
-    () => {
-        "($1 = 'all' \
-          OR ($1 = 'own' AND (n.recipient_client_id = $2 OR n.recipient_internal_user_id = $2)) \
-          OR ($1 = 'staff' AND n.recipient_internal_user_id = $2 \
-              AND (n.sender_company_id IS NULL OR EXISTS (SELECT 1 FROM internal_user_company_access a \
-                   WHERE a.user_id = $2 AND a.company_id = n.sender_company_id))))"
-    };
-}
 
 macro_rules! columns {
     () => {
