@@ -14,6 +14,7 @@ mod channels;
 mod clients;
 mod companies;
 mod data_files;
+mod door_fixture;
 mod doors;
 mod email;
 mod invitations;
