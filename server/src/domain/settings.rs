@@ -68,7 +68,9 @@ pub struct WelcomeContext<'a> {
     pub workspace_name: &'a str,
 }
 
-/// Checks a template: bounded length, only known variables, closed braces.
+/// Checks a template: bounded length, only known variables, closed braces,
+/// and no variable inside a link's address, where a name would choose where
+/// the owner-signed link leads.
 pub fn validate_welcome(template: &str) -> Result<()> {
     super::values::check_free_text("welcomeMessage", template)?;
     if template.chars().count() > MAX_WELCOME_CHARS {
@@ -91,6 +93,12 @@ pub fn validate_welcome(template: &str) -> Result<()> {
                 VARIABLES.map(|v| format!("{{{{{v}}}}}")).join(", ")
             )));
         }
+        if in_link_address(&rest[..start]) {
+            return Err(Error::invalid(format!(
+                "welcomeMessage puts {{{{{name}}}}} inside a link's address; \
+                 names may be in the text around a link, not in where it leads"
+            )));
+        }
         rest = &after[end + 2..];
     }
     Ok(())
@@ -111,6 +119,22 @@ fn push_literal(out: &mut String, name: &str) {
         }
         out.push(c);
     }
+}
+
+/// Whether a variable right after `before` would be part of a link's
+/// address: in the word that ends `before` there is a scheme, `www.`, or the
+/// `](` or `<` that open a Markdown link's target.
+fn in_link_address(before: &str) -> bool {
+    let word = before
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    word.contains("://")
+        || word.contains("](")
+        || word.contains("www.")
+        || word.contains("mailto:")
+        || word.starts_with('<')
 }
 
 /// Fills in a template that `validate_welcome` accepted.
@@ -171,6 +195,28 @@ mod tests {
             .contains("unknown variable"));
         assert!(validate_welcome("Hi {{client.givenName").is_err());
         assert!(validate_welcome(&"x".repeat(MAX_WELCOME_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn a_variable_may_not_choose_where_a_link_leads() {
+        for template in [
+            "Your portal: https://{{company.name}}.example.com",
+            "See https://help.example.com/{{client.givenName}}",
+            "Read [the guide](https://help.example.com/{{company.name}})",
+            "Visit <https://{{company.name}}>",
+            "Visit www.{{company.name}}.com",
+            "Write to mailto:{{client.givenName}}@example.com",
+        ] {
+            let refused = validate_welcome(template).unwrap_err().to_string();
+            assert!(refused.contains("inside a link"), "{template}: {refused}");
+        }
+        for template in [
+            "Hi {{client.givenName}}, read [our guide](https://help.example.com).",
+            "https://help.example.com is for {{company.name}}",
+            "[{{company.name}}'s guide](https://help.example.com)",
+        ] {
+            assert!(validate_welcome(template).is_ok(), "{template}");
+        }
     }
 
     #[test]
