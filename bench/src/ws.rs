@@ -32,7 +32,7 @@ pub fn session_digest(client_id: &str) -> String {
 /// Opens the `n`th socket of a run, signed in as the client `client_id`.
 pub async fn connect(server: &Server, client_id: &str, n: usize) -> anyhow::Result<Socket> {
     let token = RealtimeToken {
-        user_type: "client".into(),
+        user_type: parlor::domain::UserType::Client,
         user_id: client_id.to_string(),
         expires_at_ms: i64::MAX,
         credential: parlor::auth::StoredCredential {

@@ -102,16 +102,9 @@ pub fn require_key_manager(actor: &Actor, credential: Credential) -> Result<&Sta
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::{Actor, ClientActor, StaffActor};
+    use crate::auth::{Actor, ClientActor};
+    use crate::authz::tests::staff;
     use crate::domain::internal_user::Role;
-
-    fn staff(role: Role, limited: bool) -> Actor {
-        Actor::Internal(StaffActor {
-            id: "s".into(),
-            role,
-            is_client_access_limited: limited,
-        })
-    }
 
     #[test]
     fn only_admins_pass_the_admin_check() {

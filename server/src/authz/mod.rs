@@ -70,11 +70,12 @@ pub fn staff_scope(staff: &StaffActor) -> Scope {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::auth::ClientActor;
 
-    fn staff(role: Role, limited: bool) -> Actor {
+    /// An internal user `s` for the rules' tests.
+    pub fn staff(role: Role, limited: bool) -> Actor {
         Actor::Internal(StaffActor {
             id: "s".into(),
             role,

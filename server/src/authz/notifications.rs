@@ -78,16 +78,9 @@ pub fn staff_may_hear_about(limited: bool, access: &[String], company_id: Option
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::{Actor, ClientActor, StaffActor};
+    use crate::auth::{Actor, ClientActor};
+    use crate::authz::tests::staff;
     use crate::domain::internal_user::Role;
-
-    fn staff(role: Role, limited: bool) -> Actor {
-        Actor::Internal(StaffActor {
-            id: "s".into(),
-            role,
-            is_client_access_limited: limited,
-        })
-    }
 
     #[test]
     fn notifications_are_seen_by_their_recipient_and_admins() {

@@ -76,16 +76,9 @@ pub fn receives_invite_links(actor: &Actor) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::{Actor, ClientActor, StaffActor};
+    use crate::auth::{Actor, ClientActor};
+    use crate::authz::tests::staff;
     use crate::domain::internal_user::Role;
-
-    fn staff(role: Role, limited: bool) -> Actor {
-        Actor::Internal(StaffActor {
-            id: "s".into(),
-            role,
-            is_client_access_limited: limited,
-        })
-    }
 
     #[test]
     fn private_details_are_for_staff_and_the_person_themselves() {

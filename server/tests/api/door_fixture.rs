@@ -104,6 +104,22 @@ impl Fixture {
         self.ann["id"].as_str().unwrap()
     }
 
+    /// A new in-product notification for Ann, for one call that removes it.
+    pub async fn fresh_notification(&self) -> String {
+        self.app
+            .admin
+            .post(
+                "/v1/notifications",
+                json!({
+                    "senderId": self.app.owner_id,
+                    "recipientClientId": self.ann_id(),
+                    "deliveryTargets": { "inProduct": { "title": "To delete" } },
+                }),
+            )
+            .await
+            .id()
+    }
+
     /// A client of Acme made for one call that changes or removes it.
     pub async fn fresh_client(&self) -> String {
         self.app.create_client("Dan", Some(&self.acme)).await["id"]

@@ -312,19 +312,8 @@ fn doors() -> Vec<Door> {
             "DELETE /v1/notifications/{id}",
             [200, 200, 404, 404, 404, 200, 404, 404, 401],
             |f, c| {
-                let sent = f
-                    .app
-                    .admin
-                    .post(
-                        "/v1/notifications",
-                        json!({
-                            "senderId": f.app.owner_id,
-                            "recipientClientId": f.ann_id(),
-                            "deliveryTargets": { "inProduct": { "title": "To delete" } },
-                        }),
-                    )
-                    .await;
-                c.delete(&format!("/v1/notifications/{}", sent.id())).await
+                let id = f.fresh_notification().await;
+                c.delete(&format!("/v1/notifications/{id}")).await
             }
         ),
         door!(

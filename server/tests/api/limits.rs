@@ -222,12 +222,22 @@ async fn a_repeated_presence_is_not_broadcast() {
 async fn a_resume_from_further_back_than_the_replay_bound_is_told_to_reload() {
     let app = TestApp::spawn_with(|config| config.limits.replay_max_events = 3).await;
     let (_, channel) = client_with_channel(&app).await;
-    let (socket, ready) = app.admin.ready_socket(None).await;
-    drop(socket);
+    // A socket that stays open tells when the server has published the
+    // sends: a resume replays only what was published when it joins, and
+    // gets the rest live.
+    let (mut watcher, ready) = app.admin.ready_socket(None).await;
     let since = ready["cursor"].as_str().unwrap().to_string();
+    let mut send = |text: String| {
+        let (app, channel) = (&app, &channel);
+        async move { app.admin.send_message(channel, &text).await.id() }
+    };
+    let mut last = String::new();
     for i in 0..2 {
-        app.admin.send_message(&channel, &format!("near {i}")).await;
+        last = send(format!("near {i}")).await;
     }
+    watcher
+        .next_where(|f| f["type"] == "message.created" && f["data"]["id"] == last.as_str())
+        .await;
     let mut near = app.admin.socket(Some(&since)).await;
     let first = near.next_where(|f| f["type"] != "presence").await;
     assert_eq!(
@@ -236,8 +246,11 @@ async fn a_resume_from_further_back_than_the_replay_bound_is_told_to_reload() {
     );
 
     for i in 0..3 {
-        app.admin.send_message(&channel, &format!("far {i}")).await;
+        last = send(format!("far {i}")).await;
     }
+    watcher
+        .next_where(|f| f["type"] == "message.created" && f["data"]["id"] == last.as_str())
+        .await;
     let mut far = app.admin.socket(Some(&since)).await;
     let first = far.next_where(|f| f["type"] != "presence").await;
     assert_eq!(first["type"], "resync.required", "{first}");

@@ -66,21 +66,7 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
             ("idempotency_key", uuid::Uuid::new_v4().to_string()),
         ],
         "mark_notice" => vec![("id", f.notification.clone()), ("read", "true".into())],
-        "delete_notice" => {
-            let sent = f
-                .app
-                .admin
-                .post(
-                    "/v1/notifications",
-                    json!({
-                        "senderId": f.app.owner_id,
-                        "recipientClientId": f.ann_id(),
-                        "deliveryTargets": { "inProduct": { "title": "To delete" } },
-                    }),
-                )
-                .await;
-            vec![("id", sent.id())]
-        }
+        "delete_notice" => vec![("id", f.fresh_notification().await)],
         "save_email_preferences" => vec![("preferences[unreadMessages]", "digest".into())],
         "edit_message" => vec![
             ("message_id", f.message.clone()),
