@@ -180,9 +180,22 @@ impl Session {
     async fn run(mut self, socket: WebSocket, since: Option<i64>) {
         let (mut sink, mut stream) = socket.split();
         let send_timeout = self.ctx.config.realtime_send_timeout;
-        if let Err(err) = self.replay(&mut sink, since).await {
-            tracing::debug!(error = %err, "realtime replay ended the socket");
-            return;
+        // A reader that stops reading must not keep the socket in its
+        // replay, where the live loop's timeouts and checks do not run yet.
+        let replay_deadline = self.ctx.config.limits.socket_idle_timeout;
+        match tokio::time::timeout(replay_deadline, self.replay(&mut sink, since)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => {
+                tracing::debug!(error = %err, "realtime replay ended the socket");
+                return;
+            }
+            Err(_) => {
+                tracing::info!(
+                    user = self.actor.id(),
+                    "closing a socket too slow to take its replay"
+                );
+                return;
+            }
         }
         if self.subscription.first_for_user {
             self.announce(PresenceStatus::Online);
@@ -267,8 +280,7 @@ impl Session {
     async fn replay(&mut self, sink: &mut Sink, since: Option<i64>) -> Result<()> {
         let live_after = self.subscription.live_after;
         if let Some(since) = since {
-            let mut conn = self.ctx.store.reader().await?;
-            let oldest = storage::events::oldest_seq(&mut conn).await?;
+            let oldest = storage::events::oldest_seq(&mut *self.ctx.store.reader().await?).await?;
             // Further behind than the replay bound, reloading is cheaper for
             // both sides than streaming the log (and the bound keeps one
             // socket from holding a database connection for long).
@@ -277,12 +289,17 @@ impl Session {
                 && (since == live_after || oldest.is_some_and(|oldest| since >= oldest - 1));
             if !resumable {
                 let frame = serde_json::json!({ "type": "resync.required", "cursor": live_after.to_string(), "data": {} });
-                send(sink, frame.to_string().into()).await?;
+                self.send(sink, frame.to_string().into()).await?;
             } else {
                 let mut after = since;
                 loop {
-                    let rows =
-                        storage::events::range(&mut conn, after, live_after, REPLAY_BATCH).await?;
+                    // Each batch is read with a connection of its own, given
+                    // back before the batch is sent: sending waits on the
+                    // reader, and the pool is everyone's.
+                    let rows = {
+                        let mut conn = self.ctx.store.reader().await?;
+                        storage::events::range(&mut conn, after, live_after, REPLAY_BATCH).await?
+                    };
                     let done = rows.len() < REPLAY_BATCH as usize;
                     for row in rows {
                         after = row.seq;
@@ -298,7 +315,7 @@ impl Session {
                             (None, None) => false,
                         };
                         if visible {
-                            send(sink, event.frame).await?;
+                            self.send(sink, event.frame).await?;
                         }
                     }
                     if done {
@@ -312,7 +329,7 @@ impl Session {
             "cursor": live_after.to_string(),
             "data": { "userId": self.actor.id(), "online": self.ctx.hub.online_for(&self.viewer) },
         });
-        send(sink, ready.to_string().into()).await
+        self.send(sink, ready.to_string().into()).await
     }
 
     async fn on_client_frame(&mut self, sink: &mut Sink, text: &str) {
@@ -323,7 +340,7 @@ impl Session {
                     "type": "error",
                     "data": { "code": "rate_limited", "message": "too many frames; the ones over the rate are dropped" },
                 });
-                let _ = send(sink, frame.to_string().into()).await;
+                let _ = self.send(sink, frame.to_string().into()).await;
             }
             return;
         }
@@ -332,14 +349,14 @@ impl Session {
             Ok(ClientFrame::Typing { channel_id }) => self.typing(&channel_id),
             Ok(ClientFrame::Presence { status }) => self.announce(status),
             Ok(ClientFrame::Ping) => {
-                let _ = send(sink, r#"{"type":"pong"}"#.into()).await;
+                let _ = self.send(sink, r#"{"type":"pong"}"#.into()).await;
             }
             Err(err) => {
                 let frame = serde_json::json!({
                     "type": "error",
                     "data": { "code": "bad_request", "message": format!("not a frame this socket understands: {err}") },
                 });
-                let _ = send(sink, frame.to_string().into()).await;
+                let _ = self.send(sink, frame.to_string().into()).await;
             }
         }
     }
@@ -375,6 +392,24 @@ impl Session {
         );
     }
 
+    /// Sends one frame, or gives up on a reader that does not take it in
+    /// time (the live loop's own sends are timed the same way).
+    async fn send(&self, sink: &mut Sink, frame: Frame) -> Result<()> {
+        match tokio::time::timeout(
+            self.ctx.config.realtime_send_timeout,
+            sink.send(Message::Text(frame)),
+        )
+        .await
+        {
+            Ok(sent) => {
+                sent.map_err(|err| Error::Internal(anyhow::anyhow!("realtime send: {err}")))
+            }
+            Err(_) => Err(Error::Internal(anyhow::anyhow!(
+                "realtime send: the reader took nothing for too long"
+            ))),
+        }
+    }
+
     fn announce_offline(&self) {
         self.ctx.hub.announce(
             self.subscription.id,
@@ -387,12 +422,6 @@ fn presence_frame(user_id: &str, status: serde_json::Value) -> Frame {
     serde_json::json!({ "type": "presence", "data": { "userId": user_id, "status": status } })
         .to_string()
         .into()
-}
-
-async fn send(sink: &mut Sink, frame: Frame) -> Result<()> {
-    sink.send(Message::Text(frame))
-        .await
-        .map_err(|err| Error::Internal(anyhow::anyhow!("realtime send: {err}")))
 }
 
 async fn close(sink: &mut Sink, code: u16, reason: &'static str) {

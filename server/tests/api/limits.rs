@@ -259,6 +259,69 @@ async fn a_resume_from_further_back_than_the_replay_bound_is_told_to_reload() {
     assert_eq!(ready["cursor"], first["cursor"]);
 }
 
+/// A realtime socket opened by hand that reads its `101` answer and then
+/// nothing more, with a tiny receive buffer, as someone who wants the
+/// server to wait on them would open it.
+async fn socket_that_stops_reading(app: &TestApp, since: &str) -> tokio::net::TcpStream {
+    let issued = app.admin.post("/v1/realtime/tokens", json!({})).await;
+    assert_eq!(issued.status, 200, "{}", issued.body);
+    let token = issued.body["token"].as_str().unwrap();
+    let address = app.base.trim_start_matches("http://");
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(address.parse().unwrap()).await.unwrap();
+    let request = format!(
+        "GET /v1/realtime?token={token}&since={since} HTTP/1.1\r\nHost: {address}\r\n\
+         Upgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        head.push(stream.read_u8().await.unwrap());
+    }
+    assert!(
+        head.starts_with(b"HTTP/1.1 101"),
+        "{}",
+        String::from_utf8_lossy(&head)
+    );
+    stream
+}
+
+#[tokio::test]
+async fn sockets_that_stop_reading_their_replay_hold_no_database_connection() {
+    let app = TestApp::spawn().await;
+    let (_, channel) = client_with_channel(&app).await;
+    // More history than the kernel buffers between the server and a reader
+    // hold, so each replay waits on its reader.
+    let text = "x".repeat(9_000);
+    for _ in 0..50 {
+        futures_util::future::join_all((0..16).map(|_| app.admin.send_message(&channel, &text)))
+            .await;
+    }
+    // More stalled replays than any backend's pool has connections.
+    let mut stalled = Vec::new();
+    for _ in 0..17 {
+        stalled.push(socket_that_stops_reading(&app, "0").await);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let listed = app.admin.get("/v1/message-channels").await;
+    assert_eq!(
+        listed.status, 200,
+        "everyone else is still served: {}",
+        listed.body
+    );
+    let sent = app
+        .admin
+        .post(
+            "/v1/messages",
+            json!({ "channelId": channel, "text": "still here" }),
+        )
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    drop(stalled);
+}
+
 #[tokio::test]
 async fn a_socket_that_answers_no_ping_is_closed_and_one_that_does_stays() {
     let app = TestApp::spawn_with(|config| {
