@@ -30,7 +30,8 @@ struct ListQuery {
     membership_type: Option<String>,
     /// Only the individual channel of this client.
     client_id: Option<String>,
-    /// Only channels this client or internal user is part of.
+    /// Only channels this client or internal user is part of (a client may
+    /// name only themselves).
     member_id: Option<String>,
     /// Deprecated alias of `clientId`.
     membership_entity_id: Option<String>,

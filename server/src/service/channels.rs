@@ -315,6 +315,13 @@ pub async fn list(
         .transpose()?;
     let mut conn = ctx.store.reader().await?;
     let member = match filter.member_id {
+        // What someone else may see tells who has access to what: a staff
+        // member's access list is a private detail.
+        Some(id) if !authz::sees_private_details(actor, id) => {
+            return Err(Error::forbidden(
+                "memberId may only name yourself: what others see is not yours to read",
+            ))
+        }
         Some(id) => Some(member_scope(&mut conn, id).await?),
         None => None,
     };

@@ -314,6 +314,33 @@ async fn clients_see_only_themselves_and_clients_of_their_own_companies() {
 }
 
 #[tokio::test]
+async fn a_client_cannot_learn_what_others_see_by_filtering_on_them() {
+    let w = World::build().await;
+    let (_, ann) = &w.roles[5];
+    let staff = w.app.admin.get("/v1/internal-users").await.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    let others = staff
+        .iter()
+        .map(String::as_str)
+        .chain([w.amy["id"].as_str().unwrap()]);
+    for other in others {
+        ann.get(&format!("/v1/message-channels?memberId={other}"))
+            .await
+            .assert_error(403, "whose channels another person sees is theirs");
+    }
+    let own = ann
+        .get(&format!("/v1/message-channels?memberId={}", w.ann_id()))
+        .await;
+    assert_eq!(own.status, 200, "{}", own.body);
+    let everything = ann.get("/v1/message-channels").await;
+    assert_eq!(own.body["data"], everything.body["data"]);
+}
+
+#[tokio::test]
 async fn a_limited_staff_member_cannot_reach_other_companies_through_filters() {
     let w = World::build().await;
     let (_, staff_acme) = &w.roles[3];
