@@ -346,6 +346,17 @@ impl Session {
         }
         self.told_to_slow_down = false;
         match serde_json::from_str::<ClientFrame>(text) {
+            // Typing and presence speak for the person: a read-only key may
+            // listen, never say anything.
+            Ok(ClientFrame::Typing { .. } | ClientFrame::Presence { .. })
+                if authz::may_write(self.credential.kind).is_err() =>
+            {
+                let frame = serde_json::json!({
+                    "type": "error",
+                    "data": { "code": "forbidden", "message": "this API key is read-only: it may not send typing or presence" },
+                });
+                let _ = self.send(sink, frame.to_string().into()).await;
+            }
             Ok(ClientFrame::Typing { channel_id }) => self.typing(&channel_id),
             Ok(ClientFrame::Presence { status }) => self.announce(status),
             Ok(ClientFrame::Ping) => {

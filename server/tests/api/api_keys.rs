@@ -4,7 +4,7 @@
 use parlor::config::DatabaseLocation;
 use serde_json::{json, Value};
 
-use crate::helpers::{Caller, TestApp, OWNER_EMAIL, PASSWORD};
+use crate::helpers::{Caller, Socket, TestApp, OWNER_EMAIL, PASSWORD};
 
 /// Makes a key through the admin route; returns its answer (with the secret).
 async fn make_key(admin: &Caller, body: Value) -> Value {
@@ -133,6 +133,32 @@ async fn a_read_only_key_reads_but_every_write_is_refused_with_the_reason() {
     }
     let still = app.admin.get(&format!("/v1/companies/{company}")).await;
     assert_eq!(still.body["name"], "Acme", "nothing changed");
+
+    // On the realtime socket it listens, but says nothing for its owner.
+    let ann = app.create_client("Ann", Some(&company)).await;
+    let channel = app.individual_channel(ann["id"].as_str().unwrap()).await;
+    let mut socket = Socket::connect(
+        &format!("{}/v1/realtime", app.admin.ws_base()),
+        &[("x-api-key", secret(&made))],
+    )
+    .await
+    .expect("a read-only key may listen");
+    socket.next_where(|f| f["type"] == "ready").await;
+    for frame in [
+        json!({ "type": "typing", "channelId": channel }),
+        json!({ "type": "presence", "status": "away" }),
+    ] {
+        socket.send_json(frame.clone()).await;
+        let answer = socket.next_where(|f| f["type"] != "presence").await;
+        assert_eq!(answer["type"], "error", "{frame}: {answer}");
+        assert!(
+            answer["data"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("read-only"),
+            "{answer}"
+        );
+    }
 }
 
 #[tokio::test]
