@@ -178,6 +178,36 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
+/// A thumbnail of a stored image. A few at a time, however many uploads
+/// arrive: each reads the image back into memory (not while its upload
+/// streams in, when a slow sender would hold that memory for as long as
+/// they like) and decodes it up to the pixel cap, keeping a core busy.
+async fn preview(
+    ctx: &Context,
+    blob_id: &str,
+    size: u64,
+) -> Result<Option<super::thumbnails::Thumbnail>> {
+    let _permit = ctx
+        .thumbnail_pool
+        .acquire()
+        .await
+        .map_err(anyhow::Error::from)?;
+    let mut stored = ctx.blobs.read(blob_id, None).await?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or_default());
+    while let Some(chunk) = stored.next().await {
+        bytes.extend_from_slice(&chunk.map_err(anyhow::Error::from)?);
+    }
+    let (max_px, max_pixels) = (
+        ctx.config.files.thumbnail_px,
+        ctx.config.limits.thumbnail_max_pixels,
+    );
+    Ok(
+        tokio::task::spawn_blocking(move || super::thumbnails::make(&bytes, max_px, max_pixels))
+            .await
+            .map_err(anyhow::Error::from)?,
+    )
+}
+
 /// Stores one uploaded file for the actor, who may then send it in a
 /// message. `body` yields the file's bytes as they arrive.
 #[tracing::instrument(skip_all)]
@@ -203,8 +233,6 @@ where
     let mut hasher = Sha256::new();
     let mut head: Vec<u8> = Vec::with_capacity(attachment::SNIFF_BYTES);
     let mut sniffed: Option<String> = None;
-    // The whole file, kept only while it may be an image small enough to preview.
-    let mut image: Option<Vec<u8>> = Some(Vec::new());
     while let Some(chunk) = body.next().await {
         let chunk = chunk?;
         size += chunk.len() as u64;
@@ -221,18 +249,7 @@ where
             let wanted = (attachment::SNIFF_BYTES - head.len()).min(chunk.len());
             head.extend_from_slice(&chunk[..wanted]);
             if head.len() == attachment::SNIFF_BYTES {
-                let content_type = attachment::sniff(&head);
-                if !attachment::is_inline_image(&content_type) {
-                    image = None;
-                }
-                sniffed = Some(content_type);
-            }
-        }
-        if let Some(buffer) = &mut image {
-            if buffer.len() + chunk.len() > limits.max_thumbnail_source_bytes {
-                image = None;
-            } else {
-                buffer.extend_from_slice(&chunk);
+                sniffed = Some(attachment::sniff(&head));
             }
         }
         writer.write(chunk).await?;
@@ -245,22 +262,12 @@ where
     }
     writer.finish().await?;
     let content_type = sniffed.unwrap_or_else(|| attachment::sniff(&head));
-    let thumbnail = match image.filter(|_| attachment::is_inline_image(&content_type)) {
-        Some(bytes) => {
-            let max_px = limits.thumbnail_px;
-            let max_pixels = ctx.config.limits.thumbnail_max_pixels;
-            // A few decodes at a time, however many uploads arrive: each may
-            // hold up to the pixel cap in memory and keep a core busy.
-            let _permit = ctx
-                .thumbnail_pool
-                .acquire()
-                .await
-                .map_err(anyhow::Error::from)?;
-            tokio::task::spawn_blocking(move || super::thumbnails::make(&bytes, max_px, max_pixels))
-                .await
-                .map_err(anyhow::Error::from)?
-        }
-        None => None,
+    let thumbnail = if attachment::is_inline_image(&content_type)
+        && size <= limits.max_thumbnail_source_bytes as u64
+    {
+        preview(ctx, &reservation.blob_id, size).await?
+    } else {
+        None
     };
     let stored_thumbnail = match &thumbnail {
         Some(thumb) => {
