@@ -9,6 +9,7 @@ pub mod browser;
 pub mod clock;
 #[cfg(feature = "hydrate")]
 mod desktop;
+pub mod limits;
 pub mod live;
 pub mod markdown;
 pub mod model;

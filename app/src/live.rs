@@ -46,6 +46,21 @@ pub enum Event {
     Ignored,
 }
 
+/// The server's close code for a socket whose sign-in has ended (signed out
+/// on that device, a new password, a reset, removal): reconnecting cannot
+/// work until the person signs in again. The server's `realtime::socket`
+/// sends it; a test there keeps the two the same.
+pub const CLOSE_SIGN_IN_ENDED: u16 = 4001;
+
+/// What to do once the socket has closed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AfterClose {
+    /// Try again after this many milliseconds.
+    Reconnect(u32),
+    /// Only signing in again helps: go to the sign-in page, never retry.
+    SignIn,
+}
+
 /// Reconnection state of one realtime connection.
 #[derive(Clone, Debug, Default)]
 pub struct Resume {
@@ -102,9 +117,17 @@ impl Resume {
         }
     }
 
-    /// The connection dropped: how long to wait before the next try. Doubles
-    /// from half a second up to thirty, so a server restart is not stormed.
-    pub fn closed(&mut self) -> u32 {
+    /// The connection closed with `code`: sign in again when the server
+    /// ended the sign-in, else reconnect after a delay that doubles from
+    /// half a second up to thirty, so a server restart is not stormed.
+    pub fn closed(&mut self, code: u16) -> AfterClose {
+        if code == CLOSE_SIGN_IN_ENDED {
+            return AfterClose::SignIn;
+        }
+        AfterClose::Reconnect(self.backoff())
+    }
+
+    fn backoff(&mut self) -> u32 {
         let delay = 500u32
             .saturating_mul(1 << self.failures.min(6))
             .min(MAX_DELAY_MS);
@@ -147,14 +170,37 @@ mod tests {
         assert_eq!(resume.path(), "/v1/realtime?since=99");
     }
 
+    fn delay(after: AfterClose) -> u32 {
+        match after {
+            AfterClose::Reconnect(delay) => delay,
+            AfterClose::SignIn => panic!("expected a reconnect, not a sign-in"),
+        }
+    }
+
     #[test]
     fn reconnects_back_off_and_reset_once_live() {
         let mut resume = Resume::default();
-        let delays: Vec<u32> = (0..9).map(|_| resume.closed()).collect();
+        // A network drop (1006), a server going away (1001), one that
+        // fell behind (4008): all reconnect.
+        let codes = [1006, 1001, 4008, 1006, 1006, 1011, 1006, 1006, 1006];
+        let delays: Vec<u32> = codes
+            .iter()
+            .map(|&code| delay(resume.closed(code)))
+            .collect();
         assert_eq!(delays[..4], [500, 1000, 2000, 4000]);
         assert_eq!(*delays.last().unwrap(), 30_000);
         resume.handle(r#"{"type":"ready","cursor":"5","data":{"userId":"u1","online":[]}}"#);
-        assert_eq!(resume.closed(), 500);
+        assert_eq!(resume.closed(1006), AfterClose::Reconnect(500));
+    }
+
+    #[test]
+    fn a_sign_in_the_server_ended_is_never_retried() {
+        let mut resume = Resume::default();
+        resume.handle(CREATED);
+        assert_eq!(resume.closed(CLOSE_SIGN_IN_ENDED), AfterClose::SignIn);
+        // However often it comes, and whatever came before.
+        assert_eq!(delay(resume.closed(1006)), 500);
+        assert_eq!(resume.closed(CLOSE_SIGN_IN_ENDED), AfterClose::SignIn);
     }
 
     #[test]

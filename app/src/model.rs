@@ -189,13 +189,20 @@ pub struct ClientChannels {
     pub channels: Vec<ChannelSummary>,
 }
 
-/// The workspace's messaging settings.
+/// The workspace's messaging settings, all saved together.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// `individual` or `company`.
     pub default_channel_type: String,
     pub welcome_message: String,
+    /// Bytes one person may keep uploaded (sent and not yet sent); `None`:
+    /// no limit. Admins only may change it.
+    #[serde(default)]
+    pub person_file_quota_bytes: Option<u64>,
+    /// Bytes the whole workspace may store; `None`: no limit.
+    #[serde(default)]
+    pub workspace_file_quota_bytes: Option<u64>,
 }
 
 /// An API key as the Settings page lists it (the API's shape).

@@ -1,14 +1,16 @@
 //! The browser's realtime socket: connects with the session cookie, hands
-//! every frame to the page, and reconnects with its cursor when dropped.
+//! every frame to the page, and reconnects with its cursor when dropped;
+//! when the server ends the sign-in it goes to the sign-in page instead.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, WebSocket};
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use crate::live::{Event, Resume};
+use crate::live::{AfterClose, Event, Resume};
+use crate::state::sign_in_returning_to;
 
 type Handler = Rc<dyn Fn(Event)>;
 
@@ -45,8 +47,9 @@ fn open(resume: Rc<RefCell<Resume>>, on_event: Handler) {
     let host = location.host().unwrap_or_default();
     let url = format!("{scheme}://{host}{}", resume.borrow().path());
     let Ok(socket) = WebSocket::new(&url) else {
-        retry(resume, on_event);
-        return;
+        // As if it had dropped at once (1006, closed abnormally).
+        let after = resume.borrow_mut().closed(1006);
+        return after_close(after, resume, on_event);
     };
 
     let on_message = {
@@ -62,12 +65,35 @@ fn open(resume: Rc<RefCell<Resume>>, on_event: Handler) {
     on_message.forget();
 
     CURRENT.with(|current| *current.borrow_mut() = Some(socket.clone()));
-    let on_close = Closure::<dyn FnMut()>::once(move || retry(resume, on_event));
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::once(move |event: CloseEvent| {
+        let after = resume.borrow_mut().closed(event.code());
+        after_close(after, resume, on_event);
+    });
     socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
     on_close.forget();
 }
 
-fn retry(resume: Rc<RefCell<Resume>>, on_event: Handler) {
-    let delay = resume.borrow_mut().closed();
-    gloo_timers::callback::Timeout::new(delay, move || open(resume, on_event)).forget();
+fn after_close(after: AfterClose, resume: Rc<RefCell<Resume>>, on_event: Handler) {
+    match after {
+        AfterClose::Reconnect(delay) => {
+            gloo_timers::callback::Timeout::new(delay, move || open(resume, on_event)).forget();
+        }
+        AfterClose::SignIn => sign_in_again(),
+    }
+}
+
+/// The server ended this sign-in: reconnecting would only be refused. The
+/// sign-in page brings the person back here; it replaces this page in the
+/// history, since going back to it could only lead to signing in again.
+fn sign_in_again() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let here = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    let _ = location.replace(&sign_in_returning_to(&here));
 }

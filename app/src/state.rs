@@ -494,6 +494,25 @@ pub fn after_sign_in(next: Option<&str>) -> String {
     }
 }
 
+/// The sign-in page that leads back to `here` (a path of this site, with
+/// its query if any) once the person has signed in again; `after_sign_in`
+/// decides whether it is followed. Escaped so that `here` comes back whole
+/// from the query: `%`, `&`, `+` and `#` would otherwise be read as an
+/// escape, the next parameter, a space or a fragment.
+pub fn sign_in_returning_to(here: &str) -> String {
+    let mut next = String::with_capacity(here.len());
+    for c in here.chars() {
+        match c {
+            '%' => next.push_str("%25"),
+            '&' => next.push_str("%26"),
+            '+' => next.push_str("%2B"),
+            '#' => next.push_str("%23"),
+            c => next.push(c),
+        }
+    }
+    format!("/sign-in?next={next}")
+}
+
 fn is_own_page(path: &str) -> bool {
     let plain = path.starts_with('/')
         && !path.starts_with("//")
@@ -942,6 +961,24 @@ mod tests {
         assert_eq!(landing(&[group.clone(), welcome]), None);
         assert_eq!(landing(&[group]).as_deref(), Some("/messages/g"));
         assert_eq!(landing(&[]), None);
+    }
+
+    #[test]
+    fn the_sign_in_page_carries_the_page_to_come_back_to() {
+        assert_eq!(
+            sign_in_returning_to("/messages/ch_1"),
+            "/sign-in?next=/messages/ch_1"
+        );
+        // A query of its own stays in `next` rather than becoming the
+        // sign-in page's parameters; escapes stay escapes.
+        assert_eq!(
+            sign_in_returning_to("/clients?q=a&b+c"),
+            "/sign-in?next=/clients?q=a%26b%2Bc"
+        );
+        assert_eq!(
+            sign_in_returning_to("/messages/caf%C3%A9"),
+            "/sign-in?next=/messages/caf%25C3%25A9"
+        );
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Settings (admins): which channel a new client gets, the welcome message
-//! every new channel opens with, and the workspace's API keys.
+//! every new channel opens with, how much people may upload, and the
+//! workspace's API keys.
 
 use leptos::prelude::*;
 
 use super::shell::{PageTitle, Session};
+use crate::limits::LimitField;
 use crate::model::{ApiKeyInfo, NewApiKey, Settings};
 use crate::problem::reason;
 use crate::{api, browser};
@@ -75,6 +77,14 @@ fn SettingsForm(settings: Settings, preview: String) -> impl IntoView {
             }
         });
     };
+    let person_limit = LimitField::new(settings.person_file_quota_bytes);
+    let workspace_limit = LimitField::new(settings.workspace_file_quota_bytes);
+    let person_text = RwSignal::new(person_limit.text());
+    let workspace_text = RwSignal::new(workspace_limit.text());
+    let person_bytes = Signal::derive(move || person_limit.bytes(&person_text.get()));
+    let workspace_bytes = Signal::derive(move || workspace_limit.bytes(&workspace_text.get()));
+    let limits_wrong =
+        move || person_bytes.with(Result::is_err) || workspace_bytes.with(Result::is_err);
     let save = Action::new(|settings: &Settings| api::save_settings(settings.clone()));
     let choice = move |value: &'static str, label: &'static str| {
         view! {
@@ -114,19 +124,68 @@ fn SettingsForm(settings: Settings, preview: String) -> impl IntoView {
             <figcaption>"Preview"</figcaption>
             <p aria-label="Welcome message preview">{move || preview.get()}</p>
         </figure>
+        <fieldset class="limits">
+            <legend>"Upload limits"</legend>
+            <p class="preview">
+                "Files count from upload, whether sent yet or not. Leave a limit empty for none."
+            </p>
+            <LimitInput id="person-file-quota" label="Per person (MiB)" text=person_text bytes=person_bytes />
+            <LimitInput id="workspace-file-quota" label="Whole workspace (MiB)" text=workspace_text bytes=workspace_bytes />
+        </fieldset>
         {outcome}
         <button
             class="primary"
-            disabled=move || save.pending().get()
+            // A limit that is not a size keeps its reason beside it until fixed.
+            disabled=move || save.pending().get() || limits_wrong()
             on:click=move |_| {
+                let (Ok(person), Ok(workspace)) = (person_bytes.get_untracked(), workspace_bytes.get_untracked()) else {
+                    return;
+                };
                 save.dispatch(Settings {
                     default_channel_type: channel_type.get_untracked(),
                     welcome_message: welcome.get_untracked(),
+                    person_file_quota_bytes: person,
+                    workspace_file_quota_bytes: workspace,
                 });
             }
         >
             "Save settings"
         </button>
+    }
+}
+
+/// One upload limit, in MiB; while its text is not a size, the reason
+/// stands next to it.
+#[component]
+fn LimitInput(
+    id: &'static str,
+    label: &'static str,
+    text: RwSignal<String>,
+    bytes: Signal<Result<Option<u64>, String>>,
+) -> impl IntoView {
+    let problem = move || bytes.with(|b| b.clone().err());
+    let problem_id = format!("{id}-problem");
+    let shown_id = problem_id.clone();
+    view! {
+        <div class="limit">
+        <label>
+            {label}
+            <input
+                id=id
+                type="text"
+                inputmode="decimal"
+                autocomplete="off"
+                placeholder="No limit"
+                prop:value=text
+                on:input=move |ev| text.set(event_target_value(&ev))
+                aria-invalid=move || problem().is_some().then_some("true")
+                aria-describedby=problem_id
+            />
+        </label>
+        {move || problem().map(|problem| {
+            view! { <p class="error" role="alert" id=shown_id.clone()>{problem}</p> }
+        })}
+        </div>
     }
 }
 

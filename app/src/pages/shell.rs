@@ -11,7 +11,7 @@ use crate::attention::tab_title;
 use crate::browser;
 use crate::live::Event;
 use crate::model::{ClientActivity, Me, Notice, SessionStart};
-use crate::state::ChannelList;
+use crate::state::{sign_in_returning_to, ChannelList};
 
 /// What every signed-in page shares.
 #[derive(Clone, Copy)]
@@ -124,7 +124,7 @@ fn preloaded() -> Option<Option<SessionStart>> {
 pub fn SignedInShell() -> impl IntoView {
     // Signed out on a page of the app (a link from an e-mail): come back to it.
     let here = use_location().pathname.get_untracked();
-    let sign_in = format!("/sign-in?next={here}");
+    let sign_in = sign_in_returning_to(&here);
     match SharedValue::new(preloaded).into_inner() {
         Some(Some(start)) => view! { <Frame start /> }.into_any(),
         Some(None) => view! { <Redirect path=sign_in /> }.into_any(),

@@ -443,3 +443,16 @@ async fn close(sink: &mut Sink, code: u16, reason: &'static str) {
         })))
         .await;
 }
+
+#[cfg(test)]
+mod tests {
+    /// The web app takes people to the sign-in page on this code instead of
+    /// reconnecting; the two sides must agree on it.
+    #[test]
+    fn the_web_app_reads_an_ended_sign_in_by_the_same_close_code() {
+        assert_eq!(
+            super::CLOSE_CREDENTIAL_ENDED,
+            parlor_app::live::CLOSE_SIGN_IN_ENDED
+        );
+    }
+}

@@ -27,7 +27,7 @@ use crate::domain::channel::MessageChannel;
 use crate::domain::client::Client;
 use crate::domain::company::Company;
 use crate::domain::settings::{
-    render_welcome, validate_welcome, DefaultChannelType, WelcomeContext,
+    render_welcome, validate_welcome, DefaultChannelType, MessagingSettings, WelcomeContext,
 };
 use crate::error::Error;
 use crate::http::session_cookie;
@@ -244,6 +244,18 @@ fn client_summary(client: Client, companies: &HashMap<String, Company>) -> Clien
         company_ids,
         company_names,
         invite_url: client.invite_url,
+    }
+}
+
+/// The settings as the Settings screen shows them. Limits are stored as
+/// signed numbers but never below zero.
+fn web_settings(settings: MessagingSettings) -> Settings {
+    let limit = |bytes: Option<i64>| bytes.and_then(|b| u64::try_from(b).ok());
+    Settings {
+        default_channel_type: settings.default_channel_type.as_str().to_string(),
+        welcome_message: settings.welcome_message,
+        person_file_quota_bytes: limit(settings.person_file_quota_bytes),
+        workspace_file_quota_bytes: limit(settings.workspace_file_quota_bytes),
     }
 }
 
@@ -691,10 +703,7 @@ impl Portal for WebPortal {
         let settings = workspace::messaging_settings(&self.ctx, &actor)
             .await
             .map_err(refuse)?;
-        Ok(Settings {
-            default_channel_type: settings.default_channel_type.as_str().to_string(),
-            welcome_message: settings.welcome_message,
-        })
+        Ok(web_settings(settings))
     }
 
     async fn update_settings(&self, request: &Parts, settings: Settings) -> Answer<Settings> {
@@ -711,16 +720,15 @@ impl Portal for WebPortal {
         let update = UpdateMessagingSettings {
             default_channel_type: Some(default_channel_type),
             welcome_message: Some(settings.welcome_message),
-            person_file_quota_bytes: None,
-            workspace_file_quota_bytes: None,
+            // The screen shows every setting and saves them all: an empty
+            // limit removes it. Only admins get this far (the service's rule).
+            person_file_quota_bytes: Some(settings.person_file_quota_bytes),
+            workspace_file_quota_bytes: Some(settings.workspace_file_quota_bytes),
         };
         let saved = workspace::update_messaging_settings(&self.ctx, &actor, &update)
             .await
             .map_err(refuse)?;
-        Ok(Settings {
-            default_channel_type: saved.default_channel_type.as_str().to_string(),
-            welcome_message: saved.welcome_message,
-        })
+        Ok(web_settings(saved))
     }
 
     async fn preview_welcome(&self, request: &Parts, template: &str) -> Answer<String> {

@@ -227,7 +227,7 @@ async fn a_resume_from_further_back_than_the_replay_bound_is_told_to_reload() {
     // gets the rest live.
     let (mut watcher, ready) = app.admin.ready_socket(None).await;
     let since = ready["cursor"].as_str().unwrap().to_string();
-    let mut send = |text: String| {
+    let send = |text: String| {
         let (app, channel) = (&app, &channel);
         async move { app.admin.send_message(channel, &text).await.id() }
     };

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::door_fixture::Fixture;
-use crate::helpers::{Caller, Response, OWNER_EMAIL};
+use crate::helpers::{Caller, Response, TestApp, OWNER_EMAIL};
 
 /// A 200 answer of nothing (`null`): done, or for `open_conversation`, no
 /// such conversation for this caller, the same whether it exists or not.
@@ -97,6 +97,12 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
         "save_settings" => vec![
             ("settings[defaultChannelType]", "individual".into()),
             ("settings[welcomeMessage]", "Welcome".into()),
+            // Roomy: the rows after this one must not run into it.
+            ("settings[personFileQuotaBytes]", (1u64 << 30).to_string()),
+            (
+                "settings[workspaceFileQuotaBytes]",
+                (1u64 << 40).to_string(),
+            ),
         ],
         "preview_welcome" => vec![("template", "Hello {{client.givenName}}".into())],
         "change_password" => vec![
@@ -297,4 +303,86 @@ async fn a_call_the_server_cannot_decode_is_a_bad_request_not_a_fault() {
             response.body
         );
     }
+}
+
+/// The upload quotas as the API reads them: per person, per workspace.
+async fn quotas(app: &TestApp) -> (serde_json::Value, serde_json::Value) {
+    let rest = app.admin.get("/v1/settings/messaging").await;
+    (
+        rest.body["personFileQuotaBytes"].clone(),
+        rest.body["workspaceFileQuotaBytes"].clone(),
+    )
+}
+
+#[tokio::test]
+async fn admins_set_upload_quotas_on_the_settings_screen_and_nobody_else_can() {
+    let f = Fixture::build().await;
+    let registered = registered();
+    let (save, load) = (&registered["save_settings"], &registered["load_settings"]);
+    let settings = |person: Option<u64>, workspace: Option<u64>| {
+        let mut form = vec![
+            (
+                "settings[defaultChannelType]".to_string(),
+                "individual".to_string(),
+            ),
+            (
+                "settings[welcomeMessage]".to_string(),
+                "Welcome".to_string(),
+            ),
+        ];
+        // The app leaves an empty limit out of the form.
+        if let Some(bytes) = person {
+            form.push(("settings[personFileQuotaBytes]".into(), bytes.to_string()));
+        }
+        if let Some(bytes) = workspace {
+            form.push((
+                "settings[workspaceFileQuotaBytes]".into(),
+                bytes.to_string(),
+            ));
+        }
+        form
+    };
+    let role = |name: &str| &f.roles.iter().find(|(role, _)| *role == name).unwrap().1;
+    assert_eq!(
+        quotas(&f.app).await,
+        (json!(null), json!(null)),
+        "no quotas to begin with"
+    );
+
+    for (name, caller) in &f.roles[2..] {
+        let refused = call(&f, caller, save, &settings(Some(1), Some(1))).await;
+        assert!(
+            [401, 403].contains(&refused.status),
+            "{name} set quotas: {}",
+            refused.status
+        );
+    }
+    assert_eq!(
+        quotas(&f.app).await,
+        (json!(null), json!(null)),
+        "staff and clients changed nothing"
+    );
+
+    let admin = role("admin session");
+    let saved = call(&f, admin, save, &settings(Some(5 << 20), Some(1 << 30))).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(saved.body["personFileQuotaBytes"], 5 << 20);
+    assert_eq!(
+        quotas(&f.app).await,
+        (json!(5 << 20), json!(1 << 30)),
+        "the API sees them"
+    );
+    let shown = call(&f, admin, load, &[]).await;
+    assert_eq!(
+        shown.body["personFileQuotaBytes"],
+        5 << 20,
+        "{}",
+        shown.body
+    );
+    assert_eq!(shown.body["workspaceFileQuotaBytes"], 1 << 30);
+
+    // Emptied on the screen, a limit is gone.
+    let cleared = call(&f, admin, save, &settings(None, Some(1 << 30))).await;
+    assert_eq!(cleared.status, 200, "{}", cleared.body);
+    assert_eq!(quotas(&f.app).await, (json!(null), json!(1 << 30)));
 }
