@@ -2,7 +2,10 @@
 //! The server's resident set (`VmRSS` of /proc/<pid>/status) is read before
 //! any socket connects and again once every socket has had its `ready`
 //! frame and the server has settled; the difference over the number of
-//! sockets is the cost of one.
+//! sockets is the cost of one. Then the sockets stay open and quiet for a
+//! while, and the server's CPU time over that while (/proc/<pid>/stat) is
+//! what holding them costs: pings, and the checks that each socket's
+//! sign-in still holds.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -21,6 +24,8 @@ pub struct Level {
     pub rss_kib: u64,
     pub bytes_per_socket: f64,
     pub connect_seconds: f64,
+    /// Server CPU time while the sockets were idle, as a share of one core.
+    pub idle_cpu_percent: f64,
 }
 
 pub struct Idle {
@@ -38,6 +43,7 @@ impl Idle {
             "levels": self.levels.iter().map(|l| json!({
                 "sockets": l.sockets, "rss_kib": l.rss_kib,
                 "bytes_per_socket": l.bytes_per_socket, "connect_seconds": l.connect_seconds,
+                "idle_cpu_percent": l.idle_cpu_percent,
             })).collect::<Vec<_>>(),
         })
     }
@@ -45,8 +51,14 @@ impl Idle {
 
 /// Connects up to each of `levels` sockets in turn (clients of the layout,
 /// several sockets per client when there are more sockets than clients),
-/// measuring at each.
-pub async fn run(server: &Arc<Server>, layout: &Layout, levels: &[usize]) -> anyhow::Result<Idle> {
+/// measuring at each; `cpu_window` is how long the sockets stay idle while
+/// the server's CPU time is measured.
+pub async fn run(
+    server: &Arc<Server>,
+    layout: &Layout,
+    levels: &[usize],
+    cpu_window: Duration,
+) -> anyhow::Result<Idle> {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let baseline_kib = server.rss_kib()?;
     let ready = Arc::new(AtomicUsize::new(0));
@@ -98,11 +110,20 @@ pub async fn run(server: &Arc<Server>, layout: &Layout, levels: &[usize]) -> any
         eprintln!(
             "idle: {level} sockets, server RSS {rss_kib} KiB, {bytes_per_socket:.0} bytes per socket"
         );
+        let (cpu_before, since) = (server.cpu_seconds()?, Instant::now());
+        tokio::time::sleep(cpu_window).await;
+        let idle_cpu_percent =
+            100.0 * (server.cpu_seconds()? - cpu_before) / since.elapsed().as_secs_f64();
+        eprintln!(
+            "idle: {level} sockets, server CPU {idle_cpu_percent:.1}% of a core over {:.0} s",
+            cpu_window.as_secs_f64()
+        );
         result.levels.push(Level {
             sockets: level,
             rss_kib,
             bytes_per_socket,
             connect_seconds,
+            idle_cpu_percent,
         });
     }
     for reader in readers {

@@ -58,6 +58,10 @@ struct Args {
     /// Idle socket counts to measure memory at, comma-separated.
     #[arg(long, value_delimiter = ',')]
     idle: Option<Vec<usize>>,
+    /// Seconds the idle sockets stay open and quiet while the server's CPU
+    /// time is measured.
+    #[arg(long)]
+    idle_cpu_seconds: Option<f64>,
     /// Messages in the seeded workspace.
     #[arg(long)]
     history_messages: Option<usize>,
@@ -84,6 +88,7 @@ struct Sizes {
     rate: u32,
     fanout_seconds: f64,
     idle: Vec<usize>,
+    idle_cpu_seconds: f64,
     history_messages: usize,
     history_pages: usize,
 }
@@ -102,6 +107,7 @@ impl Args {
                 .idle
                 .clone()
                 .unwrap_or(if q { vec![1000] } else { vec![10_000, 50_000] }),
+            idle_cpu_seconds: self.idle_cpu_seconds.unwrap_or(if q { 5.0 } else { 60.0 }),
             history_messages: self
                 .history_messages
                 .unwrap_or(if q { 20_000 } else { 1_000_000 }),
@@ -292,7 +298,13 @@ async fn run(
     let server = Arc::new(prepared.serve().await?);
     let outcome = async {
         if !sizes.idle.is_empty() {
-            let mut idle = idle::run(&server, &layout, &sizes.idle).await?;
+            let mut idle = idle::run(
+                &server,
+                &layout,
+                &sizes.idle,
+                std::time::Duration::from_secs_f64(sizes.idle_cpu_seconds),
+            )
+            .await?;
             idle.note = idle_note;
             results.idle = Some(idle);
             // Let the server see the idle sockets go.

@@ -242,14 +242,14 @@ impl Results {
             );
             let _ = writeln!(
                 out,
-                "| sockets | server RSS KiB | bytes per socket | seconds to connect |"
+                "| sockets | server RSS KiB | bytes per socket | seconds to connect | server CPU while idle (% of a core) |"
             );
-            let _ = writeln!(out, "|---|---|---|---|");
+            let _ = writeln!(out, "|---|---|---|---|---|");
             for l in &i.levels {
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {:.0} | {:.1} |",
-                    l.sockets, l.rss_kib, l.bytes_per_socket, l.connect_seconds
+                    "| {} | {} | {:.0} | {:.1} | {:.1} |",
+                    l.sockets, l.rss_kib, l.bytes_per_socket, l.connect_seconds, l.idle_cpu_percent
                 );
             }
         }

@@ -154,6 +154,10 @@ pub struct LimitArgs {
     /// Seconds a request body may send nothing before the request is cut off (408).
     #[arg(long, env = "PARLOR_BODY_READ_TIMEOUT_SECS", default_value_t = 30)]
     pub body_read_timeout_secs: u64,
+    /// Seconds a connection may take to send a request's headers (or, kept alive, to
+    /// start its next request) before it is closed.
+    #[arg(long, env = "PARLOR_HEADER_READ_TIMEOUT_SECS", default_value_t = 30)]
+    pub header_read_timeout_secs: u64,
 }
 
 /// Outgoing e-mail (invitations, unread digests). Without `--smtp-host` e-mails are queued

@@ -54,8 +54,9 @@ pub struct Config {
     pub realtime_queue: usize,
     /// How long one frame may take to send before the socket counts as stalled.
     pub realtime_send_timeout: std::time::Duration,
-    /// How often an open realtime socket checks that the session or API key
-    /// it was opened with still holds; it closes within this once it ends.
+    /// How often the server checks that the sessions and API keys its open
+    /// realtime sockets were opened with still hold (all of them in one
+    /// pass); a socket closes within this once its credential ends.
     pub realtime_credential_check: std::time::Duration,
     /// How long events stay in the log; older cursors get `resync.required`.
     pub event_retention: std::time::Duration,
@@ -222,7 +223,8 @@ impl Default for ThrottleLimits {
 }
 
 /// Limits that keep one person, or a flood of requests, from taking the
-/// server down: image decoding, upload rate, realtime sockets and slow bodies.
+/// server down: image decoding, upload rate, realtime sockets, slow headers
+/// and slow bodies.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Images with more pixels than this are stored without a thumbnail
@@ -249,6 +251,10 @@ pub struct Limits {
     pub socket_idle_timeout: Duration,
     /// A request body that sends nothing for this long is cut off.
     pub body_read_timeout: Duration,
+    /// A connection whose request headers have not all arrived this long
+    /// after the server began waiting for them is closed; a kept-alive
+    /// connection waits for its next request's headers this long at most.
+    pub header_read_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -266,6 +272,7 @@ impl Default for Limits {
             socket_ping_every: Duration::from_secs(30),
             socket_idle_timeout: Duration::from_secs(75),
             body_read_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -317,6 +324,7 @@ impl Limits {
             socket_ping_every: Duration::from_secs(args.socket_ping_secs),
             socket_idle_timeout: Duration::from_secs(args.socket_idle_secs),
             body_read_timeout: Duration::from_secs(args.body_read_timeout_secs),
+            header_read_timeout: Duration::from_secs(args.header_read_timeout_secs),
         };
         for (flag, value) in [
             ("--thumbnail-workers", limits.thumbnail_workers as u64),
@@ -329,6 +337,7 @@ impl Limits {
             ),
             ("--socket-ping-secs", args.socket_ping_secs),
             ("--body-read-timeout-secs", args.body_read_timeout_secs),
+            ("--header-read-timeout-secs", args.header_read_timeout_secs),
         ] {
             anyhow::ensure!(value > 0, "{flag} must be above 0");
         }

@@ -70,6 +70,7 @@ impl Application {
             self.ctx.store.clone(),
             self.ctx.hub.clone(),
         ));
+        let credentials = tokio::spawn(crate::realtime::credentials::run(self.ctx.clone()));
         let mail = tokio::spawn(crate::mail::worker::run(self.ctx.clone()));
         let key_uses = tokio::spawn(crate::service::api_keys::keep_writing_uses(
             self.ctx.clone(),
@@ -83,21 +84,23 @@ impl Application {
                 tracing::debug!(error = %err, "could not set TCP_NODELAY on a connection");
             }
         });
-        let served = axum::serve(
+        crate::http::connections::serve(
             listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
+            app,
+            self.ctx.config.limits.header_read_timeout,
+            shutdown,
         )
-        .with_graceful_shutdown(shutdown)
         .await;
         housekeeping.abort();
         pump.abort();
+        credentials.abort();
         mail.abort();
         key_uses.abort();
         if let Err(err) = crate::service::api_keys::write_uses(&self.ctx).await {
             tracing::warn!(error = %err, "recording API key uses failed");
         }
         self.ctx.store.close().await;
-        served.context("serving HTTP")
+        Ok(())
     }
 }
 

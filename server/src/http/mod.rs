@@ -6,6 +6,7 @@ mod attachments;
 mod channels;
 mod clients;
 mod companies;
+pub mod connections;
 mod email_preferences;
 pub mod extract;
 mod internal_users;

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, Notify};
 
+use crate::auth::StoredCredential;
 use crate::authz::{Audience, Viewer};
 use crate::domain::event::EventKind;
 
@@ -53,6 +54,10 @@ impl ChannelAudience {
 
 struct Subscriber {
     user_id: String,
+    /// The session or API key the socket was opened with…
+    credential: StoredCredential,
+    /// …and how its socket is told that it has ended.
+    credential_ended: Arc<Notify>,
     viewer: Viewer,
     channels: HashSet<String>,
     queue: mpsc::Sender<Frame>,
@@ -112,7 +117,16 @@ pub struct Subscription {
     pub live_after: i64,
     /// Whether this is the user's first open socket (they just came online).
     pub first_for_user: bool,
+    /// Woken once the credential the socket was opened with has ended.
+    pub credential_ended: Arc<Notify>,
     hub: Arc<Hub>,
+}
+
+/// An open socket's credential, as the credential check sees it.
+pub struct OpenCredential {
+    pub subscriber: u64,
+    pub user_id: String,
+    pub credential: StoredCredential,
 }
 
 impl Drop for Subscription {
@@ -155,6 +169,7 @@ impl Hub {
     pub fn subscribe(
         self: &Arc<Self>,
         user_id: &str,
+        credential: StoredCredential,
         viewer: Viewer,
         channels: HashSet<String>,
         presence: Audience,
@@ -193,10 +208,13 @@ impl Hub {
         });
         online.sockets += 1;
         let first_for_user = online.sockets == 1;
+        let credential_ended = Arc::new(Notify::new());
         state.subscribers.insert(
             id,
             Subscriber {
                 user_id: user_id.to_string(),
+                credential,
+                credential_ended: credential_ended.clone(),
                 viewer,
                 channels,
                 queue: sender,
@@ -207,6 +225,7 @@ impl Hub {
             queue,
             live_after: state.last_seq,
             first_for_user,
+            credential_ended,
             hub: self.clone(),
         })
     }
@@ -214,6 +233,30 @@ impl Hub {
     fn remove(&self, id: u64) {
         let mut state = self.state();
         remove_locked(&mut state, id);
+    }
+
+    /// The credential of every open socket.
+    pub fn credentials(&self) -> Vec<OpenCredential> {
+        self.state()
+            .subscribers
+            .iter()
+            .map(|(id, subscriber)| OpenCredential {
+                subscriber: *id,
+                user_id: subscriber.user_id.clone(),
+                credential: subscriber.credential.clone(),
+            })
+            .collect()
+    }
+
+    /// Tells these subscribers' sockets that their credential has ended.
+    pub fn end_credentials(&self, subscribers: &[u64]) {
+        let state = self.state();
+        for id in subscribers {
+            if let Some(subscriber) = state.subscribers.get(id) {
+                // Kept until the socket looks, even if it is busy sending.
+                subscriber.credential_ended.notify_one();
+            }
+        }
     }
 
     /// Whether a subscriber sees a channel now (for typing and read receipts

@@ -7,6 +7,7 @@
 //! socket resuming with `?since=` replays the log from the database up to the
 //! point where it joined the hub, then goes live: nothing twice, nothing lost.
 
+pub mod credentials;
 pub mod hub;
 pub mod pump;
 pub mod socket;

@@ -104,6 +104,7 @@ pub async fn open(
         .hub
         .subscribe(
             actor.id(),
+            credential.clone(),
             viewer.clone(),
             channels.into_iter().collect(),
             presence,
@@ -203,15 +204,14 @@ impl Session {
         let limits = &self.ctx.config.limits;
         let (ping_every, idle_timeout) = (limits.socket_ping_every, limits.socket_idle_timeout);
         let mut ping = tokio::time::interval(ping_every);
-        let mut recheck = tokio::time::interval(self.ctx.config.realtime_credential_check);
+        // Told by the server's credential check (`realtime::credentials`).
+        let credential_ended = self.subscription.credential_ended.clone();
         let mut last_heard = Instant::now();
         loop {
             tokio::select! {
-                _ = recheck.tick() => {
-                    if !self.credential_holds().await {
-                        close(&mut sink, CLOSE_CREDENTIAL_ENDED, CREDENTIAL_ENDED).await;
-                        break;
-                    }
+                () = credential_ended.notified() => {
+                    close(&mut sink, CLOSE_CREDENTIAL_ENDED, CREDENTIAL_ENDED).await;
+                    break;
                 }
                 frame = self.subscription.queue.recv() => {
                     // The hub drops a socket that fell behind; stop at once
@@ -261,10 +261,9 @@ impl Session {
     }
 
     /// Whether the credential the socket was opened with still acts as the
-    /// same person. Sockets ask through the batched lookups that requests use,
-    /// so many sockets cost one query, and every node sees an ended session
-    /// or a revoked key in the shared database. A failed lookup keeps the
-    /// socket: the next check decides.
+    /// same person, asked when the hub dropped the socket (through the
+    /// batched lookups that requests use). A failed lookup counts as
+    /// holding: the socket is told to resume, and reconnecting checks again.
     async fn credential_holds(&self) -> bool {
         match sessions::actor_for_credential(&self.ctx, &self.credential).await {
             Ok(found) => found.is_some_and(|actor| actor.id() == self.actor.id()),

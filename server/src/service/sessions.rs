@@ -1,6 +1,7 @@
 //! Signing in and out, invitations, API keys: everything that turns a secret
 //! into an `Actor`.
 
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
@@ -234,6 +235,53 @@ pub async fn actor_for_credential(
     }
 }
 
+/// Who the stored credentials of many realtime sockets act as now, found
+/// together: each distinct credential once, a query per few hundred.
+pub async fn actors_for_credentials<'a>(
+    ctx: &Context,
+    credentials: impl IntoIterator<Item = &'a StoredCredential>,
+) -> Result<CredentialActors> {
+    let (mut sessions, mut keys) = (HashSet::new(), HashSet::new());
+    for credential in credentials {
+        match credential.kind {
+            Credential::Session => sessions.insert(credential.digest.as_str()),
+            Credential::ApiKey(_) => keys.insert(credential.digest.as_str()),
+        };
+    }
+    let (sessions, keys): (Vec<&str>, Vec<&str>) =
+        (sessions.into_iter().collect(), keys.into_iter().collect());
+    let mut conn = ctx.store.reader().await?;
+    let now = now_ms();
+    Ok(CredentialActors {
+        sessions: find_sessions(&mut conn, &sessions, now)
+            .await?
+            .into_iter()
+            .map(|(digest, (actor, _))| (digest, actor))
+            .collect(),
+        keys: find_api_keys(&mut conn, &keys, now)
+            .await?
+            .into_iter()
+            .map(|(digest, holder)| (digest, holder.actor))
+            .collect(),
+    })
+}
+
+/// The answer of `actors_for_credentials`.
+pub struct CredentialActors {
+    sessions: HashMap<String, Actor>,
+    keys: HashMap<String, Actor>,
+}
+
+impl CredentialActors {
+    /// Who `credential` acts as; `None` once it has ended.
+    pub fn get(&self, credential: &StoredCredential) -> Option<&Actor> {
+        match credential.kind {
+            Credential::Session => self.sessions.get(&credential.digest),
+            Credential::ApiKey(_) => self.keys.get(&credential.digest),
+        }
+    }
+}
+
 /// The task that finds the users behind concurrent requests' API keys
 /// together, by the keys' digests.
 pub fn api_key_lookup(store: Store) -> BatchedLookup<String, KeyHolder> {
@@ -242,26 +290,33 @@ pub fn api_key_lookup(store: Store) -> BatchedLookup<String, KeyHolder> {
         async move {
             let mut conn = store.reader().await?;
             let digests: Vec<&str> = digests.iter().map(String::as_str).collect();
-            Ok(
-                storage::internal_users::by_api_keys(&mut conn, &digests, now_ms())
-                    .await?
-                    .into_iter()
-                    .map(|found| {
-                        let holder = KeyHolder {
-                            limits: KeyLimits {
-                                read_only: found.read_only != 0,
-                                send_as_others: found.send_as_others != 0,
-                            },
-                            key_id: found.key_id,
-                            last_used_at: found.last_used_at,
-                            actor: staff_actor(&found.user),
-                        };
-                        (found.key_hash, holder)
-                    })
-                    .collect(),
-            )
+            find_api_keys(&mut conn, &digests, now_ms()).await
         }
     })
+}
+
+/// The live keys among `digests`, by digest.
+async fn find_api_keys(
+    conn: &mut Conn,
+    digests: &[&str],
+    now: i64,
+) -> Result<HashMap<String, KeyHolder>> {
+    Ok(storage::internal_users::by_api_keys(conn, digests, now)
+        .await?
+        .into_iter()
+        .map(|found| {
+            let holder = KeyHolder {
+                limits: KeyLimits {
+                    read_only: found.read_only != 0,
+                    send_as_others: found.send_as_others != 0,
+                },
+                key_id: found.key_id,
+                last_used_at: found.last_used_at,
+                actor: staff_actor(&found.user),
+            };
+            (found.key_hash, holder)
+        })
+        .collect())
 }
 
 /// The actor and session details behind a session cookie.
@@ -278,16 +333,25 @@ pub fn session_lookup(store: Store) -> BatchedLookup<String, (Actor, SessionInfo
         async move {
             let mut conn = store.reader().await?;
             let digests: Vec<&str> = digests.iter().map(String::as_str).collect();
-            Ok(storage::auth::find_sessions(&mut conn, &digests, now_ms())
-                .await?
-                .into_iter()
-                .filter_map(|found| {
-                    let digest = found.token_hash.clone();
-                    session_actor(found).map(|session| (digest, session))
-                })
-                .collect())
+            find_sessions(&mut conn, &digests, now_ms()).await
         }
     })
+}
+
+/// The live sessions among `digests` whose users are still there, by digest.
+async fn find_sessions(
+    conn: &mut Conn,
+    digests: &[&str],
+    now: i64,
+) -> Result<HashMap<String, (Actor, SessionInfo)>> {
+    Ok(storage::auth::find_sessions(conn, digests, now)
+        .await?
+        .into_iter()
+        .filter_map(|found| {
+            let digest = found.token_hash.clone();
+            session_actor(found).map(|session| (digest, session))
+        })
+        .collect())
 }
 
 /// Who a live session acts as, unless its user is gone.

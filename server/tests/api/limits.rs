@@ -1,6 +1,6 @@
 //! What one person, or a flood, may use: upload quotas and rate, realtime
 //! socket caps, client frame rate, repeated presence, bounded replay, idle
-//! sockets and request bodies that stop arriving.
+//! sockets, and request headers and bodies that stop arriving.
 
 use std::time::Duration;
 
@@ -381,4 +381,83 @@ async fn an_upload_whose_body_stops_arriving_is_cut_off_with_408() {
     assert!(read.is_ok(), "the server answers a stalled upload");
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_connection_whose_request_headers_never_finish_is_closed_and_websockets_stay_open() {
+    let mut app = TestApp::spawn_with(|config| {
+        config.limits.header_read_timeout = Duration::from_millis(500);
+    })
+    .await;
+    let (mut socket, _) = app.admin.ready_socket(None).await;
+    let address = app.base.strip_prefix("http://").unwrap().to_string();
+    // Headers begun, then a byte now and then, never finished (slowloris);
+    // and a connection that sends nothing at all.
+    let mut dribbling = tokio::net::TcpStream::connect(&address).await.unwrap();
+    dribbling
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let mut silent = tokio::net::TcpStream::connect(&address).await.unwrap();
+
+    assert!(
+        closed_by_server(&mut dribbling, Some(b'a')).await,
+        "a request whose headers keep dribbling in is cut off"
+    );
+    assert!(
+        closed_by_server(&mut silent, None).await,
+        "a connection that never sends a request is closed"
+    );
+
+    // The WebSocket opened before has long outlived the header limit.
+    socket.send_json(json!({ "type": "ping" })).await;
+    let pong = socket.next_where(|f| f["type"] != "presence").await;
+    assert_eq!(
+        pong["type"], "pong",
+        "an open WebSocket is past its headers"
+    );
+    // Requests whose headers come at once are served, sockets still open.
+    let workspace = app.admin.get("/v1/workspaces").await;
+    assert_eq!(workspace.status, 200, "{}", workspace.body);
+    let (mut later, ready) = app.admin.ready_socket(None).await;
+    assert_eq!(ready["type"], "ready");
+    later.send_json(json!({ "type": "ping" })).await;
+    let pong = later.next_where(|f| f["type"] != "presence").await;
+    assert_eq!(pong["type"], "pong");
+
+    // Stopping still works with a socket open and a connection half-way
+    // through its headers.
+    let mut halfway = tokio::net::TcpStream::connect(&address).await.unwrap();
+    halfway.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
+    app.restart_with(|_| {}).await;
+    let health = app.anonymous().get("/healthz").await;
+    assert_eq!(health.status, 200, "{}", health.body);
+}
+
+/// Whether the server closes `stream` (within a wait far longer than any
+/// limit a test sets), while the client writes `dribble` every 100 ms.
+async fn closed_by_server(stream: &mut tokio::net::TcpStream, dribble: Option<u8>) -> bool {
+    let waited = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut buffer = [0u8; 1024];
+        loop {
+            tokio::select! {
+                read = stream.read(&mut buffer) => match read {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => panic!(
+                        "the server answered unfinished headers: {}",
+                        String::from_utf8_lossy(&buffer[..n])
+                    ),
+                },
+                () = tokio::time::sleep(Duration::from_millis(100)) => {
+                    if let Some(byte) = dribble {
+                        if stream.write_all(&[byte]).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    })
+    .await;
+    waited.is_ok()
 }

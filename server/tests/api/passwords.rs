@@ -590,6 +590,43 @@ async fn open_sockets_end_when_their_credential_ends() {
 }
 
 #[tokio::test]
+async fn sockets_end_on_every_server_when_signed_out_and_when_their_key_is_revoked() {
+    let app = TestApp::spawn().await;
+    let (node_b, _stop_b) = app.second_node().await;
+
+    // Signed out through one server, the sockets on the other end too.
+    let owner = app.sign_in(OWNER_EMAIL, PASSWORD).await;
+    let issued = owner.post("/v1/realtime/tokens", json!({})).await;
+    assert_eq!(issued.status, 200, "{}", issued.body);
+    let url = format!(
+        "{}/v1/realtime?token={}",
+        node_b.ws_base(),
+        issued.body["token"].as_str().unwrap()
+    );
+    let on_b = crate::helpers::Socket::connect(&url, &[])
+        .await
+        .expect("the socket opens on the other server");
+    let signed_out = owner.delete("/v1/sessions/current").await;
+    assert_eq!(signed_out.status, 204, "{}", signed_out.body);
+    assert_all_close(vec![on_b], "after signing out on another server").await;
+
+    // A revoked API key.
+    let admin = app.sign_in(OWNER_EMAIL, PASSWORD).await;
+    let made = admin
+        .post("/v1/api-keys", json!({ "name": "wallboard" }))
+        .await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    let url = format!("{}/v1/realtime", app.admin.ws_base());
+    let by_key =
+        crate::helpers::Socket::connect(&url, &[("x-api-key", made.body["key"].as_str().unwrap())])
+            .await
+            .expect("the socket opens with the key");
+    let revoked = admin.delete(&format!("/v1/api-keys/{}", made.id())).await;
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    assert_all_close(vec![by_key], "after its key was revoked").await;
+}
+
+#[tokio::test]
 async fn a_realtime_token_from_an_ended_session_opens_no_socket() {
     let app = TestApp::spawn().await;
     let owner = app.sign_in(OWNER_EMAIL, PASSWORD).await;
