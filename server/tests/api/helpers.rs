@@ -264,24 +264,12 @@ impl TestApp {
     /// Accepts an invitation (a client's or a staff member's) with
     /// `PASSWORD`; returns the caller it signs in.
     pub async fn accept_invitation(&self, token: &str) -> Caller {
-        let caller = Caller::new(
+        Caller::from_link(
             &self.base,
-            Auth::Session {
-                csrf: String::new(),
-            },
-        );
-        let response = caller
-            .post(
-                &format!("/v1/invitations/{token}/accept"),
-                json!({ "password": PASSWORD }),
-            )
-            .await;
-        assert_eq!(
-            response.status, 200,
-            "accepting the invitation failed: {}",
-            response.body
-        );
-        caller.signed_in(&response)
+            &format!("/v1/invitations/{token}/accept"),
+            PASSWORD,
+        )
+        .await
     }
 
     /// The plain-text bodies of the e-mails queued for `address`, oldest first.
@@ -581,19 +569,25 @@ impl Caller {
     /// Uses a password-reset link to set `password`; returns the caller it
     /// signs in.
     pub async fn from_reset(app: &TestApp, token: &str, password: &str) -> Caller {
-        let caller = Caller::new(
+        Caller::from_link(
             &app.base,
+            &format!("/v1/password-resets/{token}/accept"),
+            password,
+        )
+        .await
+    }
+
+    /// Chooses `password` through an invitation or reset link's `accept`
+    /// route, which signs the person in; returns that caller.
+    async fn from_link(base: &str, accept: &str, password: &str) -> Caller {
+        let caller = Caller::new(
+            base,
             Auth::Session {
                 csrf: String::new(),
             },
         );
-        let response = caller
-            .post(
-                &format!("/v1/password-resets/{token}/accept"),
-                json!({ "password": password }),
-            )
-            .await;
-        assert_eq!(response.status, 200, "the reset failed: {}", response.body);
+        let response = caller.post(accept, json!({ "password": password })).await;
+        assert_eq!(response.status, 200, "{accept} failed: {}", response.body);
         caller.signed_in(&response)
     }
 
