@@ -12,10 +12,8 @@ mod desktop;
 pub mod limits;
 pub mod live;
 pub mod markdown;
-pub mod model;
+pub use parlor_model as model;
 mod pages;
-#[cfg(feature = "ssr")]
-pub mod portal;
 pub mod problem;
 #[cfg(feature = "hydrate")]
 mod socket;

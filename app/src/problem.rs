@@ -4,7 +4,7 @@
 //! nonsense, which a person can only act on as "you are offline" or "try
 //! again".
 
-use leptos::prelude::ServerFnError;
+use crate::model::AppError;
 
 /// Shown when the server cannot be reached.
 pub const OFFLINE: &str = "You are offline. Check your connection and try again.";
@@ -16,17 +16,25 @@ pub const SEND_WHEN_BACK: &str = "You are offline — the message will be sent w
 pub const CONVERSATION_GONE: &str = "This conversation no longer exists.";
 
 /// The reason to show for a failed call.
-pub fn reason(error: &ServerFnError) -> String {
-    match error {
-        ServerFnError::ServerError(message) => sentence(message),
-        _ if is_offline(error) => OFFLINE.into(),
-        _ => "Something went wrong on our side. Please try again.".into(),
+pub fn reason(error: &AppError) -> String {
+    if error.is_offline() {
+        OFFLINE.into()
+    } else if error.status == 500 {
+        "Something went wrong on our side. Please try again.".into()
+    } else {
+        sentence(&error.message)
     }
 }
 
 /// The request never got an answer: no network, or the server is down.
-pub fn is_offline(error: &ServerFnError) -> bool {
-    matches!(error, ServerFnError::Request(_))
+pub fn is_offline(error: &AppError) -> bool {
+    error.is_offline()
+}
+
+/// The reason to show next to one field of a form, when the refusal names
+/// that field (its name in the API, such as `givenName`).
+pub fn about_field(error: &AppError, field: &str) -> Option<String> {
+    error.concerns(field).then(|| reason(error))
 }
 
 /// "text must not be empty" as "Text must not be empty."
@@ -49,19 +57,34 @@ mod tests {
 
     #[test]
     fn refusals_read_as_sentences_and_failures_never_name_the_framework() {
-        let refused = ServerFnError::ServerError("text must not be empty".into());
+        let refused = AppError::new(422, "text must not be empty");
         assert_eq!(reason(&refused), "Text must not be empty.");
-        let asked = ServerFnError::ServerError("Which company?".into());
+        let asked = AppError::new(422, "Which company?");
         assert_eq!(reason(&asked), "Which company?");
-        let offline = ServerFnError::Request("Failed to fetch".into());
+        let offline = AppError::new(AppError::NOT_REACHED, "Failed to fetch");
         assert_eq!(reason(&offline), OFFLINE);
         assert!(is_offline(&offline));
-        let garbled = ServerFnError::Deserialization("expected value".into());
+        let garbled = AppError::new(500, "error deserializing server function results");
         assert!(!is_offline(&garbled));
-        for error in [offline, garbled, ServerFnError::ServerError(" ".into())] {
+        for error in [offline, garbled, AppError::new(400, " ")] {
             let shown = reason(&error);
             assert!(!shown.contains("server function"), "{shown}");
             assert!(shown.ends_with('.'), "{shown}");
         }
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_is_shown_next_to_the_field_it_names() {
+        let refused = AppError::new(422, "email must be an e-mail address");
+        assert_eq!(
+            about_field(&refused, "email").as_deref(),
+            Some("Email must be an e-mail address.")
+        );
+        assert_eq!(about_field(&refused, "givenName"), None);
     }
 }

@@ -6,12 +6,12 @@ use leptos::prelude::*;
 
 use super::shell::{PageTitle, Session};
 use crate::limits::LimitField;
-use crate::model::{ApiKeyInfo, NewApiKey, Settings};
+use crate::model::{ApiKeyInfo, AppError, NewApiKey, Settings};
 use crate::problem::reason;
 use crate::{api, browser};
 
 /// The settings and their welcome message as a new client would read it.
-async fn load() -> Result<(Settings, String), ServerFnError> {
+async fn load() -> Result<(Settings, String), AppError> {
     let settings = api::load_settings().await?;
     let preview = api::preview_welcome(settings.welcome_message.clone()).await?;
     Ok((settings, preview))

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::{self, AcceptInvitation, SetUp};
-use crate::model::Me;
+use crate::model::{AppError, Me};
 use crate::problem::reason;
 
 /// For the forms that sign someone in (their action's `value()`): once it
@@ -15,7 +15,7 @@ use crate::problem::reason;
 /// the conversation holding their welcome message); until then, the
 /// returned closure gives the reason it failed.
 pub fn enter_on_success(
-    outcome: MappedSignal<Option<Result<Me, ServerFnError>>>,
+    outcome: MappedSignal<Option<Result<Me, AppError>>>,
     destination: Option<String>,
 ) -> impl Fn() -> Option<String> + Copy {
     let navigate = use_navigate();

@@ -20,6 +20,7 @@ pub mod messages;
 pub mod notifications;
 pub mod paging;
 pub mod passwords;
+pub mod screens;
 pub mod sessions;
 pub mod thumbnails;
 pub mod views;

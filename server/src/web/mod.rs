@@ -23,8 +23,8 @@ use leptos::prelude::*;
 use leptos_axum::{
     generate_route_list_with_exclusions, handle_server_fns_with_context, LeptosRoutes,
 };
+use parlor_app::api::SharedPortal;
 use parlor_app::model::Preloaded;
-use parlor_app::portal::SharedPortal;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -147,7 +147,7 @@ async fn preload_session(
     next: Next,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    if let Ok(start) = portal.session_start(&parts).await {
+    if let Ok(start) = portal.current_session(&parts).await {
         parts.extensions.insert(Preloaded(start));
     }
     next.run(Request::from_parts(parts, body)).await

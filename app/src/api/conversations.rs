@@ -1,0 +1,37 @@
+//! Channels and the messages in them.
+
+use crate::model::{ChannelSummary, Conversation, Message, MessagePage};
+
+super::calls! {
+    ConversationCalls;
+
+    fn list_channels() -> Vec<ChannelSummary>;
+    /// A channel opened; `None` when it does not exist or is not the
+    /// reader's to see (the same thing to them).
+    fn open_conversation(channel_id: String) -> Option<Conversation>;
+    fn older_messages(channel_id: String, next_token: String) -> MessagePage;
+    fn send_message(
+        channel_id: String,
+        text: String,
+        // An empty list is left out of the form encoding.
+        #[server(default)] attachment_ids: Vec<String>,
+        idempotency_key: String,
+    ) -> Message;
+    fn mark_read(channel_id: String) -> ();
+    /// Marks the newest message from someone else unread again.
+    fn mark_unread(channel_id: String) -> ();
+    /// Changes the text of one's own message.
+    fn edit_message(message_id: String, text: String) -> Message;
+    /// Deletes one's own message; its place in history stays.
+    fn delete_message(message_id: String) -> Message;
+    /// Opens (or makes) the conversation with these clients: one client's
+    /// individual channel, or a group of several; answers its id.
+    fn start_conversation(#[server(default)] client_ids: Vec<String>) -> String;
+    /// Sends one text to each client in their own channel; answers how
+    /// many were reached.
+    fn send_mass_message(
+        #[server(default)] client_ids: Vec<String>,
+        text: String,
+        #[server(default)] attachment_ids: Vec<String>,
+    ) -> usize;
+}

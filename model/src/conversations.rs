@@ -1,0 +1,112 @@
+//! Channels, messages and what happens in them.
+
+use serde::{Deserialize, Serialize};
+
+/// Someone who can appear in a conversation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub is_staff: bool,
+}
+
+/// A channel as the channel list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelSummary {
+    pub id: String,
+    /// `individual`, `group` or `company`.
+    pub membership_type: String,
+    /// The client's name, the company's name, or the group's members.
+    pub title: String,
+    pub last_message_date: Option<String>,
+    /// The newest message's text, shortened.
+    pub preview: Option<String>,
+    /// The newest message, whose edits and deletes the preview follows.
+    #[serde(default)]
+    pub last_message_id: Option<String>,
+    pub unread_count: i64,
+    pub member_ids: Vec<String>,
+}
+
+/// A message, as the /v1 API and the realtime socket send it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub id: String,
+    pub channel_id: String,
+    pub sender_id: String,
+    pub text: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub updated_at: String,
+    #[serde(default)]
+    pub deleted_at: Option<String>,
+    #[serde(default)]
+    pub is_welcome: bool,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file on a message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    pub id: String,
+    pub name: String,
+    pub size: u64,
+    pub content_type: String,
+    #[serde(default)]
+    pub width: Option<u32>,
+    #[serde(default)]
+    pub height: Option<u32>,
+    pub download_url: String,
+    #[serde(default)]
+    pub thumbnail_url: Option<String>,
+}
+
+/// A page of history, newest first as the API pages it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessagePage {
+    pub data: Vec<Message>,
+    pub next_token: Option<String>,
+}
+
+/// An opened channel: its summary, its newest messages and who is in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conversation {
+    pub channel: ChannelSummary,
+    pub history: MessagePage,
+    pub people: Vec<Person>,
+    /// The newest message someone else has read.
+    pub seen_up_to: Option<String>,
+}
+
+/// A channel where clients wrote, for the staff's notification centre.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientActivity {
+    pub channel_id: String,
+    /// Messages from clients there that the staff member has not read.
+    pub unread_count: i64,
+    /// The newest message a client sent there.
+    pub message_id: String,
+    pub sender_id: String,
+    pub sender_name: String,
+    pub text: String,
+    pub created_at: String,
+}
+
+/// A notification an integration sent to this person (`/v1/notifications`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notice {
+    pub id: String,
+    pub title: String,
+    pub body: Option<String>,
+    pub is_read: bool,
+    pub created_at: String,
+}

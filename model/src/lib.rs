@@ -1,0 +1,17 @@
+//! What Parlor's web app shows, as it travels between server and browser:
+//! the one home of the types both sides speak. The server's services build
+//! them; the app renders them. The shapes follow the /v1 API's JSON, so
+//! realtime frames decode into them too; fields the app does not use are
+//! ignored.
+
+mod conversations;
+mod directory;
+mod error;
+mod session;
+mod settings;
+
+pub use conversations::*;
+pub use directory::*;
+pub use error::AppError;
+pub use session::*;
+pub use settings::*;

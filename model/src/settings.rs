@@ -1,0 +1,53 @@
+//! The workspace's settings, API keys and each person's e-mail preferences.
+
+use serde::{Deserialize, Serialize};
+
+/// The workspace's messaging settings, all saved together.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// `individual` or `company`.
+    pub default_channel_type: String,
+    pub welcome_message: String,
+    /// Bytes one person may keep uploaded (sent and not yet sent); `None`:
+    /// no limit. Admins only may change it.
+    #[serde(default)]
+    pub person_file_quota_bytes: Option<u64>,
+    /// Bytes the whole workspace may store; `None`: no limit.
+    #[serde(default)]
+    pub workspace_file_quota_bytes: Option<u64>,
+}
+
+/// An API key as the Settings page lists it (the API's shape).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKeyInfo {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub expired: bool,
+    pub last_used_at: Option<String>,
+    pub read_only: bool,
+    pub send_as_others: bool,
+    /// The secret: only in the answer that made the key.
+    pub key: Option<String>,
+}
+
+/// An API key to make from the Settings page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewApiKey {
+    pub name: String,
+    pub expires_in_days: Option<i64>,
+    pub read_only: bool,
+    pub send_as_others: bool,
+}
+
+/// How someone hears by e-mail about unread messages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailPreferences {
+    /// `every`, `digest` or `off`.
+    pub unread_messages: String,
+}

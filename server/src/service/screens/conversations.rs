@@ -1,0 +1,159 @@
+//! Channel lists, opened conversations and their messages.
+
+use parlor_model as model;
+
+use super::every;
+use crate::auth::Actor;
+use crate::domain::attachment::Attachment;
+use crate::domain::channel::MessageChannel;
+use crate::domain::message::Message;
+use crate::error::{Error, Result};
+use crate::service::channels::{self, ListChannels};
+use crate::service::directory::{self, Card};
+use crate::service::paging::{Page, PageRequest};
+use crate::service::{client_activity, messages, Context};
+
+/// Messages shown when a conversation opens; older ones load on scroll.
+const FIRST_PAGE: i64 = 50;
+
+/// Every channel the actor sees, as the channel list shows them.
+pub async fn channel_list(ctx: &Context, actor: &Actor) -> Result<Vec<model::ChannelSummary>> {
+    channel_summaries(ctx, actor, None).await
+}
+
+/// The channels a list shows; `member_id` keeps those one person is in.
+pub(super) async fn channel_summaries(
+    ctx: &Context,
+    actor: &Actor,
+    member_id: Option<&str>,
+) -> Result<Vec<model::ChannelSummary>> {
+    let filter = ListChannels {
+        membership_type: None,
+        client_id: None,
+        member_id,
+    };
+    let all = every("channels", |page| channels::list(ctx, actor, &filter, page)).await?;
+    let cards = directory::cards(ctx, actor, all).await?;
+    Ok(cards.into_iter().map(channel_summary).collect())
+}
+
+/// A channel opened: its newest messages and its people; `None` when it
+/// does not exist or is no longer the reader's to see (the same to them).
+pub async fn conversation(
+    ctx: &Context,
+    actor: &Actor,
+    channel_id: &str,
+) -> Result<Option<model::Conversation>> {
+    match channels::get(ctx, actor, channel_id).await {
+        Ok(channel) => open(ctx, actor, channel).await.map(Some),
+        Err(Error::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+async fn open(
+    ctx: &Context,
+    actor: &Actor,
+    channel: MessageChannel,
+) -> Result<model::Conversation> {
+    let channel_id = channel.id.clone();
+    let people = directory::people(ctx, &channel)
+        .await?
+        .into_iter()
+        .map(|p| model::Person {
+            id: p.id,
+            name: p.name,
+            is_staff: p.is_staff,
+        })
+        .collect();
+    let history = history(ctx, actor, &channel_id, None).await?;
+    let mut card = directory::cards(ctx, actor, vec![channel]).await?;
+    let seen_up_to = messages::seen_up_to(ctx, actor, &channel_id).await?;
+    Ok(model::Conversation {
+        channel: channel_summary(card.remove(0)),
+        history,
+        people,
+        seen_up_to,
+    })
+}
+
+/// A page of a channel's history, newest first; `next_token` continues an
+/// earlier page.
+pub async fn history(
+    ctx: &Context,
+    actor: &Actor,
+    channel_id: &str,
+    next_token: Option<&str>,
+) -> Result<model::MessagePage> {
+    let page = PageRequest::parse("messages", Some(FIRST_PAGE), next_token)?;
+    let Page { data, next_token } = messages::list(ctx, actor, channel_id, page).await?;
+    Ok(model::MessagePage {
+        data: data.into_iter().map(message).collect(),
+        next_token,
+    })
+}
+
+/// Staff: the channels where clients wrote, newest first.
+pub async fn client_activity(ctx: &Context, actor: &Actor) -> Result<Vec<model::ClientActivity>> {
+    let recent = client_activity::recent(ctx, actor).await?;
+    Ok(recent
+        .into_iter()
+        .map(|a| model::ClientActivity {
+            channel_id: a.channel_id,
+            unread_count: a.unread_count,
+            message_id: a.message_id,
+            sender_id: a.sender_id,
+            sender_name: a.sender_name,
+            text: a.text,
+            created_at: a.created_at.to_rfc3339(),
+        })
+        .collect())
+}
+
+pub fn channel_summary(card: Card) -> model::ChannelSummary {
+    let Card {
+        channel,
+        title,
+        last_message,
+    } = card;
+    model::ChannelSummary {
+        id: channel.id,
+        membership_type: channel.membership_type.as_str().to_string(),
+        title,
+        last_message_date: channel.last_message_date.map(|t| t.to_rfc3339()),
+        preview: last_message.as_ref().map(|m| {
+            let files: Vec<&str> = m.file_names.iter().map(String::as_str).collect();
+            parlor_app::state::preview_of(&m.text, &files, m.deleted)
+        }),
+        last_message_id: last_message.map(|m| m.id),
+        unread_count: channel.unread_count.unwrap_or(0),
+        member_ids: channel.member_ids,
+    }
+}
+
+pub fn message(message: Message) -> model::Message {
+    model::Message {
+        id: message.id,
+        channel_id: message.channel_id,
+        sender_id: message.sender_id,
+        text: message.text,
+        created_at: message.created_at.to_rfc3339(),
+        updated_at: message.updated_at.to_rfc3339(),
+        deleted_at: message.deleted_at.map(|t| t.to_rfc3339()),
+        is_welcome: message.is_welcome,
+        attachments: message.attachments.into_iter().map(attachment).collect(),
+    }
+}
+
+fn attachment(file: Attachment) -> model::Attachment {
+    model::Attachment {
+        id: file.id,
+        name: file.name,
+        size: file.size,
+        content_type: file.content_type,
+        width: file.width,
+        height: file.height,
+        download_url: file.download_url,
+        thumbnail_url: file.thumbnail_url,
+    }
+}

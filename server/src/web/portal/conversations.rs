@@ -1,0 +1,111 @@
+//! Channels and the messages in them.
+
+use axum::http::request::Parts;
+use parlor_app::api::ConversationCalls;
+use parlor_model::{ChannelSummary, Conversation, Message, MessagePage};
+
+use super::{Answer, WebPortal};
+use crate::service::channels::{self, MarkRead};
+use crate::service::messages::{self, EditMessage, MassMessage, SendMessage};
+use crate::service::screens;
+
+#[async_trait::async_trait]
+impl ConversationCalls for WebPortal {
+    async fn list_channels(&self, request: &Parts) -> Answer<Vec<ChannelSummary>> {
+        let actor = self.reader(request).await?;
+        Ok(screens::channel_list(&self.ctx, &actor).await?)
+    }
+
+    async fn open_conversation(
+        &self,
+        request: &Parts,
+        channel_id: String,
+    ) -> Answer<Option<Conversation>> {
+        let actor = self.reader(request).await?;
+        Ok(screens::conversation(&self.ctx, &actor, &channel_id).await?)
+    }
+
+    async fn older_messages(
+        &self,
+        request: &Parts,
+        channel_id: String,
+        next_token: String,
+    ) -> Answer<MessagePage> {
+        let actor = self.reader(request).await?;
+        Ok(screens::history(&self.ctx, &actor, &channel_id, Some(&next_token)).await?)
+    }
+
+    async fn send_message(
+        &self,
+        request: &Parts,
+        channel_id: String,
+        text: String,
+        attachment_ids: Vec<String>,
+        idempotency_key: String,
+    ) -> Answer<Message> {
+        let (actor, credential) = self.writer(request).await?;
+        let send = SendMessage {
+            text,
+            channel_id,
+            sender_id: None,
+            attachment_ids: Some(attachment_ids).filter(|ids| !ids.is_empty()),
+        };
+        let key = Some(idempotency_key.as_str()).filter(|k| !k.is_empty());
+        let sent = messages::send(&self.ctx, &actor, credential, &send, key).await?;
+        Ok(screens::message(sent))
+    }
+
+    async fn mark_read(&self, request: &Parts, channel_id: String) -> Answer<()> {
+        let (actor, _) = self.writer(request).await?;
+        channels::mark_read(&self.ctx, &actor, &channel_id, &MarkRead::default()).await?;
+        Ok(())
+    }
+
+    async fn mark_unread(&self, request: &Parts, channel_id: String) -> Answer<()> {
+        let (actor, _) = self.writer(request).await?;
+        channels::mark_unread(&self.ctx, &actor, &channel_id).await?;
+        Ok(())
+    }
+
+    async fn edit_message(
+        &self,
+        request: &Parts,
+        message_id: String,
+        text: String,
+    ) -> Answer<Message> {
+        let (actor, _) = self.writer(request).await?;
+        let edited = messages::edit(&self.ctx, &actor, &message_id, &EditMessage { text }).await?;
+        Ok(screens::message(edited))
+    }
+
+    async fn delete_message(&self, request: &Parts, message_id: String) -> Answer<Message> {
+        let (actor, _) = self.writer(request).await?;
+        let deleted = messages::delete(&self.ctx, &actor, &message_id).await?;
+        Ok(screens::message(deleted))
+    }
+
+    async fn start_conversation(&self, request: &Parts, client_ids: Vec<String>) -> Answer<String> {
+        let (actor, _) = self.writer(request).await?;
+        let channel = channels::open_conversation(&self.ctx, &actor, &client_ids).await?;
+        Ok(channel.id)
+    }
+
+    async fn send_mass_message(
+        &self,
+        request: &Parts,
+        client_ids: Vec<String>,
+        text: String,
+        attachment_ids: Vec<String>,
+    ) -> Answer<usize> {
+        let (actor, _) = self.writer(request).await?;
+        let mass = MassMessage {
+            client_ids,
+            text,
+            attachment_ids: Some(attachment_ids).filter(|ids| !ids.is_empty()),
+        };
+        Ok(messages::send_mass(&self.ctx, &actor, &mass)
+            .await?
+            .data
+            .len())
+    }
+}

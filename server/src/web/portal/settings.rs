@@ -1,0 +1,41 @@
+//! The workspace's settings and its API keys.
+
+use axum::http::request::Parts;
+use parlor_app::api::SettingsCalls;
+use parlor_model::{ApiKeyInfo, NewApiKey, Settings};
+
+use super::{Answer, WebPortal};
+use crate::service::{api_keys, screens};
+
+#[async_trait::async_trait]
+impl SettingsCalls for WebPortal {
+    async fn load_settings(&self, request: &Parts) -> Answer<Settings> {
+        let actor = self.reader(request).await?;
+        Ok(screens::settings(&self.ctx, &actor).await?)
+    }
+
+    async fn save_settings(&self, request: &Parts, settings: Settings) -> Answer<Settings> {
+        let (actor, _) = self.writer(request).await?;
+        Ok(screens::save_settings(&self.ctx, &actor, settings).await?)
+    }
+
+    async fn preview_welcome(&self, request: &Parts, template: String) -> Answer<String> {
+        let actor = self.reader(request).await?;
+        Ok(screens::preview_welcome(&self.ctx, &actor, &template).await?)
+    }
+
+    async fn load_api_keys(&self, request: &Parts) -> Answer<Vec<ApiKeyInfo>> {
+        let (actor, credential) = self.read_credential(request).await?;
+        Ok(screens::api_keys(&self.ctx, &actor, credential).await?)
+    }
+
+    async fn create_api_key(&self, request: &Parts, key: NewApiKey) -> Answer<ApiKeyInfo> {
+        let (actor, credential) = self.writer(request).await?;
+        Ok(screens::create_api_key(&self.ctx, &actor, credential, key).await?)
+    }
+
+    async fn revoke_api_key(&self, request: &Parts, id: String) -> Answer<()> {
+        let (actor, credential) = self.writer(request).await?;
+        Ok(api_keys::revoke(&self.ctx, &actor, credential, &id).await?)
+    }
+}
