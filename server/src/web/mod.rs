@@ -24,7 +24,7 @@ use leptos_axum::{
     generate_route_list_with_exclusions, handle_server_fns_with_context, LeptosRoutes,
 };
 use parlor_app::api::SharedPortal;
-use parlor_app::model::Preloaded;
+use parlor_app::model::{AppError, Preloaded};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -115,12 +115,10 @@ async fn server_function(State(portal): State<SharedPortal>, request: Request<Bo
     }
 }
 
-/// How server_fn encodes the errors of a call it could not decode: the
-/// caller's mistake, which it answers with the 500 it gives every error.
-const UNDECODABLE: [&[u8]; 3] = [b"Args|", b"MissingArg|", b"Deserialization|"];
-
-/// Answers a call whose arguments could not be decoded with 400: bad input
-/// gets a 4xx, and a 500 stays the sign of a fault in the server.
+/// Answers a call the framework refused before Parlor's code ran (its
+/// arguments could not be decoded) with the status its `AppError` carries,
+/// 400: bad input gets a 4xx, and a 500 stays the sign of a fault in the
+/// server. Parlor's own refusals already set their status.
 async fn undecodable_is_bad_request(response: Response) -> Response {
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
@@ -130,10 +128,12 @@ async fn undecodable_is_bad_request(response: Response) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    // The JSON encoding quotes the line.
-    let line = bytes.strip_prefix(b"\"").unwrap_or(&bytes);
-    if UNDECODABLE.iter().any(|prefix| line.starts_with(prefix)) {
-        parts.status = StatusCode::BAD_REQUEST;
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status) {
+            if status.is_client_error() {
+                parts.status = status;
+            }
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
