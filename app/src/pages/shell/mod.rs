@@ -6,9 +6,14 @@ use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
+mod sidebar;
+#[cfg(feature = "hydrate")]
+mod updates;
+
+use sidebar::Sidebar;
+
 use crate::api;
 use crate::attention::tab_title;
-use crate::browser;
 use crate::live::Event;
 use crate::model::{ClientActivity, Me, Notice, SessionStart};
 use crate::state::{sign_in_returning_to, ChannelList};
@@ -147,159 +152,34 @@ pub fn SignedInShell() -> impl IntoView {
     }
 }
 
+/// Every signed-in page: the shared state, kept current, and the sidebar
+/// beside the page.
 #[component]
 fn Frame(start: SessionStart) -> impl IntoView {
     let SessionStart { me, channels } = start;
     let channels = RwSignal::new(ChannelList::new(channels));
-    // Channels appear, change members or go: reload the list.
-    let reload = move || {
-        browser::spawn(async move {
-            if let Ok(list) = api::list_channels().await {
-                channels.set(ChannelList::new(list));
-            }
-        });
-    };
     let (event, set_event) = signal(None::<Event>);
-    let client_activity = RwSignal::new(None::<Vec<ClientActivity>>);
-    // Later answers must not be overwritten by earlier, slower ones.
-    let asked = StoredValue::new(0_u64);
-    let is_staff = me.is_staff;
-    let refresh_activity = move || {
-        if !is_staff {
-            return;
-        }
-        asked.update_value(|n| *n += 1);
-        let this = asked.get_value();
-        browser::spawn(async move {
-            if let Ok(list) = api::load_client_activity().await {
-                if asked.get_value() == this {
-                    client_activity.set(Some(list));
-                }
-            }
-        });
-    };
-    let notices = RwSignal::new(None::<Vec<Notice>>);
-    let refresh_notices = move || {
-        browser::spawn(async move {
-            if let Ok(list) = api::load_notices().await {
-                notices.set(Some(list));
-            }
-        });
-    };
     let session = Session {
         me: Signal::stored(me.clone()),
         channels,
         event,
         open_channel: RwSignal::new(None),
-        client_activity,
-        notices,
+        client_activity: RwSignal::new(None::<Vec<ClientActivity>>),
+        notices: RwSignal::new(None::<Vec<Notice>>),
     };
     provide_context(session);
     #[cfg(feature = "hydrate")]
-    {
-        let me = me.id.clone();
-        let open_channel = session.open_channel;
-        refresh_activity();
-        refresh_notices();
-        Effect::new(move |_| {
-            crate::desktop::show_count_on_icon(channels.with(|c| c.total_unread()))
-        });
-        crate::socket::connect(move |event| {
-            match &event {
-                Event::ChannelsChanged => {
-                    reload();
-                    refresh_activity();
-                }
-                Event::Resync => {
-                    reload();
-                    refresh_activity();
-                    refresh_notices();
-                }
-                Event::NoticesChanged => refresh_notices(),
-                Event::MessageCreated(message) => {
-                    let open = open_channel.get_untracked();
-                    channels.update(|list| list.message_created(message, &me, open.as_deref()));
-                    if message.sender_id != me {
-                        refresh_activity();
-                        let title =
-                            channels.with_untracked(|list| list.title_of(&message.channel_id));
-                        crate::desktop::notify(
-                            &title.unwrap_or_else(|| "New message".into()),
-                            &crate::state::notification_body(message),
-                            &message.channel_id,
-                            &format!("/messages/{}", message.channel_id),
-                        );
-                    }
-                }
-                Event::MessageChanged(message) => {
-                    channels.update(|list| list.message_changed(message));
-                }
-                Event::Read {
-                    channel_id,
-                    user_id,
-                    unread_count,
-                    ..
-                } if *user_id == me => {
-                    channels.update(|list| list.set_unread(channel_id, *unread_count));
-                    refresh_activity();
-                }
-                _ => {}
-            }
-            set_event.set(Some(event));
-        });
-    }
+    updates::follow_live(session, set_event);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (set_event, reload, refresh_activity, refresh_notices);
+    let _ = set_event;
 
-    let unread = move || channels.with(|c| c.total_unread());
-    let (me_staff, me_admin) = (me.is_staff, me.is_admin);
-    let sign_out = move |_| {
-        browser::spawn(async move {
-            let _ = api::sign_out().await;
-            #[cfg(feature = "hydrate")]
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().assign("/sign-in");
-            }
-        });
-    };
     let brand = me.workspace_name.clone();
-    let waiting = move || session.needing_attention();
     view! {
         <Title text=live_title(move || {
             tab_title(channels.try_with(|c| c.total_unread()).unwrap_or(0), None, &brand)
         }) />
         <div class="app">
-            <nav class="sidebar" aria-label="Main">
-                <p class="brand">{me.workspace_name.clone()}</p>
-                <A href="/messages">
-                    "Messages"
-                    <Show when=move || { unread() > 0 }>
-                        <span class="badge" aria-label=move || format!("{} unread", unread())>
-                            {unread}
-                        </span>
-                    </Show>
-                </A>
-                <A href="/notifications">
-                    "Notifications"
-                    <Show when=move || { waiting() > 0 }>
-                        <span
-                            class="badge"
-                            aria-label=move || format!("{} waiting", waiting())
-                        >
-                            {waiting}
-                        </span>
-                    </Show>
-                </A>
-                <Show when=move || me_staff>
-                    <A href="/clients">"Clients"</A>
-                </Show>
-                <Show when=move || me_admin>
-                    <A href="/settings">"Settings"</A>
-                </Show>
-                <p class="me">{me.name.clone()}</p>
-                <A href="/account">"Account"</A>
-                <button class="link" on:click=sign_out>"Sign out"</button>
-            </nav>
+            <Sidebar />
             <main class="main" id="main">
                 <Outlet />
             </main>

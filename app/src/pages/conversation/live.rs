@@ -1,0 +1,89 @@
+//! The open conversation as others change it: their messages, edits,
+//! reading and typing, as the live connection reports them; and this
+//! person's reading, reported back.
+
+use leptos::prelude::*;
+
+use super::scroll::{Pane, Scroll};
+use super::People;
+use crate::live::Event;
+use crate::pages::shell::Session;
+use crate::state::Timeline;
+use crate::{api, browser};
+
+/// Opened: read it (in the browser only; rendering on the server reads nothing).
+pub(super) fn read_on_open(session: Session, channel_id: String) {
+    Effect::new(move |_| {
+        session
+            .channels
+            .update(|list| list.set_unread(&channel_id, 0));
+        let channel_id = channel_id.clone();
+        browser::spawn(async move {
+            let _ = api::mark_read(channel_id).await;
+        });
+    });
+}
+
+/// Live updates for this channel.
+pub(super) fn follow(
+    session: Session,
+    channel_id: String,
+    timeline: RwSignal<Timeline>,
+    seen_up_to: RwSignal<Option<String>>,
+    typing: RwSignal<Option<String>>,
+    people: People,
+    pane: Pane,
+) {
+    let me = session.me.with_untracked(|me| me.id.clone());
+    let Pane {
+        scroll,
+        at_bottom,
+        unseen,
+        ..
+    } = pane;
+    Effect::new(move |_| match session.event.get() {
+        Some(Event::MessageCreated(message)) if message.channel_id == channel_id => {
+            let from_other = message.sender_id != me;
+            if from_other && typing.get_untracked().is_some() {
+                typing.set(None);
+            }
+            if from_other && !at_bottom.get_value() {
+                unseen.update(|n| *n += 1);
+            }
+            scroll.set_value(if from_other {
+                Scroll::Follow
+            } else {
+                Scroll::Bottom
+            });
+            timeline.update(|t| t.created(message));
+            if from_other {
+                let channel_id = channel_id.clone();
+                browser::spawn(async move {
+                    let _ = api::mark_read(channel_id).await;
+                });
+            }
+        }
+        Some(Event::MessageChanged(message)) if message.channel_id == channel_id => {
+            scroll.set_value(Scroll::Follow);
+            timeline.update(|t| t.replaced(message));
+        }
+        Some(Event::Read {
+            channel_id: read_in,
+            user_id,
+            message_id,
+            ..
+        }) if read_in == channel_id && user_id != me => {
+            seen_up_to.set(message_id);
+        }
+        Some(Event::Typing {
+            channel_id: typed_in,
+            user_id,
+        }) if typed_in == channel_id && user_id != me => {
+            typing.set(Some(
+                people.name_of(&user_id).unwrap_or_else(|| "Someone".into()),
+            ));
+            browser::after(std::time::Duration::from_secs(4), move || typing.set(None));
+        }
+        _ => {}
+    });
+}

@@ -1,0 +1,160 @@
+//! One open conversation: its history, read like a chat (it opens at the
+//! newest message or at the "New messages" line, and scrolls inside its own
+//! pane), live updates, and the composer.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+mod history;
+mod live;
+mod scroll;
+mod sending;
+mod typing;
+
+pub(super) use sending::deliver;
+
+use history::{History, OpenFocus};
+use scroll::Pane;
+use typing::{announce_typing, TypingLine};
+
+use super::composer::Composer;
+use super::shell::{PageTitle, Session};
+use crate::api;
+use crate::model::{Conversation, Person};
+use crate::problem::{reason, CONVERSATION_GONE};
+use crate::state::{Timeline, Uploads};
+
+#[component]
+pub fn ConversationView() -> impl IntoView {
+    let params = use_params_map();
+    let channel_id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let conversation = Resource::new(channel_id, api::open_conversation);
+    view! {
+        <Suspense fallback=|| view! { <section class="conversation"><p class="loading">"Loading…"</p></section> }>
+            {move || Suspend::new(async move {
+                match conversation.await {
+                    Ok(Some(conversation)) => view! { <Thread conversation /> }.into_any(),
+                    Ok(None) => view! {
+                        <section class="conversation gone">
+                            <PageTitle name="Conversation not found" />
+                            <p class="error" role="alert">{CONVERSATION_GONE}</p>
+                            <A href="/messages">"Back to your conversations"</A>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! {
+                        <section class="conversation gone">
+                            <p class="error" role="alert">{reason(&e)}</p>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// An open conversation: its heading, its history, who is typing, and the
+/// composer; files dropped anywhere on it are attached.
+#[component]
+fn Thread(conversation: Conversation) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let channel_id = conversation.channel.id.clone();
+    let title = conversation.channel.title.clone();
+    let me = session.me.get_untracked().id;
+    let initial = Timeline::from_newest_first(conversation.history.data);
+    let first_unread =
+        StoredValue::new(initial.first_unread(&me, conversation.channel.unread_count));
+    let timeline = RwSignal::new(initial);
+    let older = RwSignal::new(conversation.history.next_token);
+    let seen_up_to = RwSignal::new(conversation.seen_up_to);
+    let typing = RwSignal::new(None::<String>);
+    let uploads = RwSignal::new(Uploads::default());
+    let dragging = RwSignal::new(false);
+    let csrf_token = StoredValue::new(session.me.with_untracked(|me| me.csrf_token.clone()));
+    let people = People(StoredValue::new(conversation.people));
+    keep_open(session, channel_id.clone());
+
+    let pane = Pane::new();
+    let focus = OpenFocus {
+        heading: NodeRef::new(),
+        composer: NodeRef::new(),
+    };
+    live::read_on_open(session, channel_id.clone());
+    live::follow(
+        session,
+        channel_id.clone(),
+        timeline,
+        seen_up_to,
+        typing,
+        people,
+        pane,
+    );
+    let send = sending::send_from(channel_id.clone(), me.clone(), timeline, uploads, pane);
+    let typed = {
+        let channel_id = channel_id.clone();
+        move || announce_typing(&channel_id)
+    };
+
+    view! {
+        <PageTitle name=title.clone() />
+        <section
+            class="conversation"
+            class:dragging=move || dragging.get()
+            aria-label=title.clone()
+            on:dragover=move |ev| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                dragging.set(false);
+                #[cfg(feature = "hydrate")]
+                if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+                    super::composer::attach(uploads, csrf_token.get_value(), files);
+                }
+            }
+        >
+            <div class="drop-zone" aria-hidden="true">"Drop files to attach them"</div>
+            <Header title=title.clone() heading=focus.heading />
+            <History channel_id me timeline older seen_up_to first_unread people pane focus />
+            <TypingLine typing />
+            <Composer on_send=send on_typing=typed uploads csrf_token textarea=focus.composer />
+        </section>
+    }
+}
+
+/// The conversation's title, with the way back to the list (on a narrow
+/// screen, where the list is not beside it).
+#[component]
+fn Header(title: String, heading: NodeRef<leptos::html::H2>) -> impl IntoView {
+    view! {
+        <header>
+            <A href="/messages" attr:class="back" attr:aria-label="Back to conversations">"‹"</A>
+            <h2 tabindex="-1" node_ref=heading>{title}</h2>
+        </header>
+    }
+}
+
+/// The channel on screen, for the shell, until this conversation closes.
+fn keep_open(session: Session, channel_id: String) {
+    session.open_channel.set(Some(channel_id.clone()));
+    on_cleanup(move || {
+        session.open_channel.update(|open| {
+            if open.as_deref() == Some(channel_id.as_str()) {
+                *open = None;
+            }
+        })
+    });
+}
+
+/// The people of the conversation, by id.
+#[derive(Clone, Copy)]
+struct People(StoredValue<Vec<Person>>);
+
+impl People {
+    fn name_of(self, id: &str) -> Option<String> {
+        self.0
+            .with_value(|people| people.iter().find(|p| p.id == id).map(|p| p.name.clone()))
+    }
+}

@@ -1,0 +1,456 @@
+//! A conversation's history as the reader sees it: each message once, in
+//! order, with the user's own sends shown at once and followed until the
+//! server has them; and the rows drawn from it (days, the "New messages"
+//! line, "Seen", lines grouped under one name).
+
+use crate::clock::{self, Zone};
+use crate::model::Message;
+
+/// Messages from one person this close together share one name and avatar.
+const GROUPING_SECONDS: i64 = 5 * 60;
+
+/// How a message the user sent is doing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Delivery {
+    /// Acknowledged by the server.
+    Sent,
+    /// Shown at once, not yet acknowledged.
+    Sending,
+    /// The network is gone; sent again with the same key when it is back.
+    Waiting,
+    /// The send failed; the user may retry with the same key.
+    Failed(String),
+}
+
+/// One line of the conversation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub message: Message,
+    pub delivery: Delivery,
+    /// The idempotency key of a message sent from this page.
+    pub key: Option<String>,
+}
+
+/// A channel's history, oldest first, each message once.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Timeline {
+    pub entries: Vec<Entry>,
+}
+
+impl Timeline {
+    /// From a page of the API, which lists newest first.
+    pub fn from_newest_first(messages: Vec<Message>) -> Timeline {
+        let mut timeline = Timeline::default();
+        timeline.prepend_older(messages);
+        timeline
+    }
+
+    /// Older history loaded while scrolling up (newest first, as paged).
+    pub fn prepend_older(&mut self, messages: Vec<Message>) {
+        let older: Vec<Entry> = messages
+            .into_iter()
+            .rev()
+            .filter(|m| !self.contains(&m.id))
+            .map(|message| Entry {
+                message,
+                delivery: Delivery::Sent,
+                key: None,
+            })
+            .collect();
+        self.entries.splice(0..0, older);
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.entries.iter().any(|e| e.message.id == id)
+    }
+
+    /// Shows a message the user is sending before the server answers.
+    pub fn add_pending(&mut self, message: Message, key: String) {
+        self.entries.push(Entry {
+            message,
+            delivery: Delivery::Sending,
+            key: Some(key),
+        });
+    }
+
+    /// The server acknowledged the send made with `key`.
+    pub fn confirm(&mut self, key: &str, message: Message) {
+        // The realtime echo may have arrived first: then drop the duplicate.
+        if self.contains(&message.id) {
+            self.entries.retain(|e| e.key.as_deref() != Some(key));
+            return;
+        }
+        if let Some(entry) = self.by_key(key) {
+            entry.message = message;
+            entry.delivery = Delivery::Sent;
+        }
+    }
+
+    pub fn fail(&mut self, key: &str, reason: String) {
+        if let Some(entry) = self.by_key(key) {
+            entry.delivery = Delivery::Failed(reason);
+        }
+    }
+
+    /// The send never reached the server; it waits for the network.
+    pub fn wait(&mut self, key: &str) {
+        if let Some(entry) = self.by_key(key) {
+            entry.delivery = Delivery::Waiting;
+        }
+    }
+
+    /// The network is back: the waiting message to send again, once (a
+    /// message already on its way or confirmed is not sent twice).
+    pub fn resume(&mut self, key: &str) -> Option<Message> {
+        let entry = self.by_key(key)?;
+        if entry.delivery != Delivery::Waiting {
+            return None;
+        }
+        entry.delivery = Delivery::Sending;
+        Some(entry.message.clone())
+    }
+
+    /// A message about to be sent again after a failure.
+    pub fn retry(&mut self, key: &str) -> Option<Message> {
+        let entry = self.by_key(key)?;
+        entry.delivery = Delivery::Sending;
+        Some(entry.message.clone())
+    }
+
+    fn by_key(&mut self, key: &str) -> Option<&mut Entry> {
+        self.entries
+            .iter_mut()
+            .find(|e| e.key.as_deref() == Some(key))
+    }
+
+    /// A message created anywhere, as the socket reports it.
+    pub fn created(&mut self, message: Message) {
+        if self.contains(&message.id) {
+            return;
+        }
+        // Our own send, echoed before its acknowledgement: keep one line,
+        // where the user already sees it.
+        let echoed = self.entries.iter_mut().find(|e| {
+            matches!(e.delivery, Delivery::Sending | Delivery::Waiting)
+                && e.message.sender_id == message.sender_id
+                && e.message.text == message.text
+        });
+        match echoed {
+            Some(entry) => {
+                entry.message = message;
+                entry.delivery = Delivery::Sent;
+                entry.key = None;
+            }
+            None => self.entries.push(Entry {
+                message,
+                delivery: Delivery::Sent,
+                key: None,
+            }),
+        }
+    }
+
+    /// An edit or a delete: the message keeps its place in history.
+    pub fn replaced(&mut self, message: Message) {
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.message.id == message.id) {
+            entry.message = message;
+        }
+    }
+}
+
+/// One line of the conversation as drawn: a day heading, the "new
+/// messages" line, or a message (with "Seen" on the newest of the user's own
+/// messages that someone else has read).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Row {
+    Day(String),
+    NewMessages,
+    Line {
+        entry: Box<Entry>,
+        seen: bool,
+        /// Follows a message of the same person within a few minutes: drawn
+        /// under that one's name, without a name and avatar of its own.
+        continued: bool,
+    },
+}
+
+impl Row {
+    /// A key that changes whenever the row must be redrawn.
+    pub fn key(&self) -> String {
+        match self {
+            Row::Day(day) => format!("day {day}"),
+            Row::NewMessages => "new".into(),
+            Row::Line {
+                entry,
+                seen,
+                continued,
+            } => format!(
+                "{} {} {:?} {seen} {continued} {}",
+                entry.message.id,
+                entry.message.updated_at,
+                entry.delivery,
+                entry.message.deleted_at.is_some()
+            ),
+        }
+    }
+}
+
+impl Timeline {
+    /// The rows to draw, with days and times in `zone`.
+    pub fn rows(
+        &self,
+        me: &str,
+        seen_up_to: Option<&str>,
+        first_unread: Option<&str>,
+        zone: Zone,
+    ) -> Vec<Row> {
+        let seen_index =
+            seen_up_to.and_then(|id| self.entries.iter().position(|e| e.message.id == id));
+        let seen_line = seen_index.and_then(|limit| {
+            self.entries[..=limit]
+                .iter()
+                .rposition(|e| e.message.sender_id == me)
+        });
+        let mut rows = Vec::with_capacity(self.entries.len() + 4);
+        let mut day = None;
+        // The sender and time of the line before, while a group can go on.
+        let mut group: Option<(&str, Option<i64>)> = None;
+        for (index, entry) in self.entries.iter().enumerate() {
+            let message = &entry.message;
+            // Pending lines have no time yet: they belong to the day before them.
+            let this_day = clock::moment(&message.created_at, zone).map(|m| m.day());
+            if this_day.is_some() && this_day != day {
+                rows.push(Row::Day(this_day.clone().unwrap_or_default()));
+                day = this_day;
+                group = None;
+            }
+            if first_unread == Some(message.id.as_str()) {
+                rows.push(Row::NewMessages);
+                group = None;
+            }
+            let at = clock::epoch_seconds(&message.created_at);
+            let continued = group.is_some_and(|(sender, before)| {
+                sender == message.sender_id
+                    && match (before, at) {
+                        (Some(before), Some(at)) => at - before <= GROUPING_SECONDS,
+                        // A pending line follows on from what is above it.
+                        (_, None) => true,
+                        (None, Some(_)) => false,
+                    }
+            });
+            rows.push(Row::Line {
+                entry: Box::new(entry.clone()),
+                seen: seen_line == Some(index),
+                continued,
+            });
+            group = Some((&message.sender_id, at.or(group.and_then(|g| g.1))));
+        }
+        rows
+    }
+
+    /// The first message of others after the last `unread` ones: where the
+    /// "new messages" line goes when a conversation opens.
+    pub fn first_unread(&self, me: &str, unread: i64) -> Option<String> {
+        if unread <= 0 {
+            return None;
+        }
+        // More unread than loaded: the line goes above the oldest loaded one.
+        self.entries
+            .iter()
+            .rev()
+            .filter(|e| e.message.sender_id != me)
+            .take(usize::try_from(unread).ok()?)
+            .last()
+            .map(|e| e.message.id.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::fixtures::message;
+
+    fn ids(timeline: &Timeline) -> Vec<&str> {
+        timeline
+            .entries
+            .iter()
+            .map(|e| e.message.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn history_reads_oldest_first_and_older_pages_go_on_top() {
+        let mut timeline = Timeline::from_newest_first(vec![
+            message("m3", "a", "three", "3"),
+            message("m2", "a", "two", "2"),
+        ]);
+        timeline.prepend_older(vec![
+            message("m2", "a", "two", "2"),
+            message("m1", "a", "one", "1"),
+        ]);
+        assert_eq!(ids(&timeline), ["m1", "m2", "m3"]);
+    }
+
+    #[test]
+    fn a_sent_message_shows_at_once_and_is_confirmed_in_place() {
+        let mut timeline = Timeline::from_newest_first(vec![message("m1", "b", "hi", "1")]);
+        timeline.add_pending(message("local", "me", "hello", "2"), "k1".into());
+        assert_eq!(timeline.entries[1].delivery, Delivery::Sending);
+        timeline.confirm("k1", message("m2", "me", "hello", "2"));
+        assert_eq!(ids(&timeline), ["m1", "m2"]);
+        assert_eq!(timeline.entries[1].delivery, Delivery::Sent);
+    }
+
+    #[test]
+    fn the_socket_echo_of_an_own_send_never_doubles_it() {
+        // Echo before acknowledgement.
+        let mut timeline = Timeline::default();
+        timeline.add_pending(message("local", "me", "hello", "2"), "k1".into());
+        timeline.created(message("m2", "me", "hello", "2"));
+        timeline.confirm("k1", message("m2", "me", "hello", "2"));
+        assert_eq!(ids(&timeline), ["m2"]);
+        // Acknowledgement before echo.
+        let mut timeline = Timeline::default();
+        timeline.add_pending(message("local", "me", "again", "3"), "k2".into());
+        timeline.confirm("k2", message("m3", "me", "again", "3"));
+        timeline.created(message("m3", "me", "again", "3"));
+        assert_eq!(ids(&timeline), ["m3"]);
+    }
+
+    #[test]
+    fn a_failed_send_is_marked_and_can_be_retried_with_its_key() {
+        let mut timeline = Timeline::default();
+        timeline.add_pending(message("local", "me", "hello", "2"), "k1".into());
+        timeline.fail("k1", "offline".into());
+        assert_eq!(
+            timeline.entries[0].delivery,
+            Delivery::Failed("offline".into())
+        );
+        let again = timeline.retry("k1").unwrap();
+        assert_eq!(again.text, "hello");
+        assert_eq!(timeline.entries[0].delivery, Delivery::Sending);
+    }
+
+    #[test]
+    fn a_message_sent_offline_waits_and_goes_once_when_the_network_is_back() {
+        let mut timeline = Timeline::default();
+        timeline.add_pending(message("local", "me", "hello", ""), "k1".into());
+        timeline.wait("k1");
+        assert_eq!(timeline.entries[0].delivery, Delivery::Waiting);
+        assert_eq!(
+            timeline.resume("k1").map(|m| m.text).as_deref(),
+            Some("hello")
+        );
+        // The "online" event and the fallback timer both fire: one send.
+        assert_eq!(timeline.resume("k1"), None);
+        timeline.confirm("k1", message("m1", "me", "hello", "2"));
+        assert_eq!(timeline.resume("k1"), None);
+        assert_eq!(ids(&timeline), ["m1"]);
+    }
+
+    #[test]
+    fn edits_and_deletes_keep_the_place_in_history() {
+        let mut timeline = Timeline::from_newest_first(vec![
+            message("m2", "a", "two", "2"),
+            message("m1", "a", "one", "1"),
+        ]);
+        let mut edited = message("m1", "a", "one, edited", "1");
+        edited.updated_at = "5".into();
+        timeline.replaced(edited);
+        assert_eq!(ids(&timeline), ["m1", "m2"]);
+        assert_eq!(timeline.entries[0].message.text, "one, edited");
+    }
+
+    fn drawn(rows: &[Row]) -> Vec<String> {
+        rows.iter()
+            .map(|row| match row {
+                Row::Day(day) => format!("[{day}]"),
+                Row::NewMessages => "--new--".into(),
+                Row::Line {
+                    entry,
+                    seen,
+                    continued,
+                } => format!(
+                    "{}{}{}",
+                    if *continued { "  " } else { "" },
+                    entry.message.id,
+                    if *seen { " (seen)" } else { "" }
+                ),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn days_new_messages_and_seen_are_drawn_in_place() {
+        let timeline = Timeline::from_newest_first(vec![
+            message("m4", "ann", "and now", "2026-11-25T09:00:00.000Z"),
+            message("m3", "ann", "hello?", "2026-11-25T08:00:00.000Z"),
+            message("m2", "me", "sent", "2026-11-24T18:00:00.000Z"),
+            message("m1", "me", "first", "2026-11-24T17:00:00.000Z"),
+        ]);
+        let first_unread = timeline.first_unread("me", 2);
+        assert_eq!(first_unread.as_deref(), Some("m3"));
+        let rows = timeline.rows("me", Some("m3"), first_unread.as_deref(), Zone::Utc);
+        assert_eq!(
+            drawn(&rows),
+            [
+                "[24 Nov 2026]",
+                "m1",
+                "m2 (seen)",
+                "[25 Nov 2026]",
+                "--new--",
+                "m3",
+                "m4"
+            ]
+        );
+        // More unread than loaded, and nothing unread.
+        assert_eq!(timeline.first_unread("me", 40).as_deref(), Some("m3"));
+        assert_eq!(timeline.first_unread("me", 0), None);
+        let plain = drawn(&timeline.rows("me", None, None, Zone::Utc));
+        assert!(!plain.iter().any(|r| r.contains("seen") || r == "--new--"));
+    }
+
+    #[test]
+    fn one_persons_messages_minutes_apart_share_one_name() {
+        let timeline = Timeline::from_newest_first(vec![
+            message("m6", "ann", "next day", "2026-11-26T09:01:00.000Z"),
+            message("m5", "ann", "much later", "2026-11-25T10:00:00.000Z"),
+            message("m4", "me", "mine", "2026-11-25T09:06:00.000Z"),
+            message("m3", "ann", "third", "2026-11-25T09:05:00.000Z"),
+            message("m2", "ann", "second", "2026-11-25T09:01:00.000Z"),
+            message("m1", "ann", "first", "2026-11-25T09:00:00.000Z"),
+        ]);
+        assert_eq!(
+            drawn(&timeline.rows("me", None, None, Zone::Utc)),
+            [
+                "[25 Nov 2026]",
+                "m1",
+                "  m2",
+                "  m3",
+                "m4",
+                "m5",
+                "[26 Nov 2026]",
+                "m6"
+            ]
+        );
+        // The new-messages line starts a group of its own.
+        assert_eq!(
+            drawn(&timeline.rows("me", None, Some("m2"), Zone::Utc))[1..4],
+            ["m1", "--new--", "m2"]
+        );
+    }
+
+    #[test]
+    fn a_message_being_sent_joins_the_group_above_it() {
+        let mut timeline = Timeline::from_newest_first(vec![message(
+            "m1",
+            "me",
+            "hi",
+            "2026-11-25T09:00:00.000Z",
+        )]);
+        timeline.add_pending(message("local", "me", "again", ""), "k".into());
+        assert_eq!(
+            drawn(&timeline.rows("me", None, None, Zone::Utc)),
+            ["[25 Nov 2026]", "m1", "  local"]
+        );
+    }
+}
