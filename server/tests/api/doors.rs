@@ -56,7 +56,10 @@ fn doors() -> Vec<Door> {
             .get("/v1/workspaces")
             .await),
         door!("PATCH /v1/workspaces", ADMINS, |_f, c| {
-            c.patch("/v1/workspaces", json!({ "brandName": "Ledger & Co" }))
+            c.patch(
+                "/v1/workspaces",
+                json!({ "brandName": "Ledger & Co", "brandColor": "#2F4AC0" }),
+            )
                 .await
         }),
         door!("GET /v1/settings/messaging", STAFF, |_f, c| {
