@@ -269,7 +269,9 @@ mod tests {
     #[test]
     fn colours_are_hex_triplets() {
         assert_eq!(
-            HexColor::parse("brandColor", " #2f4ac0 ").unwrap().into_string(),
+            HexColor::parse("brandColor", " #2f4ac0 ")
+                .unwrap()
+                .into_string(),
             "#2F4AC0"
         );
         for raw in ["", "2F4AC0", "#2F4AC", "#2F4AC0F", "#GGGGGG", "red"] {
@@ -299,7 +301,11 @@ mod tests {
             long.as_str(),
         ] {
             let err = ImageUrl::parse("logoImageUrl", raw).unwrap_err();
-            assert!(err.to_string().starts_with("logoImageUrl must be an http(s) URL"), "{raw:?}");
+            assert!(
+                err.to_string()
+                    .starts_with("logoImageUrl must be an http(s) URL"),
+                "{raw:?}"
+            );
         }
     }
 

@@ -48,9 +48,7 @@ fn check(request: &UpdateProfile) -> Result<Checked> {
         avatar_image_url: match &request.avatar_image_url {
             None => None,
             Some(None) => Some(None),
-            Some(Some(url)) => Some(Some(
-                ImageUrl::parse("avatarImageUrl", url)?.into_string(),
-            )),
+            Some(Some(url)) => Some(Some(ImageUrl::parse("avatarImageUrl", url)?.into_string())),
         },
     })
 }

@@ -44,7 +44,10 @@ async fn admins_set_the_brand_and_everyone_reads_it_back() {
         let read = caller.get("/v1/workspaces").await;
         assert_eq!(read.status, 200, "{}", read.body);
         assert_eq!(read.body["brandColor"], "#1A7F5A");
-        assert_eq!(read.body["logoImageUrl"], "https://cdn.example.com/ledger.png");
+        assert_eq!(
+            read.body["logoImageUrl"],
+            "https://cdn.example.com/ledger.png"
+        );
         assert_eq!(read.body["emailSenderName"], "Ledger Support");
         assert_eq!(read.body["emailReplyTo"], "help@ledger.example");
     }
@@ -96,13 +99,34 @@ async fn bad_brand_settings_get_422_naming_the_field_and_change_nothing() {
     assert_eq!(set.status, 200, "{}", set.body);
     let before = set.body;
     let cases = [
-        (json!({ "brandColor": "blue" }), "brandColor must be a colour like #2F4AC0"),
-        (json!({ "brandColor": "#12345" }), "brandColor must be a colour like #2F4AC0"),
-        (json!({ "logoImageUrl": "javascript:alert(1)" }), "logoImageUrl must be an http(s) URL"),
-        (json!({ "logoImageUrl": "https://example.com/a\"onerror=x" }), "logoImageUrl must be an http(s) URL"),
-        (json!({ "emailReplyTo": "not an address" }), "emailReplyTo is not a valid e-mail address"),
-        (json!({ "emailSenderName": "" }), "emailSenderName must not be empty"),
-        (json!({ "emailSenderName": "Ledger\r\nBcc: x@example.com" }), "emailSenderName must not contain control characters"),
+        (
+            json!({ "brandColor": "blue" }),
+            "brandColor must be a colour like #2F4AC0",
+        ),
+        (
+            json!({ "brandColor": "#12345" }),
+            "brandColor must be a colour like #2F4AC0",
+        ),
+        (
+            json!({ "logoImageUrl": "javascript:alert(1)" }),
+            "logoImageUrl must be an http(s) URL",
+        ),
+        (
+            json!({ "logoImageUrl": "https://example.com/a\"onerror=x" }),
+            "logoImageUrl must be an http(s) URL",
+        ),
+        (
+            json!({ "emailReplyTo": "not an address" }),
+            "emailReplyTo is not a valid e-mail address",
+        ),
+        (
+            json!({ "emailSenderName": "" }),
+            "emailSenderName must not be empty",
+        ),
+        (
+            json!({ "emailSenderName": "Ledger\r\nBcc: x@example.com" }),
+            "emailSenderName must not contain control characters",
+        ),
         // One bad field refuses the whole change, good fields included.
         (
             json!({ "brandName": "Renamed", "brandColor": "#000000", "emailReplyTo": "nope" }),
@@ -145,7 +169,10 @@ async fn e_mails_carry_the_sender_name_and_reply_to() {
     assert_eq!(set.status, 200, "{}", set.body);
     invite(&app, "Bob").await;
     let second = &sink.wait_for(2).await[1];
-    assert!(second.contains("X-Envelope-To: bob@example.com"), "{second}");
+    assert!(
+        second.contains("X-Envelope-To: bob@example.com"),
+        "{second}"
+    );
     let from = header(second, "From").expect("a From");
     assert_eq!(display_name(&from), "Ledger Support", "{from}");
     assert!(
@@ -240,7 +267,10 @@ async fn everyone_changes_their_own_profile_and_no_one_elses() {
     let read = app.admin.get(&format!("/v1/clients/{client_id}")).await;
     assert_eq!(read.body["givenName"], "Annie");
     assert_eq!(read.body["familyName"], "Lee");
-    assert_eq!(read.body["avatarImageUrl"], "https://cdn.example.com/annie.png");
+    assert_eq!(
+        read.body["avatarImageUrl"],
+        "https://cdn.example.com/annie.png"
+    );
     let untouched = app
         .admin
         .get(&format!("/v1/clients/{}", other["id"].as_str().unwrap()))

@@ -60,7 +60,7 @@ fn doors() -> Vec<Door> {
                 "/v1/workspaces",
                 json!({ "brandName": "Ledger & Co", "brandColor": "#2F4AC0" }),
             )
-                .await
+            .await
         }),
         door!("GET /v1/settings/messaging", STAFF, |_f, c| {
             c.get("/v1/settings/messaging").await

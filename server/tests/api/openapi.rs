@@ -66,7 +66,12 @@ async fn the_openapi_document_describes_every_public_route() {
         "uploads are multipart: {upload}"
     );
     let schemas = &doc.body["components"]["schemas"];
-    for field in ["brandColor", "logoImageUrl", "emailSenderName", "emailReplyTo"] {
+    for field in [
+        "brandColor",
+        "logoImageUrl",
+        "emailSenderName",
+        "emailReplyTo",
+    ] {
         assert!(
             schemas["Workspace"]["properties"][field].is_object(),
             "the workspace shows {field}"
