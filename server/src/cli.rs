@@ -187,7 +187,8 @@ pub struct MailArgs {
         conflicts_with = "smtp_password"
     )]
     pub smtp_password_file: Option<PathBuf>,
-    /// The sender of Parlor's e-mail, e.g. `Ledger & Co <portal@example.com>`.
+    /// The sender of Parlor's e-mail, e.g. `Ledger & Co <portal@example.com>`; once
+    /// the workspace exists, its sender name (else brand name) replaces the name.
     #[arg(
         long,
         env = "PARLOR_MAIL_FROM",

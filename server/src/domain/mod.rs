@@ -13,7 +13,7 @@ pub mod settings;
 pub mod values;
 pub mod workspace;
 
-pub use values::{Email, Name, Password, Timestamp};
+pub use values::{Email, HexColor, ImageUrl, Name, Password, Timestamp};
 
 /// Who a person is: staff of the workspace or one of its clients. Sessions,
 /// senders of messages and notifications, and links name one of these.

@@ -130,6 +130,62 @@ impl std::fmt::Debug for Password {
     }
 }
 
+/// A colour written `#RRGGBB`, stored upper-case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HexColor(String);
+
+impl HexColor {
+    pub fn parse(field: &str, raw: &str) -> Result<HexColor> {
+        let value = raw.trim();
+        let ok = value.len() == 7
+            && value.starts_with('#')
+            && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+        if !ok {
+            return Err(Error::invalid(format!(
+                "{field} must be a colour like #2F4AC0"
+            )));
+        }
+        Ok(HexColor(value.to_uppercase()))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// An image's address: http(s), bounded, with a host, and nothing in it that
+/// could end an HTML attribute or a header (no whitespace, quotes, angle
+/// brackets or control characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageUrl(String);
+
+impl ImageUrl {
+    pub const MAX_LEN: usize = 2048;
+
+    pub fn parse(field: &str, raw: &str) -> Result<ImageUrl> {
+        let value = raw.trim();
+        let rest = value
+            .strip_prefix("https://")
+            .or_else(|| value.strip_prefix("http://"));
+        let ok = value.len() <= Self::MAX_LEN
+            && rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+            && !value
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>'));
+        if !ok {
+            return Err(Error::invalid(format!(
+                "{field} must be an http(s) URL of at most {} characters",
+                Self::MAX_LEN
+            )));
+        }
+        Ok(ImageUrl(value.to_string()))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 /// A moment, stored as milliseconds since the epoch and shown as RFC 3339.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Timestamp(pub i64);
@@ -208,6 +264,49 @@ mod tests {
     fn free_text_may_hold_anything_but_nul() {
         assert!(check_free_text("text", "שלום \u{202e}abc\n\ttabs").is_ok());
         assert!(check_free_text("text", "a\0b").is_err());
+    }
+
+    #[test]
+    fn colours_are_hex_triplets() {
+        assert_eq!(
+            HexColor::parse("brandColor", " #2f4ac0 ")
+                .unwrap()
+                .into_string(),
+            "#2F4AC0"
+        );
+        for raw in ["", "2F4AC0", "#2F4AC", "#2F4AC0F", "#GGGGGG", "red"] {
+            let err = HexColor::parse("brandColor", raw).unwrap_err();
+            assert_eq!(err.to_string(), "brandColor must be a colour like #2F4AC0");
+        }
+    }
+
+    #[test]
+    fn image_urls_are_http_with_a_host_and_nothing_that_breaks_out() {
+        assert_eq!(
+            ImageUrl::parse("logoImageUrl", "https://cdn.example.com/logo.png")
+                .unwrap()
+                .into_string(),
+            "https://cdn.example.com/logo.png"
+        );
+        assert!(ImageUrl::parse("logoImageUrl", "http://example.com").is_ok());
+        let long = format!("https://example.com/{}", "a".repeat(ImageUrl::MAX_LEN));
+        for raw in [
+            "",
+            "javascript:alert(1)",
+            "ftp://example.com/a.png",
+            "https://",
+            "https:///path",
+            "https://example.com/a b.png",
+            "https://example.com/\"><script>",
+            long.as_str(),
+        ] {
+            let err = ImageUrl::parse("logoImageUrl", raw).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with("logoImageUrl must be an http(s) URL"),
+                "{raw:?}"
+            );
+        }
     }
 
     #[test]

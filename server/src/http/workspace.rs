@@ -29,7 +29,8 @@ async fn retrieve_workspace(
     Ok(Json(workspace::get(&ctx).await?))
 }
 
-/// Rename the workspace (admins).
+/// Rename the workspace, or change its brand (accent colour, logo) and
+/// e-mail settings (sender name, Reply-To) (admins).
 #[utoipa::path(patch, path = "/v1/workspaces", tag = "workspace", request_body = UpdateWorkspace,
     responses((status = 200, body = Workspace), (status = "4XX", body = ErrorBody)))]
 async fn update_workspace(

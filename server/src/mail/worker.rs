@@ -12,8 +12,9 @@ use crate::cli::SmtpTls;
 use crate::config::{MailConfig, SmtpConfig};
 use crate::domain::new_id;
 use crate::service::Context;
-use crate::storage::now_ms;
 use crate::storage::outbox::{self, OutboxEmail};
+use crate::storage::workspace::WorkspaceRow;
+use crate::storage::{self, now_ms};
 
 /// E-mails claimed at a time.
 const BATCH: u32 = 20;
@@ -87,8 +88,17 @@ async fn deliver_due(
         claimed
     };
     let count = claimed.len();
+    if count == 0 {
+        return Ok(0);
+    }
+    // Read per batch, so a changed sender name or Reply-To applies from the
+    // next batch on, including to e-mail queued before the change.
+    let sender = {
+        let mut conn = ctx.store.reader().await?;
+        Sender::of(storage::workspace::get(&mut conn).await?.as_ref())
+    };
     for email in claimed {
-        let result = match build(config, &email) {
+        let result = match build(config, &sender, &email) {
             Ok(message) => transport
                 .send(message)
                 .await
@@ -125,8 +135,36 @@ pub fn backoff(config: &MailConfig, attempts: i64) -> Duration {
         .min(config.retry_max)
 }
 
-fn build(config: &MailConfig, email: &OutboxEmail) -> anyhow::Result<Message> {
-    let from: Mailbox = config.from.parse()?;
+/// What the workspace chose for its e-mails' sender.
+#[derive(Debug, Default)]
+pub struct Sender {
+    /// The display name of `From`: the chosen sender name, else the brand
+    /// name; None (no workspace yet) keeps `--mail-from`'s.
+    pub name: Option<String>,
+    pub reply_to: Option<String>,
+}
+
+impl Sender {
+    pub fn of(workspace: Option<&WorkspaceRow>) -> Sender {
+        workspace.map_or_else(Sender::default, |row| Sender {
+            name: Some(
+                row.email_sender_name
+                    .clone()
+                    .unwrap_or_else(|| row.brand_name.clone()),
+            ),
+            reply_to: row.email_reply_to.clone(),
+        })
+    }
+}
+
+/// The message for an outbox row. The address of `From` is always
+/// `--mail-from`'s (the one the SMTP server lets Parlor send as); only its
+/// display name is the workspace's.
+fn build(config: &MailConfig, sender: &Sender, email: &OutboxEmail) -> anyhow::Result<Message> {
+    let mut from: Mailbox = config.from.parse()?;
+    if let Some(name) = &sender.name {
+        from.name = Some(name.clone());
+    }
     let to: Mailbox = email.recipient.parse()?;
     let domain = from.email.domain().to_string();
     let mut builder = Message::builder()
@@ -134,6 +172,9 @@ fn build(config: &MailConfig, email: &OutboxEmail) -> anyhow::Result<Message> {
         .to(to)
         .subject(email.subject.clone())
         .message_id(Some(format!("<{}@{}>", email.id, domain)));
+    if let Some(reply_to) = &sender.reply_to {
+        builder = builder.reply_to(Mailbox::new(None, reply_to.parse()?));
+    }
     let headers: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&email.headers)?;
     for (name, value) in headers {
         if let serde_json::Value::String(value) = value {

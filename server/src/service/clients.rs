@@ -192,6 +192,7 @@ pub async fn create(
         invite_expires_at: Some(now + INVITE_LIFETIME_MS),
         first_login_at: None,
         last_login_at: None,
+        avatar_image_url: None,
         created_at: now,
         updated_at: now,
     };

@@ -7,7 +7,7 @@ use super::{events, views, Context, Page, PageRequest};
 use crate::auth::Actor;
 use crate::authz;
 use crate::domain::company::Company;
-use crate::domain::{fallback_color, new_id, Name};
+use crate::domain::{fallback_color, new_id, ImageUrl, Name};
 use crate::error::{Error, Result};
 use crate::storage::companies::{CompanyFilter, CompanyRow};
 use crate::storage::{self, now_ms, Conn};
@@ -31,13 +31,7 @@ fn parse_color(raw: &str) -> Result<String> {
 }
 
 fn parse_icon_url(raw: &str) -> Result<String> {
-    let ok = raw.len() <= 2048 && (raw.starts_with("https://") || raw.starts_with("http://"));
-    if !ok {
-        return Err(Error::invalid(
-            "iconImageUrl must be an http(s) URL of at most 2048 characters",
-        ));
-    }
-    Ok(raw.to_string())
+    Ok(ImageUrl::parse("iconImageUrl", raw)?.into_string())
 }
 
 async fn ensure_name_free(conn: &mut Conn, name: &str, except_id: &str) -> Result<()> {

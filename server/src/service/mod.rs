@@ -4,6 +4,7 @@
 //! Text messages share theirs with others sent at the same moment
 //! (`message_writer`), and a refusal still touches only its own message.
 
+pub mod account;
 pub mod api_keys;
 pub mod attachments;
 pub mod batched_lookup;

@@ -159,6 +159,19 @@ pub async fn logout(ctx: &Context, token: &str) -> Result<()> {
     Ok(())
 }
 
+/// Signs the actor out everywhere: ends every session of theirs but `keep`
+/// (the digest of the current session's token, `Authenticated::digest`), as
+/// a new password does. Their realtime sockets on those sessions close at
+/// the next credential check (`realtime::credentials`), on every node.
+/// Returns how many sessions ended.
+#[tracing::instrument(skip_all)]
+pub async fn end_all(ctx: &Context, actor: &Actor, keep: Option<&str>) -> Result<u64> {
+    let mut tx = ctx.store.begin().await?;
+    let ended = storage::auth::delete_sessions_of(&mut tx, actor.id(), keep).await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
 /// Deletes sessions past their expiry; returns how many.
 #[tracing::instrument(skip_all)]
 pub async fn remove_expired(ctx: &Context) -> Result<u64> {

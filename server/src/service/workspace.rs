@@ -10,8 +10,8 @@ use crate::domain::internal_user::Role;
 use crate::domain::settings::{
     validate_welcome, DefaultChannelType, MessagingSettings, DEFAULT_WELCOME,
 };
-use crate::domain::workspace::Workspace;
-use crate::domain::{fallback_color, new_id, Email, Name, Password};
+use crate::domain::workspace::{Workspace, DEFAULT_BRAND_COLOR};
+use crate::domain::{fallback_color, new_id, Email, HexColor, ImageUrl, Name, Password};
 use crate::error::{Error, Result};
 use crate::storage::internal_users::NewInternalUser;
 use crate::storage::workspace::WorkspaceRow;
@@ -108,6 +108,10 @@ async fn create(
             welcome_message: DEFAULT_WELCOME.into(),
             person_file_quota_bytes: None,
             workspace_file_quota_bytes: None,
+            brand_color: DEFAULT_BRAND_COLOR.into(),
+            logo_image_url: None,
+            email_sender_name: None,
+            email_reply_to: None,
             created_at: now,
             updated_at: now,
         },
@@ -169,10 +173,80 @@ pub async fn get(ctx: &Context) -> Result<Workspace> {
     Ok(views::workspace(ctx, &load(&mut conn).await?))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+/// The workspace's name, brand and e-mail settings; fields left out stay as
+/// they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateWorkspace {
     pub brand_name: Option<String>,
+    /// The accent colour, `#RRGGBB`.
+    #[schema(example = "#2F4AC0")]
+    pub brand_color: Option<String>,
+    /// An http(s) URL of the logo; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub logo_image_url: Option<Option<String>>,
+    /// The sender's name on e-mails; `null`: the brand name.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub email_sender_name: Option<Option<String>>,
+    /// The `Reply-To` address of e-mails; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = Email)]
+    pub email_reply_to: Option<Option<String>>,
+}
+
+/// The settings of `request`, checked, applied to `row`: nothing is changed
+/// unless every field is valid.
+fn apply_update(row: &mut WorkspaceRow, request: &UpdateWorkspace) -> Result<()> {
+    let brand_name = request
+        .brand_name
+        .as_deref()
+        .map(|name| Name::parse("brandName", name))
+        .transpose()?;
+    let brand_color = request
+        .brand_color
+        .as_deref()
+        .map(|color| HexColor::parse("brandColor", color))
+        .transpose()?;
+    let logo = optional(&request.logo_image_url, |url| {
+        Ok(ImageUrl::parse("logoImageUrl", url)?.into_string())
+    })?;
+    let sender = optional(&request.email_sender_name, |name| {
+        Ok(Name::parse("emailSenderName", name)?.into_string())
+    })?;
+    let reply_to = optional(&request.email_reply_to, |address| {
+        Ok(Email::parse("emailReplyTo", address)?.as_str().to_string())
+    })?;
+    if let Some(name) = brand_name {
+        row.brand_name = name.into_string();
+    }
+    if let Some(color) = brand_color {
+        row.brand_color = color.into_string();
+    }
+    if let Some(logo) = logo {
+        row.logo_image_url = logo;
+    }
+    if let Some(sender) = sender {
+        row.email_sender_name = sender;
+    }
+    if let Some(reply_to) = reply_to {
+        row.email_reply_to = reply_to;
+    }
+    Ok(())
+}
+
+/// A field that may be left out (None), cleared (Some(None)) or set, with a
+/// set value parsed by `parse`.
+fn optional(
+    field: &Option<Option<String>>,
+    parse: impl Fn(&str) -> Result<String>,
+) -> Result<Option<Option<String>>> {
+    match field {
+        None => Ok(None),
+        Some(None) => Ok(Some(None)),
+        Some(Some(raw)) => Ok(Some(Some(parse(raw)?))),
+    }
 }
 
 #[tracing::instrument(skip_all)]
@@ -180,9 +254,7 @@ pub async fn update(ctx: &Context, actor: &Actor, request: &UpdateWorkspace) -> 
     authz::require_admin(actor)?;
     let mut tx = ctx.store.begin().await?;
     let mut row = load(&mut tx).await?;
-    if let Some(name) = &request.brand_name {
-        row.brand_name = Name::parse("brandName", name)?.into_string();
-    }
+    apply_update(&mut row, request)?;
     row.updated_at = now_ms();
     storage::workspace::update(&mut tx, &row).await?;
     tx.commit().await?;

@@ -6,7 +6,8 @@ use crate::error::Result;
 macro_rules! columns {
     () => {
         "cl.seq, cl.id, cl.given_name, cl.family_name, cl.email, cl.status, cl.fallback_color, \
-         cl.invite_version, cl.invite_expires_at, cl.first_login_at, cl.last_login_at, cl.created_at, cl.updated_at"
+         cl.invite_version, cl.invite_expires_at, cl.first_login_at, cl.last_login_at, cl.created_at, cl.updated_at, \
+         cl.avatar_image_url"
     };
 }
 
@@ -25,6 +26,8 @@ pub struct ClientRow {
     pub last_login_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The picture the client chose for their profile.
+    pub avatar_image_url: Option<String>,
 }
 
 pub async fn insert(conn: &mut Conn, row: &ClientRow) -> Result<()> {
@@ -164,13 +167,14 @@ pub async fn set_companies(conn: &mut Conn, client_id: &str, company_ids: &[Stri
 pub async fn update(conn: &mut Conn, row: &ClientRow) -> Result<()> {
     sqlx::query(
         "UPDATE clients SET given_name = $1, family_name = $2, status = $3, invite_version = $4, \
-         invite_expires_at = $5, updated_at = $6 WHERE id = $7",
+         invite_expires_at = $5, avatar_image_url = $6, updated_at = $7 WHERE id = $8",
     )
     .bind(&row.given_name)
     .bind(&row.family_name)
     .bind(&row.status)
     .bind(row.invite_version)
     .bind(row.invite_expires_at)
+    .bind(&row.avatar_image_url)
     .bind(row.updated_at)
     .bind(&row.id)
     .execute(conn)

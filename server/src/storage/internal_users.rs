@@ -19,11 +19,13 @@ pub struct InternalUserRow {
     pub invite_version: i64,
     /// When the invitation link expires; `None` once it was used.
     pub invite_expires_at: Option<i64>,
+    /// The picture the user chose for their profile.
+    pub avatar_image_url: Option<String>,
 }
 
 const COLUMNS: &str =
     "seq, id, given_name, family_name, email, role, is_client_access_limited, fallback_color, \
-    created_at, updated_at, invite_version, invite_expires_at";
+    created_at, updated_at, invite_version, invite_expires_at, avatar_image_url";
 
 pub struct NewInternalUser<'a> {
     pub id: &'a str,
@@ -167,12 +169,13 @@ pub async fn set_company_access(
 pub async fn update(conn: &mut Conn, row: &InternalUserRow) -> Result<()> {
     sqlx::query(
         "UPDATE internal_users SET given_name = $1, family_name = $2, role = $3, \
-         is_client_access_limited = $4, updated_at = $5 WHERE id = $6",
+         is_client_access_limited = $4, avatar_image_url = $5, updated_at = $6 WHERE id = $7",
     )
     .bind(&row.given_name)
     .bind(&row.family_name)
     .bind(row.role.as_str())
     .bind(row.is_client_access_limited)
+    .bind(&row.avatar_image_url)
     .bind(row.updated_at)
     .bind(&row.id)
     .execute(conn)

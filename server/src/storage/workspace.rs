@@ -11,6 +11,13 @@ pub struct WorkspaceRow {
     pub person_file_quota_bytes: Option<i64>,
     /// Bytes the workspace may store; None: no quota.
     pub workspace_file_quota_bytes: Option<i64>,
+    /// The accent colour, `#RRGGBB`.
+    pub brand_color: String,
+    pub logo_image_url: Option<String>,
+    /// The display name in e-mails' `From`; None: the brand name.
+    pub email_sender_name: Option<String>,
+    /// The `Reply-To` of e-mails; None: no such header.
+    pub email_reply_to: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -18,7 +25,8 @@ pub struct WorkspaceRow {
 pub async fn get(conn: &mut Conn) -> Result<Option<WorkspaceRow>> {
     Ok(sqlx::query_as(
         "SELECT id, brand_name, default_channel_type, welcome_message, person_file_quota_bytes, \
-         workspace_file_quota_bytes, created_at, updated_at FROM workspace",
+         workspace_file_quota_bytes, brand_color, logo_image_url, email_sender_name, email_reply_to, \
+         created_at, updated_at FROM workspace",
     )
     .fetch_optional(conn)
     .await?)
@@ -26,13 +34,14 @@ pub async fn get(conn: &mut Conn) -> Result<Option<WorkspaceRow>> {
 
 pub async fn insert(conn: &mut Conn, row: &WorkspaceRow) -> Result<()> {
     sqlx::query(
-        "INSERT INTO workspace (id, brand_name, default_channel_type, welcome_message, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO workspace (id, brand_name, default_channel_type, welcome_message, brand_color, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&row.id)
     .bind(&row.brand_name)
     .bind(&row.default_channel_type)
     .bind(&row.welcome_message)
+    .bind(&row.brand_color)
     .bind(row.created_at)
     .bind(row.updated_at)
     .execute(conn)
@@ -43,13 +52,18 @@ pub async fn insert(conn: &mut Conn, row: &WorkspaceRow) -> Result<()> {
 pub async fn update(conn: &mut Conn, row: &WorkspaceRow) -> Result<()> {
     sqlx::query(
         "UPDATE workspace SET brand_name = $1, default_channel_type = $2, welcome_message = $3, \
-         person_file_quota_bytes = $4, workspace_file_quota_bytes = $5, updated_at = $6 WHERE id = $7",
+         person_file_quota_bytes = $4, workspace_file_quota_bytes = $5, brand_color = $6, \
+         logo_image_url = $7, email_sender_name = $8, email_reply_to = $9, updated_at = $10 WHERE id = $11",
     )
     .bind(&row.brand_name)
     .bind(&row.default_channel_type)
     .bind(&row.welcome_message)
     .bind(row.person_file_quota_bytes)
     .bind(row.workspace_file_quota_bytes)
+    .bind(&row.brand_color)
+    .bind(&row.logo_image_url)
+    .bind(&row.email_sender_name)
+    .bind(&row.email_reply_to)
     .bind(row.updated_at)
     .bind(&row.id)
     .execute(conn)

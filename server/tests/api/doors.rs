@@ -56,8 +56,11 @@ fn doors() -> Vec<Door> {
             .get("/v1/workspaces")
             .await),
         door!("PATCH /v1/workspaces", ADMINS, |_f, c| {
-            c.patch("/v1/workspaces", json!({ "brandName": "Ledger & Co" }))
-                .await
+            c.patch(
+                "/v1/workspaces",
+                json!({ "brandName": "Ledger & Co", "brandColor": "#2F4AC0" }),
+            )
+            .await
         }),
         door!("GET /v1/settings/messaging", STAFF, |_f, c| {
             c.get("/v1/settings/messaging").await

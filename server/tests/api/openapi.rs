@@ -65,4 +65,20 @@ async fn the_openapi_document_describes_every_public_route() {
         upload["multipart/form-data"].is_object(),
         "uploads are multipart: {upload}"
     );
+    let schemas = &doc.body["components"]["schemas"];
+    for field in [
+        "brandColor",
+        "logoImageUrl",
+        "emailSenderName",
+        "emailReplyTo",
+    ] {
+        assert!(
+            schemas["Workspace"]["properties"][field].is_object(),
+            "the workspace shows {field}"
+        );
+        assert!(
+            schemas["UpdateWorkspace"]["properties"][field].is_object(),
+            "admins change {field}"
+        );
+    }
 }
