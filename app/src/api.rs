@@ -54,6 +54,7 @@ pub async fn sign_in(email: String, password: String) -> Result<Me, ServerFnErro
         .await
         .map_err(door::refuse)?;
     set_cookie(&signed_in.set_cookie)?;
+    crate::pages::sign_in::after_plain_form(signed_in.me.landing.as_deref());
     Ok(signed_in.me)
 }
 
