@@ -95,6 +95,16 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The pages for people who are not signed in (yet). Every other page of
+/// the app needs a session: the server sends whoever has none to sign in
+/// first, and back afterwards.
+pub fn is_public_page(path: &str) -> bool {
+    matches!(path, "/sign-in" | "/forgot-password")
+        || ["/invite/", "/reset/", "/setup/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
+}
+
 /// Any path that is not a page of the app, answered with 404.
 #[component]
 fn NotFound() -> impl IntoView {

@@ -1,5 +1,6 @@
 // Sign-ins the server ends: a page open when someone's session ends
-// elsewhere takes them to the sign-in page, and back to where they were.
+// elsewhere takes them to the sign-in page, and back to where they were;
+// with or without JavaScript.
 
 import { test, expect } from '@playwright/test';
 import { serverForThisFile } from './support/parlor.js';
@@ -78,4 +79,36 @@ test('a socket closed for any other reason reconnects, and the conversation stay
   await expect(page.getByRole('list', { name: 'Messages' })).toContainText('Still here after the drop');
   await expect(page).toHaveURL(`${parlor.url}/messages/${channel.id}`);
   await page.context().close();
+});
+
+test('without JavaScript, a signed-out link leads to sign in, and signing in leads back to it', async ({ browser }) => {
+  const cy = await parlor.activeClient('Cy', 'Cole');
+  const [channel] = (await parlor.api('GET', `/v1/message-channels?memberId=${cy.id}`)).data;
+  const context = await browser.newContext({ baseURL: parlor.url, javaScriptEnabled: false });
+  const page = await context.newPage();
+  const conversation = `/messages/${channel.id}?from=mail`;
+  const first = await page.goto(conversation);
+  // A real redirect: the browser asked for the conversation and got sign-in.
+  expect(first.request().redirectedFrom()?.url()).toBe(`${parlor.url}${conversation}`);
+  expect(await first.request().redirectedFrom().response().then((r) => r.status())).toBe(303);
+  await expect(page).toHaveURL(`${parlor.url}/sign-in?next=/messages/${channel.id}?from=mail`);
+
+  // A wrong password: back on the form, told why.
+  await page.getByLabel('E-mail').fill(cy.email);
+  await page.getByLabel('Password').fill('not my password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).not.toBeEmpty();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+
+  await page.getByLabel('E-mail').fill(cy.email);
+  await page.getByLabel('Password').fill(cy.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(`${parlor.url}${conversation}`);
+  // The conversation is rendered whole by the server, script or not.
+  await expect(page.getByRole('list', { name: 'Messages' })).toBeVisible();
+  // The navigation is plain links: they work without the app's script.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+  await expect(page).toHaveURL(`${parlor.url}/account`);
+  await expect(page.getByRole('heading', { name: 'Account' })).toBeVisible();
+  await context.close();
 });

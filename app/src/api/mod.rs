@@ -75,6 +75,18 @@ impl<T> Portal for T where
 #[cfg(feature = "ssr")]
 pub type SharedPortal = std::sync::Arc<dyn Portal>;
 
+/// A call posted by a plain HTML form, before (or without) the app's
+/// script: the browser then expects a page, not data. The app's own calls
+/// never accept HTML.
+#[cfg(feature = "ssr")]
+pub fn posted_by_plain_form(request: &http::request::Parts) -> bool {
+    request
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
 #[cfg(feature = "ssr")]
 mod door {
     use http::request::Parts;
@@ -93,8 +105,12 @@ mod door {
     }
 
     /// A refusal is answered with the API's status as well as its message.
+    /// A plain form's post is left to server_fn, which sends the browser
+    /// back to the form with the error in its address (a status would stop
+    /// that redirect).
     pub fn answer<T>(answer: Result<T, AppError>) -> Result<T, AppError> {
-        if let Err(error) = &answer {
+        let plain_form = use_context::<Parts>().is_some_and(|r| super::posted_by_plain_form(&r));
+        if let (Err(error), false) = (&answer, plain_form) {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                 if let Ok(status) = http::StatusCode::from_u16(error.status) {
                     response.set_status(status);

@@ -25,6 +25,7 @@ use leptos_axum::{
 };
 use parlor_app::api::SharedPortal;
 use parlor_app::model::{AppError, Preloaded};
+use parlor_app::state::sign_in_returning_to;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -141,14 +142,28 @@ async fn undecodable_is_bad_request(response: Response) -> Response {
 /// Finds who is signed in and their channels before a page renders, for
 /// the app's shell to start from (`parlor_app::model::Preloaded`). A failed
 /// lookup leaves nothing, and the shell then loads the session itself.
+/// Nobody signed in on a signed-in page: a real redirect to the sign-in
+/// page, which leads back here, before anything renders (browsers, link
+/// checkers and scripts without JavaScript all follow a 303; a page with a
+/// Location header they would not).
 async fn preload_session(
     State(portal): State<SharedPortal>,
     request: Request<Body>,
     next: Next,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    if let Ok(start) = portal.current_session(&parts).await {
-        parts.extensions.insert(Preloaded(start));
+    match portal.current_session(&parts).await {
+        Ok(None) if !parlor_app::is_public_page(parts.uri.path()) => {
+            let here = parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| parts.uri.path(), |p| p.as_str());
+            return Redirect::to(&sign_in_returning_to(here)).into_response();
+        }
+        Ok(start) => {
+            parts.extensions.insert(Preloaded(start));
+        }
+        Err(_) => {}
     }
     next.run(Request::from_parts(parts, body)).await
 }

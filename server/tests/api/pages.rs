@@ -180,3 +180,137 @@ async fn the_session_cookie_is_secure_when_the_public_url_is_https() {
         "{cookie}"
     );
 }
+
+/// A caller without a session that sees redirects instead of following them.
+fn not_following() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn signed_out_visitors_of_signed_in_pages_are_redirected_to_sign_in_and_back() {
+    let app = TestApp::spawn().await;
+    let http = not_following();
+    for (path, location) in [
+        ("/messages", "/sign-in?next=/messages"),
+        ("/messages/ch_1", "/sign-in?next=/messages/ch_1"),
+        ("/clients", "/sign-in?next=/clients"),
+        ("/clients/co_1", "/sign-in?next=/clients/co_1"),
+        ("/settings", "/sign-in?next=/settings"),
+        ("/notifications", "/sign-in?next=/notifications"),
+        ("/account", "/sign-in?next=/account"),
+        ("/new/conversation", "/sign-in?next=/new/conversation"),
+        ("/new/mass-message", "/sign-in?next=/new/mass-message"),
+        // A deep link keeps its query, escaped so that it stays in `next`.
+        ("/clients?q=a&b+c", "/sign-in?next=/clients?q=a%26b%2Bc"),
+        (
+            "/messages/caf%C3%A9?from=mail",
+            "/sign-in?next=/messages/caf%25C3%25A9?from=mail",
+        ),
+    ] {
+        let response = http
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 303, "{path}");
+        assert_eq!(
+            response.headers()["location"].to_str().unwrap(),
+            location,
+            "{path}"
+        );
+        assert_eq!(
+            response.headers()["cache-control"].to_str().unwrap(),
+            "no-store",
+            "{path}"
+        );
+    }
+
+    // Pages for people without a session are never redirected.
+    for path in [
+        "/sign-in",
+        "/sign-in?next=/messages",
+        "/forgot-password",
+        "/invite/not-a-token",
+        "/reset/not-a-token",
+        "/setup/not-a-token",
+    ] {
+        let response = http
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        // An unknown token is the page's own 404, never a redirect.
+        let status = response.status().as_u16();
+        let expected = if path.starts_with("/invite/") || path.starts_with("/reset/") {
+            404
+        } else {
+            200
+        };
+        assert_eq!(status, expected, "{path}");
+        assert!(response.headers().get("location").is_none(), "{path}");
+    }
+
+    // Signed in, the same pages render.
+    let owner = app.sign_in(OWNER_EMAIL, PASSWORD).await;
+    for path in ["/messages", "/settings", "/clients?q=a&b+c"] {
+        let page = owner.get(path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+    }
+}
+
+/// The sign-in page's form, before the app's script runs: a plain HTML
+/// form whose post signs in and leads on to the page that asked for it.
+#[tokio::test]
+async fn the_sign_in_form_works_as_a_plain_html_form() {
+    let app = TestApp::spawn().await;
+    let page = app.anonymous().get("/sign-in?next=/settings").await;
+    let html = page.body.as_str().expect("an HTML page");
+    let form = &html[html.find("<form").expect("a form")..];
+    let form = &form[..form.find('>').unwrap()];
+    assert!(form.contains("method=\"post\""), "{form}");
+    let action = form
+        .split("action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no action in {form}"));
+    assert!(action.starts_with("/api/"), "{form}");
+
+    let http = not_following();
+    let referer = format!("{}/sign-in?next=/clients?q%3Da%2526b", app.base);
+    let post = |password: &'static str| {
+        http.post(format!("{}{action}", app.base))
+            .header("Accept", "text/html")
+            .header("Origin", app.base.as_str())
+            .header("Referer", referer.as_str())
+            .form(&[("email", OWNER_EMAIL), ("password", password)])
+            .send()
+    };
+    let wrong = post("not the password").await.unwrap();
+    assert_eq!(wrong.status().as_u16(), 302);
+    let back = wrong.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.contains("/sign-in?next="), "{back}");
+    assert!(back.contains("__err="), "{back}");
+    assert!(wrong.headers().get("set-cookie").is_none());
+    // The page it leads back to says why.
+    let again = app
+        .anonymous()
+        .get(back.trim_start_matches(app.base.as_str()))
+        .await;
+    let again = again.body.as_str().expect("an HTML page");
+    assert!(again.contains("class=\"error\""), "{again}");
+    assert!(
+        again.contains("password") || again.contains("Password"),
+        "{again}"
+    );
+
+    let right = post(PASSWORD).await.unwrap();
+    assert_eq!(right.status().as_u16(), 302);
+    assert_eq!(
+        right.headers()["location"].to_str().unwrap(),
+        "/clients?q=a%26b"
+    );
+    assert!(right.headers().get("set-cookie").is_some());
+}

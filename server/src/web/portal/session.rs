@@ -4,8 +4,8 @@
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum_extra::extract::cookie::Cookie;
-use parlor_app::api::SessionCalls;
-use parlor_app::state::landing;
+use parlor_app::api::{posted_by_plain_form, SessionCalls};
+use parlor_app::state::{after_sign_in, landing};
 use parlor_model::{Invitation, Me, SessionStart, Setup};
 
 use super::{Answer, WebPortal};
@@ -31,6 +31,27 @@ impl WebPortal {
         }
         set_cookie(&session_cookie(&self.ctx, &session).to_string())?;
         Ok(me)
+    }
+}
+
+/// Where a sign-in posted by the plain form (before the app's script ran)
+/// goes next, as the app would go: the page that sent them to sign in
+/// (`next` in the sign-in page's address), else their landing page.
+fn after_plain_form(request: &Parts, landing: Option<&str>) -> String {
+    let next = request
+        .headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|address| address.split_once('?'))
+        .and_then(|(_, query)| {
+            let query = query.split('#').next().unwrap_or_default();
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(name, _)| name == "next")
+                .map(|(_, next)| next.into_owned())
+        });
+    match next {
+        Some(next) => after_sign_in(Some(&next)),
+        None => landing.unwrap_or("/messages").to_string(),
     }
 }
 
@@ -62,7 +83,11 @@ impl SessionCalls for WebPortal {
         let login = LoginRequest { email, password };
         let address = client_address(request, &self.ctx);
         let session = sessions::login(&self.ctx, &login, address).await?;
-        Ok(self.signed_in(session).await?)
+        let me = self.signed_in(session).await?;
+        if posted_by_plain_form(request) {
+            leptos_axum::redirect(&after_plain_form(request, me.landing.as_deref()));
+        }
+        Ok(me)
     }
 
     async fn read_invitation(&self, _request: &Parts, token: String) -> Answer<Invitation> {
@@ -146,5 +171,34 @@ impl SessionCalls for WebPortal {
         let mut removal = Cookie::build(SESSION_COOKIE).path("/").build();
         removal.make_removal();
         Ok(set_cookie(&removal.to_string())?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::after_plain_form;
+    use axum::http::{header, Request};
+    use parlor_app::state::sign_in_returning_to;
+
+    fn posted_from(referer: &str) -> axum::http::request::Parts {
+        let request = Request::post("/api/sign_in").header(header::REFERER, referer);
+        request.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn a_plain_sign_in_goes_back_to_the_page_that_asked_for_it() {
+        for here in ["/messages/ch_1", "/clients?q=a&b+c", "/messages/caf%C3%A9"] {
+            let address = format!("http://parlor.test{}", sign_in_returning_to(here));
+            assert_eq!(after_plain_form(&posted_from(&address), None), here);
+        }
+        let plain = posted_from("http://parlor.test/sign-in");
+        assert_eq!(
+            after_plain_form(&plain, Some("/messages/ch_9")),
+            "/messages/ch_9"
+        );
+        assert_eq!(after_plain_form(&plain, None), "/messages");
+        // Somewhere else than this app's pages is not followed.
+        let away = posted_from("http://parlor.test/sign-in?next=https%3A%2F%2Fevil.test");
+        assert_eq!(after_plain_form(&away, None), "/messages");
     }
 }

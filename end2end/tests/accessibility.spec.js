@@ -1,0 +1,66 @@
+// Every main screen, at desktop and phone width, as an admin and as a
+// client, passes axe-core's checks with nothing serious or critical.
+
+import { test, expect } from '@playwright/test';
+import { serverForThisFile, OWNER } from './support/parlor.js';
+import { signIn } from './support/people.js';
+import { expectAccessible } from './support/axe.js';
+
+const parlor = serverForThisFile();
+
+const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } };
+
+/** Opens `path` once the app has hydrated, waits for `ready`, and checks it. */
+async function check(page, name, path, ready) {
+  await page.goto(path);
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(ready(page)).toBeVisible();
+  await expectAccessible(page, name);
+}
+
+for (const [device, viewport] of Object.entries(WIDTHS)) {
+  test(`the main screens are accessible on a ${device}`, async ({ browser }) => {
+    const acme = await parlor.api('POST', '/v1/companies', { name: `Acme ${device}` });
+    const client = await parlor.activeClient('Rosa', `Reyes ${device}`, { companyId: acme.id });
+    const { data: [channel] } = await parlor.api('GET', `/v1/message-channels?clientId=${client.id}`);
+    await parlor.api('POST', '/v1/messages', {
+      channelId: channel.id, senderId: client.id, text: 'Could you look at the **Q3 figures** before Friday?',
+    });
+    await parlor.api('POST', '/v1/messages', {
+      channelId: channel.id, text: 'Of course: see https://example.com/q3 for the draft.',
+    });
+
+    const visitor = await (await browser.newContext({ baseURL: parlor.url, viewport })).newPage();
+    await check(visitor, `sign-in (${device})`, '/sign-in',
+      (p) => p.getByRole('heading', { name: 'Sign in' }));
+    await check(visitor, `forgot password (${device})`, '/forgot-password',
+      (p) => p.getByRole('button'));
+    await visitor.context().close();
+
+    const staff = await signIn(browser, parlor, OWNER, viewport);
+    const screens = [
+      ['messages', '/messages', (p) => p.getByRole('link', { name: new RegExp(client.name) }).first()],
+      ['conversation', `/messages/${channel.id}`, (p) => p.getByText('before Friday')],
+      ['clients', '/clients', (p) => p.getByRole('heading', { name: 'Clients' })],
+      ['client', `/clients/${client.id}`, (p) => p.getByRole('heading', { name: client.name })],
+      ['new conversation', '/new/conversation', (p) => p.getByRole('heading', { name: 'New conversation' })],
+      ['new mass message', '/new/mass-message', (p) => p.getByRole('heading', { name: 'New mass message' })],
+      ['settings', '/settings', (p) => p.getByRole('heading', { name: 'Settings' })],
+      ['notifications', '/notifications', (p) => p.getByRole('list', { name: 'Client messages' })],
+      ['account', '/account', (p) => p.getByRole('heading', { name: 'Account' })],
+    ];
+    for (const [name, path, ready] of screens) {
+      await check(staff, `admin: ${name} (${device})`, path, ready);
+    }
+    await staff.context().close();
+
+    const person = await signIn(browser, parlor, client, viewport);
+    await check(person, `client: messages (${device})`, '/messages',
+      (p) => p.getByRole('heading', { name: 'Messages' }));
+    await check(person, `client: conversation (${device})`, `/messages/${channel.id}`,
+      (p) => p.getByText('before Friday'));
+    await check(person, `client: account (${device})`, '/account',
+      (p) => p.getByRole('heading', { name: 'Account' }));
+    await person.context().close();
+  });
+}
