@@ -36,6 +36,21 @@ struct Checked {
     avatar_image_url: Option<Option<String>>,
 }
 
+impl Checked {
+    /// Staff and clients keep these in rows of their own kinds.
+    fn apply(self, given: &mut String, family: &mut String, avatar: &mut Option<String>) {
+        if let Some(name) = self.given_name {
+            *given = name;
+        }
+        if let Some(name) = self.family_name {
+            *family = name;
+        }
+        if let Some(url) = self.avatar_image_url {
+            *avatar = url;
+        }
+    }
+}
+
 fn check(request: &UpdateProfile) -> Result<Checked> {
     let name = |field: &str, raw: &Option<String>| -> Result<Option<String>> {
         raw.as_deref()
@@ -74,15 +89,11 @@ pub async fn update_profile(
             let mut row = storage::internal_users::get(&mut tx, &staff.id)
                 .await?
                 .ok_or(Error::Unauthorized)?;
-            if let Some(name) = checked.given_name {
-                row.given_name = name;
-            }
-            if let Some(name) = checked.family_name {
-                row.family_name = name;
-            }
-            if let Some(url) = checked.avatar_image_url {
-                row.avatar_image_url = url;
-            }
+            checked.apply(
+                &mut row.given_name,
+                &mut row.family_name,
+                &mut row.avatar_image_url,
+            );
             row.updated_at = now;
             storage::internal_users::update(&mut tx, &row).await?;
             Profile::InternalUser(views::internal_user(&mut tx, row).await?)
@@ -91,15 +102,11 @@ pub async fn update_profile(
             let mut row = storage::clients::get(&mut tx, &client.id)
                 .await?
                 .ok_or(Error::Unauthorized)?;
-            if let Some(name) = checked.given_name {
-                row.given_name = name;
-            }
-            if let Some(name) = checked.family_name {
-                row.family_name = name;
-            }
-            if let Some(url) = checked.avatar_image_url {
-                row.avatar_image_url = url;
-            }
+            checked.apply(
+                &mut row.given_name,
+                &mut row.family_name,
+                &mut row.avatar_image_url,
+            );
             row.updated_at = now;
             storage::clients::update(&mut tx, &row).await?;
             Profile::Client(views::client(ctx, &mut tx, row, false).await?)
