@@ -10,12 +10,18 @@ const parlor = serverForThisFile();
 
 const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } };
 
-/** Opens `path` once the app has hydrated, waits for `ready`, and checks it. */
+/**
+ * Opens `path` once the app has hydrated, waits for `ready`, checks it, and
+ * keeps a screenshot of it (screenshots/, one per screen and width, to be
+ * looked at when a screen changes).
+ */
 async function check(page, name, path, ready) {
   await page.goto(path);
   await expect(page.locator('body[data-hydrated]')).toBeAttached();
   await expect(ready(page)).toBeVisible();
   await expectAccessible(page, name);
+  const file = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  await page.screenshot({ path: `screenshots/screen-${file}.png`, fullPage: true });
 }
 
 for (const [device, viewport] of Object.entries(WIDTHS)) {

@@ -3,16 +3,19 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use super::shell::{PageTitle, Session};
+use crate::model::ChannelSummary;
+use crate::state::ChannelList;
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let session = expect_context::<Session>();
     let (search, set_search) = signal(String::new());
     let shown = move || session.channels.with(|list| list.matching(&search.get()));
+    move_with_alt_arrows(shown);
     view! {
         <section class="channels" aria-label="Channels">
             <header class="channels-header">
@@ -27,6 +30,9 @@ pub fn MessagesPage() -> impl IntoView {
                 aria-label="Search conversations"
                 on:input=move |ev| set_search.set(event_target_value(&ev))
             />
+            <Show when=move || shown().is_empty()>
+                <p class="empty">{move || empty_list(&search.get(), session.me.with(|me| me.is_staff))}</p>
+            </Show>
             <ul>
                 <For each=shown key=|c| (c.id.clone(), c.unread_count, c.preview.clone()) let:channel>
                     <li>
@@ -45,6 +51,43 @@ pub fn MessagesPage() -> impl IntoView {
         </section>
         <Outlet />
     }
+}
+
+/// What an empty channel list says to do next.
+fn empty_list(search: &str, is_staff: bool) -> String {
+    if !search.trim().is_empty() {
+        format!("No conversation matches “{}”.", search.trim())
+    } else if is_staff {
+        "No conversations yet. Add a client on the Clients page, or start one with + → New conversation."
+            .into()
+    } else {
+        "No conversations yet. Messages from your team will appear here.".into()
+    }
+}
+
+/// Alt+↓ and Alt+↑ open the next and previous conversation in the list as
+/// shown, from anywhere on the page (the composer included), as in the
+/// messaging tools people already use.
+fn move_with_alt_arrows(shown: impl Fn() -> Vec<ChannelSummary> + Send + Sync + 'static) {
+    let navigate = use_navigate();
+    let location = use_location();
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let step = match ev.key().as_str() {
+            "ArrowDown" => 1,
+            "ArrowUp" => -1,
+            _ => return,
+        };
+        if !ev.alt_key() || ev.ctrl_key() || ev.meta_key() || ev.shift_key() {
+            return;
+        }
+        let path = location.pathname.get_untracked();
+        let open = path.strip_prefix("/messages/");
+        if let Some(id) = ChannelList::neighbour(&shown(), open, step) {
+            ev.prevent_default();
+            navigate(&format!("/messages/{id}"), NavigateOptions::default());
+        }
+    });
+    on_cleanup(move || handle.remove());
 }
 
 /// The + menu. A `<details>` element, so it opens before the app has

@@ -53,6 +53,20 @@ impl ChannelList {
         }
     }
 
+    /// The conversation `step` places below (or, negative, above) the open
+    /// one among those `shown`, wrapping around; the first (or last) when
+    /// none is open. What Alt+↓ and Alt+↑ move to.
+    pub fn neighbour(shown: &[ChannelSummary], open: Option<&str>, step: isize) -> Option<String> {
+        let count = isize::try_from(shown.len()).ok().filter(|n| *n > 0)?;
+        let at = open.and_then(|id| shown.iter().position(|c| c.id == id));
+        let next = match at.and_then(|i| isize::try_from(i).ok()) {
+            Some(i) => (i + step).rem_euclid(count),
+            None if step > 0 => 0,
+            None => count - 1,
+        };
+        shown.get(usize::try_from(next).ok()?).map(|c| c.id.clone())
+    }
+
     pub fn title_of(&self, channel_id: &str) -> Option<String> {
         self.channels
             .iter()
@@ -84,6 +98,20 @@ fn sort_newest_first(channels: &mut [ChannelSummary]) {
 mod tests {
     use super::*;
     use crate::state::fixtures::{channel, message};
+
+    #[test]
+    fn alt_arrows_move_to_the_next_and_previous_conversation_wrapping_around() {
+        let shown = vec![channel("a", "Ann", None), channel("b", "Bob", None), channel("c", "Cy", None)];
+        let next = |open: Option<&str>, step| ChannelList::neighbour(&shown, open, step);
+        assert_eq!(next(Some("a"), 1).as_deref(), Some("b"));
+        assert_eq!(next(Some("c"), 1).as_deref(), Some("a"));
+        assert_eq!(next(Some("a"), -1).as_deref(), Some("c"));
+        assert_eq!(next(None, 1).as_deref(), Some("a"));
+        assert_eq!(next(None, -1).as_deref(), Some("c"));
+        // The open one is hidden by a search: start from the top again.
+        assert_eq!(next(Some("z"), 1).as_deref(), Some("a"));
+        assert_eq!(ChannelList::neighbour(&[], Some("a"), 1), None);
+    }
 
     #[test]
     fn new_messages_move_their_channel_up_and_count_as_unread_for_others() {
