@@ -64,7 +64,7 @@ pub fn ClientsPage() -> impl IntoView {
                     let empty = directory.clients.is_empty();
                     let clients = StoredValue::new(directory.clients);
                     view! {
-                        <details class="add-client" open=empty>
+                        <details class="add-client">
                             <summary class="primary">"Add client"</summary>
                             <form on:submit=submit>
                                 <label>"Given name" <TextInput value=given name="givenName" /></label>

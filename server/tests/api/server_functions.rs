@@ -23,6 +23,8 @@ const ACME_READERS_DONE: [u16; 9] = [
 /// Ann's notices: hers, and admins'.
 const ANNS_OWN: [u16; 9] = [NOTHING, NOTHING, 404, 404, 404, NOTHING, 404, 404, 401];
 const ACME_STAFF: [u16; 9] = [200, 200, 200, 200, 404, 403, 403, 403, 401];
+/// Staff whose client access is not limited to some companies.
+const UNLIMITED_STAFF: [u16; 9] = [200, 200, 200, 403, 403, 403, 403, 403, 401];
 const STAFF: [u16; 9] = [200, 200, 200, 200, 200, 403, 403, 403, 401];
 /// Admins signed in: API keys may not manage keys.
 const ADMIN_SESSIONS: [u16; 9] = [403, 200, 403, 403, 403, 403, 403, 403, 401];
@@ -127,6 +129,30 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
         }
         "forgot_password" => vec![("email", "nobody@example.com".into())],
         "invite_client" => vec![("client_id", f.fresh_client().await)],
+        "update_client" => vec![
+            ("client_id", f.fresh_client().await),
+            ("client[givenName]", "Eve".into()),
+            ("client[familyName]", "Moved".into()),
+            ("client[companyIds][0]", f.acme.clone()),
+        ],
+        "delete_client" => vec![("client_id", f.fresh_client().await)],
+        "load_company" | "open_company_conversation" => vec![("company_id", f.acme.clone())],
+        "create_company" => vec![(
+            "company[name]",
+            format!("Firm {}", uuid::Uuid::new_v4().simple()),
+        )],
+        "update_company" => vec![
+            ("company_id", f.acme.clone()),
+            ("company[name]", "Acme".into()),
+            (
+                "company[iconImageUrl]",
+                "https://example.com/acme.png".into(),
+            ),
+        ],
+        "delete_company" => {
+            let name = format!("Gone {}", uuid::Uuid::new_v4().simple());
+            vec![("company_id", f.app.create_company(&name).await)]
+        }
         "read_password_reset" => vec![("token", "forged".into())],
         "reset_password" => vec![
             ("token", "forged".into()),
@@ -192,6 +218,22 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
         ("load_directory", STAFF),
         ("add_client", [200, 200, 200, 200, 422, 403, 403, 403, 401]),
         ("load_client_channels", ACME_STAFF),
+        (
+            "update_client",
+            [200, 200, 200, 200, 404, 403, 403, 403, 401],
+        ),
+        (
+            "delete_client",
+            [NOTHING, NOTHING, NOTHING, NOTHING, 404, 403, 403, 403, 401],
+        ),
+        ("load_company", ACME_STAFF),
+        ("create_company", UNLIMITED_STAFF),
+        ("update_company", ACME_STAFF),
+        (
+            "delete_company",
+            [NOTHING, NOTHING, NOTHING, 403, 403, 403, 403, 403, 401],
+        ),
+        ("open_company_conversation", ACME_STAFF),
         (
             "start_conversation",
             [200, 200, 200, 200, 404, 403, 403, 403, 401],
