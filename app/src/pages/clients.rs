@@ -34,7 +34,12 @@ pub fn ClientsPage() -> impl IntoView {
         }
     });
     let error = refusal(add.value());
-    let added = move || add.value().get().and_then(Result::ok).map(|c| format!("Added {}.", c.name));
+    let added = move || {
+        add.value()
+            .get()
+            .and_then(Result::ok)
+            .map(|c| format!("Added {}.", c.name))
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let typed = new_company.get_untracked();
@@ -149,7 +154,10 @@ fn TextInput(
 /// The real companies (not clients' placeholders) as checkboxes.
 #[component]
 fn CompanyChoice(companies: Vec<CompanySummary>, chosen: RwSignal<Vec<String>>) -> impl IntoView {
-    let companies: Vec<_> = companies.into_iter().filter(|c| !c.is_placeholder).collect();
+    let companies: Vec<_> = companies
+        .into_iter()
+        .filter(|c| !c.is_placeholder)
+        .collect();
     view! {
         <fieldset class="company-choice">
             <legend>"Companies"</legend>
@@ -232,7 +240,13 @@ fn Invitation(client_id: String, name: String, status: RwSignal<String>) -> impl
         }
         set_copied.set(true);
     };
-    let error = move || invite.value().get().and_then(|r| r.err()).map(|e| reason(&e));
+    let error = move || {
+        invite
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| reason(&e))
+    };
     let invite_label = format!("Invite {name}");
     let copy_label = format!("Copy invite link for {name}");
     view! {
@@ -275,8 +289,10 @@ pub fn ClientPage() -> impl IntoView {
     });
     let update = ServerAction::<UpdateClient>::new();
     let remove = ServerAction::<DeleteClient>::new();
+    let editing = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(Ok(_)) = update.value().get() {
+            editing.set(false);
             data.refetch();
         }
     });
@@ -287,7 +303,6 @@ pub fn ClientPage() -> impl IntoView {
     });
     let update_error = refusal(update.value());
     let remove_error = refusal(remove.value());
-    let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let zone = clock::use_zone();
     view! {
@@ -318,7 +333,6 @@ pub fn ClientPage() -> impl IntoView {
                                 company_ids: chosen.get_untracked(),
                             },
                         });
-                        editing.set(false);
                     };
                     let last = client.last_sign_in.clone();
                     let last_sign_in = move || {

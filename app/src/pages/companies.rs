@@ -20,7 +20,10 @@ pub fn refusal<T: Clone + Send + Sync + 'static>(
 }
 
 /// The refusal next to `field` when it names that field.
-pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> impl Fn() -> Option<String> {
+pub fn field_error(
+    error: Signal<Option<AppError>>,
+    field: &'static str,
+) -> impl Fn() -> Option<String> {
     move || error.get().and_then(|e| about_field(&e, field))
 }
 
@@ -89,7 +92,11 @@ pub fn CompaniesPage() -> impl IntoView {
     let error = refusal(create.value());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        create.dispatch(CreateCompany { company: NewCompany { name: name.get_untracked() } });
+        create.dispatch(CreateCompany {
+            company: NewCompany {
+                name: name.get_untracked(),
+            },
+        });
     };
     view! {
         <section class="page" aria-label="Companies">

@@ -82,7 +82,13 @@ async fn company_named(ctx: &Context, actor: &Actor, name: &str) -> Result<Strin
         name: Some(name),
         is_placeholder: Some(false),
     };
-    let found = companies::list(ctx, actor, &filter, PageRequest::parse("companies", Some(1), None)?).await?;
+    let found = companies::list(
+        ctx,
+        actor,
+        &filter,
+        PageRequest::parse("companies", Some(1), None)?,
+    )
+    .await?;
     if let Some(company) = found.data.into_iter().next() {
         return Ok(company.id);
     }

@@ -103,7 +103,10 @@ pub fn company_summary(company: Company, client_count: usize) -> model::CompanyS
 }
 
 /// Every company the actor may see, by id.
-pub(super) async fn company_index(ctx: &Context, actor: &Actor) -> Result<HashMap<String, Company>> {
+pub(super) async fn company_index(
+    ctx: &Context,
+    actor: &Actor,
+) -> Result<HashMap<String, Company>> {
     let filter = ListCompanies {
         name: None,
         is_placeholder: None,
@@ -115,7 +118,10 @@ pub(super) async fn company_index(ctx: &Context, actor: &Actor) -> Result<HashMa
     Ok(companies.into_iter().map(|c| (c.id.clone(), c)).collect())
 }
 
-pub(super) fn client_summary(client: Client, companies: &HashMap<String, Company>) -> model::ClientSummary {
+pub(super) fn client_summary(
+    client: Client,
+    companies: &HashMap<String, Company>,
+) -> model::ClientSummary {
     let company_ids = client.company_ids.unwrap_or_default();
     let company_names = company_ids
         .iter()

@@ -90,7 +90,9 @@ impl DirectoryCalls for WebPortal {
             fallback_color: None,
         };
         companies::update(&self.ctx, &actor, &company_id, &update).await?;
-        Ok(screens::company_page(&self.ctx, &actor, &company_id).await?.company)
+        Ok(screens::company_page(&self.ctx, &actor, &company_id)
+            .await?
+            .company)
     }
 
     async fn delete_company(&self, request: &Parts, company_id: String) -> Answer<()> {
