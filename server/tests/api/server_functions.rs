@@ -428,3 +428,73 @@ async fn admins_set_upload_quotas_on_the_settings_screen_and_nobody_else_can() {
     assert_eq!(cleared.status, 200, "{}", cleared.body);
     assert_eq!(quotas(&f.app).await, (json!(null), json!(1 << 30)));
 }
+
+#[tokio::test]
+async fn a_client_added_with_a_new_company_name_is_put_in_that_company_made_in_the_same_call() {
+    let f = Fixture::build().await;
+    let registered = registered();
+    let add = &registered["add_client"];
+    let role = |name: &str| &f.roles.iter().find(|(role, _)| *role == name).unwrap().1;
+    let form = |given: &str, email: &str| {
+        vec![
+            ("client[givenName]".to_string(), given.to_string()),
+            ("client[familyName]".to_string(), "Kent".to_string()),
+            ("client[email]".to_string(), email.to_string()),
+            ("client[companyIds][0]".to_string(), f.acme.clone()),
+            (
+                "client[newCompany]".to_string(),
+                " Kent Ledgers ".to_string(),
+            ),
+        ]
+    };
+
+    // Limited staff may not make companies: nothing is made.
+    let refused = call(
+        &f,
+        role("staff, limited to Acme"),
+        add,
+        &form("Kim", "kim@example.com"),
+    )
+    .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let listed = f.app.admin.get("/v1/companies?name=Kent%20Ledgers").await;
+    assert_eq!(listed.body["data"], json!([]), "{}", listed.body);
+
+    let admin = role("admin session");
+    let kim = call(&f, admin, add, &form("Kim", "kim@example.com")).await;
+    assert_eq!(kim.status, 200, "{}", kim.body);
+    assert_eq!(
+        kim.body["companyNames"],
+        json!(["Acme", "Kent Ledgers"]),
+        "{}",
+        kim.body
+    );
+    // The same name again reuses the company rather than refusing it.
+    let lou = call(&f, admin, add, &form("Lou", "lou@example.com")).await;
+    assert_eq!(lou.status, 200, "{}", lou.body);
+    assert_eq!(lou.body["companyIds"][1], kim.body["companyIds"][1]);
+    let listed = f.app.admin.get("/v1/companies?name=Kent%20Ledgers").await;
+    assert_eq!(
+        listed.body["data"].as_array().unwrap().len(),
+        1,
+        "{}",
+        listed.body
+    );
+
+    // A client refused for their own fields leaves no new company behind.
+    let invalid = call(
+        &f,
+        admin,
+        add,
+        &[
+            ("client[givenName]".to_string(), "Max".to_string()),
+            ("client[familyName]".to_string(), "Bad".to_string()),
+            ("client[email]".to_string(), "not an e-mail".to_string()),
+            ("client[newCompany]".to_string(), "Never Made".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(invalid.status, 422, "{}", invalid.body);
+    let listed = f.app.admin.get("/v1/companies?name=Never%20Made").await;
+    assert_eq!(listed.body["data"], json!([]), "{}", listed.body);
+}
