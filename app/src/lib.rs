@@ -27,6 +27,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use pages::clients::{ClientPage, ClientsPage};
+use pages::companies::{CompaniesPage, CompanyPage};
 use pages::conversation::ConversationView;
 use pages::messages::{MessagesPage, NoConversation};
 use pages::new::{NewConversation, NewMassMessage};
@@ -84,6 +85,8 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                     <Route ssr=whole() path=path!("/clients") view=|| view! { <StaffOnly><ClientsPage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/clients/:id") view=|| view! { <StaffOnly><ClientPage /></StaffOnly> } />
+                    <Route ssr=whole() path=path!("/companies") view=|| view! { <StaffOnly><CompaniesPage /></StaffOnly> } />
+                    <Route ssr=whole() path=path!("/companies/:id") view=|| view! { <StaffOnly><CompanyPage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/new/conversation") view=|| view! { <StaffOnly><NewConversation /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/new/mass-message") view=|| view! { <StaffOnly><NewMassMessage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/settings") view=SettingsPage />

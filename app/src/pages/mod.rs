@@ -1,4 +1,5 @@
 pub mod clients;
+pub mod companies;
 pub mod composer;
 pub mod conversation;
 pub mod message;

@@ -71,11 +71,14 @@ mod tests {
         ClientSummary {
             id: name.to_lowercase(),
             name: name.into(),
+            given_name: name.into(),
+            family_name: String::new(),
             email: format!("{}@example.com", name.to_lowercase()),
             status: "active".into(),
             company_ids: companies.iter().map(|c| c.to_string()).collect(),
             company_names: companies.iter().map(|c| format!("{c} Ltd")).collect(),
             invite_url: None,
+            last_sign_in: None,
         }
     }
 

@@ -521,3 +521,28 @@ pub async fn open_conversation(
     }
     create(ctx, actor, &request).await
 }
+
+/// A company's conversation, opened if it has none yet. Whoever may see the
+/// company may open it, as with creating a company channel.
+#[tracing::instrument(skip_all)]
+pub async fn open_company_conversation(
+    ctx: &Context,
+    actor: &Actor,
+    company_id: &str,
+) -> Result<MessageChannel> {
+    authz::require_internal(actor)?;
+    let scope = authz::scope(actor);
+    let mut tx = ctx.store.begin().await?;
+    storage::found(
+        storage::companies::get_visible(&mut tx, &scope, company_id).await?,
+        "company",
+    )?;
+    let id = ensure_company(ctx, &mut tx, company_id).await?;
+    let row = storage::found(
+        storage::channels::get_visible(&mut tx, &scope, actor.id(), &id).await?,
+        "message channel",
+    )?;
+    let channel = views::channel(&mut tx, row).await?;
+    ctx.commit(tx).await?;
+    Ok(channel)
+}

@@ -23,6 +23,8 @@ const ACME_READERS_DONE: [u16; 9] = [
 /// Ann's notices: hers, and admins'.
 const ANNS_OWN: [u16; 9] = [NOTHING, NOTHING, 404, 404, 404, NOTHING, 404, 404, 401];
 const ACME_STAFF: [u16; 9] = [200, 200, 200, 200, 404, 403, 403, 403, 401];
+/// Staff whose client access is not limited to some companies.
+const UNLIMITED_STAFF: [u16; 9] = [200, 200, 200, 403, 403, 403, 403, 403, 401];
 const STAFF: [u16; 9] = [200, 200, 200, 200, 200, 403, 403, 403, 401];
 /// Admins signed in: API keys may not manage keys.
 const ADMIN_SESSIONS: [u16; 9] = [403, 200, 403, 403, 403, 403, 403, 403, 401];
@@ -127,6 +129,30 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
         }
         "forgot_password" => vec![("email", "nobody@example.com".into())],
         "invite_client" => vec![("client_id", f.fresh_client().await)],
+        "update_client" => vec![
+            ("client_id", f.fresh_client().await),
+            ("client[givenName]", "Eve".into()),
+            ("client[familyName]", "Moved".into()),
+            ("client[companyIds][0]", f.acme.clone()),
+        ],
+        "delete_client" => vec![("client_id", f.fresh_client().await)],
+        "load_company" | "open_company_conversation" => vec![("company_id", f.acme.clone())],
+        "create_company" => vec![(
+            "company[name]",
+            format!("Firm {}", uuid::Uuid::new_v4().simple()),
+        )],
+        "update_company" => vec![
+            ("company_id", f.acme.clone()),
+            ("company[name]", "Acme".into()),
+            (
+                "company[iconImageUrl]",
+                "https://example.com/acme.png".into(),
+            ),
+        ],
+        "delete_company" => {
+            let name = format!("Gone {}", uuid::Uuid::new_v4().simple());
+            vec![("company_id", f.app.create_company(&name).await)]
+        }
         "read_password_reset" => vec![("token", "forged".into())],
         "reset_password" => vec![
             ("token", "forged".into()),
@@ -192,6 +218,22 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
         ("load_directory", STAFF),
         ("add_client", [200, 200, 200, 200, 422, 403, 403, 403, 401]),
         ("load_client_channels", ACME_STAFF),
+        (
+            "update_client",
+            [200, 200, 200, 200, 404, 403, 403, 403, 401],
+        ),
+        (
+            "delete_client",
+            [NOTHING, NOTHING, NOTHING, NOTHING, 404, 403, 403, 403, 401],
+        ),
+        ("load_company", ACME_STAFF),
+        ("create_company", UNLIMITED_STAFF),
+        ("update_company", ACME_STAFF),
+        (
+            "delete_company",
+            [NOTHING, NOTHING, NOTHING, 403, 403, 403, 403, 403, 401],
+        ),
+        ("open_company_conversation", ACME_STAFF),
         (
             "start_conversation",
             [200, 200, 200, 200, 404, 403, 403, 403, 401],
@@ -385,4 +427,74 @@ async fn admins_set_upload_quotas_on_the_settings_screen_and_nobody_else_can() {
     let cleared = call(&f, admin, save, &settings(None, Some(1 << 30))).await;
     assert_eq!(cleared.status, 200, "{}", cleared.body);
     assert_eq!(quotas(&f.app).await, (json!(null), json!(1 << 30)));
+}
+
+#[tokio::test]
+async fn a_client_added_with_a_new_company_name_is_put_in_that_company_made_in_the_same_call() {
+    let f = Fixture::build().await;
+    let registered = registered();
+    let add = &registered["add_client"];
+    let role = |name: &str| &f.roles.iter().find(|(role, _)| *role == name).unwrap().1;
+    let form = |given: &str, email: &str| {
+        vec![
+            ("client[givenName]".to_string(), given.to_string()),
+            ("client[familyName]".to_string(), "Kent".to_string()),
+            ("client[email]".to_string(), email.to_string()),
+            ("client[companyIds][0]".to_string(), f.acme.clone()),
+            (
+                "client[newCompany]".to_string(),
+                " Kent Ledgers ".to_string(),
+            ),
+        ]
+    };
+
+    // Limited staff may not make companies: nothing is made.
+    let refused = call(
+        &f,
+        role("staff, limited to Acme"),
+        add,
+        &form("Kim", "kim@example.com"),
+    )
+    .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let listed = f.app.admin.get("/v1/companies?name=Kent%20Ledgers").await;
+    assert_eq!(listed.body["data"], json!([]), "{}", listed.body);
+
+    let admin = role("admin session");
+    let kim = call(&f, admin, add, &form("Kim", "kim@example.com")).await;
+    assert_eq!(kim.status, 200, "{}", kim.body);
+    assert_eq!(
+        kim.body["companyNames"],
+        json!(["Acme", "Kent Ledgers"]),
+        "{}",
+        kim.body
+    );
+    // The same name again reuses the company rather than refusing it.
+    let lou = call(&f, admin, add, &form("Lou", "lou@example.com")).await;
+    assert_eq!(lou.status, 200, "{}", lou.body);
+    assert_eq!(lou.body["companyIds"][1], kim.body["companyIds"][1]);
+    let listed = f.app.admin.get("/v1/companies?name=Kent%20Ledgers").await;
+    assert_eq!(
+        listed.body["data"].as_array().unwrap().len(),
+        1,
+        "{}",
+        listed.body
+    );
+
+    // A client refused for their own fields leaves no new company behind.
+    let invalid = call(
+        &f,
+        admin,
+        add,
+        &[
+            ("client[givenName]".to_string(), "Max".to_string()),
+            ("client[familyName]".to_string(), "Bad".to_string()),
+            ("client[email]".to_string(), "not an e-mail".to_string()),
+            ("client[newCompany]".to_string(), "Never Made".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(invalid.status, 422, "{}", invalid.body);
+    let listed = f.app.admin.get("/v1/companies?name=Never%20Made").await;
+    assert_eq!(listed.body["data"], json!([]), "{}", listed.body);
 }

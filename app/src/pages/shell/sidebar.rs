@@ -39,6 +39,7 @@ pub(super) fn Sidebar() -> impl IntoView {
             </A>
             <Show when=move || me_staff>
                 <A href="/clients">"Clients"</A>
+                <A href="/companies">"Companies"</A>
             </Show>
             <Show when=move || me_admin>
                 <A href="/settings">"Settings"</A>

@@ -4,10 +4,12 @@
 //! integration tests reach it through the server functions.
 
 mod conversations;
+mod directory;
 mod people;
 mod settings;
 
 pub use conversations::*;
+pub use directory::*;
 pub use people::*;
 pub use settings::*;
 

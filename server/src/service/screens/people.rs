@@ -59,10 +59,12 @@ pub async fn directory(ctx: &Context, actor: &Actor) -> Result<model::Directory>
     clients.sort_by_key(|c| c.name.to_lowercase());
     let mut companies: Vec<model::CompanySummary> = companies
         .into_values()
-        .map(|c| model::CompanySummary {
-            id: c.id,
-            name: c.name,
-            is_placeholder: c.is_placeholder,
+        .map(|c| {
+            let count = clients
+                .iter()
+                .filter(|client| client.company_ids.contains(&c.id))
+                .count();
+            company_summary(c, count)
         })
         .collect();
     companies.sort_by_key(|c| c.name.to_lowercase());
@@ -89,8 +91,22 @@ pub async fn client(ctx: &Context, actor: &Actor, client: Client) -> Result<mode
     Ok(client_summary(client, &company_index(ctx, actor).await?))
 }
 
+/// A company as the Companies page lists it.
+pub fn company_summary(company: Company, client_count: usize) -> model::CompanySummary {
+    model::CompanySummary {
+        id: company.id,
+        name: company.name,
+        is_placeholder: company.is_placeholder,
+        client_count,
+        icon_image_url: company.icon_image_url,
+    }
+}
+
 /// Every company the actor may see, by id.
-async fn company_index(ctx: &Context, actor: &Actor) -> Result<HashMap<String, Company>> {
+pub(super) async fn company_index(
+    ctx: &Context,
+    actor: &Actor,
+) -> Result<HashMap<String, Company>> {
     let filter = ListCompanies {
         name: None,
         is_placeholder: None,
@@ -102,7 +118,10 @@ async fn company_index(ctx: &Context, actor: &Actor) -> Result<HashMap<String, C
     Ok(companies.into_iter().map(|c| (c.id.clone(), c)).collect())
 }
 
-fn client_summary(client: Client, companies: &HashMap<String, Company>) -> model::ClientSummary {
+pub(super) fn client_summary(
+    client: Client,
+    companies: &HashMap<String, Company>,
+) -> model::ClientSummary {
     let company_ids = client.company_ids.unwrap_or_default();
     let company_names = company_ids
         .iter()
@@ -112,6 +131,8 @@ fn client_summary(client: Client, companies: &HashMap<String, Company>) -> model
         .collect();
     model::ClientSummary {
         name: format!("{} {}", client.given_name, client.family_name),
+        given_name: client.given_name,
+        family_name: client.family_name,
         id: client.id,
         email: client.email.unwrap_or_default(),
         status: client
@@ -121,5 +142,6 @@ fn client_summary(client: Client, companies: &HashMap<String, Company>) -> model
         company_ids,
         company_names,
         invite_url: client.invite_url,
+        last_sign_in: client.last_login_date.map(|t| t.to_rfc3339()),
     }
 }

@@ -2,10 +2,15 @@
 
 use axum::http::request::Parts;
 use parlor_app::api::DirectoryCalls;
-use parlor_model::{ClientChannels, ClientSummary, Directory, NewClient};
+use parlor_model::{
+    ClientChanges, ClientChannels, ClientSummary, CompanyChanges, CompanyPage, CompanySummary,
+    Directory, NewClient, NewCompany,
+};
 
 use super::{Answer, WebPortal};
-use crate::service::clients::{self, CreateClient, UpdateClient};
+use crate::service::channels;
+use crate::service::clients::{self, UpdateClient};
+use crate::service::companies::{self, CreateCompany, UpdateCompany};
 use crate::service::screens;
 
 #[async_trait::async_trait]
@@ -17,21 +22,7 @@ impl DirectoryCalls for WebPortal {
 
     async fn add_client(&self, request: &Parts, client: NewClient) -> Answer<ClientSummary> {
         let (actor, _) = self.writer(request).await?;
-        let create = CreateClient {
-            given_name: client.given_name,
-            family_name: client.family_name,
-            email: client.email,
-            company_id: None,
-            company_ids: Some(
-                client
-                    .company_id
-                    .into_iter()
-                    .filter(|id| !id.is_empty())
-                    .collect(),
-            ),
-        };
-        let created = clients::create(&self.ctx, &actor, &create, false).await?;
-        Ok(screens::client(&self.ctx, &actor, created).await?)
+        Ok(screens::add_client(&self.ctx, &actor, client).await?)
     }
 
     async fn invite_client(&self, request: &Parts, client_id: String) -> Answer<ClientSummary> {
@@ -53,5 +44,69 @@ impl DirectoryCalls for WebPortal {
     ) -> Answer<ClientChannels> {
         let actor = self.reader(request).await?;
         Ok(screens::client_channels(&self.ctx, &actor, &client_id).await?)
+    }
+
+    async fn update_client(
+        &self,
+        request: &Parts,
+        client_id: String,
+        client: ClientChanges,
+    ) -> Answer<ClientSummary> {
+        let (actor, _) = self.writer(request).await?;
+        Ok(screens::update_client(&self.ctx, &actor, &client_id, client).await?)
+    }
+
+    async fn delete_client(&self, request: &Parts, client_id: String) -> Answer<()> {
+        let (actor, _) = self.writer(request).await?;
+        Ok(clients::delete(&self.ctx, &actor, &client_id).await?)
+    }
+
+    async fn load_company(&self, request: &Parts, company_id: String) -> Answer<CompanyPage> {
+        let actor = self.reader(request).await?;
+        Ok(screens::company_page(&self.ctx, &actor, &company_id).await?)
+    }
+
+    async fn create_company(&self, request: &Parts, company: NewCompany) -> Answer<CompanySummary> {
+        let (actor, _) = self.writer(request).await?;
+        let create = CreateCompany {
+            name: company.name,
+            icon_image_url: None,
+            fallback_color: None,
+        };
+        let created = companies::create(&self.ctx, &actor, &create).await?;
+        Ok(screens::company_summary(created, 0))
+    }
+
+    async fn update_company(
+        &self,
+        request: &Parts,
+        company_id: String,
+        company: CompanyChanges,
+    ) -> Answer<CompanySummary> {
+        let (actor, _) = self.writer(request).await?;
+        let update = UpdateCompany {
+            name: Some(company.name),
+            icon_image_url: company.icon_image_url.filter(|url| !url.trim().is_empty()),
+            fallback_color: None,
+        };
+        companies::update(&self.ctx, &actor, &company_id, &update).await?;
+        Ok(screens::company_page(&self.ctx, &actor, &company_id)
+            .await?
+            .company)
+    }
+
+    async fn delete_company(&self, request: &Parts, company_id: String) -> Answer<()> {
+        let (actor, _) = self.writer(request).await?;
+        Ok(companies::delete(&self.ctx, &actor, &company_id).await?)
+    }
+
+    async fn open_company_conversation(
+        &self,
+        request: &Parts,
+        company_id: String,
+    ) -> Answer<String> {
+        let (actor, _) = self.writer(request).await?;
+        let channel = channels::open_company_conversation(&self.ctx, &actor, &company_id).await?;
+        Ok(channel.id)
     }
 }
