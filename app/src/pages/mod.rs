@@ -1,6 +1,8 @@
+pub mod account;
 pub mod clients;
 pub mod composer;
 pub mod conversation;
+pub mod forms;
 pub mod message;
 pub mod messages;
 pub mod new;
@@ -9,4 +11,5 @@ pub mod password;
 pub mod settings;
 pub mod shell;
 pub mod sign_in;
+pub mod team;
 pub mod welcome;

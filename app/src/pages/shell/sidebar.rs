@@ -41,6 +41,7 @@ pub(super) fn Sidebar() -> impl IntoView {
                 <A href="/clients">"Clients"</A>
             </Show>
             <Show when=move || me_admin>
+                <A href="/team">"Team"</A>
                 <A href="/settings">"Settings"</A>
             </Show>
             <p class="me">{me.name.clone()}</p>

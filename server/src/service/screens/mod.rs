@@ -3,13 +3,17 @@
 //! that one place turns Parlor's records into what a person sees, and the
 //! integration tests reach it through the server functions.
 
+mod account;
 mod conversations;
 mod people;
 mod settings;
+mod team;
 
+pub use account::*;
 pub use conversations::*;
 pub use people::*;
 pub use settings::*;
+pub use team::*;
 
 use std::future::Future;
 
