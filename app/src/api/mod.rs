@@ -68,12 +68,12 @@ pub use {
 #[cfg(feature = "ssr")]
 pub trait Portal:
     SessionCalls
-        + ConversationCalls
-        + NotificationCalls
-        + DirectoryCalls
-        + SettingsCalls
-        + TeamCalls
-        + AccountCalls
+    + ConversationCalls
+    + NotificationCalls
+    + DirectoryCalls
+    + SettingsCalls
+    + TeamCalls
+    + AccountCalls
 {
 }
 

@@ -5,10 +5,12 @@
 
 use leptos::prelude::*;
 
+use super::forms::{field_problem, form_problem, invalid, Refusal};
 use super::shell::{PageTitle, Session};
 use crate::limits::LimitField;
-use super::forms::{field_problem, form_problem, invalid, Refusal};
-use crate::model::{ApiKeyInfo, AppError, Brand, EmailSender, NewApiKey, Settings, WorkspaceSettings};
+use crate::model::{
+    ApiKeyInfo, AppError, Brand, EmailSender, NewApiKey, Settings, WorkspaceSettings,
+};
 use crate::problem::reason;
 use crate::{api, browser};
 

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 
 use super::forms::{field_problem, focus_when_shown, form_problem, invalid, Refusal};
 use super::shell::PageTitle;
-use crate::{api, browser};
 use crate::model::{CompanySummary, TeamAccess, TeamInvite, TeamMember};
 use crate::problem::reason;
+use crate::{api, browser};
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
@@ -48,10 +48,19 @@ pub fn TeamPage() -> impl IntoView {
     }
 }
 
-const INVITE_FIELDS: &[&str] = &["givenName", "familyName", "email", "role", "companyAccessList"];
+const INVITE_FIELDS: &[&str] = &[
+    "givenName",
+    "familyName",
+    "email",
+    "role",
+    "companyAccessList",
+];
 
 #[component]
-fn InviteForm(companies: StoredValue<Vec<CompanySummary>>, changed: RwSignal<u32>) -> impl IntoView {
+fn InviteForm(
+    companies: StoredValue<Vec<CompanySummary>>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
     let given = RwSignal::new(String::new());
     let family = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -256,7 +265,11 @@ fn MemberRow(
     let remove_label = format!("Remove {name}");
     let resend_label = format!("Resend invitation to {name}");
     let confirm_label = format!("Remove {name}?");
-    let role_text = if member.role == "admin" { "Admin" } else { "Staff" };
+    let role_text = if member.role == "admin" {
+        "Admin"
+    } else {
+        "Staff"
+    };
     let status_text = if invited { "Invited" } else { "Active" };
     let access = access_text(&member);
     let stored = StoredValue::new(member.clone());
@@ -328,7 +341,11 @@ fn EditAccess(
         save.dispatch(TeamAccess {
             role: role.get_untracked(),
             is_client_access_limited: limited,
-            company_ids: if limited { chosen.get_untracked() } else { Vec::new() },
+            company_ids: if limited {
+                chosen.get_untracked()
+            } else {
+                Vec::new()
+            },
         });
     };
     let group = format!("role-{}", member.id);
@@ -342,4 +359,3 @@ fn EditAccess(
         </form>
     }
 }
-

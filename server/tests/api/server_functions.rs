@@ -474,7 +474,10 @@ async fn a_member_invited_on_the_team_page_limited_to_acme_sees_only_acmes_clien
         ("invite[familyName]".to_string(), "Limited".to_string()),
         ("invite[email]".to_string(), email.clone()),
         ("invite[role]".to_string(), "staff".to_string()),
-        ("invite[isClientAccessLimited]".to_string(), "true".to_string()),
+        (
+            "invite[isClientAccessLimited]".to_string(),
+            "true".to_string(),
+        ),
         ("invite[companyIds][0]".to_string(), f.acme.clone()),
     ];
     let invited = call(&f, admin, &registered["invite_team_member"], &invite).await;
@@ -506,7 +509,12 @@ async fn a_member_invited_on_the_team_page_limited_to_acme_sees_only_acmes_clien
     names.sort();
     // Ann and Cat are of Acme (Cat of Globex too); Bob only of Globex.
     assert_eq!(names.len(), 2, "{names:?}");
-    assert!(names.iter().all(|n| n.starts_with("Ann") || n.starts_with("Cat")), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("Ann") || n.starts_with("Cat")),
+        "{names:?}"
+    );
 
     let team = call(&f, admin, &registered["load_team"], &[]).await;
     let listed = team.body["members"]
@@ -534,6 +542,14 @@ async fn sign_out_everywhere_ends_the_other_sessions_and_keeps_this_one() {
     let ended = here.send(request).await;
     assert_eq!(ended.status, 200, "{}", ended.body);
     assert!(ended.body.as_u64().unwrap() >= 1, "{}", ended.body);
-    assert_eq!(here.get("/v1/clients").await.status, 200, "this session stays");
-    assert_eq!(elsewhere.get("/v1/clients").await.status, 401, "the other one ended");
+    assert_eq!(
+        here.get("/v1/clients").await.status,
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        elsewhere.get("/v1/clients").await.status,
+        401,
+        "the other one ended"
+    );
 }

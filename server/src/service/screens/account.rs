@@ -9,10 +9,12 @@ use crate::service::{clients, internal_users, Context};
 
 pub async fn account(ctx: &Context, actor: &Actor) -> Result<model::Account> {
     Ok(match actor {
-        Actor::Internal(staff) => {
-            shown(Profile::InternalUser(internal_users::get(ctx, actor, &staff.id).await?))
+        Actor::Internal(staff) => shown(Profile::InternalUser(
+            internal_users::get(ctx, actor, &staff.id).await?,
+        )),
+        Actor::Client(client) => {
+            shown(Profile::Client(clients::get(ctx, actor, &client.id).await?))
         }
-        Actor::Client(client) => shown(Profile::Client(clients::get(ctx, actor, &client.id).await?)),
     })
 }
 

@@ -91,7 +91,10 @@ pub async fn client(ctx: &Context, actor: &Actor, client: Client) -> Result<mode
 }
 
 /// Every company the actor may see, by id.
-pub(super) async fn company_index(ctx: &Context, actor: &Actor) -> Result<HashMap<String, Company>> {
+pub(super) async fn company_index(
+    ctx: &Context,
+    actor: &Actor,
+) -> Result<HashMap<String, Company>> {
     let filter = ListCompanies {
         name: None,
         is_placeholder: None,

@@ -9,10 +9,10 @@ use crate::domain::api_key::{ApiKey, CreateApiKey};
 use crate::domain::settings::{
     render_welcome, validate_welcome, DefaultChannelType, MessagingSettings, WelcomeContext,
 };
+use crate::domain::workspace::Workspace;
 use crate::error::{Error, Result};
 use crate::service::email_preferences::{self, EmailPreferences, UnreadMessages};
 use crate::service::paging::PageRequest;
-use crate::domain::workspace::Workspace;
 use crate::service::workspace::{self, UpdateMessagingSettings, UpdateWorkspace};
 use crate::service::{api_keys, notifications, Context};
 
@@ -186,7 +186,9 @@ pub async fn save_brand(
         logo_image_url: Some(filled(brand.logo_image_url)),
         ..UpdateWorkspace::default()
     };
-    Ok(workspace_shown(workspace::update(ctx, actor, &update).await?))
+    Ok(workspace_shown(
+        workspace::update(ctx, actor, &update).await?,
+    ))
 }
 
 /// Saves the "E-mail" section: an empty field is cleared.
@@ -200,7 +202,9 @@ pub async fn save_email_sender(
         email_reply_to: Some(filled(sender.email_reply_to)),
         ..UpdateWorkspace::default()
     };
-    Ok(workspace_shown(workspace::update(ctx, actor, &update).await?))
+    Ok(workspace_shown(
+        workspace::update(ctx, actor, &update).await?,
+    ))
 }
 
 /// A form's text field: empty (or blank) means none.
