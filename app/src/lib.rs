@@ -26,16 +26,18 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use pages::account::AccountPage;
 use pages::clients::{ClientPage, ClientsPage};
 use pages::companies::{CompaniesPage, CompanyPage};
 use pages::conversation::ConversationView;
 use pages::messages::{MessagesPage, NoConversation};
 use pages::new::{NewConversation, NewMassMessage};
 use pages::notifications::NotificationsPage;
-use pages::password::{AccountPage, ForgotPasswordPage, ResetPasswordPage};
+use pages::password::{ForgotPasswordPage, ResetPasswordPage};
 use pages::settings::SettingsPage;
 use pages::shell::{SignedInShell, StaffOnly};
 use pages::sign_in::SignIn;
+use pages::team::TeamPage;
 use pages::welcome::{FirstRun, Invite};
 
 /// The HTML document around the app, rendered on the server.
@@ -90,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=whole() path=path!("/new/conversation") view=|| view! { <StaffOnly><NewConversation /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/new/mass-message") view=|| view! { <StaffOnly><NewMassMessage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/settings") view=SettingsPage />
+                    <Route ssr=whole() path=path!("/team") view=|| view! { <StaffOnly><TeamPage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/notifications") view=NotificationsPage />
                     <Route ssr=whole() path=path!("/account") view=AccountPage />
                 </ParentRoute>

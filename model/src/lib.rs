@@ -4,14 +4,18 @@
 //! realtime frames decode into them too; fields the app does not use are
 //! ignored.
 
+mod account;
 mod conversations;
 mod directory;
 mod error;
 mod session;
 mod settings;
+mod team;
 
+pub use account::*;
 pub use conversations::*;
 pub use directory::*;
 pub use error::AppError;
 pub use session::*;
 pub use settings::*;
+pub use team::*;

@@ -14,6 +14,9 @@ pub struct Me {
     pub is_staff: bool,
     pub is_admin: bool,
     pub workspace_name: String,
+    /// The workspace's accent colour, `#rrggbb`, set on the page's root.
+    #[serde(default)]
+    pub brand_color: String,
     /// Sent as `X-CSRF-Token` with the page's own /v1 calls (file uploads).
     #[serde(default)]
     pub csrf_token: String,

@@ -51,3 +51,35 @@ pub struct EmailPreferences {
     /// `every`, `digest` or `off`.
     pub unread_messages: String,
 }
+
+/// The workspace's name and look.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Brand {
+    pub brand_name: String,
+    /// The accent colour, `#rrggbb`.
+    pub brand_color: String,
+    /// Empty: no logo.
+    #[serde(default)]
+    pub logo_image_url: String,
+}
+
+/// How the workspace's e-mails are sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailSender {
+    /// Empty: the workspace's name.
+    #[serde(default)]
+    pub email_sender_name: String,
+    /// Empty: no `Reply-To`.
+    #[serde(default)]
+    pub email_reply_to: String,
+}
+
+/// The Settings page's "Workspace & brand" and "E-mail" sections.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceSettings {
+    pub brand: Brand,
+    pub email: EmailSender,
+}

@@ -5,17 +5,21 @@
 //! same as the /v1 API's. The app knows only these ports, which keeps it
 //! free of storage and lets the server depend on the app, not the reverse.
 
+mod account;
 mod conversations;
 mod directory;
 mod notifications;
 mod session;
 mod settings;
+mod team;
 
+pub use account::*;
 pub use conversations::*;
 pub use directory::*;
 pub use notifications::*;
 pub use session::*;
 pub use settings::*;
+pub use team::*;
 
 /// Declares one area's calls. For each `fn name(args) -> T;` it makes the
 /// server function `name(args) -> Result<T, AppError>`, which hands the call
@@ -54,21 +58,34 @@ use calls;
 
 #[cfg(feature = "ssr")]
 pub use {
-    conversations::ConversationCalls, directory::DirectoryCalls, notifications::NotificationCalls,
-    session::SessionCalls, settings::SettingsCalls,
+    account::AccountCalls, conversations::ConversationCalls, directory::DirectoryCalls,
+    notifications::NotificationCalls, session::SessionCalls, settings::SettingsCalls,
+    team::TeamCalls,
 };
 
 /// Every area's port: what the server implements, provided to every render
 /// and server function as a [`SharedPortal`].
 #[cfg(feature = "ssr")]
 pub trait Portal:
-    SessionCalls + ConversationCalls + NotificationCalls + DirectoryCalls + SettingsCalls
+    SessionCalls
+    + ConversationCalls
+    + NotificationCalls
+    + DirectoryCalls
+    + SettingsCalls
+    + TeamCalls
+    + AccountCalls
 {
 }
 
 #[cfg(feature = "ssr")]
 impl<T> Portal for T where
-    T: SessionCalls + ConversationCalls + NotificationCalls + DirectoryCalls + SettingsCalls
+    T: SessionCalls
+        + ConversationCalls
+        + NotificationCalls
+        + DirectoryCalls
+        + SettingsCalls
+        + TeamCalls
+        + AccountCalls
 {
 }
 

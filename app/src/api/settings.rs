@@ -1,6 +1,6 @@
 //! The workspace's settings and its API keys.
 
-use crate::model::{ApiKeyInfo, NewApiKey, Settings};
+use crate::model::{ApiKeyInfo, Brand, EmailSender, NewApiKey, Settings, WorkspaceSettings};
 
 super::calls! {
     SettingsCalls;
@@ -14,4 +14,10 @@ super::calls! {
     /// Admins: a new key, with its secret this once.
     fn create_api_key(key: NewApiKey) -> ApiKeyInfo;
     fn revoke_api_key(id: String) -> ();
+    /// Admins: the workspace's name, look and e-mail sender.
+    fn load_workspace_settings() -> WorkspaceSettings;
+    /// Admins: the workspace's name, accent colour and logo.
+    fn save_brand(brand: Brand) -> WorkspaceSettings;
+    /// Admins: the sender's name and reply-to address of e-mails.
+    fn save_email_sender(sender: EmailSender) -> WorkspaceSettings;
 }

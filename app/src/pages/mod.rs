@@ -1,7 +1,9 @@
+pub mod account;
 pub mod clients;
 pub mod companies;
 pub mod composer;
 pub mod conversation;
+pub mod forms;
 pub mod message;
 pub mod messages;
 pub mod new;
@@ -10,4 +12,5 @@ pub mod password;
 pub mod settings;
 pub mod shell;
 pub mod sign_in;
+pub mod team;
 pub mod welcome;

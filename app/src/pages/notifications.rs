@@ -190,7 +190,7 @@ fn NoticeEntry(notice: Notice) -> impl IntoView {
 }
 
 #[component]
-fn EmailChoice() -> impl IntoView {
+pub(crate) fn EmailChoice() -> impl IntoView {
     let current = Resource::new(|| (), |_| api::load_email_preferences());
     let save = Action::new(|choice: &String| {
         api::save_email_preferences(EmailPreferences {

@@ -1,52 +1,12 @@
-//! Passwords: changing one's own (the account page), "Forgot password?" and
-//! the page a reset link opens.
+//! Passwords: "Forgot password?" and the page a reset link opens. (One's
+//! own is changed on the Account page.)
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::shell::PageTitle;
 use super::welcome::{enter_on_success, token};
-use crate::api::{self, ChangePassword, ForgotPassword, ResetPassword};
+use crate::api::{self, ForgotPassword, ResetPassword};
 use crate::problem::reason;
-
-/// The account page: everyone changes their own password here.
-#[component]
-pub fn AccountPage() -> impl IntoView {
-    let action = ServerAction::<ChangePassword>::new();
-    let outcome = move || match action.value().get() {
-        Some(Ok(())) => Some(
-            view! {
-                <p class="notice" role="status">
-                    "Password changed. Other devices signed in with the old one are signed out."
-                </p>
-            }
-            .into_any(),
-        ),
-        Some(Err(e)) => Some(view! { <p class="error" role="alert">{reason(&e)}</p> }.into_any()),
-        None => None,
-    };
-    view! {
-        <section class="page" aria-label="Account">
-            <PageTitle name="Account" />
-            <h1>"Account"</h1>
-            <h2>"Change your password"</h2>
-            <ActionForm action>
-                <label class="stacked">
-                    "Current password"
-                    <input type="password" name="current_password" autocomplete="current-password" required />
-                </label>
-                <label class="stacked">
-                    "New password"
-                    <input type="password" name="new_password" autocomplete="new-password" minlength="8" required />
-                </label>
-                {outcome}
-                <button type="submit" class="primary" disabled=move || action.pending().get()>
-                    "Change password"
-                </button>
-            </ActionForm>
-        </section>
-    }
-}
 
 /// "Forgot password?": asks for a link by e-mail. The answer is the same
 /// whether the address is known or not.

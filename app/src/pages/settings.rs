@@ -1,12 +1,16 @@
-//! Settings (admins): which channel a new client gets, the welcome message
-//! every new channel opens with, how much people may upload, and the
-//! workspace's API keys.
+//! Settings (admins): the workspace's name and look, how its e-mails are
+//! sent, which channel a new client gets, the welcome message every new
+//! channel opens with, how much people may upload, and the workspace's API
+//! keys.
 
 use leptos::prelude::*;
 
+use super::forms::{field_problem, form_problem, invalid, Refusal};
 use super::shell::{PageTitle, Session};
 use crate::limits::LimitField;
-use crate::model::{ApiKeyInfo, AppError, NewApiKey, Settings};
+use crate::model::{
+    ApiKeyInfo, AppError, Brand, EmailSender, NewApiKey, Settings, WorkspaceSettings,
+};
 use crate::problem::reason;
 use crate::{api, browser};
 
@@ -39,6 +43,8 @@ pub fn SettingsPage() -> impl IntoView {
                 when=move || is_admin
                 fallback=|| view! { <p class="notice">"Only the workspace's admins can change its settings."</p> }
             >
+                <WorkspaceSections />
+                <h2>"Messaging"</h2>
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match settings.await {
@@ -51,6 +57,160 @@ pub fn SettingsPage() -> impl IntoView {
                 <ApiKeys />
             </Show>
         </section>
+    }
+}
+
+/// "Workspace & brand" and "E-mail", each saved on its own.
+#[component]
+fn WorkspaceSections() -> impl IntoView {
+    let current = Resource::new(|| (), |_| api::load_workspace_settings());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match current.await {
+                    Ok(WorkspaceSettings { brand, email }) => view! {
+                        <BrandForm brand />
+                        <EmailSenderForm email />
+                    }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{reason(&e)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+const BRAND_FIELDS: &[&str] = &["brandName", "brandColor", "logoImageUrl"];
+
+#[component]
+fn BrandForm(brand: Brand) -> impl IntoView {
+    let name = RwSignal::new(brand.brand_name);
+    let color = RwSignal::new(brand.brand_color.to_lowercase());
+    let logo = RwSignal::new(brand.logo_image_url);
+    let refusal: Refusal = RwSignal::new(None);
+    let saved = RwSignal::new(false);
+    let save = Action::new(move |brand: &Brand| {
+        let brand = brand.clone();
+        async move {
+            match api::save_brand(brand).await {
+                Ok(settings) => {
+                    refusal.set(None);
+                    saved.set(true);
+                    name.set(settings.brand.brand_name);
+                    logo.set(settings.brand.logo_image_url);
+                    // The new colour shows at once, on every page of this one.
+                    set_accent(&settings.brand.brand_color);
+                }
+                Err(e) => {
+                    saved.set(false);
+                    refusal.set(Some(e));
+                }
+            }
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(Brand {
+            brand_name: name.get_untracked(),
+            brand_color: color.get_untracked(),
+            logo_image_url: logo.get_untracked(),
+        });
+    };
+    view! {
+        <h2>"Workspace & brand"</h2>
+        <form on:submit=submit aria-label="Workspace & brand">
+            <label class="stacked">
+                "Workspace name"
+                <input required prop:value=name on:input=move |ev| name.set(event_target_value(&ev))
+                    aria-invalid=invalid(refusal, "brandName") aria-describedby="brand-name-problem" />
+            </label>
+            {field_problem(refusal, "brandName", "brand-name-problem")}
+            <label class="stacked">
+                "Accent colour"
+                <input type="color" prop:value=color on:input=move |ev| color.set(event_target_value(&ev))
+                    aria-invalid=invalid(refusal, "brandColor") aria-describedby="brand-color-problem" />
+            </label>
+            {field_problem(refusal, "brandColor", "brand-color-problem")}
+            <label class="stacked">
+                "Logo (image address, https://…; empty for none)"
+                <input type="url" prop:value=logo on:input=move |ev| logo.set(event_target_value(&ev))
+                    aria-invalid=invalid(refusal, "logoImageUrl") aria-describedby="brand-logo-problem" />
+            </label>
+            {field_problem(refusal, "logoImageUrl", "brand-logo-problem")}
+            {form_problem(refusal, BRAND_FIELDS)}
+            <Show when=move || saved.get()>
+                <p class="notice" role="status">"Workspace saved."</p>
+            </Show>
+            <button type="submit" class="primary" disabled=move || save.pending().get()>"Save workspace"</button>
+        </form>
+    }
+}
+
+/// Sets `--accent` on the app's root, as the next page load will.
+fn set_accent(color: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".app").ok().flatten())
+    {
+        let _ = root.set_attribute("style", &format!("--accent: {color}"));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = color;
+}
+
+const EMAIL_FIELDS: &[&str] = &["emailSenderName", "emailReplyTo"];
+
+#[component]
+fn EmailSenderForm(email: EmailSender) -> impl IntoView {
+    let sender = RwSignal::new(email.email_sender_name);
+    let reply_to = RwSignal::new(email.email_reply_to);
+    let refusal: Refusal = RwSignal::new(None);
+    let saved = RwSignal::new(false);
+    let save = Action::new(move |email: &EmailSender| {
+        let email = email.clone();
+        async move {
+            match api::save_email_sender(email).await {
+                Ok(settings) => {
+                    refusal.set(None);
+                    saved.set(true);
+                    sender.set(settings.email.email_sender_name);
+                    reply_to.set(settings.email.email_reply_to);
+                }
+                Err(e) => {
+                    saved.set(false);
+                    refusal.set(Some(e));
+                }
+            }
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(EmailSender {
+            email_sender_name: sender.get_untracked(),
+            email_reply_to: reply_to.get_untracked(),
+        });
+    };
+    view! {
+        <h2>"E-mail"</h2>
+        <form on:submit=submit aria-label="E-mail">
+            <label class="stacked">
+                "Sender name (empty: the workspace name)"
+                <input prop:value=sender on:input=move |ev| sender.set(event_target_value(&ev))
+                    aria-invalid=invalid(refusal, "emailSenderName") aria-describedby="sender-name-problem" />
+            </label>
+            {field_problem(refusal, "emailSenderName", "sender-name-problem")}
+            <label class="stacked">
+                "Reply-to address (empty: none)"
+                <input type="email" prop:value=reply_to on:input=move |ev| reply_to.set(event_target_value(&ev))
+                    aria-invalid=invalid(refusal, "emailReplyTo") aria-describedby="reply-to-problem" />
+            </label>
+            {field_problem(refusal, "emailReplyTo", "reply-to-problem")}
+            {form_problem(refusal, EMAIL_FIELDS)}
+            <Show when=move || saved.get()>
+                <p class="notice" role="status">"E-mail settings saved."</p>
+            </Show>
+            <button type="submit" class="primary" disabled=move || save.pending().get()>"Save e-mail settings"</button>
+        </form>
     }
 }
 

@@ -60,6 +60,10 @@ pub struct InternalUser {
     /// Private.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company_access_list: Option<Vec<String>>,
+    /// Private. True until they accept their invitation and choose a
+    /// password.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invitation_pending: Option<bool>,
     /// Private.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
@@ -88,6 +92,7 @@ impl InternalUser {
             role: None,
             is_client_access_limited: None,
             company_access_list: None,
+            invitation_pending: None,
             created_at: None,
             updated_at: None,
             invite_url: None,

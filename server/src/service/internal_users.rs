@@ -146,6 +146,25 @@ pub(crate) async fn reinvite(ctx: &Context, conn: &mut Conn, id: &str) -> Result
     Ok(())
 }
 
+/// An admin e-mails a new invitation to a member who has not accepted
+/// theirs (the old link stops working); refused once they have.
+#[tracing::instrument(skip_all)]
+pub async fn resend_invitation(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
+    authz::require_admin(actor)?;
+    let mut tx = ctx.store.begin().await?;
+    let row = storage::found(
+        storage::internal_users::get(&mut tx, id).await?,
+        "internal user",
+    )?;
+    if row.invite_expires_at.is_none() {
+        return Err(Error::Conflict(
+            "this member has already accepted their invitation".into(),
+        ));
+    }
+    reinvite(ctx, &mut tx, id).await?;
+    ctx.commit(tx).await
+}
+
 /// Queues the invitation e-mail for the member's current invitation link,
 /// in the transaction that issued it; returns the link.
 async fn queue_invitation(

@@ -57,6 +57,7 @@ pub async fn internal_user(conn: &mut Conn, row: InternalUserRow) -> Result<Inte
         role: Some(row.role),
         is_client_access_limited: Some(row.is_client_access_limited != 0),
         company_access_list: Some(company_access_list),
+        invitation_pending: Some(row.invite_expires_at.is_some()),
         avatar_image_url: row.avatar_image_url.clone(),
         created_at: Some(Timestamp(row.created_at)),
         updated_at: Some(Timestamp(row.updated_at)),

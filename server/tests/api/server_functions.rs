@@ -29,6 +29,7 @@ const STAFF: [u16; 9] = [200, 200, 200, 200, 200, 403, 403, 403, 401];
 /// Admins signed in: API keys may not manage keys.
 const ADMIN_SESSIONS: [u16; 9] = [403, 200, 403, 403, 403, 403, 403, 403, 401];
 const ADMINS: [u16; 9] = [200, 200, 403, 403, 403, 403, 403, 403, 401];
+const ADMINS_DONE: [u16; 9] = [NOTHING, NOTHING, 403, 403, 403, 403, 403, 403, 401];
 /// Open to anyone, and refused for a forged token or a wrong password.
 const NOBODY_GETS_IN: [u16; 9] = [404, 404, 404, 404, 404, 404, 404, 404, 404];
 
@@ -154,6 +155,31 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
             vec![("company_id", f.app.create_company(&name).await)]
         }
         "read_password_reset" => vec![("token", "forged".into())],
+        "invite_team_member" => vec![
+            ("invite[givenName]", "Tia".into()),
+            ("invite[familyName]", "Team".into()),
+            ("invite[email]", fresh_email("team")),
+            ("invite[role]", "staff".into()),
+            ("invite[isClientAccessLimited]", "true".into()),
+            ("invite[companyIds][0]", f.acme.clone()),
+        ],
+        "change_team_access" => vec![
+            ("id", fresh_member(f).await),
+            ("access[role]", "staff".into()),
+            ("access[isClientAccessLimited]", "true".into()),
+            ("access[companyIds][0]", f.acme.clone()),
+        ],
+        "remove_team_member" | "resend_team_invitation" => vec![("id", fresh_member(f).await)],
+        "save_brand" => vec![
+            ("brand[brandName]", "Parlor".into()),
+            ("brand[brandColor]", "#2f4ac0".into()),
+            ("brand[logoImageUrl]", String::new()),
+        ],
+        "save_email_sender" => vec![
+            ("sender[emailSenderName]", String::new()),
+            ("sender[emailReplyTo]", "office@example.com".into()),
+        ],
+        "save_profile" => vec![("profile[avatarImageUrl]", String::new())],
         "reset_password" => vec![
             ("token", "forged".into()),
             ("password", "long enough pw".into()),
@@ -161,6 +187,27 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
         _ => vec![],
     };
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+fn fresh_email(kind: &str) -> String {
+    format!("{kind}.{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+/// A team member invited for one row, who has not accepted yet.
+async fn fresh_member(f: &Fixture) -> String {
+    let made = f
+        .app
+        .admin
+        .post(
+            "/v1/internal-users",
+            json!({
+                "givenName": "Fay", "familyName": "Fresh", "email": fresh_email("fresh"),
+                "role": "staff",
+            }),
+        )
+        .await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    made.id()
 }
 
 /// The status each role gets from each server function.
@@ -245,6 +292,21 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
         ("load_settings", STAFF),
         ("save_settings", ADMINS),
         ("preview_welcome", ADMINS),
+        ("load_team", STAFF),
+        ("invite_team_member", ADMINS),
+        ("change_team_access", ADMINS),
+        ("remove_team_member", ADMINS_DONE),
+        ("resend_team_invitation", ADMINS_DONE),
+        ("load_workspace_settings", ADMINS),
+        ("save_brand", ADMINS),
+        ("save_email_sender", ADMINS),
+        ("load_account", SIGNED_IN),
+        ("save_profile", SIGNED_IN),
+        // An API key has no session to keep.
+        (
+            "sign_out_everywhere",
+            [403, 200, 200, 200, 200, 200, 200, 200, 401],
+        ),
     ])
 }
 
@@ -295,11 +357,13 @@ async fn every_server_function_answers_each_role_as_decided() {
     );
 
     let mut wrong = Vec::new();
-    // Signing out ends the sessions the other rows use: it goes last.
+    // Signing out ends the sessions the other rows use: it goes last, and
+    // signing out everywhere just before it.
+    const LAST: [&str; 2] = ["sign_out_everywhere", "sign_out"];
     let order = decided
         .iter()
-        .filter(|(name, _)| **name != "sign_out")
-        .chain(decided.iter().filter(|(name, _)| **name == "sign_out"));
+        .filter(|(name, _)| !LAST.contains(name))
+        .chain(LAST.iter().map(|name| (name, &decided[name])));
     for (name, expected) in order {
         let path = &registered[*name];
         for ((role, caller), expected) in f.roles.iter().zip(expected) {
@@ -497,4 +561,107 @@ async fn a_client_added_with_a_new_company_name_is_put_in_that_company_made_in_t
     assert_eq!(invalid.status, 422, "{}", invalid.body);
     let listed = f.app.admin.get("/v1/companies?name=Never%20Made").await;
     assert_eq!(listed.body["data"], json!([]), "{}", listed.body);
+}
+
+/// The invitation link e-mailed to `address`: its token.
+async fn emailed_invitation(app: &TestApp, address: &str) -> String {
+    let emails = app.emails_to(address).await;
+    let body = emails.last().expect("an invitation e-mail");
+    let start = body.find("/invite/").expect("an invitation link") + "/invite/".len();
+    body[start..]
+        .split(|c: char| c.is_whitespace() || c == '>' || c == ')')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_member_invited_on_the_team_page_limited_to_acme_sees_only_acmes_clients() {
+    let f = Fixture::build().await;
+    let registered = registered();
+    let (_, admin) = &f.roles[1];
+    let email = fresh_email("limited");
+    let invite = vec![
+        ("invite[givenName]".to_string(), "Lea".to_string()),
+        ("invite[familyName]".to_string(), "Limited".to_string()),
+        ("invite[email]".to_string(), email.clone()),
+        ("invite[role]".to_string(), "staff".to_string()),
+        (
+            "invite[isClientAccessLimited]".to_string(),
+            "true".to_string(),
+        ),
+        ("invite[companyIds][0]".to_string(), f.acme.clone()),
+    ];
+    let invited = call(&f, admin, &registered["invite_team_member"], &invite).await;
+    assert_eq!(invited.status, 200, "{}", invited.body);
+    assert_eq!(invited.body["status"], "invited");
+    assert_eq!(invited.body["companyNames"], json!(["Acme"]));
+
+    let team = call(&f, admin, &registered["load_team"], &[]).await;
+    let listed = team.body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == email.as_str())
+        .expect("the invited member is listed");
+    assert_eq!(listed["isClientAccessLimited"], true);
+
+    let lea = f
+        .app
+        .accept_invitation(&emailed_invitation(&f.app, &email).await)
+        .await;
+    let directory = call(&f, &lea, &registered["load_directory"], &[]).await;
+    assert_eq!(directory.status, 200, "{}", directory.body);
+    let mut names: Vec<&str> = directory.body["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    // Ann and Cat are of Acme (Cat of Globex too); Bob only of Globex.
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("Ann") || n.starts_with("Cat")),
+        "{names:?}"
+    );
+
+    let team = call(&f, admin, &registered["load_team"], &[]).await;
+    let listed = team.body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == email.as_str())
+        .unwrap();
+    assert_eq!(listed["status"], "active", "accepting made them active");
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_ends_the_other_sessions_and_keeps_this_one() {
+    let app = TestApp::spawn().await;
+    let registered = registered();
+    let here = app.sign_in(OWNER_EMAIL, crate::helpers::PASSWORD).await;
+    let elsewhere = app.sign_in(OWNER_EMAIL, crate::helpers::PASSWORD).await;
+    let mut request = here
+        .request(reqwest::Method::POST, &registered["sign_out_everywhere"])
+        .header("origin", &app.base)
+        .form(&Vec::<(String, String)>::new());
+    if let Some(cookie) = &here.cookie {
+        request = request.header("cookie", cookie);
+    }
+    let ended = here.send(request).await;
+    assert_eq!(ended.status, 200, "{}", ended.body);
+    assert!(ended.body.as_u64().unwrap() >= 1, "{}", ended.body);
+    assert_eq!(
+        here.get("/v1/clients").await.status,
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        elsewhere.get("/v1/clients").await.status,
+        401,
+        "the other one ended"
+    );
 }

@@ -152,6 +152,14 @@ pub fn SignedInShell() -> impl IntoView {
     }
 }
 
+/// The workspace's accent colour as the page's `--accent`, when it is a
+/// `#rrggbb` colour (anything else could say more than a colour to CSS).
+fn accent_style(color: &str) -> Option<String> {
+    let hex = color.strip_prefix('#')?;
+    (hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()))
+        .then(|| format!("--accent: {color}"))
+}
+
 /// Every signed-in page: the shared state, kept current, and the sidebar
 /// beside the page.
 #[component]
@@ -174,11 +182,12 @@ fn Frame(start: SessionStart) -> impl IntoView {
     let _ = set_event;
 
     let brand = me.workspace_name.clone();
+    let accent = accent_style(&me.brand_color);
     view! {
         <Title text=live_title(move || {
             tab_title(channels.try_with(|c| c.total_unread()).unwrap_or(0), None, &brand)
         }) />
-        <div class="app">
+        <div class="app" style=accent>
             <Sidebar />
             <main class="main" id="main">
                 <Outlet />

@@ -42,6 +42,7 @@ pub(super) fn Sidebar() -> impl IntoView {
                 <A href="/companies">"Companies"</A>
             </Show>
             <Show when=move || me_admin>
+                <A href="/team">"Team"</A>
                 <A href="/settings">"Settings"</A>
             </Show>
             <p class="me">{me.name.clone()}</p>

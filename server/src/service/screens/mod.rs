@@ -3,15 +3,19 @@
 //! that one place turns Parlor's records into what a person sees, and the
 //! integration tests reach it through the server functions.
 
+mod account;
 mod conversations;
 mod directory;
 mod people;
 mod settings;
+mod team;
 
+pub use account::*;
 pub use conversations::*;
 pub use directory::*;
 pub use people::*;
 pub use settings::*;
+pub use team::*;
 
 use std::future::Future;
 

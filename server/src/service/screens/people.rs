@@ -17,7 +17,7 @@ use crate::service::{internal_users, workspace, Context};
 
 /// The signed-in person, as every page knows them.
 pub async fn me(ctx: &Context, actor: &Actor) -> Result<model::Me> {
-    let workspace_name = workspace::get(ctx).await?.brand_name;
+    let workspace = workspace::get(ctx).await?;
     let (id, name, is_staff, is_admin) = match actor {
         Actor::Internal(staff) => {
             let user = internal_users::get(ctx, actor, &staff.id).await?;
@@ -35,7 +35,8 @@ pub async fn me(ctx: &Context, actor: &Actor) -> Result<model::Me> {
         name,
         is_staff,
         is_admin,
-        workspace_name,
+        workspace_name: workspace.brand_name,
+        brand_color: workspace.brand_color,
         csrf_token: String::new(),
         landing: None,
     })

@@ -9,10 +9,11 @@ use crate::domain::api_key::{ApiKey, CreateApiKey};
 use crate::domain::settings::{
     render_welcome, validate_welcome, DefaultChannelType, MessagingSettings, WelcomeContext,
 };
+use crate::domain::workspace::Workspace;
 use crate::error::{Error, Result};
 use crate::service::email_preferences::{self, EmailPreferences, UnreadMessages};
 use crate::service::paging::PageRequest;
-use crate::service::workspace::{self, UpdateMessagingSettings};
+use crate::service::workspace::{self, UpdateMessagingSettings, UpdateWorkspace};
 use crate::service::{api_keys, notifications, Context};
 
 /// Integration notifications shown in the notification centre.
@@ -163,5 +164,65 @@ pub async fn save_email_preferences(
 fn preferences_shown(preferences: EmailPreferences) -> model::EmailPreferences {
     model::EmailPreferences {
         unread_messages: preferences.unread_messages.as_str().to_string(),
+    }
+}
+
+/// The workspace's name, look and e-mail sender. Admins only: the e-mail
+/// settings are theirs to see.
+pub async fn workspace_settings(ctx: &Context, actor: &Actor) -> Result<model::WorkspaceSettings> {
+    authz::require_admin(actor)?;
+    Ok(workspace_shown(workspace::get(ctx).await?))
+}
+
+/// Saves the "Workspace & brand" section: an empty logo address removes it.
+pub async fn save_brand(
+    ctx: &Context,
+    actor: &Actor,
+    brand: model::Brand,
+) -> Result<model::WorkspaceSettings> {
+    let update = UpdateWorkspace {
+        brand_name: Some(brand.brand_name),
+        brand_color: Some(brand.brand_color),
+        logo_image_url: Some(filled(brand.logo_image_url)),
+        ..UpdateWorkspace::default()
+    };
+    Ok(workspace_shown(
+        workspace::update(ctx, actor, &update).await?,
+    ))
+}
+
+/// Saves the "E-mail" section: an empty field is cleared.
+pub async fn save_email_sender(
+    ctx: &Context,
+    actor: &Actor,
+    sender: model::EmailSender,
+) -> Result<model::WorkspaceSettings> {
+    let update = UpdateWorkspace {
+        email_sender_name: Some(filled(sender.email_sender_name)),
+        email_reply_to: Some(filled(sender.email_reply_to)),
+        ..UpdateWorkspace::default()
+    };
+    Ok(workspace_shown(
+        workspace::update(ctx, actor, &update).await?,
+    ))
+}
+
+/// A form's text field: empty (or blank) means none.
+fn filled(value: String) -> Option<String> {
+    let trimmed = value.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+fn workspace_shown(workspace: Workspace) -> model::WorkspaceSettings {
+    model::WorkspaceSettings {
+        brand: model::Brand {
+            brand_name: workspace.brand_name,
+            brand_color: workspace.brand_color,
+            logo_image_url: workspace.logo_image_url.unwrap_or_default(),
+        },
+        email: model::EmailSender {
+            email_sender_name: workspace.email_sender_name.unwrap_or_default(),
+            email_reply_to: workspace.email_reply_to.unwrap_or_default(),
+        },
     }
 }

@@ -6,11 +6,13 @@
 //! which stands in for the API's CSRF header: server functions are plain
 //! same-origin POSTs.
 
+mod account;
 mod conversations;
 mod directory;
 mod notifications;
 mod session;
 mod settings;
+mod team;
 
 use axum::http::request::Parts;
 use axum::http::Method;

@@ -2,7 +2,7 @@
 
 use axum::http::request::Parts;
 use parlor_app::api::SettingsCalls;
-use parlor_model::{ApiKeyInfo, NewApiKey, Settings};
+use parlor_model::{ApiKeyInfo, Brand, EmailSender, NewApiKey, Settings, WorkspaceSettings};
 
 use super::{Answer, WebPortal};
 use crate::service::{api_keys, screens};
@@ -37,5 +37,24 @@ impl SettingsCalls for WebPortal {
     async fn revoke_api_key(&self, request: &Parts, id: String) -> Answer<()> {
         let (actor, credential) = self.writer(request).await?;
         Ok(api_keys::revoke(&self.ctx, &actor, credential, &id).await?)
+    }
+
+    async fn load_workspace_settings(&self, request: &Parts) -> Answer<WorkspaceSettings> {
+        let actor = self.reader(request).await?;
+        Ok(screens::workspace_settings(&self.ctx, &actor).await?)
+    }
+
+    async fn save_brand(&self, request: &Parts, brand: Brand) -> Answer<WorkspaceSettings> {
+        let (actor, _) = self.writer(request).await?;
+        Ok(screens::save_brand(&self.ctx, &actor, brand).await?)
+    }
+
+    async fn save_email_sender(
+        &self,
+        request: &Parts,
+        sender: EmailSender,
+    ) -> Answer<WorkspaceSettings> {
+        let (actor, _) = self.writer(request).await?;
+        Ok(screens::save_email_sender(&self.ctx, &actor, sender).await?)
     }
 }

@@ -1,0 +1,54 @@
+//! What the Team, Settings and Account forms share: a refusal shown next to
+//! the field it concerns, and the rest under the form.
+
+use leptos::prelude::*;
+
+use crate::model::AppError;
+use crate::problem::{about_field, reason};
+
+/// The last refusal of a form, if any.
+pub type Refusal = RwSignal<Option<AppError>>;
+
+/// The refusal's reason beside `field` (its API name), when it names it.
+/// `id` is what the field's `aria-describedby` points at.
+pub fn field_problem(refusal: Refusal, field: &'static str, id: &'static str) -> impl IntoView {
+    move || {
+        refusal
+            .get()
+            .and_then(|e| about_field(&e, field))
+            .map(|reason| view! { <p class="error field-error" role="alert" id=id>{reason}</p> })
+    }
+}
+
+/// Whether the refusal names `field`, for its `aria-invalid`.
+pub fn invalid(refusal: Refusal, field: &'static str) -> impl Fn() -> Option<&'static str> {
+    move || {
+        refusal
+            .get()
+            .is_some_and(|e| e.concerns(field))
+            .then_some("true")
+    }
+}
+
+/// The refusal's reason when it names none of `fields`.
+pub fn form_problem(refusal: Refusal, fields: &'static [&'static str]) -> impl IntoView {
+    move || {
+        refusal
+            .get()
+            .filter(|e| !fields.iter().any(|f| e.concerns(f)))
+            .map(|e| view! { <p class="error" role="alert">{reason(&e)}</p> })
+    }
+}
+
+/// Moves the keyboard's focus to `target` once it is drawn (a confirmation
+/// that just opened), so it is usable without a mouse.
+pub fn focus_when_shown(target: NodeRef<leptos::html::Button>) {
+    Effect::new(move |_| {
+        if let Some(button) = target.get() {
+            #[cfg(feature = "hydrate")]
+            let _ = button.focus();
+            #[cfg(not(feature = "hydrate"))]
+            let _ = button;
+        }
+    });
+}
