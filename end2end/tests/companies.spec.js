@@ -103,6 +103,7 @@ test('an admin runs companies and clients from the browser', async ({ browser })
 test('a company made on the Companies page clears the form; a taken name is refused', async ({ browser }) => {
   const staff = await signIn(browser, parlor, OWNER);
   await staff.goto('/companies');
+  await expect(staff.locator('body[data-hydrated]')).toBeAttached();
   await expect(staff.getByRole('heading', { name: 'Companies' })).toBeVisible();
   await expect(staff.getByLabel('New company')).toBeVisible();
   await staff.getByLabel('New company').fill('Fresh Firm');

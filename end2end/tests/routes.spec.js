@@ -53,7 +53,7 @@ function routesFor(role) {
       { path: '/reset/not-a-real-token', landmark: heading('This link cannot be used') },
       { path: '/no-such-page', landmark: heading('This page does not exist'), status: 404 },
       ...['/', '/messages', `/messages/${annChannel.id}`, '/clients', '/settings', '/notifications', '/account',
-        '/new/conversation', '/new/mass-message', `/clients/${ann.id}`]
+        '/new/conversation', '/new/mass-message', `/clients/${ann.id}`, '/companies', `/companies/${acme.id}`, '/team']
         .map((path) => ({ path, landmark: heading('Sign in'), signInFor: path })),
     ];
   }
@@ -77,6 +77,9 @@ function routesFor(role) {
       app('/clients', heading('This page is for the team')),
       app(`/clients/${ann.id}`, heading('This page is for the team')),
       app('/new/mass-message', heading('This page is for the team')),
+      app('/companies', heading('This page is for the team')),
+      app(`/companies/${acme.id}`, heading('This page is for the team')),
+      app('/team', heading('This page is for the team')),
       app('/settings', (page) => page.getByText("Only the workspace's admins can change its settings.")),
     );
   }
@@ -88,14 +91,23 @@ function routesFor(role) {
       app('/new/conversation', heading('New conversation')),
       app('/new/mass-message', heading('New mass message')),
       app('/settings', heading('Settings')),
+      app('/companies', heading('Companies')),
+      app('/team', heading('Team')),
     );
   }
   if (role === 'admin') {
-    routes.push(app(`/messages/${bobChannel.id}`, (page) => page.getByRole('textbox', { name: 'Message' })));
+    routes.push(
+      app(`/messages/${bobChannel.id}`, (page) => page.getByRole('textbox', { name: 'Message' })),
+      app(`/companies/${globex.id}`, heading('Globex Routes')),
+    );
   }
   if (role === 'limited') {
     // Outside their companies: not found, as for anyone else who may not see it.
-    routes.push(app(`/messages/${bobChannel.id}`, notFound), app(`/clients/${bob.id}`, alert(/not found/i)));
+    routes.push(
+      app(`/messages/${bobChannel.id}`, notFound),
+      app(`/clients/${bob.id}`, alert(/not found/i)),
+      app(`/companies/${globex.id}`, alert(/not found/i)),
+    );
   }
   return routes;
 }

@@ -32,7 +32,8 @@ pub struct CompanySummary {
     pub id: String,
     pub name: String,
     pub is_placeholder: bool,
-    /// How many of the caller's visible clients belong to the company.
+    /// How many of the caller's visible clients belong to the company (0 where
+    /// a screen offers companies only as choices and does not count them).
     #[serde(default)]
     pub client_count: usize,
     #[serde(default)]

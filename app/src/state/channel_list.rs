@@ -101,7 +101,11 @@ mod tests {
 
     #[test]
     fn alt_arrows_move_to_the_next_and_previous_conversation_wrapping_around() {
-        let shown = vec![channel("a", "Ann", None), channel("b", "Bob", None), channel("c", "Cy", None)];
+        let shown = vec![
+            channel("a", "Ann", None),
+            channel("b", "Bob", None),
+            channel("c", "Cy", None),
+        ];
         let next = |open: Option<&str>, step| ChannelList::neighbour(&shown, open, step);
         assert_eq!(next(Some("a"), 1).as_deref(), Some("b"));
         assert_eq!(next(Some("c"), 1).as_deref(), Some("a"));

@@ -179,8 +179,9 @@ pub(super) fn History(
                 </Show>
                 <For each=rows key=Row::key let:row>
                     {match row {
-                        Row::Day(day) => view! { <li class="day" role="separator" aria-label=day.clone()>{day.clone()}</li> }.into_any(),
-                        Row::NewMessages => view! { <li class="new-line" role="separator" aria-label="New messages">"New messages"</li> }.into_any(),
+                        // A list holds only list items: the separator is inside one.
+                        Row::Day(day) => view! { <li class="day"><div role="separator" aria-label=day.clone()>{day.clone()}</div></li> }.into_any(),
+                        Row::NewMessages => view! { <li class="new-line"><div role="separator" aria-label="New messages">"New messages"</div></li> }.into_any(),
                         Row::Line { entry, seen, continued } => {
                             let sender = people.name_of(&entry.message.sender_id);
                             view! { <MessageLine entry=*entry seen continued sender me=me.clone() timeline /> }.into_any()

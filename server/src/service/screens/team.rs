@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use parlor_model as model;
 
-use super::{company_index, every};
+use super::{company_index, company_summary, every};
 use crate::auth::Actor;
 use crate::authz;
 use crate::domain::company::Company;
@@ -32,11 +32,8 @@ pub async fn team(ctx: &Context, actor: &Actor) -> Result<model::Team> {
     let mut companies: Vec<model::CompanySummary> = companies
         .into_values()
         .filter(|c| !c.is_placeholder)
-        .map(|c| model::CompanySummary {
-            id: c.id,
-            name: c.name,
-            is_placeholder: c.is_placeholder,
-        })
+        // Offered as choices of access: their clients are not counted.
+        .map(|c| company_summary(c, 0))
         .collect();
     companies.sort_by_key(|c| c.name.to_lowercase());
     Ok(model::Team {
