@@ -3,7 +3,7 @@
 
 import { test, expect } from '@playwright/test';
 import { serverForThisFile, OWNER } from './support/parlor.js';
-import { signIn } from './support/people.js';
+import { signIn, signInOn } from './support/people.js';
 import { expectAccessible } from './support/axe.js';
 
 const parlor = serverForThisFile();
@@ -26,6 +26,8 @@ async function check(page, name, path, ready) {
 
 for (const [device, viewport] of Object.entries(WIDTHS)) {
   test(`the main screens are accessible on a ${device}`, async ({ browser }) => {
+    // Seventeen screens, each analysed and photographed.
+    test.setTimeout(300_000);
     const acme = await parlor.api('POST', '/v1/companies', { name: `Acme ${device}` });
     const client = await parlor.activeClient('Rosa', `Reyes ${device}`, { companyId: acme.id });
     const { data: [channel] } = await parlor.api('GET', `/v1/message-channels?clientId=${client.id}`);
@@ -63,9 +65,11 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
     }
     await staff.context().close();
 
-    const person = await signIn(browser, parlor, client, viewport);
+    // A client with one conversation is taken straight into it.
+    const person = await (await browser.newContext({ baseURL: parlor.url, viewport })).newPage();
+    await signInOn(person, client);
     await check(person, `client: messages (${device})`, '/messages',
-      (p) => p.getByRole('heading', { name: 'Messages' }));
+      (p) => p.getByRole('textbox', { name: 'Message' }));
     await check(person, `client: conversation (${device})`, `/messages/${channel.id}`,
       (p) => p.getByText('before Friday'));
     await check(person, `client: account (${device})`, '/account',
