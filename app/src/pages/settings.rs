@@ -98,7 +98,7 @@ fn BrandForm(brand: Brand) -> impl IntoView {
                     name.set(settings.brand.brand_name);
                     logo.set(settings.brand.logo_image_url);
                     // The new colour shows at once, on every page of this one.
-                    set_accent(&settings.brand.brand_color);
+                    super::shell::apply_accent(&settings.brand.brand_color);
                 }
                 Err(e) => {
                     saved.set(false);
@@ -143,19 +143,6 @@ fn BrandForm(brand: Brand) -> impl IntoView {
             <button type="submit" class="primary" disabled=move || save.pending().get()>"Save workspace"</button>
         </form>
     }
-}
-
-/// Sets `--accent` on the app's root, as the next page load will.
-fn set_accent(color: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(".app").ok().flatten())
-    {
-        let _ = root.set_attribute("style", &format!("--accent: {color}"));
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = color;
 }
 
 const EMAIL_FIELDS: &[&str] = &["emailSenderName", "emailReplyTo"];

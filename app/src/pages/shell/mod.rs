@@ -152,12 +152,28 @@ pub fn SignedInShell() -> impl IntoView {
     }
 }
 
-/// The workspace's accent colour as the page's `--accent`, when it is a
+/// Makes the workspace's accent colour the page's `--accent`, when it is a
 /// `#rrggbb` colour (anything else could say more than a colour to CSS).
-fn accent_style(color: &str) -> Option<String> {
-    let hex = color.strip_prefix('#')?;
-    (hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()))
-        .then(|| format!("--accent: {color}"))
+/// Set through the CSSOM once the app runs: the page's policy refuses
+/// inline `style` attributes, so the server-rendered page keeps the default.
+pub(crate) fn apply_accent(color: &str) {
+    let Some(hex) = color.strip_prefix('#') else {
+        return;
+    };
+    if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return;
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = root.style().set_property("--accent", color);
+        }
+    }
 }
 
 /// Every signed-in page: the shared state, kept current, and the sidebar
@@ -182,12 +198,13 @@ fn Frame(start: SessionStart) -> impl IntoView {
     let _ = set_event;
 
     let brand = me.workspace_name.clone();
-    let accent = accent_style(&me.brand_color);
+    let accent = me.brand_color.clone();
+    Effect::new(move |_| apply_accent(&accent));
     view! {
         <Title text=live_title(move || {
             tab_title(channels.try_with(|c| c.total_unread()).unwrap_or(0), None, &brand)
         }) />
-        <div class="app" style=accent>
+        <div class="app">
             <Sidebar />
             <main class="main" id="main">
                 <Outlet />
