@@ -9,7 +9,7 @@ import { signIn } from './support/people.js';
 const parlor = serverForThisFile();
 
 const accent = (page) => page.evaluate(
-  () => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim(),
+  () => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim().toLowerCase(),
 );
 
 test('the accent colour chosen on Settings colours the app, and stays after a reload', async ({ browser }) => {
