@@ -99,6 +99,19 @@ pub struct ServeArgs {
     pub sign_in: SignInArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub webhooks: WebhookArgs,
+}
+
+/// Webhooks: where deliveries may go.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Webhooks")]
+pub struct WebhookArgs {
+    /// Let webhooks deliver to private, loopback and link-local addresses (a receiver on
+    /// the same machine or network). Without it only public internet addresses are
+    /// reached, checked again after every DNS lookup.
+    #[arg(long, env = "PARLOR_ALLOW_PRIVATE_WEBHOOK_TARGETS")]
+    pub allow_private_webhook_targets: bool,
 }
 
 /// Signing in behind a reverse proxy.

@@ -7,7 +7,9 @@ use std::time::Duration;
 use anyhow::Context;
 use rand::RngCore;
 
-use crate::cli::{BlobStoreKind, FileArgs, LimitArgs, MailArgs, SignInArgs, SmtpTls, StorageArgs};
+use crate::cli::{
+    BlobStoreKind, FileArgs, LimitArgs, MailArgs, SignInArgs, SmtpTls, StorageArgs, WebhookArgs,
+};
 
 /// Where the database is.
 #[derive(Debug, Clone)]
@@ -70,6 +72,8 @@ pub struct Config {
     pub sign_in: SignInConfig,
     /// What one person or a flood of requests may use (issue 15).
     pub limits: Limits,
+    /// Webhook deliveries: where they may go and how they are retried.
+    pub webhooks: WebhookConfig,
 }
 
 impl Config {
@@ -98,7 +102,14 @@ impl Config {
             mail: MailConfig::default(),
             sign_in: SignInConfig::default(),
             limits: Limits::default(),
+            webhooks: WebhookConfig::default(),
         })
+    }
+
+    /// Applies the webhook flags of `parlor serve`.
+    pub fn with_webhooks(mut self, args: &WebhookArgs) -> Self {
+        self.webhooks.allow_private_targets = args.allow_private_webhook_targets;
+        self
     }
 
     /// Applies the sign-in flags of `parlor serve`.
@@ -346,6 +357,40 @@ impl Limits {
             "--socket-idle-secs must be longer than --socket-ping-secs"
         );
         Ok(limits)
+    }
+}
+
+/// Webhook deliveries (docs/webhooks.md).
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// Deliver to private, loopback and link-local addresses too.
+    pub allow_private_targets: bool,
+    /// How long one delivery may take, connecting included.
+    pub timeout: std::time::Duration,
+    /// The wait after the first failed attempt; it doubles with each failure.
+    pub retry_base: std::time::Duration,
+    /// The longest wait between attempts.
+    pub retry_max: std::time::Duration,
+    /// A webhook failing for this long is disabled and admins are told.
+    pub give_up_after: std::time::Duration,
+    /// How often the dispatcher looks for due events when nothing wakes it
+    /// (events written by other nodes).
+    pub poll_interval: std::time::Duration,
+    /// How long a claimed webhook is reserved for the node that claimed it.
+    pub claim_lease: std::time::Duration,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        WebhookConfig {
+            allow_private_targets: false,
+            timeout: std::time::Duration::from_secs(10),
+            retry_base: std::time::Duration::from_secs(15),
+            retry_max: std::time::Duration::from_secs(3600),
+            give_up_after: std::time::Duration::from_secs(24 * 60 * 60),
+            poll_interval: std::time::Duration::from_secs(1),
+            claim_lease: std::time::Duration::from_secs(120),
+        }
     }
 }
 

@@ -17,7 +17,8 @@ async fn main() -> anyhow::Result<()> {
                 .with_files(&args.files)?
                 .with_mail(&args.mail)?
                 .with_sign_in(&args.sign_in)?
-                .with_limits(&args.limits)?;
+                .with_limits(&args.limits)?
+                .with_webhooks(&args.webhooks);
             config.site_dir = args.site_dir.clone();
             let app = Application::build(config).await?;
             tracing::info!(address = %app.local_addr(), "Parlor is listening");

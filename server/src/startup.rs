@@ -72,6 +72,7 @@ impl Application {
         ));
         let credentials = tokio::spawn(crate::realtime::credentials::run(self.ctx.clone()));
         let mail = tokio::spawn(crate::mail::worker::run(self.ctx.clone()));
+        let webhooks = tokio::spawn(crate::webhooks::dispatcher::run(self.ctx.clone()));
         let key_uses = tokio::spawn(crate::service::api_keys::keep_writing_uses(
             self.ctx.clone(),
         ));
@@ -95,6 +96,7 @@ impl Application {
         pump.abort();
         credentials.abort();
         mail.abort();
+        webhooks.abort();
         key_uses.abort();
         if let Err(err) = crate::service::api_keys::write_uses(&self.ctx).await {
             tracing::warn!(error = %err, "recording API key uses failed");
@@ -125,6 +127,11 @@ async fn housekeeping(ctx: Context) {
             Ok(count) if count > 0 => tracing::info!(count, "forgot old realtime events"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "event clean-up failed"),
+        }
+        match crate::service::webhooks::forget_old_deliveries(&ctx).await {
+            Ok(count) if count > 0 => tracing::info!(count, "forgot old webhook deliveries"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "webhook delivery clean-up failed"),
         }
         match crate::service::attachments::collect_garbage(&ctx, crate::storage::now_ms()).await {
             Ok(count) if count > 0 => tracing::info!(count, "deleted unused files"),

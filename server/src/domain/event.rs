@@ -2,7 +2,9 @@
 
 /// The kinds of logged events. `AccessChanged` is never sent to a socket:
 /// it tells the hub to close a person's sockets so they reconnect with their
-/// new rights.
+/// new rights. The directory kinds (clients, companies, internal users) are
+/// logged for webhooks only: they name no channel and no recipient, so no
+/// socket receives them; their payload is `{data, previousAttributes?}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
     MessageCreated,
@@ -16,10 +18,19 @@ pub enum EventKind {
     NotificationUpdated,
     NotificationDeleted,
     AccessChanged,
+    ClientCreated,
+    ClientUpdated,
+    ClientDeleted,
+    CompanyCreated,
+    CompanyUpdated,
+    CompanyDeleted,
+    InternalUserCreated,
+    InternalUserUpdated,
+    InternalUserDeleted,
 }
 
 impl EventKind {
-    const ALL: [EventKind; 11] = [
+    const ALL: [EventKind; 20] = [
         EventKind::MessageCreated,
         EventKind::MessageUpdated,
         EventKind::MessageDeleted,
@@ -31,6 +42,15 @@ impl EventKind {
         EventKind::NotificationUpdated,
         EventKind::NotificationDeleted,
         EventKind::AccessChanged,
+        EventKind::ClientCreated,
+        EventKind::ClientUpdated,
+        EventKind::ClientDeleted,
+        EventKind::CompanyCreated,
+        EventKind::CompanyUpdated,
+        EventKind::CompanyDeleted,
+        EventKind::InternalUserCreated,
+        EventKind::InternalUserUpdated,
+        EventKind::InternalUserDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +66,15 @@ impl EventKind {
             EventKind::NotificationUpdated => "notification.updated",
             EventKind::NotificationDeleted => "notification.deleted",
             EventKind::AccessChanged => "access.changed",
+            EventKind::ClientCreated => "client.created",
+            EventKind::ClientUpdated => "client.updated",
+            EventKind::ClientDeleted => "client.deleted",
+            EventKind::CompanyCreated => "company.created",
+            EventKind::CompanyUpdated => "company.updated",
+            EventKind::CompanyDeleted => "company.deleted",
+            EventKind::InternalUserCreated => "internalUser.created",
+            EventKind::InternalUserUpdated => "internalUser.updated",
+            EventKind::InternalUserDeleted => "internalUser.deleted",
         }
     }
 

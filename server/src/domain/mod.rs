@@ -11,6 +11,7 @@ pub mod message;
 pub mod notification;
 pub mod settings;
 pub mod values;
+pub mod webhook;
 pub mod workspace;
 
 pub use values::{Email, HexColor, ImageUrl, Name, Password, Timestamp};

@@ -15,6 +15,7 @@ mod notifications;
 mod realtime;
 mod sessions;
 pub use sessions::session_cookie;
+mod webhooks;
 mod workspace;
 
 use axum::extract::DefaultBodyLimit;
@@ -81,6 +82,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(api_keys::router())
         .merge(realtime::router())
         .merge(email_preferences::router())
+        .merge(webhooks::router())
 }
 
 /// The OpenAPI document of the REST API.

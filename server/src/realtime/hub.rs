@@ -105,6 +105,9 @@ pub struct Hub {
     state: Mutex<State>,
     /// Woken after a commit that appended events.
     pub(crate) wake: Notify,
+    /// Wakes those following the log too (the webhook dispatcher) once the
+    /// pump has read new events.
+    pub published: Notify,
     queue_capacity: usize,
     caps: Caps,
 }
@@ -140,6 +143,7 @@ impl Hub {
         Arc::new(Hub {
             state: Mutex::new(State::default()),
             wake: Notify::new(),
+            published: Notify::new(),
             queue_capacity,
             caps,
         })

@@ -34,8 +34,12 @@ async fn drain(store: &Store, hub: &Hub) -> Result<()> {
     loop {
         let rows = storage::events::range(&mut conn, hub.last_seq(), i64::MAX, BATCH).await?;
         let done = rows.len() < BATCH as usize;
+        let any = !rows.is_empty();
         for row in rows {
             hub.publish(&to_event(row)?);
+        }
+        if any {
+            hub.published.notify_waiters();
         }
         if done {
             return Ok(());

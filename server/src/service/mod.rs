@@ -25,6 +25,7 @@ pub mod screens;
 pub mod sessions;
 pub mod thumbnails;
 pub mod views;
+pub mod webhooks;
 pub mod workspace;
 
 use std::sync::Arc;
@@ -60,6 +61,8 @@ pub struct Context {
     pub thumbnail_pool: Arc<tokio::sync::Semaphore>,
     /// Uploads per person per minute.
     pub upload_rate: attachments::UploadRate,
+    /// The HTTP client of webhook deliveries.
+    pub webhook_sender: crate::webhooks::sender::Sender,
 }
 
 impl Context {
@@ -84,6 +87,7 @@ impl Context {
         let throttle = LoginThrottle::new(store.clone(), config.sign_in.throttle);
         let thumbnail_pool = Arc::new(tokio::sync::Semaphore::new(config.limits.thumbnail_workers));
         let upload_rate = attachments::UploadRate::new(config.limits.uploads_per_minute);
+        let webhook_sender = crate::webhooks::sender::Sender::new(&config.webhooks)?;
         Ok(Context {
             store,
             blobs,
@@ -97,6 +101,7 @@ impl Context {
             sessions,
             thumbnail_pool,
             upload_rate,
+            webhook_sender,
         })
     }
 

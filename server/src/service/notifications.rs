@@ -15,7 +15,7 @@ use crate::auth::Actor;
 use crate::authz::{self, NotificationScope};
 use crate::domain::event::EventKind;
 use crate::domain::notification::{CtaParams, Notification};
-use crate::domain::{new_id, Name};
+use crate::domain::{new_id, Name, UserType};
 use crate::error::{Error, Result};
 use crate::storage::notifications::{NotificationFilter, NotificationRow};
 use crate::storage::{self, flag, now_ms, Conn};
@@ -398,6 +398,45 @@ pub async fn create(
     }
     ctx.commit(tx).await?;
     Ok(notification)
+}
+
+/// Tells every admin something about the workspace in their notification
+/// centre (Parlor itself speaks: the owner is named as the sender), in the
+/// caller's transaction.
+pub async fn tell_admins(conn: &mut Conn, title: &str, body: &str) -> Result<()> {
+    let Some(owner) = storage::internal_users::owner(conn).await? else {
+        return Ok(());
+    };
+    let now = now_ms();
+    for admin in storage::internal_users::admin_ids(conn).await? {
+        let row = NotificationRow {
+            seq: 0,
+            id: new_id(),
+            sender_id: owner.id.clone(),
+            sender_type: UserType::InternalUser.as_str().to_string(),
+            sender_company_id: None,
+            recipient_client_id: None,
+            recipient_internal_user_id: Some(admin),
+            recipient_company_id: None,
+            in_product: flag(true),
+            in_product_title: Some(title.to_string()),
+            in_product_body: Some(body.to_string()),
+            in_product_cta_params: None,
+            email: flag(false),
+            email_subject: None,
+            email_header: None,
+            email_title: None,
+            email_body: None,
+            email_cta_params: None,
+            read_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        storage::notifications::insert(conn, &row).await?;
+        let notification = views::notification(row);
+        events::notification(conn, EventKind::NotificationCreated, &notification).await?;
+    }
+    Ok(())
 }
 
 /// Queues the e-mail target in the outbox, once per notification. The

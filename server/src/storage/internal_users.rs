@@ -195,6 +195,15 @@ pub async fn reinvite(conn: &mut Conn, id: &str, expires_at: i64) -> Result<()> 
     Ok(())
 }
 
+/// Every admin's id, oldest first.
+pub async fn admin_ids(conn: &mut Conn) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM internal_users WHERE role = 'admin' ORDER BY seq")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 pub async fn count_admins(conn: &mut Conn) -> Result<i64> {
     let (count,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM internal_users WHERE role = 'admin'")

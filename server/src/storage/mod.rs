@@ -25,6 +25,7 @@ mod postgres;
 pub mod sends;
 pub mod sign_in_limits;
 mod sqlite;
+pub mod webhooks;
 pub mod workspace;
 
 use std::ops::{Deref, DerefMut};

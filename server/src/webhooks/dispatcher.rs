@@ -1,0 +1,238 @@
+//! The dispatcher: claims the webhooks that have events waiting, delivers
+//! them in log order, and after a failure waits with back-off; a webhook
+//! failing for `give_up_after` is disabled and the admins are told.
+
+use std::time::{Duration, Instant};
+
+use futures_util::future::join_all;
+
+use super::sender::{Attempt, Sender};
+use super::{delivery_of, event_id};
+use crate::config::WebhookConfig;
+use crate::domain::new_id;
+use crate::error::Result;
+use crate::service::{notifications, Context};
+use crate::storage::webhooks::{self, DeliveryRow, Progress, WebhookRow};
+use crate::storage::{self, now_ms};
+
+/// Webhooks claimed at a time, delivered to side by side.
+const CLAIM: u32 = 16;
+/// Events read from the log at a time for one webhook.
+const EVENTS: u32 = 100;
+
+/// Runs until aborted.
+pub async fn run(ctx: Context) {
+    let sender = ctx.webhook_sender.clone();
+    let worker = new_id();
+    loop {
+        let busy = match deliver_due(&ctx, &sender, &worker).await {
+            Ok(claimed) => claimed > 0,
+            Err(err) => {
+                tracing::warn!(error = %err, "the webhook dispatcher could not read its work");
+                false
+            }
+        };
+        if !busy {
+            tokio::select! {
+                _ = ctx.hub.published.notified() => {}
+                _ = tokio::time::sleep(ctx.config.webhooks.poll_interval) => {}
+            }
+        }
+    }
+}
+
+/// Claims the due webhooks and delivers to each; returns how many it claimed.
+pub async fn deliver_due(ctx: &Context, sender: &Sender, worker: &str) -> Result<usize> {
+    let now = now_ms();
+    if !webhooks::any_due(&mut *ctx.store.reader().await?, now).await? {
+        return Ok(0);
+    }
+    let lease = ctx.config.webhooks.claim_lease;
+    let claimed = {
+        let mut tx = ctx.store.begin().await?;
+        let claimed = webhooks::claim_due(
+            &mut tx,
+            worker,
+            now,
+            now + lease.as_millis() as i64,
+            CLAIM,
+        )
+        .await?;
+        tx.commit().await?;
+        claimed
+    };
+    let count = claimed.len();
+    let results = join_all(
+        claimed
+            .into_iter()
+            .map(|webhook| deliver(ctx, sender, worker, webhook)),
+    )
+    .await;
+    for result in results {
+        if let Err(err) = result {
+            tracing::warn!(error = %err, "delivering to a webhook failed; its claim runs out");
+        }
+    }
+    Ok(count)
+}
+
+/// Delivers a claimed webhook's waiting events in order until they are all
+/// delivered, one fails, the claim is lost (the webhook was deleted,
+/// disabled or changed) or half the lease is used up.
+#[tracing::instrument(skip_all, fields(webhook = %webhook.id))]
+async fn deliver(ctx: &Context, sender: &Sender, worker: &str, webhook: WebhookRow) -> Result<()> {
+    let config = &ctx.config.webhooks;
+    let started = Instant::now();
+    let subscribed: Vec<String> = serde_json::from_str(&webhook.event_types).unwrap_or_default();
+    let mut cursor = webhook.cursor;
+    let mut attempts = webhook.attempts;
+    let mut failing_since = webhook.failing_since;
+    loop {
+        let events = {
+            let mut conn = ctx.store.reader().await?;
+            storage::events::range(&mut conn, cursor, i64::MAX, EVENTS).await?
+        };
+        if events.is_empty() {
+            break;
+        }
+        for event in events {
+            let Some((event_type, body)) = delivery_of(&event)
+                .filter(|(event_type, _)| subscribed.iter().any(|s| s == event_type))
+            else {
+                cursor = event.seq;
+                continue;
+            };
+            let id = event_id(event.seq);
+            let attempt = sender
+                .post(&webhook.url, body, &webhook.signing_secret, &id)
+                .await;
+            let mut tx = ctx.store.begin().await?;
+            if !webhooks::still_claimed(&mut tx, &webhook.id, worker, now_ms()).await? {
+                // Deleted, disabled or changed meanwhile: what happened is
+                // not recorded against a webhook that is no longer this one.
+                return Ok(());
+            }
+            record(&mut tx, &webhook.id, &id, event_type, attempts + 1, &attempt).await?;
+            if attempt.succeeded() {
+                cursor = event.seq;
+                attempts = 0;
+                failing_since = None;
+                webhooks::advance(&mut tx, &webhook.id, worker, cursor).await?;
+                tx.commit().await?;
+                continue;
+            }
+            let now = now_ms();
+            let since = failing_since.unwrap_or(now);
+            let given_up = now - since >= config.give_up_after.as_millis() as i64;
+            let reason = given_up.then(|| {
+                format!(
+                    "deliveries failed for {} (the last: {})",
+                    humanise(config.give_up_after),
+                    attempt.error.as_deref().unwrap_or("no answer")
+                )
+            });
+            let progress = Progress {
+                cursor,
+                attempts: attempts + 1,
+                failing_since: Some(since),
+                next_attempt_at: now + backoff(config, attempts).as_millis() as i64,
+                disabled_reason: reason.as_deref(),
+            };
+            webhooks::release(&mut tx, &webhook.id, worker, &progress, now).await?;
+            if let Some(reason) = &reason {
+                tracing::warn!(url = %webhook.url, %reason, "a webhook was disabled");
+                notifications::tell_admins(
+                    &mut tx,
+                    "A webhook was disabled",
+                    &format!(
+                        "Parlor stopped delivering to {}: {reason}. Enable it again in Settings → Webhooks once the receiver is fixed; it resumes where it stopped.",
+                        webhook.url
+                    ),
+                )
+                .await?;
+            }
+            ctx.commit(tx).await?;
+            return Ok(());
+        }
+        if started.elapsed() > config.claim_lease / 2 {
+            break;
+        }
+    }
+    let mut tx = ctx.store.begin().await?;
+    let progress = Progress {
+        cursor,
+        attempts,
+        failing_since,
+        next_attempt_at: now_ms(),
+        disabled_reason: None,
+    };
+    webhooks::release(&mut tx, &webhook.id, worker, &progress, now_ms()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn record(
+    conn: &mut storage::Conn,
+    webhook_id: &str,
+    event_id: &str,
+    event_type: &str,
+    attempt_number: i64,
+    attempt: &Attempt,
+) -> Result<()> {
+    webhooks::record_delivery(
+        conn,
+        &DeliveryRow {
+            id: new_id(),
+            webhook_id: webhook_id.to_string(),
+            event_id: event_id.to_string(),
+            event_type: event_type.to_string(),
+            attempt: attempt_number,
+            status_code: attempt.status_code.map(i64::from),
+            duration_ms: attempt.duration_ms,
+            error: attempt.error.clone(),
+            response_excerpt: attempt.response_excerpt.clone(),
+            created_at: now_ms(),
+        },
+    )
+    .await
+}
+
+/// The wait before the next attempt after `failed` earlier failures: the
+/// base, doubled per failure, up to the maximum.
+pub fn backoff(config: &WebhookConfig, failed: i64) -> Duration {
+    let doublings = failed.clamp(0, 20) as u32;
+    config
+        .retry_base
+        .saturating_mul(2u32.saturating_pow(doublings))
+        .min(config.retry_max)
+}
+
+fn humanise(duration: Duration) -> String {
+    let secs = duration.as_secs();
+    match secs {
+        s if s >= 3600 && s % 3600 == 0 => format!("{} h", s / 3600),
+        s if s >= 60 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_to_an_hour_and_keep_going_for_a_day() {
+        let config = WebhookConfig::default();
+        assert_eq!(backoff(&config, 0), Duration::from_secs(15));
+        assert_eq!(backoff(&config, 2), Duration::from_secs(60));
+        assert_eq!(backoff(&config, 50), Duration::from_secs(3600));
+        // Far more than Assembly's three tries before a webhook is given up.
+        let mut waited = Duration::ZERO;
+        let mut tries = 0;
+        while waited < config.give_up_after {
+            waited += backoff(&config, tries);
+            tries += 1;
+        }
+        assert!(tries > 20, "{tries} tries in a day");
+    }
+}
