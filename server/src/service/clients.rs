@@ -9,6 +9,7 @@ use crate::auth::Actor;
 use crate::authz::{self, Scope};
 use crate::domain::channel::MembershipType;
 use crate::domain::client::{Client, ClientStatus};
+use crate::domain::event::EventKind;
 use crate::domain::settings::DefaultChannelType;
 use crate::domain::{fallback_color, new_id, Email, Name};
 use crate::error::{Error, Result};
@@ -201,6 +202,8 @@ pub async fn create(
     if send_invite {
         queue_invitation(ctx, &mut tx, &row).await?;
     }
+    let seen = views::client(ctx, &mut tx, row.clone(), false).await?;
+    events::directory(&mut tx, EventKind::ClientCreated, &seen, None).await?;
     let client = views::client(ctx, &mut tx, row, authz::receives_invite_links(actor)).await?;
     ctx.commit(tx).await?;
     Ok(client)
@@ -269,6 +272,7 @@ pub async fn update(
         storage::clients::get_visible(&mut tx, &scope, id).await?,
         "client",
     )?;
+    let was = views::client(ctx, &mut tx, row.clone(), false).await?;
     if let Some(name) = &request.given_name {
         row.given_name = Name::parse("givenName", name)?.into_string();
     }
@@ -302,6 +306,8 @@ pub async fn update(
     if inviting {
         queue_invitation(ctx, &mut tx, &row).await?;
     }
+    let seen = views::client(ctx, &mut tx, row.clone(), false).await?;
+    events::directory(&mut tx, EventKind::ClientUpdated, &seen, Some(&was)).await?;
     let with_invite = inviting && authz::receives_invite_links(actor);
     let client = views::client(ctx, &mut tx, row, with_invite).await?;
     ctx.commit(tx).await?;
@@ -331,10 +337,11 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     authz::require_internal(actor)?;
     let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
-    storage::found(
+    let row = storage::found(
         storage::clients::get_visible(&mut tx, &scope, id).await?,
         "client",
     )?;
+    let was = views::client(ctx, &mut tx, row, false).await?;
     let companies = storage::clients::company_ids(&mut tx, id).await?;
     require_granted(&mut tx, &scope, &companies).await?;
     let involved = storage::channels::ids_involving_client(&mut tx, id).await?;
@@ -343,6 +350,7 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     storage::clients::delete(&mut tx, id).await?;
     events::channels_changed(&mut tx, before, &[]).await?;
     events::access_changed(&mut tx, id).await?;
+    events::directory(&mut tx, EventKind::ClientDeleted, &was, None).await?;
     ctx.commit(tx).await?;
     super::attachments::release_blobs(ctx, blobs).await;
     Ok(())

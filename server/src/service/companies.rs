@@ -7,6 +7,7 @@ use super::{events, views, Context, Page, PageRequest};
 use crate::auth::Actor;
 use crate::authz;
 use crate::domain::company::Company;
+use crate::domain::event::EventKind;
 use crate::domain::{fallback_color, new_id, ImageUrl, Name};
 use crate::error::{Error, Result};
 use crate::storage::companies::{CompanyFilter, CompanyRow};
@@ -69,8 +70,10 @@ pub async fn create(ctx: &Context, actor: &Actor, request: &CreateCompany) -> Re
     let mut tx = ctx.store.begin().await?;
     ensure_name_free(&mut tx, &row.name, "").await?;
     storage::companies::insert(&mut tx, &row).await?;
-    tx.commit().await?;
-    Ok(views::company(row))
+    let company = views::company(row);
+    events::directory(&mut tx, EventKind::CompanyCreated, &company, None).await?;
+    ctx.commit(tx).await?;
+    Ok(company)
 }
 
 /// Makes the placeholder company of a client who belongs to no company,
@@ -157,6 +160,7 @@ pub async fn update(
         storage::companies::get_visible(&mut tx, &authz::scope(actor), id).await?,
         "company",
     )?;
+    let was = views::company(row.clone());
     if let Some(name) = &request.name {
         row.name = Name::parse("name", name)?.into_string();
         if row.is_placeholder == 0 {
@@ -171,8 +175,10 @@ pub async fn update(
     }
     row.updated_at = now_ms();
     storage::companies::update(&mut tx, &row).await?;
-    tx.commit().await?;
-    Ok(views::company(row))
+    let company = views::company(row);
+    events::directory(&mut tx, EventKind::CompanyUpdated, &company, Some(&was)).await?;
+    ctx.commit(tx).await?;
+    Ok(company)
 }
 
 /// Deletes a company and its channels; each of its clients who has no other
@@ -181,7 +187,10 @@ pub async fn update(
 pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     authz::require_unlimited_staff(actor)?;
     let mut tx = ctx.store.begin().await?;
-    storage::found(storage::companies::get(&mut tx, id).await?, "company")?;
+    let was = views::company(storage::found(
+        storage::companies::get(&mut tx, id).await?,
+        "company",
+    )?);
     let clients = storage::companies::client_ids(&mut tx, id).await?;
     let mut affected = storage::channels::ids_of_company(&mut tx, id).await?;
     for client_id in &clients {
@@ -205,6 +214,7 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     let blobs = storage::attachments::blob_ids_in_channels(&mut tx, &affected).await?;
     storage::companies::delete(&mut tx, id).await?;
     events::channels_changed(&mut tx, before, &[]).await?;
+    events::directory(&mut tx, EventKind::CompanyDeleted, &was, None).await?;
     ctx.commit(tx).await?;
     super::attachments::release_blobs(ctx, blobs).await;
     Ok(())

@@ -229,6 +229,64 @@ pub async fn access_changed(conn: &mut Conn, user_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// A client, company or internal user was made, changed or deleted: logged
+/// for webhooks (it names no channel or recipient, so no socket receives
+/// it). An update records the attributes it changed as they were before,
+/// and is not logged when nothing a reader sees changed.
+pub async fn directory<T: Serialize>(
+    conn: &mut Conn,
+    kind: EventKind,
+    now: &T,
+    before: Option<&T>,
+) -> Result<()> {
+    let data = serde_json::to_value(now).map_err(anyhow::Error::from)?;
+    let mut payload = serde_json::json!({ "data": data });
+    if let Some(before) = before {
+        let before = serde_json::to_value(before).map_err(anyhow::Error::from)?;
+        let changed = previous_attributes(&before, &payload["data"]);
+        if changed.is_empty() {
+            return Ok(());
+        }
+        payload["previousAttributes"] = serde_json::Value::Object(changed);
+    }
+    storage::events::append(
+        conn,
+        &NewEvent {
+            kind,
+            channel_id: None,
+            audience: None,
+            recipient_id: None,
+            payload: &json(&payload)?,
+            now: now_ms(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The top-level attributes that differ, with their values before; when it
+/// was updated is not an attribute that changed.
+fn previous_attributes(
+    before: &serde_json::Value,
+    now: &serde_json::Value,
+) -> serde_json::Map<String, serde_json::Value> {
+    let (Some(before), Some(now)) = (before.as_object(), now.as_object()) else {
+        return serde_json::Map::new();
+    };
+    let mut keys: Vec<&String> = before.keys().chain(now.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|key| key.as_str() != "updatedAt" && before.get(*key) != now.get(*key))
+        .map(|key| {
+            (
+                key.clone(),
+                before.get(key).cloned().unwrap_or(serde_json::Value::Null),
+            )
+        })
+        .collect()
+}
+
 /// Forgets events older than the retention period; returns how many.
 #[tracing::instrument(skip_all)]
 pub async fn forget_old(ctx: &super::Context) -> Result<u64> {
@@ -237,4 +295,21 @@ pub async fn forget_old(ctx: &super::Context) -> Result<u64> {
     let removed = storage::events::prune(&mut tx, before).await?;
     tx.commit().await?;
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::previous_attributes;
+
+    #[test]
+    fn previous_attributes_are_the_changed_ones_as_they_were() {
+        let before = json!({ "id": "c1", "givenName": "Anne", "familyName": "Lee", "updatedAt": "1", "avatarImageUrl": "a" });
+        let now = json!({ "id": "c1", "givenName": "Ann", "familyName": "Lee", "updatedAt": "2" });
+        assert_eq!(
+            serde_json::Value::Object(previous_attributes(&before, &now)),
+            json!({ "givenName": "Anne", "avatarImageUrl": "a" })
+        );
+    }
 }

@@ -8,6 +8,7 @@ use super::{events, views, Context, Page, PageRequest};
 use crate::auth::tokens::{LinkPurpose, SignedLink};
 use crate::auth::Actor;
 use crate::authz;
+use crate::domain::event::EventKind;
 use crate::domain::internal_user::{InternalUser, Role};
 use crate::domain::{fallback_color, new_id, Email, Name};
 use crate::error::{Error, Result};
@@ -129,6 +130,7 @@ pub async fn create(
     )?;
     let invite_url = queue_invitation(ctx, &mut tx, &row).await?;
     let mut user = views::internal_user(&mut tx, row).await?;
+    events::directory(&mut tx, EventKind::InternalUserCreated, &user, None).await?;
     user.invite_url = invite_url;
     ctx.commit(tx).await?;
     Ok(user)
@@ -220,6 +222,7 @@ pub async fn update(
         storage::internal_users::get(&mut tx, id).await?,
         "internal user",
     )?;
+    let was = views::internal_user(&mut tx, row.clone()).await?;
     if let Some(name) = &request.given_name {
         row.given_name = Name::parse("givenName", name)?.into_string();
     }
@@ -248,6 +251,7 @@ pub async fn update(
     storage::internal_users::update(&mut tx, &row).await?;
     events::access_changed(&mut tx, id).await?;
     let user = views::internal_user(&mut tx, row).await?;
+    events::directory(&mut tx, EventKind::InternalUserUpdated, &user, Some(&was)).await?;
     ctx.commit(tx).await?;
     Ok(user)
 }
@@ -265,8 +269,10 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
             "the workspace needs at least one admin".into(),
         ));
     }
+    let was = views::internal_user(&mut tx, row).await?;
     storage::internal_users::delete(&mut tx, id).await?;
     events::access_changed(&mut tx, id).await?;
+    events::directory(&mut tx, EventKind::InternalUserDeleted, &was, None).await?;
     ctx.commit(tx).await?;
     Ok(())
 }

@@ -2,7 +2,7 @@ use super::Conn;
 use crate::domain::internal_user::Role;
 use crate::error::Result;
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InternalUserRow {
     pub seq: i64,
     pub id: String,
