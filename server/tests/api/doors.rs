@@ -48,6 +48,22 @@ const SIGNED_IN: [u16; 9] = [200, 200, 200, 200, 200, 200, 200, 200, 401];
 /// Callers with a session (an API key has none).
 const SESSIONS: [u16; 9] = [401, 200, 200, 200, 200, 200, 200, 200, 401];
 
+/// Where the doors' webhooks point: the discard port on loopback, which
+/// refuses connections at once (the tests allow private targets).
+const HOOK_URL: &str = "http://127.0.0.1:9/hook";
+
+/// A fresh webhook made by the admin key, for one caller's try.
+async fn webhook(f: &Fixture) -> String {
+    f.app
+        .admin
+        .post(
+            "/v1/webhooks",
+            json!({ "url": HOOK_URL, "eventTypes": ["client.deleted"] }),
+        )
+        .await
+        .id()
+}
+
 // Rows whose call is long keep the braces rustfmt gives them.
 #[allow(unused_braces)]
 fn doors() -> Vec<Door> {
@@ -407,6 +423,45 @@ fn doors() -> Vec<Door> {
                 .post("/v1/api-keys", json!({ "name": name }))
                 .await;
             c.delete(&format!("/v1/api-keys/{}", made.id())).await
+        }),
+        door!("GET /v1/webhooks", ADMINS, |_f, c| c.get("/v1/webhooks").await),
+        door!("POST /v1/webhooks", ADMINS, |_f, c| {
+            c.post(
+                "/v1/webhooks",
+                json!({ "url": HOOK_URL, "eventTypes": ["client.deleted"] }),
+            )
+            .await
+        }),
+        door!("GET /v1/webhooks/{id}", ADMINS, |f, c| {
+            c.get(&format!("/v1/webhooks/{}", webhook(f).await)).await
+        }),
+        door!("PATCH /v1/webhooks/{id}", ADMINS, |f, c| {
+            c.patch(
+                &format!("/v1/webhooks/{}", webhook(f).await),
+                json!({ "enabled": false }),
+            )
+            .await
+        }),
+        door!("DELETE /v1/webhooks/{id}", ADMINS, |f, c| {
+            c.delete(&format!("/v1/webhooks/{}", webhook(f).await)).await
+        }),
+        door!("POST /v1/webhooks/{id}/rotate-secret", ADMINS, |f, c| {
+            c.post(
+                &format!("/v1/webhooks/{}/rotate-secret", webhook(f).await),
+                json!({}),
+            )
+            .await
+        }),
+        door!("GET /v1/webhooks/{id}/deliveries", ADMINS, |f, c| {
+            c.get(&format!("/v1/webhooks/{}/deliveries", webhook(f).await))
+                .await
+        }),
+        door!("POST /v1/webhooks/{id}/test", ADMINS, |f, c| {
+            c.post(
+                &format!("/v1/webhooks/{}/test", webhook(f).await),
+                json!({}),
+            )
+            .await
         }),
         door!(
             "POST /v1/internal-users/{id}/password-reset",

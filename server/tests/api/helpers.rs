@@ -1,7 +1,7 @@
 use crate::postgres::PostgresDatabase;
 use parlor::config::{
     BlobLocation, Config, DatabaseLocation, FileConfig, Limits, MailConfig, SecretKey,
-    SignInConfig, ThrottleLimits,
+    SignInConfig, ThrottleLimits, WebhookConfig,
 };
 use parlor::service::{sessions, workspace, Context};
 use parlor::startup::Application;
@@ -91,6 +91,15 @@ impl TestApp {
                 ..SignInConfig::default()
             },
             limits: Limits::default(),
+            // Receivers in the tests listen on loopback; quick retries so
+            // they need not wait long.
+            webhooks: WebhookConfig {
+                allow_private_targets: true,
+                retry_base: std::time::Duration::from_millis(100),
+                retry_max: std::time::Duration::from_millis(400),
+                poll_interval: std::time::Duration::from_millis(100),
+                ..WebhookConfig::default()
+            },
         };
         configure(&mut config);
         let app = Application::build(config.clone())

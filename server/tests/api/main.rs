@@ -32,3 +32,4 @@ mod settings;
 mod sign_in_limits;
 mod validation;
 mod visibility;
+mod webhooks;
