@@ -116,6 +116,125 @@ async fn acknowledged_messages_survive_kill_9() {
     .expect("send after restart");
 }
 
+/// A webhook event waiting for its receiver when the server is killed is
+/// delivered by the restarted server: the event log and the webhook's place
+/// in it are in storage, not in memory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_delivery_waiting_at_a_kill_9_is_sent_after_the_restart() {
+    let storage = Storage::fresh().await;
+    storage.admin(&[
+        "init",
+        "--workspace-name",
+        "Crash Co",
+        "--owner-email",
+        "owner@example.com",
+        "--owner-password",
+        "correct horse battery",
+    ]);
+    let created = storage.admin(&["api-key", "create", "--name", "crash"]);
+    let key = created.lines().last().unwrap().trim().to_string();
+    let receiver = Receiver::start().await;
+
+    let server = storage
+        .serve_with(&["--allow-private-webhook-targets"])
+        .await;
+    let api = Api::new(&server.base, &key);
+    api.post(
+        "/v1/webhooks",
+        json!({ "url": receiver.url, "eventTypes": ["client.created"] }),
+    )
+    .await
+    .expect("webhook made");
+    api.post(
+        "/v1/clients",
+        json!({ "givenName": "Cora", "familyName": "Crash", "email": "cora@example.com" }),
+    )
+    .await
+    .expect("client created");
+    // The receiver is down: the first attempt fails and a retry is due later.
+    receiver.wait_for(1, Duration::from_secs(10)).await;
+    server.kill_9().await;
+
+    receiver.answer_ok();
+    let _restarted = storage
+        .serve_with(&["--allow-private-webhook-targets"])
+        .await;
+    // The first retry is due 15 s after the failed attempt.
+    let got = receiver.wait_for(2, Duration::from_secs(60)).await;
+    let last = &got[got.len() - 1];
+    assert_eq!(last["eventType"], "client.created");
+    assert_eq!(last["data"]["givenName"], "Cora");
+    assert_eq!(
+        last["id"], got[0]["id"],
+        "the same event, to deduplicate on"
+    );
+}
+
+/// A webhook receiver that answers 503 until told to answer 200.
+struct Receiver {
+    url: String,
+    state: Arc<(Mutex<Vec<Value>>, std::sync::atomic::AtomicBool)>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Receiver {
+    async fn start() -> Receiver {
+        let state = Arc::new((
+            Mutex::new(Vec::new()),
+            std::sync::atomic::AtomicBool::new(false),
+        ));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let shared = state.clone();
+        let router = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |body: axum::body::Bytes| {
+                let shared = shared.clone();
+                async move {
+                    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                    shared.0.lock().unwrap().push(body);
+                    if shared.1.load(std::sync::atomic::Ordering::SeqCst) {
+                        axum::http::StatusCode::OK
+                    } else {
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE
+                    }
+                }
+            }),
+        );
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.unwrap();
+        });
+        Receiver { url, state, server }
+    }
+
+    fn answer_ok(&self) {
+        self.state
+            .1
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    async fn wait_for(&self, count: usize, within: Duration) -> Vec<Value> {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            let got = self.state.0.lock().unwrap().clone();
+            if got.len() >= count {
+                return got;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{count} deliveries did not arrive; got {got:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
 async fn all_message_ids(api: &Api, channel_id: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
     let mut next_token: Option<String> = None;
@@ -180,6 +299,11 @@ impl Storage {
 
     /// Starts `parlor serve` on a free port and waits until it is healthy.
     async fn serve(&self) -> Server {
+        self.serve_with(&[]).await
+    }
+
+    /// `parlor serve` with these flags too.
+    async fn serve_with(&self, flags: &[&str]) -> Server {
         let port = free_port();
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -190,6 +314,7 @@ impl Storage {
             .arg("serve")
             .args(self.storage_args())
             .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(flags)
             .stdout(Stdio::null())
             .stderr(log)
             .kill_on_drop(true)

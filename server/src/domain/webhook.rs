@@ -140,9 +140,7 @@ pub fn event_types(requested: &[String]) -> Result<Vec<String>> {
         }
     }
     if chosen.is_empty() {
-        return Err(Error::invalid(
-            "eventTypes: choose at least one event type",
-        ));
+        return Err(Error::invalid("eventTypes: choose at least one event type"));
     }
     Ok(chosen)
 }
@@ -153,7 +151,9 @@ pub fn target_url(value: &str) -> Result<url::Url> {
     let url = url::Url::parse(value)
         .map_err(|err| Error::invalid(format!("url: {value:?} is not an address ({err})")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::invalid("url: only http and https addresses are allowed"));
+        return Err(Error::invalid(
+            "url: only http and https addresses are allowed",
+        ));
     }
     if url.host().is_none() {
         return Err(Error::invalid("url: the address needs a host"));

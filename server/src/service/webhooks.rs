@@ -115,7 +115,12 @@ pub async fn list(ctx: &Context, actor: &Actor, credential: Credential) -> Resul
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn get(ctx: &Context, actor: &Actor, credential: Credential, id: &str) -> Result<Webhook> {
+pub async fn get(
+    ctx: &Context,
+    actor: &Actor,
+    credential: Credential,
+    id: &str,
+) -> Result<Webhook> {
     require_manager(actor, credential, false)?;
     let mut conn = ctx.store.reader().await?;
     Ok(view(found(storage::webhooks::get(&mut conn, id).await?)?))

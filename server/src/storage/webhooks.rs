@@ -259,9 +259,11 @@ pub async fn deliveries(conn: &mut Conn, webhook_id: &str, limit: u32) -> Result
 
 /// Forgets delivery records older than `before`; returns how many.
 pub async fn prune_deliveries(conn: &mut Conn, before: i64) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM webhook_deliveries WHERE created_at < $1")
-        .bind(before)
-        .execute(conn)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM webhook_deliveries WHERE created_at < $1")
+            .bind(before)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
 }

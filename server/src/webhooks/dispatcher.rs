@@ -50,14 +50,9 @@ pub async fn deliver_due(ctx: &Context, sender: &Sender, worker: &str) -> Result
     let lease = ctx.config.webhooks.claim_lease;
     let claimed = {
         let mut tx = ctx.store.begin().await?;
-        let claimed = webhooks::claim_due(
-            &mut tx,
-            worker,
-            now,
-            now + lease.as_millis() as i64,
-            CLAIM,
-        )
-        .await?;
+        let claimed =
+            webhooks::claim_due(&mut tx, worker, now, now + lease.as_millis() as i64, CLAIM)
+                .await?;
         tx.commit().await?;
         claimed
     };
@@ -112,7 +107,15 @@ async fn deliver(ctx: &Context, sender: &Sender, worker: &str, webhook: WebhookR
                 // not recorded against a webhook that is no longer this one.
                 return Ok(());
             }
-            record(&mut tx, &webhook.id, &id, event_type, attempts + 1, &attempt).await?;
+            record(
+                &mut tx,
+                &webhook.id,
+                &id,
+                event_type,
+                attempts + 1,
+                &attempt,
+            )
+            .await?;
             if attempt.succeeded() {
                 cursor = event.seq;
                 attempts = 0;

@@ -134,7 +134,12 @@ mod tests {
 
     #[test]
     fn personal_events_are_never_delivered() {
-        for kind in ["channel.read", "notification.created", "access.changed", "made.up"] {
+        for kind in [
+            "channel.read",
+            "notification.created",
+            "access.changed",
+            "made.up",
+        ] {
             assert!(delivery_of(&row(kind, "{}")).is_none(), "{kind}");
         }
     }

@@ -424,7 +424,9 @@ fn doors() -> Vec<Door> {
                 .await;
             c.delete(&format!("/v1/api-keys/{}", made.id())).await
         }),
-        door!("GET /v1/webhooks", ADMINS, |_f, c| c.get("/v1/webhooks").await),
+        door!("GET /v1/webhooks", ADMINS, |_f, c| c
+            .get("/v1/webhooks")
+            .await),
         door!("POST /v1/webhooks", ADMINS, |_f, c| {
             c.post(
                 "/v1/webhooks",
@@ -443,7 +445,8 @@ fn doors() -> Vec<Door> {
             .await
         }),
         door!("DELETE /v1/webhooks/{id}", ADMINS, |f, c| {
-            c.delete(&format!("/v1/webhooks/{}", webhook(f).await)).await
+            c.delete(&format!("/v1/webhooks/{}", webhook(f).await))
+                .await
         }),
         door!("POST /v1/webhooks/{id}/rotate-secret", ADMINS, |f, c| {
             c.post(

@@ -131,7 +131,10 @@ fn expected_signature(secret: &str, raw: &[u8]) -> String {
 
 async fn add_webhook(caller: &Caller, url: &str, event_types: &[&str]) -> Value {
     let made = caller
-        .post("/v1/webhooks", json!({ "url": url, "eventTypes": event_types }))
+        .post(
+            "/v1/webhooks",
+            json!({ "url": url, "eventTypes": event_types }),
+        )
         .await;
     assert_eq!(made.status, 200, "{}", made.body);
     made.body
@@ -183,7 +186,10 @@ async fn a_sent_message_reaches_the_webhook_signed_with_its_secret() {
     // The client made now is not subscribed to: only messages arrive, the
     // channel's welcome first.
     let (_client, channel) = client_with_channel(&app).await;
-    let sent = app.admin.send_message(&channel, "Your return is filed").await;
+    let sent = app
+        .admin
+        .send_message(&channel, "Your return is filed")
+        .await;
     assert_eq!(sent.status, 200, "{}", sent.body);
 
     let got = receiver.wait_for(2).await;
@@ -200,13 +206,12 @@ async fn a_sent_message_reaches_the_webhook_signed_with_its_secret() {
     );
     assert_eq!(delivery.body["eventType"], "message.sent");
     assert_eq!(delivery.body["object"], "message");
-    assert!(delivery.body["id"].as_str().is_some_and(|id| !id.is_empty()));
+    assert!(delivery.body["id"]
+        .as_str()
+        .is_some_and(|id| !id.is_empty()));
     assert!(delivery.body["created"].as_str().is_some());
     // `data` is the message exactly as the REST API shows it.
-    let shown = app
-        .admin
-        .get(&format!("/v1/messages/{}", sent.id()))
-        .await;
+    let shown = app.admin.get(&format!("/v1/messages/{}", sent.id())).await;
     assert_eq!(shown.status, 200, "{}", shown.body);
     assert_eq!(delivery.body["data"], shown.body);
 
@@ -262,7 +267,9 @@ async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_try() {
         attempts,
         vec![(3, 200, true), (2, 503, false), (1, 500, false)]
     );
-    assert!(record[1]["error"].as_str().is_some_and(|e| e.contains("503")));
+    assert!(record[1]["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("503")));
     let shown = app.admin.get(&format!("/v1/webhooks/{webhook_id}")).await;
     assert_eq!(shown.body["failedAttempts"], 0, "{}", shown.body);
     assert_eq!(receiver.wait_for(3).await.len(), 3);
@@ -337,10 +344,7 @@ async fn private_addresses_are_refused_without_the_flag() {
         );
     }
     // Nothing was made, and an address cannot be changed to a private one.
-    assert_eq!(
-        app.admin.get("/v1/webhooks").await.body["data"],
-        json!([])
-    );
+    assert_eq!(app.admin.get("/v1/webhooks").await.body["data"], json!([]));
     let public = app
         .admin
         .post(
@@ -369,7 +373,10 @@ async fn event_types_must_be_known() {
     ] {
         let refused = app
             .admin
-            .post("/v1/webhooks", json!({ "url": receiver.url, "eventTypes": types }))
+            .post(
+                "/v1/webhooks",
+                json!({ "url": receiver.url, "eventTypes": types }),
+            )
             .await;
         refused.assert_error(422, why);
         assert!(refused.body["message"].as_str().unwrap().contains(why));
@@ -420,16 +427,19 @@ async fn a_delivery_waiting_when_the_server_stops_is_sent_after_the_restart() {
     app.restart_with(|_| {}).await;
     receiver.inbox.answers.lock().unwrap().clear();
     let id = webhook["id"].as_str().unwrap();
-    eventually("the waiting event is delivered after the restart", || async {
-        receiver
-            .received()
-            .last()
-            .is_some_and(|r| r.body["data"]["text"] == "Still there?")
-            && deliveries(&app, id)
-                .await
-                .first()
-                .is_some_and(|d| d["succeeded"] == true)
-    })
+    eventually(
+        "the waiting event is delivered after the restart",
+        || async {
+            receiver
+                .received()
+                .last()
+                .is_some_and(|r| r.body["data"]["text"] == "Still there?")
+                && deliveries(&app, id)
+                    .await
+                    .first()
+                    .is_some_and(|d| d["succeeded"] == true)
+        },
+    )
     .await;
 }
 
@@ -493,7 +503,12 @@ async fn directory_changes_arrive_as_the_rest_api_shows_them_with_previous_attri
     add_webhook(
         &app.admin,
         &receiver.url,
-        &["client.created", "client.updated", "company.created", "client.deleted"],
+        &[
+            "client.created",
+            "client.updated",
+            "company.created",
+            "client.deleted",
+        ],
     )
     .await;
     let company = app.create_company("Acme").await;
@@ -507,7 +522,11 @@ async fn directory_changes_arrive_as_the_rest_api_shows_them_with_previous_attri
         )
         .await;
     assert_eq!(renamed.status, 200, "{}", renamed.body);
-    let shown = app.admin.get(&format!("/v1/clients/{client_id}")).await.body;
+    let shown = app
+        .admin
+        .get(&format!("/v1/clients/{client_id}"))
+        .await
+        .body;
     app.admin.delete(&format!("/v1/clients/{client_id}")).await;
 
     let got = receiver.wait_for(4).await;
@@ -517,14 +536,25 @@ async fn directory_changes_arrive_as_the_rest_api_shows_them_with_previous_attri
         .collect();
     assert_eq!(
         types,
-        ["company.created", "client.created", "client.updated", "client.deleted"]
+        [
+            "company.created",
+            "client.created",
+            "client.updated",
+            "client.deleted"
+        ]
     );
     assert_eq!(got[0].body["object"], "company");
     assert_eq!(got[0].body["data"]["id"], company.as_str());
     assert_eq!(got[1].body["object"], "client");
     assert_eq!(got[1].body["data"]["givenName"], "Ann");
-    assert_eq!(got[2].body["data"], shown, "data is the client as the API shows it");
-    assert_eq!(got[2].body["previousAttributes"], json!({ "givenName": "Ann" }));
+    assert_eq!(
+        got[2].body["data"], shown,
+        "data is the client as the API shows it"
+    );
+    assert_eq!(
+        got[2].body["previousAttributes"],
+        json!({ "givenName": "Ann" })
+    );
     assert_eq!(got[3].body["data"]["id"], client_id);
 }
 
@@ -546,7 +576,10 @@ async fn a_test_event_is_sent_on_request_and_a_rotated_secret_signs_from_then_on
     assert_eq!(tested.body["succeeded"], true);
     let got = receiver.wait_for(1).await;
     assert_eq!(got[0].body["eventType"], "webhook.test");
-    assert_eq!(got[0].signature, expected_signature(old_secret, &got[0].raw));
+    assert_eq!(
+        got[0].signature,
+        expected_signature(old_secret, &got[0].raw)
+    );
 
     let rotated = app
         .admin
@@ -563,7 +596,10 @@ async fn a_test_event_is_sent_on_request_and_a_rotated_secret_signs_from_then_on
     assert_eq!(failed.body["statusCode"], 418);
     assert_eq!(failed.body["succeeded"], false);
     let got = receiver.wait_for(2).await;
-    assert_eq!(got[1].signature, expected_signature(new_secret, &got[1].raw));
+    assert_eq!(
+        got[1].signature,
+        expected_signature(new_secret, &got[1].raw)
+    );
     let record = deliveries(&app, id).await;
     assert_eq!(record.len(), 2, "tests are kept among the deliveries");
 }
