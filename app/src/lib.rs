@@ -38,6 +38,7 @@ use pages::settings::SettingsPage;
 use pages::shell::{SignedInShell, StaffOnly};
 use pages::sign_in::SignIn;
 use pages::team::TeamPage;
+use pages::webhooks::WebhooksPage;
 use pages::welcome::{FirstRun, Invite};
 
 /// The HTML document around the app, rendered on the server.
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=whole() path=path!("/new/conversation") view=|| view! { <StaffOnly><NewConversation /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/new/mass-message") view=|| view! { <StaffOnly><NewMassMessage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/settings") view=SettingsPage />
+                    <Route ssr=whole() path=path!("/settings/webhooks") view=WebhooksPage />
                     <Route ssr=whole() path=path!("/team") view=|| view! { <StaffOnly><TeamPage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/notifications") view=NotificationsPage />
                     <Route ssr=whole() path=path!("/account") view=AccountPage />

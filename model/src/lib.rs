@@ -11,6 +11,7 @@ mod error;
 mod session;
 mod settings;
 mod team;
+mod webhooks;
 
 pub use account::*;
 pub use conversations::*;
@@ -19,3 +20,4 @@ pub use error::AppError;
 pub use session::*;
 pub use settings::*;
 pub use team::*;
+pub use webhooks::*;

@@ -12,6 +12,7 @@ mod notifications;
 mod session;
 mod settings;
 mod team;
+mod webhooks;
 
 pub use account::*;
 pub use conversations::*;
@@ -20,6 +21,7 @@ pub use notifications::*;
 pub use session::*;
 pub use settings::*;
 pub use team::*;
+pub use webhooks::*;
 
 /// Declares one area's calls. For each `fn name(args) -> T;` it makes the
 /// server function `name(args) -> Result<T, AppError>`, which hands the call
@@ -60,7 +62,7 @@ use calls;
 pub use {
     account::AccountCalls, conversations::ConversationCalls, directory::DirectoryCalls,
     notifications::NotificationCalls, session::SessionCalls, settings::SettingsCalls,
-    team::TeamCalls,
+    team::TeamCalls, webhooks::WebhookCalls,
 };
 
 /// Every area's port: what the server implements, provided to every render
@@ -74,6 +76,7 @@ pub trait Portal:
     + SettingsCalls
     + TeamCalls
     + AccountCalls
+    + WebhookCalls
 {
 }
 
@@ -86,6 +89,7 @@ impl<T> Portal for T where
         + SettingsCalls
         + TeamCalls
         + AccountCalls
+        + WebhookCalls
 {
 }
 

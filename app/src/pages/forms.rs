@@ -52,3 +52,33 @@ pub fn focus_when_shown(target: NodeRef<leptos::html::Button>) {
         }
     });
 }
+
+/// A secret just made (an API key, a webhook's signing secret): shown this
+/// once, with a copy button.
+#[component]
+pub fn SecretShownOnce(
+    #[prop(into)] label: String,
+    #[prop(into)] caption: String,
+    #[prop(into)] secret: String,
+) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = {
+        let secret = secret.clone();
+        move |_| {
+            #[cfg(feature = "hydrate")]
+            if let Some(window) = web_sys::window() {
+                let _ = window.navigator().clipboard().write_text(&secret);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &secret;
+            copied.set(true);
+        }
+    };
+    view! {
+        <figure class="new-secret" aria-label=label>
+            <figcaption>{caption}</figcaption>
+            <code aria-label="Secret">{secret}</code>
+            <button on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+        </figure>
+    }
+}

@@ -13,4 +13,5 @@ pub mod settings;
 pub mod shell;
 pub mod sign_in;
 pub mod team;
+pub mod webhooks;
 pub mod welcome;

@@ -4,8 +4,9 @@
 //! keys.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
-use super::forms::{field_problem, form_problem, invalid, Refusal};
+use super::forms::{field_problem, form_problem, invalid, Refusal, SecretShownOnce};
 use super::shell::{PageTitle, Session};
 use crate::limits::LimitField;
 use crate::model::{
@@ -55,6 +56,11 @@ pub fn SettingsPage() -> impl IntoView {
                     })}
                 </Suspense>
                 <ApiKeys />
+                <section class="webhooks-link" aria-labelledby="webhooks-heading">
+                    <h2 id="webhooks-heading">"Webhooks"</h2>
+                    <p class="preview">"Tell other systems (a CRM, billing, Zapier) what happens here, as it happens."</p>
+                    <A href="/settings/webhooks">"Manage webhooks"</A>
+                </section>
             </Show>
         </section>
     }
@@ -381,7 +387,16 @@ fn NewKeyForm(changed: RwSignal<u32>) -> impl IntoView {
         }
     });
     let made = move || match create.value().get() {
-        Some(Ok(key)) => Some(view! { <NewSecret key /> }.into_any()),
+        Some(Ok(key)) => Some(
+            view! {
+                <SecretShownOnce
+                    label="New API key"
+                    caption=format!("The key {:?}. Copy it now: it is not shown again.", key.name)
+                    secret=key.key.unwrap_or_default()
+                />
+            }
+            .into_any(),
+        ),
         Some(Err(e)) => Some(view! { <p class="error" role="alert">{reason(&e)}</p> }.into_any()),
         None => None,
     };
@@ -420,32 +435,6 @@ fn NewKeyForm(changed: RwSignal<u32>) -> impl IntoView {
             <button class="primary" type="submit" disabled=move || create.pending().get()>"Create key"</button>
         </form>
         {made}
-    }
-}
-
-/// A key just made, with its secret: shown this once, with a copy button.
-#[component]
-fn NewSecret(key: ApiKeyInfo) -> impl IntoView {
-    let secret = key.key.unwrap_or_default();
-    let copied = RwSignal::new(false);
-    let copy = {
-        let secret = secret.clone();
-        move |_| {
-            #[cfg(feature = "hydrate")]
-            if let Some(window) = web_sys::window() {
-                let _ = window.navigator().clipboard().write_text(&secret);
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = &secret;
-            copied.set(true);
-        }
-    };
-    view! {
-        <figure class="new-secret" aria-label="New API key">
-            <figcaption>{format!("The key {:?}. Copy it now: it is not shown again.", key.name)}</figcaption>
-            <code aria-label="Secret">{secret}</code>
-            <button on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
-        </figure>
     }
 }
 

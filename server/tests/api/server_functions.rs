@@ -180,6 +180,14 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
             ("sender[emailReplyTo]", "office@example.com".into()),
         ],
         "save_profile" => vec![("profile[avatarImageUrl]", String::new())],
+        "add_webhook" => vec![
+            ("webhook[url]", "http://127.0.0.1:9/hook".into()),
+            ("webhook[eventTypes][0]", "client.deleted".into()),
+        ],
+        "send_webhook_test" | "rotate_webhook_secret" | "remove_webhook" => {
+            vec![("id", fresh_webhook(f).await)]
+        }
+        "set_webhook_enabled" => vec![("id", fresh_webhook(f).await), ("enabled", "false".into())],
         "reset_password" => vec![
             ("token", "forged".into()),
             ("password", "long enough pw".into()),
@@ -191,6 +199,18 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
 
 fn fresh_email(kind: &str) -> String {
     format!("{kind}.{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+/// A webhook made for one row, pointing at loopback's discard port.
+async fn fresh_webhook(f: &Fixture) -> String {
+    f.app
+        .admin
+        .post(
+            "/v1/webhooks",
+            json!({ "url": "http://127.0.0.1:9/hook", "eventTypes": ["client.deleted"] }),
+        )
+        .await
+        .id()
 }
 
 /// A team member invited for one row, who has not accepted yet.
@@ -302,6 +322,12 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
         ("save_email_sender", ADMINS),
         ("load_account", SIGNED_IN),
         ("save_profile", SIGNED_IN),
+        ("load_webhooks", ADMINS),
+        ("add_webhook", ADMINS),
+        ("send_webhook_test", ADMINS),
+        ("set_webhook_enabled", ADMINS),
+        ("rotate_webhook_secret", ADMINS),
+        ("remove_webhook", ADMINS_DONE),
         // An API key has no session to keep.
         (
             "sign_out_everywhere",

@@ -9,6 +9,7 @@ mod directory;
 mod people;
 mod settings;
 mod team;
+mod webhooks;
 
 pub use account::*;
 pub use conversations::*;
@@ -16,6 +17,7 @@ pub use directory::*;
 pub use people::*;
 pub use settings::*;
 pub use team::*;
+pub use webhooks::*;
 
 use std::future::Future;
 

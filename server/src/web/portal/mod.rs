@@ -13,6 +13,7 @@ mod notifications;
 mod session;
 mod settings;
 mod team;
+mod webhooks;
 
 use axum::http::request::Parts;
 use axum::http::Method;
