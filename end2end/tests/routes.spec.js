@@ -53,7 +53,7 @@ function routesFor(role) {
       { path: '/reset/not-a-real-token', landmark: heading('This link cannot be used') },
       { path: '/no-such-page', landmark: heading('This page does not exist'), status: 404 },
       ...['/', '/messages', `/messages/${annChannel.id}`, '/clients', '/settings', '/notifications', '/account',
-        '/new/conversation', '/new/mass-message', `/clients/${ann.id}`, '/companies', `/companies/${acme.id}`, '/team']
+        '/new/conversation', '/new/mass-message', `/clients/${ann.id}`, '/companies', `/companies/${acme.id}`, '/team', '/settings/webhooks']
         .map((path) => ({ path, landmark: heading('Sign in'), signInFor: path })),
     ];
   }
@@ -81,6 +81,7 @@ function routesFor(role) {
       app(`/companies/${acme.id}`, heading('This page is for the team')),
       app('/team', heading('This page is for the team')),
       app('/settings', (page) => page.getByText("Only the workspace's admins can change its settings.")),
+      app('/settings/webhooks', (page) => page.getByText("Only the workspace's admins can manage webhooks.")),
     );
   }
   if (staff) {
@@ -99,6 +100,7 @@ function routesFor(role) {
     routes.push(
       app(`/messages/${bobChannel.id}`, (page) => page.getByRole('textbox', { name: 'Message' })),
       app(`/companies/${globex.id}`, heading('Globex Routes')),
+      app('/settings/webhooks', heading('Webhooks')),
     );
   }
   if (role === 'limited') {
@@ -107,6 +109,7 @@ function routesFor(role) {
       app(`/messages/${bobChannel.id}`, notFound),
       app(`/clients/${bob.id}`, alert(/not found/i)),
       app(`/companies/${globex.id}`, alert(/not found/i)),
+      app('/settings/webhooks', (page) => page.getByText("Only the workspace's admins can manage webhooks.")),
     );
   }
   return routes;
