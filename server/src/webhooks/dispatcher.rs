@@ -19,29 +19,39 @@ use crate::storage::{self, now_ms};
 const CLAIM: u32 = 16;
 /// Events read from the log at a time for one webhook.
 const EVENTS: u32 = 100;
+/// The least time between passes that delivered nothing.
+const QUIET_GAP: Duration = Duration::from_millis(50);
 
-/// Runs until aborted.
+/// Runs until aborted. After a pass that delivered nothing it waits for
+/// the pump to publish new events (or the poll interval, for events other
+/// nodes wrote), and at least `QUIET_GAP`: under a stream of messages the
+/// pump publishes many times a second, and each pass costs queries.
 pub async fn run(ctx: Context) {
     let sender = ctx.webhook_sender.clone();
     let worker = new_id();
     loop {
-        let busy = match deliver_due(&ctx, &sender, &worker).await {
-            Ok(claimed) => claimed > 0,
+        let published = ctx.hub.published.notified();
+        tokio::pin!(published);
+        published.as_mut().enable();
+        let delivered = match deliver_due(&ctx, &sender, &worker).await {
+            Ok(delivered) => delivered,
             Err(err) => {
                 tracing::warn!(error = %err, "the webhook dispatcher could not read its work");
-                false
+                0
             }
         };
-        if !busy {
+        if delivered == 0 {
+            tokio::time::sleep(QUIET_GAP).await;
             tokio::select! {
-                _ = ctx.hub.published.notified() => {}
+                _ = &mut published => {}
                 _ = tokio::time::sleep(ctx.config.webhooks.poll_interval) => {}
             }
         }
     }
 }
 
-/// Claims the due webhooks and delivers to each; returns how many it claimed.
+/// Claims the due webhooks and delivers to each; returns how many
+/// deliveries it attempted.
 pub async fn deliver_due(ctx: &Context, sender: &Sender, worker: &str) -> Result<usize> {
     let now = now_ms();
     if !webhooks::any_due(&mut *ctx.store.reader().await?, now).await? {
@@ -56,32 +66,42 @@ pub async fn deliver_due(ctx: &Context, sender: &Sender, worker: &str) -> Result
         tx.commit().await?;
         claimed
     };
-    let count = claimed.len();
     let results = join_all(
         claimed
             .into_iter()
             .map(|webhook| deliver(ctx, sender, worker, webhook)),
     )
     .await;
+    let mut attempted = 0;
     for result in results {
-        if let Err(err) = result {
-            tracing::warn!(error = %err, "delivering to a webhook failed; its claim runs out");
+        match result {
+            Ok(count) => attempted += count,
+            Err(err) => {
+                tracing::warn!(error = %err, "delivering to a webhook failed; its claim runs out");
+            }
         }
     }
-    Ok(count)
+    Ok(attempted)
 }
 
 /// Delivers a claimed webhook's waiting events in order until they are all
 /// delivered, one fails, the claim is lost (the webhook was deleted,
-/// disabled or changed) or half the lease is used up.
+/// disabled or changed) or half the lease is used up; returns how many
+/// deliveries it attempted.
 #[tracing::instrument(skip_all, fields(webhook = %webhook.id))]
-async fn deliver(ctx: &Context, sender: &Sender, worker: &str, webhook: WebhookRow) -> Result<()> {
+async fn deliver(
+    ctx: &Context,
+    sender: &Sender,
+    worker: &str,
+    webhook: WebhookRow,
+) -> Result<usize> {
     let config = &ctx.config.webhooks;
     let started = Instant::now();
     let subscribed: Vec<String> = serde_json::from_str(&webhook.event_types).unwrap_or_default();
     let mut cursor = webhook.cursor;
     let mut attempts = webhook.attempts;
     let mut failing_since = webhook.failing_since;
+    let mut attempted = 0;
     loop {
         let events = {
             let mut conn = ctx.store.reader().await?;
@@ -101,11 +121,12 @@ async fn deliver(ctx: &Context, sender: &Sender, worker: &str, webhook: WebhookR
             let attempt = sender
                 .post(&webhook.url, body, &webhook.signing_secret, &id)
                 .await;
+            attempted += 1;
             let mut tx = ctx.store.begin().await?;
             if !webhooks::still_claimed(&mut tx, &webhook.id, worker, now_ms()).await? {
                 // Deleted, disabled or changed meanwhile: what happened is
                 // not recorded against a webhook that is no longer this one.
-                return Ok(());
+                return Ok(attempted);
             }
             record(
                 &mut tx,
@@ -155,7 +176,7 @@ async fn deliver(ctx: &Context, sender: &Sender, worker: &str, webhook: WebhookR
                 .await?;
             }
             ctx.commit(tx).await?;
-            return Ok(());
+            return Ok(attempted);
         }
         if started.elapsed() > config.claim_lease / 2 {
             break;
@@ -171,7 +192,7 @@ async fn deliver(ctx: &Context, sender: &Sender, worker: &str, webhook: WebhookR
     };
     webhooks::release(&mut tx, &webhook.id, worker, &progress, now_ms()).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(attempted)
 }
 
 async fn record(
