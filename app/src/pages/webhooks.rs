@@ -18,6 +18,9 @@ pub fn WebhooksPage() -> impl IntoView {
     let is_admin = session.me.with_untracked(|me| me.is_admin);
     // Bumped after every change, and by "Refresh", to read them again.
     let changed = RwSignal::new(0_u32);
+    // The signing secret of the webhook just added, with its address: kept
+    // here, outside what is drawn again when the list is read again.
+    let secret = RwSignal::new(None::<(String, String)>);
     let webhooks = Resource::new(
         move || (is_admin, changed.get()),
         |(admin, _)| async move {
@@ -40,6 +43,13 @@ pub fn WebhooksPage() -> impl IntoView {
                     "Parlor sends each address a signed POST when the chosen events happen, in the shape of Assembly's webhooks. "
                     "Verify the x-copilot-signature header with the signing secret. A receiver that fails is tried again for a day."
                 </p>
+                {move || secret.get().map(|(url, secret)| view! {
+                    <SecretShownOnce
+                        label="Signing secret"
+                        caption=format!("The signing secret of {url}. Copy it now: it is not shown again.")
+                        secret
+                    />
+                })}
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match webhooks.await {
@@ -47,7 +57,7 @@ pub fn WebhooksPage() -> impl IntoView {
                                 let choices = StoredValue::new(page.event_types);
                                 let list = page.webhooks;
                                 view! {
-                                    <AddWebhook choices changed />
+                                    <AddWebhook choices changed secret />
                                     <button class="link" on:click=move |_| changed.update(|n| *n += 1)>"Refresh"</button>
                                     {if list.is_empty() {
                                         view! { <p class="notice">"There are no webhooks yet."</p> }.into_any()
@@ -73,11 +83,14 @@ pub fn WebhooksPage() -> impl IntoView {
 const FIELDS: &[&str] = &["url", "eventTypes"];
 
 #[component]
-fn AddWebhook(choices: StoredValue<Vec<EventTypeChoice>>, changed: RwSignal<u32>) -> impl IntoView {
+fn AddWebhook(
+    choices: StoredValue<Vec<EventTypeChoice>>,
+    changed: RwSignal<u32>,
+    secret: RwSignal<Option<(String, String)>>,
+) -> impl IntoView {
     let url = RwSignal::new(String::new());
     let chosen = RwSignal::new(vec!["message.sent".to_string()]);
     let refusal: Refusal = RwSignal::new(None);
-    let secret = RwSignal::new(None::<(String, String)>);
     let add = Action::new(move |webhook: &NewWebhook| {
         let webhook = webhook.clone();
         async move {
@@ -139,13 +152,6 @@ fn AddWebhook(choices: StoredValue<Vec<EventTypeChoice>>, changed: RwSignal<u32>
             {form_problem(refusal, FIELDS)}
             <button type="submit" class="primary" disabled=move || add.pending().get()>"Add webhook"</button>
         </form>
-        {move || secret.get().map(|(url, secret)| view! {
-            <SecretShownOnce
-                label="Signing secret"
-                caption=format!("The signing secret of {url}. Copy it now: it is not shown again.")
-                secret
-            />
-        })}
     }
 }
 

@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
-use super::{views, Context};
+use super::{events, views, Context};
 use crate::auth::Actor;
 use crate::domain::client::Client;
+use crate::domain::event::EventKind;
 use crate::domain::internal_user::InternalUser;
 use crate::domain::{ImageUrl, Name};
 use crate::error::{Error, Result};
@@ -89,6 +90,7 @@ pub async fn update_profile(
             let mut row = storage::internal_users::get(&mut tx, &staff.id)
                 .await?
                 .ok_or(Error::Unauthorized)?;
+            let was = views::internal_user(&mut tx, row.clone()).await?;
             checked.apply(
                 &mut row.given_name,
                 &mut row.family_name,
@@ -96,12 +98,15 @@ pub async fn update_profile(
             );
             row.updated_at = now;
             storage::internal_users::update(&mut tx, &row).await?;
-            Profile::InternalUser(views::internal_user(&mut tx, row).await?)
+            let user = views::internal_user(&mut tx, row).await?;
+            events::directory(&mut tx, EventKind::InternalUserUpdated, &user, Some(&was)).await?;
+            Profile::InternalUser(user)
         }
         Actor::Client(client) => {
             let mut row = storage::clients::get(&mut tx, &client.id)
                 .await?
                 .ok_or(Error::Unauthorized)?;
+            let was = views::client(ctx, &mut tx, row.clone(), false).await?;
             checked.apply(
                 &mut row.given_name,
                 &mut row.family_name,
@@ -109,7 +114,9 @@ pub async fn update_profile(
             );
             row.updated_at = now;
             storage::clients::update(&mut tx, &row).await?;
-            Profile::Client(views::client(ctx, &mut tx, row, false).await?)
+            let client = views::client(ctx, &mut tx, row, false).await?;
+            events::directory(&mut tx, EventKind::ClientUpdated, &client, Some(&was)).await?;
+            Profile::Client(client)
         }
     };
     ctx.commit(tx).await?;

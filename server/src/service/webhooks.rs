@@ -187,30 +187,17 @@ pub async fn update(
         None => None,
     };
     let mut tx = ctx.store.begin().await?;
-    let mut row = found(storage::webhooks::get(&mut tx, id).await?)?;
+    let row = found(storage::webhooks::get(&mut tx, id).await?)?;
     let now = now_ms();
-    if let Some(url) = url {
-        row.url = url;
+    if url.is_some() || event_types.is_some() {
+        let url = url.unwrap_or(row.url);
+        let event_types = event_types.unwrap_or(row.event_types);
+        storage::webhooks::set_target(&mut tx, id, &url, &event_types, now).await?;
     }
-    if let Some(event_types) = event_types {
-        row.event_types = event_types;
+    if let Some(enabled) = request.enabled {
+        storage::webhooks::set_enabled(&mut tx, id, enabled, now).await?;
     }
-    match request.enabled {
-        Some(true) if row.enabled == 0 => {
-            row.enabled = flag(true);
-            row.disabled_reason = None;
-            row.attempts = 0;
-            row.failing_since = None;
-            row.next_attempt_at = now;
-        }
-        Some(false) => {
-            row.enabled = flag(false);
-            row.disabled_reason = None;
-        }
-        _ => {}
-    }
-    row.updated_at = now;
-    storage::webhooks::update(&mut tx, &row).await?;
+    let row = found(storage::webhooks::get(&mut tx, id).await?)?;
     tx.commit().await?;
     Ok(view(row))
 }
@@ -227,10 +214,10 @@ pub async fn rotate_secret(
     require_manager(actor, credential, true)?;
     let secret = new_secret();
     let mut tx = ctx.store.begin().await?;
-    let mut row = found(storage::webhooks::get(&mut tx, id).await?)?;
-    row.signing_secret = secret.clone();
-    row.updated_at = now_ms();
-    storage::webhooks::update(&mut tx, &row).await?;
+    if !storage::webhooks::set_secret(&mut tx, id, &secret, now_ms()).await? {
+        return Err(Error::NotFound("webhook"));
+    }
+    let row = found(storage::webhooks::get(&mut tx, id).await?)?;
     tx.commit().await?;
     Ok(Webhook {
         signing_secret: Some(secret),

@@ -7,7 +7,8 @@ use crate::error::Result;
 const COLUMNS: &str = "id, url, event_types, signing_secret, enabled, disabled_reason, cursor, \
                        attempts, failing_since, next_attempt_at, created_at, updated_at";
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// Not `Debug`: it holds the signing secret.
+#[derive(Clone, sqlx::FromRow)]
 pub struct WebhookRow {
     pub id: String,
     pub url: String,
@@ -58,30 +59,55 @@ pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<WebhookRow>> {
     Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
 }
 
-/// Writes what an admin may change: address, event types, secret, and
-/// whether it is enabled (with the state of delivery that goes with it).
-/// A node delivering for it loses its claim, so the next delivery is made
-/// as changed.
-pub async fn update(conn: &mut Conn, row: &WebhookRow) -> Result<()> {
-    sqlx::query(
-        "UPDATE webhooks SET url = $1, event_types = $2, signing_secret = $3, enabled = $4, \
-         disabled_reason = $5, cursor = $6, attempts = $7, failing_since = $8, \
-         next_attempt_at = $9, updated_at = $10, claimed_by = NULL, claimed_until = NULL \
-         WHERE id = $11",
+/// Changes where it delivers and what. A node delivering for it loses its
+/// claim, so the next delivery is made as changed (the one in flight may
+/// still finish: at least once allows that).
+pub async fn set_target(
+    conn: &mut Conn,
+    id: &str,
+    url: &str,
+    event_types: &str,
+    now: i64,
+) -> Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE webhooks SET url = $1, event_types = $2, updated_at = $3, claimed_by = NULL, \
+         claimed_until = NULL WHERE id = $4",
     )
-    .bind(&row.url)
-    .bind(&row.event_types)
-    .bind(&row.signing_secret)
-    .bind(row.enabled)
-    .bind(&row.disabled_reason)
-    .bind(row.cursor)
-    .bind(row.attempts)
-    .bind(row.failing_since)
-    .bind(row.next_attempt_at)
-    .bind(row.updated_at)
-    .bind(&row.id)
+    .bind(url)
+    .bind(event_types)
+    .bind(now)
+    .bind(id)
     .execute(conn)
-    .await?;
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// A new signing secret, from the next delivery on.
+pub async fn set_secret(conn: &mut Conn, id: &str, secret: &str, now: i64) -> Result<bool> {
+    let updated =
+        sqlx::query("UPDATE webhooks SET signing_secret = $1, updated_at = $2 WHERE id = $3")
+            .bind(secret)
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected();
+    Ok(updated == 1)
+}
+
+/// Enables a disabled webhook, due at once, or disables one (dropping its
+/// claim). Each statement touches only what the change is about, so a
+/// dispatcher's progress committed meanwhile is kept.
+pub async fn set_enabled(conn: &mut Conn, id: &str, enabled: bool, now: i64) -> Result<()> {
+    let sql = if enabled {
+        "UPDATE webhooks SET enabled = 1, disabled_reason = NULL, attempts = 0, \
+         failing_since = NULL, next_attempt_at = $1, updated_at = $1 WHERE id = $2 AND enabled = 0"
+    } else {
+        "UPDATE webhooks SET enabled = 0, disabled_reason = NULL, claimed_by = NULL, \
+         claimed_until = NULL, updated_at = $1 WHERE id = $2 AND enabled = 1"
+    };
+    sqlx::query(sql).bind(now).bind(id).execute(conn).await?;
     Ok(())
 }
 

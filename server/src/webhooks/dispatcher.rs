@@ -19,6 +19,10 @@ use crate::storage::{self, now_ms};
 const CLAIM: u32 = 16;
 /// Events read from the log at a time for one webhook.
 const EVENTS: u32 = 100;
+/// How long one webhook is delivered to before its claim is given back
+/// (checked before each delivery, so well inside the lease), so a slow
+/// receiver delays the others' next pass by this and a timeout at most.
+const BUDGET: Duration = Duration::from_secs(20);
 /// The least time between passes that delivered nothing.
 const QUIET_GAP: Duration = Duration::from_millis(50);
 
@@ -110,7 +114,17 @@ async fn deliver(
         if events.is_empty() {
             break;
         }
+        if events[0].seq > cursor + 1 {
+            // The log no longer holds what came after the cursor (the
+            // webhook was disabled for longer than events are kept): say so
+            // where admins look, and go on with what is there.
+            skipped(ctx, &webhook, cursor, events[0].seq).await?;
+            cursor = events[0].seq - 1;
+        }
         for event in events {
+            if started.elapsed() > BUDGET.min(config.claim_lease / 2) {
+                break;
+            }
             let Some((event_type, body)) = delivery_of(&event)
                 .filter(|(event_type, _)| subscribed.iter().any(|s| s == event_type))
             else {
@@ -162,8 +176,8 @@ async fn deliver(
                 next_attempt_at: now + backoff(config, attempts).as_millis() as i64,
                 disabled_reason: reason.as_deref(),
             };
-            webhooks::release(&mut tx, &webhook.id, worker, &progress, now).await?;
-            if let Some(reason) = &reason {
+            let released = webhooks::release(&mut tx, &webhook.id, worker, &progress, now).await?;
+            if let (true, Some(reason)) = (released, &reason) {
                 tracing::warn!(url = %webhook.url, %reason, "a webhook was disabled");
                 notifications::tell_admins(
                     &mut tx,
@@ -178,7 +192,7 @@ async fn deliver(
             ctx.commit(tx).await?;
             return Ok(attempted);
         }
-        if started.elapsed() > config.claim_lease / 2 {
+        if started.elapsed() > BUDGET.min(config.claim_lease / 2) {
             break;
         }
     }
@@ -193,6 +207,41 @@ async fn deliver(
     webhooks::release(&mut tx, &webhook.id, worker, &progress, now_ms()).await?;
     tx.commit().await?;
     Ok(attempted)
+}
+
+/// Records, among the webhook's deliveries and for every admin, that the
+/// events after `cursor` and before `next` were no longer in the log.
+async fn skipped(ctx: &Context, webhook: &WebhookRow, cursor: i64, next: i64) -> Result<()> {
+    let lost = next - cursor - 1;
+    let error = format!(
+        "{lost} events were no longer kept (the log keeps them for {}) and were not delivered",
+        humanise(ctx.config.event_retention)
+    );
+    tracing::warn!(url = %webhook.url, lost, "a webhook missed events the log no longer held");
+    let mut tx = ctx.store.begin().await?;
+    webhooks::record_delivery(
+        &mut tx,
+        &DeliveryRow {
+            id: new_id(),
+            webhook_id: webhook.id.clone(),
+            event_id: event_id(next - 1),
+            event_type: "events.skipped".to_string(),
+            attempt: 0,
+            status_code: None,
+            duration_ms: 0,
+            error: Some(error.clone()),
+            response_excerpt: None,
+            created_at: now_ms(),
+        },
+    )
+    .await?;
+    notifications::tell_admins(
+        &mut tx,
+        "A webhook missed events",
+        &format!("Deliveries to {}: {error}.", webhook.url),
+    )
+    .await?;
+    ctx.commit(tx).await
 }
 
 async fn record(
@@ -234,6 +283,7 @@ pub fn backoff(config: &WebhookConfig, failed: i64) -> Duration {
 fn humanise(duration: Duration) -> String {
     let secs = duration.as_secs();
     match secs {
+        s if s >= 86_400 && s % 86_400 == 0 => format!("{} days", s / 86_400),
         s if s >= 3600 && s % 3600 == 0 => format!("{} h", s / 3600),
         s if s >= 60 => format!("{} min", s / 60),
         s => format!("{s} s"),

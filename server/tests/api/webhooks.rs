@@ -497,6 +497,66 @@ async fn a_webhook_failing_too_long_is_disabled_the_admins_told_and_it_resumes_w
 }
 
 #[tokio::test]
+async fn events_the_log_no_longer_holds_when_a_webhook_is_enabled_again_are_reported_not_hidden() {
+    let app = TestApp::spawn_with(|config| config.event_retention = Duration::from_millis(1)).await;
+    let (_client, channel) = client_with_channel(&app).await;
+    let receiver = Receiver::start().await;
+    let webhook = add_webhook(&app.admin, &receiver.url, &["message.sent"]).await;
+    let id = webhook["id"].as_str().unwrap();
+    app.admin
+        .patch(&format!("/v1/webhooks/{id}"), json!({ "enabled": false }))
+        .await;
+    for text in ["lost 1", "lost 2", "kept"] {
+        app.admin.send_message(&channel, text).await;
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    // Housekeeping forgets events past the retention (all but the newest).
+    let forgotten = parlor::service::events::forget_old(&app.ctx).await.unwrap();
+    assert!(forgotten >= 2, "{forgotten}");
+
+    app.admin
+        .patch(&format!("/v1/webhooks/{id}"), json!({ "enabled": true }))
+        .await;
+    let got = receiver.wait_for(1).await;
+    assert_eq!(got[0].body["data"]["text"], "kept");
+    eventually("the gap is recorded among the deliveries", || async {
+        deliveries(&app, id)
+            .await
+            .iter()
+            .any(|d| d["eventType"] == "events.skipped")
+    })
+    .await;
+    let record = deliveries(&app, id).await;
+    let gap = record
+        .iter()
+        .find(|d| d["eventType"] == "events.skipped")
+        .unwrap();
+    assert!(
+        gap["error"].as_str().unwrap().contains("no longer kept"),
+        "{gap}"
+    );
+    let admin = app
+        .sign_in(crate::helpers::OWNER_EMAIL, crate::helpers::PASSWORD)
+        .await;
+    let told = admin.get("/v1/notifications").await.body.to_string();
+    assert!(told.contains("A webhook missed events"), "{told}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        receiver.received().len(),
+        1,
+        "reported once, not on every pass"
+    );
+    assert_eq!(
+        deliveries(&app, id)
+            .await
+            .iter()
+            .filter(|d| d["eventType"] == "events.skipped")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
 async fn directory_changes_arrive_as_the_rest_api_shows_them_with_previous_attributes() {
     let app = TestApp::spawn().await;
     let receiver = Receiver::start().await;
