@@ -1,6 +1,6 @@
 // Settings → Webhooks: an admin adds a webhook pointing at a receiver this
-// test runs on loopback, sends a test event, sees a real event delivered
-// and signed, and reads the deliveries, failures included.
+// test runs on loopback, sends test events, sees a real event delivered and
+// signed, and reads the deliveries, a failure included.
 
 import { test, expect } from '@playwright/test';
 import { createHmac } from 'node:crypto';
@@ -61,30 +61,34 @@ test('an admin adds a webhook in Settings, tests it and sees its deliveries', as
   await expect(item).toContainText('Enabled');
   await expect(item.getByText('Nothing delivered yet.')).toBeVisible();
 
-  await item.getByRole('button', { name: `Send a test event to ${receiver.url}` }).click();
+  const test = item.getByRole('button', { name: `Send a test event to ${receiver.url}` });
+  await test.click();
   await expect(item.getByRole('status')).toContainText('Test event: 200 in');
   expect(receiver.received[0].body.eventType).toBe('webhook.test');
+  // A receiver that fails is shown failing.
+  receiver.answers.push(500);
+  await test.click();
+  await expect(item.getByRole('status')).toContainText('the receiver answered 500');
 
   // A real event: a client added with the API arrives signed with the secret.
-  receiver.answers.push(500);
   await parlor.api('POST', '/v1/clients', { givenName: 'Hook', familyName: 'Tester', email: 'hook.tester@example.com' });
-  await expect.poll(() => receiver.received.filter((r) => r.body.eventType === 'client.created').length).toBe(2);
-  const delivered = receiver.received.filter((r) => r.body.eventType === 'client.created');
-  expect(delivered[1].body.data.givenName).toBe('Hook');
-  expect(delivered[1].body.id).toBe(delivered[0].body.id);
-  expect(delivered[1].signature).toBe(createHmac('sha256', secret).update(delivered[1].raw).digest('hex'));
+  await expect.poll(() => receiver.received.filter((r) => r.body.eventType === 'client.created').length).toBe(1);
+  const delivered = receiver.received.find((r) => r.body.eventType === 'client.created');
+  expect(delivered.body.data.givenName).toBe('Hook');
+  expect(delivered.signature).toBe(createHmac('sha256', secret).update(delivered.raw).digest('hex'));
 
-  // The deliveries, newest first: the retry that worked, the failure, the test.
+  // The deliveries, newest first: the welcome message of the client's new
+  // conversation, the client, the failed test, the first test.
+  const rows = admin.getByRole('listitem', { name: receiver.url }).getByRole('table', { name: 'Deliveries' }).getByRole('row');
   await expect(async () => {
     await admin.getByRole('button', { name: 'Refresh' }).click();
-    const rows = admin.getByRole('listitem', { name: receiver.url }).getByRole('table', { name: 'Deliveries' }).getByRole('row');
-    await expect(rows).toHaveCount(4, { timeout: 1000 });
+    await expect(rows).toHaveCount(5, { timeout: 1000 });
   }).toPass();
-  const rows = admin.getByRole('listitem', { name: receiver.url }).getByRole('table', { name: 'Deliveries' }).getByRole('row');
-  await expect(rows.nth(1)).toContainText('client.created');
-  await expect(rows.nth(1)).toContainText('200 in');
-  await expect(rows.nth(2)).toContainText('500');
-  await expect(rows.nth(3)).toContainText('webhook.test');
+  await expect(rows.nth(1)).toContainText('message.sent');
+  await expect(rows.nth(2)).toContainText('client.created');
+  await expect(rows.nth(2)).toContainText('200 in');
+  await expect(rows.nth(3)).toContainText('the receiver answered 500');
+  await expect(rows.nth(4)).toContainText('webhook.test');
   await admin.screenshot({ path: 'screenshots/webhooks-desktop.png', fullPage: true });
 
   // After a reload the webhook is listed, its secret is not.

@@ -110,6 +110,17 @@ async fn place_in_companies(
     client: &ClientRow,
     company_ids: &[String],
 ) -> Result<()> {
+    move_into_companies(conn, client, company_ids).await?;
+    open_default_channel(ctx, conn, client, company_ids).await
+}
+
+/// Puts a client in these companies and tells the channels whose members
+/// change.
+async fn move_into_companies(
+    conn: &mut Conn,
+    client: &ClientRow,
+    company_ids: &[String],
+) -> Result<()> {
     let mut affected = storage::channels::ids_involving_client(conn, &client.id).await?;
     for company_id in company_ids {
         affected
@@ -117,8 +128,7 @@ async fn place_in_companies(
     }
     let before = events::before(conn, &affected).await?;
     storage::clients::set_companies(conn, &client.id, company_ids).await?;
-    events::channels_changed(conn, before, &[]).await?;
-    open_default_channel(ctx, conn, client, company_ids).await
+    events::channels_changed(conn, before, &[]).await
 }
 
 /// Puts a client in the channel the workspace setting asks for.
@@ -198,12 +208,14 @@ pub async fn create(
         updated_at: now,
     };
     storage::clients::insert(&mut tx, &row).await?;
-    place_in_companies(ctx, &mut tx, &row, &company_ids).await?;
+    move_into_companies(&mut tx, &row, &company_ids).await?;
+    // Announced before the channel that opens for them and its welcome.
+    let seen = views::client(ctx, &mut tx, row.clone(), false).await?;
+    events::directory(&mut tx, EventKind::ClientCreated, &seen, None).await?;
+    open_default_channel(ctx, &mut tx, &row, &company_ids).await?;
     if send_invite {
         queue_invitation(ctx, &mut tx, &row).await?;
     }
-    let seen = views::client(ctx, &mut tx, row.clone(), false).await?;
-    events::directory(&mut tx, EventKind::ClientCreated, &seen, None).await?;
     let client = views::client(ctx, &mut tx, row, authz::receives_invite_links(actor)).await?;
     ctx.commit(tx).await?;
     Ok(client)
