@@ -84,7 +84,9 @@ fn automatic(message: &Message<'_>) -> Option<String> {
     }
     let report = message.content_type().is_some_and(|ct| {
         ct.ctype().eq_ignore_ascii_case("multipart")
-            && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
     });
     if report {
         return Some("a delivery report (multipart/report)".into());
@@ -168,7 +170,10 @@ mod tests {
     fn an_apple_mail_reply_from_an_iphone_loses_the_device_line_and_the_quote() {
         let email = fixture("apple-mail-reply.eml");
         assert_eq!(email.from.as_deref(), Some("cara@icloud.com"));
-        assert_eq!(email.text, "Yes, Thursday works. I’ll bring the bank statements.");
+        assert_eq!(
+            email.text,
+            "Yes, Thursday works. I’ll bring the bank statements."
+        );
         assert!(email.files.is_empty());
     }
 

@@ -68,9 +68,14 @@ fn starts_history(lines: &[&str], index: usize) -> bool {
 /// "Sent from my iPhone", "Get Outlook for iOS" and their kin.
 fn is_device_signature(line: &str) -> bool {
     let lower = line.to_lowercase();
-    ["sent from my ", "get outlook for ", "sent from outlook for ", "sent from mail for windows"]
-        .iter()
-        .any(|start| lower.starts_with(start))
+    [
+        "sent from my ",
+        "get outlook for ",
+        "sent from outlook for ",
+        "sent from mail for windows",
+    ]
+    .iter()
+    .any(|start| lower.starts_with(start))
         && line.chars().count() <= 60
 }
 
@@ -198,11 +203,15 @@ mod tests {
     #[test]
     fn french_and_german_attributions_go() {
         assert_eq!(
-            strip("Merci.\n\nLe mar. 4 nov. 2025 à 09:14, Ledger & Co <x@y> a écrit :\n> Bonjour\n"),
+            strip(
+                "Merci.\n\nLe mar. 4 nov. 2025 à 09:14, Ledger & Co <x@y> a écrit :\n> Bonjour\n"
+            ),
             "Merci."
         );
         assert_eq!(
-            strip("Danke.\n\nAm Di., 4. Nov. 2025 um 09:14 Uhr schrieb Ledger & Co <x@y>:\n> Hallo\n"),
+            strip(
+                "Danke.\n\nAm Di., 4. Nov. 2025 um 09:14 Uhr schrieb Ledger & Co <x@y>:\n> Hallo\n"
+            ),
             "Danke."
         );
     }

@@ -445,7 +445,10 @@ mod tests {
     #[test]
     fn a_digest_with_a_reply_address_invites_a_reply_and_quotes_text_when_asked() {
         let senders = vec![("Ann".to_string(), 1)];
-        let messages = vec![("Ann".to_string(), "Figures <b>ready</b>\nline two".to_string())];
+        let messages = vec![(
+            "Ann".to_string(),
+            "Figures <b>ready</b>\nline two".to_string(),
+        )];
         let email = unread_digest(&DigestSummary {
             brand: "Ledger & Co",
             to: "olivia@example.com",
@@ -456,10 +459,16 @@ mod tests {
             channel_url: "http://x/messages/ch1",
             unsubscribe_url: "http://x/u",
         });
-        assert!(email.text.contains("Reply to this e-mail to answer in the portal."));
-        assert!(email.html.contains("Reply to this e-mail to answer in the portal."));
+        assert!(email
+            .text
+            .contains("Reply to this e-mail to answer in the portal."));
+        assert!(email
+            .html
+            .contains("Reply to this e-mail to answer in the portal."));
         assert!(email.text.contains("Figures <b>ready</b>\nline two"));
-        assert!(email.html.contains("Figures &lt;b&gt;ready&lt;/b&gt;<br>line two"));
+        assert!(email
+            .html
+            .contains("Figures &lt;b&gt;ready&lt;/b&gt;<br>line two"));
         assert!(!email.html.contains("<b>ready"));
         assert!(email.headers.contains(&(
             REPLY_TO.to_string(),

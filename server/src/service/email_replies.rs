@@ -180,7 +180,11 @@ pub async fn receive(
     let posted = async {
         for file in &email.files {
             let body = futures_util::stream::iter([Ok(Bytes::from(file.bytes.clone()))]);
-            uploaded.push(attachments::upload(ctx, &target.actor, &file.name, body).await?.id);
+            uploaded.push(
+                attachments::upload(ctx, &target.actor, &file.name, body)
+                    .await?
+                    .id,
+            );
         }
         messages::send_by_email(
             ctx,

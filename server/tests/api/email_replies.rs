@@ -30,7 +30,11 @@ async fn spawn(sink: &SmtpSink) -> TestApp {
 
 /// An invited client (digests go to invited clients only), in `company`
 /// when given: `(id, e-mail address)`.
-async fn invited_client(app: &TestApp, given_name: &str, company: Option<&str>) -> (String, String) {
+async fn invited_client(
+    app: &TestApp,
+    given_name: &str,
+    company: Option<&str>,
+) -> (String, String) {
     let email = format!(
         "{}.{}@client.test",
         given_name.to_lowercase(),
@@ -138,7 +142,8 @@ async fn messages_of(app: &TestApp, channel_id: &str) -> Vec<Value> {
     app.all_messages(&app.admin, channel_id, 100).await
 }
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 #[tokio::test]
 async fn a_reply_to_a_digest_lands_in_its_channel_with_its_file_and_without_the_quote() {
@@ -146,7 +151,12 @@ async fn a_reply_to_a_digest_lands_in_its_channel_with_its_file_and_without_the_
     let app = spawn(&sink).await;
     let (client_id, email) = invited_client(&app, "Ann", None).await;
     let channel_id = app.individual_channel(&client_id).await;
-    post(&app, &channel_id, "Could you send the signed engagement letter?").await;
+    post(
+        &app,
+        &channel_id,
+        "Could you send the signed engagement letter?",
+    )
+    .await;
     let address = reply_address(&sink, &email, &channel_id).await;
 
     let text = SinglePart::plain(quoting("Here it is, signed.", &address));
@@ -158,7 +168,9 @@ async fn a_reply_to_a_digest_lands_in_its_channel_with_its_file_and_without_the_
         .subject("Re: 1 unread message in Ledger & Co")
         .multipart(MultiPart::mixed().singlepart(text).singlepart(file))
         .unwrap();
-    deliver(&app, message.clone()).await.expect("the reply is taken");
+    deliver(&app, message.clone())
+        .await
+        .expect("the reply is taken");
 
     let messages = messages_of(&app, &channel_id).await;
     let newest = &messages[0];
@@ -174,7 +186,10 @@ async fn a_reply_to_a_digest_lands_in_its_channel_with_its_file_and_without_the_
         .admin
         .request(
             reqwest::Method::GET,
-            &format!("/v1/attachments/{}/content", files[0]["id"].as_str().unwrap()),
+            &format!(
+                "/v1/attachments/{}/content",
+                files[0]["id"].as_str().unwrap()
+            ),
         )
         .send()
         .await
@@ -206,7 +221,11 @@ async fn a_forged_sender_is_refused_and_the_real_person_is_told_once_a_day() {
     let address = reply_address(&sink, &email, &channel_id).await;
     let before = messages_of(&app, &channel_id).await.len();
 
-    let forged = reply("mallory@evil.test", &address, "Please wire the refund to my new account.");
+    let forged = reply(
+        "mallory@evil.test",
+        &address,
+        "Please wire the refund to my new account.",
+    );
     let refused = deliver(&app, forged).await;
     assert!(
         refused.as_ref().is_err_and(|err| err.is_permanent()),
@@ -312,7 +331,10 @@ async fn a_token_stops_working_when_its_person_loses_the_channel() {
     deliver(&app, reply(&email, &address, "Noted, thanks."))
         .await
         .expect("taken");
-    assert_eq!(messages_of(&app, &channel_id).await[0]["text"], "Noted, thanks.");
+    assert_eq!(
+        messages_of(&app, &channel_id).await[0]["text"],
+        "Noted, thanks."
+    );
 
     let moved = app
         .admin
@@ -381,7 +403,10 @@ async fn the_workspace_chooses_whether_e_mails_include_the_message_text() {
     let channel_id = app.individual_channel(&client_id).await;
 
     let settings = app.admin.get("/v1/workspaces").await;
-    assert_eq!(settings.body["emailIncludesMessageText"], false, "off by default");
+    assert_eq!(
+        settings.body["emailIncludesMessageText"], false,
+        "off by default"
+    );
     post(&app, &channel_id, "The refund is 1,234 <b>pounds</b>.").await;
     let first = wait_for(&sink, &email, "unread message", 1).await;
     assert!(first[0].contains("1 from Olivia Owner"), "{}", first[0]);
@@ -393,7 +418,10 @@ async fn the_workspace_chooses_whether_e_mails_include_the_message_text() {
 
     let on = app
         .admin
-        .patch("/v1/workspaces", json!({ "emailIncludesMessageText": true }))
+        .patch(
+            "/v1/workspaces",
+            json!({ "emailIncludesMessageText": true }),
+        )
         .await;
     assert_eq!(on.status, 200, "{}", on.body);
     assert_eq!(on.body["emailIncludesMessageText"], true);
