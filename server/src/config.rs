@@ -695,6 +695,43 @@ mod tests {
     }
 
     #[test]
+    fn replies_by_e_mail_take_a_plain_domain_and_a_listening_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = dir.path().to_string_lossy().into_owned();
+        let cli = Cli::try_parse_from([
+            "parlor",
+            "serve",
+            "--data-dir",
+            &data_dir,
+            "--reply-domain",
+            "Replies.Ledger.Example.",
+            "--inbound-smtp-listen",
+            "0.0.0.0:2525",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            unreachable!("parsed `serve`")
+        };
+        let config = Config::new(args.listen, &args.storage, None)
+            .unwrap()
+            .with_inbound(&args.inbound)
+            .unwrap();
+        assert_eq!(
+            config.inbound.reply_domain.as_deref(),
+            Some("replies.ledger.example")
+        );
+        assert_eq!(
+            config.inbound.smtp_listen,
+            Some("0.0.0.0:2525".parse().unwrap())
+        );
+        for wrong in ["reply@ledger.example", "", "-x.example", "a..b"] {
+            assert!(parse_reply_domain(wrong).is_err(), "{wrong:?}");
+        }
+        let off = Config::new(args.listen, &args.storage, None).unwrap();
+        assert!(off.inbound.reply_domain.is_none() && off.inbound.smtp_listen.is_none());
+    }
+
+    #[test]
     fn a_secret_and_its_file_together_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("smtp");

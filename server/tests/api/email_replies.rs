@@ -437,3 +437,89 @@ async fn the_workspace_chooses_whether_e_mails_include_the_message_text() {
         "the HTML part escapes it: {digest}"
     );
 }
+
+/// Reads one SMTP reply (all its lines).
+async fn smtp_reply(reader: &mut tokio::io::BufReader<tokio::net::tcp::OwnedReadHalf>) -> String {
+    use tokio::io::AsyncBufReadExt;
+    let mut reply = String::new();
+    loop {
+        let mut line = String::new();
+        let read = tokio::time::timeout(Duration::from_secs(10), reader.read_line(&mut line))
+            .await
+            .expect("an SMTP reply in time")
+            .expect("reading the reply");
+        assert!(
+            read > 0,
+            "the listener closed the connection after {reply:?}"
+        );
+        reply.push_str(&line);
+        // The last line of a reply has a space after its code.
+        if line.as_bytes().get(3) != Some(&b'-') {
+            return reply;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_listener_announces_its_size_limit_and_refuses_what_it_cannot_take() {
+    use tokio::io::AsyncWriteExt;
+    let sink = SmtpSink::start().await;
+    let app = spawn(&sink).await;
+    let stream = tokio::net::TcpStream::connect(app.inbound.unwrap())
+        .await
+        .unwrap();
+    let (read, mut write) = stream.into_split();
+    let mut reader = tokio::io::BufReader::new(read);
+    assert!(smtp_reply(&mut reader).await.starts_with("220 "));
+
+    write
+        .write_all(b"MAIL FROM:<a@client.test>\r\n")
+        .await
+        .unwrap();
+    assert!(
+        smtp_reply(&mut reader).await.starts_with("503 "),
+        "EHLO first"
+    );
+
+    write.write_all(b"EHLO mx.client.test\r\n").await.unwrap();
+    let ehlo = smtp_reply(&mut reader).await;
+    assert!(ehlo.contains("SIZE 524288"), "{ehlo}");
+    assert!(
+        !ehlo.contains("STARTTLS") && !ehlo.contains("AUTH"),
+        "{ehlo}"
+    );
+
+    write
+        .write_all(b"MAIL FROM:<a@client.test> SIZE=600000\r\n")
+        .await
+        .unwrap();
+    assert!(
+        smtp_reply(&mut reader).await.starts_with("552 "),
+        "over SIZE"
+    );
+
+    // Pipelined, as mail servers send them.
+    write
+        .write_all(
+            b"MAIL FROM:<a@client.test> SIZE=1000\r\nRCPT TO:<someone@elsewhere.test>\r\n\
+              RCPT TO:<reply+zzzz@replies.ledger.test>\r\nDATA\r\n",
+        )
+        .await
+        .unwrap();
+    assert!(smtp_reply(&mut reader).await.starts_with("250 "));
+    assert!(
+        smtp_reply(&mut reader).await.starts_with("550 "),
+        "no relay"
+    );
+    assert!(
+        smtp_reply(&mut reader).await.starts_with("550 "),
+        "unknown token"
+    );
+    assert!(
+        smtp_reply(&mut reader).await.starts_with("503 "),
+        "no recipient, no DATA"
+    );
+
+    write.write_all(b"QUIT\r\n").await.unwrap();
+    assert!(smtp_reply(&mut reader).await.starts_with("221 "));
+}
