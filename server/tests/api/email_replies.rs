@@ -523,3 +523,56 @@ async fn the_listener_announces_its_size_limit_and_refuses_what_it_cannot_take()
     write.write_all(b"QUIT\r\n").await.unwrap();
     assert!(smtp_reply(&mut reader).await.starts_with("221 "));
 }
+
+#[tokio::test]
+async fn staff_reply_by_e_mail_while_their_access_lets_them_see_the_channel() {
+    let sink = SmtpSink::start().await;
+    let app = spawn(&sink).await;
+    let acme = app.create_company("Acme").await;
+    let globex = app.create_company("Globex").await;
+    let client = app.create_client("Gil", Some(&acme)).await;
+    let client_id = client["id"].as_str().unwrap().to_string();
+    let channel_id = app.individual_channel(&client_id).await;
+    let (staff_id, _) = app.staff(Some(&[&acme])).await;
+    let staff = app
+        .admin
+        .get(&format!("/v1/internal-users/{staff_id}"))
+        .await;
+    let staff_email = staff.body["email"].as_str().unwrap().to_string();
+
+    // Staff hear about clients' messages.
+    let gil = app.client_session(&client).await;
+    let sent = gil.send_message(&channel_id, "Is my return filed?").await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let address = reply_address(&sink, &staff_email, &channel_id).await;
+
+    deliver(
+        &app,
+        reply(&staff_email, &address, "Yes, filed this morning."),
+    )
+    .await
+    .expect("taken");
+    let newest = &messages_of(&app, &channel_id).await[0];
+    assert_eq!(newest["senderId"], staff_id.as_str(), "{newest}");
+    assert_eq!(newest["senderType"], "internalUser");
+    assert_eq!(newest["text"], "Yes, filed this morning.");
+    assert_eq!(newest["sentVia"], "email");
+
+    let limited = app
+        .admin
+        .patch(
+            &format!("/v1/internal-users/{staff_id}"),
+            json!({ "companyAccessList": [globex] }),
+        )
+        .await;
+    assert_eq!(limited.status, 200, "{}", limited.body);
+    let refused = deliver(&app, reply(&staff_email, &address, "And the invoice?")).await;
+    assert!(
+        refused.as_ref().is_err_and(|err| err.is_permanent()),
+        "no longer Acme's: {refused:?}"
+    );
+    assert_eq!(
+        messages_of(&app, &channel_id).await[0]["text"],
+        "Yes, filed this morning."
+    );
+}
