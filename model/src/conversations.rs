@@ -47,6 +47,9 @@ pub struct Message {
     pub is_welcome: bool,
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// `email` for a reply by e-mail; absent for the portal and the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_via: Option<String>,
 }
 
 /// A file on a message.

@@ -74,6 +74,9 @@ pub struct EmailSender {
     /// Empty: no `Reply-To`.
     #[serde(default)]
     pub email_reply_to: String,
+    /// Whether e-mails about unread messages quote the messages' text.
+    #[serde(default)]
+    pub email_includes_message_text: bool,
 }
 
 /// The Settings page's "Workspace & brand" and "E-mail" sections.

@@ -96,6 +96,8 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub mail: MailArgs,
     #[command(flatten)]
+    pub inbound: InboundArgs,
+    #[command(flatten)]
     pub sign_in: SignInArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -211,6 +213,26 @@ pub struct MailArgs {
     /// Seconds a message waits unread before its recipients get an e-mail about it.
     #[arg(long, env = "PARLOR_EMAIL_DELAY_SECS", default_value_t = 300)]
     pub email_delay_secs: u64,
+}
+
+/// Replies by e-mail: e-mails about a conversation carry a Reply-To address of
+/// their recipient and channel, and a reply sent to it lands in the conversation.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Replies by e-mail")]
+pub struct InboundArgs {
+    /// The domain of reply addresses (`reply+TOKEN@DOMAIN`) put in the Reply-To of
+    /// e-mails about conversations. Its MX record, or a forwarding rule, must lead to
+    /// --inbound-smtp-listen. Without it, e-mails carry no reply address.
+    #[arg(long, env = "PARLOR_REPLY_DOMAIN")]
+    pub reply_domain: Option<String>,
+    /// Address of the SMTP listener that receives replies, e.g. 0.0.0.0:2525 (plain
+    /// SMTP; no STARTTLS). Without it, Parlor receives no e-mail.
+    #[arg(long, env = "PARLOR_INBOUND_SMTP_LISTEN")]
+    pub inbound_smtp_listen: Option<SocketAddr>,
+    /// Largest incoming e-mail accepted, in bytes (announced with SIZE and enforced
+    /// while the e-mail is read).
+    #[arg(long, env = "PARLOR_INBOUND_MAX_BYTES", default_value_t = 30 * 1024 * 1024)]
+    pub inbound_max_bytes: usize,
 }
 
 /// How the SMTP connection is encrypted.

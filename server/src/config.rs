@@ -8,7 +8,8 @@ use anyhow::Context;
 use rand::RngCore;
 
 use crate::cli::{
-    BlobStoreKind, FileArgs, LimitArgs, MailArgs, SignInArgs, SmtpTls, StorageArgs, WebhookArgs,
+    BlobStoreKind, FileArgs, InboundArgs, LimitArgs, MailArgs, SignInArgs, SmtpTls, StorageArgs,
+    WebhookArgs,
 };
 
 /// Where the database is.
@@ -68,6 +69,8 @@ pub struct Config {
     pub files: FileConfig,
     /// Outgoing e-mail.
     pub mail: MailConfig,
+    /// Replies by e-mail: reply addresses and the SMTP listener.
+    pub inbound: InboundConfig,
     /// Signing in: whose `X-Forwarded-For` is believed, throttling, hashing.
     pub sign_in: SignInConfig,
     /// What one person or a flood of requests may use (issue 15).
@@ -100,6 +103,7 @@ impl Config {
             site_dir: PathBuf::from(DEFAULT_SITE_DIR),
             files: FileConfig::local(storage.data_dir.join("blobs")),
             mail: MailConfig::default(),
+            inbound: InboundConfig::default(),
             sign_in: SignInConfig::default(),
             limits: Limits::default(),
             webhooks: WebhookConfig::default(),
@@ -156,6 +160,28 @@ impl Config {
                 })
             })
             .transpose()?;
+        Ok(self)
+    }
+
+    /// Applies the replies-by-e-mail flags of `parlor serve`.
+    pub fn with_inbound(mut self, args: &InboundArgs) -> anyhow::Result<Self> {
+        self.inbound.reply_domain = args
+            .reply_domain
+            .as_deref()
+            .map(parse_reply_domain)
+            .transpose()?;
+        self.inbound.smtp_listen = args.inbound_smtp_listen;
+        anyhow::ensure!(
+            args.inbound_max_bytes >= 1024,
+            "--inbound-max-bytes must be at least 1024"
+        );
+        self.inbound.max_message_bytes = args.inbound_max_bytes;
+        if self.inbound.smtp_listen.is_some() && self.inbound.reply_domain.is_none() {
+            tracing::warn!(
+                "--inbound-smtp-listen without --reply-domain: e-mails carry no reply address, \
+                 so no reply can arrive"
+            );
+        }
         Ok(self)
     }
 
@@ -448,6 +474,53 @@ impl std::fmt::Debug for SmtpConfig {
     }
 }
 
+/// Replies by e-mail (issue 17; docs/decisions.md, "Replies by e-mail").
+#[derive(Debug, Clone)]
+pub struct InboundConfig {
+    /// The domain of `reply+TOKEN@DOMAIN` addresses, lower case; None: e-mails
+    /// carry no reply address.
+    pub reply_domain: Option<String>,
+    /// Where the SMTP listener for replies binds; None: no listener.
+    pub smtp_listen: Option<SocketAddr>,
+    /// Largest incoming e-mail, in bytes.
+    pub max_message_bytes: usize,
+    /// How long the listener waits for a client's next command or data.
+    pub idle_timeout: Duration,
+    /// SMTP sessions served at once; more wait for their turn.
+    pub max_sessions: usize,
+}
+
+impl Default for InboundConfig {
+    fn default() -> Self {
+        InboundConfig {
+            reply_domain: None,
+            smtp_listen: None,
+            max_message_bytes: 30 * 1024 * 1024,
+            idle_timeout: Duration::from_secs(300),
+            max_sessions: 64,
+        }
+    }
+}
+
+/// A `--reply-domain`: a plain domain name, kept in lower case.
+fn parse_reply_domain(raw: &str) -> anyhow::Result<String> {
+    let domain = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+    let valid = !domain.is_empty()
+        && domain.len() <= 253
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    anyhow::ensure!(
+        valid,
+        "--reply-domain {raw:?} is not a domain name such as replies.example.com"
+    );
+    Ok(domain)
+}
+
 /// Uploaded files: where they live and how much is accepted.
 #[derive(Debug, Clone)]
 pub struct FileConfig {
@@ -663,6 +736,43 @@ mod tests {
             !data_dir.join("secret.key").exists(),
             "no key of its own when one is given"
         );
+    }
+
+    #[test]
+    fn replies_by_e_mail_take_a_plain_domain_and_a_listening_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = dir.path().to_string_lossy().into_owned();
+        let cli = Cli::try_parse_from([
+            "parlor",
+            "serve",
+            "--data-dir",
+            &data_dir,
+            "--reply-domain",
+            "Replies.Ledger.Example.",
+            "--inbound-smtp-listen",
+            "0.0.0.0:2525",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            unreachable!("parsed `serve`")
+        };
+        let config = Config::new(args.listen, &args.storage, None)
+            .unwrap()
+            .with_inbound(&args.inbound)
+            .unwrap();
+        assert_eq!(
+            config.inbound.reply_domain.as_deref(),
+            Some("replies.ledger.example")
+        );
+        assert_eq!(
+            config.inbound.smtp_listen,
+            Some("0.0.0.0:2525".parse().unwrap())
+        );
+        for wrong in ["reply@ledger.example", "", "-x.example", "a..b"] {
+            assert!(parse_reply_domain(wrong).is_err(), "{wrong:?}");
+        }
+        let off = Config::new(args.listen, &args.storage, None).unwrap();
+        assert!(off.inbound.reply_domain.is_none() && off.inbound.smtp_listen.is_none());
     }
 
     #[test]

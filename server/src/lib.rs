@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod inbound;
 pub mod mail;
 pub mod private_files;
 pub mod realtime;

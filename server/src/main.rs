@@ -16,6 +16,7 @@ async fn main() -> anyhow::Result<()> {
             let mut config = Config::new(args.listen, &args.storage, args.public_url.clone())?
                 .with_files(&args.files)?
                 .with_mail(&args.mail)?
+                .with_inbound(&args.inbound)?
                 .with_sign_in(&args.sign_in)?
                 .with_limits(&args.limits)?
                 .with_webhooks(&args.webhooks);

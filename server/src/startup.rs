@@ -15,6 +15,8 @@ use crate::storage::Store;
 /// A server that is bound to its port and ready to run.
 pub struct Application {
     listener: TcpListener,
+    /// The SMTP listener for replies by e-mail, when configured.
+    inbound: Option<TcpListener>,
     ctx: Context,
     /// The first-run setup link, when the server has no workspace yet.
     pub setup_url: Option<String>,
@@ -28,6 +30,14 @@ impl Application {
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("binding {}", config.listen))?;
+        let inbound = match config.inbound.smtp_listen {
+            Some(address) => Some(
+                TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("binding --inbound-smtp-listen {address}"))?,
+            ),
+            None => None,
+        };
         let mut config = config;
         // With port 0 the real port is known only now; links must carry it.
         let bound = listener.local_addr()?;
@@ -45,6 +55,7 @@ impl Application {
             .map(|token| format!("{}/setup/{token}", ctx.config.public_url));
         Ok(Application {
             listener,
+            inbound,
             ctx,
             setup_url,
         })
@@ -54,6 +65,13 @@ impl Application {
         self.listener
             .local_addr()
             .expect("a bound listener has an address")
+    }
+
+    /// Where the SMTP listener for replies is bound, if there is one.
+    pub fn inbound_addr(&self) -> Option<SocketAddr> {
+        self.inbound
+            .as_ref()
+            .and_then(|listener| listener.local_addr().ok())
     }
 
     pub fn context(&self) -> &Context {
@@ -76,6 +94,12 @@ impl Application {
         let key_uses = tokio::spawn(crate::service::api_keys::keep_writing_uses(
             self.ctx.clone(),
         ));
+        let inbound = self.inbound.map(|listener| {
+            if let Ok(address) = listener.local_addr() {
+                tracing::info!(%address, "receiving replies by e-mail over SMTP");
+            }
+            tokio::spawn(crate::inbound::listener::run(self.ctx.clone(), listener))
+        });
         let app = crate::http::router(self.ctx.clone());
         // Without TCP_NODELAY a small write (a realtime frame, an answer)
         // can wait for the ACK of the one before, which the peer delays
@@ -98,6 +122,9 @@ impl Application {
         mail.abort();
         webhooks.abort();
         key_uses.abort();
+        if let Some(inbound) = inbound {
+            inbound.abort();
+        }
         if let Err(err) = crate::service::api_keys::write_uses(&self.ctx).await {
             tracing::warn!(error = %err, "recording API key uses failed");
         }

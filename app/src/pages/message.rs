@@ -86,6 +86,7 @@ pub fn MessageLine(
         }.into_any()
     };
     let edited_mark = edited.then(|| view! { <span class="edited">"(edited)"</span> });
+    let by_email = entry.message.sent_via.as_deref() == Some("email");
     let menu_open = RwSignal::new(false);
     // A long press (a right click with a mouse) opens the author's menu.
     let long_press = move |ev: leptos::ev::MouseEvent| {
@@ -116,8 +117,9 @@ pub fn MessageLine(
                 {body}
                 <Files attachments=entry.message.attachments.clone() />
                 {status}
-                {(edited || seen).then(|| view! {
+                {(edited || seen || by_email).then(|| view! {
                     <p class="footnote">
+                        {by_email.then(|| view! { <span class="via">"via e-mail"</span> })}
                         {edited_mark}
                         {seen.then(|| view! { <span class="seen">"Seen"</span> })}
                     </p>

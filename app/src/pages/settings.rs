@@ -157,6 +157,7 @@ const EMAIL_FIELDS: &[&str] = &["emailSenderName", "emailReplyTo"];
 fn EmailSenderForm(email: EmailSender) -> impl IntoView {
     let sender = RwSignal::new(email.email_sender_name);
     let reply_to = RwSignal::new(email.email_reply_to);
+    let includes_text = RwSignal::new(email.email_includes_message_text);
     let refusal: Refusal = RwSignal::new(None);
     let saved = RwSignal::new(false);
     let save = Action::new(move |email: &EmailSender| {
@@ -168,6 +169,7 @@ fn EmailSenderForm(email: EmailSender) -> impl IntoView {
                     saved.set(true);
                     sender.set(settings.email.email_sender_name);
                     reply_to.set(settings.email.email_reply_to);
+                    includes_text.set(settings.email.email_includes_message_text);
                 }
                 Err(e) => {
                     saved.set(false);
@@ -181,6 +183,7 @@ fn EmailSenderForm(email: EmailSender) -> impl IntoView {
         save.dispatch(EmailSender {
             email_sender_name: sender.get_untracked(),
             email_reply_to: reply_to.get_untracked(),
+            email_includes_message_text: includes_text.get_untracked(),
         });
     };
     view! {
@@ -198,6 +201,11 @@ fn EmailSenderForm(email: EmailSender) -> impl IntoView {
                     aria-invalid=invalid(refusal, "emailReplyTo") aria-describedby="reply-to-problem" />
             </label>
             {field_problem(refusal, "emailReplyTo", "reply-to-problem")}
+            <label>
+                <input type="checkbox" prop:checked=includes_text
+                    on:change=move |ev| includes_text.set(event_target_checked(&ev)) />
+                "E-mails include the message text (off: senders and counts only)"
+            </label>
             {form_problem(refusal, EMAIL_FIELDS)}
             <Show when=move || saved.get()>
                 <p class="notice" role="status">"E-mail settings saved."</p>

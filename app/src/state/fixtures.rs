@@ -12,6 +12,7 @@ pub fn message(id: &str, sender: &str, text: &str, at: &str) -> Message {
         updated_at: at.into(),
         deleted_at: None,
         is_welcome: false,
+        sent_via: None,
         attachments: vec![],
     }
 }

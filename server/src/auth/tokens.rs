@@ -248,3 +248,43 @@ mod unsubscribe_tests {
         assert_eq!(verify_unsubscribe(&key, "garbage"), None);
     }
 }
+
+/// The token of a reply address (`reply+TOKEN@…`) of one person for one
+/// channel: 160 bits of an HMAC of both, in lower-case base32, so the
+/// address's local part stays well under SMTP's 64 characters and survives
+/// mail systems that change the case of addresses. The same person and
+/// channel always get the same token, so a reply to an old e-mail works as
+/// long as the person keeps access to the channel.
+pub fn reply_token(key: &SecretKey, user_id: &str, channel_id: &str) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key.0).expect("HMAC takes any key length");
+    mac.update(b"reply-address\0");
+    mac.update(user_id.as_bytes());
+    mac.update(b"\0");
+    mac.update(channel_id.as_bytes());
+    let digest = mac.finalize().into_bytes();
+    data_encoding::BASE32_NOPAD
+        .encode(&digest[..20])
+        .to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod reply_token_tests {
+    use super::*;
+
+    #[test]
+    fn a_reply_token_is_short_lower_case_and_names_one_person_and_channel() {
+        let key = SecretKey([7; 32]);
+        let token = reply_token(&key, "u1", "c1");
+        assert_eq!(token.len(), 32);
+        assert!(token
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        assert!(format!("reply+{token}").len() <= 64);
+        assert_eq!(token, reply_token(&key, "u1", "c1"), "stable");
+        assert_ne!(token, reply_token(&key, "u2", "c1"));
+        assert_ne!(token, reply_token(&key, "u1", "c2"));
+        // The separator keeps ("u1", "c1") and ("u1c", "1") apart.
+        assert_ne!(token, reply_token(&key, "u1c", "1"));
+        assert_ne!(token, reply_token(&SecretKey([8; 32]), "u1", "c1"));
+    }
+}

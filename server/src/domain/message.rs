@@ -26,6 +26,34 @@ pub struct Message {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub deleted_at: Option<Timestamp>,
+    /// `email` when the message arrived as a reply by e-mail; absent when it
+    /// was sent in the portal or through the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent_via: Option<SentVia>,
+}
+
+/// How a message other than one sent in the portal or the API arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum SentVia {
+    /// A reply to one of Parlor's e-mails.
+    Email,
+}
+
+impl SentVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SentVia::Email => "email",
+        }
+    }
+
+    /// The stored value; anything unknown reads as the portal.
+    pub fn from_stored(stored: Option<&str>) -> Option<SentVia> {
+        match stored {
+            Some("email") => Some(SentVia::Email),
+            _ => None,
+        }
+    }
 }
 
 /// Message text: bounded in length, and not blank unless the message

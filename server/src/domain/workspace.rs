@@ -27,6 +27,9 @@ pub struct Workspace {
     /// Where replies to e-mails go (`Reply-To`); `null`: no `Reply-To`, so
     /// replies go to the server's sending address.
     pub email_reply_to: Option<String>,
+    /// Whether e-mails about unread messages quote the messages' text;
+    /// `false` (the default): they name the senders and count the messages.
+    pub email_includes_message_text: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

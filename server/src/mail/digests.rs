@@ -18,7 +18,7 @@ use crate::authz;
 use crate::domain::UserType;
 use crate::error::Result;
 use crate::service::email_preferences::UnreadMessages;
-use crate::service::{workspace, Context};
+use crate::service::{email_replies, workspace, Context};
 use crate::storage::digests::{self, Recipient, UnreadMessage};
 use crate::storage::{self, now_ms, Conn};
 
@@ -53,7 +53,9 @@ pub async fn scan(ctx: &Context) -> Result<usize> {
     // everything unread there, even what is younger than the delay: two
     // messages sent a moment apart make one e-mail, not two.
     let channels: BTreeSet<String> = due.into_iter().map(|(_, channel_id)| channel_id).collect();
-    let brand = workspace::load(&mut tx).await?.brand_name;
+    let settings = workspace::load(&mut tx).await?;
+    let brand = settings.brand_name;
+    let includes_text = settings.email_includes_message_text != 0;
     let staff = digests::internal_users(&mut tx).await?;
     let mut names = Names::default();
     let mut queued = 0;
@@ -92,13 +94,23 @@ pub async fn scan(ctx: &Context) -> Result<usize> {
                 UnreadMessages::Every => unread.chunks(1).collect(),
                 _ => vec![&unread[..]],
             };
+            // Each digest covers one channel, so its reply address is that
+            // channel's (docs/decisions.md, "Replies by e-mail").
+            let reply_to =
+                email_replies::reply_address(ctx, &mut tx, &recipient.id, &channel_id).await?;
             for messages in e_mails {
                 let senders = names.tally(&mut tx, messages).await?;
+                let quoted = match includes_text {
+                    true => Some(names.texts(&mut tx, messages).await?),
+                    false => None,
+                };
                 let email = templates::unread_digest(&DigestSummary {
                     brand: &brand,
                     to: &recipient.email,
                     given_name: &recipient.given_name,
                     senders: &senders,
+                    messages: quoted.as_deref(),
+                    reply_to: reply_to.as_deref(),
                     channel_url: &format!("{}/messages/{channel_id}", ctx.config.public_url),
                     unsubscribe_url: &unsubscribe_url(ctx, &recipient),
                 });
@@ -149,6 +161,25 @@ impl Names {
         .unwrap_or_else(|| "someone".into());
         self.0.insert(message.sender_id.clone(), name.clone());
         Ok(name)
+    }
+
+    /// Each message's sender name and text, oldest first.
+    async fn texts(
+        &mut self,
+        conn: &mut Conn,
+        messages: &[UnreadMessage],
+    ) -> Result<Vec<(String, String)>> {
+        let mut texts = Vec::with_capacity(messages.len());
+        for message in messages {
+            let name = self.name(conn, message).await?;
+            let text = if message.text.trim().is_empty() {
+                "(files)".to_string()
+            } else {
+                message.text.clone()
+            };
+            texts.push((name, text));
+        }
+        Ok(texts)
     }
 
     /// How many of the messages each sender wrote, in order of first message.

@@ -157,18 +157,42 @@ pub struct DigestSummary<'a> {
     pub given_name: &'a str,
     /// Sender names with how many unread messages each wrote, in order.
     pub senders: &'a [(String, usize)],
+    /// The messages themselves (sender name, text), oldest first, when the
+    /// workspace chose e-mails that include the text; None: counts only.
+    pub messages: Option<&'a [(String, String)]>,
+    /// The recipient's reply address for this channel, when replies by
+    /// e-mail are on: it becomes the `Reply-To`.
+    pub reply_to: Option<&'a str>,
     pub channel_url: &'a str,
     pub unsubscribe_url: &'a str,
 }
 
+/// Longest message text quoted in an e-mail, in characters; the rest is in
+/// the portal.
+const QUOTED_CHARS: usize = 2_000;
+
+/// A message's text cut to what an e-mail quotes.
+fn quoted(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+/// The line that invites a reply by e-mail.
+const REPLY_HINT: &str = "Reply to this e-mail to answer in the portal.";
+
 /// The e-mail about messages waiting unread in one channel. It names the
-/// senders and counts, never the text: the portal is where messages are read.
+/// senders and counts; the text only when the workspace chose so (by
+/// default the portal is where messages are read).
 pub fn unread_digest(summary: &DigestSummary<'_>) -> Email {
     let DigestSummary {
         brand,
         to,
         given_name,
         senders,
+        messages,
+        reply_to,
         channel_url,
         unsubscribe_url,
     } = summary;
@@ -179,10 +203,20 @@ pub fn unread_digest(summary: &DigestSummary<'_>) -> Email {
         .iter()
         .map(|(name, count)| format!("  - {count} from {name}\n"))
         .collect();
+    let quotes: String = messages
+        .unwrap_or_default()
+        .iter()
+        .map(|(name, text)| format!("{name}:\n{}\n\n", quoted(text)))
+        .collect();
+    let hint = if reply_to.is_some() {
+        format!("{REPLY_HINT}\n")
+    } else {
+        String::new()
+    };
     let text = format!(
         "Hello {given_name},\n\n\
-         You have {total} unread message{plural} in {brand}:\n{lines}\n\
-         Read and reply here:\n{channel_url}\n\n\
+         You have {total} unread message{plural} in {brand}:\n{lines}\n{quotes}\
+         Read and reply here:\n{channel_url}\n{hint}\n\
          --\nYou get this e-mail because messages waited unread for you. \
          To stop e-mails about unread messages, open:\n{unsubscribe_url}\n"
     );
@@ -190,10 +224,27 @@ pub fn unread_digest(summary: &DigestSummary<'_>) -> Email {
         .iter()
         .map(|(name, count)| format!("<li>{count} from {}</li>", escape_html(name)))
         .collect();
+    let quotes_html: String = messages
+        .unwrap_or_default()
+        .iter()
+        .map(|(name, text)| {
+            format!(
+                "<p style=\"margin-bottom: 4px;\"><strong>{}</strong></p>\n\
+                 <blockquote style=\"margin: 0 0 12px; padding-left: 12px; border-left: 3px solid #d0d7de;\">{}</blockquote>\n",
+                escape_html(name),
+                escape_html(&quoted(text)).replace('\n', "<br>")
+            )
+        })
+        .collect();
+    let hint_html = if reply_to.is_some() {
+        format!("<p>{}</p>\n", escape_html(REPLY_HINT))
+    } else {
+        String::new()
+    };
     let content = format!(
         "<p>Hello {name},</p>\n\
          <p>You have {total} unread message{plural} in {brand_html}:</p>\n<ul>{items}</ul>\n\
-         {button}\n\
+         {quotes_html}{button}\n{hint_html}\
          <p style=\"color: #59636e; font-size: 13px;\">You get this e-mail because messages waited \
          unread for you. <a href=\"{unsubscribe}\">Stop e-mails about unread messages</a>.</p>",
         name = escape_html(given_name),
@@ -201,18 +252,68 @@ pub fn unread_digest(summary: &DigestSummary<'_>) -> Email {
         button = button(channel_url, "Read and reply"),
         unsubscribe = escape_html(unsubscribe_url),
     );
+    let mut headers = vec![
+        ("List-Unsubscribe".into(), format!("<{unsubscribe_url}>")),
+        (
+            "List-Unsubscribe-Post".into(),
+            "List-Unsubscribe=One-Click".into(),
+        ),
+    ];
+    if let Some(address) = reply_to {
+        headers.push((REPLY_TO.into(), address.to_string()));
+    }
     Email {
         to: to.to_string(),
         subject,
         text,
         html: layout(brand, &content),
-        headers: vec![
-            ("List-Unsubscribe".into(), format!("<{unsubscribe_url}>")),
-            (
-                "List-Unsubscribe-Post".into(),
-                "List-Unsubscribe=One-Click".into(),
-            ),
-        ],
+        headers,
+    }
+}
+
+/// The extra header that gives an e-mail a `Reply-To` of its own, in place
+/// of the workspace's (see `worker::build`).
+pub const REPLY_TO: &str = "Reply-To";
+
+/// The notice to a person that an e-mail sent to their reply address came
+/// from another address and was refused. Only the person the address
+/// belongs to gets it, never the sender of the refused e-mail.
+pub fn reply_refused(
+    brand: &str,
+    to: &str,
+    given_name: &str,
+    claimed_from: &str,
+    channel_url: &str,
+) -> Email {
+    let subject = format!("An e-mail reply to {brand} was refused");
+    let text = format!(
+        "Hello {given_name},\n\n\
+         {brand} received an e-mail sent to your personal reply address, but from \
+         another address ({claimed_from}). To keep your conversation safe, it was not \
+         posted.\n\n\
+         If you sent it, reply from {to}, or answer in the portal:\n{channel_url}\n\n\
+         If you did not, you need do nothing: nobody else can post as you.\n\
+         You get at most one such notice a day.\n"
+    );
+    let content = format!(
+        "<p>Hello {name},</p>\n\
+         <p>{brand_html} received an e-mail sent to your personal reply address, but from \
+         another address ({from}). To keep your conversation safe, it was not posted.</p>\n\
+         <p>If you sent it, reply from {to_html}, or answer in the portal.</p>\n{button}\n\
+         <p style=\"color: #59636e; font-size: 13px;\">If you did not, you need do nothing: \
+         nobody else can post as you. You get at most one such notice a day.</p>",
+        name = escape_html(given_name),
+        brand_html = escape_html(brand),
+        from = escape_html(claimed_from),
+        to_html = escape_html(to),
+        button = button(channel_url, "Open the conversation"),
+    );
+    Email {
+        to: to.to_string(),
+        subject,
+        text,
+        html: layout(brand, &content),
+        headers: Vec::new(),
     }
 }
 
@@ -324,10 +425,14 @@ mod tests {
             to: "olivia@example.com",
             given_name: "Olivia",
             senders: &senders,
+            messages: None,
+            reply_to: None,
             channel_url: "http://x/messages/ch1",
             unsubscribe_url: "http://x/v1/email-preferences/unsubscribe?token=t",
         });
         assert_eq!(email.subject, "3 unread messages in Ledger & Co");
+        assert!(!email.text.contains("Reply to this e-mail"));
+        assert!(!email.headers.iter().any(|(name, _)| name == REPLY_TO));
         assert!(email.text.contains("2 from <i>Ann</i>"));
         assert!(email.html.contains("2 from &lt;i&gt;Ann&lt;/i&gt;"));
         assert!(email.text.contains("http://x/messages/ch1"));
@@ -335,5 +440,62 @@ mod tests {
             "List-Unsubscribe".to_string(),
             "<http://x/v1/email-preferences/unsubscribe?token=t>".to_string()
         )));
+    }
+
+    #[test]
+    fn a_digest_with_a_reply_address_invites_a_reply_and_quotes_text_when_asked() {
+        let senders = vec![("Ann".to_string(), 1)];
+        let messages = vec![(
+            "Ann".to_string(),
+            "Figures <b>ready</b>\nline two".to_string(),
+        )];
+        let email = unread_digest(&DigestSummary {
+            brand: "Ledger & Co",
+            to: "olivia@example.com",
+            given_name: "Olivia",
+            senders: &senders,
+            messages: Some(&messages),
+            reply_to: Some("reply+abc@replies.example"),
+            channel_url: "http://x/messages/ch1",
+            unsubscribe_url: "http://x/u",
+        });
+        assert!(email
+            .text
+            .contains("Reply to this e-mail to answer in the portal."));
+        assert!(email
+            .html
+            .contains("Reply to this e-mail to answer in the portal."));
+        assert!(email.text.contains("Figures <b>ready</b>\nline two"));
+        assert!(email
+            .html
+            .contains("Figures &lt;b&gt;ready&lt;/b&gt;<br>line two"));
+        assert!(!email.html.contains("<b>ready"));
+        assert!(email.headers.contains(&(
+            REPLY_TO.to_string(),
+            "reply+abc@replies.example".to_string()
+        )));
+    }
+
+    #[test]
+    fn quoted_text_is_cut_at_the_limit() {
+        let long = "é".repeat(QUOTED_CHARS + 10);
+        let cut = quoted(&long);
+        assert_eq!(cut.chars().count(), QUOTED_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(quoted("short"), "short");
+    }
+
+    #[test]
+    fn a_refusal_notice_names_the_claimed_sender_escaped() {
+        let email = reply_refused(
+            "Ledger & Co",
+            "ann@example.com",
+            "Ann",
+            "<mallory@evil.example>",
+            "http://x/messages/ch1",
+        );
+        assert_eq!(email.to, "ann@example.com");
+        assert!(email.text.contains("<mallory@evil.example>"));
+        assert!(email.html.contains("&lt;mallory@evil.example&gt;"));
     }
 }

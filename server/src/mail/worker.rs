@@ -172,10 +172,17 @@ fn build(config: &MailConfig, sender: &Sender, email: &OutboxEmail) -> anyhow::R
         .to(to)
         .subject(email.subject.clone())
         .message_id(Some(format!("<{}@{}>", email.id, domain)));
-    if let Some(reply_to) = &sender.reply_to {
+    let mut headers: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&email.headers)?;
+    // An e-mail's own reply address (a reply by e-mail lands in its
+    // conversation) wins over the workspace's Reply-To.
+    let own_reply_to = match headers.remove(super::templates::REPLY_TO) {
+        Some(serde_json::Value::String(address)) => Some(address),
+        _ => None,
+    };
+    if let Some(reply_to) = own_reply_to.as_ref().or(sender.reply_to.as_ref()) {
         builder = builder.reply_to(Mailbox::new(None, reply_to.parse()?));
     }
-    let headers: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&email.headers)?;
     for (name, value) in headers {
         if let serde_json::Value::String(value) = value {
             builder =

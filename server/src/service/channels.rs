@@ -115,6 +115,7 @@ async fn post_welcome(
             text: &text,
             is_welcome: true,
             idempotency_key: None,
+            sent_via: None,
             now,
         },
     )

@@ -299,6 +299,7 @@ impl Batch {
                 created_at: self.now,
                 updated_at: self.now,
                 deleted_at: None,
+                sent_via: None,
             },
             Vec::new(),
         );
@@ -360,6 +361,7 @@ impl Batch {
                     text: &message.text,
                     is_welcome: false,
                     idempotency_key: key.as_deref(),
+                    sent_via: None,
                     now: self.now,
                 },
                 event: events::message_event(EventKind::MessageCreated, message, payload),

@@ -8,7 +8,7 @@ use super::{attachments, channels, events, sessions, views, Context, Page, PageR
 use crate::auth::{Actor, Credential};
 use crate::authz;
 use crate::domain::event::EventKind;
-use crate::domain::message::{Message, MessageText};
+use crate::domain::message::{Message, MessageText, SentVia};
 use crate::domain::new_id;
 use crate::domain::UserType;
 use crate::error::{Error, Result};
@@ -104,11 +104,57 @@ pub async fn send(
             })
             .await;
     }
-    send_with_files(ctx, actor, request, idempotency_key, text, attachment_ids).await
+    send_with_files(
+        ctx,
+        actor,
+        request,
+        idempotency_key,
+        text,
+        attachment_ids,
+        None,
+    )
+    .await
+}
+
+/// A reply by e-mail, from the person its reply address belongs to, with
+/// the files it carried already uploaded as theirs. `idempotency_key` makes
+/// the same e-mail delivered twice one message.
+#[tracing::instrument(skip_all)]
+pub async fn send_by_email(
+    ctx: &Context,
+    actor: &Actor,
+    channel_id: &str,
+    text: &str,
+    attachment_ids: Vec<String>,
+    idempotency_key: &str,
+) -> Result<Message> {
+    let attachment_ids = attachments::parse_ids(ctx, Some(&attachment_ids))?;
+    let text = MessageText::parse_with_files(
+        text,
+        ctx.config.max_message_chars,
+        !attachment_ids.is_empty(),
+    )?;
+    let request = SendMessage {
+        text: text.as_str().to_string(),
+        channel_id: channel_id.to_string(),
+        sender_id: None,
+        attachment_ids: None,
+    };
+    send_with_files(
+        ctx,
+        actor,
+        &request,
+        Some(idempotency_key),
+        text,
+        attachment_ids,
+        Some(SentVia::Email),
+    )
+    .await
 }
 
 /// A message with files, in a transaction of its own: attaching can refuse
 /// a file after the message is written, which a shared batch could not undo.
+/// Replies by e-mail come this way too, with or without files.
 async fn send_with_files(
     ctx: &Context,
     actor: &Actor,
@@ -116,6 +162,7 @@ async fn send_with_files(
     idempotency_key: Option<&str>,
     text: MessageText,
     attachment_ids: Vec<String>,
+    sent_via: Option<SentVia>,
 ) -> Result<Message> {
     let mut tx = ctx.store.begin().await?;
     let channel =
@@ -157,6 +204,7 @@ async fn send_with_files(
             text: text.as_str(),
             is_welcome: false,
             idempotency_key,
+            sent_via: sent_via.map(SentVia::as_str),
             now: now_ms(),
         },
     )
@@ -363,6 +411,7 @@ pub async fn send_mass(
                 text: text.as_str(),
                 is_welcome: false,
                 idempotency_key: None,
+                sent_via: None,
                 now,
             },
         )

@@ -14,6 +14,7 @@ pub mod clients;
 pub mod companies;
 pub mod directory;
 pub mod email_preferences;
+pub mod email_replies;
 pub mod events;
 pub mod internal_users;
 pub mod message_writer;

@@ -35,6 +35,7 @@ pub fn workspace(ctx: &Context, row: &WorkspaceRow) -> Workspace {
         logo_image_url: row.logo_image_url.clone(),
         email_sender_name: row.email_sender_name.clone(),
         email_reply_to: row.email_reply_to.clone(),
+        email_includes_message_text: row.email_includes_message_text != 0,
         created_at: Timestamp(row.created_at),
         updated_at: Timestamp(row.updated_at),
     }
@@ -207,6 +208,7 @@ pub fn message_with(public_url: &str, row: MessageRow, attachments: Vec<Attachme
         created_at: Timestamp(row.created_at),
         updated_at: Timestamp(row.updated_at),
         deleted_at: row.deleted_at.map(Timestamp),
+        sent_via: crate::domain::message::SentVia::from_stored(row.sent_via.as_deref()),
         id: row.id,
         channel_id: row.channel_id,
         sender_id: row.sender_id,

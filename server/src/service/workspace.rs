@@ -112,6 +112,7 @@ async fn create(
             logo_image_url: None,
             email_sender_name: None,
             email_reply_to: None,
+            email_includes_message_text: 0,
             created_at: now,
             updated_at: now,
         },
@@ -194,6 +195,9 @@ pub struct UpdateWorkspace {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, format = Email)]
     pub email_reply_to: Option<Option<String>>,
+    /// Whether e-mails about unread messages quote the messages' text
+    /// (`false`: senders and counts only).
+    pub email_includes_message_text: Option<bool>,
 }
 
 /// The settings of `request`, checked, applied to `row`: nothing is changed
@@ -232,6 +236,9 @@ fn apply_update(row: &mut WorkspaceRow, request: &UpdateWorkspace) -> Result<()>
     }
     if let Some(reply_to) = reply_to {
         row.email_reply_to = reply_to;
+    }
+    if let Some(includes) = request.email_includes_message_text {
+        row.email_includes_message_text = storage::flag(includes);
     }
     Ok(())
 }

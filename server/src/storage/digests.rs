@@ -49,6 +49,8 @@ pub struct UnreadMessage {
     pub sender_id: String,
     pub sender_type: String,
     pub created_at: i64,
+    /// Quoted in the e-mail only when the workspace chose so.
+    pub text: String,
 }
 
 impl UnreadMessage {
@@ -67,7 +69,7 @@ pub async fn unread_for(
     upto: i64,
 ) -> Result<Vec<UnreadMessage>> {
     Ok(sqlx::query_as(
-        "SELECT m.seq, m.sender_id, m.sender_type, m.created_at FROM messages m \
+        "SELECT m.seq, m.sender_id, m.sender_type, m.created_at, m.text FROM messages m \
          WHERE m.channel_id = $1 AND m.seq <= $3 AND m.sender_id <> $2 \
            AND m.is_welcome = 0 AND m.deleted_at IS NULL \
            AND m.seq > COALESCE((SELECT r.last_read_seq FROM read_states r \

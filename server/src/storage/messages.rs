@@ -15,10 +15,12 @@ pub struct MessageRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub deleted_at: Option<i64>,
+    /// `email` for a reply by e-mail; None for the portal and the API.
+    pub sent_via: Option<String>,
 }
 
-const COLUMNS: &str =
-    "seq, id, channel_id, sender_id, sender_type, text, is_welcome, created_at, updated_at, deleted_at";
+const COLUMNS: &str = "seq, id, channel_id, sender_id, sender_type, text, is_welcome, created_at, \
+     updated_at, deleted_at, sent_via";
 
 pub struct NewMessage<'a> {
     pub id: &'a str,
@@ -28,15 +30,17 @@ pub struct NewMessage<'a> {
     pub text: &'a str,
     pub is_welcome: bool,
     pub idempotency_key: Option<&'a str>,
+    /// `email` for a reply by e-mail; None for the portal and the API.
+    pub sent_via: Option<&'a str>,
     pub now: i64,
 }
 
 /// The columns a new message is stored with, in the order `NewMessage::bind`
 /// binds them.
 pub(super) const NEW_COLUMNS: &str =
-    "id, channel_id, sender_id, sender_type, text, is_welcome, idempotency_key, created_at, updated_at";
+    "id, channel_id, sender_id, sender_type, text, is_welcome, idempotency_key, sent_via, created_at, updated_at";
 /// How many values `NewMessage::bind` binds.
-pub(super) const NEW_WIDTH: usize = 9;
+pub(super) const NEW_WIDTH: usize = 10;
 
 impl<'a> NewMessage<'a> {
     /// Binds the message's values for `NEW_COLUMNS`.
@@ -49,6 +53,7 @@ impl<'a> NewMessage<'a> {
             .bind(self.text)
             .bind(super::flag(self.is_welcome))
             .bind(self.idempotency_key)
+            .bind(self.sent_via)
             .bind(self.now)
             .bind(self.now)
     }

@@ -22,6 +22,7 @@ pub mod messages;
 pub mod notifications;
 pub mod outbox;
 mod postgres;
+pub mod reply_addresses;
 pub mod sends;
 pub mod sign_in_limits;
 mod sqlite;

@@ -56,7 +56,7 @@ impl SmtpSink {
 
     /// The messages received so far, oldest first, as text with the body's
     /// quoted-printable soft line breaks and escapes undone.
-    fn messages(&self) -> Vec<String> {
+    pub(crate) fn messages(&self) -> Vec<String> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
             .expect("read the sink's directory")
             .map(|entry| entry.expect("directory entry").path())

@@ -1,7 +1,7 @@
 use crate::postgres::PostgresDatabase;
 use parlor::config::{
-    BlobLocation, Config, DatabaseLocation, FileConfig, Limits, MailConfig, SecretKey,
-    SignInConfig, ThrottleLimits, WebhookConfig,
+    BlobLocation, Config, DatabaseLocation, FileConfig, InboundConfig, Limits, MailConfig,
+    SecretKey, SignInConfig, ThrottleLimits, WebhookConfig,
 };
 use parlor::service::{sessions, workspace, Context};
 use parlor::startup::Application;
@@ -21,6 +21,8 @@ pub struct TestApp {
     pub admin: Caller,
     pub owner_id: String,
     pub config: Config,
+    /// The SMTP listener for replies by e-mail, when configured.
+    pub inbound: Option<std::net::SocketAddr>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _data_dir: tempfile::TempDir,
@@ -80,6 +82,7 @@ impl TestApp {
                 retry_max: std::time::Duration::from_secs(1),
                 ..MailConfig::default()
             },
+            inbound: InboundConfig::default(),
             sign_in: SignInConfig {
                 // Windows start at multiples of their length: one this long
                 // never ends during a test, so counting cannot straddle two
@@ -106,6 +109,7 @@ impl TestApp {
             .await
             .expect("server builds");
         let base = format!("http://{}", app.local_addr());
+        let inbound = app.inbound_addr();
         let ctx = app.context().clone();
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async move {
@@ -132,6 +136,7 @@ impl TestApp {
             admin,
             owner_id,
             config,
+            inbound,
             shutdown: Some(shutdown),
             server: Some(server),
             _data_dir: data_dir,
@@ -156,6 +161,7 @@ impl TestApp {
             .await
             .expect("server builds again");
         self.base = format!("http://{}", app.local_addr());
+        self.inbound = app.inbound_addr();
         self.admin.base = self.base.clone();
         self.ctx = app.context().clone();
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();

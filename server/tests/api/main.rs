@@ -18,6 +18,7 @@ mod data_files;
 mod door_fixture;
 mod doors;
 mod email;
+mod email_replies;
 mod invitations;
 mod limits;
 mod messages;

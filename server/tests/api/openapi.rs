@@ -58,6 +58,10 @@ async fn the_openapi_document_describes_every_public_route() {
         "messages list their files"
     );
     assert!(
+        message["sentVia"].is_object(),
+        "messages say when they arrived by e-mail"
+    );
+    assert!(
         doc.body["components"]["schemas"]["SendMessage"]["properties"]["attachmentIds"].is_object()
     );
     let upload = &paths["/v1/attachments"]["post"]["requestBody"]["content"];
@@ -71,6 +75,7 @@ async fn the_openapi_document_describes_every_public_route() {
         "logoImageUrl",
         "emailSenderName",
         "emailReplyTo",
+        "emailIncludesMessageText",
     ] {
         assert!(
             schemas["Workspace"]["properties"][field].is_object(),

@@ -28,6 +28,7 @@ pub(super) fn send_from(
             updated_at: String::new(),
             deleted_at: None,
             is_welcome: false,
+            sent_via: None,
             attachments: uploads.with_untracked(Uploads::ready),
         };
         uploads.update(Uploads::clear);

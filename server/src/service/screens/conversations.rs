@@ -141,6 +141,7 @@ pub fn message(message: Message) -> model::Message {
         updated_at: message.updated_at.to_rfc3339(),
         deleted_at: message.deleted_at.map(|t| t.to_rfc3339()),
         is_welcome: message.is_welcome,
+        sent_via: message.sent_via.map(|via| via.as_str().to_string()),
         attachments: message.attachments.into_iter().map(attachment).collect(),
     }
 }

@@ -200,6 +200,7 @@ pub async fn save_email_sender(
     let update = UpdateWorkspace {
         email_sender_name: Some(filled(sender.email_sender_name)),
         email_reply_to: Some(filled(sender.email_reply_to)),
+        email_includes_message_text: Some(sender.email_includes_message_text),
         ..UpdateWorkspace::default()
     };
     Ok(workspace_shown(
@@ -223,6 +224,7 @@ fn workspace_shown(workspace: Workspace) -> model::WorkspaceSettings {
         email: model::EmailSender {
             email_sender_name: workspace.email_sender_name.unwrap_or_default(),
             email_reply_to: workspace.email_reply_to.unwrap_or_default(),
+            email_includes_message_text: workspace.email_includes_message_text,
         },
     }
 }
