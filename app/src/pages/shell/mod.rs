@@ -157,14 +157,11 @@ pub fn SignedInShell() -> impl IntoView {
 /// Set through the CSSOM once the app runs: the page's policy refuses
 /// inline `style` attributes, so the server-rendered page keeps the default.
 pub(crate) fn apply_accent(color: &str) {
-    let Some(hex) = color.strip_prefix('#') else {
-        return;
-    };
-    if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return;
-    }
+    let is_colour = color
+        .strip_prefix('#')
+        .is_some_and(|hex| hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()));
     #[cfg(feature = "hydrate")]
-    {
+    if is_colour {
         use wasm_bindgen::JsCast;
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())
@@ -174,6 +171,8 @@ pub(crate) fn apply_accent(color: &str) {
             let _ = root.style().set_property("--accent", color);
         }
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = is_colour;
 }
 
 /// Every signed-in page: the shared state, kept current, and the sidebar
