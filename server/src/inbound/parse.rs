@@ -31,12 +31,7 @@ pub struct IncomingFile {
 /// Reads an e-mail; None when it is not one (no headers at all).
 pub fn parse(raw: &[u8]) -> Option<IncomingEmail> {
     let message = MessageParser::default().parse(raw)?;
-    let from = message
-        .from()
-        .and_then(|from| from.first())
-        .and_then(|addr| addr.address())
-        .map(|address| address.trim().to_ascii_lowercase())
-        .filter(|address| !address.is_empty());
+    let from = sender(&message);
     let message_id = match message.message_id() {
         Some(id) if !id.trim().is_empty() => id.trim().to_string(),
         _ => {
@@ -44,7 +39,11 @@ pub fn parse(raw: &[u8]) -> Option<IncomingEmail> {
             format!("sha256:{:x}", Sha256::digest(raw))
         }
     };
-    let body = message.body_text(0).map(|text| text.into_owned());
+    // A reply is short; whatever is past this is quoted history, and no
+    // text is stripped that could not be posted anyway.
+    let body: Option<String> = message
+        .body_text(0)
+        .map(|text| text.chars().take(MAX_BODY_CHARS).collect());
     Some(IncomingEmail {
         from,
         message_id,
@@ -52,6 +51,32 @@ pub fn parse(raw: &[u8]) -> Option<IncomingEmail> {
         text: quotes::strip(body.as_deref().unwrap_or_default()),
         files: files(&message),
     })
+}
+
+/// The most of a body's text that is read.
+const MAX_BODY_CHARS: usize = 100_000;
+
+/// The sender's address, only when the e-mail names one sender without
+/// ambiguity: exactly one `From` header, holding one mailbox, whose address
+/// is written out in the header (not assembled from encoded words or
+/// comments). Readers differ on which of two `From`s counts, or which of two
+/// mailboxes; an e-mail that leaves room for that is treated as forged.
+fn sender(message: &Message<'_>) -> Option<String> {
+    let from_headers = message
+        .headers()
+        .iter()
+        .filter(|h| h.name().eq_ignore_ascii_case("From"))
+        .count();
+    if from_headers != 1 {
+        return None;
+    }
+    let from = message.from()?;
+    if from.iter().count() != 1 {
+        return None;
+    }
+    let address = from.first()?.address()?.trim().to_ascii_lowercase();
+    let raw = header(message, "From")?.to_ascii_lowercase();
+    (!address.is_empty() && raw.contains(&address)).then_some(address)
 }
 
 /// A header's value, trimmed, if present.
@@ -65,13 +90,13 @@ fn header<'a>(message: &'a Message<'a>, name: &'static str) -> Option<&'a str> {
 fn automatic(message: &Message<'_>) -> Option<String> {
     if let Some(value) = header(message, "Auto-Submitted") {
         if !value.eq_ignore_ascii_case("no") {
-            return Some(format!("Auto-Submitted: {value}"));
+            return Some(format!("Auto-Submitted: {}", excerpt(value)));
         }
     }
     if let Some(value) = header(message, "Precedence") {
         let value = value.to_ascii_lowercase();
         if ["bulk", "list", "junk", "auto_reply"].contains(&value.as_str()) {
-            return Some(format!("Precedence: {value}"));
+            return Some(format!("Precedence: {}", excerpt(&value)));
         }
     }
     for name in ["X-Autoreply", "X-Autorespond", "X-Autoresponder"] {
@@ -94,6 +119,15 @@ fn automatic(message: &Message<'_>) -> Option<String> {
     None
 }
 
+/// A header value as logged: short, on one line.
+fn excerpt(value: &str) -> String {
+    value
+        .chars()
+        .take(40)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 /// The files sent with the reply. Images placed inside an HTML body (a
 /// `Content-ID` without `Content-Disposition: attachment`: signature
 /// logos, mostly) are part of the layout, not files the person sent.
@@ -104,7 +138,9 @@ fn files(message: &Message<'_>) -> Vec<IncomingFile> {
             let attached = part
                 .content_disposition()
                 .is_some_and(|cd| cd.is_attachment());
-            attached || part.content_id().is_none()
+            // A forwarded e-mail carries its own headers (addresses,
+            // perhaps other reply addresses): it is not posted.
+            (attached || part.content_id().is_none()) && part.message().is_none()
         })
         .enumerate()
         .filter_map(|(index, part)| {
@@ -115,10 +151,7 @@ fn files(message: &Message<'_>) -> Vec<IncomingFile> {
             let name = part
                 .attachment_name()
                 .map(str::to_string)
-                .unwrap_or_else(|| match part.message() {
-                    Some(_) => format!("message-{}.eml", index + 1),
-                    None => format!("attachment-{}", index + 1),
-                });
+                .unwrap_or_else(|| format!("attachment-{}", index + 1));
             Some(IncomingFile { name, bytes })
         })
         .collect()

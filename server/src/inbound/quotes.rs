@@ -89,17 +89,31 @@ fn is_original_message(line: &str) -> bool {
 /// wrapped onto the next one or two, in the languages clients use most.
 fn is_attribution(lines: &[&str], index: usize, line: &str) -> bool {
     const STARTS: [&str; 5] = ["on ", "le ", "am ", "el ", "op "];
-    const ENDS: [&str; 5] = ["wrote:", "a écrit :", "a écrit:", "schrieb:", "escribió:"];
+    const ENDS: [&str; 6] = [
+        "wrote:",
+        "a écrit :",
+        "a écrit:",
+        "schrieb:",
+        "escribió:",
+        "schreef:",
+    ];
     let lower = line.to_lowercase();
     if !STARTS.iter().any(|start| lower.starts_with(start)) {
         return false;
     }
-    // German puts the name after the verb: "… Uhr schrieb Ledger & Co <…>:".
-    let german = lower.starts_with("am ");
+    // German and Dutch put the name after the verb: "… Uhr schrieb Ledger &
+    // Co <…>:", "… om 09:14 schreef Ledger & Co <…>:".
+    let verb = if lower.starts_with("am ") {
+        Some(" schrieb ")
+    } else if lower.starts_with("op ") {
+        Some(" schreef ")
+    } else {
+        None
+    };
     let ends = |text: &str| {
         let text = text.trim().to_lowercase();
         ENDS.iter().any(|end| text.ends_with(end))
-            || (german && text.ends_with(':') && text.contains(" schrieb "))
+            || verb.is_some_and(|verb| text.ends_with(':') && text.contains(verb))
     };
     if ends(line) {
         return true;
@@ -117,10 +131,16 @@ fn is_attribution(lines: &[&str], index: usize, line: &str) -> bool {
 /// next few lines, or a line of underscores right before such a block.
 fn is_outlook_header(lines: &[&str], index: usize, line: &str) -> bool {
     if line.len() >= 10 && line.chars().all(|c| c == '_') {
+        // Only the line right after: no recursion down a run of such lines.
         return lines
             .get(index + 1)
-            .is_some_and(|next| is_outlook_header(lines, index + 1, next.trim()));
+            .is_some_and(|next| is_from_block(lines, index + 1, next.trim()));
     }
+    is_from_block(lines, index, line)
+}
+
+/// "From: …" with "Sent: …" or "Date: …" within the next few lines.
+fn is_from_block(lines: &[&str], index: usize, line: &str) -> bool {
     let starts = |text: &str, label: &str| {
         text.get(..label.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(label))
@@ -137,6 +157,20 @@ fn is_outlook_header(lines: &[&str], index: usize, line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::strip;
+
+    #[test]
+    fn a_long_run_of_underscore_lines_is_cut_in_linear_time_without_recursing() {
+        let body = format!("Thanks!\n{}", "__________\n".repeat(200_000));
+        assert!(strip(&body).starts_with("Thanks!"));
+    }
+
+    #[test]
+    fn a_dutch_attribution_ends_the_reply() {
+        assert_eq!(
+            strip("Prima, dank je.\n\nOp di 4 nov 2025 om 09:14 schreef Ledger & Co <x@y.z>:\n> Hallo"),
+            "Prima, dank je."
+        );
+    }
 
     #[test]
     fn gmail_s_attribution_and_quote_go() {

@@ -157,12 +157,13 @@ pub async fn receive(
         .as_deref()
         .is_some_and(|from| from.eq_ignore_ascii_case(target.email.trim()));
     if !from_matches {
-        tell_of_forgery(ctx, &target, email.from.as_deref().unwrap_or("no address")).await?;
-        return Ok(Delivery::Refused(Refusal::new(
-            550,
-            "5.7.1",
-            "the sender is not the person this reply address belongs to",
-        )));
+        // Taken and dropped, not refused: a relay in front of Parlor that
+        // already accepted it would bounce a refusal to the sender, who may
+        // be forged. The person hears of it instead.
+        tell_of_forgery(ctx, &target, email.from.as_deref()).await?;
+        return Ok(Delivery::Dropped(
+            "the sender is not the person this reply address belongs to".into(),
+        ));
     }
     let key = idempotency_key(&email.message_id);
     {
@@ -205,6 +206,14 @@ pub async fn receive(
             discard(ctx, &target.actor, &uploaded).await;
             Err(Error::Internal(err))
         }
+        // The same e-mail posted meanwhile by another delivery of it: its
+        // key is taken, by a message with the other delivery's files.
+        Err(Error::Conflict(_)) => {
+            discard(ctx, &target.actor, &uploaded).await;
+            Ok(Delivery::Dropped(
+                "delivered at the same time by another connection (same Message-ID)".into(),
+            ))
+        }
         Err(refused) => {
             discard(ctx, &target.actor, &uploaded).await;
             Ok(Delivery::Refused(refusal_for(&refused)))
@@ -228,7 +237,9 @@ fn refusal_for(error: &Error) -> Refusal {
         Error::PayloadTooLarge(reason) | Error::QuotaExceeded(reason) => {
             Refusal::new(552, "5.3.4", reason.clone())
         }
-        Error::RateLimited { .. } => Refusal::new(550, "5.7.1", "too many files at once"),
+        Error::RateLimited { .. } => {
+            Refusal::new(451, "4.7.1", "too many files at once; try later")
+        }
         other => Refusal::new(550, "5.6.0", other.to_string()),
     }
 }
@@ -246,7 +257,20 @@ fn idempotency_key(message_id: &str) -> String {
 /// Tells the person a reply address belongs to that an e-mail from another
 /// address was refused — once a day at most, through the outbox's dedupe
 /// key, however many forged e-mails arrive.
-async fn tell_of_forgery(ctx: &Context, target: &ReplyTarget, claimed_from: &str) -> Result<()> {
+async fn tell_of_forgery(
+    ctx: &Context,
+    target: &ReplyTarget,
+    claimed_from: Option<&str>,
+) -> Result<()> {
+    // Named only when it looks like an address: the forger chooses it, and
+    // the notice goes out under the workspace's name.
+    let claimed_from = claimed_from
+        .filter(|from| {
+            from.len() <= 254
+                && from.contains('@')
+                && !from.chars().any(|c| c.is_whitespace() || c.is_control())
+        })
+        .unwrap_or("another address");
     let day = now_ms().div_euclid(DAY_MS);
     let key = format!("reply-refused:{}:{day}", target.user_id);
     let mut tx = ctx.store.begin().await?;

@@ -226,17 +226,15 @@ async fn a_forged_sender_is_refused_and_the_real_person_is_told_once_a_day() {
         &address,
         "Please wire the refund to my new account.",
     );
-    let refused = deliver(&app, forged).await;
-    assert!(
-        refused.as_ref().is_err_and(|err| err.is_permanent()),
-        "a forged From is refused: {refused:?}"
-    );
+    // Taken and dropped rather than refused, so that no relay in front
+    // bounces it to the forged sender.
+    deliver(&app, forged).await.expect("taken, to be dropped");
     assert_eq!(messages_of(&app, &channel_id).await.len(), before);
     let notices = wait_for(&sink, &email, "was refused", 1).await;
     assert!(notices[0].contains("mallory@evil.test"), "{}", notices[0]);
 
     let again = reply("mallory@evil.test", &address, "Second try.");
-    assert!(deliver(&app, again).await.is_err());
+    deliver(&app, again).await.expect("taken, to be dropped");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(
         received(&sink, &email, "was refused").len(),
@@ -248,6 +246,42 @@ async fn a_forged_sender_is_refused_and_the_real_person_is_told_once_a_day() {
         "no backscatter to the forged sender"
     );
     assert_eq!(messages_of(&app, &channel_id).await.len(), before);
+}
+
+#[tokio::test]
+async fn a_sender_hidden_behind_a_second_from_or_mailbox_does_not_post() {
+    let sink = SmtpSink::start().await;
+    let app = spawn(&sink).await;
+    let (client_id, email) = invited_client(&app, "Dee", None).await;
+    let channel_id = app.individual_channel(&client_id).await;
+    post(&app, &channel_id, "Please confirm the figures.").await;
+    let address = reply_address(&sink, &email, &channel_id).await;
+    let before = messages_of(&app, &channel_id).await.len();
+    let envelope = Envelope::new(
+        Some("mallory@evil.test".parse().unwrap()),
+        vec![address.parse().unwrap()],
+    )
+    .unwrap();
+    for from in [
+        format!("From: mallory@evil.test\r\nFrom: {email}"),
+        format!("From: {email}\r\nFrom: mallory@evil.test"),
+        format!("From: mallory@evil.test, {email}"),
+        format!("From: {email}, mallory@evil.test"),
+    ] {
+        let raw = format!(
+            "{from}\r\nTo: {address}\r\nSubject: Re: figures\r\nMessage-ID: <{}@evil.test>\r\n\r\nConfirmed, pay to account 123.\r\n",
+            uuid::Uuid::new_v4().simple()
+        );
+        transport(&app)
+            .send_raw(&envelope, raw.as_bytes())
+            .await
+            .expect("taken, to be dropped");
+    }
+    assert_eq!(
+        messages_of(&app, &channel_id).await.len(),
+        before,
+        "an ambiguous sender never posts"
+    );
 }
 
 #[tokio::test]
