@@ -20,6 +20,8 @@ use crate::service::Context;
 
 /// Recipients one e-mail may have; a reply has one.
 const MAX_RECIPIENTS: usize = 10;
+/// The longest one session may last, however it keeps itself busy.
+const SESSION_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
 /// Commands refused in one session before it is closed.
 const MAX_ERRORS: u32 = 10;
 
@@ -37,13 +39,26 @@ pub async fn run(ctx: Context, listener: TcpListener) {
                 continue;
             }
         };
-        let Ok(permit) = sessions.clone().acquire_owned().await else {
-            return;
+        let Ok(permit) = sessions.clone().try_acquire_owned() else {
+            // Full: said at once, so a mail server tries again later rather
+            // than waiting on a connection nobody reads.
+            tokio::spawn(async move {
+                let mut stream = stream;
+                let _ = stream
+                    .write_all(b"421 4.3.2 Too busy; try again later\r\n")
+                    .await;
+            });
+            continue;
         };
         let ctx = ctx.clone();
         tokio::spawn(async move {
-            if let Err(err) = Session::new(ctx, peer).serve(stream).await {
-                tracing::debug!(%peer, error = %err, "an SMTP session ended with an error");
+            let session = Session::new(ctx, peer).serve(stream);
+            match tokio::time::timeout(SESSION_LIMIT, session).await {
+                Ok(Err(err)) => {
+                    tracing::debug!(%peer, error = %err, "an SMTP session ended with an error");
+                }
+                Err(_) => tracing::info!(%peer, "closed an SMTP session that went on too long"),
+                Ok(Ok(())) => {}
             }
             drop(permit);
         });
@@ -166,7 +181,7 @@ impl Session {
                         }
                         let message = std::mem::take(message);
                         reading = Reading::Commands;
-                        let answer = self.deliver(&message).await;
+                        let answer = self.deliver(message).await;
                         self.reset();
                         stream.write_all(answer.as_bytes()).await?;
                     }
@@ -313,9 +328,12 @@ impl Session {
     }
 
     /// Parses an e-mail and posts it for each recipient; the answer to DATA.
-    async fn deliver(&self, raw: &[u8]) -> String {
+    async fn deliver(&self, raw: Vec<u8>) -> String {
         let return_path = self.return_path.clone().unwrap_or_default();
-        let Some(email) = super::parse::parse(raw) else {
+        // Parsing and stripping work through the whole e-mail: off the
+        // threads that serve requests.
+        let parsed = tokio::task::spawn_blocking(move || super::parse::parse(&raw)).await;
+        let Ok(Some(email)) = parsed else {
             tracing::warn!(peer = %self.peer, "refused an e-mail: not a readable message");
             return "550 5.6.0 Not a readable e-mail\r\n".into();
         };

@@ -172,6 +172,12 @@ fn build(config: &MailConfig, sender: &Sender, email: &OutboxEmail) -> anyhow::R
         .to(to)
         .subject(email.subject.clone())
         .message_id(Some(format!("<{}@{}>", email.id, domain)));
+    // Every e-mail Parlor sends is made by a machine (RFC 3834): vacation
+    // responders keep quiet instead of answering into a reply address.
+    builder = builder.raw_header(HeaderValue::new(
+        HeaderName::new_from_ascii_str("Auto-Submitted"),
+        "auto-generated".into(),
+    ));
     let mut headers: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&email.headers)?;
     // An e-mail's own reply address (a reply by e-mail lands in its

@@ -100,6 +100,11 @@ async fn reply_address(sink: &SmtpSink, to: &str, channel_id: &str) -> String {
         digest.contains("Reply to this e-mail to answer in the portal."),
         "{digest}"
     );
+    assert_eq!(
+        header(digest, "Auto-Submitted"),
+        "auto-generated",
+        "auto-responders must not answer into the reply address"
+    );
     let address = header(digest, "Reply-To");
     let local = address
         .strip_suffix(&format!("@{REPLY_DOMAIN}"))
