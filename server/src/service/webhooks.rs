@@ -160,7 +160,21 @@ pub async fn create(
         updated_at: now,
     };
     storage::webhooks::insert(&mut tx, &row).await?;
-    tx.commit().await?;
+    // A webhook outlives the key that made it and copies what happens from
+    // then on: admins hear of one an integration adds.
+    if matches!(credential, Credential::ApiKey(_)) {
+        super::notifications::tell_admins(
+            &mut tx,
+            "An integration added a webhook",
+            &format!(
+                "An API key added a webhook delivering {} to {}. Review it under Settings → Webhooks.",
+                request.event_types.join(", "),
+                row.url
+            ),
+        )
+        .await?;
+    }
+    ctx.commit(tx).await?;
     Ok(Webhook {
         signing_secret: Some(secret),
         ..view(row)

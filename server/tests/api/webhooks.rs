@@ -182,6 +182,12 @@ async fn a_sent_message_reaches_the_webhook_signed_with_its_secret() {
     let listed = app.admin.get("/v1/webhooks").await;
     assert_eq!(listed.body["data"].as_array().unwrap().len(), 1);
     assert!(listed.body["data"][0].get("signingSecret").is_none());
+    // Made with an API key: the admins hear of it.
+    let admin = app
+        .sign_in(crate::helpers::OWNER_EMAIL, crate::helpers::PASSWORD)
+        .await;
+    let told = admin.get("/v1/notifications").await.body.to_string();
+    assert!(told.contains("An integration added a webhook"), "{told}");
 
     // The client made now is not subscribed to: only messages arrive, the
     // channel's welcome first.
