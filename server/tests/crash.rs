@@ -25,23 +25,7 @@ const ACKS_BEFORE_KILL: usize = 300;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn acknowledged_messages_survive_kill_9() {
     let storage = Storage::fresh().await;
-
-    storage.admin(&[
-        "init",
-        "--workspace-name",
-        "Crash Co",
-        "--owner-email",
-        "owner@example.com",
-        "--owner-password",
-        "correct horse battery",
-    ]);
-    let created = storage.admin(&["api-key", "create", "--name", "crash"]);
-    let key = created
-        .lines()
-        .last()
-        .expect("api-key create prints the key")
-        .trim()
-        .to_string();
+    let key = storage.workspace_with_key();
 
     let server = storage.serve().await;
     let api = Api::new(&server.base, &key);
@@ -122,17 +106,7 @@ async fn acknowledged_messages_survive_kill_9() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_webhook_delivery_waiting_at_a_kill_9_is_sent_after_the_restart() {
     let storage = Storage::fresh().await;
-    storage.admin(&[
-        "init",
-        "--workspace-name",
-        "Crash Co",
-        "--owner-email",
-        "owner@example.com",
-        "--owner-password",
-        "correct horse battery",
-    ]);
-    let created = storage.admin(&["api-key", "create", "--name", "crash"]);
-    let key = created.lines().last().unwrap().trim().to_string();
+    let key = storage.workspace_with_key();
     let receiver = Receiver::start().await;
 
     let server = storage
@@ -279,6 +253,26 @@ impl Storage {
             args.extend(["--database-url".to_string(), url]);
         }
         args
+    }
+
+    /// Makes the workspace and an API key acting as its owner; the key.
+    fn workspace_with_key(&self) -> String {
+        self.admin(&[
+            "init",
+            "--workspace-name",
+            "Crash Co",
+            "--owner-email",
+            "owner@example.com",
+            "--owner-password",
+            "correct horse battery",
+        ]);
+        let created = self.admin(&["api-key", "create", "--name", "crash"]);
+        created
+            .lines()
+            .last()
+            .expect("api-key create prints the key")
+            .trim()
+            .to_string()
     }
 
     /// Runs `parlor admin …` to completion and returns what it printed.

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use crate::helpers::{Caller, Response, TestApp};
+use crate::helpers::{eventually, Caller, Response, TestApp};
 
 const MIB: usize = 1024 * 1024;
 
@@ -110,19 +110,6 @@ async fn stored(app: &TestApp) -> (i64, i64, Vec<String>) {
         .await
         .unwrap();
     (attachments, blobs, app.ctx.blobs.keys().await.unwrap())
-}
-
-/// Waits up to 10 s for `done` to hold.
-async fn eventually<F, Fut>(what: &str, done: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !done().await {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// A client in a company with their individual channel.

@@ -367,6 +367,22 @@ impl Drop for TestApp {
 }
 
 /// Follows `nextToken` through every page of a list.
+/// Waits up to 10 s for `done` to hold.
+pub async fn eventually<F, Fut>(what: &str, done: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !done().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting until {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 pub async fn collect_pages(caller: &Caller, path: &str) -> Vec<Value> {
     let mut items = Vec::new();
     let mut token: Option<String> = None;

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 
 use crate::attachments::client_with_channel;
-use crate::helpers::{Caller, TestApp};
+use crate::helpers::{eventually, Caller, TestApp};
 
 /// One delivery as the receiver got it.
 #[derive(Clone, Debug)]
@@ -147,19 +147,6 @@ async fn deliveries(app: &TestApp, webhook_id: &str) -> Vec<Value> {
         .await;
     assert_eq!(listed.status, 200, "{}", listed.body);
     listed.body["data"].as_array().unwrap().clone()
-}
-
-/// Waits up to 10 s for `done` to hold.
-async fn eventually<F, Fut>(what: &str, done: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !done().await {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test]
