@@ -486,7 +486,7 @@ pub struct InboundConfig {
     pub max_message_bytes: usize,
     /// How long the listener waits for a client's next command or data.
     pub idle_timeout: Duration,
-    /// SMTP sessions served at once; more wait for their turn.
+    /// SMTP sessions served at once; more are told to try later (421).
     pub max_sessions: usize,
 }
 
