@@ -25,6 +25,14 @@ impl LocalStore {
         })
     }
 
+    pub async fn check(&self) -> anyhow::Result<()> {
+        let tmp = tokio::fs::metadata(self.root.join("tmp"))
+            .await
+            .with_context(|| format!("reading the file store {}", self.root.display()))?;
+        anyhow::ensure!(tmp.is_dir(), "{} is not a file store", self.root.display());
+        Ok(())
+    }
+
     fn path(&self, key: &str) -> PathBuf {
         self.root.join(&key[..2]).join(key)
     }

@@ -75,6 +75,15 @@ impl BlobStore {
         }
     }
 
+    /// Whether the store answers: its directory is there, or the bucket
+    /// answers a request (a missing object is an answer).
+    pub async fn check(&self) -> anyhow::Result<()> {
+        match self.0.as_ref() {
+            Backend::Local(store) => store.check().await,
+            Backend::S3(store) => store.check().await,
+        }
+    }
+
     /// The keys of every finished blob (for checks and tests; it lists all).
     pub async fn keys(&self) -> anyhow::Result<Vec<String>> {
         let mut keys = match self.0.as_ref() {

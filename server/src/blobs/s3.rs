@@ -53,6 +53,13 @@ impl S3Store {
         })
     }
 
+    pub async fn check(&self) -> anyhow::Result<()> {
+        match self.store.head(&self.path("readiness-probe")).await {
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(err) => Err(err).context("reaching the S3 file store"),
+        }
+    }
+
     fn path(&self, key: &str) -> Path {
         Path::from(format!("{}{key}", self.prefix))
     }

@@ -100,6 +100,7 @@ pub fn router(ctx: Context) -> Router {
         )
         .route("/v1/{*unknown}", axum::routing::any(unknown_route))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .with_state(ctx.clone())
         // What the API answers is its caller's alone (files say otherwise
         // themselves: their contents never change).
@@ -142,6 +143,41 @@ use axum::response::IntoResponse;
 
 async fn healthz() -> &'static str {
     "ok"
+}
+
+/// Whether this node can serve: its database and file store answer. For a
+/// load balancer's checks, which take a node out while it answers 503.
+async fn readyz(
+    axum::extract::State(ctx): axum::extract::State<Context>,
+) -> (axum::http::StatusCode, axum::Json<serde_json::Value>) {
+    let (database, files) = tokio::join!(
+        crate::service::readiness::database(&ctx),
+        crate::service::readiness::files(&ctx)
+    );
+    let ready = database.is_ok() && files.is_ok();
+    // Anyone may ask: the answer says what is down, the log says why.
+    let state = |part: &str, check: &anyhow::Result<()>| match check {
+        Ok(()) => serde_json::json!({ "ok": true }),
+        Err(err) => {
+            tracing::warn!(part, error = %format!("{err:#}"), "not ready");
+            serde_json::json!({ "ok": false })
+        }
+    };
+    let status = if ready {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        axum::Json(serde_json::json!({
+            "ready": ready,
+            "checks": {
+                "database": state("database", &database),
+                "files": state("files", &files),
+            },
+        })),
+    )
 }
 
 /// The answer to a delete, as the Assembly API gives it.

@@ -26,6 +26,7 @@ mod notifications;
 mod openapi;
 mod pages;
 mod passwords;
+mod readiness;
 mod realtime;
 mod server_functions;
 mod sessions;
