@@ -39,6 +39,30 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: ApiKeyCommand,
     },
+    /// Write a consistent copy of the SQLite database to a new file, while the server runs.
+    /// (On PostgreSQL, back up with pg_dump; see docs/deploy.md.)
+    Backup(BackupArgs),
+    /// Put a backup in place of the SQLite database; the server must be stopped. The
+    /// database it replaces is kept beside it.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist yet.
+    #[arg(long)]
+    pub to: PathBuf,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// A file written by `parlor admin backup`.
+    #[arg(long)]
+    pub from: PathBuf,
+    #[command(flatten)]
+    pub storage: StorageArgs,
 }
 
 #[derive(Debug, Subcommand)]

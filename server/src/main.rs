@@ -46,6 +46,24 @@ async fn main() -> anyhow::Result<()> {
                     Ok(())
                 }
                 AdminCommand::ApiKey { command } => api_key_command(command).await,
+                AdminCommand::Backup(args) => {
+                    let config = Config::new("127.0.0.1:0".parse()?, &args.storage, None)?;
+                    let store = parlor::storage::Store::connect(&config.database).await?;
+                    store.backup(&args.to).await?;
+                    store.close().await;
+                    println!("Wrote a backup of the database to {}", args.to.display());
+                    Ok(())
+                }
+                AdminCommand::Restore(args) => {
+                    let config = Config::new("127.0.0.1:0".parse()?, &args.storage, None)?;
+                    let kept =
+                        parlor::storage::Store::restore(&config.database, &args.from).await?;
+                    println!("Restored the database from {}.", args.from.display());
+                    if let Some(kept) = kept {
+                        println!("The database it replaced is kept as {}.", kept.display());
+                    }
+                    Ok(())
+                }
             }
         }
     }

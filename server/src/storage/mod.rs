@@ -142,6 +142,8 @@ pub struct Store {
     /// SQLite: the fsync that makes commits durable, shared by all
     /// transactions that commit while one runs. PostgreSQL does its own.
     group_commit: Option<Arc<group_commit::Syncer>>,
+    /// SQLite: the database's lock file, held shared until `close`.
+    lock: Arc<std::sync::Mutex<Option<std::fs::File>>>,
 }
 
 impl Store {
@@ -153,6 +155,31 @@ impl Store {
             DatabaseLocation::Postgres(url) => postgres::connect(url).await?,
         };
         Ok(store)
+    }
+
+    /// A consistent copy of the database in a new file, while it serves.
+    pub async fn backup(&self, to: &std::path::Path) -> anyhow::Result<()> {
+        match self.backend {
+            Backend::Sqlite => sqlite::backup(self, to).await,
+            Backend::Postgres => anyhow::bail!(
+                "a PostgreSQL database is backed up with pg_dump (see docs/deploy.md); \
+                 `parlor admin backup` copies the embedded SQLite database"
+            ),
+        }
+    }
+
+    /// Puts a backup in place of the SQLite database at `location`, which
+    /// must not be open; returns where the replaced one was kept.
+    pub async fn restore(
+        location: &DatabaseLocation,
+        from: &std::path::Path,
+    ) -> anyhow::Result<Option<std::path::PathBuf>> {
+        match location {
+            DatabaseLocation::Sqlite(path) => sqlite::restore(path, from).await,
+            DatabaseLocation::Postgres(_) => anyhow::bail!(
+                "a PostgreSQL database is restored with pg_restore (see docs/deploy.md)"
+            ),
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -193,6 +220,8 @@ impl Store {
     pub async fn close(&self) {
         self.write.close().await;
         self.read.close().await;
+        // Closing the file lets the lock go: a restore may run now.
+        self.lock.lock().unwrap_or_else(|e| e.into_inner()).take();
     }
 }
 

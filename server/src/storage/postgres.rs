@@ -21,5 +21,6 @@ pub async fn connect(url: &str) -> anyhow::Result<Store> {
         write: pool.clone(),
         read: pool,
         group_commit: None,
+        lock: Default::default(),
     })
 }

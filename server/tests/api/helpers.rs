@@ -147,6 +147,13 @@ impl TestApp {
     /// Stops the server and starts it again on the same database and files,
     /// with its configuration changed by `configure` first.
     pub async fn restart_with(&mut self, configure: impl FnOnce(&mut Config)) {
+        self.stop().await;
+        configure(&mut self.config);
+        self.start().await;
+    }
+
+    /// Stops the server (requests in flight finish) and closes its database.
+    pub async fn stop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -156,12 +163,14 @@ impl TestApp {
                 .expect("server task")
                 .expect("server stops cleanly");
         }
-        configure(&mut self.config);
+    }
+
+    /// Starts a stopped server again on the same database and files.
+    pub async fn start(&mut self) {
         let app = Application::build(self.config.clone())
             .await
             .expect("server builds again");
         self.base = format!("http://{}", app.local_addr());
-        self.inbound = app.inbound_addr();
         self.admin.base = self.base.clone();
         self.ctx = app.context().clone();
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();

@@ -10,6 +10,7 @@ mod s3;
 mod api_keys;
 mod attachments;
 mod authorization;
+mod backup;
 mod brand;
 mod channels;
 mod clients;

@@ -1,0 +1,81 @@
+//! `parlor admin backup` copies the SQLite database while the server runs;
+//! `parlor admin restore` puts a copy back once it is stopped, keeping the
+//! database it replaces. On PostgreSQL both say to use pg_dump.
+
+use parlor::config::DatabaseLocation;
+
+use crate::attachments::client_with_channel;
+use crate::helpers::TestApp;
+
+/// Runs `parlor admin <args>` on the test server's storage.
+fn admin(app: &TestApp, args: &[&str]) -> (bool, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_parlor"));
+    command.arg("admin").args(args);
+    command.arg("--data-dir").arg(&app.config.data_dir);
+    if let DatabaseLocation::Postgres(url) = &app.config.database {
+        command.args(["--database-url", url]);
+    }
+    let output = command.output().expect("parlor runs");
+    let text = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+async fn texts(app: &TestApp, channel: &str) -> Vec<String> {
+    app.all_messages(&app.admin, channel, 100)
+        .await
+        .iter()
+        .map(|m| m["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_restores_once_the_server_is_stopped() {
+    let mut app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("parlor-backup.db");
+    let backup = backup.to_str().unwrap();
+    if matches!(app.config.database, DatabaseLocation::Postgres(_)) {
+        let (ok, said) = admin(&app, &["backup", "--to", backup]);
+        assert!(!ok && said.contains("pg_dump"), "{said}");
+        return;
+    }
+    let (_client, channel) = client_with_channel(&app).await;
+    app.admin.send_message(&channel, "before the backup").await;
+
+    let (ok, said) = admin(&app, &["backup", "--to", backup]);
+    assert!(ok, "{said}");
+    let (ok, said) = admin(&app, &["backup", "--to", backup]);
+    assert!(
+        !ok && said.contains("exists already"),
+        "never overwritten: {said}"
+    );
+    app.admin.send_message(&channel, "after the backup").await;
+
+    // Not under a running server.
+    let (ok, said) = admin(&app, &["restore", "--from", backup]);
+    assert!(!ok && said.contains("stop it first"), "{said}");
+    assert!(texts(&app, &channel)
+        .await
+        .contains(&"after the backup".to_string()));
+
+    app.stop().await;
+    let (ok, said) = admin(&app, &["restore", "--from", backup]);
+    assert!(ok, "{said}");
+    assert!(said.contains("kept as"), "{said}");
+    app.start().await;
+    let now = texts(&app, &channel).await;
+    assert!(now.contains(&"before the backup".to_string()), "{now:?}");
+    assert!(!now.contains(&"after the backup".to_string()), "{now:?}");
+
+    // Something that is not a Parlor database is refused, and nothing moves.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database").unwrap();
+    app.stop().await;
+    let (ok, said) = admin(&app, &["restore", "--from", junk.to_str().unwrap()]);
+    assert!(!ok && said.contains("not a"), "{said}");
+    app.start().await;
+    assert!(texts(&app, &channel)
+        .await
+        .contains(&"before the backup".to_string()));
+}
