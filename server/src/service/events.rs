@@ -196,13 +196,24 @@ async fn notification_event(
     recipient_id: &str,
     payload: &str,
 ) -> Result<()> {
+    channelless(conn, kind, Some(recipient_id), payload).await
+}
+
+/// An event about no channel: for one recipient, or (with none) for no
+/// socket at all.
+async fn channelless(
+    conn: &mut Conn,
+    kind: EventKind,
+    recipient_id: Option<&str>,
+    payload: &str,
+) -> Result<()> {
     storage::events::append(
         conn,
         &NewEvent {
             kind,
             channel_id: None,
             audience: None,
-            recipient_id: Some(recipient_id),
+            recipient_id,
             payload,
             now: now_ms(),
         },
@@ -214,19 +225,7 @@ async fn notification_event(
 /// `access.changed`: a user's rights changed; their sockets reconnect.
 pub async fn access_changed(conn: &mut Conn, user_id: &str) -> Result<()> {
     let payload = json(&serde_json::json!({ "object": "accessChange", "userId": user_id }))?;
-    storage::events::append(
-        conn,
-        &NewEvent {
-            kind: EventKind::AccessChanged,
-            channel_id: None,
-            audience: None,
-            recipient_id: None,
-            payload: &payload,
-            now: now_ms(),
-        },
-    )
-    .await?;
-    Ok(())
+    channelless(conn, EventKind::AccessChanged, None, &payload).await
 }
 
 /// A client, company or internal user was made, changed or deleted: logged
@@ -249,19 +248,7 @@ pub async fn directory<T: Serialize>(
         }
         payload["previousAttributes"] = serde_json::Value::Object(changed);
     }
-    storage::events::append(
-        conn,
-        &NewEvent {
-            kind,
-            channel_id: None,
-            audience: None,
-            recipient_id: None,
-            payload: &json(&payload)?,
-            now: now_ms(),
-        },
-    )
-    .await?;
-    Ok(())
+    channelless(conn, kind, None, &json(&payload)?).await
 }
 
 /// The top-level attributes that differ, with their values before; when it
