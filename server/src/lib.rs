@@ -14,6 +14,7 @@ pub mod inbound;
 pub mod mail;
 pub mod private_files;
 pub mod realtime;
+pub mod retry;
 pub mod service;
 pub mod startup;
 pub mod storage;

@@ -128,11 +128,7 @@ async fn deliver_due(
 /// The wait before the next attempt after `attempts` failed ones: the base,
 /// doubled per earlier failure, up to the maximum.
 pub fn backoff(config: &MailConfig, attempts: i64) -> Duration {
-    let doublings = attempts.clamp(0, 20) as u32;
-    config
-        .retry_base
-        .saturating_mul(2u32.saturating_pow(doublings))
-        .min(config.retry_max)
+    crate::retry::backoff(config.retry_base, config.retry_max, attempts)
 }
 
 /// What the workspace chose for its e-mails' sender.

@@ -273,11 +273,7 @@ async fn record(
 /// The wait before the next attempt after `failed` earlier failures: the
 /// base, doubled per failure, up to the maximum.
 pub fn backoff(config: &WebhookConfig, failed: i64) -> Duration {
-    let doublings = failed.clamp(0, 20) as u32;
-    config
-        .retry_base
-        .saturating_mul(2u32.saturating_pow(doublings))
-        .min(config.retry_max)
+    crate::retry::backoff(config.retry_base, config.retry_max, failed)
 }
 
 fn humanise(duration: Duration) -> String {
