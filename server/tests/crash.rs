@@ -5,18 +5,16 @@
 //! Runs on SQLite, or on a fresh PostgreSQL database when
 //! PARLOR_TEST_DATABASE_URL is set.
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::process::{Child, Command};
 
 #[path = "support/postgres.rs"]
 mod postgres;
-use postgres::PostgresDatabase;
+#[path = "support/processes.rs"]
+mod processes;
+use processes::{Api, Storage};
 
 const SENDERS: usize = 8;
 /// Enough acknowledged messages that the kill lands among writes in flight.
@@ -80,7 +78,7 @@ async fn acknowledged_messages_survive_kill_9() {
 
     let restarted = storage.serve().await;
     let api = Api::new(&restarted.base, &key);
-    let stored = all_message_ids(&api, &channel_id).await;
+    let stored = api.message_ids(&channel_id).await;
     let lost: Vec<_> = acknowledged
         .iter()
         .filter(|id| !stored.contains(*id))
@@ -113,12 +111,13 @@ async fn a_webhook_delivery_waiting_at_a_kill_9_is_sent_after_the_restart() {
         .serve_with(&["--allow-private-webhook-targets"])
         .await;
     let api = Api::new(&server.base, &key);
-    api.post(
-        "/v1/webhooks",
-        json!({ "url": receiver.url, "eventTypes": ["client.created"] }),
-    )
-    .await
-    .expect("webhook made");
+    let webhook = api
+        .post(
+            "/v1/webhooks",
+            json!({ "url": receiver.url, "eventTypes": ["client.created"] }),
+        )
+        .await
+        .expect("webhook made");
     api.post(
         "/v1/clients",
         json!({ "givenName": "Cora", "familyName": "Crash", "email": "cora@example.com" }),
@@ -126,7 +125,25 @@ async fn a_webhook_delivery_waiting_at_a_kill_9_is_sent_after_the_restart() {
     .await
     .expect("client created");
     // The receiver is down: the first attempt fails and a retry is due later.
+    // Killing only once the failure is recorded: a kill between the attempt
+    // and its record leaves the claim to run out its lease (minutes), which
+    // is right for a crash but not what this test is about.
     receiver.wait_for(1, Duration::from_secs(10)).await;
+    let deliveries = format!(
+        "/v1/webhooks/{}/deliveries",
+        webhook["id"].as_str().unwrap()
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while api.get(&deliveries).await.expect("deliveries listed")["data"]
+        .as_array()
+        .is_none_or(|recorded| recorded.is_empty())
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the failed attempt was not recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     server.kill_9().await;
 
     receiver.answer_ok();
@@ -207,210 +224,4 @@ impl Drop for Receiver {
     fn drop(&mut self) {
         self.server.abort();
     }
-}
-
-async fn all_message_ids(api: &Api, channel_id: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    let mut next_token: Option<String> = None;
-    loop {
-        let mut path = format!("/v1/messages?channelId={channel_id}&limit=1000");
-        if let Some(token) = &next_token {
-            path.push_str(&format!("&nextToken={token}"));
-        }
-        let page = api.get(&path).await.expect("messages listed");
-        for message in page["data"].as_array().unwrap() {
-            ids.insert(message["id"].as_str().unwrap().to_string());
-        }
-        match page["nextToken"].as_str() {
-            Some(token) => next_token = Some(token.to_string()),
-            None => return ids,
-        }
-    }
-}
-
-/// Where the killed server keeps its data: a data directory, and a throw-away
-/// PostgreSQL database when the suite runs on PostgreSQL.
-struct Storage {
-    data_dir: tempfile::TempDir,
-    postgres: Option<PostgresDatabase>,
-}
-
-impl Storage {
-    async fn fresh() -> Storage {
-        let data_dir = tempfile::tempdir().expect("temp dir");
-        let postgres = match std::env::var("PARLOR_TEST_DATABASE_URL") {
-            Ok(admin_url) if !admin_url.is_empty() => {
-                Some(PostgresDatabase::create(&admin_url, "parlor_crash").await)
-            }
-            _ => None,
-        };
-        Storage { data_dir, postgres }
-    }
-
-    fn storage_args(&self) -> Vec<String> {
-        let mut args = vec!["--data-dir".to_string(), path(self.data_dir.path())];
-        if let Some(url) = self.postgres.as_ref().map(PostgresDatabase::url) {
-            args.extend(["--database-url".to_string(), url]);
-        }
-        args
-    }
-
-    /// Makes the workspace and an API key acting as its owner; the key.
-    fn workspace_with_key(&self) -> String {
-        self.admin(&[
-            "init",
-            "--workspace-name",
-            "Crash Co",
-            "--owner-email",
-            "owner@example.com",
-            "--owner-password",
-            "correct horse battery",
-        ]);
-        let created = self.admin(&["api-key", "create", "--name", "crash"]);
-        created
-            .lines()
-            .last()
-            .expect("api-key create prints the key")
-            .trim()
-            .to_string()
-    }
-
-    /// Runs `parlor admin …` to completion and returns what it printed.
-    fn admin(&self, args: &[&str]) -> String {
-        let output = std::process::Command::new(parlor())
-            .arg("admin")
-            .args(args)
-            .args(self.storage_args())
-            .output()
-            .expect("parlor admin runs");
-        assert!(
-            output.status.success(),
-            "parlor admin {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
-    }
-
-    /// Starts `parlor serve` on a free port and waits until it is healthy.
-    async fn serve(&self) -> Server {
-        self.serve_with(&[]).await
-    }
-
-    /// `parlor serve` with these flags too.
-    async fn serve_with(&self, flags: &[&str]) -> Server {
-        let port = free_port();
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.data_dir.path().join("server.log"))
-            .unwrap();
-        let child = Command::new(parlor())
-            .arg("serve")
-            .args(self.storage_args())
-            .args(["--listen", &format!("127.0.0.1:{port}")])
-            .args(flags)
-            .stdout(Stdio::null())
-            .stderr(log)
-            .kill_on_drop(true)
-            .spawn()
-            .expect("parlor serve starts");
-        let server = Server {
-            base: format!("http://127.0.0.1:{port}"),
-            child,
-        };
-        server.wait_until_healthy(self.data_dir.path()).await;
-        server
-    }
-}
-
-/// A running `parlor serve`; killed when dropped, so no test leaves one behind.
-struct Server {
-    base: String,
-    child: Child,
-}
-
-impl Server {
-    async fn wait_until_healthy(&self, data_dir: &Path) {
-        let http = reqwest::Client::new();
-        for _ in 0..300 {
-            let healthy = http
-                .get(format!("{}/healthz", self.base))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            if healthy {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let log = std::fs::read_to_string(data_dir.join("server.log")).unwrap_or_default();
-        panic!("parlor serve did not become healthy within 30 s:\n{log}");
-    }
-
-    /// SIGKILL: no shutdown hook, no flush, nothing gets to finish.
-    async fn kill_9(mut self) {
-        self.child.start_kill().expect("SIGKILL sent");
-        self.child.wait().await.expect("server reaped");
-    }
-}
-
-#[derive(Clone)]
-struct Api {
-    http: reqwest::Client,
-    base: String,
-    key: String,
-}
-
-impl Api {
-    fn new(base: &str, key: &str) -> Api {
-        Api {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .unwrap(),
-            base: base.to_string(),
-            key: key.to_string(),
-        }
-    }
-
-    async fn get(&self, path: &str) -> Result<Value, String> {
-        let request = self.http.get(format!("{}{path}", self.base));
-        self.send(request).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Result<Value, String> {
-        let request = self.http.post(format!("{}{path}", self.base)).json(&body);
-        self.send(request).await
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, String> {
-        let response = request
-            .header("X-API-Key", &self.key)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        let status = response.status();
-        let body: Value = response.json().await.map_err(|e| e.to_string())?;
-        if status.is_success() {
-            Ok(body)
-        } else {
-            Err(format!("{status}: {body}"))
-        }
-    }
-}
-
-fn parlor() -> &'static str {
-    env!("CARGO_BIN_EXE_parlor")
-}
-
-fn path(p: &Path) -> String {
-    PathBuf::from(p).to_string_lossy().into_owned()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
