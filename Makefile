@@ -57,7 +57,7 @@ test-rust: s3-test-server smtp-test-server
 # The same packages as test-rust (no -p), so Cargo reuses its build.
 test-rust-postgres: s3-test-server smtp-test-server
 ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
-	PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) scripts/with-s3-server $(CARGO) test --locked --test api --test crash
+	PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) scripts/with-s3-server $(CARGO) test --locked --test api --test crash --test cluster
 else
 	@echo "PARLOR_TEST_DATABASE_URL is not set: skipping the PostgreSQL run of the integration suites"
 endif

@@ -127,6 +127,29 @@ pub struct ServeArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub webhooks: WebhookArgs,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+/// Several nodes serving one workspace (docs/deploy.md).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Several nodes")]
+pub struct ClusterArgs {
+    /// NATS server(s) the nodes share, e.g. `nats://10.0.0.5:4222` (comma-separated for
+    /// several). With it, each node passes its committed events, typing and presence to
+    /// the others at once; the database's event log stays the truth and fills any gap.
+    /// Without it, other nodes' events are read from the database every quarter second.
+    #[arg(long, env = "PARLOR_NATS_URL", hide_env_values = true)]
+    pub nats_url: Option<String>,
+    /// Prefix of the NATS subjects, so that several Parlor installations can share one
+    /// NATS server: every node of one installation must use the same.
+    #[arg(long, env = "PARLOR_NATS_SUBJECT_PREFIX", default_value = "parlor")]
+    pub nats_subject_prefix: String,
+    /// How often, in milliseconds, the database's event log is read for what other nodes
+    /// committed [default: 250 without NATS; 2000 with NATS, where it only finds what NATS
+    /// lost].
+    #[arg(long, env = "PARLOR_LOG_CHECK_MS", value_parser = clap::value_parser!(u64).range(10..))]
+    pub log_check_ms: Option<u64>,
 }
 
 /// Webhooks: where deliveries may go.

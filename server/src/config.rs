@@ -8,8 +8,8 @@ use anyhow::Context;
 use rand::RngCore;
 
 use crate::cli::{
-    BlobStoreKind, FileArgs, InboundArgs, LimitArgs, MailArgs, SignInArgs, SmtpTls, StorageArgs,
-    WebhookArgs,
+    BlobStoreKind, ClusterArgs, FileArgs, InboundArgs, LimitArgs, MailArgs, SignInArgs, SmtpTls,
+    StorageArgs, WebhookArgs,
 };
 
 /// Where the database is.
@@ -77,6 +77,8 @@ pub struct Config {
     pub limits: Limits,
     /// Webhook deliveries: where they may go and how they are retried.
     pub webhooks: WebhookConfig,
+    /// Other nodes, when several serve one workspace.
+    pub cluster: ClusterConfig,
 }
 
 impl Config {
@@ -107,7 +109,29 @@ impl Config {
             sign_in: SignInConfig::default(),
             limits: Limits::default(),
             webhooks: WebhookConfig::default(),
+            cluster: ClusterConfig::default(),
         })
+    }
+
+    /// Applies the cluster flags of `parlor serve`.
+    pub fn with_cluster(mut self, args: &ClusterArgs) -> anyhow::Result<Self> {
+        let prefix = args.nats_subject_prefix.trim();
+        anyhow::ensure!(
+            !prefix.is_empty()
+                && prefix.split('.').all(|token| !token.is_empty()
+                    && token
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')),
+            "--nats-subject-prefix must be dot-separated words of letters, digits, '-' and '_'"
+        );
+        self.cluster.nats_url = args.nats_url.clone().filter(|url| !url.trim().is_empty());
+        self.cluster.subject_prefix = prefix.to_string();
+        self.cluster.log_check = match (args.log_check_ms, &self.cluster.nats_url) {
+            (Some(ms), _) => std::time::Duration::from_millis(ms),
+            (None, Some(_)) => std::time::Duration::from_secs(2),
+            (None, None) => std::time::Duration::from_millis(250),
+        };
+        Ok(self)
     }
 
     /// Applies the webhook flags of `parlor serve`.
@@ -823,5 +847,32 @@ mod tests {
             unreachable!("parsed `admin init`")
         };
         assert_eq!(args.password().unwrap(), "a long passphrase");
+    }
+}
+
+/// Several nodes serving one workspace.
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    /// The NATS server(s) the nodes share; `None` for a single node.
+    pub nats_url: Option<String>,
+    pub subject_prefix: String,
+    /// How often the log is read for other nodes' events: without NATS,
+    /// the only way they arrive; with it, what finds those NATS lost.
+    pub log_check: std::time::Duration,
+    /// How often a node tells the others who is connected to it, and after
+    /// how long without word a node counts as gone (its people offline).
+    pub presence_every: std::time::Duration,
+    pub node_gone_after: std::time::Duration,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            nats_url: None,
+            subject_prefix: "parlor".into(),
+            log_check: std::time::Duration::from_millis(250),
+            presence_every: std::time::Duration::from_secs(5),
+            node_gone_after: std::time::Duration::from_secs(16),
+        }
     }
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod authz;
 pub mod blobs;
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -19,7 +19,8 @@ async fn main() -> anyhow::Result<()> {
                 .with_inbound(&args.inbound)?
                 .with_sign_in(&args.sign_in)?
                 .with_limits(&args.limits)?
-                .with_webhooks(&args.webhooks);
+                .with_webhooks(&args.webhooks)
+                .with_cluster(&args.cluster)?;
             config.site_dir = args.site_dir.clone();
             let app = Application::build(config).await?;
             tracing::info!(address = %app.local_addr(), "Parlor is listening");

@@ -44,7 +44,8 @@ impl Application {
         if config.public_url == format!("http://{}", config.listen) {
             config.public_url = format!("http://{bound}");
         }
-        let ctx = Context::new(store, config)?;
+        let mut ctx = Context::new(store, config)?;
+        ctx.cluster = crate::cluster::Cluster::connect(&ctx.config.cluster).await?;
         // Sockets connecting from now on are live after the newest event.
         let mut conn = ctx.store.reader().await?;
         ctx.hub
@@ -84,9 +85,20 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.ctx.clone()));
+        let (link, cluster_tasks) = match &self.ctx.cluster {
+            Some(cluster) => {
+                let (link, tasks) = cluster
+                    .join(self.ctx.hub.clone(), &self.ctx.config.cluster)
+                    .await?;
+                (Some(link), tasks)
+            }
+            None => (None, Vec::new()),
+        };
         let pump = tokio::spawn(crate::realtime::pump::run(
             self.ctx.store.clone(),
             self.ctx.hub.clone(),
+            self.ctx.config.cluster.clone(),
+            link,
         ));
         let credentials = tokio::spawn(crate::realtime::credentials::run(self.ctx.clone()));
         let mail = tokio::spawn(crate::mail::worker::run(self.ctx.clone()));
@@ -118,6 +130,9 @@ impl Application {
         .await;
         housekeeping.abort();
         pump.abort();
+        for task in cluster_tasks {
+            task.abort();
+        }
         credentials.abort();
         mail.abort();
         webhooks.abort();

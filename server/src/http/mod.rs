@@ -150,11 +150,12 @@ async fn healthz() -> &'static str {
 async fn readyz(
     axum::extract::State(ctx): axum::extract::State<Context>,
 ) -> (axum::http::StatusCode, axum::Json<serde_json::Value>) {
-    let (database, files) = tokio::join!(
+    let (database, files, nats) = tokio::join!(
         crate::service::readiness::database(&ctx),
-        crate::service::readiness::files(&ctx)
+        crate::service::readiness::files(&ctx),
+        crate::service::readiness::nats(&ctx),
     );
-    let ready = database.is_ok() && files.is_ok();
+    let ready = database.is_ok() && files.is_ok() && nats.as_ref().is_none_or(Result::is_ok);
     // Anyone may ask: the answer says what is down, the log says why.
     let state = |part: &str, check: &anyhow::Result<()>| match check {
         Ok(()) => serde_json::json!({ "ok": true }),
@@ -163,6 +164,13 @@ async fn readyz(
             serde_json::json!({ "ok": false })
         }
     };
+    let mut checks = serde_json::json!({
+        "database": state("database", &database),
+        "files": state("files", &files),
+    });
+    if let Some(nats) = &nats {
+        checks["nats"] = state("nats", nats);
+    }
     let status = if ready {
         axum::http::StatusCode::OK
     } else {
@@ -172,10 +180,7 @@ async fn readyz(
         status,
         axum::Json(serde_json::json!({
             "ready": ready,
-            "checks": {
-                "database": state("database", &database),
-                "files": state("files", &files),
-            },
+            "checks": checks,
         })),
     )
 }

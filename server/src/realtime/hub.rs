@@ -3,7 +3,8 @@
 //! its cursor) so a slow reader never slows the others or grows memory.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, Notify};
@@ -72,17 +73,44 @@ struct State {
     by_channel: HashMap<String, HashSet<u64>>,
     /// Subscribers who see every channel.
     everything: HashSet<u64>,
-    /// Who is online: open sockets per user, who may see their presence,
-    /// and the presence last announced.
+    /// Who is online here: open sockets per user, and who may see their presence.
     online: HashMap<String, Online>,
+    /// Who is online on the other nodes, as they last said (`cluster`).
+    remote: HashMap<String, RemoteNode>,
+    /// The last presence frame sent about each user; the same again is not
+    /// sent (a client repeating its status costs the others nothing).
+    last_presence: HashMap<String, Frame>,
 }
 
 struct Online {
     sockets: usize,
     audience: Audience,
-    /// The last presence frame sent about the user; the same again is not
-    /// sent (a client repeating its status costs the others nothing).
-    last: Option<Frame>,
+}
+
+struct RemoteNode {
+    heard: Instant,
+    users: HashMap<String, Online>,
+}
+
+/// A user's presence as one node tells the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Presence {
+    Online,
+    Away,
+    Offline,
+}
+
+/// What a node tells the others about one user connected to it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PresenceNote {
+    pub user_id: String,
+    /// The user's open sockets on the node.
+    pub sockets: usize,
+    pub audience: Audience,
+    /// What the user just said, if anything (a full list carries none).
+    pub status: Option<Presence>,
 }
 
 /// How many sockets the hub accepts.
@@ -110,6 +138,8 @@ pub struct Hub {
     pub published: Notify,
     queue_capacity: usize,
     caps: Caps,
+    /// Where presence changes go to reach the other nodes, when there are any.
+    presence_out: OnceLock<mpsc::UnboundedSender<PresenceNote>>,
 }
 
 /// A socket's place in the hub; leaving it (drop) unsubscribes.
@@ -146,7 +176,19 @@ impl Hub {
             published: Notify::new(),
             queue_capacity,
             caps,
+            presence_out: OnceLock::new(),
         })
+    }
+
+    /// Sends this node's presence changes to `out` (the cluster link) from now on.
+    pub fn send_presence_to(&self, out: mpsc::UnboundedSender<PresenceNote>) {
+        let _ = self.presence_out.set(out);
+    }
+
+    fn tell_others(&self, note: PresenceNote) {
+        if let Some(out) = self.presence_out.get() {
+            let _ = out.send(note);
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -184,11 +226,7 @@ impl Hub {
         if state.subscribers.len() >= self.caps.total {
             return Err(Refusal::ServerFull(self.caps.total));
         }
-        if state
-            .online
-            .get(user_id)
-            .is_some_and(|online| online.sockets >= self.caps.per_user)
-        {
+        if state.sockets_of(user_id) >= self.caps.per_user {
             return Err(Refusal::UserFull(self.caps.per_user));
         }
         let (sender, queue) = mpsc::channel(self.queue_capacity);
@@ -208,7 +246,6 @@ impl Hub {
         let online = state.online.entry(user_id.to_string()).or_insert(Online {
             sockets: 0,
             audience: presence,
-            last: None,
         });
         online.sockets += 1;
         let first_for_user = online.sockets == 1;
@@ -360,9 +397,9 @@ impl Hub {
         deliver(&mut state, &recipients, &frame, Some(except_user));
     }
 
-    /// Sends a presence frame about a subscriber's user to everyone allowed
-    /// to see it, unless it repeats the last one.
-    pub fn announce(&self, subscriber: u64, frame: Frame) {
+    /// Tells everyone allowed to see it, here and on the other nodes, what
+    /// a subscriber's user just said about their presence.
+    pub fn announce(&self, subscriber: u64, status: Presence) {
         let mut state = self.state();
         let Some(user) = state
             .subscribers
@@ -371,50 +408,205 @@ impl Hub {
         else {
             return;
         };
-        let Some(online) = state.online.get_mut(&user) else {
+        let Some(online) = state.online.get(&user) else {
             return;
         };
-        if online.last.as_ref() == Some(&frame) {
-            return;
-        }
-        online.last = Some(frame.clone());
-        let audience = online.audience.clone();
-        let recipients: Vec<u64> = state
+        let note = PresenceNote {
+            user_id: user.clone(),
+            sockets: online.sockets,
+            audience: online.audience.clone(),
+            status: Some(status),
+        };
+        present(&mut state, &note.user_id, &note.audience, status);
+        drop(state);
+        self.tell_others(note);
+    }
+
+    /// A subscriber's socket is closing: if it was its user's last socket
+    /// here, the others learn it, and, unless the user is still connected
+    /// to another node, so does everyone allowed to see their presence.
+    pub fn leave(&self, subscriber: u64) {
+        let mut state = self.state();
+        let Some(user) = state
             .subscribers
-            .iter()
-            .filter(|(_, s)| s.viewer.sees(&audience))
-            .map(|(id, _)| *id)
-            .collect();
-        deliver(&mut state, &recipients, &frame, Some(&user));
-    }
-
-    /// Whether this subscriber is its user's last open socket.
-    pub fn is_last_for_user(&self, subscriber: u64) -> bool {
-        let state = self.state();
-        let Some(user) = state.subscribers.get(&subscriber).map(|s| &s.user_id) else {
-            return false;
+            .get(&subscriber)
+            .map(|s| s.user_id.clone())
+        else {
+            return;
         };
-        state
-            .online
-            .get(user)
-            .is_some_and(|online| online.sockets == 1)
+        let Some(online) = state.online.get(&user).filter(|o| o.sockets == 1) else {
+            return;
+        };
+        let note = PresenceNote {
+            user_id: user.clone(),
+            sockets: 0,
+            audience: online.audience.clone(),
+            status: Some(Presence::Offline),
+        };
+        if state.remote_sockets_of(&user) == 0 {
+            present(&mut state, &user, &note.audience, Presence::Offline);
+        }
+        drop(state);
+        self.tell_others(note);
     }
 
-    /// The users online whose presence a viewer may see.
+    /// What another node said about a user connected to it.
+    pub fn remote_presence(&self, node: &str, note: PresenceNote) {
+        let mut state = self.state();
+        let remote = state
+            .remote
+            .entry(node.to_string())
+            .or_insert_with(|| RemoteNode {
+                heard: Instant::now(),
+                users: HashMap::new(),
+            });
+        remote.heard = Instant::now();
+        if note.sockets == 0 {
+            remote.users.remove(&note.user_id);
+        } else {
+            remote.users.insert(
+                note.user_id.clone(),
+                Online {
+                    sockets: note.sockets,
+                    audience: note.audience.clone(),
+                },
+            );
+        }
+        match note.status {
+            Some(Presence::Offline) if state.sockets_of(&note.user_id) > 0 => {}
+            Some(status) => present(&mut state, &note.user_id, &note.audience, status),
+            None => {}
+        }
+    }
+
+    /// Everyone another node says is connected to it, replacing what it
+    /// said before; those it no longer lists have left it.
+    pub fn remote_roster(&self, node: &str, notes: Vec<PresenceNote>) {
+        let mut state = self.state();
+        let users = notes
+            .into_iter()
+            .filter(|note| note.sockets > 0)
+            .map(|note| {
+                (
+                    note.user_id,
+                    Online {
+                        sockets: note.sockets,
+                        audience: note.audience,
+                    },
+                )
+            })
+            .collect();
+        let before = state.remote.insert(
+            node.to_string(),
+            RemoteNode {
+                heard: Instant::now(),
+                users,
+            },
+        );
+        if let Some(before) = before {
+            offline_if_gone(&mut state, before.users);
+        }
+    }
+
+    /// Forgets the nodes not heard from for `after` (stopped or cut off):
+    /// their users are offline unless connected elsewhere.
+    pub fn forget_silent_nodes(&self, after: Duration) {
+        let mut state = self.state();
+        let silent: Vec<String> = state
+            .remote
+            .iter()
+            .filter(|(_, node)| node.heard.elapsed() > after)
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in silent {
+            tracing::info!(node = %name, "another node went silent; forgetting who was connected to it");
+            if let Some(node) = state.remote.remove(&name) {
+                offline_if_gone(&mut state, node.users);
+            }
+        }
+    }
+
+    /// Everyone connected here, for the other nodes.
+    pub fn roster(&self) -> Vec<PresenceNote> {
+        self.state()
+            .online
+            .iter()
+            .map(|(user, online)| PresenceNote {
+                user_id: user.clone(),
+                sockets: online.sockets,
+                audience: online.audience.clone(),
+                status: None,
+            })
+            .collect()
+    }
+
+    /// The users online, here or on another node, whose presence a viewer may see.
     pub fn online_for(&self, viewer: &Viewer) -> Vec<String> {
         let state = self.state();
+        let remote = state.remote.values().flat_map(|node| node.users.iter());
         let mut users: Vec<String> = state
             .online
             .iter()
+            .chain(remote)
             .filter(|(_, online)| viewer.sees(&online.audience))
             .map(|(user, _)| user.clone())
             .collect();
         users.sort();
+        users.dedup();
         users
     }
 
     pub fn connections(&self) -> usize {
         self.state().subscribers.len()
+    }
+}
+
+impl State {
+    fn remote_sockets_of(&self, user: &str) -> usize {
+        self.remote
+            .values()
+            .filter_map(|node| node.users.get(user))
+            .map(|online| online.sockets)
+            .sum()
+    }
+
+    /// The user's open sockets on every node.
+    fn sockets_of(&self, user: &str) -> usize {
+        self.online.get(user).map_or(0, |online| online.sockets) + self.remote_sockets_of(user)
+    }
+}
+
+/// Sends a presence frame about `user` to the sockets here allowed to see
+/// it, unless it repeats the last one.
+fn present(state: &mut State, user: &str, audience: &Audience, status: Presence) {
+    let frame: Frame =
+        serde_json::json!({ "type": "presence", "data": { "userId": user, "status": status } })
+            .to_string()
+            .into();
+    if state.last_presence.get(user) == Some(&frame) {
+        return;
+    }
+    if status == Presence::Offline {
+        state.last_presence.remove(user);
+    } else {
+        state.last_presence.insert(user.to_string(), frame.clone());
+    }
+    let recipients: Vec<u64> = state
+        .subscribers
+        .iter()
+        .filter(|(_, s)| s.viewer.sees(audience))
+        .map(|(id, _)| *id)
+        .collect();
+    deliver(state, &recipients, &frame, Some(user));
+}
+
+/// Announces as offline those of `users` (who were connected to a node
+/// that no longer lists them) who are connected nowhere now.
+fn offline_if_gone(state: &mut State, users: HashMap<String, Online>) {
+    for (user, online) in users {
+        if state.sockets_of(&user) == 0 {
+            present(state, &user, &online.audience, Presence::Offline);
+        }
     }
 }
 

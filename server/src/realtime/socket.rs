@@ -16,7 +16,7 @@ use std::num::NonZeroU32;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
-use super::hub::{Frame, Refusal, Subscription};
+use super::hub::{Frame, Presence, Refusal, Subscription};
 use super::pump::to_event;
 use crate::auth::extract::{authenticate, same_origin};
 use crate::auth::tokens::RealtimeToken;
@@ -170,11 +170,21 @@ enum ClientFrame {
     Ping,
 }
 
-#[derive(Debug, Deserialize, serde::Serialize, Clone, Copy)]
+/// What a client may say of itself (offline is said by leaving).
+#[derive(Debug, Deserialize, Clone, Copy)]
 #[serde(rename_all = "camelCase")]
 enum PresenceStatus {
     Online,
     Away,
+}
+
+impl From<PresenceStatus> for Presence {
+    fn from(status: PresenceStatus) -> Presence {
+        match status {
+            PresenceStatus::Online => Presence::Online,
+            PresenceStatus::Away => Presence::Away,
+        }
+    }
 }
 
 impl Session {
@@ -199,7 +209,9 @@ impl Session {
             }
         }
         if self.subscription.first_for_user {
-            self.announce(PresenceStatus::Online);
+            self.ctx
+                .hub
+                .announce(self.subscription.id, Presence::Online);
         }
         let limits = &self.ctx.config.limits;
         let (ping_every, idle_timeout) = (limits.socket_ping_every, limits.socket_idle_timeout);
@@ -254,10 +266,7 @@ impl Session {
                 }
             }
         }
-        let last = self.ctx.hub.is_last_for_user(self.subscription.id);
-        if last {
-            self.announce_offline();
-        }
+        self.ctx.hub.leave(self.subscription.id);
     }
 
     /// Whether the credential the socket was opened with still acts as the
@@ -357,7 +366,9 @@ impl Session {
                 let _ = self.send(sink, frame.to_string().into()).await;
             }
             Ok(ClientFrame::Typing { channel_id }) => self.typing(&channel_id),
-            Ok(ClientFrame::Presence { status }) => self.announce(status),
+            Ok(ClientFrame::Presence { status }) => {
+                self.ctx.hub.announce(self.subscription.id, status.into());
+            }
             Ok(ClientFrame::Ping) => {
                 let _ = self.send(sink, r#"{"type":"pong"}"#.into()).await;
             }
@@ -390,16 +401,13 @@ impl Session {
             "type": "typing",
             "data": { "channelId": channel_id, "userId": self.actor.id() },
         });
+        let frame: Frame = frame.to_string().into();
         self.ctx
             .hub
-            .broadcast(channel_id, frame.to_string().into(), self.actor.id());
-    }
-
-    fn announce(&self, status: PresenceStatus) {
-        self.ctx.hub.announce(
-            self.subscription.id,
-            presence_frame(self.actor.id(), serde_json::json!(status)),
-        );
+            .broadcast(channel_id, frame.clone(), self.actor.id());
+        if let Some(cluster) = &self.ctx.cluster {
+            cluster.typing(channel_id, self.actor.id(), frame);
+        }
     }
 
     /// Sends one frame, or gives up on a reader that does not take it in
@@ -419,19 +427,6 @@ impl Session {
             ))),
         }
     }
-
-    fn announce_offline(&self) {
-        self.ctx.hub.announce(
-            self.subscription.id,
-            presence_frame(self.actor.id(), serde_json::json!("offline")),
-        );
-    }
-}
-
-fn presence_frame(user_id: &str, status: serde_json::Value) -> Frame {
-    serde_json::json!({ "type": "presence", "data": { "userId": user_id, "status": status } })
-        .to_string()
-        .into()
 }
 
 async fn close(sink: &mut Sink, code: u16, reason: &'static str) {

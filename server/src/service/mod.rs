@@ -65,6 +65,8 @@ pub struct Context {
     pub upload_rate: attachments::UploadRate,
     /// The HTTP client of webhook deliveries.
     pub webhook_sender: crate::webhooks::sender::Sender,
+    /// The other nodes, when several serve the workspace over NATS.
+    pub cluster: Option<Arc<crate::cluster::Cluster>>,
 }
 
 impl Context {
@@ -104,6 +106,7 @@ impl Context {
             thumbnail_pool,
             upload_rate,
             webhook_sender,
+            cluster: None,
         })
     }
 

@@ -30,3 +30,9 @@ pub async fn database(ctx: &Context) -> anyhow::Result<()> {
 pub async fn files(ctx: &Context) -> anyhow::Result<()> {
     within(ctx.blobs.check()).await
 }
+
+/// NATS answers, when the node has other nodes to hear (None when alone).
+pub async fn nats(ctx: &Context) -> Option<anyhow::Result<()>> {
+    let cluster = ctx.cluster.as_ref()?;
+    Some(within(async { cluster.check().await.map_err(anyhow::Error::msg) }).await)
+}

@@ -5,7 +5,8 @@ use super::Conn;
 use crate::domain::event::EventKind;
 use crate::error::Result;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EventRow {
     pub seq: i64,
     pub kind: String,

@@ -103,6 +103,7 @@ impl TestApp {
                 poll_interval: std::time::Duration::from_millis(100),
                 ..WebhookConfig::default()
             },
+            cluster: parlor::config::ClusterConfig::default(),
         };
         configure(&mut config);
         let app = Application::build(config.clone())

@@ -2,6 +2,9 @@
 //! several of them: storage that outlives a server, a running `parlor
 //! serve`, and a small client of its REST API.
 
+// Each test binary that includes this uses only part of it.
+#![allow(dead_code)]
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -82,11 +85,18 @@ impl Storage {
 
     /// `parlor serve` with these flags too.
     pub async fn serve_with(&self, flags: &[&str]) -> Server {
+        self.serve_node("server", flags).await
+    }
+
+    /// `parlor serve` with these flags, logging to `<name>.log` in the data
+    /// directory: one of several nodes sharing this storage.
+    pub async fn serve_node(&self, name: &str, flags: &[&str]) -> Server {
         let port = free_port();
+        let log_path = self.data_dir.path().join(format!("{name}.log"));
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(self.data_dir.path().join("server.log"))
+            .open(&log_path)
             .unwrap();
         let child = Command::new(parlor())
             .arg("serve")
@@ -101,8 +111,9 @@ impl Storage {
         let server = Server {
             base: format!("http://127.0.0.1:{port}"),
             child,
+            log: log_path,
         };
-        server.wait_until_healthy(self.data_dir.path()).await;
+        server.wait_until_healthy().await;
         server
     }
 }
@@ -111,10 +122,12 @@ impl Storage {
 pub struct Server {
     pub base: String,
     pub child: Child,
+    /// Where it logs.
+    pub log: PathBuf,
 }
 
 impl Server {
-    pub async fn wait_until_healthy(&self, data_dir: &Path) {
+    pub async fn wait_until_healthy(&self) {
         let http = reqwest::Client::new();
         for _ in 0..300 {
             let healthy = http
@@ -127,7 +140,7 @@ impl Server {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let log = std::fs::read_to_string(data_dir.join("server.log")).unwrap_or_default();
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
         panic!("parlor serve did not become healthy within 30 s:\n{log}");
     }
 
