@@ -12,6 +12,10 @@ use crate::config::Config;
 use crate::service::{workspace, Context};
 use crate::storage::Store;
 
+/// How long a stopping server waits for claimed e-mail and webhook
+/// deliveries and for its sockets to close, after its last request.
+const DRAIN_LIMIT: Duration = Duration::from_secs(30);
+
 /// A server that is bound to its port and ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -121,21 +125,36 @@ impl Application {
                 tracing::debug!(error = %err, "could not set TCP_NODELAY on a connection");
             }
         });
+        let stopping = self.ctx.stopping.clone();
         crate::http::connections::serve(
             listener,
             app,
             self.ctx.config.limits.header_read_timeout,
-            shutdown,
+            async move {
+                shutdown.await;
+                // Before requests in flight finish: sockets learn at once
+                // to resume elsewhere, and the workers take nothing new.
+                stopping.cancel();
+            },
         )
         .await;
+        // Requests have finished; now what they started.
+        let drained = async {
+            let _ = mail.await;
+            let _ = webhooks.await;
+            while self.ctx.hub.connections() > 0 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        if tokio::time::timeout(DRAIN_LIMIT, drained).await.is_err() {
+            tracing::warn!("stopping without waiting longer for e-mail, webhooks or sockets");
+        }
         housekeeping.abort();
         pump.abort();
         for task in cluster_tasks {
             task.abort();
         }
         credentials.abort();
-        mail.abort();
-        webhooks.abort();
         key_uses.abort();
         if let Some(inbound) = inbound {
             inbound.abort();

@@ -283,6 +283,76 @@ async fn a_node_cut_off_from_nats_catches_up_from_the_event_log() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_stopped_with_sigterm_finishes_its_requests_and_sends_its_sockets_elsewhere() {
+    let Some(cluster) = Cluster::new().await else {
+        return;
+    };
+    let (a, b) = (cluster.node("a").await, cluster.node("b").await);
+    let api_a = cluster.api(&a);
+    let (_, channel_id) = cluster.client_with_channel(&api_a, "tess").await;
+    let on_b = Listener::open(&b, Credential::Key(&cluster.key), None).await;
+
+    // A request in flight when the signal comes: an upload whose body
+    // takes a second to arrive.
+    let (started, upload_started) = tokio::sync::oneshot::channel();
+    let upload = {
+        let (url, key) = (format!("{}/v1/attachments", b.base), cluster.key.clone());
+        tokio::spawn(async move {
+            let mut started = Some(started);
+            let chunks = futures_util::stream::iter(0..10).then(move |n| {
+                let started = started.take();
+                async move {
+                    if let Some(started) = started {
+                        let _ = started.send(());
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    Ok::<_, std::io::Error>(format!("line {n}\n"))
+                }
+            });
+            let part = reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(chunks))
+                .file_name("slow.txt");
+            let answer = reqwest::Client::new()
+                .post(url)
+                .header("X-API-Key", key)
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+                .send()
+                .await
+                .expect("the upload is answered");
+            (answer.status().as_u16(), answer.text().await.unwrap())
+        })
+    };
+    upload_started.await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let base_b = b.base.clone();
+    let exit = tokio::spawn(b.terminate());
+
+    let cursor = on_b.closed_with_cursor().await;
+    assert_eq!(
+        on_b.close_code(),
+        Some(4008),
+        "told to reconnect with its cursor"
+    );
+    let (status, body) = upload.await.unwrap();
+    assert_eq!(status, 200, "the upload in flight finished: {body}");
+    let exit = exit.await.unwrap();
+    assert!(exit.success(), "a clean exit: {exit:?}");
+    assert!(
+        reqwest::get(format!("{base_b}/healthz")).await.is_err(),
+        "a stopped node takes nothing new"
+    );
+
+    let sent = api_a
+        .post(
+            "/v1/messages",
+            json!({ "channelId": channel_id, "text": "while B is gone" }),
+        )
+        .await
+        .expect("A takes it");
+    let on_a = Listener::open(&a, Credential::Key(&cluster.key), Some(&cursor)).await;
+    on_a.wait_for_message(sent["id"].as_str().unwrap()).await;
+}
+
 /// A PostgreSQL database, a bucket, a NATS subject prefix and a workspace
 /// shared by the nodes of one test.
 struct Cluster {
@@ -548,6 +618,10 @@ impl Listener {
     async fn wait_for_message(&self, id: &str) {
         self.wait_until(|frames| message_ids(frames).iter().any(|m| m == id))
             .await;
+    }
+
+    fn close_code(&self) -> Option<u16> {
+        *self.closed.lock().unwrap()
     }
 
     /// Waits for the socket to close (its node is gone); its last cursor.

@@ -35,7 +35,9 @@ pub async fn run(ctx: Context) {
         }
     };
     let worker = new_id();
-    loop {
+    // What was claimed is sent before the server stops (another node would
+    // send it again only once the claim ran out); nothing new is claimed.
+    while !ctx.stopping.is_cancelled() {
         if let Err(err) = super::digests::scan(&ctx).await {
             tracing::warn!(error = %err, "the unread-digest scan failed");
         }
@@ -48,7 +50,11 @@ pub async fn run(ctx: Context) {
         };
         // A full batch may mean more are due; otherwise wait to be woken.
         if sent < BATCH as usize {
-            let _ = tokio::time::timeout(config.poll_interval, ctx.mail_wakeup.notified()).await;
+            tokio::select! {
+                _ = tokio::time::sleep(config.poll_interval) => {}
+                _ = ctx.mail_wakeup.notified() => {}
+                _ = ctx.stopping.cancelled() => {}
+            }
         }
     }
 }

@@ -90,6 +90,11 @@ pub async fn open(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response> {
+    if ctx.stopping.is_cancelled() {
+        return Err(Error::AtCapacity(
+            "this server is stopping; connect again to be served by another".into(),
+        ));
+    }
     let (actor, credential) = connecting_actor(&ctx, &query, &headers).await?;
     let since = query.since.as_deref().map(parse_cursor).transpose()?;
     let (viewer, channels, presence) = {
@@ -218,9 +223,14 @@ impl Session {
         let mut ping = tokio::time::interval(ping_every);
         // Told by the server's credential check (`realtime::credentials`).
         let credential_ended = self.subscription.credential_ended.clone();
+        let stopping = self.ctx.stopping.clone();
         let mut last_heard = Instant::now();
         loop {
             tokio::select! {
+                () = stopping.cancelled() => {
+                    close(&mut sink, CLOSE_RESUME, "this server is stopping; reconnect with your last cursor").await;
+                    break;
+                }
                 () = credential_ended.notified() => {
                     close(&mut sink, CLOSE_CREDENTIAL_ENDED, CREDENTIAL_ENDED).await;
                     break;

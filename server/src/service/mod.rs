@@ -67,6 +67,9 @@ pub struct Context {
     pub webhook_sender: crate::webhooks::sender::Sender,
     /// The other nodes, when several serve the workspace over NATS.
     pub cluster: Option<Arc<crate::cluster::Cluster>>,
+    /// Cancelled when the server starts to stop: sockets are told to resume
+    /// elsewhere, workers finish what they claimed and take nothing new.
+    pub stopping: tokio_util::sync::CancellationToken,
 }
 
 impl Context {
@@ -107,6 +110,7 @@ impl Context {
             upload_rate,
             webhook_sender,
             cluster: None,
+            stopping: tokio_util::sync::CancellationToken::new(),
         })
     }
 

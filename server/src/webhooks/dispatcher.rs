@@ -33,7 +33,8 @@ const QUIET_GAP: Duration = Duration::from_millis(50);
 pub async fn run(ctx: Context) {
     let sender = ctx.webhook_sender.clone();
     let worker = new_id();
-    loop {
+    // As the mail worker: finishes the deliveries it claimed, claims no more.
+    while !ctx.stopping.is_cancelled() {
         let published = ctx.hub.published.notified();
         tokio::pin!(published);
         published.as_mut().enable();
@@ -49,6 +50,7 @@ pub async fn run(ctx: Context) {
             tokio::select! {
                 _ = &mut published => {}
                 _ = tokio::time::sleep(ctx.config.webhooks.poll_interval) => {}
+                _ = ctx.stopping.cancelled() => {}
             }
         }
     }

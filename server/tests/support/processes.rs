@@ -144,6 +144,20 @@ impl Server {
         panic!("parlor serve did not become healthy within 30 s:\n{log}");
     }
 
+    /// SIGTERM, as a service manager stops it; how it exited.
+    pub async fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().expect("the server runs").to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGTERM sent");
+        tokio::time::timeout(Duration::from_secs(60), self.child.wait())
+            .await
+            .expect("the server exits within a minute of SIGTERM")
+            .expect("server reaped")
+    }
+
     /// SIGKILL: no shutdown hook, no flush, nothing gets to finish.
     pub async fn kill_9(mut self) {
         self.child.start_kill().expect("SIGKILL sent");
