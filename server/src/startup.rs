@@ -167,18 +167,32 @@ impl Application {
     }
 }
 
+/// How often housekeeping runs, on whichever node holds its lease.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
+
 /// Periodic clean-up: expired sessions, old events, ended sign-in windows,
-/// and files that were never sent or are no longer used.
+/// and files that were never sent or are no longer used. With several
+/// nodes, one does it: the one holding the lease, which lapses a minute
+/// after the node stops renewing it.
 async fn housekeeping(ctx: Context) {
-    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    let node = uuid::Uuid::new_v4().to_string();
+    let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
     loop {
         tick.tick().await;
+        ctx.upload_rate.shrink();
+        match holds_housekeeping_lease(&ctx, &node).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(err) => {
+                tracing::warn!(error = %err, "could not take the housekeeping lease");
+                continue;
+            }
+        }
         match ctx.throttle.forget_old().await {
             Ok(count) if count > 0 => tracing::debug!(count, "forgot old sign-in counts"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "sign-in count clean-up failed"),
         }
-        ctx.upload_rate.shrink();
         match crate::service::sessions::remove_expired(&ctx).await {
             Ok(count) if count > 0 => tracing::info!(count, "removed expired sessions"),
             Ok(_) => {}
@@ -200,6 +214,15 @@ async fn housekeeping(ctx: Context) {
             Err(err) => tracing::warn!(error = %err, "file clean-up failed"),
         }
     }
+}
+
+async fn holds_housekeeping_lease(ctx: &Context, node: &str) -> crate::error::Result<bool> {
+    let now = crate::storage::now_ms();
+    let until = now + (HOUSEKEEPING_EVERY + Duration::from_secs(60)).as_millis() as i64;
+    let mut tx = ctx.store.begin().await?;
+    let held = crate::storage::leases::take(&mut tx, "housekeeping", node, now, until).await?;
+    tx.commit().await?;
+    Ok(held)
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -18,6 +18,7 @@ pub mod digests;
 pub mod events;
 mod group_commit;
 pub mod internal_users;
+pub mod leases;
 pub mod messages;
 pub mod notifications;
 pub mod outbox;

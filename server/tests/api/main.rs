@@ -21,6 +21,7 @@ mod doors;
 mod email;
 mod email_replies;
 mod invitations;
+mod leases;
 mod limits;
 mod messages;
 mod notifications;
