@@ -3,6 +3,7 @@
 //! fan-out, idle sockets and history. Prints one set of tables and writes
 //! them as JSON, Markdown and an SVG chart under `bench/results/`.
 
+mod cluster;
 mod fanout;
 mod history;
 mod idle;
@@ -37,6 +38,15 @@ struct Args {
     /// and dropped); leave out to measure SQLite only.
     #[arg(long)]
     postgres_url: Option<String>,
+    /// NATS server for the several-node scenario (run with --postgres-url).
+    #[arg(long, default_value = "nats://127.0.0.1:4222")]
+    nats_url: String,
+    /// Seconds of sending per node count in the several-node scenario.
+    #[arg(long)]
+    cluster_seconds: Option<f64>,
+    /// Messages per second for the cross-node delivery latency.
+    #[arg(long, default_value_t = 1000)]
+    cross_node_rate: u32,
     /// Concurrent senders in the send scenario.
     #[arg(long)]
     senders: Option<usize>,
@@ -144,6 +154,7 @@ async fn main() -> anyhow::Result<()> {
         fanout: None,
         idle: None,
         history: None,
+        cluster: None,
         // The peer server (e.g. Synapse) plugs in here.
         peer: None,
     };
@@ -182,6 +193,15 @@ async fn main() -> anyhow::Result<()> {
     for s in &results.send {
         anyhow::ensure!(s.errors == 0, "{} sends failed on {}", s.errors, s.backend);
         anyhow::ensure!(s.acknowledged > 0, "no send acknowledged on {}", s.backend);
+    }
+    if let Some(c) = &results.cluster {
+        let x = &c.cross;
+        anyhow::ensure!(
+            x.lost == 0 && x.duplicated == 0,
+            "several nodes: {} deliveries lost, {} duplicated",
+            x.lost,
+            x.duplicated
+        );
     }
     if let Some(f) = &results.fanout {
         anyhow::ensure!(
@@ -282,7 +302,20 @@ async fn run(
         results.send.push(outcome?);
     }
 
-    // 2–4. One large seeded workspace on SQLite for idle sockets, fan-out
+    // 2. Several nodes on PostgreSQL and NATS.
+    if let (Some(url), false) = (&args.postgres_url, args.quick) {
+        let cluster_sizes = cluster::Sizes {
+            senders: sizes.senders,
+            channels: sizes.send_channels,
+            seconds: args.cluster_seconds.unwrap_or(sizes.send_seconds),
+            rate: args.cross_node_rate,
+            cross_seconds: args.cluster_seconds.unwrap_or(sizes.send_seconds),
+        };
+        results.cluster =
+            Some(cluster::run(&args.parlor, url, &args.nats_url, &cluster_sizes).await?);
+    }
+
+    // 3–5. One large seeded workspace on SQLite for idle sockets, fan-out
     // and history.
     let prepared = Prepared::init(&args.parlor, None)?;
     let layout = seed::Layout::plan(sizes.sockets);

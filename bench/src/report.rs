@@ -42,6 +42,7 @@ pub struct Results {
     pub fanout: Option<Fanout>,
     pub idle: Option<Idle>,
     pub history: Option<History>,
+    pub cluster: Option<crate::cluster::Cluster>,
     pub peer: Option<PeerResults>,
 }
 
@@ -273,6 +274,50 @@ impl Results {
                 );
             }
         }
+        if let Some(c) = &self.cluster {
+            let _ = writeln!(
+                out,
+                "\nSeveral nodes (PostgreSQL and NATS; senders spread over the nodes, which share the machine's cores):\n"
+            );
+            let _ = writeln!(out, "| nodes | senders | acknowledged | errors | msg/s | p50 ms | p99 ms | CPU ms per message (all nodes) |");
+            let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+            for r in &c.runs {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.3} |",
+                    r.nodes,
+                    r.send.senders,
+                    r.send.acknowledged,
+                    r.send.errors,
+                    r.send.per_second(),
+                    r.send.ms(0.5),
+                    r.send.ms(0.99),
+                    r.cpu_ms_per_message
+                );
+            }
+            let x = &c.cross;
+            let ms =
+                |h: &hdrhistogram::Histogram<u64>, q: f64| h.value_at_quantile(q) as f64 / 1000.0;
+            let _ = writeln!(
+                out,
+                "\nDelivery across nodes (three nodes, {} msg/s into one channel through node 1; send request start → frame; {} messages, {} lost, {} duplicated):\n",
+                x.rate, x.messages, x.lost, x.duplicated
+            );
+            let _ = writeln!(out, "| socket on | p50 ms | p99 ms | max ms |");
+            let _ = writeln!(out, "|---|---|---|---|");
+            for (name, h) in [
+                ("the same node", &x.same_node_us),
+                ("another node", &x.other_node_us),
+            ] {
+                let _ = writeln!(
+                    out,
+                    "| {name} | {:.2} | {:.2} | {:.2} |",
+                    ms(h, 0.5),
+                    ms(h, 0.99),
+                    h.max() as f64 / 1000.0
+                );
+            }
+        }
         if let Some(peer) = &self.peer {
             let _ = writeln!(out, "\n{} (the peer):\n", peer.name);
             for line in crate::synapse::PeerResults::TABLE_HEADER {
@@ -295,6 +340,20 @@ impl Results {
             "fanout": self.fanout.as_ref().map(Fanout::to_json),
             "idle": self.idle.as_ref().map(Idle::to_json),
             "history": self.history.as_ref().map(History::to_json),
+            "cluster": self.cluster.as_ref().map(|c| {
+                let q = |h: &hdrhistogram::Histogram<u64>, q: f64| h.value_at_quantile(q) as f64 / 1000.0;
+                json!({
+                    "runs": c.runs.iter().map(|r| json!({
+                        "nodes": r.nodes, "send": r.send.to_json(), "cpu_ms_per_message": r.cpu_ms_per_message,
+                    })).collect::<Vec<_>>(),
+                    "cross_node": {
+                        "rate": c.cross.rate, "messages": c.cross.messages,
+                        "lost": c.cross.lost, "duplicated": c.cross.duplicated,
+                        "same_node_p50_ms": q(&c.cross.same_node_us, 0.5), "same_node_p99_ms": q(&c.cross.same_node_us, 0.99),
+                        "other_node_p50_ms": q(&c.cross.other_node_us, 0.5), "other_node_p99_ms": q(&c.cross.other_node_us, 0.99),
+                    },
+                })
+            }),
             "peer": self.peer.as_ref().map(|p| json!({
                 "name": p.name, "headline": headline_json(&p.headline), "results": p.json,
             })),

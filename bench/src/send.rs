@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::server::Server;
 
 pub struct Send {
-    pub backend: &'static str,
+    pub backend: String,
     pub senders: usize,
     pub channels: usize,
     pub acknowledged: u64,
@@ -82,14 +82,33 @@ pub async fn run(
     channel_count: usize,
     seconds: f64,
 ) -> anyhow::Result<Send> {
+    run_on(
+        std::slice::from_ref(server),
+        backend.to_string(),
+        senders,
+        channel_count,
+        seconds,
+    )
+    .await
+}
+
+/// The same with senders spread over several nodes of one workspace.
+pub async fn run_on(
+    servers: &[Arc<Server>],
+    backend: String,
+    senders: usize,
+    channel_count: usize,
+    seconds: f64,
+) -> anyhow::Result<Send> {
     eprintln!("send ({backend}): making {channel_count} channels");
-    let channels = Arc::new(channels(server, channel_count).await?);
+    let channels = Arc::new(channels(&servers[0], channel_count).await?);
     eprintln!("send ({backend}): {senders} senders for {seconds} s");
     let started = Instant::now();
     let until = started + Duration::from_secs_f64(seconds);
     let mut tasks = Vec::with_capacity(senders);
     for s in 0..senders {
-        let (server, channels) = (server.clone(), channels.clone());
+        let (server, channels) = (servers[s % servers.len()].clone(), channels.clone());
+        let backend = backend.clone();
         tasks.push(tokio::spawn(async move {
             let mut latency_us = Histogram::<u64>::new(3)?;
             let (mut acknowledged, mut errors) = (0u64, 0u64);
@@ -121,7 +140,7 @@ pub async fn run(
         }));
     }
     let mut result = Send {
-        backend,
+        backend: backend.clone(),
         senders,
         channels: channel_count,
         acknowledged: 0,

@@ -24,7 +24,8 @@ pub struct Prepared {
 
 pub struct Server {
     child: Option<Child>,
-    prepared: Prepared,
+    /// The workspace, when this server alone serves it.
+    prepared: Option<Prepared>,
     pub base: String,
     pub api_key: String,
     pub http: reqwest::Client,
@@ -95,6 +96,14 @@ impl Prepared {
 
     /// Starts `parlor serve` on a free port and waits until it is healthy.
     pub async fn serve(self) -> anyhow::Result<Server> {
+        let mut server = self.serve_node(&[]).await?;
+        server.prepared = Some(self);
+        Ok(server)
+    }
+
+    /// One more `parlor serve` of this workspace, with these flags too: a
+    /// node of several sharing its database.
+    pub async fn serve_node(&self, extra: &[String]) -> anyhow::Result<Server> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -107,6 +116,7 @@ impl Prepared {
                 "--log-format",
                 "json",
             ])
+            .args(extra)
             .arg("--data-dir")
             .arg(self.data.path())
             .env("PARLOR_SECRET_KEY", &self.secret_hex)
@@ -125,7 +135,7 @@ impl Prepared {
         let server = Server {
             child: Some(child),
             api_key: self.api_key.clone(),
-            prepared: self,
+            prepared: None,
             base,
             http,
             secret,
@@ -228,8 +238,9 @@ impl Server {
     }
 
     /// Stops the server and waits for it to exit, so no process is left
-    /// behind; returns the workspace so it can be served again.
-    pub async fn stop(mut self) -> Prepared {
+    /// behind; returns the workspace (if this server alone served it) so it
+    /// can be served again.
+    pub async fn stop(mut self) -> Option<Prepared> {
         if let Some(mut child) = self.child.take() {
             let _ = child.start_kill();
             let _ = child.wait().await;
