@@ -19,7 +19,7 @@ AIOSMTPD_VERSION ?= 1.4.6
 FUZZ_VENV := target/fuzz-venv
 SCHEMATHESIS_VERSION ?= 4.32.5
 
-.PHONY: run build web web-deps test test-rust test-rust-postgres test-fuzz fuzz-deps test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server lint clean bench bench-quick synapse-bench-server
+.PHONY: run build web web-deps test test-rust test-rust-postgres test-fuzz fuzz-deps test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server nginx-test-server lint clean bench bench-quick synapse-bench-server
 
 # The wasm-bindgen CLI must be the exact version of the wasm-bindgen crate.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
@@ -55,7 +55,7 @@ test-rust: s3-test-server smtp-test-server
 	env -u PARLOR_TEST_DATABASE_URL scripts/with-s3-server $(CARGO) test --locked
 
 # The same packages as test-rust (no -p), so Cargo reuses its build.
-test-rust-postgres: s3-test-server smtp-test-server
+test-rust-postgres: s3-test-server smtp-test-server nginx-test-server
 ifneq ($(strip $(PARLOR_TEST_DATABASE_URL)),)
 	PARLOR_TEST_DATABASE_URL=$(PARLOR_TEST_DATABASE_URL) scripts/with-s3-server $(CARGO) test --locked --test api --test crash --test cluster
 else
@@ -68,6 +68,10 @@ s3-test-server: $(S3_VENV)/bin/moto_server
 $(S3_VENV)/bin/moto_server:
 	python3 -m venv $(S3_VENV)
 	$(S3_VENV)/bin/pip install --quiet --disable-pip-version-check 'moto[server]==$(MOTO_VERSION)'
+
+## nginx, in front of three nodes in the several-node tests, from Debian's packages.
+nginx-test-server:
+	@test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light)
 
 ## aiosmtpd (an SMTP server) for the e-mail tests, from PyPI.
 smtp-test-server: $(SMTP_VENV)/bin/aiosmtpd

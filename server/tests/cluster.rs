@@ -381,6 +381,52 @@ async fn a_node_of_the_release_before_starts_on_a_database_the_new_release_migra
     .expect("the older node serves");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_nginx_configured_as_the_deploy_guide_says_the_nodes_are_one_service() {
+    let Some(cluster) = Cluster::new().await else {
+        return;
+    };
+    let nodes = [
+        cluster.node("a").await,
+        cluster.node("b").await,
+        cluster.node("c").await,
+    ];
+    let proxy = Nginx::start(&nodes).await;
+    let api = Api::new(&proxy.base, &cluster.key);
+    let (_, channel_id) = cluster.client_with_channel(&api, "nina").await;
+    // Round robin: the sockets, and the sends, land on different nodes.
+    let mut sockets = Vec::new();
+    for _ in 0..3 {
+        sockets.push(Listener::open(&proxy, Credential::Key(&cluster.key), None).await);
+    }
+    let mut sent = Vec::new();
+    for n in 0..6 {
+        let message = api
+            .post(
+                "/v1/messages",
+                json!({ "channelId": channel_id, "text": format!("through nginx {n}") }),
+            )
+            .await
+            .expect("sent through nginx");
+        sent.push(message["id"].as_str().unwrap().to_string());
+    }
+    for socket in &sockets {
+        socket
+            .wait_until(|frames| {
+                let got = message_ids(frames);
+                sent.iter().all(|id| got.contains(id))
+            })
+            .await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for socket in &sockets {
+        let got = socket.message_ids();
+        for id in &sent {
+            assert_eq!(got.iter().filter(|m| *m == id).count(), 1, "once each");
+        }
+    }
+}
+
 /// A PostgreSQL database, a bucket, a NATS subject prefix and a workspace
 /// shared by the nodes of one test.
 struct Cluster {
@@ -529,10 +575,14 @@ struct Listener {
 
 impl Listener {
     /// Opens a socket (resuming after `since`) and waits for its `ready`.
-    async fn open(node: &Server, credential: Credential<'_>, since: Option<&str>) -> Listener {
+    async fn open(
+        node: &impl Reachable,
+        credential: Credential<'_>,
+        since: Option<&str>,
+    ) -> Listener {
         let url = format!(
             "{}/v1/realtime{}",
-            node.base.replace("http://", "ws://"),
+            node.base().replace("http://", "ws://"),
             since.map(|c| format!("?since={c}")).unwrap_or_default()
         );
         let mut request = url.into_client_request().unwrap();
@@ -575,7 +625,7 @@ impl Listener {
             });
         }
         let listener = Listener {
-            node: node.base.clone(),
+            node: node.base().to_string(),
             frames,
             closed,
             out,
@@ -761,5 +811,110 @@ where
     while !check().await {
         assert!(Instant::now() < deadline, "{what}: not within 30 s");
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// nginx from Debian's packages (`make test` installs it), in front of the
+/// nodes, with the `location` block of docs/deploy.md.
+struct Nginx {
+    base: String,
+    child: tokio::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Nginx {
+    async fn start(nodes: &[Server]) -> Nginx {
+        let guide =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/deploy.md"))
+                .expect("docs/deploy.md");
+        let start = guide
+            .find("    location / {")
+            .expect("the guide's nginx location");
+        let end = start + guide[start..].find("\n    }\n").expect("its end") + 6;
+        let location = guide[start..end].replace("http://127.0.0.1:8080", "http://parlor");
+        let map = {
+            let start = guide
+                .find("map $http_upgrade")
+                .expect("the guide's upgrade map");
+            let end = start + guide[start..].find("\n}\n").expect("its end") + 2;
+            guide[start..end].to_string()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let servers: String = nodes
+            .iter()
+            .map(|node| {
+                format!(
+                    "        server {};\n",
+                    node.base.trim_start_matches("http://")
+                )
+            })
+            .collect();
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|out| out.stdout.starts_with(b"0\n"));
+        let temp = dir.path().display();
+        let config = format!(
+            "{user}pid {temp}/nginx.pid;\nerror_log {temp}/error.log;\nevents {{}}\nhttp {{\n    access_log off;\n    \
+             client_body_temp_path {temp}/body;\n    proxy_temp_path {temp}/proxy;\n    fastcgi_temp_path {temp}/fastcgi;\n    \
+             uwsgi_temp_path {temp}/uwsgi;\n    scgi_temp_path {temp}/scgi;\n    {map}\n    upstream parlor {{\n{servers}    }}\n    \
+             server {{\n        listen 127.0.0.1:{port};\n    {location}\n    }}\n}}\n",
+            user = if root { "user root;\n" } else { "" },
+        );
+        let path = dir.path().join("nginx.conf");
+        std::fs::write(&path, config).unwrap();
+        let child = tokio::process::Command::new("/usr/sbin/nginx")
+            .args([
+                "-p",
+                &temp.to_string(),
+                "-c",
+                &path.display().to_string(),
+                "-g",
+                "daemon off;",
+            ])
+            .kill_on_drop(true)
+            .spawn()
+            .expect("nginx starts (make test installs Debian's nginx-light)");
+        let base = format!("http://127.0.0.1:{port}");
+        eventually("nginx answers", || async {
+            reqwest::get(format!("{base}/healthz"))
+                .await
+                .is_ok_and(|r| r.status() == 200)
+        })
+        .await;
+        Nginx {
+            base,
+            child,
+            _dir: dir,
+        }
+    }
+}
+
+/// Where sockets connect: a node, or the proxy in front of the nodes.
+trait Reachable {
+    fn base(&self) -> &str;
+}
+
+impl Reachable for Server {
+    fn base(&self) -> &str {
+        &self.base
+    }
+}
+
+impl Reachable for Nginx {
+    fn base(&self) -> &str {
+        &self.base
+    }
+}
+
+impl Drop for Nginx {
+    /// SIGTERM, so the master stops its workers too (SIGKILL would leave them).
+    fn drop(&mut self) {
+        if let Some(pid) = self.child.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
+        }
     }
 }
