@@ -109,7 +109,9 @@ pub struct ServeArgs {
     /// The URL people use to reach this server (for invite and setup links).
     #[arg(long, env = "PARLOR_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Log format: `pretty` for people, `json` for log collectors.
+    /// Log format: `pretty` for people, `json` for log collectors (every line logged
+    /// while a request is served carries its `request_id`, also sent back in the
+    /// `x-request-id` header).
     #[arg(long, env = "PARLOR_LOG_FORMAT", default_value = "pretty")]
     pub log_format: LogFormat,
     /// The web app's built browser files (wasm, CSS, icons), as `make web` writes them.
