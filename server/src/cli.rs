@@ -114,6 +114,11 @@ pub struct ServeArgs {
     /// `x-request-id` header).
     #[arg(long, env = "PARLOR_LOG_FORMAT", default_value = "pretty")]
     pub log_format: LogFormat,
+    /// Address of a second listener that serves Prometheus metrics at `/metrics` and
+    /// nothing else, e.g. 127.0.0.1:9090; keep it off the public network. Without it,
+    /// no metrics are kept.
+    #[arg(long, env = "PARLOR_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// The web app's built browser files (wasm, CSS, icons), as `make web` writes them.
     #[arg(long, env = "PARLOR_SITE_DIR", default_value = crate::config::DEFAULT_SITE_DIR)]
     pub site_dir: PathBuf,

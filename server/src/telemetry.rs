@@ -1,11 +1,13 @@
-//! Structured logs with `tracing` (`RUST_LOG` picks the levels) and request
-//! ids.
+//! Structured logs with `tracing` (`RUST_LOG` picks the levels), request ids
+//! and metrics (`telemetry::metrics`).
 //!
 //! Every request has an id, in `x-request-id`: the one a load balancer or
 //! proxy sent when it is a short plain token, else a new UUID. The answer
 //! carries it back, and every line logged while the request is served
 //! carries it too (in its `request` span), so one request can be followed
 //! through the logs of a node, and across nodes by whoever sent the id.
+
+pub mod metrics;
 
 use std::future::Future;
 

@@ -138,12 +138,14 @@ pub fn router(ctx: Context) -> Router {
 }
 
 /// The layers every request meets first: its id (the proxy's, when it sent
-/// a fair one, else a new UUID; told back in the answer) and the log span
-/// that carries it (`crate::telemetry`). Applied per route, where the
-/// route's pattern is known.
+/// a fair one, else a new UUID; told back in the answer), the log span that
+/// carries it, and its count and latency in the metrics
+/// (`crate::telemetry`). Applied per route, where the route's pattern is
+/// known.
 fn observed(app: Router) -> Router {
     use crate::telemetry;
-    app.layer(axum::middleware::from_fn(telemetry::scope_request_id))
+    app.layer(axum::middleware::from_fn(record_request))
+        .layer(axum::middleware::from_fn(telemetry::scope_request_id))
         .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
         .layer(PropagateRequestIdLayer::new(telemetry::REQUEST_ID))
         .layer(SetRequestIdLayer::new(
@@ -153,6 +155,31 @@ fn observed(app: Router) -> Router {
         .layer(axum::middleware::map_request(
             telemetry::drop_unacceptable_request_id,
         ))
+}
+
+/// Counts the answer by method, route pattern and status, with its latency
+/// (to its headers; a streamed body may go on after).
+async fn record_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if !crate::telemetry::metrics::enabled() {
+        return next.run(request).await;
+    }
+    let started = std::time::Instant::now();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|route| route.as_str().to_string());
+    let response = next.run(request).await;
+    crate::telemetry::metrics::request_served(
+        &method,
+        route.as_deref().unwrap_or("unmatched"),
+        response.status(),
+        started.elapsed(),
+    );
+    response
 }
 
 async fn unknown_route() -> Error {

@@ -112,6 +112,7 @@ async fn drain(store: &Store, hub: &Hub, cluster: Option<&Cluster>) -> Result<()
             cluster.publish_rows(&rows);
         }
         for row in rows {
+            crate::telemetry::metrics::event_published(row.created_at);
             hub.publish(&to_event(row)?);
         }
         if any {
