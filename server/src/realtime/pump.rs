@@ -83,6 +83,7 @@ fn take(hub: &Hub, rows: Vec<EventRow>) -> bool {
             return false;
         }
         last = row.seq;
+        crate::telemetry::metrics::event_published(row.created_at);
         match to_event(row) {
             Ok(event) => {
                 hub.publish(&event);
