@@ -109,9 +109,16 @@ pub struct ServeArgs {
     /// The URL people use to reach this server (for invite and setup links).
     #[arg(long, env = "PARLOR_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Log format: `pretty` for people, `json` for log collectors.
+    /// Log format: `pretty` for people, `json` for log collectors (every line logged
+    /// while a request is served carries its `request_id`, also sent back in the
+    /// `x-request-id` header).
     #[arg(long, env = "PARLOR_LOG_FORMAT", default_value = "pretty")]
     pub log_format: LogFormat,
+    /// Address of a second listener that serves Prometheus metrics at `/metrics` and
+    /// nothing else, e.g. 127.0.0.1:9090; keep it off the public network. Without it,
+    /// no metrics are kept.
+    #[arg(long, env = "PARLOR_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// The web app's built browser files (wasm, CSS, icons), as `make web` writes them.
     #[arg(long, env = "PARLOR_SITE_DIR", default_value = crate::config::DEFAULT_SITE_DIR)]
     pub site_dir: PathBuf,

@@ -45,6 +45,8 @@ pub const DEFAULT_SITE_DIR: &str = "target/site";
 #[derive(Clone)]
 pub struct Config {
     pub listen: SocketAddr,
+    /// Where `/metrics` is served, apart from the public listener; None: nowhere.
+    pub metrics_listen: Option<SocketAddr>,
     pub data_dir: PathBuf,
     pub database: DatabaseLocation,
     /// Base URL for links in invitations and setup, without a trailing slash.
@@ -93,6 +95,7 @@ impl Config {
             .to_string();
         Ok(Config {
             listen,
+            metrics_listen: None,
             data_dir: storage.data_dir.clone(),
             database: DatabaseLocation::from_args(storage)?,
             public_url,

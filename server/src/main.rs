@@ -22,6 +22,7 @@ async fn main() -> anyhow::Result<()> {
                 .with_webhooks(&args.webhooks)
                 .with_cluster(&args.cluster)?;
             config.site_dir = args.site_dir.clone();
+            config.metrics_listen = args.metrics_listen;
             let app = Application::build(config).await?;
             tracing::info!(address = %app.local_addr(), "Parlor is listening");
             if let Some(url) = &app.setup_url {

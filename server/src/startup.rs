@@ -21,6 +21,8 @@ pub struct Application {
     listener: TcpListener,
     /// The SMTP listener for replies by e-mail, when configured.
     inbound: Option<TcpListener>,
+    /// The listener of `/metrics`, when configured.
+    metrics: Option<TcpListener>,
     ctx: Context,
     /// The first-run setup link, when the server has no workspace yet.
     pub setup_url: Option<String>,
@@ -42,6 +44,7 @@ impl Application {
             ),
             None => None,
         };
+        let metrics = crate::telemetry::metrics::bind(config.metrics_listen).await?;
         let mut config = config;
         // With port 0 the real port is known only now; links must carry it.
         let bound = listener.local_addr()?;
@@ -61,6 +64,7 @@ impl Application {
         Ok(Application {
             listener,
             inbound,
+            metrics,
             ctx,
             setup_url,
         })
@@ -75,6 +79,13 @@ impl Application {
     /// Where the SMTP listener for replies is bound, if there is one.
     pub fn inbound_addr(&self) -> Option<SocketAddr> {
         self.inbound
+            .as_ref()
+            .and_then(|listener| listener.local_addr().ok())
+    }
+
+    /// Where `/metrics` is served, if anywhere.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
             .as_ref()
             .and_then(|listener| listener.local_addr().ok())
     }
@@ -115,6 +126,9 @@ impl Application {
                 tracing::info!(%address, "receiving replies by e-mail over SMTP");
             }
             tokio::spawn(crate::inbound::listener::run(self.ctx.clone(), listener))
+        });
+        let metrics = self.metrics.map(|listener| {
+            tokio::spawn(crate::telemetry::metrics::serve(listener, self.ctx.clone()))
         });
         let app = crate::http::router(self.ctx.clone());
         // Without TCP_NODELAY a small write (a realtime frame, an answer)
@@ -158,6 +172,9 @@ impl Application {
         key_uses.abort();
         if let Some(inbound) = inbound {
             inbound.abort();
+        }
+        if let Some(metrics) = metrics {
+            metrics.abort();
         }
         if let Err(err) = crate::service::api_keys::write_uses(&self.ctx).await {
             tracing::warn!(error = %err, "recording API key uses failed");

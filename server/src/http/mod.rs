@@ -24,6 +24,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutBody;
 use tower_http::trace::TraceLayer;
@@ -109,7 +110,8 @@ pub fn router(ctx: Context) -> Router {
             crate::web::NO_STORE,
         ));
     let body_read_timeout = ctx.config.limits.body_read_timeout;
-    api.merge(crate::web::router(ctx))
+    let app = api
+        .merge(crate::web::router(ctx))
         // No answer is read as another type than it says, and no link
         // followed out of Parlor tells where it came from (a page's address
         // can hold an invitation token or a conversation's id).
@@ -131,8 +133,53 @@ pub fn router(ctx: Context) -> Router {
         ))
         .layer(CatchPanicLayer::custom(|_| {
             Error::Internal(anyhow::anyhow!("handler panicked")).into_response()
-        }))
-        .layer(TraceLayer::new_for_http())
+        }));
+    observed(app)
+}
+
+/// The layers every request meets first: its id (the proxy's, when it sent
+/// a fair one, else a new UUID; told back in the answer), the log span that
+/// carries it, and its count and latency in the metrics
+/// (`crate::telemetry`). Applied per route, where the route's pattern is
+/// known.
+fn observed(app: Router) -> Router {
+    use crate::telemetry;
+    app.layer(axum::middleware::from_fn(record_request))
+        .layer(axum::middleware::from_fn(telemetry::scope_request_id))
+        .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
+        .layer(PropagateRequestIdLayer::new(telemetry::REQUEST_ID))
+        .layer(SetRequestIdLayer::new(
+            telemetry::REQUEST_ID,
+            MakeRequestUuid,
+        ))
+        .layer(axum::middleware::map_request(
+            telemetry::drop_unacceptable_request_id,
+        ))
+}
+
+/// Counts the answer by method, route pattern and status, with its latency
+/// (to its headers; a streamed body may go on after).
+async fn record_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if !crate::telemetry::metrics::enabled() {
+        return next.run(request).await;
+    }
+    let started = std::time::Instant::now();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|route| route.as_str().to_string());
+    let response = next.run(request).await;
+    crate::telemetry::metrics::request_served(
+        &method,
+        route.as_deref().unwrap_or("unmatched"),
+        response.status(),
+        started.elapsed(),
+    );
+    response
 }
 
 async fn unknown_route() -> Error {
@@ -201,5 +248,102 @@ impl Deleted {
             object,
             deleted: true,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    /// Where the test's JSON log lines are written.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Lines {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A route that logs a line and answers with `current_request_id`.
+    fn app() -> axum::Router {
+        super::observed(axum::Router::new().route(
+            "/things/{id}",
+            axum::routing::get(|| async {
+                tracing::info!("working on it");
+                crate::telemetry::current_request_id().unwrap_or_default()
+            }),
+        ))
+    }
+
+    /// Sends one request with JSON logs on; the answer's request id, its
+    /// body, and the lines logged meanwhile.
+    async fn request(sent_id: Option<&str>) -> (String, String, Vec<serde_json::Value>) {
+        let lines = Lines::default();
+        let writer = lines.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .with_writer(move || writer.clone())
+            .finish();
+        let _logging = tracing::subscriber::set_default(subscriber);
+        let mut request = Request::get("/things/42");
+        if let Some(id) = sent_id {
+            request = request.header("x-request-id", id);
+        }
+        let response = app()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let id = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        let logged = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        let logged = logged
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect();
+        (id, String::from_utf8(body.to_vec()).unwrap(), logged)
+    }
+
+    #[tokio::test]
+    async fn every_line_logged_for_a_request_carries_its_id_and_its_route_not_its_path() {
+        for (sent, kept) in [
+            (None, false),
+            (Some("lb-7f3a9c.1"), true),
+            (Some("forged level=ERROR msg=\"hi\""), false),
+        ] {
+            let (id, body, lines) = request(sent).await;
+            if kept {
+                assert_eq!(Some(id.as_str()), sent, "the proxy's id is kept");
+            } else {
+                assert!(uuid::Uuid::parse_str(&id).is_ok(), "a new UUID: {id:?}");
+            }
+            assert_eq!(body, id, "current_request_id inside the handler");
+            let line = lines
+                .iter()
+                .find(|line| line["fields"]["message"] == "working on it")
+                .unwrap_or_else(|| panic!("the handler's line in {lines:?}"));
+            assert_eq!(line["span"]["request_id"], id.as_str(), "{line}");
+            assert_eq!(line["span"]["route"], "/things/{id}", "{line}");
+            assert!(!line.to_string().contains("/things/42"), "{line}");
+        }
+        assert_eq!(
+            crate::telemetry::current_request_id(),
+            None,
+            "outside a request"
+        );
     }
 }

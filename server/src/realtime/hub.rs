@@ -625,6 +625,7 @@ fn deliver(state: &mut State, recipients: &[u64], frame: &Frame, except_user: Op
     }
     for id in too_slow {
         tracing::info!(subscriber = id, "dropping a socket that cannot keep up");
+        crate::telemetry::metrics::socket_dropped();
         remove_locked(state, id);
     }
 }

@@ -83,6 +83,7 @@ fn take(hub: &Hub, rows: Vec<EventRow>) -> bool {
             return false;
         }
         last = row.seq;
+        crate::telemetry::metrics::event_published(row.created_at);
         match to_event(row) {
             Ok(event) => {
                 hub.publish(&event);
@@ -112,6 +113,7 @@ async fn drain(store: &Store, hub: &Hub, cluster: Option<&Cluster>) -> Result<()
             cluster.publish_rows(&rows);
         }
         for row in rows {
+            crate::telemetry::metrics::event_published(row.created_at);
             hub.publish(&to_event(row)?);
         }
         if any {

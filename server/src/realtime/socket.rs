@@ -249,7 +249,7 @@ impl Session {
                         break;
                     };
                     match tokio::time::timeout(send_timeout, sink.send(Message::Text(frame))).await {
-                        Ok(Ok(())) => {}
+                        Ok(Ok(())) => crate::telemetry::metrics::frame_sent(),
                         Ok(Err(_)) => break,
                         Err(_) => {
                             tracing::info!(user = self.actor.id(), "closing a stalled realtime socket");
@@ -429,9 +429,11 @@ impl Session {
         )
         .await
         {
-            Ok(sent) => {
-                sent.map_err(|err| Error::Internal(anyhow::anyhow!("realtime send: {err}")))
+            Ok(Ok(())) => {
+                crate::telemetry::metrics::frame_sent();
+                Ok(())
             }
+            Ok(Err(err)) => Err(Error::Internal(anyhow::anyhow!("realtime send: {err}"))),
             Err(_) => Err(Error::Internal(anyhow::anyhow!(
                 "realtime send: the reader took nothing for too long"
             ))),

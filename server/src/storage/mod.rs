@@ -218,12 +218,36 @@ impl Store {
         Ok(self.read.acquire().await?)
     }
 
+    /// The connections this store holds open: idle, and in use (on SQLite,
+    /// the write connection and the readers together).
+    pub fn pool_use(&self) -> PoolUse {
+        let pools: &[&AnyPool] = match self.backend {
+            Backend::Sqlite => &[&self.write, &self.read],
+            // One pool serves both.
+            Backend::Postgres => &[&self.write],
+        };
+        pools.iter().fold(PoolUse::default(), |total, pool| {
+            let idle = pool.num_idle();
+            PoolUse {
+                idle: total.idle + idle,
+                in_use: total.in_use + (pool.size() as usize).saturating_sub(idle),
+            }
+        })
+    }
+
     pub async fn close(&self) {
         self.write.close().await;
         self.read.close().await;
         // Closing the file lets the lock go: a restore may run now.
         self.lock.lock().unwrap_or_else(|e| e.into_inner()).take();
     }
+}
+
+/// How many of a store's database connections are idle and in use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolUse {
+    pub idle: usize,
+    pub in_use: usize,
 }
 
 fn pool_options() -> AnyPoolOptions {

@@ -139,6 +139,18 @@ pub async fn any_due(conn: &mut Conn, now: i64) -> Result<bool> {
     Ok(due > 0)
 }
 
+/// Events the enabled webhooks have yet to look at, summed over them (each
+/// looks at every event after its cursor, delivering those it wants).
+pub async fn backlog(conn: &mut Conn) -> Result<i64> {
+    let (backlog,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(c.value - w.cursor), 0) AS BIGINT) \
+         FROM webhooks w, event_counter c WHERE c.id = 1 AND w.enabled = 1 AND w.cursor < c.value",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(backlog)
+}
+
 /// Claims the due webhooks for `worker` until `lease_until`: while the
 /// claim holds, no other node delivers for them. The conditions are repeated
 /// on the outer UPDATE for PostgreSQL's sake, as in `outbox::claim_due`.

@@ -107,7 +107,7 @@ struct WebState {
 /// made whole or not at all, never dropped halfway through its transaction.
 async fn server_function(State(portal): State<SharedPortal>, request: Request<Body>) -> Response {
     let call = handle_server_fns_with_context(move || provide_context(portal.clone()), request);
-    match tokio::spawn(call).await {
+    match tokio::spawn(crate::telemetry::in_this_request(call)).await {
         Ok(response) => undecodable_is_bad_request(response.into_response()).await,
         Err(failed) => {
             tracing::error!(error = %failed, "a server function failed");

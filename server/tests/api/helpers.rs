@@ -23,6 +23,8 @@ pub struct TestApp {
     pub config: Config,
     /// The SMTP listener for replies by e-mail, when configured.
     pub inbound: Option<std::net::SocketAddr>,
+    /// Where `/metrics` is served, when configured.
+    pub metrics: Option<std::net::SocketAddr>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _data_dir: tempfile::TempDir,
@@ -64,6 +66,7 @@ impl TestApp {
         };
         let mut config = Config {
             listen: "127.0.0.1:0".parse().unwrap(),
+            metrics_listen: None,
             data_dir: data_dir.path().to_path_buf(),
             database,
             public_url: "http://127.0.0.1:0".into(),
@@ -111,6 +114,7 @@ impl TestApp {
             .expect("server builds");
         let base = format!("http://{}", app.local_addr());
         let inbound = app.inbound_addr();
+        let metrics = app.metrics_addr();
         let ctx = app.context().clone();
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async move {
@@ -138,6 +142,7 @@ impl TestApp {
             owner_id,
             config,
             inbound,
+            metrics,
             shutdown: Some(shutdown),
             server: Some(server),
             _data_dir: data_dir,
@@ -173,6 +178,7 @@ impl TestApp {
             .expect("server builds again");
         self.base = format!("http://{}", app.local_addr());
         self.admin.base = self.base.clone();
+        self.metrics = app.metrics_addr();
         self.ctx = app.context().clone();
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
         self.server = Some(tokio::spawn(app.run_until(async move {

@@ -262,7 +262,7 @@ async fn a_resume_from_further_back_than_the_replay_bound_is_told_to_reload() {
 /// A realtime socket opened by hand that reads its `101` answer and then
 /// nothing more, with a tiny receive buffer, as someone who wants the
 /// server to wait on them would open it.
-async fn socket_that_stops_reading(app: &TestApp, since: &str) -> tokio::net::TcpStream {
+pub async fn socket_that_stops_reading(app: &TestApp, since: &str) -> tokio::net::TcpStream {
     let issued = app.admin.post("/v1/realtime/tokens", json!({})).await;
     assert_eq!(issued.status, 200, "{}", issued.body);
     let token = issued.body["token"].as_str().unwrap();

@@ -24,6 +24,7 @@ mod invitations;
 mod leases;
 mod limits;
 mod messages;
+mod metrics;
 mod notifications;
 mod openapi;
 mod pages;
