@@ -26,6 +26,11 @@ pub struct Nodes {
     pub send: Send,
     /// CPU time of all nodes together per acknowledged message.
     pub cpu_ms_per_message: f64,
+    /// Messages per committed transaction (the group commit's batches).
+    pub messages_per_commit: f64,
+    /// Sessions waiting on a lock, on average while sending: the event
+    /// counter row is the lock every send transaction takes.
+    pub lock_waiters: f64,
 }
 
 /// Delivery latency (send request start → frame) to a socket on the node
@@ -82,8 +87,18 @@ pub async fn run(
                 .iter()
                 .map(|n| n.cpu_seconds())
                 .collect::<Result<_, _>>()?;
-            let send =
-                send::run_on(&nodes, label, sizes.senders, sizes.channels, sizes.seconds).await?;
+            let (sending, finished) = tokio::sync::oneshot::channel::<()>();
+            let watching = database.watch(async {
+                let _ = finished.await;
+            });
+            let sent = async {
+                let send =
+                    send::run_on(&nodes, label, sizes.senders, sizes.channels, sizes.seconds).await;
+                let _ = sending.send(());
+                send
+            };
+            let (send, contention) = tokio::join!(sent, watching);
+            let (send, contention) = (send?, contention?);
             let cpu: f64 = nodes
                 .iter()
                 .zip(&cpu_before)
@@ -101,6 +116,8 @@ pub async fn run(
             drop(prepared);
             anyhow::Ok(Nodes {
                 nodes: count,
+                messages_per_commit: send.acknowledged as f64 / contention.commits.max(1) as f64,
+                lock_waiters: contention.lock_waiters,
                 send,
                 cpu_ms_per_message,
             })

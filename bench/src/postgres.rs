@@ -43,6 +43,62 @@ impl Database {
     }
 }
 
+/// What PostgreSQL did while a scenario ran: how many transactions it
+/// committed, and how many of its sessions waited on a lock, on average.
+pub struct Contention {
+    pub commits: i64,
+    pub lock_waiters: f64,
+}
+
+impl Database {
+    /// Watches the database until `done` completes, sampling lock waits
+    /// every 10 ms; what it saw.
+    pub async fn watch(
+        &self,
+        done: impl std::future::Future<Output = ()>,
+    ) -> anyhow::Result<Contention> {
+        let mut conn = PgConnection::connect(&self.url).await?;
+        let before = commits(&mut conn).await?;
+        let (mut samples, mut waiting) = (0u64, 0i64);
+        tokio::pin!(done);
+        loop {
+            tokio::select! {
+                () = &mut done => break,
+                () = tokio::time::sleep(std::time::Duration::from_millis(10)) => {
+                    let waiters: i64 = sqlx::query_scalar(
+                        "SELECT count(*) FROM pg_stat_activity \
+                         WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                    )
+                    .fetch_one(&mut conn)
+                    .await?;
+                    samples += 1;
+                    waiting += waiters;
+                }
+            }
+        }
+        // The statistics reach pg_stat_database a moment after the commits.
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        sqlx::query("SELECT pg_stat_clear_snapshot()")
+            .execute(&mut conn)
+            .await?;
+        let after = commits(&mut conn).await?;
+        conn.close().await?;
+        Ok(Contention {
+            // Less the watcher's own samples (each its own transaction).
+            commits: (after - before - samples as i64 - 2).max(0),
+            lock_waiters: waiting as f64 / samples.max(1) as f64,
+        })
+    }
+}
+
+async fn commits(conn: &mut PgConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
+    )
+    .fetch_one(conn)
+    .await
+}
+
 /// `postgres://user@host:port` from a URL that may name a database.
 fn server_root(url: &str) -> String {
     let url = url.trim_end_matches('/');

@@ -279,12 +279,12 @@ impl Results {
                 out,
                 "\nSeveral nodes (PostgreSQL and NATS; senders spread over the nodes, which share the machine's cores):\n"
             );
-            let _ = writeln!(out, "| nodes | senders | acknowledged | errors | msg/s | p50 ms | p99 ms | CPU ms per message (all nodes) |");
-            let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+            let _ = writeln!(out, "| nodes | senders | acknowledged | errors | msg/s | p50 ms | p99 ms | CPU ms per message (all nodes) | messages per commit | sessions waiting on a lock |");
+            let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
             for r in &c.runs {
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.3} |",
+                    "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.3} | {:.1} | {:.2} |",
                     r.nodes,
                     r.send.senders,
                     r.send.acknowledged,
@@ -292,7 +292,9 @@ impl Results {
                     r.send.per_second(),
                     r.send.ms(0.5),
                     r.send.ms(0.99),
-                    r.cpu_ms_per_message
+                    r.cpu_ms_per_message,
+                    r.messages_per_commit,
+                    r.lock_waiters
                 );
             }
             let x = &c.cross;
@@ -345,6 +347,7 @@ impl Results {
                 json!({
                     "runs": c.runs.iter().map(|r| json!({
                         "nodes": r.nodes, "send": r.send.to_json(), "cpu_ms_per_message": r.cpu_ms_per_message,
+                        "messages_per_commit": r.messages_per_commit, "lock_waiters": r.lock_waiters,
                     })).collect::<Vec<_>>(),
                     "cross_node": {
                         "rate": c.cross.rate, "messages": c.cross.messages,

@@ -86,6 +86,12 @@ async fn messages_files_and_typing_cross_nodes_and_the_sign_in_limit_holds_acros
             .any(|user| *user == client_id),
         "a socket on A learns who is online on B: {online}"
     );
+    // …and that the client left, when their only socket, on B, closes.
+    client_on_b.close().await;
+    let offline = staff_on_a
+        .wait_for(|frame| frame["type"] == "presence" && frame["data"]["status"] == "offline")
+        .await;
+    assert_eq!(offline["data"]["userId"], client_id);
 
     // A file uploaded through A downloads through C.
     let bytes = b"the ledger, quarter three".to_vec();
@@ -638,6 +644,17 @@ impl Listener {
         self.out
             .send(Message::Text(frame.to_string().into()))
             .expect("the socket is open");
+    }
+
+    async fn close(&self) {
+        self.out
+            .send(Message::Close(None))
+            .expect("the socket is open");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.closed.lock().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "the socket did not close");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     fn ready(&self) -> Value {
