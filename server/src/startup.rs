@@ -196,7 +196,6 @@ async fn housekeeping(ctx: Context) {
     let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
     loop {
         tick.tick().await;
-        ctx.upload_rate.shrink();
         match holds_housekeeping_lease(&ctx, &node).await {
             Ok(true) => {}
             Ok(false) => continue,
@@ -209,6 +208,11 @@ async fn housekeeping(ctx: Context) {
             Ok(count) if count > 0 => tracing::debug!(count, "forgot old sign-in counts"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "sign-in count clean-up failed"),
+        }
+        match ctx.upload_rate.forget_old().await {
+            Ok(count) if count > 0 => tracing::debug!(count, "forgot old upload counts"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "upload count clean-up failed"),
         }
         match crate::service::sessions::remove_expired(&ctx).await {
             Ok(count) if count > 0 => tracing::info!(count, "removed expired sessions"),

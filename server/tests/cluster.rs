@@ -119,6 +119,24 @@ async fn messages_files_and_typing_cross_nodes_and_the_sign_in_limit_holds_acros
     assert_eq!(downloaded.status(), 200);
     assert_eq!(downloaded.bytes().await.unwrap().to_vec(), bytes);
 
+    // Three uploads a minute per person (the flag), counted across nodes:
+    // with one through A already, one through B and one through C are
+    // taken, and a fourth is refused whichever node it reaches.
+    for (node, expected) in [(&b, 200), (&c, 200), (&a, 429), (&b, 429)] {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(b"more".to_vec()).file_name("more.txt"),
+        );
+        let answer = reqwest::Client::new()
+            .post(format!("{}/v1/attachments", node.base))
+            .header("X-API-Key", &cluster.key)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), expected, "an upload through {}", node.base);
+    }
+
     // Ten wrong passwords for one account, spread over the three nodes,
     // and the eleventh try is refused by any of them.
     wait_for_a_fresh_minute().await;
@@ -479,6 +497,8 @@ impl Cluster {
             // or is read from the log when NATS comes back.
             "--log-check-ms".into(),
             "3600000".into(),
+            "--uploads-per-minute".into(),
+            "3".into(),
         ];
         let key = storage.workspace_with_key();
         Some(Cluster {

@@ -8,13 +8,9 @@
 //! is hit, the server crashes — therefore leaves no attachment anyone can
 //! see, and its bytes are deleted at once (or by housekeeping after a crash).
 
-use std::num::NonZeroU32;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -27,7 +23,7 @@ use crate::domain::attachment::{self, Attachment, FileName};
 use crate::domain::new_id;
 use crate::error::{Error, Result};
 use crate::storage::attachments::AttachmentRow;
-use crate::storage::{self, now_ms, Conn};
+use crate::storage::{self, now_ms, Conn, Store};
 
 /// A blob recorded in the ledger but not yet complete. Dropped before
 /// `keep`, it deletes whatever was written and its ledger row.
@@ -86,31 +82,49 @@ async fn discard_incomplete(ctx: &Context, blob_id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Uploads per person per minute (node-local: a person's uploads go
-/// through whichever node they reach, and the quotas below are the hard
-/// bound on what they can store).
+/// Uploads per person per minute, counted in the database so that every
+/// node shares the count (GCRA: the rate, with a burst of a minute's worth).
 #[derive(Clone)]
-pub struct UploadRate(Arc<DefaultKeyedRateLimiter<String>>);
+pub struct UploadRate {
+    store: Store,
+    per_minute: u32,
+}
 
 impl UploadRate {
-    pub fn new(per_minute: u32) -> UploadRate {
-        let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
-        UploadRate(Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))))
+    pub fn new(store: Store, per_minute: u32) -> UploadRate {
+        UploadRate {
+            store,
+            per_minute: per_minute.max(1),
+        }
     }
 
     /// Counts one file; refused with Retry-After once the person is over the rate.
-    fn take(&self, person: &str) -> Result<()> {
-        self.0.check_key(&person.to_string()).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            Error::RateLimited {
-                retry_after_secs: wait.as_secs().max(1),
-            }
-        })
+    async fn take(&self, person: &str) -> Result<()> {
+        let interval = (60_000 / i64::from(self.per_minute)).max(1);
+        let mut tx = self.store.begin().await?;
+        let wait = storage::rate_limits::take(
+            &mut tx,
+            &format!("upload:{person}"),
+            storage::now_ms(),
+            interval,
+            i64::from(self.per_minute),
+        )
+        .await?;
+        tx.commit().await?;
+        match wait {
+            None => Ok(()),
+            Some(wait_ms) => Err(Error::RateLimited {
+                retry_after_secs: u64::try_from(wait_ms).unwrap_or(1).div_ceil(1000).max(1),
+            }),
+        }
     }
 
-    /// Forgets idle people so the map does not grow without bound.
-    pub fn shrink(&self) {
-        self.0.retain_recent();
+    /// Forgets the people whose uploads are all paid for.
+    pub async fn forget_old(&self) -> Result<u64> {
+        let mut tx = self.store.begin().await?;
+        let forgotten = storage::rate_limits::forget_old(&mut tx, storage::now_ms()).await?;
+        tx.commit().await?;
+        Ok(forgotten)
     }
 }
 
@@ -222,7 +236,7 @@ where
 {
     let limits = &ctx.config.files;
     let name = FileName::parse(raw_name);
-    ctx.upload_rate.take(actor.id())?;
+    ctx.upload_rate.take(actor.id()).await?;
     let quotas = {
         let mut conn = ctx.store.reader().await?;
         Quotas::load(&mut conn, actor.id()).await?

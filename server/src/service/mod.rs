@@ -93,7 +93,8 @@ impl Context {
         let sessions = sessions::session_lookup(store.clone());
         let throttle = LoginThrottle::new(store.clone(), config.sign_in.throttle);
         let thumbnail_pool = Arc::new(tokio::sync::Semaphore::new(config.limits.thumbnail_workers));
-        let upload_rate = attachments::UploadRate::new(config.limits.uploads_per_minute);
+        let upload_rate =
+            attachments::UploadRate::new(store.clone(), config.limits.uploads_per_minute);
         let webhook_sender = crate::webhooks::sender::Sender::new(&config.webhooks)?;
         Ok(Context {
             store,

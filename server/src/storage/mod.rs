@@ -23,6 +23,7 @@ pub mod messages;
 pub mod notifications;
 pub mod outbox;
 mod postgres;
+pub mod rate_limits;
 pub mod reply_addresses;
 pub mod sends;
 pub mod sign_in_limits;
