@@ -24,8 +24,10 @@ use crate::server::{Prepared, Server};
 pub struct Nodes {
     pub nodes: usize,
     pub send: Send,
-    /// CPU time of all nodes together per acknowledged message.
+    /// CPU time of all nodes together per acknowledged message…
     pub cpu_ms_per_message: f64,
+    /// …and of each node.
+    pub cpu_ms_per_message_by_node: Vec<f64>,
     /// Messages per committed transaction (the group commit's batches).
     pub messages_per_commit: f64,
     /// Sessions waiting on a lock, on average while sending: the event
@@ -99,12 +101,14 @@ pub async fn run(
             };
             let (send, contention) = tokio::join!(sent, watching);
             let (send, contention) = (send?, contention?);
-            let cpu: f64 = nodes
+            let per_message =
+                |cpu_seconds: f64| cpu_seconds * 1000.0 / send.acknowledged.max(1) as f64;
+            let cpu_ms_per_message_by_node = nodes
                 .iter()
                 .zip(&cpu_before)
-                .map(|(node, before)| node.cpu_seconds().map(|after| after - before))
-                .sum::<anyhow::Result<f64>>()?;
-            let cpu_ms_per_message = cpu * 1000.0 / send.acknowledged.max(1) as f64;
+                .map(|(node, before)| node.cpu_seconds().map(|after| per_message(after - before)))
+                .collect::<anyhow::Result<Vec<f64>>>()?;
+            let cpu_ms_per_message = cpu_ms_per_message_by_node.iter().sum();
             if count == 3 {
                 cross = Some(cross_node(&nodes, sizes.rate, sizes.cross_seconds).await?);
             }
@@ -120,6 +124,7 @@ pub async fn run(
                 lock_waiters: contention.lock_waiters,
                 send,
                 cpu_ms_per_message,
+                cpu_ms_per_message_by_node,
             })
         }
         .await;

@@ -279,12 +279,12 @@ impl Results {
                 out,
                 "\nSeveral nodes (PostgreSQL and NATS; senders spread over the nodes, which share the machine's cores):\n"
             );
-            let _ = writeln!(out, "| nodes | senders | acknowledged | errors | msg/s | p50 ms | p99 ms | CPU ms per message (all nodes) | messages per commit | sessions waiting on a lock |");
-            let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
+            let _ = writeln!(out, "| nodes | senders | acknowledged | errors | msg/s | p50 ms | p99 ms | CPU ms per message (all nodes) | CPU ms per message, each node | messages per commit | sessions waiting on a lock |");
+            let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|");
             for r in &c.runs {
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.3} | {:.1} | {:.2} |",
+                    "| {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.3} | {} | {:.1} | {:.2} |",
                     r.nodes,
                     r.send.senders,
                     r.send.acknowledged,
@@ -293,6 +293,11 @@ impl Results {
                     r.send.ms(0.5),
                     r.send.ms(0.99),
                     r.cpu_ms_per_message,
+                    r.cpu_ms_per_message_by_node
+                        .iter()
+                        .map(|ms| format!("{ms:.3}"))
+                        .collect::<Vec<_>>()
+                        .join(" / "),
                     r.messages_per_commit,
                     r.lock_waiters
                 );
@@ -347,6 +352,7 @@ impl Results {
                 json!({
                     "runs": c.runs.iter().map(|r| json!({
                         "nodes": r.nodes, "send": r.send.to_json(), "cpu_ms_per_message": r.cpu_ms_per_message,
+                        "cpu_ms_per_message_by_node": r.cpu_ms_per_message_by_node,
                         "messages_per_commit": r.messages_per_commit, "lock_waiters": r.lock_waiters,
                     })).collect::<Vec<_>>(),
                     "cross_node": {

@@ -29,11 +29,7 @@ async fn messages_files_and_typing_cross_nodes_and_the_sign_in_limit_holds_acros
     let Some(cluster) = Cluster::new().await else {
         return;
     };
-    let (a, b, c) = (
-        cluster.node("a").await,
-        cluster.node("b").await,
-        cluster.node("c").await,
-    );
+    let [a, b, c] = cluster.three_nodes().await;
     let api_a = cluster.api(&a);
     let (client_id, channel_id, link) = cluster.invited_client(&api_a, "cora").await;
     let client_cookie = cluster.accept_invitation(&b, &link).await;
@@ -176,11 +172,7 @@ async fn killing_a_node_mid_stream_loses_nothing_for_its_sockets_which_resume_on
     let Some(cluster) = Cluster::new().await else {
         return;
     };
-    let (a, b, c) = (
-        cluster.node("a").await,
-        cluster.node("b").await,
-        cluster.node("c").await,
-    );
+    let [a, b, c] = cluster.three_nodes().await;
     let api_a = cluster.api(&a);
     let (_, channel_id) = cluster.client_with_channel(&api_a, "kim").await;
     let on_b = Listener::open(&b, Credential::Key(&cluster.key), None).await;
@@ -410,11 +402,7 @@ async fn behind_nginx_configured_as_the_deploy_guide_says_the_nodes_are_one_serv
     let Some(cluster) = Cluster::new().await else {
         return;
     };
-    let nodes = [
-        cluster.node("a").await,
-        cluster.node("b").await,
-        cluster.node("c").await,
-    ];
+    let nodes = cluster.three_nodes().await;
     let proxy = Nginx::start(&nodes).await;
     let api = Api::new(&proxy.base, &cluster.key);
     let (_, channel_id) = cluster.client_with_channel(&api, "nina").await;
@@ -448,6 +436,50 @@ async fn behind_nginx_configured_as_the_deploy_guide_says_the_nodes_are_one_serv
         for id in &sent {
             assert_eq!(got.iter().filter(|m| *m == id).count(), 1, "once each");
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sockets_one_person_may_hold_are_counted_over_every_node() {
+    let Some(cluster) = Cluster::new().await else {
+        return;
+    };
+    let cap = ["--sockets-per-person", "2"];
+    let (a, b) = (
+        cluster.node_with("a", &cap).await,
+        cluster.node_with("b", &cap).await,
+    );
+    let _first = Listener::open(&a, Credential::Key(&cluster.key), None).await;
+    let _second = Listener::open(&b, Credential::Key(&cluster.key), None).await;
+    // A third, on either node, once the nodes have told each other.
+    eventually("a third socket is refused on A", || async {
+        refused_with(&a, &cluster.key).await == Some(429)
+    })
+    .await;
+    eventually("and on B", || async {
+        refused_with(&b, &cluster.key).await == Some(429)
+    })
+    .await;
+}
+
+/// The status a new socket is refused with, or None when it opens (it is
+/// closed again at once).
+async fn refused_with(node: &Server, key: &str) -> Option<u16> {
+    let mut request = format!("{}/v1/realtime", node.base.replace("http://", "ws://"))
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("x-api-key", key.parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((mut socket, _)) => {
+            let _ = socket.close(None).await;
+            None
+        }
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Some(response.status().as_u16())
+        }
+        Err(other) => panic!("connecting failed: {other}"),
     }
 }
 
@@ -509,14 +541,32 @@ impl Cluster {
         })
     }
 
+    async fn three_nodes(&self) -> [Server; 3] {
+        [
+            self.node("a").await,
+            self.node("b").await,
+            self.node("c").await,
+        ]
+    }
+
     async fn node(&self, name: &str) -> Server {
-        self.node_through(name, &self.nats_url.clone()).await
+        self.node_with(name, &[]).await
     }
 
     /// A node reaching NATS at `nats_url`.
     async fn node_through(&self, name: &str, nats_url: &str) -> Server {
+        self.start(name, nats_url, &[]).await
+    }
+
+    /// A node with these flags too.
+    async fn node_with(&self, name: &str, extra: &[&str]) -> Server {
+        self.start(name, &self.nats_url, extra).await
+    }
+
+    async fn start(&self, name: &str, nats_url: &str, extra: &[&str]) -> Server {
         let mut flags: Vec<&str> = self.flags.iter().map(String::as_str).collect();
         flags.extend(["--nats-url", nats_url]);
+        flags.extend(extra);
         self.storage.serve_node(name, &flags).await
     }
 

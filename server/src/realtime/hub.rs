@@ -401,18 +401,11 @@ impl Hub {
     /// a subscriber's user just said about their presence.
     pub fn announce(&self, subscriber: u64, status: Presence) {
         let mut state = self.state();
-        let Some(user) = state
-            .subscribers
-            .get(&subscriber)
-            .map(|s| s.user_id.clone())
-        else {
-            return;
-        };
-        let Some(online) = state.online.get(&user) else {
+        let Some((user, online)) = state.user_of(subscriber) else {
             return;
         };
         let note = PresenceNote {
-            user_id: user.clone(),
+            user_id: user.to_string(),
             sockets: online.sockets,
             audience: online.audience.clone(),
             status: Some(status),
@@ -427,16 +420,10 @@ impl Hub {
     /// to another node, so does everyone allowed to see their presence.
     pub fn leave(&self, subscriber: u64) {
         let mut state = self.state();
-        let Some(user) = state
-            .subscribers
-            .get(&subscriber)
-            .map(|s| s.user_id.clone())
-        else {
+        let Some((user, online)) = state.user_of(subscriber).filter(|(_, o)| o.sockets == 1) else {
             return;
         };
-        let Some(online) = state.online.get(&user).filter(|o| o.sockets == 1) else {
-            return;
-        };
+        let user = user.to_string();
         let note = PresenceNote {
             user_id: user.clone(),
             sockets: 0,
@@ -562,6 +549,12 @@ impl Hub {
 }
 
 impl State {
+    /// The user a subscriber is, and their sockets here.
+    fn user_of(&self, subscriber: u64) -> Option<(&str, &Online)> {
+        let user = &self.subscribers.get(&subscriber)?.user_id;
+        Some((user, self.online.get(user)?))
+    }
+
     fn remote_sockets_of(&self, user: &str) -> usize {
         self.remote
             .values()

@@ -8,7 +8,6 @@
 //! is hit, the server crashes — therefore leaves no attachment anyone can
 //! see, and its bytes are deleted at once (or by housekeeping after a crash).
 
-
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use serde::Serialize;
