@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, Notify};
 
 use crate::config::ClusterConfig;
-use crate::realtime::hub::{Frame, Hub, PresenceNote};
+use crate::realtime::hub::{typing_frame, Hub, PresenceNote};
 use crate::storage::events::EventRow;
 
 /// Batches of rows queued between NATS and the pump; when the pump falls
@@ -54,20 +54,10 @@ struct Envelope {
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 enum Message {
-    Events {
-        rows: Vec<EventRow>,
-    },
-    Typing {
-        channel_id: String,
-        user_id: String,
-        frame: String,
-    },
-    Presence {
-        note: PresenceNote,
-    },
-    Roster {
-        notes: Vec<PresenceNote>,
-    },
+    Events { rows: Vec<EventRow> },
+    Typing { channel_id: String, user_id: String },
+    Presence { note: PresenceNote },
+    Roster { notes: Vec<PresenceNote> },
 }
 
 impl Message {
@@ -167,12 +157,31 @@ impl Cluster {
         }
     }
 
+    /// Tells the other nodes that nobody is connected here any more, and
+    /// waits (briefly) until NATS has it: the node is stopping.
+    pub async fn leave(&self) {
+        let message = Message::Roster { notes: Vec::new() };
+        let Some(bytes) = self.encode(&message) else {
+            return;
+        };
+        let subject = format!("{}.{}", self.prefix, message.subject());
+        let sent = async {
+            self.client.publish(subject, bytes).await.ok()?;
+            self.client.flush().await.ok()
+        };
+        if tokio::time::timeout(Duration::from_secs(2), sent)
+            .await
+            .is_err()
+        {
+            tracing::debug!("could not tell the other nodes this one is leaving");
+        }
+    }
+
     /// Tells the other nodes' sockets that someone is typing.
-    pub fn typing(&self, channel_id: &str, user_id: &str, frame: Frame) {
+    pub fn typing(&self, channel_id: &str, user_id: &str) {
         let message = Message::Typing {
             channel_id: channel_id.to_string(),
             user_id: user_id.to_string(),
-            frame: frame.as_str().to_string(),
         };
         if let Some(bytes) = self.encode(&message) {
             self.send(&message, bytes);
@@ -267,11 +276,12 @@ async fn listen(
                     hub.notify();
                 }
             }
+            // Made here, as the socket makes it: what arrives names a
+            // channel and a person, never the frame itself.
             Message::Typing {
                 channel_id,
                 user_id,
-                frame,
-            } => hub.broadcast(&channel_id, frame.into(), &user_id),
+            } => hub.broadcast(&channel_id, typing_frame(&channel_id, &user_id), &user_id),
             Message::Presence { note } => hub.remote_presence(&envelope.node, note),
             Message::Roster { notes } => hub.remote_roster(&envelope.node, notes),
         }

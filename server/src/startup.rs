@@ -154,14 +154,19 @@ impl Application {
         .await;
         // Requests have finished; now what they started.
         let drained = async {
-            let _ = mail.await;
-            let _ = webhooks.await;
-            while self.ctx.hub.connections() > 0 {
+            while !(mail.is_finished() && webhooks.is_finished() && self.ctx.hub.connections() == 0)
+            {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         };
         if tokio::time::timeout(DRAIN_LIMIT, drained).await.is_err() {
             tracing::warn!("stopping without waiting longer for e-mail, webhooks or sockets");
+        }
+        mail.abort();
+        webhooks.abort();
+        if let Some(cluster) = &self.ctx.cluster {
+            // At once, rather than when this node's silence runs out.
+            cluster.leave().await;
         }
         housekeeping.abort();
         pump.abort();

@@ -34,7 +34,7 @@ use tower::{Service, ServiceExt};
 
 /// Serves `app` on `listener` until `shutdown` completes; then accepts no
 /// more connections, lets requests in flight finish and returns once every
-/// connection has closed. Upgraded connections (WebSockets) are not waited
+/// connection has closed (or 30 s have passed). Upgraded connections (WebSockets) are not waited
 /// for: their tasks end with the process.
 pub async fn serve<L>(
     mut listener: L,
@@ -81,8 +81,16 @@ pub async fn serve<L>(
     }
     drop(listener);
     stopping.send_replace(true);
-    stopping.closed().await;
+    if tokio::time::timeout(GRACE, stopping.closed())
+        .await
+        .is_err()
+    {
+        tracing::warn!("stopping without waiting longer for requests still in flight");
+    }
 }
+
+/// How long requests in flight may take to finish once the server stops.
+const GRACE: Duration = Duration::from_secs(30);
 
 /// The app as served to one connection: its requests carry the peer's
 /// address (`ConnectInfo`, read by `auth::address::ClientAddress`).

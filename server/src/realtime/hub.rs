@@ -3,7 +3,7 @@
 //! its cursor) so a slow reader never slows the others or grows memory.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::Utf8Bytes;
@@ -80,6 +80,8 @@ struct State {
     /// The last presence frame sent about each user; the same again is not
     /// sent (a client repeating its status costs the others nothing).
     last_presence: HashMap<String, Frame>,
+    /// Where presence changes go to reach the other nodes, when there are any.
+    presence_out: Option<mpsc::UnboundedSender<PresenceNote>>,
 }
 
 struct Online {
@@ -138,8 +140,6 @@ pub struct Hub {
     pub published: Notify,
     queue_capacity: usize,
     caps: Caps,
-    /// Where presence changes go to reach the other nodes, when there are any.
-    presence_out: OnceLock<mpsc::UnboundedSender<PresenceNote>>,
 }
 
 /// A socket's place in the hub; leaving it (drop) unsubscribes.
@@ -176,19 +176,12 @@ impl Hub {
             published: Notify::new(),
             queue_capacity,
             caps,
-            presence_out: OnceLock::new(),
         })
     }
 
     /// Sends this node's presence changes to `out` (the cluster link) from now on.
     pub fn send_presence_to(&self, out: mpsc::UnboundedSender<PresenceNote>) {
-        let _ = self.presence_out.set(out);
-    }
-
-    fn tell_others(&self, note: PresenceNote) {
-        if let Some(out) = self.presence_out.get() {
-            let _ = out.send(note);
-        }
+        self.state().presence_out = Some(out);
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -205,6 +198,24 @@ impl Hub {
 
     pub fn last_seq(&self) -> i64 {
         self.state().last_seq
+    }
+
+    /// Waits, up to `within`, until the hub has published up to `seq`: a
+    /// socket resuming here with a cursor from a node further along.
+    pub async fn caught_up_to(&self, seq: i64, within: Duration) {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let published = self.published.notified();
+            tokio::pin!(published);
+            published.as_mut().enable();
+            if self.last_seq() >= seq {
+                return;
+            }
+            self.notify();
+            if tokio::time::timeout_at(deadline, published).await.is_err() {
+                return;
+            }
+        }
     }
 
     pub(crate) fn start_at(&self, seq: i64) {
@@ -411,30 +422,7 @@ impl Hub {
             status: Some(status),
         };
         present(&mut state, &note.user_id, &note.audience, status);
-        drop(state);
-        self.tell_others(note);
-    }
-
-    /// A subscriber's socket is closing: if it was its user's last socket
-    /// here, the others learn it, and, unless the user is still connected
-    /// to another node, so does everyone allowed to see their presence.
-    pub fn leave(&self, subscriber: u64) {
-        let mut state = self.state();
-        let Some((user, online)) = state.user_of(subscriber).filter(|(_, o)| o.sockets == 1) else {
-            return;
-        };
-        let user = user.to_string();
-        let note = PresenceNote {
-            user_id: user.clone(),
-            sockets: 0,
-            audience: online.audience.clone(),
-            status: Some(Presence::Offline),
-        };
-        if state.remote_sockets_of(&user) == 0 {
-            present(&mut state, &user, &note.audience, Presence::Offline);
-        }
-        drop(state);
-        self.tell_others(note);
+        state.tell_others(note);
     }
 
     /// What another node said about a user connected to it.
@@ -470,6 +458,13 @@ impl Hub {
     /// said before; those it no longer lists have left it.
     pub fn remote_roster(&self, node: &str, notes: Vec<PresenceNote>) {
         let mut state = self.state();
+        // Those connected nowhere until now (their online note was lost, or
+        // the node had been forgotten) come online.
+        let arriving: Vec<(String, Audience)> = notes
+            .iter()
+            .filter(|note| note.sockets > 0 && state.sockets_of(&note.user_id) == 0)
+            .map(|note| (note.user_id.clone(), note.audience.clone()))
+            .collect();
         let users = notes
             .into_iter()
             .filter(|note| note.sockets > 0)
@@ -492,6 +487,9 @@ impl Hub {
         );
         if let Some(before) = before {
             offline_if_gone(&mut state, before.users);
+        }
+        for (user, audience) in arriving {
+            present(&mut state, &user, &audience, Presence::Online);
         }
     }
 
@@ -549,6 +547,12 @@ impl Hub {
 }
 
 impl State {
+    fn tell_others(&self, note: PresenceNote) {
+        if let Some(out) = &self.presence_out {
+            let _ = out.send(note);
+        }
+    }
+
     /// The user a subscriber is, and their sockets here.
     fn user_of(&self, subscriber: u64) -> Option<(&str, &Online)> {
         let user = &self.subscribers.get(&subscriber)?.user_id;
@@ -567,6 +571,13 @@ impl State {
     fn sockets_of(&self, user: &str) -> usize {
         self.online.get(user).map_or(0, |online| online.sockets) + self.remote_sockets_of(user)
     }
+}
+
+/// The frame telling a channel's members that someone is typing.
+pub fn typing_frame(channel_id: &str, user_id: &str) -> Frame {
+    serde_json::json!({ "type": "typing", "data": { "channelId": channel_id, "userId": user_id } })
+        .to_string()
+        .into()
 }
 
 /// Sends a presence frame about `user` to the sockets here allowed to see
@@ -637,10 +648,31 @@ fn remove_locked(state: &mut State, id: u64) {
             }
         }
     }
-    if let Some(online) = state.online.get_mut(&subscriber.user_id) {
-        online.sockets -= 1;
-        if online.sockets == 0 {
-            state.online.remove(&subscriber.user_id);
-        }
+    let Some(online) = state.online.get_mut(&subscriber.user_id) else {
+        return;
+    };
+    online.sockets -= 1;
+    if online.sockets > 0 {
+        return;
     }
+    // The user's last socket here: however it ended (closed, too slow,
+    // access changed), the others learn it, and so does everyone allowed
+    // to see it unless the user is still connected to another node.
+    let Some(online) = state.online.remove(&subscriber.user_id) else {
+        return;
+    };
+    if state.remote_sockets_of(&subscriber.user_id) == 0 {
+        present(
+            state,
+            &subscriber.user_id,
+            &online.audience,
+            Presence::Offline,
+        );
+    }
+    state.tell_others(PresenceNote {
+        user_id: subscriber.user_id,
+        sockets: 0,
+        audience: online.audience,
+        status: Some(Presence::Offline),
+    });
 }

@@ -25,7 +25,10 @@ use crate::storage::{self, Store};
 const BATCH: u32 = 1000;
 
 pub async fn run(store: Store, hub: Arc<Hub>, config: ClusterConfig, link: Option<PumpLink>) {
-    let poll = config.log_check;
+    // An interval, not a sleep renewed each turn: batches arriving over
+    // NATS all the time must not put off reading the log.
+    let mut poll = tokio::time::interval(config.log_check);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let (cluster, mut from_others) = match link {
         Some(link) => (Some(link.cluster), Some(link.rows)),
         None => (None, None),
@@ -41,7 +44,7 @@ pub async fn run(store: Store, hub: Arc<Hub>, config: ClusterConfig, link: Optio
         }
         read_log = tokio::select! {
             _ = hub.wake.notified() => true,
-            _ = tokio::time::sleep(poll) => true,
+            _ = poll.tick() => true,
             rows = next_rows(&mut from_others) => match rows {
                 Some(rows) => !take(&hub, rows),
                 None => {

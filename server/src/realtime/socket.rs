@@ -28,6 +28,8 @@ use crate::service::{sessions, Context};
 use crate::storage::{self, now_ms};
 
 const TYPING_EVERY: Duration = Duration::from_secs(2);
+/// How long a resuming socket waits for this node to reach its cursor.
+const CATCH_UP_LIMIT: Duration = Duration::from_secs(2);
 const REPLAY_BATCH: u32 = 500;
 /// Read buffer per socket; frames from clients (typing, presence, ping) are tiny.
 const READ_BUFFER: usize = 4 * 1024;
@@ -97,6 +99,11 @@ pub async fn open(
     }
     let (actor, credential) = connecting_actor(&ctx, &query, &headers).await?;
     let since = query.since.as_deref().map(parse_cursor).transpose()?;
+    if let Some(since) = since {
+        // Resuming from a node further along the log: this one catches up
+        // first, or the cursor would look newer than the log.
+        ctx.hub.caught_up_to(since, CATCH_UP_LIMIT).await;
+    }
     let (viewer, channels, presence) = {
         let mut conn = ctx.store.reader().await?;
         (
@@ -199,7 +206,15 @@ impl Session {
         // A reader that stops reading must not keep the socket in its
         // replay, where the live loop's timeouts and checks do not run yet.
         let replay_deadline = self.ctx.config.limits.socket_idle_timeout;
-        match tokio::time::timeout(replay_deadline, self.replay(&mut sink, since)).await {
+        let stopping = self.ctx.stopping.clone();
+        let replayed = tokio::select! {
+            replayed = tokio::time::timeout(replay_deadline, self.replay(&mut sink, since)) => replayed,
+            () = stopping.cancelled() => {
+                close(&mut sink, CLOSE_RESUME, "this server is stopping; reconnect with your last cursor").await;
+                return;
+            }
+        };
+        match replayed {
             Ok(Ok(())) => {}
             Ok(Err(err)) => {
                 tracing::debug!(error = %err, "realtime replay ended the socket");
@@ -276,7 +291,6 @@ impl Session {
                 }
             }
         }
-        self.ctx.hub.leave(self.subscription.id);
     }
 
     /// Whether the credential the socket was opened with still acts as the
@@ -407,16 +421,10 @@ impl Session {
             return;
         }
         self.typing.insert(channel_id.to_string(), now);
-        let frame = serde_json::json!({
-            "type": "typing",
-            "data": { "channelId": channel_id, "userId": self.actor.id() },
-        });
-        let frame: Frame = frame.to_string().into();
-        self.ctx
-            .hub
-            .broadcast(channel_id, frame.clone(), self.actor.id());
+        let frame = super::hub::typing_frame(channel_id, self.actor.id());
+        self.ctx.hub.broadcast(channel_id, frame, self.actor.id());
         if let Some(cluster) = &self.ctx.cluster {
-            cluster.typing(channel_id, self.actor.id(), frame);
+            cluster.typing(channel_id, self.actor.id());
         }
     }
 
