@@ -222,6 +222,8 @@ async fn killing_a_node_mid_stream_loses_nothing_for_its_sockets_which_resume_on
     }
     let twice: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "delivered more than once: {twice:?}");
+    on_b.assert_in_order();
+    on_c.assert_in_order();
     let delivered = all.iter().filter(|id| expected.contains(*id)).count();
     assert_eq!(delivered, acknowledged.len(), "every message, once");
 }
@@ -436,6 +438,7 @@ async fn behind_nginx_configured_as_the_deploy_guide_says_the_nodes_are_one_serv
         for id in &sent {
             assert_eq!(got.iter().filter(|m| *m == id).count(), 1, "once each");
         }
+        socket.assert_in_order();
     }
 }
 
@@ -750,6 +753,22 @@ impl Listener {
 
     fn message_ids(&self) -> Vec<String> {
         message_ids(&self.frames.lock().unwrap())
+    }
+
+    /// Every event came after the one before it (`ready` restates the
+    /// cursor it starts from).
+    fn assert_in_order(&self) {
+        let frames = self.frames.lock().unwrap();
+        let cursors: Vec<i64> = frames
+            .iter()
+            .filter(|frame| frame["type"] != "ready")
+            .filter_map(|frame| frame["cursor"].as_str()?.parse().ok())
+            .collect();
+        assert!(
+            cursors.windows(2).all(|pair| pair[0] < pair[1]),
+            "events out of order on {}: {cursors:?}",
+            self.node
+        );
     }
 
     async fn wait_until(&self, done: impl Fn(&[Value]) -> bool) {
