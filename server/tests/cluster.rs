@@ -91,17 +91,8 @@ async fn messages_files_and_typing_cross_nodes_and_the_sign_in_limit_holds_acros
 
     // A file uploaded through A downloads through C.
     let bytes = b"the ledger, quarter three".to_vec();
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(bytes.clone()).file_name("ledger.txt"),
-    );
-    let uploaded: Value = reqwest::Client::new()
-        .post(format!("{}/v1/attachments", a.base))
-        .header("X-API-Key", &cluster.key)
-        .multipart(form)
-        .send()
+    let uploaded: Value = upload(&a, &cluster.key, bytes.clone())
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -119,52 +110,57 @@ async fn messages_files_and_typing_cross_nodes_and_the_sign_in_limit_holds_acros
     // with one through A already, one through B and one through C are
     // taken, and a fourth is refused whichever node it reaches.
     for (node, expected) in [(&b, 200), (&c, 200), (&a, 429), (&b, 429)] {
-        let form = reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::bytes(b"more".to_vec()).file_name("more.txt"),
-        );
-        let answer = reqwest::Client::new()
-            .post(format!("{}/v1/attachments", node.base))
-            .header("X-API-Key", &cluster.key)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let answer = upload(node, &cluster.key, b"more".to_vec()).await;
         assert_eq!(answer.status(), expected, "an upload through {}", node.base);
     }
 
     // Ten wrong passwords for one account, spread over the three nodes,
     // and the eleventh try is refused by any of them.
     wait_for_a_fresh_minute().await;
-    let http = reqwest::Client::new();
     let nodes = [&a, &b, &c];
     for attempt in 0..10 {
         let node = nodes[attempt % 3];
-        let answer = http
-            .post(format!("{}/v1/sessions", node.base))
-            .json(&json!({ "email": OWNER_EMAIL, "password": "not the password" }))
-            .send()
-            .await
-            .unwrap();
         assert_eq!(
-            answer.status(),
+            wrong_password(node).await,
             401,
-            "wrong password {attempt} on node {attempt}"
+            "wrong password {attempt}, on {}",
+            node.base
         );
     }
     for node in nodes {
-        let answer = http
-            .post(format!("{}/v1/sessions", node.base))
-            .json(&json!({ "email": OWNER_EMAIL, "password": "not the password" }))
-            .send()
-            .await
-            .unwrap();
         assert_eq!(
-            answer.status(),
+            wrong_password(node).await,
             429,
             "the account's limit, reached through all three nodes, holds on each"
         );
     }
+}
+
+/// Signs in as the owner with a wrong password; the answer's status.
+async fn wrong_password(node: &Server) -> u16 {
+    reqwest::Client::new()
+        .post(format!("{}/v1/sessions", node.base))
+        .json(&json!({ "email": OWNER_EMAIL, "password": "not the password" }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Uploads one file through `node` as the owner's API key.
+async fn upload(node: &Server, key: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name("ledger.txt"),
+    );
+    reqwest::Client::new()
+        .post(format!("{}/v1/attachments", node.base))
+        .header("X-API-Key", key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
