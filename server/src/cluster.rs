@@ -11,6 +11,7 @@
 //! the truth, and the pump reads from it whatever NATS did not bring in
 //! order. Typing and presence are fleeting and need no such care.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -48,19 +49,29 @@ pub struct Cluster {
 struct Envelope {
     node: String,
     #[serde(flatten)]
-    message: Message,
+    message: Message<'static>,
 }
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
-enum Message {
-    Events { rows: Vec<EventRow> },
-    Typing { channel_id: String, user_id: String },
-    Presence { note: PresenceNote },
-    Roster { notes: Vec<PresenceNote> },
+enum Message<'a> {
+    /// Borrowed when sent (the pump's batch is not copied), owned when received.
+    Events {
+        rows: Cow<'a, [EventRow]>,
+    },
+    Typing {
+        channel_id: String,
+        user_id: String,
+    },
+    Presence {
+        note: PresenceNote,
+    },
+    Roster {
+        notes: Vec<PresenceNote>,
+    },
 }
 
-impl Message {
+impl Message<'_> {
     fn subject(&self) -> &'static str {
         match self {
             Message::Events { .. } => "events",
@@ -138,7 +149,7 @@ impl Cluster {
             let mut end = rows.len();
             loop {
                 let message = Message::Events {
-                    rows: rows[start..end].to_vec(),
+                    rows: Cow::Borrowed(&rows[start..end]),
                 };
                 match self.encode(&message) {
                     // Halved until it fits; one row always fits (messages
@@ -164,9 +175,11 @@ impl Cluster {
         let Some(bytes) = self.encode(&message) else {
             return;
         };
-        let subject = format!("{}.{}", self.prefix, message.subject());
         let sent = async {
-            self.client.publish(subject, bytes).await.ok()?;
+            self.client
+                .publish(self.subject(&message), bytes)
+                .await
+                .ok()?;
             self.client.flush().await.ok()
         };
         if tokio::time::timeout(Duration::from_secs(2), sent)
@@ -188,12 +201,12 @@ impl Cluster {
         }
     }
 
-    fn encode(&self, message: &Message) -> Option<bytes::Bytes> {
+    fn encode(&self, message: &Message<'_>) -> Option<bytes::Bytes> {
         #[derive(Serialize)]
         struct Borrowed<'a> {
             node: &'a str,
             #[serde(flatten)]
-            message: &'a Message,
+            message: &'a Message<'a>,
         }
         match serde_json::to_vec(&Borrowed {
             node: &self.node,
@@ -207,9 +220,16 @@ impl Cluster {
         }
     }
 
-    fn send(&self, message: &Message, bytes: bytes::Bytes) {
-        let subject = format!("{}.{}", self.prefix, message.subject());
-        if self.outbox.try_send((subject, bytes)).is_err() {
+    fn subject(&self, message: &Message<'_>) -> String {
+        format!("{}.{}", self.prefix, message.subject())
+    }
+
+    fn send(&self, message: &Message<'_>, bytes: bytes::Bytes) {
+        if self
+            .outbox
+            .try_send((self.subject(message), bytes))
+            .is_err()
+        {
             // The others read the log if this was an event; typing and
             // presence are fleeting.
             tracing::debug!("NATS is not taking messages; dropping one");
@@ -271,6 +291,7 @@ async fn listen(
         }
         match envelope.message {
             Message::Events { rows: batch } => {
+                let batch = batch.into_owned();
                 // A full queue: the pump is behind and reads the log anyway.
                 if rows.try_send(batch).is_err() {
                     hub.notify();
