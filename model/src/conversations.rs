@@ -50,6 +50,13 @@ pub struct Message {
     /// `email` for a reply by e-mail; absent for the portal and the API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_via: Option<String>,
+    /// An internal note, which only staff see.
+    #[serde(default)]
+    pub is_internal: bool,
+    /// The key it was sent with: the sender's own copy, shown before the
+    /// server answered, is found by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
 }
 
 /// A file on a message.

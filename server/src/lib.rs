@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod authz;
+pub mod batching;
 pub mod blobs;
 pub mod cli;
 pub mod cluster;

@@ -16,6 +16,8 @@ super::calls! {
         // An empty list is left out of the form encoding.
         #[server(default)] attachment_ids: Vec<String>,
         idempotency_key: String,
+        /// An internal note, for staff only.
+        #[server(default)] is_internal: bool,
     ) -> Message;
     fn mark_read(channel_id: String) -> ();
     /// Marks the newest message from someone else unread again.

@@ -13,7 +13,10 @@ pub fn Composer(
     csrf_token: StoredValue<String>,
     /// The text box, for the conversation to focus.
     textarea: NodeRef<leptos::html::Textarea>,
+    /// For staff: whether what they write is an internal note.
+    note: Option<RwSignal<bool>>,
 ) -> impl IntoView {
+    let is_note = move || note.is_some_and(|note| note.get());
     let (draft, set_draft) = signal(String::new());
     let picker = NodeRef::<leptos::html::Input>::new();
     let submit = {
@@ -70,7 +73,17 @@ pub fn Composer(
                 </li>
             </For>
         </ul>
-        <form class="composer" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+        {note.map(|note| view! {
+            <label class="note-toggle" title="Only your colleagues see internal notes, never a client">
+                <input
+                    type="checkbox"
+                    prop:checked=move || note.get()
+                    on:change=move |ev| note.set(event_target_checked(&ev))
+                />
+                "Internal note"
+            </label>
+        })}
+        <form class="composer" class:note=is_note on:submit=move |ev| { ev.prevent_default(); submit(); }>
             <input type="file" multiple class="file-picker" node_ref=picker on:change=picked tabindex="-1" aria-hidden="true" />
             <button
                 type="button"
@@ -89,7 +102,7 @@ pub fn Composer(
             </button>
             <textarea
                 aria-label="Message"
-                placeholder="Write a message"
+                placeholder=move || if is_note() { "Write a note only your colleagues see" } else { "Write a message" }
                 rows="2"
                 node_ref=textarea
                 prop:value=draft
@@ -99,7 +112,9 @@ pub fn Composer(
                 }
                 on:keydown=on_key
             ></textarea>
-            <button type="submit" disabled=move || uploads.with(Uploads::busy)>"Send"</button>
+            <button type="submit" disabled=move || uploads.with(Uploads::busy)>
+                {move || if is_note() { "Add note" } else { "Send" }}
+            </button>
         </form>
     }
 }

@@ -13,7 +13,17 @@ pub fn message(id: &str, sender: &str, text: &str, at: &str) -> Message {
         deleted_at: None,
         is_welcome: false,
         sent_via: None,
+        is_internal: false,
+        idempotency_key: None,
         attachments: vec![],
+    }
+}
+
+/// A message as the server tells of it once sent with `key`.
+pub fn sent_with(key: &str, id: &str, sender: &str, text: &str, at: &str) -> Message {
+    Message {
+        idempotency_key: Some(key.into()),
+        ..message(id, sender, text, at)
     }
 }
 

@@ -129,11 +129,14 @@ impl Timeline {
             return;
         }
         // Our own send, echoed before its acknowledgement: keep one line,
-        // where the user already sees it.
-        let echoed = self.entries.iter_mut().find(|e| {
-            matches!(e.delivery, Delivery::Sending | Delivery::Waiting)
-                && e.message.sender_id == message.sender_id
-                && e.message.text == message.text
+        // where the user already sees it. The key it was sent with tells
+        // it apart from the same words sent twice.
+        let echoed = message.idempotency_key.as_deref().and_then(|key| {
+            self.entries.iter_mut().find(|e| {
+                e.key.as_deref() == Some(key)
+                    && e.message.sender_id == message.sender_id
+                    && e.delivery != Delivery::Sent
+            })
         });
         match echoed {
             Some(entry) => {
@@ -267,7 +270,7 @@ impl Timeline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::fixtures::message;
+    use crate::state::fixtures::{message, sent_with};
 
     fn ids(timeline: &Timeline) -> Vec<&str> {
         timeline
@@ -305,15 +308,32 @@ mod tests {
         // Echo before acknowledgement.
         let mut timeline = Timeline::default();
         timeline.add_pending(message("local", "me", "hello", "2"), "k1".into());
-        timeline.created(message("m2", "me", "hello", "2"));
-        timeline.confirm("k1", message("m2", "me", "hello", "2"));
+        timeline.created(sent_with("k1", "m2", "me", "hello", "2"));
+        timeline.confirm("k1", sent_with("k1", "m2", "me", "hello", "2"));
         assert_eq!(ids(&timeline), ["m2"]);
         // Acknowledgement before echo.
         let mut timeline = Timeline::default();
         timeline.add_pending(message("local", "me", "again", "3"), "k2".into());
-        timeline.confirm("k2", message("m3", "me", "again", "3"));
-        timeline.created(message("m3", "me", "again", "3"));
+        timeline.confirm("k2", sent_with("k2", "m3", "me", "again", "3"));
+        timeline.created(sent_with("k2", "m3", "me", "again", "3"));
         assert_eq!(ids(&timeline), ["m3"]);
+    }
+
+    #[test]
+    fn the_same_words_sent_twice_are_matched_to_their_own_sends_by_key() {
+        let mut timeline = Timeline::default();
+        timeline.add_pending(message("local-1", "me", "ok", "2"), "k1".into());
+        timeline.add_pending(message("local-2", "me", "ok", "2"), "k2".into());
+        // The second send's echo arrives first: it replaces its own line.
+        timeline.created(sent_with("k2", "m2", "me", "ok", "2"));
+        assert_eq!(ids(&timeline), ["local-1", "m2"]);
+        assert_eq!(timeline.entries[0].delivery, Delivery::Sending);
+        timeline.confirm("k1", sent_with("k1", "m1", "me", "ok", "2"));
+        timeline.confirm("k2", sent_with("k2", "m2", "me", "ok", "2"));
+        assert_eq!(ids(&timeline), ["m1", "m2"]);
+        // Someone else's words, with a key of theirs, are a line of their own.
+        timeline.created(sent_with("k1", "m3", "you", "ok", "3"));
+        assert_eq!(ids(&timeline), ["m1", "m2", "m3"]);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! none) and, where something is decided outside the database, as the
 //! in-memory predicate next to it: `channels` (realtime routing),
 //! `people` (clients, companies, what is read of a person, presence) and
-//! `notifications`. Writes are decided by the checks in `acting`.
+//! `notifications`; `notes` narrows a channel's messages to its staff for
+//! internal notes. Writes are decided by the checks in `acting`.
 //!
 //! The doors are held to these rules by tests: `tests/api/doors.rs` (every
 //! /v1 operation × every role), `tests/api/server_functions.rs` (every
@@ -16,12 +17,15 @@
 
 mod acting;
 mod channels;
+mod notes;
 mod notifications;
 mod people;
 
 pub use acting::*;
 pub(crate) use channels::channel_visible;
 pub use channels::{audience, every_visible_channel, Audience, Viewer};
+pub(crate) use notes::note_visible;
+pub use notes::{may_write_note, scope_sees_notes, sees_notes, Among};
 pub(crate) use notifications::notification_visible;
 pub use notifications::{
     notification_scope, require_notification_sender, staff_may_hear_about, NotificationScope,

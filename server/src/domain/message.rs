@@ -30,6 +30,12 @@ pub struct Message {
     /// was sent in the portal or through the API.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_via: Option<SentVia>,
+    /// An internal note: only the internal users who see the channel see it.
+    pub is_internal: bool,
+    /// The `Idempotency-Key` it was sent with, if any: a sender's own copy
+    /// shown before the answer came is matched by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
 }
 
 /// How a message other than one sent in the portal or the API arrived.

@@ -8,28 +8,87 @@ use utoipa::ToSchema;
 
 use super::event::EventKind;
 use super::Timestamp;
+use crate::authz::Among;
 use crate::error::{Error, Result};
 
 /// The event types a webhook may subscribe to, each with the log event it
-/// is made from. Assembly's names where Assembly has the event
-/// (`message.sent`, `messageChannel.created`, `client.*`, `company.*`);
-/// the others are Parlor's own (docs/webhooks.md).
-pub const EVENT_TYPES: [(&str, EventKind); 15] = [
-    ("message.sent", EventKind::MessageCreated),
-    ("message.updated", EventKind::MessageUpdated),
-    ("message.deleted", EventKind::MessageDeleted),
-    ("messageChannel.created", EventKind::ChannelCreated),
-    ("messageChannel.updated", EventKind::ChannelUpdated),
-    ("messageChannel.deleted", EventKind::ChannelDeleted),
-    ("client.created", EventKind::ClientCreated),
-    ("client.updated", EventKind::ClientUpdated),
-    ("client.deleted", EventKind::ClientDeleted),
-    ("company.created", EventKind::CompanyCreated),
-    ("company.updated", EventKind::CompanyUpdated),
-    ("company.deleted", EventKind::CompanyDeleted),
-    ("internalUser.created", EventKind::InternalUserCreated),
-    ("internalUser.updated", EventKind::InternalUserUpdated),
-    ("internalUser.deleted", EventKind::InternalUserDeleted),
+/// is made from and who among a channel's people that event was for.
+/// Assembly's names where Assembly has the event (`message.sent`,
+/// `messageChannel.created`, `client.*`, `company.*`); the others are
+/// Parlor's own (docs/webhooks.md). Internal notes have types of their own,
+/// so that an integration written for messages, which may pass them on to
+/// clients, never receives a note unless it asks for notes by name.
+pub const EVENT_TYPES: [(&str, EventKind, Among); 18] = [
+    ("message.sent", EventKind::MessageCreated, Among::Everyone),
+    (
+        "message.updated",
+        EventKind::MessageUpdated,
+        Among::Everyone,
+    ),
+    (
+        "message.deleted",
+        EventKind::MessageDeleted,
+        Among::Everyone,
+    ),
+    ("internalNote.sent", EventKind::MessageCreated, Among::Staff),
+    (
+        "internalNote.updated",
+        EventKind::MessageUpdated,
+        Among::Staff,
+    ),
+    (
+        "internalNote.deleted",
+        EventKind::MessageDeleted,
+        Among::Staff,
+    ),
+    (
+        "messageChannel.created",
+        EventKind::ChannelCreated,
+        Among::Everyone,
+    ),
+    (
+        "messageChannel.updated",
+        EventKind::ChannelUpdated,
+        Among::Everyone,
+    ),
+    (
+        "messageChannel.deleted",
+        EventKind::ChannelDeleted,
+        Among::Everyone,
+    ),
+    ("client.created", EventKind::ClientCreated, Among::Everyone),
+    ("client.updated", EventKind::ClientUpdated, Among::Everyone),
+    ("client.deleted", EventKind::ClientDeleted, Among::Everyone),
+    (
+        "company.created",
+        EventKind::CompanyCreated,
+        Among::Everyone,
+    ),
+    (
+        "company.updated",
+        EventKind::CompanyUpdated,
+        Among::Everyone,
+    ),
+    (
+        "company.deleted",
+        EventKind::CompanyDeleted,
+        Among::Everyone,
+    ),
+    (
+        "internalUser.created",
+        EventKind::InternalUserCreated,
+        Among::Everyone,
+    ),
+    (
+        "internalUser.updated",
+        EventKind::InternalUserUpdated,
+        Among::Everyone,
+    ),
+    (
+        "internalUser.deleted",
+        EventKind::InternalUserDeleted,
+        Among::Everyone,
+    ),
 ];
 
 /// The event sent by "send test event"; never subscribed to.
@@ -38,11 +97,11 @@ pub const TEST_EVENT: &str = "webhook.test";
 /// The webhook event type of a log event, if webhooks see it at all: read
 /// receipts, notifications and access changes concern one person, not the
 /// workspace, and are never delivered.
-pub fn event_type_of(kind: EventKind) -> Option<&'static str> {
+pub fn event_type_of(kind: EventKind, among: Among) -> Option<&'static str> {
     EVENT_TYPES
         .iter()
-        .find(|(_, k)| *k == kind)
-        .map(|(name, _)| *name)
+        .find(|(_, k, a)| *k == kind && *a == among)
+        .map(|(name, _, _)| *name)
 }
 
 /// The `object` a webhook event names: what comes before the dot.
@@ -129,10 +188,10 @@ pub fn event_types(requested: &[String]) -> Result<Vec<String>> {
     let mut chosen: Vec<String> = Vec::new();
     for name in requested {
         let name = name.trim();
-        if !EVENT_TYPES.iter().any(|(known, _)| *known == name) {
+        if !EVENT_TYPES.iter().any(|(known, _, _)| *known == name) {
             return Err(Error::invalid(format!(
                 "eventTypes: {name:?} is not an event type; choose from {}",
-                EVENT_TYPES.map(|(n, _)| n).join(", ")
+                EVENT_TYPES.map(|(n, _, _)| n).join(", ")
             )));
         }
         if !chosen.iter().any(|c| c == name) {
@@ -290,11 +349,14 @@ mod tests {
 
     #[test]
     fn every_event_type_names_its_object_and_maps_back_from_its_kind() {
-        for (name, kind) in EVENT_TYPES {
-            assert_eq!(event_type_of(kind), Some(name));
+        for (name, kind, among) in EVENT_TYPES {
+            assert_eq!(event_type_of(kind, among), Some(name));
         }
         assert_eq!(object_of("messageChannel.created"), "messageChannel");
-        assert_eq!(event_type_of(EventKind::ChannelRead), None);
-        assert_eq!(event_type_of(EventKind::NotificationCreated), None);
+        assert_eq!(event_type_of(EventKind::ChannelRead, Among::Everyone), None);
+        assert_eq!(
+            event_type_of(EventKind::NotificationCreated, Among::Everyone),
+            None
+        );
     }
 }

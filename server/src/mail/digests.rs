@@ -81,8 +81,9 @@ pub async fn scan(ctx: &Context) -> Result<usize> {
             if preference == UnreadMessages::Off {
                 continue;
             }
+            let reader = authz::scope(&recipient.actor());
             let mut unread =
-                digests::unread_for(&mut tx, &channel_id, &recipient.id, i64::MAX).await?;
+                digests::unread_for(&mut tx, &reader, &channel_id, &recipient.id, i64::MAX).await?;
             if let Actor::Internal(_) = recipient.actor() {
                 unread.retain(|m| m.sender_type() == UserType::Client);
             }

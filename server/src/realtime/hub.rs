@@ -10,7 +10,7 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, Notify};
 
 use crate::auth::StoredCredential;
-use crate::authz::{Audience, Viewer};
+use crate::authz::{Among, Audience, Viewer};
 use crate::domain::event::EventKind;
 
 /// A frame ready to send, shared by every recipient.
@@ -30,7 +30,16 @@ pub struct Event {
     pub user_id: Option<String>,
     /// For events meant for one person only (notifications): that person.
     pub recipient_id: Option<String>,
+    /// Who among those who see the channel it is for (staff, for a note).
+    pub among: Among,
     pub frame: Frame,
+}
+
+impl Event {
+    /// Whether a socket whose viewer sees the event's channel receives it.
+    fn admits(&self, viewer: &Viewer) -> bool {
+        self.among.admits(viewer)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -391,6 +400,11 @@ impl Hub {
                 recipients.extend(state.everything.iter().copied());
                 if let Some(set) = state.by_channel.get(channel) {
                     recipients.extend(set.iter().copied());
+                }
+                if event.among != Among::Everyone {
+                    let subscribers = &state.subscribers;
+                    recipients
+                        .retain(|id| subscribers.get(id).is_some_and(|s| event.admits(&s.viewer)));
                 }
             }
             (None, _) => {}

@@ -153,6 +153,7 @@ pub fn to_event(row: EventRow) -> Result<Event> {
         audience,
         user_id,
         recipient_id: row.recipient_id,
+        among: crate::authz::Among::from_stored(row.among.as_deref()),
         frame: frame.into(),
     })
 }

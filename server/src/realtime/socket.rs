@@ -342,7 +342,8 @@ impl Session {
                             }
                             (Some(audience), _) => audience.reaches(&self.viewer),
                             (None, Some(channel)) => {
-                                self.ctx.hub.sees_channel(self.subscription.id, channel)
+                                event.among.admits(&self.viewer)
+                                    && self.ctx.hub.sees_channel(self.subscription.id, channel)
                             }
                             (None, None) => false,
                         };

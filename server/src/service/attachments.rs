@@ -349,17 +349,15 @@ pub async fn visible(ctx: &Context, actor: &Actor, id: &str) -> Result<Attachmen
     )?;
     let allowed = match &row.message_id {
         None => row.uploader_id == actor.id(),
-        Some(message_id) => match storage::messages::get(&mut conn, message_id).await? {
-            Some(message) => storage::channels::get_visible(
-                &mut conn,
-                &authz::scope(actor),
-                actor.id(),
-                &message.channel_id,
-            )
-            .await?
-            .is_some(),
-            None => false,
-        },
+        // Files follow their message: through its channel, and a note's
+        // only to staff.
+        Some(message_id) => {
+            match super::messages::visible_message(&mut conn, actor, message_id).await {
+                Ok(_) => true,
+                Err(Error::NotFound(_)) => false,
+                Err(err) => return Err(err),
+            }
+        }
     };
     if !allowed {
         return Err(Error::NotFound("attachment"));

@@ -4,17 +4,17 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::sending::{self, Draft, Files};
 use super::{events, views, workspace, Context, Page, PageRequest};
 use crate::auth::Actor;
-use crate::authz::{self, Scope};
+use crate::authz::{self, Among, Scope};
 use crate::domain::channel::{group_company, Candidate, MembershipType, MessageChannel};
-use crate::domain::event::EventKind;
+use crate::domain::message::MessageText;
 use crate::domain::new_id;
 use crate::domain::settings::{render_welcome, WelcomeContext};
 use crate::domain::UserType;
 use crate::error::{Error, Result};
 use crate::storage::channels::{ChannelFilter, NewChannel};
-use crate::storage::messages::NewMessage;
 use crate::storage::{self, now_ms, Conn};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -57,7 +57,7 @@ async fn open(ctx: &Context, conn: &mut Conn, opening: &Opening<'_>) -> Result<S
     )
     .await?;
     events::channel_created(conn, &id).await?;
-    post_welcome(ctx, conn, &id, opening, now).await?;
+    post_welcome(ctx, conn, &id, opening).await?;
     Ok(id)
 }
 
@@ -66,7 +66,6 @@ async fn post_welcome(
     conn: &mut Conn,
     channel_id: &str,
     opening: &Opening<'_>,
-    now: i64,
 ) -> Result<()> {
     let settings = workspace::load(conn).await?;
     if settings.welcome_message.trim().is_empty() {
@@ -104,23 +103,14 @@ async fn post_welcome(
             workspace_name: &settings.brand_name,
         },
     );
-    let message_id = new_id();
-    storage::messages::insert(
-        conn,
-        &NewMessage {
-            id: &message_id,
-            channel_id,
-            sender_id: &owner.id,
-            sender_type: UserType::InternalUser.as_str(),
-            text: &text,
-            is_welcome: true,
-            idempotency_key: None,
-            sent_via: None,
-            now,
-        },
-    )
-    .await?;
-    super::messages::record(ctx, conn, EventKind::MessageCreated, &message_id).await?;
+    let owner = super::sessions::staff_actor(&owner);
+    let mut welcome = Draft::plain(
+        &owner,
+        channel_id,
+        MessageText::parse(&text, ctx.config.max_message_chars)?,
+    );
+    welcome.is_welcome = true;
+    sending::write(ctx, conn, &welcome, Files::Uploads).await?;
     Ok(())
 }
 
@@ -396,11 +386,12 @@ pub async fn mark_read(
         Some(message_id) => {
             let message = storage::messages::get(&mut tx, message_id)
                 .await?
-                .filter(|m| m.channel_id == id);
+                .filter(|m| m.channel_id == id)
+                .filter(|m| m.is_internal == 0 || authz::sees_notes(actor));
             let message = storage::found(message, "message")?;
             Some((message.seq, message.id))
         }
-        None => storage::messages::latest(&mut tx, id).await?,
+        None => storage::messages::latest(&mut tx, &scope, id, i64::MAX).await?,
     };
     let moved = match last_read {
         Some((seq, message_id)) => {
@@ -420,10 +411,12 @@ pub async fn mark_unread(ctx: &Context, actor: &Actor, id: &str) -> Result<Messa
     let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
     visible(&mut tx, &scope, actor, id).await?;
-    let moved = match storage::messages::newest_from_others(&mut tx, id, actor.id()).await? {
+    let newest = storage::messages::newest_from_others(&mut tx, &scope, id, actor.id()).await?;
+    let moved = match newest {
         Some((seq, _)) => {
             storage::messages::mark_unread_from(&mut tx, id, actor.id(), seq, now_ms()).await?;
-            Some(storage::messages::id_before(&mut tx, id, seq).await?)
+            let before = storage::messages::latest(&mut tx, &scope, id, seq - 1).await?;
+            Some(before.map(|(_, id)| id))
         }
         None => None,
     };
@@ -455,18 +448,62 @@ async fn marker_moved(
 ) -> Result<MessageChannel> {
     let row = visible(&mut tx, scope, actor, id).await?;
     if let Some(last_read) = moved {
-        events::channel_read(
-            &mut tx,
-            id,
-            actor.id(),
-            last_read.as_deref(),
-            row.unread_count,
-        )
-        .await?;
+        if authz::sees_notes(actor) {
+            // Staff may have read up to a note, and their unread count
+            // counts notes: the clients hear of the newest message they
+            // can see, and no count.
+            events::channel_read(
+                &mut tx,
+                id,
+                actor.id(),
+                last_read.as_deref(),
+                Some(row.unread_count),
+                Among::Staff,
+            )
+            .await?;
+            let seen = match &last_read {
+                Some(message_id) => public_at_or_before(&mut tx, id, message_id).await?,
+                None => None,
+            };
+            events::channel_read(
+                &mut tx,
+                id,
+                actor.id(),
+                seen.as_deref(),
+                None,
+                Among::Clients,
+            )
+            .await?;
+        } else {
+            events::channel_read(
+                &mut tx,
+                id,
+                actor.id(),
+                last_read.as_deref(),
+                Some(row.unread_count),
+                Among::Everyone,
+            )
+            .await?;
+        }
     }
     let channel = views::channel(&mut tx, row).await?;
     ctx.commit(tx).await?;
     Ok(channel)
+}
+
+/// The newest message a client of the channel may see at `message_id` or
+/// before it.
+async fn public_at_or_before(
+    conn: &mut Conn,
+    channel_id: &str,
+    message_id: &str,
+) -> Result<Option<String>> {
+    let Some(message) = storage::messages::get(conn, message_id).await? else {
+        return Ok(None);
+    };
+    let anyone = Scope::Client(String::new());
+    let public = storage::messages::latest(conn, &anyone, channel_id, message.seq).await?;
+    Ok(public.map(|(_, id)| id))
 }
 
 /// The conversation with these clients, made if it does not exist yet: one

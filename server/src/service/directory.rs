@@ -62,10 +62,11 @@ pub async fn cards(
     channels: Vec<MessageChannel>,
 ) -> Result<Vec<Card>> {
     let mut conn = ctx.store.reader().await?;
+    let scope = crate::authz::scope(actor);
     let mut cards = Vec::with_capacity(channels.len());
     for channel in channels {
         let title = title(&mut conn, actor, &channel).await?;
-        let newest = storage::messages::list(&mut conn, &channel.id, i64::MAX, 1)
+        let newest = storage::messages::list(&mut conn, &scope, &channel.id, i64::MAX, 1)
             .await?
             .into_iter()
             .next();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::views;
-use crate::authz::{audience, Audience};
+use crate::authz::{audience, Among, Audience};
 use crate::domain::event::EventKind;
 use crate::domain::message::Message;
 use crate::domain::notification::Notification;
@@ -38,6 +38,7 @@ pub fn message_event<'a>(kind: EventKind, message: &'a Message, payload: &'a str
         channel_id: Some(&message.channel_id),
         audience: None,
         recipient_id: None,
+        among: Among::of_message(message.is_internal),
         payload,
         now: now_ms(),
     }
@@ -134,6 +135,7 @@ async fn record_channel(
             channel_id: Some(id),
             audience: Some(&audience),
             recipient_id: None,
+            among: Among::Everyone,
             payload,
             now: now_ms(),
         },
@@ -142,22 +144,27 @@ async fn record_channel(
     Ok(())
 }
 
-/// `channel.read`: someone read a channel up to a message.
+/// `channel.read`: someone read a channel up to a message, told to `among`
+/// the channel's viewers.
 pub async fn channel_read(
     conn: &mut Conn,
     channel_id: &str,
     user_id: &str,
     message_id: Option<&str>,
-    unread_count: i64,
+    unread_count: Option<i64>,
+    among: Among,
 ) -> Result<()> {
-    let payload = json(&serde_json::json!({
+    let mut payload = serde_json::json!({
         "object": "channelRead",
         "channelId": channel_id,
         "userId": user_id,
         "lastReadMessageId": message_id,
-        "unreadCount": unread_count,
         "readAt": crate::domain::Timestamp(now_ms()),
-    }))?;
+    });
+    if let Some(count) = unread_count {
+        payload["unreadCount"] = count.into();
+    }
+    let payload = json(&payload)?;
     storage::events::append(
         conn,
         &NewEvent {
@@ -165,6 +172,7 @@ pub async fn channel_read(
             channel_id: Some(channel_id),
             audience: None,
             recipient_id: None,
+            among,
             payload: &payload,
             now: now_ms(),
         },
@@ -214,6 +222,7 @@ async fn channelless(
             channel_id: None,
             audience: None,
             recipient_id,
+            among: Among::Everyone,
             payload,
             now: now_ms(),
         },

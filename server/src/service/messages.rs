@@ -3,19 +3,16 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::message_writer::Draft;
-use super::{attachments, channels, events, sessions, views, Context, Page, PageRequest};
+use super::sending::{self, Draft, Files};
+use super::{attachments, channels, events, views, Context, Page, PageRequest};
 use crate::auth::{Actor, Credential};
 use crate::authz;
 use crate::domain::event::EventKind;
 use crate::domain::message::{Message, MessageText, SentVia};
-use crate::domain::new_id;
-use crate::domain::UserType;
 use crate::error::{Error, Result};
-use crate::storage::messages::NewMessage;
 use crate::storage::{self, now_ms, Conn};
 
-pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
+pub use super::sending::MAX_IDEMPOTENCY_KEY_CHARS;
 pub const MAX_MASS_RECIPIENTS: usize = 1000;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -29,43 +26,10 @@ pub struct SendMessage {
     pub sender_id: Option<String>,
     /// Files uploaded with `POST /v1/attachments` by the caller and not sent yet.
     pub attachment_ids: Option<Vec<String>>,
-}
-
-pub(super) fn sender_type(actor: &Actor) -> UserType {
-    match actor {
-        Actor::Internal(_) => UserType::InternalUser,
-        Actor::Client(_) => UserType::Client,
-    }
-}
-
-/// The sender as an actor, who must be able to see the channel.
-pub(super) async fn resolve_sender(
-    conn: &mut Conn,
-    actor: &Actor,
-    sender_id: Option<&str>,
-    channel_id: &str,
-) -> Result<Actor> {
-    let Some(sender_id) = sender_id.filter(|id| *id != actor.id()) else {
-        return Ok(actor.clone());
-    };
-    let sender = match sessions::load_actor(conn, sender_id, UserType::InternalUser).await? {
-        Some(staff) => Some(staff),
-        None => sessions::load_actor(conn, sender_id, UserType::Client).await?,
-    };
-    let sender = sender.ok_or_else(|| {
-        Error::invalid(format!(
-            "senderId {sender_id} is not a user of this workspace"
-        ))
-    })?;
-    if storage::channels::visible(conn, &authz::scope(&sender), channel_id)
-        .await?
-        .is_none()
-    {
-        return Err(Error::invalid(format!(
-            "sender {sender_id} is not a member of channel {channel_id}"
-        )));
-    }
-    Ok(sender)
+    /// An internal note: only the internal users who see the channel ever
+    /// see it, never a client. Internal users only.
+    #[serde(default)]
+    pub is_internal: bool,
 }
 
 #[tracing::instrument(skip_all)]
@@ -76,44 +40,21 @@ pub async fn send(
     request: &SendMessage,
     idempotency_key: Option<&str>,
 ) -> Result<Message> {
-    let attachment_ids = attachments::parse_ids(ctx, request.attachment_ids.as_deref())?;
-    let text = MessageText::parse_with_files(
-        &request.text,
-        ctx.config.max_message_chars,
-        !attachment_ids.is_empty(),
-    )?;
-    if let Some(sender_id) = &request.sender_id {
-        authz::may_send_on_behalf(actor, credential, sender_id)?;
-    }
-    if idempotency_key
-        .is_some_and(|key| key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS)
-    {
-        return Err(Error::BadRequest(format!(
-            "Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters"
-        )));
-    }
-    if attachment_ids.is_empty() {
-        return ctx
-            .message_writer
-            .send(Draft {
-                actor: actor.clone(),
-                channel_id: request.channel_id.clone(),
-                sender_id: request.sender_id.clone(),
-                text,
-                idempotency_key: idempotency_key.map(str::to_string),
-            })
-            .await;
-    }
-    send_with_files(
+    let draft = Draft::new(
         ctx,
         actor,
-        request,
+        credential,
+        &request.channel_id,
+        &request.text,
+        request.attachment_ids.as_deref(),
+        request.sender_id.as_deref(),
         idempotency_key,
-        text,
-        attachment_ids,
-        None,
-    )
-    .await
+        request.is_internal,
+    )?;
+    if draft.is_batchable() {
+        return ctx.message_writer.send(draft).await;
+    }
+    write_alone(ctx, draft).await
 }
 
 /// A reply by e-mail, from the person its reply address belongs to, with
@@ -128,89 +69,26 @@ pub async fn send_by_email(
     attachment_ids: Vec<String>,
     idempotency_key: &str,
 ) -> Result<Message> {
-    let attachment_ids = attachments::parse_ids(ctx, Some(&attachment_ids))?;
-    let text = MessageText::parse_with_files(
-        text,
-        ctx.config.max_message_chars,
-        !attachment_ids.is_empty(),
-    )?;
-    let request = SendMessage {
-        text: text.as_str().to_string(),
-        channel_id: channel_id.to_string(),
-        sender_id: None,
-        attachment_ids: None,
-    };
-    send_with_files(
+    let mut draft = Draft::new(
         ctx,
         actor,
-        &request,
-        Some(idempotency_key),
+        Credential::Session,
+        channel_id,
         text,
-        attachment_ids,
-        Some(SentVia::Email),
-    )
-    .await
+        Some(&attachment_ids),
+        None,
+        Some(idempotency_key),
+        false,
+    )?;
+    draft.sent_via = Some(SentVia::Email);
+    write_alone(ctx, draft).await
 }
 
-/// A message with files, in a transaction of its own: attaching can refuse
-/// a file after the message is written, which a shared batch could not undo.
-/// Replies by e-mail come this way too, with or without files.
-async fn send_with_files(
-    ctx: &Context,
-    actor: &Actor,
-    request: &SendMessage,
-    idempotency_key: Option<&str>,
-    text: MessageText,
-    attachment_ids: Vec<String>,
-    sent_via: Option<SentVia>,
-) -> Result<Message> {
+/// A message in a transaction of its own: attaching can refuse a file
+/// after the message is written, which a shared batch could not undo.
+async fn write_alone(ctx: &Context, draft: Draft) -> Result<Message> {
     let mut tx = ctx.store.begin().await?;
-    let channel =
-        storage::channels::visible(&mut tx, &authz::scope(actor), &request.channel_id).await?;
-    storage::found(channel, "message channel")?;
-    let sender = resolve_sender(
-        &mut tx,
-        actor,
-        request.sender_id.as_deref(),
-        &request.channel_id,
-    )
-    .await?;
-    if let Some(key) = idempotency_key {
-        if let Some(existing) =
-            storage::messages::by_idempotency_key(&mut tx, sender.id(), key).await?
-        {
-            let existing = views::message(ctx, &mut tx, existing).await?;
-            let existing_files: Vec<&str> =
-                existing.attachments.iter().map(|a| a.id.as_str()).collect();
-            if existing.channel_id != request.channel_id
-                || existing.text != text.as_str()
-                || existing_files != attachment_ids
-            {
-                return Err(Error::Conflict(
-                    "this Idempotency-Key was already used for a different message".into(),
-                ));
-            }
-            return Ok(existing);
-        }
-    }
-    let id = new_id();
-    storage::messages::insert(
-        &mut tx,
-        &NewMessage {
-            id: &id,
-            channel_id: &request.channel_id,
-            sender_id: sender.id(),
-            sender_type: sender_type(&sender).as_str(),
-            text: text.as_str(),
-            is_welcome: false,
-            idempotency_key,
-            sent_via: sent_via.map(SentVia::as_str),
-            now: now_ms(),
-        },
-    )
-    .await?;
-    attachments::attach(&mut tx, actor.id(), &attachment_ids, &id).await?;
-    let message = record(ctx, &mut tx, EventKind::MessageCreated, &id).await?;
+    let message = sending::write(ctx, &mut tx, &draft, Files::Uploads).await?;
     ctx.commit(tx).await?;
     Ok(message)
 }
@@ -236,9 +114,11 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<Message>> {
     let mut conn = ctx.store.reader().await?;
-    let channel = storage::channels::visible(&mut conn, &authz::scope(actor), channel_id).await?;
+    let scope = authz::scope(actor);
+    let channel = storage::channels::visible(&mut conn, &scope, channel_id).await?;
     storage::found(channel, "message channel")?;
-    let rows = storage::messages::list(&mut conn, channel_id, page.before(), page.limit).await?;
+    let rows =
+        storage::messages::list(&mut conn, &scope, channel_id, page.before(), page.limit).await?;
     let (rows, next_token) = page.split(rows, |r| r.seq);
     Ok(Page {
         data: views::messages(ctx, &mut conn, rows).await?,
@@ -246,13 +126,17 @@ pub async fn list(
     })
 }
 
-/// A message the actor can see (through its channel).
-async fn visible_message(
+/// A message the actor can see: through its channel, and only staff see a
+/// note. Anything else is "not found", the same as a message that is not.
+pub(crate) async fn visible_message(
     conn: &mut Conn,
     actor: &Actor,
     id: &str,
 ) -> Result<storage::messages::MessageRow> {
-    let message = storage::found(storage::messages::get(conn, id).await?, "message")?;
+    let message = storage::messages::get(conn, id)
+        .await?
+        .filter(|m| m.is_internal == 0 || authz::sees_notes(actor));
+    let message = storage::found(message, "message")?;
     let channel =
         storage::channels::visible(conn, &authz::scope(actor), &message.channel_id).await?;
     storage::found(channel, "message")?;
@@ -264,9 +148,10 @@ async fn visible_message(
 #[tracing::instrument(skip_all)]
 pub async fn seen_up_to(ctx: &Context, actor: &Actor, channel_id: &str) -> Result<Option<String>> {
     let mut conn = ctx.store.reader().await?;
-    let channel = storage::channels::visible(&mut conn, &authz::scope(actor), channel_id).await?;
+    let scope = authz::scope(actor);
+    let channel = storage::channels::visible(&mut conn, &scope, channel_id).await?;
     storage::found(channel, "message channel")?;
-    storage::messages::newest_read_by_others(&mut conn, channel_id, actor.id()).await
+    storage::messages::newest_read_by_others(&mut conn, &scope, channel_id, actor.id()).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -387,7 +272,6 @@ pub async fn send_mass(
     let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
     let mut data = Vec::with_capacity(client_ids.len());
-    let now = now_ms();
     // The first message takes the uploads; the others get copies sharing their blobs.
     let mut files: Option<Vec<storage::attachments::AttachmentRow>> = None;
     for client_id in client_ids {
@@ -400,29 +284,16 @@ pub async fn send_mass(
             )));
         }
         let channel_id = channels::ensure_individual(ctx, &mut tx, &client_id).await?;
-        let id = new_id();
-        storage::messages::insert(
-            &mut tx,
-            &NewMessage {
-                id: &id,
-                channel_id: &channel_id,
-                sender_id: actor.id(),
-                sender_type: sender_type(actor).as_str(),
-                text: text.as_str(),
-                is_welcome: false,
-                idempotency_key: None,
-                sent_via: None,
-                now,
-            },
-        )
-        .await?;
-        match &files {
-            None => {
-                files = Some(attachments::attach(&mut tx, actor.id(), &attachment_ids, &id).await?)
-            }
-            Some(rows) => attachments::copy_to(&mut tx, rows, &id).await?,
+        let mut draft = Draft::plain(actor, &channel_id, text.clone());
+        draft.attachment_ids = attachment_ids.clone();
+        let copies = match &files {
+            None => Files::Uploads,
+            Some(rows) => Files::CopiesOf(rows),
+        };
+        let message = sending::write(ctx, &mut tx, &draft, copies).await?;
+        if files.is_none() {
+            files = Some(storage::attachments::of_messages(&mut tx, &[message.id.as_str()]).await?);
         }
-        let message = record(ctx, &mut tx, EventKind::MessageCreated, &id).await?;
         data.push(MassDelivery {
             client_id,
             channel_id,

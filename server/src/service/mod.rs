@@ -2,12 +2,13 @@
 //! (and later the web app's server functions). Each write runs in one
 //! transaction, so a refused or failed request leaves nothing half-done.
 //! Text messages share theirs with others sent at the same moment
-//! (`message_writer`), and a refusal still touches only its own message.
+//! (`crate::batching::writer`), and a refusal still touches only its own
+//! message. What every message must obey, whichever way it is written, is
+//! in `sending`.
 
 pub mod account;
 pub mod api_keys;
 pub mod attachments;
-pub mod batched_lookup;
 pub mod channels;
 pub mod client_activity;
 pub mod clients;
@@ -17,13 +18,13 @@ pub mod email_preferences;
 pub mod email_replies;
 pub mod events;
 pub mod internal_users;
-pub mod message_writer;
 pub mod messages;
 pub mod notifications;
 pub mod paging;
 pub mod passwords;
 pub mod readiness;
 pub mod screens;
+pub mod sending;
 pub mod sessions;
 pub mod thumbnails;
 pub mod views;
@@ -51,14 +52,14 @@ pub struct Context {
     /// Wakes the mail worker after a commit that may have queued e-mail.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// Where text messages queue to be written, many per transaction.
-    pub message_writer: message_writer::MessageWriter,
+    pub message_writer: crate::batching::writer::MessageWriter,
     /// Where requests' API keys queue to be looked up, many per query.
-    pub api_keys: batched_lookup::BatchedLookup<String, sessions::KeyHolder>,
+    pub api_keys: crate::batching::lookup::BatchedLookup<String, sessions::KeyHolder>,
     /// Uses of API keys waiting to be written.
     pub key_usage: api_keys::KeyUsage,
     /// Where requests' session cookies queue to be looked up, many per query.
     pub sessions:
-        batched_lookup::BatchedLookup<String, (crate::auth::Actor, sessions::SessionInfo)>,
+        crate::batching::lookup::BatchedLookup<String, (crate::auth::Actor, sessions::SessionInfo)>,
     /// Thumbnails being decoded at once; the others wait for a permit.
     pub thumbnail_pool: Arc<tokio::sync::Semaphore>,
     /// Uploads per person per minute.
@@ -83,7 +84,7 @@ impl Context {
         );
         let blobs = BlobStore::open(&config.files.store)?;
         let mail_wakeup = Arc::new(tokio::sync::Notify::new());
-        let message_writer = message_writer::MessageWriter::start(
+        let message_writer = crate::batching::writer::MessageWriter::start(
             store.clone(),
             hub.clone(),
             mail_wakeup.clone(),

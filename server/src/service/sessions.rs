@@ -7,12 +7,12 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::batched_lookup::BatchedLookup;
 use super::{workspace, Context};
 use crate::auth::tokens::{self, LinkPurpose, SignedLink};
 use crate::auth::{
     password, Actor, ClientActor, Credential, KeyLimits, StaffActor, StoredCredential,
 };
+use crate::batching::lookup::BatchedLookup;
 use crate::domain::api_key::CreateApiKey;
 use crate::domain::internal_user::Role;
 use crate::domain::{Email, Password, Timestamp, UserType};

@@ -209,6 +209,8 @@ pub fn message_with(public_url: &str, row: MessageRow, attachments: Vec<Attachme
         updated_at: Timestamp(row.updated_at),
         deleted_at: row.deleted_at.map(Timestamp),
         sent_via: crate::domain::message::SentVia::from_stored(row.sent_via.as_deref()),
+        is_internal: row.is_internal != 0,
+        idempotency_key: row.idempotency_key,
         id: row.id,
         channel_id: row.channel_id,
         sender_id: row.sender_id,

@@ -3,20 +3,29 @@ use crate::authz::{channel_visible, every_visible_channel, Scope};
 use crate::domain::channel::MembershipType;
 use crate::error::Result;
 
-/// Messages from others after the viewer's read marker.
+/// Messages from others after the viewer's read marker, of those the
+/// viewer (whose scope kind is `$kind`) may see.
 macro_rules! unread_count {
-    ($viewer:literal) => {
+    ($viewer:literal, $kind:literal) => {
         concat!(
             "(SELECT COUNT(*) FROM messages um WHERE um.channel_id = c.id AND um.deleted_at IS NULL ",
-            "AND um.sender_id <> ", $viewer, " AND um.seq > COALESCE((SELECT r.last_read_seq FROM read_states r ",
+            "AND um.sender_id <> ", $viewer, " AND ", crate::authz::note_visible!("um", $kind),
+            " AND um.seq > COALESCE((SELECT r.last_read_seq FROM read_states r ",
             "WHERE r.channel_id = c.id AND r.user_id = ", $viewer, "), 0)) AS unread_count"
         )
     };
 }
 
+/// A channel's columns; its last-message date as a viewer whose scope kind
+/// is `$kind` sees it (clients: not moved by notes).
 macro_rules! columns {
-    () => {
-        "c.seq, c.id, c.membership_type, c.client_id, c.company_id, c.last_message_at, c.created_at, c.updated_at"
+    ($kind:literal) => {
+        concat!(
+            "c.seq, c.id, c.membership_type, c.client_id, c.company_id, CASE WHEN ",
+            $kind,
+            " = 'client' THEN c.last_public_message_at ELSE c.last_message_at END AS last_message_at, ",
+            "c.created_at, c.updated_at"
+        )
     };
 }
 
@@ -101,9 +110,9 @@ pub async fn get_visible(
     let (kind, subject) = scope.params();
     Ok(sqlx::query_as(concat!(
         "SELECT ",
-        columns!(),
+        columns!("$1"),
         ", ",
-        unread_count!("$3"),
+        unread_count!("$3", "$1"),
         " FROM channels c WHERE ",
         channel_visible!("$1", "$2"),
         " AND c.id = $4"
@@ -140,9 +149,9 @@ pub async fn list(
         .unwrap_or(("none", ""));
     Ok(sqlx::query_as(concat!(
         "SELECT ",
-        columns!(),
+        columns!("$1"),
         ", ",
-        unread_count!("$5"),
+        unread_count!("$5", "$1"),
         " FROM channels c WHERE ",
         channel_visible!("$1", "$2"),
         " AND ($3 = 'none' OR ",
@@ -207,8 +216,16 @@ pub async fn find_id(
     Ok(row.map(|(id,)| id))
 }
 
-pub async fn touch(conn: &mut Conn, id: &str, last_message_at: i64) -> Result<()> {
-    sqlx::query("UPDATE channels SET last_message_at = $1, updated_at = $1 WHERE id = $2")
+/// A message arrived at `last_message_at`: a note moves only the date its
+/// staff see.
+pub async fn touch(conn: &mut Conn, id: &str, last_message_at: i64, is_note: bool) -> Result<()> {
+    let sql = if is_note {
+        "UPDATE channels SET last_message_at = $1 WHERE id = $2"
+    } else {
+        "UPDATE channels SET last_message_at = $1, last_public_message_at = $1, updated_at = $1 \
+         WHERE id = $2"
+    };
+    sqlx::query(sql)
         .bind(last_message_at)
         .bind(id)
         .execute(conn)
@@ -224,11 +241,11 @@ pub async fn delete(conn: &mut Conn, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// A channel by id, whoever asks (unread count 0).
+/// A channel by id, as everyone who sees it may see it (unread count 0).
 pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<ChannelRow>> {
     Ok(sqlx::query_as(concat!(
         "SELECT ",
-        columns!(),
+        columns!("'client'"),
         ", 0 AS unread_count FROM channels c WHERE c.id = $1"
     ))
     .bind(id)

@@ -2,6 +2,7 @@
 
 use super::Conn;
 use crate::auth::{Actor, ClientActor, StaffActor};
+use crate::authz::Scope;
 use crate::domain::internal_user::Role;
 use crate::domain::UserType;
 use crate::error::Result;
@@ -59,28 +60,32 @@ impl UnreadMessage {
     }
 }
 
-/// The messages of a channel up to `upto` that `user_id` has neither read nor
-/// been e-mailed about, sent by others; welcome messages and deleted ones
-/// do not count.
+/// The messages of a channel up to `upto` that `user_id` (whose scope is
+/// `reader`) may see and has neither read nor been e-mailed about, sent by
+/// others; welcome messages and deleted ones do not count.
 pub async fn unread_for(
     conn: &mut Conn,
+    reader: &Scope,
     channel_id: &str,
     user_id: &str,
     upto: i64,
 ) -> Result<Vec<UnreadMessage>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(concat!(
         "SELECT m.seq, m.sender_id, m.sender_type, m.created_at, m.text FROM messages m \
          WHERE m.channel_id = $1 AND m.seq <= $3 AND m.sender_id <> $2 \
-           AND m.is_welcome = 0 AND m.deleted_at IS NULL \
+           AND m.is_welcome = 0 AND m.deleted_at IS NULL AND ",
+        crate::authz::note_visible!("m", "$4"),
+        " \
            AND m.seq > COALESCE((SELECT r.last_read_seq FROM read_states r \
                                  WHERE r.channel_id = $1 AND r.user_id = $2), 0) \
            AND m.seq > COALESCE((SELECT d.last_emailed_seq FROM email_digest_marks d \
                                  WHERE d.channel_id = $1 AND d.user_id = $2), 0) \
-         ORDER BY m.seq",
-    )
+         ORDER BY m.seq"
+    ))
     .bind(channel_id)
     .bind(user_id)
     .bind(upto)
+    .bind(reader.params().0)
     .fetch_all(conn)
     .await?)
 }

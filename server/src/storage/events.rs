@@ -2,6 +2,7 @@
 //! in `seq` order by the realtime pump and by sockets that resume.
 
 use super::Conn;
+use crate::authz::Among;
 use crate::domain::event::EventKind;
 use crate::error::Result;
 
@@ -14,6 +15,10 @@ pub struct EventRow {
     pub audience: Option<String>,
     /// For events meant for one person only (notifications).
     pub recipient_id: Option<String>,
+    /// Who among the channel's viewers it is for (`authz::Among`); absent
+    /// for everyone.
+    #[serde(default)]
+    pub among: Option<String>,
     pub payload: String,
     pub created_at: i64,
 }
@@ -23,6 +28,7 @@ pub struct NewEvent<'a> {
     pub channel_id: Option<&'a str>,
     pub audience: Option<&'a str>,
     pub recipient_id: Option<&'a str>,
+    pub among: Among,
     pub payload: &'a str,
     pub now: i64,
 }
@@ -35,14 +41,15 @@ pub async fn append(conn: &mut Conn, event: &NewEvent<'_>) -> Result<i64> {
             .fetch_one(&mut *conn)
             .await?;
     sqlx::query(
-        "INSERT INTO events (seq, kind, channel_id, audience, recipient_id, payload, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO events (seq, kind, channel_id, audience, recipient_id, among, payload, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(seq)
     .bind(event.kind.as_str())
     .bind(event.channel_id)
     .bind(event.audience)
     .bind(event.recipient_id)
+    .bind(event.among.as_stored())
     .bind(event.payload)
     .bind(event.now)
     .execute(conn)
@@ -53,7 +60,8 @@ pub async fn append(conn: &mut Conn, event: &NewEvent<'_>) -> Result<i64> {
 /// Events after `after`, up to and including `until`, oldest first.
 pub async fn range(conn: &mut Conn, after: i64, until: i64, limit: u32) -> Result<Vec<EventRow>> {
     Ok(sqlx::query_as(
-        "SELECT seq, kind, channel_id, audience, recipient_id, payload, created_at FROM events \
+        "SELECT seq, kind, channel_id, audience, recipient_id, among, payload, created_at \
+         FROM events \
          WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
     )
     .bind(after)

@@ -1,6 +1,7 @@
 use sqlx::Row;
 
 use super::Conn;
+use crate::authz::Scope;
 use crate::error::Result;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -17,10 +18,43 @@ pub struct MessageRow {
     pub deleted_at: Option<i64>,
     /// `email` for a reply by e-mail; None for the portal and the API.
     pub sent_via: Option<String>,
+    /// 1 for an internal note, which only staff see.
+    pub is_internal: i64,
+    /// The key its sender gave to make retries safe, if any.
+    pub idempotency_key: Option<String>,
 }
 
 const COLUMNS: &str = "seq, id, channel_id, sender_id, sender_type, text, is_welcome, created_at, \
-     updated_at, deleted_at, sent_via";
+     updated_at, deleted_at, sent_via, is_internal, idempotency_key";
+
+/// Keeps internal notes out of what is read for someone who may not see
+/// them: `$n` holds the reader's scope kind (`authz::note_visible`).
+macro_rules! for_reader {
+    ($kind:literal) => {
+        crate::authz::note_visible!("m", $kind)
+    };
+}
+
+impl MessageRow {
+    /// The row a new message will have once stored (its `seq` unknown yet).
+    pub fn unsaved(message: &NewMessage<'_>) -> MessageRow {
+        MessageRow {
+            seq: 0,
+            id: message.id.to_string(),
+            channel_id: message.channel_id.to_string(),
+            sender_id: message.sender_id.to_string(),
+            sender_type: message.sender_type.to_string(),
+            text: message.text.to_string(),
+            is_welcome: super::flag(message.is_welcome),
+            created_at: message.now,
+            updated_at: message.now,
+            deleted_at: None,
+            sent_via: message.sent_via.map(str::to_string),
+            is_internal: super::flag(message.is_internal),
+            idempotency_key: message.idempotency_key.map(str::to_string),
+        }
+    }
+}
 
 pub struct NewMessage<'a> {
     pub id: &'a str,
@@ -32,15 +66,17 @@ pub struct NewMessage<'a> {
     pub idempotency_key: Option<&'a str>,
     /// `email` for a reply by e-mail; None for the portal and the API.
     pub sent_via: Option<&'a str>,
+    pub is_internal: bool,
     pub now: i64,
 }
 
 /// The columns a new message is stored with, in the order `NewMessage::bind`
 /// binds them.
 pub(super) const NEW_COLUMNS: &str =
-    "id, channel_id, sender_id, sender_type, text, is_welcome, idempotency_key, sent_via, created_at, updated_at";
+    "id, channel_id, sender_id, sender_type, text, is_welcome, idempotency_key, sent_via, is_internal, \
+     created_at, updated_at";
 /// How many values `NewMessage::bind` binds.
-pub(super) const NEW_WIDTH: usize = 10;
+pub(super) const NEW_WIDTH: usize = 11;
 
 impl<'a> NewMessage<'a> {
     /// Binds the message's values for `NEW_COLUMNS`.
@@ -54,12 +90,14 @@ impl<'a> NewMessage<'a> {
             .bind(super::flag(self.is_welcome))
             .bind(self.idempotency_key)
             .bind(self.sent_via)
+            .bind(super::flag(self.is_internal))
             .bind(self.now)
             .bind(self.now)
     }
 }
 
-/// Stores a message and moves its channel's last-message date; returns its seq.
+/// Stores a message and moves its channel's last-message date (for its
+/// clients too unless it is a note); returns its seq.
 pub async fn insert(conn: &mut Conn, message: &NewMessage<'_>) -> Result<i64> {
     let sql = format!(
         "INSERT INTO messages ({NEW_COLUMNS}) VALUES ({}) RETURNING seq",
@@ -70,7 +108,7 @@ pub async fn insert(conn: &mut Conn, message: &NewMessage<'_>) -> Result<i64> {
         .fetch_one(&mut *conn)
         .await?;
     let seq: i64 = row.try_get(0)?;
-    super::channels::touch(conn, message.channel_id, message.now).await?;
+    super::channels::touch(conn, message.channel_id, message.now, message.is_internal).await?;
     Ok(seq)
 }
 
@@ -93,20 +131,25 @@ pub async fn by_idempotency_key(
         .await?)
 }
 
-/// Newest first, starting below `before`.
+/// Newest first, starting below `before`: those of them `reader` may see
+/// (the caller decided they see the channel).
 pub async fn list(
     conn: &mut Conn,
+    reader: &Scope,
     channel_id: &str,
     before: i64,
     limit: u32,
 ) -> Result<Vec<MessageRow>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM messages WHERE channel_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
+        "SELECT {COLUMNS} FROM messages m WHERE channel_id = $1 AND seq < $2 AND {} \
+         ORDER BY seq DESC LIMIT $3",
+        for_reader!("$4")
     );
     Ok(sqlx::query_as(&sql)
         .bind(channel_id)
         .bind(before)
         .bind(i64::from(limit) + 1)
+        .bind(reader.params().0)
         .fetch_all(conn)
         .await?)
 }
@@ -131,12 +174,22 @@ pub async fn tombstone(conn: &mut Conn, id: &str, now: i64) -> Result<()> {
     Ok(())
 }
 
-/// The `seq` and id of a channel's newest message.
-pub async fn latest(conn: &mut Conn, channel_id: &str) -> Result<Option<(i64, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT seq, id FROM messages WHERE channel_id = $1 ORDER BY seq DESC LIMIT 1",
-    )
+/// The `seq` and id of a channel's newest message that `reader` may see,
+/// at `upto` or before.
+pub async fn latest(
+    conn: &mut Conn,
+    reader: &Scope,
+    channel_id: &str,
+    upto: i64,
+) -> Result<Option<(i64, String)>> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT seq, id FROM messages m WHERE channel_id = $1 AND seq <= $2 AND ",
+        for_reader!("$3"),
+        " ORDER BY seq DESC LIMIT 1"
+    ))
     .bind(channel_id)
+    .bind(upto)
+    .bind(reader.params().0)
     .fetch_optional(conn)
     .await?)
 }
@@ -188,48 +241,44 @@ pub async fn mark_unread_from(
     Ok(())
 }
 
-/// The `seq` and id of the newest message someone other than `user_id` sent
-/// to a channel (not deleted).
+/// The `seq` and id of the newest message `reader` (`user_id`) may see
+/// that someone else sent to a channel (not deleted).
 pub async fn newest_from_others(
     conn: &mut Conn,
+    reader: &Scope,
     channel_id: &str,
     user_id: &str,
 ) -> Result<Option<(i64, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT seq, id FROM messages WHERE channel_id = $1 AND sender_id <> $2 \
-         AND deleted_at IS NULL ORDER BY seq DESC LIMIT 1",
-    )
+    Ok(sqlx::query_as(concat!(
+        "SELECT seq, id FROM messages m WHERE channel_id = $1 AND sender_id <> $2 \
+         AND deleted_at IS NULL AND ",
+        for_reader!("$3"),
+        " ORDER BY seq DESC LIMIT 1"
+    ))
     .bind(channel_id)
     .bind(user_id)
+    .bind(reader.params().0)
     .fetch_optional(conn)
     .await?)
 }
 
-/// The id of the message just before `seq` in a channel.
-pub async fn id_before(conn: &mut Conn, channel_id: &str, seq: i64) -> Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT id FROM messages WHERE channel_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT 1",
-    )
-    .bind(channel_id)
-    .bind(seq)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(id,)| id))
-}
-
-/// The newest message of a channel that someone other than `user_id` has read.
+/// The newest message `reader` (`user_id`) may see of those someone else
+/// has read in a channel.
 pub async fn newest_read_by_others(
     conn: &mut Conn,
+    reader: &Scope,
     channel_id: &str,
     user_id: &str,
 ) -> Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT id FROM messages WHERE channel_id = $1 AND seq <= \
-         (SELECT MAX(last_read_seq) FROM read_states WHERE channel_id = $1 AND user_id <> $2) \
-         ORDER BY seq DESC LIMIT 1",
-    )
+    let row: Option<(String,)> = sqlx::query_as(concat!(
+        "SELECT id FROM messages m WHERE channel_id = $1 AND seq <= \
+         (SELECT MAX(last_read_seq) FROM read_states WHERE channel_id = $1 AND user_id <> $2) AND ",
+        for_reader!("$3"),
+        " ORDER BY seq DESC LIMIT 1"
+    ))
     .bind(channel_id)
     .bind(user_id)
+    .bind(reader.params().0)
     .fetch_optional(conn)
     .await?;
     Ok(row.map(|(id,)| id))

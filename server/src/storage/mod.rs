@@ -16,7 +16,6 @@ pub mod clients;
 pub mod companies;
 pub mod digests;
 pub mod events;
-mod group_commit;
 pub mod internal_users;
 pub mod leases;
 pub mod messages;
@@ -37,6 +36,7 @@ use std::sync::Arc;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Transaction};
 
+use crate::batching::group_commit;
 use crate::config::DatabaseLocation;
 use crate::error::{Error, Result};
 
@@ -67,7 +67,7 @@ impl Tx {
     }
 
     /// Commits, and on SQLite waits for the group fsync that makes the
-    /// commit durable (see `group_commit.rs`).
+    /// commit durable (see `crate::batching::group_commit`).
     pub async fn commit(self) -> Result<()> {
         self.inner.commit().await?;
         Committed {

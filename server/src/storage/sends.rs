@@ -125,8 +125,8 @@ fn bind_asked<'q>(
 
 impl SendTx<'_> {
     /// Stores the messages and their events (in this order, so events take
-    /// rising `seq`s), moves each channel's last-message date to `now`, and
-    /// commits. Nothing may be acknowledged until the answer is durable.
+    /// rising `seq`s), moves each channel's last-message date to `now` (for
+    /// its clients too: a batch holds no notes), and commits. Nothing may be acknowledged until the answer is durable.
     pub async fn commit(mut self, sent: &[Sent<'_>], now: i64) -> Result<Committed> {
         let outcome = self.store_and_commit(sent, now).await;
         match outcome {
@@ -240,7 +240,7 @@ const STATEMENTS: [Statement; 4] = [
     Statement::InsertEvents,
 ];
 
-const EVENT_WIDTH: usize = 7;
+const EVENT_WIDTH: usize = 8;
 
 /// Parameter placeholders. PostgreSQL wants them numbered. SQLite gets
 /// plain `?`s, bound in order: it looks each numbered one up by name in a
@@ -298,7 +298,9 @@ impl Statement {
                 params.rows(rows, NEW_WIDTH)
             ),
             Statement::TouchChannels => format!(
-                "UPDATE channels SET last_message_at = {}, updated_at = {} WHERE id IN ({})",
+                "UPDATE channels SET last_message_at = {}, last_public_message_at = {}, \
+                 updated_at = {} WHERE id IN ({})",
+                params.next(),
                 params.next(),
                 params.next(),
                 params.list(rows)
@@ -322,8 +324,8 @@ impl Statement {
                     .collect::<Vec<_>>()
                     .join(", ");
                 format!(
-                    "INSERT INTO events (seq, kind, channel_id, audience, recipient_id, payload, \
-                     created_at) VALUES {rows}"
+                    "INSERT INTO events (seq, kind, channel_id, audience, recipient_id, among, \
+                     payload, created_at) VALUES {rows}"
                 )
             }
         }
@@ -343,7 +345,7 @@ impl Statement {
                 }
             }
             Statement::TouchChannels => {
-                query = query.bind(now).bind(now);
+                query = query.bind(now).bind(now).bind(now);
                 for channel in channels {
                     query = query.bind(*channel);
                 }
@@ -357,6 +359,7 @@ impl Statement {
                         .bind(event.channel_id)
                         .bind(event.audience)
                         .bind(event.recipient_id)
+                        .bind(event.among.as_stored())
                         .bind(event.payload)
                         .bind(event.now);
                 }

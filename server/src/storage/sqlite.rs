@@ -2,7 +2,7 @@
 //! and an fsync of the WAL before any commit is acknowledged, so an
 //! acknowledged write survives a crash. The fsync is shared by every
 //! transaction that committed while the previous one ran (group commit,
-//! `group_commit.rs`), rather than made inside each COMMIT
+//! `crate::batching::group_commit`), rather than made inside each COMMIT
 //! (`synchronous = FULL`), which held the single write connection for the
 //! length of an fsync per transaction.
 
@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use sqlx::Executor;
 
-use super::{group_commit, pool_options, Backend, Store};
+use super::{pool_options, Backend, Store};
+use crate::batching::group_commit;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 

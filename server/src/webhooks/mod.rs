@@ -50,7 +50,8 @@ pub fn body(
 /// events webhooks never see.
 pub fn delivery_of(row: &EventRow) -> Option<(&'static str, Vec<u8>)> {
     let kind = EventKind::from_stored(&row.kind)?;
-    let event_type = event_type_of(kind)?;
+    let among = crate::authz::Among::from_stored(row.among.as_deref());
+    let event_type = event_type_of(kind, among)?;
     let id = event_id(row.seq);
     let body = if is_directory(kind) {
         #[derive(serde::Deserialize)]
@@ -101,6 +102,7 @@ mod tests {
             channel_id: None,
             audience: None,
             recipient_id: None,
+            among: None,
             payload: payload.into(),
             created_at: 0,
         }

@@ -380,6 +380,75 @@ async fn a_message_left_unread_is_emailed_once_after_the_delay_with_a_link_to_it
 }
 
 #[tokio::test]
+async fn a_note_left_last_in_a_channel_is_never_emailed_to_its_client() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_with_digests(&sink).await;
+    let quoted = app
+        .admin
+        .patch(
+            "/v1/workspaces",
+            json!({ "emailIncludesMessageText": true }),
+        )
+        .await;
+    assert_eq!(quoted.status, 200, "{}", quoted.body);
+    let client = create_invited_client(&app, "Nia").await;
+    let channel = app.individual_channel(client["id"].as_str().unwrap()).await;
+    let sent = app
+        .admin
+        .send_message(&channel, "Your return is filed")
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let note = app
+        .admin
+        .post(
+            "/v1/messages",
+            json!({ "channelId": channel, "text": "She never pays on time", "isInternal": true }),
+        )
+        .await;
+    assert_eq!(note.status, 200, "{}", note.body);
+
+    let digests = wait_for_digests(&sink, "nia@example.com", 1).await;
+    assert!(
+        digests[0].contains("Subject: 1 unread message in"),
+        "the note is not counted: {}",
+        digests[0]
+    );
+    assert!(
+        digests[0].contains("Your return is filed"),
+        "{}",
+        digests[0]
+    );
+    assert!(!digests[0].contains("never pays"), "{}", digests[0]);
+
+    // A note alone, with the client on "every message": no e-mail at all.
+    let nia = app.client_session(&client).await;
+    let every = nia
+        .send(
+            nia.request(reqwest::Method::PUT, "/v1/email-preferences")
+                .json(&json!({ "unreadMessages": "every" })),
+        )
+        .await;
+    assert_eq!(every.status, 200, "{}", every.body);
+    let alone = app
+        .admin
+        .post(
+            "/v1/messages",
+            json!({ "channelId": channel, "text": "Escalate to Sam", "isInternal": true }),
+        )
+        .await;
+    assert_eq!(alone.status, 200, "{}", alone.body);
+    tokio::time::sleep(PAST_THE_DELAY).await;
+    let all = digests_to(&sink, "nia@example.com");
+    assert_eq!(all.len(), 1, "nothing more: {all:?}");
+    assert!(
+        sink.messages()
+            .iter()
+            .all(|m| !m.contains("Escalate to Sam") && !m.contains("never pays")),
+        "no e-mail to anyone quotes a note"
+    );
+}
+
+#[tokio::test]
 async fn a_message_read_within_the_delay_is_not_emailed_and_its_sender_never_is() {
     let sink = SmtpSink::start().await;
     let app = spawn_with_digests(&sink).await;

@@ -25,6 +25,7 @@ mod leases;
 mod limits;
 mod messages;
 mod metrics;
+mod notes;
 mod notifications;
 mod openapi;
 mod pages;

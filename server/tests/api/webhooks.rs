@@ -224,6 +224,47 @@ async fn a_sent_message_reaches_the_webhook_signed_with_its_secret() {
 }
 
 #[tokio::test]
+async fn internal_notes_reach_only_webhooks_that_ask_for_notes_by_name() {
+    let app = TestApp::spawn().await;
+    let (_client, channel) = client_with_channel(&app).await;
+    let messages = Receiver::start().await;
+    add_webhook(&app.admin, &messages.url, &["message.sent"]).await;
+    let notes = Receiver::start().await;
+    add_webhook(&app.admin, &notes.url, &["internalNote.sent"]).await;
+
+    let note = app
+        .admin
+        .post(
+            "/v1/messages",
+            json!({ "channelId": channel, "text": "Check the invoice first", "isInternal": true }),
+        )
+        .await;
+    assert_eq!(note.status, 200, "{}", note.body);
+    let sent = app
+        .admin
+        .send_message(&channel, "Your return is filed")
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+
+    // A receiver written for messages, which may pass them on to clients,
+    // gets the message after the note and never the note.
+    let got = messages.wait_for(1).await;
+    assert_eq!(got[0].body["data"]["id"], sent.id().as_str());
+    let got = notes.wait_for(1).await;
+    assert_eq!(got[0].body["eventType"], "internalNote.sent");
+    assert_eq!(got[0].body["data"]["id"], note.id().as_str());
+    assert_eq!(got[0].body["data"]["isInternal"], true);
+    // The message was logged after the note: once it is delivered, the
+    // note had its chance, and neither receiver got the other's event.
+    eventually("the message reaches its receiver", || async {
+        messages.received().len() == 1
+    })
+    .await;
+    assert_eq!(notes.received().len(), 1, "{:?}", notes.received());
+    assert_eq!(messages.received().len(), 1);
+}
+
+#[tokio::test]
 async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_try() {
     let app = TestApp::spawn().await;
     let (_client, channel) = client_with_channel(&app).await;

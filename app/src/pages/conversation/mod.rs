@@ -89,7 +89,19 @@ fn Thread(conversation: Conversation) -> impl IntoView {
         people,
         pane,
     );
-    let send = sending::send_from(channel_id.clone(), me.clone(), timeline, uploads, pane);
+    // Staff may write internal notes; the composer says which it is writing.
+    let note = session
+        .me
+        .with_untracked(|me| me.is_staff)
+        .then(|| RwSignal::new(false));
+    let send = sending::send_from(
+        channel_id.clone(),
+        me.clone(),
+        timeline,
+        uploads,
+        pane,
+        note,
+    );
     let typed = {
         let channel_id = channel_id.clone();
         move || announce_typing(&channel_id)
@@ -119,7 +131,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             <Header title=title.clone() heading=focus.heading />
             <History channel_id me timeline older seen_up_to first_unread people pane focus />
             <TypingLine typing />
-            <Composer on_send=send on_typing=typed uploads csrf_token textarea=focus.composer />
+            <Composer on_send=send on_typing=typed uploads csrf_token textarea=focus.composer note />
         </section>
     }
 }

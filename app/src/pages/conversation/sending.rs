@@ -16,6 +16,7 @@ pub(super) fn send_from(
     timeline: RwSignal<Timeline>,
     uploads: RwSignal<Uploads>,
     pane: Pane,
+    note: Option<RwSignal<bool>>,
 ) -> impl Fn(String) + Clone + Send + Sync + 'static {
     move |text: String| {
         let key = new_key();
@@ -29,6 +30,8 @@ pub(super) fn send_from(
             deleted_at: None,
             is_welcome: false,
             sent_via: None,
+            is_internal: note.is_some_and(|note| note.get_untracked()),
+            idempotency_key: Some(key.clone()),
             attachments: uploads.with_untracked(Uploads::ready),
         };
         uploads.update(Uploads::clear);
@@ -43,7 +46,14 @@ pub(super) fn send_from(
 pub(in crate::pages) fn deliver(timeline: RwSignal<Timeline>, message: Message, key: String) {
     let files = message.attachments.iter().map(|a| a.id.clone()).collect();
     browser::spawn(async move {
-        match api::send_message(message.channel_id, message.text, files, key.clone()).await {
+        let sent = api::send_message(
+            message.channel_id,
+            message.text,
+            files,
+            key.clone(),
+            message.is_internal,
+        );
+        match sent.await {
             Ok(message) => timeline.update(|t| t.confirm(&key, message)),
             Err(e) if problem::is_offline(&e) => {
                 timeline.update(|t| t.wait(&key));

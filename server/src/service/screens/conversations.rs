@@ -142,6 +142,8 @@ pub fn message(message: Message) -> model::Message {
         deleted_at: message.deleted_at.map(|t| t.to_rfc3339()),
         is_welcome: message.is_welcome,
         sent_via: message.sent_via.map(|via| via.as_str().to_string()),
+        is_internal: message.is_internal,
+        idempotency_key: message.idempotency_key,
         attachments: message.attachments.into_iter().map(attachment).collect(),
     }
 }

@@ -50,6 +50,9 @@ fn label(name: &str) -> &'static str {
         "message.sent" => "A message is sent",
         "message.updated" => "A message is edited",
         "message.deleted" => "A message is deleted",
+        "internalNote.sent" => "An internal note is written",
+        "internalNote.updated" => "An internal note is edited",
+        "internalNote.deleted" => "An internal note is deleted",
         "messageChannel.created" => "A conversation is created",
         "messageChannel.updated" => "A conversation's members change",
         "messageChannel.deleted" => "A conversation is deleted",
@@ -79,7 +82,7 @@ pub async fn webhooks_page(
         webhooks: shown,
         event_types: EVENT_TYPES
             .iter()
-            .map(|(name, _)| EventTypeChoice {
+            .map(|(name, _, _)| EventTypeChoice {
                 name: name.to_string(),
                 label: label(name).to_string(),
             })

@@ -42,6 +42,7 @@ impl ConversationCalls for WebPortal {
         text: String,
         attachment_ids: Vec<String>,
         idempotency_key: String,
+        is_internal: bool,
     ) -> Answer<Message> {
         let (actor, credential) = self.writer(request).await?;
         let send = SendMessage {
@@ -49,6 +50,7 @@ impl ConversationCalls for WebPortal {
             channel_id,
             sender_id: None,
             attachment_ids: Some(attachment_ids).filter(|ids| !ids.is_empty()),
+            is_internal,
         };
         let key = Some(idempotency_key.as_str()).filter(|k| !k.is_empty());
         let sent = messages::send(&self.ctx, &actor, credential, &send, key).await?;

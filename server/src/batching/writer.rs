@@ -4,8 +4,8 @@
 //! write connection, each a round trip to SQLite's worker thread, and an
 //! fsync. Here sends queue for one task, and everything that arrived while
 //! the previous batch was being written goes into the next one: each message
-//! is checked on its own (who may post, on whose behalf, which idempotency
-//! key), then the batch is stored with one multi-row insert of messages, one
+//! is checked on its own by the rules every message obeys
+//! (`service::sending`), then the batch is stored with one multi-row insert of messages, one
 //! of events, one update of the channels' last-message dates and one commit.
 //! A lone send is a batch of one and waits for no company.
 //!
@@ -19,14 +19,14 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot, Notify};
 
-use super::{events, messages};
-use crate::auth::Actor;
 use crate::authz::{self, Scope};
 use crate::domain::event::EventKind;
-use crate::domain::message::{Message, MessageText};
+use crate::domain::message::Message;
 use crate::domain::new_id;
 use crate::error::{Error, Result};
 use crate::realtime::Hub;
+use crate::service::sending::{self, Admission, Draft};
+use crate::service::{events, views};
 use crate::storage::messages::{MessageRow, NewMessage};
 use crate::storage::sends::{self, SendTx, Sent};
 use crate::storage::{self, now_ms, Committed, Conn, Store, WriteConn};
@@ -35,17 +35,6 @@ use crate::storage::{self, now_ms, Committed, Conn, Store, WriteConn};
 const MAX_BATCH: usize = 256;
 /// Sends waiting for the writer, at most; further senders wait to queue.
 const QUEUE: usize = 4 * MAX_BATCH;
-
-/// A text message that passed the checks needing no database, waiting to
-/// be written.
-pub struct Draft {
-    pub actor: Actor,
-    pub channel_id: String,
-    /// Send on behalf of this member (already allowed for the credential).
-    pub sender_id: Option<String>,
-    pub text: MessageText,
-    pub idempotency_key: Option<String>,
-}
 
 struct Job {
     draft: Draft,
@@ -78,7 +67,8 @@ impl MessageWriter {
         MessageWriter { queue }
     }
 
-    /// Writes a message; resolves once it is durable (or refused).
+    /// Writes a message (`Draft::is_batchable`); resolves once it is
+    /// durable (or refused).
     pub async fn send(&self, draft: Draft) -> Result<Message> {
         let (answer, answered) = oneshot::channel();
         self.queue
@@ -185,7 +175,7 @@ impl Writer {
     ) -> Result<(Vec<Result<Message>>, Committed)> {
         let scopes: Vec<Scope> = drafts
             .iter()
-            .map(|draft| authz::scope(&draft.actor))
+            .map(|draft| authz::scope(&draft.author))
             .collect();
         let asked: Vec<(&Scope, &str)> = scopes
             .iter()
@@ -246,7 +236,6 @@ fn fail_each(jobs: impl IntoIterator<Item = Job>, err: &Error) {
 struct Batch {
     now: i64,
     messages: Vec<Message>,
-    idempotency_keys: Vec<Option<String>>,
     /// Idempotency keys used in this batch, by sender: the message they made.
     keys: HashMap<(String, String), usize>,
 }
@@ -256,7 +245,6 @@ impl Batch {
         Batch {
             now,
             messages: Vec::new(),
-            idempotency_keys: Vec::new(),
             keys: HashMap::new(),
         }
     }
@@ -270,66 +258,31 @@ impl Batch {
         draft: &Draft,
         visible: bool,
     ) -> Result<Message> {
-        if !visible {
-            return Err(Error::NotFound("message channel"));
-        }
-        let sender = messages::resolve_sender(
-            conn,
-            &draft.actor,
-            draft.sender_id.as_deref(),
-            &draft.channel_id,
-        )
-        .await?;
-        if let Some(key) = &draft.idempotency_key {
-            if let Some(earlier) = self.replay(conn, public_url, sender.id(), key).await? {
-                return same_message(earlier, draft);
+        let sender = match sending::admit(conn, draft, Some(visible)).await? {
+            Admission::Repeat(earlier) => {
+                let files = storage::attachments::of_messages(conn, &[&earlier.id]).await?;
+                return sending::same_request(
+                    views::message_with(public_url, earlier, files),
+                    draft,
+                );
             }
+            Admission::New(sender) => sender,
+        };
+        let key = draft
+            .idempotency_key
+            .as_ref()
+            .map(|key| (sender.id().to_string(), key.clone()));
+        if let Some(index) = key.as_ref().and_then(|key| self.keys.get(key)) {
+            return sending::same_request(self.messages[*index].clone(), draft);
         }
         let id = new_id();
-        let message = crate::service::views::message_with(
-            public_url,
-            MessageRow {
-                seq: 0,
-                id: id.clone(),
-                channel_id: draft.channel_id.clone(),
-                sender_id: sender.id().to_string(),
-                sender_type: messages::sender_type(&sender).as_str().to_string(),
-                text: draft.text.as_str().to_string(),
-                is_welcome: 0,
-                created_at: self.now,
-                updated_at: self.now,
-                deleted_at: None,
-                sent_via: None,
-            },
-            Vec::new(),
-        );
-        if let Some(key) = &draft.idempotency_key {
-            self.keys
-                .insert((sender.id().to_string(), key.clone()), self.messages.len());
+        let row = MessageRow::unsaved(&draft.row(&id, &sender, self.now));
+        let message = views::message_with(public_url, row, Vec::new());
+        if let Some(key) = key {
+            self.keys.insert(key, self.messages.len());
         }
-        self.idempotency_keys.push(draft.idempotency_key.clone());
         self.messages.push(message.clone());
         Ok(message)
-    }
-
-    /// The message an idempotency key already made, in this batch or before.
-    async fn replay(
-        &self,
-        conn: &mut Conn,
-        public_url: &str,
-        sender_id: &str,
-        key: &str,
-    ) -> Result<Option<Message>> {
-        if let Some(index) = self.keys.get(&(sender_id.to_string(), key.to_string())) {
-            return Ok(Some(self.messages[*index].clone()));
-        }
-        let Some(row) = storage::messages::by_idempotency_key(conn, sender_id, key).await? else {
-            return Ok(None);
-        };
-        let files = storage::attachments::of_messages(conn, &[&row.id]).await?;
-        Ok(Some(crate::service::views::message_with(
-            public_url, row, files,
-        )))
     }
 
     /// Stores the batch's messages, their events and their channels' dates,
@@ -350,9 +303,8 @@ impl Batch {
         let sent: Vec<Sent<'_>> = self
             .messages
             .iter()
-            .zip(&self.idempotency_keys)
             .zip(&payloads)
-            .map(|((message, key), payload)| Sent {
+            .map(|(message, payload)| Sent {
                 message: NewMessage {
                     id: &message.id,
                     channel_id: &message.channel_id,
@@ -360,8 +312,9 @@ impl Batch {
                     sender_type: message.sender_type.as_str(),
                     text: &message.text,
                     is_welcome: false,
-                    idempotency_key: key.as_deref(),
+                    idempotency_key: message.idempotency_key.as_deref(),
                     sent_via: None,
+                    is_internal: false,
                     now: self.now,
                 },
                 event: events::message_event(EventKind::MessageCreated, message, payload),
@@ -369,20 +322,6 @@ impl Batch {
             .collect();
         tx.commit(&sent, self.now).await
     }
-}
-
-/// A repeated send with the same idempotency key gets the first message
-/// back, if it asked for the same thing.
-fn same_message(earlier: Message, draft: &Draft) -> Result<Message> {
-    if earlier.channel_id != draft.channel_id
-        || earlier.text != draft.text.as_str()
-        || !earlier.attachments.is_empty()
-    {
-        return Err(Error::Conflict(
-            "this Idempotency-Key was already used for a different message".into(),
-        ));
-    }
-    Ok(earlier)
 }
 
 #[cfg(test)]
