@@ -100,6 +100,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.ctx.clone()));
+        let timers = tokio::spawn(timers(self.ctx.clone()));
         let (link, cluster_tasks) = match &self.ctx.cluster {
             Some(cluster) => {
                 let (link, tasks) = cluster
@@ -169,6 +170,7 @@ impl Application {
             cluster.leave().await;
         }
         housekeeping.abort();
+        timers.abort();
         pump.abort();
         for task in cluster_tasks {
             task.abort();
@@ -186,6 +188,24 @@ impl Application {
         }
         self.ctx.store.close().await;
         Ok(())
+    }
+}
+
+/// How often the timers that act at a set time look for what is due.
+const TIMERS_EVERY: Duration = Duration::from_secs(1);
+
+/// What happens at a set time: snoozed conversations open again. Each due
+/// item is taken by one update, so every node may look.
+async fn timers(ctx: Context) {
+    let mut tick = tokio::time::interval(TIMERS_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match crate::service::conversations::wake_snoozed(&ctx).await {
+            Ok(count) if count > 0 => tracing::debug!(count, "woke snoozed conversations"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "waking snoozed conversations failed"),
+        }
     }
 }
 

@@ -87,6 +87,7 @@ pub fn MessageLine(
     };
     let edited_mark = edited.then(|| view! { <span class="edited">"(edited)"</span> });
     let by_email = entry.message.sent_via.as_deref() == Some("email");
+    let is_note = entry.message.is_internal;
     let menu_open = RwSignal::new(false);
     // A long press (a right click with a mouse) opens the author's menu.
     let long_press = move |ev: leptos::ev::MouseEvent| {
@@ -96,7 +97,7 @@ pub fn MessageLine(
         }
     };
     view! {
-        <li class="message" class:mine=mine class:continued=continued data-id=message_id.clone() on:contextmenu=long_press>
+        <li class="message" class:mine=mine class:continued=continued class:note=is_note data-id=message_id.clone() on:contextmenu=long_press>
             {if continued {
                 view! { <Time at=created_at.clone() class="gutter" /> }.into_any()
             } else {
@@ -113,6 +114,9 @@ pub fn MessageLine(
                         " "
                         <Time at=created_at.clone() class="when" />
                     </p>
+                })}
+                {is_note.then(|| view! {
+                    <p class="note-label" title="Only staff see internal notes, never a client">"Internal note"</p>
                 })}
                 {body}
                 <Files attachments=entry.message.attachments.clone() />

@@ -41,6 +41,12 @@ pub fn sees_notes(actor: &Actor) -> bool {
     scope_sees_notes(&super::scope(actor))
 }
 
+/// Whether the staff's handling of a conversation (who owns it, its state)
+/// is for this actor: the same people as notes.
+pub fn sees_handling(actor: &Actor) -> bool {
+    sees_notes(actor)
+}
+
 /// The same for a scope.
 pub fn scope_sees_notes(scope: &Scope) -> bool {
     !matches!(scope, Scope::Client(_))

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::conversation::ConversationState;
 use super::Timestamp;
 use crate::error::{Error, Result};
 
@@ -71,12 +72,34 @@ pub struct MessageChannel {
     pub unread_count: Option<i64>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Staff only (absent for clients): the internal user who owns the
+    /// conversation; `null` when no one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub assignee_id: Option<Option<String>>,
+    /// Staff only: `open`, `waiting` (on the client) or `done`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<ConversationState>,
+    /// Staff only: until when it is snoozed (then it opens again).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub snoozed_until: Option<Option<Timestamp>>,
+    /// Staff only: since when a client has been waiting for an answer (a
+    /// client wrote last); `null` once the staff answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub awaiting_reply_since: Option<Option<Timestamp>>,
 }
 
 impl MessageChannel {
-    /// The channel without what differs from one reader to the next.
+    /// The channel without what differs from one reader to the next, and
+    /// without the staff's handling: what every member may be told.
     pub fn for_everyone(mut self) -> Self {
         self.unread_count = None;
+        self.assignee_id = None;
+        self.state = None;
+        self.snoozed_until = None;
+        self.awaiting_reply_since = None;
         self
     }
 }

@@ -14,6 +14,8 @@ pub enum EventKind {
     ChannelUpdated,
     ChannelDeleted,
     ChannelRead,
+    /// The staff's handling of a conversation changed (staff only).
+    ConversationUpdated,
     NotificationCreated,
     NotificationUpdated,
     NotificationDeleted,
@@ -30,7 +32,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    const ALL: [EventKind; 20] = [
+    const ALL: [EventKind; 21] = [
         EventKind::MessageCreated,
         EventKind::MessageUpdated,
         EventKind::MessageDeleted,
@@ -38,6 +40,7 @@ impl EventKind {
         EventKind::ChannelUpdated,
         EventKind::ChannelDeleted,
         EventKind::ChannelRead,
+        EventKind::ConversationUpdated,
         EventKind::NotificationCreated,
         EventKind::NotificationUpdated,
         EventKind::NotificationDeleted,
@@ -62,6 +65,7 @@ impl EventKind {
             EventKind::ChannelUpdated => "channel.updated",
             EventKind::ChannelDeleted => "channel.deleted",
             EventKind::ChannelRead => "channel.read",
+            EventKind::ConversationUpdated => "conversation.updated",
             EventKind::NotificationCreated => "notification.created",
             EventKind::NotificationUpdated => "notification.updated",
             EventKind::NotificationDeleted => "notification.deleted",

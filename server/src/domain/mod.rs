@@ -5,6 +5,7 @@ pub mod attachment;
 pub mod channel;
 pub mod client;
 pub mod company;
+pub mod conversation;
 pub mod event;
 pub mod internal_user;
 pub mod message;

@@ -11,12 +11,17 @@ use crate::domain::channel::MessageChannel;
 use crate::error::{ErrorBody, Result};
 use crate::service::channels::{self, CreateChannel, ListChannels, MarkRead};
 use crate::service::client_activity::{self, ClientActivityList};
+use crate::service::conversations::{self, UpdateHandling};
 use crate::service::{Context, Page, PageRequest};
 
 pub fn router() -> OpenApiRouter<Context> {
     OpenApiRouter::new()
         .routes(routes!(list_message_channels, create_message_channel))
-        .routes(routes!(retrieve_message_channel, delete_message_channel))
+        .routes(routes!(
+            retrieve_message_channel,
+            update_message_channel,
+            delete_message_channel
+        ))
         .routes(routes!(mark_channel_read))
         .routes(routes!(mark_channel_unread))
         .routes(routes!(list_client_activity))
@@ -80,6 +85,22 @@ async fn retrieve_message_channel(
     Path(id): Path<String>,
 ) -> Result<Json<MessageChannel>> {
     Ok(Json(channels::get(&ctx, &auth.actor, &id).await?))
+}
+
+/// Staff: assign the conversation, set its state, or snooze it. Clients
+/// never see any of this.
+#[utoipa::path(patch, path = "/v1/message-channels/{id}", tag = "message channels", params(("id" = String, Path)),
+    request_body = UpdateHandling,
+    responses((status = 200, body = MessageChannel), (status = "4XX", body = ErrorBody)))]
+async fn update_message_channel(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Body(request): Body<UpdateHandling>,
+) -> Result<Json<MessageChannel>> {
+    Ok(Json(
+        conversations::update(&ctx, &auth.actor, &id, &request).await?,
+    ))
 }
 
 /// Delete a channel and its messages (internal users).

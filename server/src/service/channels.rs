@@ -274,7 +274,7 @@ pub async fn create(
         storage::channels::get_visible(&mut tx, &scope, actor.id(), &id).await?,
         "message channel",
     )?;
-    let channel = views::channel(&mut tx, row).await?;
+    let channel = views::channel(&mut tx, row, authz::sees_handling(actor)).await?;
     ctx.commit(tx).await?;
     Ok(channel)
 }
@@ -333,7 +333,7 @@ pub async fn list(
     let (rows, next_token) = page.split(rows, |r| r.seq);
     let mut data = Vec::with_capacity(rows.len());
     for row in rows {
-        data.push(views::channel(&mut conn, row).await?);
+        data.push(views::channel(&mut conn, row, authz::sees_handling(actor)).await?);
     }
     Ok(Page { data, next_token })
 }
@@ -343,7 +343,8 @@ pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<MessageChanne
     let mut conn = ctx.store.reader().await?;
     let row =
         storage::channels::get_visible(&mut conn, &authz::scope(actor), actor.id(), id).await?;
-    views::channel(&mut conn, storage::found(row, "message channel")?).await
+    let row = storage::found(row, "message channel")?;
+    views::channel(&mut conn, row, authz::sees_handling(actor)).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -486,7 +487,7 @@ async fn marker_moved(
             .await?;
         }
     }
-    let channel = views::channel(&mut tx, row).await?;
+    let channel = views::channel(&mut tx, row, authz::sees_handling(actor)).await?;
     ctx.commit(tx).await?;
     Ok(channel)
 }
@@ -580,7 +581,7 @@ pub async fn open_company_conversation(
         storage::channels::get_visible(&mut tx, &scope, actor.id(), &id).await?,
         "message channel",
     )?;
-    let channel = views::channel(&mut tx, row).await?;
+    let channel = views::channel(&mut tx, row, authz::sees_handling(actor)).await?;
     ctx.commit(tx).await?;
     Ok(channel)
 }

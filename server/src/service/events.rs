@@ -77,7 +77,7 @@ pub async fn channels_changed(conn: &mut Conn, before: Before, also: &[String]) 
                 } else {
                     EventKind::ChannelCreated
                 };
-                let payload = json(&views::channel(conn, row).await?.for_everyone())?;
+                let payload = json(&views::channel(conn, row, false).await?.for_everyone())?;
                 record_channel(
                     conn,
                     kind,
@@ -173,6 +173,31 @@ pub async fn channel_read(
             audience: None,
             recipient_id: None,
             among,
+            payload: &payload,
+            now: now_ms(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// `conversation.updated`: the staff's handling of a conversation changed;
+/// told to its staff only, with the channel as they see it.
+pub async fn conversation_updated(conn: &mut Conn, channel_id: &str) -> Result<()> {
+    let Some(row) = storage::channels::get(conn, channel_id).await? else {
+        return Ok(());
+    };
+    let mut channel = views::channel(conn, row, true).await?;
+    channel.unread_count = None;
+    let payload = json(&channel)?;
+    storage::events::append(
+        conn,
+        &NewEvent {
+            kind: EventKind::ConversationUpdated,
+            channel_id: Some(channel_id),
+            audience: None,
+            recipient_id: None,
+            among: Among::Staff,
             payload: &payload,
             now: now_ms(),
         },

@@ -270,6 +270,7 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
         ));
     }
     let was = views::internal_user(&mut tx, row).await?;
+    storage::channels::unassign(&mut tx, id).await?;
     storage::internal_users::delete(&mut tx, id).await?;
     events::access_changed(&mut tx, id).await?;
     events::directory(&mut tx, EventKind::InternalUserDeleted, &was, None).await?;

@@ -13,6 +13,7 @@ pub mod channels;
 pub mod client_activity;
 pub mod clients;
 pub mod companies;
+pub mod conversations;
 pub mod directory;
 pub mod email_preferences;
 pub mod email_replies;

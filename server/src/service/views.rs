@@ -6,6 +6,7 @@ use crate::domain::attachment::Attachment;
 use crate::domain::channel::{MembershipType, MessageChannel};
 use crate::domain::client::{Client, ClientStatus};
 use crate::domain::company::Company;
+use crate::domain::conversation::ConversationState;
 use crate::domain::internal_user::InternalUser;
 use crate::domain::message::Message;
 use crate::domain::notification::{DeliveryTargets, EmailTarget, InProductTarget, Notification};
@@ -151,7 +152,13 @@ pub async fn client(
     })
 }
 
-pub async fn channel(conn: &mut Conn, row: ChannelRow) -> Result<MessageChannel> {
+/// A channel, with the staff's handling when its reader may see it
+/// (`authz::sees_handling`).
+pub async fn channel(
+    conn: &mut Conn,
+    row: ChannelRow,
+    with_handling: bool,
+) -> Result<MessageChannel> {
     let member_ids = storage::channels::member_ids(conn, &row).await?;
     let membership_type = row.membership_type;
     let membership_entity_id = match membership_type {
@@ -170,6 +177,10 @@ pub async fn channel(conn: &mut Conn, row: ChannelRow) -> Result<MessageChannel>
         id: row.id,
         client_id: row.client_id,
         company_id: row.company_id,
+        assignee_id: with_handling.then(|| row.assignee_id.clone()),
+        state: with_handling.then(|| ConversationState::from_stored(&row.state)),
+        snoozed_until: with_handling.then(|| row.snoozed_until.map(Timestamp)),
+        awaiting_reply_since: with_handling.then(|| row.awaiting_reply_since.map(Timestamp)),
     })
 }
 

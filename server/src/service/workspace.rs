@@ -291,7 +291,9 @@ pub struct UpdateMessagingSettings {
 }
 
 /// Tells a field sent as `null` (Some(None)) from one left out (None).
-fn present<'de, D, T>(deserializer: D) -> std::result::Result<Option<Option<T>>, D::Error>
+pub(super) fn present<'de, D, T>(
+    deserializer: D,
+) -> std::result::Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,

@@ -24,7 +24,7 @@ macro_rules! columns {
             "c.seq, c.id, c.membership_type, c.client_id, c.company_id, CASE WHEN ",
             $kind,
             " = 'client' THEN c.last_public_message_at ELSE c.last_message_at END AS last_message_at, ",
-            "c.created_at, c.updated_at"
+            "c.created_at, c.updated_at, c.assignee_id, c.state, c.snoozed_until, c.awaiting_reply_since"
         )
     };
 }
@@ -40,6 +40,11 @@ pub struct ChannelRow {
     pub last_message_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The staff's handling (`domain::conversation`), never shown to clients.
+    pub assignee_id: Option<String>,
+    pub state: String,
+    pub snoozed_until: Option<i64>,
+    pub awaiting_reply_since: Option<i64>,
     pub unread_count: i64,
 }
 
@@ -216,18 +221,86 @@ pub async fn find_id(
     Ok(row.map(|(id,)| id))
 }
 
-/// A message arrived at `last_message_at`: a note moves only the date its
-/// staff see.
-pub async fn touch(conn: &mut Conn, id: &str, last_message_at: i64, is_note: bool) -> Result<()> {
-    let sql = if is_note {
-        "UPDATE channels SET last_message_at = $1 WHERE id = $2"
-    } else {
-        "UPDATE channels SET last_message_at = $1, last_public_message_at = $1, updated_at = $1 \
-         WHERE id = $2"
+/// Who wrote a message, as it moves its channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer {
+    /// A client: the conversation opens again and waits for an answer.
+    Client,
+    /// Staff, to everyone: the client has their answer.
+    Staff,
+    /// Staff, a note: only the date the staff see moves.
+    Note,
+}
+
+/// A message arrived at `last_message_at`.
+pub async fn touch(conn: &mut Conn, id: &str, last_message_at: i64, writer: Writer) -> Result<()> {
+    let sql = match writer {
+        Writer::Note => "UPDATE channels SET last_message_at = $1 WHERE id = $2",
+        Writer::Staff => {
+            "UPDATE channels SET last_message_at = $1, last_public_message_at = $1, updated_at = $1, \
+             awaiting_reply_since = NULL WHERE id = $2"
+        }
+        Writer::Client => {
+            "UPDATE channels SET last_message_at = $1, last_public_message_at = $1, updated_at = $1, \
+             state = 'open', snoozed_until = NULL, \
+             awaiting_reply_since = COALESCE(awaiting_reply_since, $1) WHERE id = $2"
+        }
     };
     sqlx::query(sql)
         .bind(last_message_at)
         .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets how the staff handle a conversation.
+pub async fn set_handling(
+    conn: &mut Conn,
+    id: &str,
+    assignee_id: Option<&str>,
+    state: &str,
+    snoozed_until: Option<i64>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE channels SET assignee_id = $1, state = $2, snoozed_until = $3 WHERE id = $4",
+    )
+    .bind(assignee_id)
+    .bind(state)
+    .bind(snoozed_until)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether a snooze has ended by `now` (a read, so that most checks take
+/// no write lock).
+pub async fn any_snooze_ended(conn: &mut Conn, now: i64) -> Result<bool> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT 1 FROM channels WHERE snoozed_until <= $1 LIMIT 1")
+            .bind(now)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.is_some())
+}
+
+/// Opens again the conversations whose snooze ended by `now`; their ids.
+pub async fn wake_snoozed(conn: &mut Conn, now: i64) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "UPDATE channels SET state = 'open', snoozed_until = NULL \
+         WHERE snoozed_until <= $1 RETURNING id",
+    )
+    .bind(now)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Someone leaving the team owns nothing any more.
+pub async fn unassign(conn: &mut Conn, user_id: &str) -> Result<()> {
+    sqlx::query("UPDATE channels SET assignee_id = NULL WHERE assignee_id = $1")
+        .bind(user_id)
         .execute(conn)
         .await?;
     Ok(())

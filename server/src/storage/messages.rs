@@ -108,7 +108,12 @@ pub async fn insert(conn: &mut Conn, message: &NewMessage<'_>) -> Result<i64> {
         .fetch_one(&mut *conn)
         .await?;
     let seq: i64 = row.try_get(0)?;
-    super::channels::touch(conn, message.channel_id, message.now, message.is_internal).await?;
+    let writer = match (message.is_internal, message.sender_type) {
+        (true, _) => super::channels::Writer::Note,
+        (false, "client") => super::channels::Writer::Client,
+        (false, _) => super::channels::Writer::Staff,
+    };
+    super::channels::touch(conn, message.channel_id, message.now, writer).await?;
     Ok(seq)
 }
 

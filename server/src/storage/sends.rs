@@ -15,7 +15,7 @@
 //! `SendTx` therefore makes sure that a connection it leaves in an open
 //! transaction is closed, never reused.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 
 use super::events::NewEvent;
@@ -150,9 +150,9 @@ impl SendTx<'_> {
     }
 
     async fn store_and_commit(&mut self, sent: &[Sent<'_>], now: i64) -> Result<()> {
-        let slices: Vec<(&[Sent<'_>], Vec<&str>)> = sent
+        let slices: Vec<(&[Sent<'_>], Channels)> = sent
             .chunks(ROWS_PER_STATEMENT)
-            .map(|slice| (slice, channels_of(slice)))
+            .map(|slice| (slice, Channels::of(slice)))
             .collect();
         match self.conn.backend {
             Backend::Sqlite => {
@@ -188,18 +188,44 @@ impl SendTx<'_> {
     }
 }
 
-/// The distinct channels of `sent`, repeated up to one per message: the
-/// `IN (…)` list then has as many entries as there are messages, so the
-/// statement's text depends on the batch's size alone, and SQLite's
-/// statement cache serves every batch of that size.
-fn channels_of<'a>(sent: &[Sent<'a>]) -> Vec<&'a str> {
-    let distinct: Vec<&str> = sent
-        .iter()
-        .map(|s| s.message.channel_id)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    distinct.iter().copied().cycle().take(sent.len()).collect()
+/// The channels of a slice of the batch, each list repeated up to one entry
+/// per message: an `IN (…)` list then has as many entries as there are
+/// messages, so the statement's text depends on the batch's size alone,
+/// and SQLite's statement cache serves every batch of that size.
+struct Channels<'a> {
+    /// Every channel written to.
+    all: Vec<&'a str>,
+    /// Those whose last message in the batch is a client's: they open again
+    /// and wait for an answer; in the others the staff answered.
+    client_last: Vec<&'a str>,
+}
+
+impl<'a> Channels<'a> {
+    fn of(sent: &[Sent<'a>]) -> Channels<'a> {
+        let mut last_writer: BTreeMap<&str, &str> = BTreeMap::new();
+        for s in sent {
+            last_writer.insert(s.message.channel_id, s.message.sender_type);
+        }
+        let client_last: Vec<&str> = last_writer
+            .iter()
+            .filter(|(_, writer)| **writer == "client")
+            .map(|(channel, _)| *channel)
+            .collect();
+        let all: Vec<&str> = last_writer.keys().copied().collect();
+        Channels {
+            all: padded(&all, sent.len()),
+            client_last: padded(&client_last, sent.len()),
+        }
+    }
+}
+
+/// `count` entries, `channels` over and over; an empty id (no channel has
+/// one) when there are none.
+fn padded<'a>(channels: &[&'a str], count: usize) -> Vec<&'a str> {
+    if channels.is_empty() {
+        return vec![""; count];
+    }
+    channels.iter().copied().cycle().take(count).collect()
 }
 
 impl Deref for SendTx<'_> {
@@ -290,21 +316,32 @@ impl Params {
 
 impl Statement {
     /// The statement for `rows` messages. Its channel list has as many
-    /// entries, as `channels_of` makes it.
+    /// entries, as `Channels::of` makes them.
     fn sql(self, params: &mut Params, rows: usize) -> String {
         match self {
             Statement::InsertMessages => format!(
                 "INSERT INTO messages ({NEW_COLUMNS}) VALUES {}",
                 params.rows(rows, NEW_WIDTH)
             ),
-            Statement::TouchChannels => format!(
-                "UPDATE channels SET last_message_at = {}, last_public_message_at = {}, \
-                 updated_at = {} WHERE id IN ({})",
-                params.next(),
-                params.next(),
-                params.next(),
-                params.list(rows)
-            ),
+            // A client's message opens the conversation again and starts
+            // (or continues) the client's wait; the staff's ends it.
+            Statement::TouchChannels => {
+                let (last, public, updated) = (params.next(), params.next(), params.next());
+                let opened = params.list(rows);
+                let unsnoozed = params.list(rows);
+                let waiting = params.list(rows);
+                let since = params.next();
+                format!(
+                    "UPDATE channels SET last_message_at = {last}, last_public_message_at = {public}, \
+                     updated_at = {updated}, \
+                     state = CASE WHEN id IN ({opened}) THEN 'open' ELSE state END, \
+                     snoozed_until = CASE WHEN id IN ({unsnoozed}) THEN NULL ELSE snoozed_until END, \
+                     awaiting_reply_since = CASE WHEN id IN ({waiting}) \
+                         THEN COALESCE(awaiting_reply_since, {since}) ELSE NULL END \
+                     WHERE id IN ({})",
+                    params.list(rows)
+                )
+            }
             Statement::CountEvents => format!(
                 "UPDATE event_counter SET value = value + {} WHERE id = 1",
                 params.next()
@@ -335,7 +372,7 @@ impl Statement {
         self,
         mut query: Query<'q>,
         sent: &'q [Sent<'q>],
-        channels: &[&'q str],
+        channels: &Channels<'q>,
         now: i64,
     ) -> Query<'q> {
         match self {
@@ -346,7 +383,13 @@ impl Statement {
             }
             Statement::TouchChannels => {
                 query = query.bind(now).bind(now).bind(now);
-                for channel in channels {
+                for _ in 0..3 {
+                    for channel in &channels.client_last {
+                        query = query.bind(*channel);
+                    }
+                }
+                query = query.bind(now);
+                for channel in &channels.all {
                     query = query.bind(*channel);
                 }
             }

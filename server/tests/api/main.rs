@@ -15,6 +15,7 @@ mod brand;
 mod channels;
 mod clients;
 mod companies;
+mod conversations;
 mod data_files;
 mod door_fixture;
 mod doors;
