@@ -99,7 +99,9 @@ impl Resume {
             "message.updated" | "message.deleted" => {
                 message().map_or(Event::Ignored, Event::MessageChanged)
             }
-            "channel.created" | "channel.updated" | "channel.deleted" => Event::ChannelsChanged,
+            "channel.created" | "channel.updated" | "channel.deleted" | "conversation.updated" => {
+                Event::ChannelsChanged
+            }
             "channel.read" => Event::Read {
                 channel_id: field("channelId"),
                 user_id: field("userId"),

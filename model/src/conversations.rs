@@ -28,6 +28,18 @@ pub struct ChannelSummary {
     pub last_message_id: Option<String>,
     pub unread_count: i64,
     pub member_ids: Vec<String>,
+    /// Staff only: the internal user who owns the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<String>,
+    /// Staff only: `open`, `waiting` or `done`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Staff only: since when a client has waited for an answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub awaiting_reply_since: Option<String>,
+    /// Staff only: until when it is snoozed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<String>,
 }
 
 /// A message, as the /v1 API and the realtime socket send it.

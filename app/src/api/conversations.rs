@@ -20,6 +20,12 @@ super::calls! {
         #[server(default)] is_internal: bool,
     ) -> Message;
     fn mark_read(channel_id: String) -> ();
+    /// Staff: who owns the conversation (empty: no one).
+    fn assign_conversation(channel_id: String, #[server(default)] assignee_id: String) -> ();
+    /// Staff: `open`, `waiting` (on the client) or `done`.
+    fn set_conversation_state(channel_id: String, state: String) -> ();
+    /// Staff: snoozes the conversation for this many minutes.
+    fn snooze_conversation(channel_id: String, minutes: i64) -> ();
     /// Marks the newest message from someone else unread again.
     fn mark_unread(channel_id: String) -> ();
     /// Changes the text of one's own message.

@@ -7,15 +7,22 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use super::shell::{PageTitle, Session};
+use crate::browser;
 use crate::model::ChannelSummary;
-use crate::state::ChannelList;
+use crate::state::{waited, ChannelList, ListView};
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let session = expect_context::<Session>();
     let (search, set_search) = signal(String::new());
-    let shown = move || session.channels.with(|list| list.matching(&search.get()));
-    move_with_alt_arrows(shown);
+    let list_view = RwSignal::new(ListView::All);
+    let me = session.me.with_untracked(|me| me.id.clone());
+    let shown = move || {
+        session
+            .channels
+            .with(|list| list.view(list_view.get(), &me, &search.get()))
+    };
+    move_with_alt_arrows(shown.clone());
     view! {
         <section class="channels" aria-label="Channels">
             <header class="channels-header">
@@ -24,21 +31,34 @@ pub fn MessagesPage() -> impl IntoView {
                     <NewMenu />
                 </Show>
             </header>
+            <Show when=move || session.me.with(|me| me.is_staff)>
+                <ViewSwitch list_view />
+            </Show>
             <input
                 type="search"
                 placeholder="Search"
                 aria-label="Search conversations"
                 on:input=move |ev| set_search.set(event_target_value(&ev))
             />
-            <Show when=move || shown().is_empty()>
-                <p class="empty">{move || empty_list(&search.get(), session.me.with(|me| me.is_staff))}</p>
+            <Show when={
+                let shown = shown.clone();
+                move || shown().is_empty()
+            }>
+                <p class="empty">{move || empty_list(&search.get(), list_view.get(), session.me.with(|me| me.is_staff))}</p>
             </Show>
             <ul>
-                <For each=shown key=|c| (c.id.clone(), c.unread_count, c.preview.clone()) let:channel>
+                <For each=shown key=move |c| (c.id.clone(), c.unread_count, c.preview.clone(), list_view.get_untracked()) let:channel>
                     <li>
                         <A href=format!("/messages/{}", channel.id)>
                             <span class="title">{channel.title.clone()}</span>
                             <span class="preview">{channel.preview.clone().unwrap_or_default()}</span>
+                            {(list_view.get_untracked() == ListView::NeedsReply)
+                                .then(|| channel.awaiting_reply_since.clone())
+                                .flatten()
+                                .map(|since: String| {
+                                    let waited = waited(&since, (browser::now_ms() / 1000.0) as i64);
+                                    view! { <span class="waited">{format!("waiting {waited}")}</span> }
+                                })}
                             <Show when=move || { channel.unread_count > 0 }>
                                 <span class="badge" aria-label=format!("{} unread", channel.unread_count)>
                                     {channel.unread_count}
@@ -53,10 +73,44 @@ pub fn MessagesPage() -> impl IntoView {
     }
 }
 
+/// The staff's views of the list: Needs reply, Assigned to me, All.
+#[component]
+fn ViewSwitch(list_view: RwSignal<ListView>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let waiting = move || session.channels.with(|list| list.needs_reply().len());
+    let choice = move |view: ListView, label: &'static str| {
+        view! {
+            <button
+                type="button"
+                aria-pressed=move || (list_view.get() == view).to_string()
+                on:click=move |_| list_view.set(view)
+            >
+                {label}
+                {(view == ListView::NeedsReply).then(|| view! {
+                    <Show when=move || { waiting() > 0 }>
+                        <span class="count">{waiting}</span>
+                    </Show>
+                })}
+            </button>
+        }
+    };
+    view! {
+        <div class="list-views" role="group" aria-label="Show">
+            {choice(ListView::NeedsReply, "Needs reply")}
+            {choice(ListView::Mine, "Assigned to me")}
+            {choice(ListView::All, "All")}
+        </div>
+    }
+}
+
 /// What an empty channel list says to do next.
-fn empty_list(search: &str, is_staff: bool) -> String {
+fn empty_list(search: &str, list_view: ListView, is_staff: bool) -> String {
     if !search.trim().is_empty() {
         format!("No conversation matches “{}”.", search.trim())
+    } else if list_view == ListView::NeedsReply {
+        "No client is waiting for an answer.".into()
+    } else if list_view == ListView::Mine {
+        "No conversation is assigned to you.".into()
     } else if is_staff {
         "No conversations yet. Add a client on the Clients page, or start one with + → New conversation."
             .into()

@@ -32,7 +32,43 @@ impl ChannelList {
         if message.sender_id != me && open_channel != Some(channel.id.as_str()) {
             channel.unread_count += 1;
         }
+        // The staff's view of who waits, as the server keeps it: a client's
+        // message opens the conversation and starts the wait, an answer
+        // ends it, a note is no answer.
+        if channel.state.is_some() {
+            if channel.member_ids.contains(&message.sender_id) {
+                channel.state = Some("open".into());
+                channel.snoozed_until = None;
+                channel
+                    .awaiting_reply_since
+                    .get_or_insert_with(|| message.created_at.clone());
+            } else if !message.is_internal {
+                channel.awaiting_reply_since = None;
+            }
+        }
         sort_newest_first(&mut self.channels);
+    }
+
+    /// Staff: the open conversations whose client waits for an answer,
+    /// who has waited longest first.
+    pub fn needs_reply(&self) -> Vec<ChannelSummary> {
+        let mut waiting: Vec<ChannelSummary> = self
+            .channels
+            .iter()
+            .filter(|c| c.state.as_deref() == Some("open") && c.awaiting_reply_since.is_some())
+            .cloned()
+            .collect();
+        waiting.sort_by(|a, b| a.awaiting_reply_since.cmp(&b.awaiting_reply_since));
+        waiting
+    }
+
+    /// Staff: the conversations someone owns, newest activity first.
+    pub fn assigned_to(&self, user_id: &str) -> Vec<ChannelSummary> {
+        self.channels
+            .iter()
+            .filter(|c| c.assignee_id.as_deref() == Some(user_id))
+            .cloned()
+            .collect()
     }
 
     /// An edit or a delete: the preview follows when it shows that message.
@@ -80,12 +116,51 @@ impl ChannelList {
 
     /// Channels whose title matches the search box, ignoring case.
     pub fn matching(&self, search: &str) -> Vec<ChannelSummary> {
-        let search = search.trim().to_lowercase();
-        self.channels
-            .iter()
-            .filter(|c| search.is_empty() || c.title.to_lowercase().contains(&search))
-            .cloned()
-            .collect()
+        matching(self.channels.clone(), search)
+    }
+
+    /// What one of the staff's views of the list shows, searched.
+    pub fn view(&self, view: ListView, me: &str, search: &str) -> Vec<ChannelSummary> {
+        let shown = match view {
+            ListView::All => self.channels.clone(),
+            ListView::NeedsReply => self.needs_reply(),
+            ListView::Mine => self.assigned_to(me),
+        };
+        matching(shown, search)
+    }
+}
+
+/// The staff's views of the channel list: what a firm works from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ListView {
+    #[default]
+    All,
+    /// Clients waiting for an answer, longest first.
+    NeedsReply,
+    /// Assigned to me.
+    Mine,
+}
+
+fn matching(channels: Vec<ChannelSummary>, search: &str) -> Vec<ChannelSummary> {
+    let search = search.trim().to_lowercase();
+    channels
+        .into_iter()
+        .filter(|c| search.is_empty() || c.title.to_lowercase().contains(&search))
+        .collect()
+}
+
+/// How long someone has waited since `since`, at `now_seconds`: "5 min",
+/// "3 h", "2 days".
+pub fn waited(since: &str, now_seconds: i64) -> String {
+    let Some(since) = crate::clock::epoch_seconds(since) else {
+        return String::new();
+    };
+    let minutes = (now_seconds - since).max(0) / 60;
+    match minutes {
+        0 => "just now".into(),
+        1..=59 => format!("{minutes} min"),
+        60..=2879 => format!("{} h", minutes / 60),
+        _ => format!("{} days", minutes / 1440),
     }
 }
 
@@ -145,6 +220,67 @@ mod tests {
         assert_eq!(list.total_unread(), 1);
         list.set_unread("b", 0);
         assert_eq!(list.total_unread(), 0);
+    }
+
+    fn handled(id: &str, state: &str, waiting_since: Option<&str>) -> ChannelSummary {
+        ChannelSummary {
+            state: Some(state.into()),
+            awaiting_reply_since: waiting_since.map(Into::into),
+            member_ids: vec![format!("client-{id}")],
+            ..channel(id, id, Some("2026-01-01T00:00:00.000Z"))
+        }
+    }
+
+    #[test]
+    fn waits_read_in_minutes_hours_and_days() {
+        let since = "2026-01-01T00:00:00.000Z";
+        let start = crate::clock::epoch_seconds(since).unwrap();
+        assert_eq!(waited(since, start + 30), "just now");
+        assert_eq!(waited(since, start + 5 * 60), "5 min");
+        assert_eq!(waited(since, start + 3 * 3600 + 59), "3 h");
+        assert_eq!(waited(since, start + 3 * 86_400), "3 days");
+    }
+
+    #[test]
+    fn needs_reply_lists_open_conversations_whose_client_waits_longest_first() {
+        let list = ChannelList::new(vec![
+            handled("recent", "open", Some("2026-01-03T00:00:00.000Z")),
+            handled("answered", "open", None),
+            handled("oldest", "open", Some("2026-01-01T00:00:00.000Z")),
+            handled("done", "done", Some("2025-12-01T00:00:00.000Z")),
+            handled("middle", "open", Some("2026-01-02T00:00:00.000Z")),
+        ]);
+        let ids: Vec<String> = list.needs_reply().into_iter().map(|c| c.id).collect();
+        assert_eq!(ids, ["oldest", "middle", "recent"]);
+    }
+
+    #[test]
+    fn a_clients_message_reopens_and_waits_and_only_a_public_answer_ends_the_wait() {
+        let mut list = ChannelList::new(vec![handled("a", "done", None)]);
+        let mut asked = message("m1", "client-a", "Hello?", "2026-01-05T00:00:00.000Z");
+        asked.channel_id = "a".into();
+        list.message_created(&asked, "me", None);
+        assert_eq!(list.channels[0].state.as_deref(), Some("open"));
+        assert_eq!(
+            list.channels[0].awaiting_reply_since.as_deref(),
+            Some("2026-01-05T00:00:00.000Z")
+        );
+        let mut again = asked.clone();
+        again.created_at = "2026-01-06T00:00:00.000Z".into();
+        list.message_created(&again, "me", None);
+        let mut note = message("m2", "me", "mine", "2026-01-07T00:00:00.000Z");
+        note.channel_id = "a".into();
+        note.is_internal = true;
+        list.message_created(&note, "me", None);
+        assert_eq!(
+            list.channels[0].awaiting_reply_since.as_deref(),
+            Some("2026-01-05T00:00:00.000Z"),
+            "the wait runs from the first unanswered message, and a note is no answer"
+        );
+        note.is_internal = false;
+        list.message_created(&note, "me", None);
+        assert_eq!(list.channels[0].awaiting_reply_since, None);
+        assert_eq!(list.needs_reply().len(), 0);
     }
 
     #[test]

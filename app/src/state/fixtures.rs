@@ -37,5 +37,9 @@ pub fn channel(id: &str, title: &str, last: Option<&str>) -> ChannelSummary {
         last_message_id: None,
         unread_count: 0,
         member_ids: vec![],
+        assignee_id: None,
+        state: None,
+        awaiting_reply_since: None,
+        snoozed_until: None,
     }
 }

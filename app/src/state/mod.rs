@@ -12,7 +12,7 @@ mod routes;
 mod timeline;
 mod uploads;
 
-pub use channel_list::ChannelList;
+pub use channel_list::{waited, ChannelList, ListView};
 pub use people::{avatar_tone, group_problem, initials, matching_clients, AVATAR_TONES};
 pub use previews::{message_preview, notification_body, preview, preview_of};
 pub use routes::{after_sign_in, landing, sign_in_returning_to};

@@ -23,6 +23,7 @@ const ACME_READERS_DONE: [u16; 9] = [
 /// Ann's notices: hers, and admins'.
 const ANNS_OWN: [u16; 9] = [NOTHING, NOTHING, 404, 404, 404, NOTHING, 404, 404, 401];
 const ACME_STAFF: [u16; 9] = [200, 200, 200, 200, 404, 403, 403, 403, 401];
+const ACME_STAFF_DONE: [u16; 9] = [NOTHING, NOTHING, NOTHING, NOTHING, 404, 403, 403, 403, 401];
 /// Staff whose client access is not limited to some companies.
 const UNLIMITED_STAFF: [u16; 9] = [200, 200, 200, 403, 403, 403, 403, 403, 401];
 const STAFF: [u16; 9] = [200, 200, 200, 200, 200, 403, 403, 403, 401];
@@ -59,6 +60,18 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
         "open_conversation" | "mark_read" | "mark_unread" => {
             vec![("channel_id", f.ann_channel.clone())]
         }
+        "assign_conversation" => vec![
+            ("channel_id", f.ann_channel.clone()),
+            ("assignee_id", String::new()),
+        ],
+        "set_conversation_state" => vec![
+            ("channel_id", f.ann_channel.clone()),
+            ("state", "waiting".into()),
+        ],
+        "snooze_conversation" => vec![
+            ("channel_id", f.ann_channel.clone()),
+            ("minutes", "60".into()),
+        ],
         "older_messages" => vec![
             ("channel_id", f.ann_channel.clone()),
             ("next_token", String::new()),
@@ -268,6 +281,9 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
         ("send_message", ACME_READERS),
         ("mark_read", ACME_READERS_DONE),
         ("mark_unread", ACME_READERS_DONE),
+        ("assign_conversation", ACME_STAFF_DONE),
+        ("set_conversation_state", ACME_STAFF_DONE),
+        ("snooze_conversation", ACME_STAFF_DONE),
         ("load_client_activity", STAFF),
         ("load_notices", SIGNED_IN),
         ("mark_notice", ANNS_OWN),

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+mod handling;
 mod history;
 mod live;
 mod scroll;
@@ -14,6 +15,7 @@ mod typing;
 
 pub(super) use sending::deliver;
 
+use handling::HandlingBar;
 use history::{History, OpenFocus};
 use scroll::Pane;
 use typing::{announce_typing, TypingLine};
@@ -71,6 +73,10 @@ fn Thread(conversation: Conversation) -> impl IntoView {
     let uploads = RwSignal::new(Uploads::default());
     let dragging = RwSignal::new(false);
     let csrf_token = StoredValue::new(session.me.with_untracked(|me| me.csrf_token.clone()));
+    let is_staff = session.me.with_untracked(|me| me.is_staff);
+    let handling = is_staff.then(|| {
+        view! { <HandlingBar channel_id=channel_id.clone() people=conversation.people.clone() /> }
+    });
     let people = People(StoredValue::new(conversation.people));
     keep_open(session, channel_id.clone());
 
@@ -90,10 +96,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
         pane,
     );
     // Staff may write internal notes; the composer says which it is writing.
-    let note = session
-        .me
-        .with_untracked(|me| me.is_staff)
-        .then(|| RwSignal::new(false));
+    let note = is_staff.then(|| RwSignal::new(false));
     let send = sending::send_from(
         channel_id.clone(),
         me.clone(),
@@ -129,6 +132,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
         >
             <div class="drop-zone" aria-hidden="true">"Drop files to attach them"</div>
             <Header title=title.clone() heading=focus.heading />
+            {handling}
             <History channel_id me timeline older seen_up_to first_unread people pane focus />
             <TypingLine typing />
             <Composer on_send=send on_typing=typed uploads csrf_token textarea=focus.composer note />

@@ -128,6 +128,13 @@ pub fn channel_summary(card: Card) -> model::ChannelSummary {
         last_message_id: last_message.map(|m| m.id),
         unread_count: channel.unread_count.unwrap_or(0),
         member_ids: channel.member_ids,
+        assignee_id: channel.assignee_id.flatten(),
+        state: channel.state.map(|s| s.as_str().to_string()),
+        awaiting_reply_since: channel
+            .awaiting_reply_since
+            .flatten()
+            .map(|t| t.to_rfc3339()),
+        snoozed_until: channel.snoozed_until.flatten().map(|t| t.to_rfc3339()),
     }
 }
 

@@ -5,9 +5,13 @@ use parlor_app::api::ConversationCalls;
 use parlor_model::{ChannelSummary, Conversation, Message, MessagePage};
 
 use super::{Answer, WebPortal};
+use crate::domain::Timestamp;
+use crate::error::Error;
 use crate::service::channels::{self, MarkRead};
+use crate::service::conversations::{self, UpdateHandling};
 use crate::service::messages::{self, EditMessage, MassMessage, SendMessage};
 use crate::service::screens;
+use crate::storage::now_ms;
 
 #[async_trait::async_trait]
 impl ConversationCalls for WebPortal {
@@ -60,6 +64,54 @@ impl ConversationCalls for WebPortal {
     async fn mark_read(&self, request: &Parts, channel_id: String) -> Answer<()> {
         let (actor, _) = self.writer(request).await?;
         channels::mark_read(&self.ctx, &actor, &channel_id, &MarkRead::default()).await?;
+        Ok(())
+    }
+
+    async fn assign_conversation(
+        &self,
+        request: &Parts,
+        channel_id: String,
+        assignee_id: String,
+    ) -> Answer<()> {
+        let (actor, _) = self.writer(request).await?;
+        let change = UpdateHandling {
+            assignee_id: Some(Some(assignee_id).filter(|id| !id.is_empty())),
+            ..UpdateHandling::default()
+        };
+        conversations::update(&self.ctx, &actor, &channel_id, &change).await?;
+        Ok(())
+    }
+
+    async fn set_conversation_state(
+        &self,
+        request: &Parts,
+        channel_id: String,
+        state: String,
+    ) -> Answer<()> {
+        let (actor, _) = self.writer(request).await?;
+        let state = serde_json::from_value(serde_json::Value::String(state))
+            .map_err(|_| Error::invalid("state must be open, waiting or done"))?;
+        let change = UpdateHandling {
+            state: Some(state),
+            ..UpdateHandling::default()
+        };
+        conversations::update(&self.ctx, &actor, &channel_id, &change).await?;
+        Ok(())
+    }
+
+    async fn snooze_conversation(
+        &self,
+        request: &Parts,
+        channel_id: String,
+        minutes: i64,
+    ) -> Answer<()> {
+        let (actor, _) = self.writer(request).await?;
+        let until = Timestamp(now_ms().saturating_add(minutes.saturating_mul(60_000)));
+        let change = UpdateHandling {
+            snoozed_until: Some(Some(until.to_rfc3339())),
+            ..UpdateHandling::default()
+        };
+        conversations::update(&self.ctx, &actor, &channel_id, &change).await?;
         Ok(())
     }
 
