@@ -18,6 +18,8 @@ super::calls! {
         idempotency_key: String,
         /// An internal note, for staff only.
         #[server(default)] is_internal: bool,
+        /// Internal users the message mentions.
+        #[server(default)] mention_ids: Vec<String>,
     ) -> Message;
     fn mark_read(channel_id: String) -> ();
     /// Staff: who owns the conversation (empty: no one).

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::state::Uploads;
+use crate::model::Person;
+use crate::state::{mentions, Uploads};
 
 #[component]
 pub fn Composer(
@@ -15,9 +16,21 @@ pub fn Composer(
     textarea: NodeRef<leptos::html::Textarea>,
     /// For staff: whether what they write is an internal note.
     note: Option<RwSignal<bool>>,
+    /// The staff who may be @mentioned here.
+    staff: Vec<Person>,
 ) -> impl IntoView {
     let is_note = move || note.is_some_and(|note| note.get());
     let (draft, set_draft) = signal(String::new());
+    let staff = StoredValue::new(staff);
+    let offered = move || staff.with_value(|staff| mentions::candidates(&draft.get(), staff));
+    let highlighted = RwSignal::new(0_usize);
+    let pick = move |person: &Person| {
+        set_draft.update(|draft| *draft = mentions::pick(draft, person));
+        highlighted.set(0);
+        if let Some(textarea) = textarea.get_untracked() {
+            let _ = textarea.focus();
+        }
+    };
     let picker = NodeRef::<leptos::html::Input>::new();
     let submit = {
         let on_send = on_send.clone();
@@ -34,6 +47,20 @@ pub fn Composer(
     let on_key = {
         let submit = submit.clone();
         move |ev: leptos::ev::KeyboardEvent| {
+            // While names are offered, the arrows choose one and Enter or
+            // Tab takes it.
+            let names = offered();
+            if !names.is_empty() && !ev.is_composing() {
+                let at = highlighted.get_untracked().min(names.len() - 1);
+                match ev.key().as_str() {
+                    "ArrowDown" => highlighted.set((at + 1) % names.len()),
+                    "ArrowUp" => highlighted.set((at + names.len() - 1) % names.len()),
+                    "Enter" | "Tab" if !ev.shift_key() => pick(&names[at]),
+                    _ => return,
+                }
+                ev.prevent_default();
+                return;
+            }
             // Enter sends; Shift+Enter starts a new line.
             if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
                 ev.prevent_default();
@@ -83,6 +110,28 @@ pub fn Composer(
                 "Internal note"
             </label>
         })}
+        <Show when=move || !offered().is_empty()>
+            <ul class="mentions" role="listbox" aria-label="Mention someone">
+                <For each=offered key=|p| p.id.clone() let:person>
+                    {
+                        let id = person.id.clone();
+                        let selected = move || {
+                            offered().get(highlighted.get()).is_some_and(|p| p.id == id)
+                        };
+                        let chosen = person.clone();
+                        view! {
+                            <li
+                                role="option"
+                                aria-selected=move || selected().to_string()
+                                on:mousedown=move |ev| { ev.prevent_default(); pick(&chosen); }
+                            >
+                                {format!("@{}", person.name)}
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </Show>
         <form class="composer" class:note=is_note on:submit=move |ev| { ev.prevent_default(); submit(); }>
             <input type="file" multiple class="file-picker" node_ref=picker on:change=picked tabindex="-1" aria-hidden="true" />
             <button

@@ -6,6 +6,7 @@
 mod channel_list;
 #[cfg(test)]
 mod fixtures;
+pub mod mentions;
 mod people;
 mod previews;
 mod routes;

@@ -30,6 +30,9 @@ pub struct SendMessage {
     /// see it, never a client. Internal users only.
     #[serde(default)]
     pub is_internal: bool,
+    /// Internal users mentioned: each who can see the channel is told (in
+    /// product, and by e-mail unless they turned e-mail off).
+    pub mention_ids: Option<Vec<String>>,
 }
 
 #[tracing::instrument(skip_all)]
@@ -50,7 +53,8 @@ pub async fn send(
         request.sender_id.as_deref(),
         idempotency_key,
         request.is_internal,
-    )?;
+    )?
+    .mentioning(request.mention_ids.as_deref().unwrap_or_default())?;
     if draft.is_batchable() {
         return ctx.message_writer.send(draft).await;
     }

@@ -19,6 +19,7 @@ pub mod email_preferences;
 pub mod email_replies;
 pub mod events;
 pub mod internal_users;
+pub mod mentions;
 pub mod messages;
 pub mod notifications;
 pub mod paging;

@@ -40,7 +40,12 @@ pub struct Draft {
     pub is_internal: bool,
     pub is_welcome: bool,
     pub sent_via: Option<SentVia>,
+    /// Internal users to tell that they were mentioned.
+    pub mention_ids: Vec<String>,
 }
+
+/// People one message may mention, at most.
+pub const MAX_MENTIONS: usize = 20;
 
 impl Draft {
     /// A message as someone asked for it through the API or the portal.
@@ -85,7 +90,24 @@ impl Draft {
             is_internal,
             is_welcome: false,
             sent_via: None,
+            mention_ids: Vec::new(),
         })
+    }
+
+    /// The same draft, telling these internal users they were mentioned
+    /// (each once; the author is never told of their own message).
+    pub fn mentioning(mut self, ids: &[String]) -> Result<Draft> {
+        if ids.len() > MAX_MENTIONS {
+            return Err(Error::invalid(format!(
+                "a message mentions at most {MAX_MENTIONS} people"
+            )));
+        }
+        for id in ids {
+            if id != self.author.id() && !self.mention_ids.contains(id) {
+                self.mention_ids.push(id.clone());
+            }
+        }
+        Ok(self)
     }
 
     /// A message the server writes for `author`, with this text and
@@ -101,14 +123,19 @@ impl Draft {
             is_internal: false,
             is_welcome: false,
             sent_via: None,
+            mention_ids: Vec::new(),
         }
     }
 
     /// Whether the batched writer may take it: text alone, visible to
     /// everyone in the channel (a note moves only the date its staff see,
-    /// which the batch's one update of channels does not tell apart).
+    /// which the batch's one update of channels does not tell apart), and
+    /// mentioning no one (telling them is written with the message).
     pub fn is_batchable(&self) -> bool {
-        self.attachment_ids.is_empty() && !self.is_internal && !self.is_welcome
+        self.attachment_ids.is_empty()
+            && !self.is_internal
+            && !self.is_welcome
+            && self.mention_ids.is_empty()
     }
 
     /// The row that stores it.
@@ -247,5 +274,9 @@ pub async fn write(
         }
         Files::CopiesOf(rows) => attachments::copy_to(conn, rows, &id).await?,
     }
-    messages::record(ctx, conn, EventKind::MessageCreated, &id).await
+    let message = messages::record(ctx, conn, EventKind::MessageCreated, &id).await?;
+    if !draft.mention_ids.is_empty() {
+        super::mentions::tell(ctx, conn, &message, &draft.mention_ids).await?;
+    }
+    Ok(message)
 }

@@ -24,6 +24,7 @@ mod email_replies;
 mod invitations;
 mod leases;
 mod limits;
+mod mentions;
 mod messages;
 mod metrics;
 mod notes;

@@ -77,6 +77,12 @@ fn Thread(conversation: Conversation) -> impl IntoView {
     let handling = is_staff.then(|| {
         view! { <HandlingBar channel_id=channel_id.clone() people=conversation.people.clone() /> }
     });
+    let staff: Vec<Person> = conversation
+        .people
+        .iter()
+        .filter(|p| p.is_staff)
+        .cloned()
+        .collect();
     let people = People(StoredValue::new(conversation.people));
     keep_open(session, channel_id.clone());
 
@@ -97,6 +103,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
     );
     // Staff may write internal notes; the composer says which it is writing.
     let note = is_staff.then(|| RwSignal::new(false));
+    let mentionable = staff.clone();
     let send = sending::send_from(
         channel_id.clone(),
         me.clone(),
@@ -104,6 +111,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
         uploads,
         pane,
         note,
+        staff,
     );
     let typed = {
         let channel_id = channel_id.clone();
@@ -135,7 +143,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             {handling}
             <History channel_id me timeline older seen_up_to first_unread people pane focus />
             <TypingLine typing />
-            <Composer on_send=send on_typing=typed uploads csrf_token textarea=focus.composer note />
+            <Composer on_send=send on_typing=typed uploads csrf_token textarea=focus.composer note staff=mentionable />
         </section>
     }
 }

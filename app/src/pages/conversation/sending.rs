@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::scroll::{Pane, Scroll};
-use crate::model::Message;
+use crate::model::{Message, Person};
 use crate::problem::{self, reason};
 use crate::state::{Timeline, Uploads};
 use crate::{api, browser};
@@ -17,8 +17,10 @@ pub(super) fn send_from(
     uploads: RwSignal<Uploads>,
     pane: Pane,
     note: Option<RwSignal<bool>>,
+    staff: Vec<Person>,
 ) -> impl Fn(String) + Clone + Send + Sync + 'static {
     move |text: String| {
+        let mentions = mentioned(&text, &staff);
         let key = new_key();
         let pending = Message {
             id: format!("pending-{key}"),
@@ -37,13 +39,31 @@ pub(super) fn send_from(
         uploads.update(Uploads::clear);
         pane.scroll.set_value(Scroll::Bottom);
         timeline.update(|t| t.add_pending(pending.clone(), key.clone()));
-        deliver(timeline, pending, key);
+        deliver_mentioning(timeline, pending, key, mentions);
     }
+}
+
+/// The staff whose "@Name" the text holds.
+pub(in crate::pages) fn mentioned(text: &str, staff: &[Person]) -> Vec<String> {
+    staff
+        .iter()
+        .filter(|p| text.contains(&format!("@{}", p.name)))
+        .map(|p| p.id.clone())
+        .collect()
 }
 
 /// Sends (or re-sends) a message; the key makes a retry safe. Offline, the
 /// message waits and goes when the network is back.
 pub(in crate::pages) fn deliver(timeline: RwSignal<Timeline>, message: Message, key: String) {
+    deliver_mentioning(timeline, message, key, Vec::new());
+}
+
+fn deliver_mentioning(
+    timeline: RwSignal<Timeline>,
+    message: Message,
+    key: String,
+    mentions: Vec<String>,
+) {
     let files = message.attachments.iter().map(|a| a.id.clone()).collect();
     browser::spawn(async move {
         let sent = api::send_message(
@@ -52,6 +72,7 @@ pub(in crate::pages) fn deliver(timeline: RwSignal<Timeline>, message: Message, 
             files,
             key.clone(),
             message.is_internal,
+            mentions.clone(),
         );
         match sent.await {
             Ok(message) => timeline.update(|t| t.confirm(&key, message)),
@@ -59,7 +80,7 @@ pub(in crate::pages) fn deliver(timeline: RwSignal<Timeline>, message: Message, 
                 timeline.update(|t| t.wait(&key));
                 browser::when_back_online(move || {
                     if let Some(message) = timeline.try_update(|t| t.resume(&key)).flatten() {
-                        deliver(timeline, message, key);
+                        deliver_mentioning(timeline, message, key, mentions);
                     }
                 });
             }

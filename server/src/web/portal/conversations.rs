@@ -47,6 +47,7 @@ impl ConversationCalls for WebPortal {
         attachment_ids: Vec<String>,
         idempotency_key: String,
         is_internal: bool,
+        mention_ids: Vec<String>,
     ) -> Answer<Message> {
         let (actor, credential) = self.writer(request).await?;
         let send = SendMessage {
@@ -55,6 +56,7 @@ impl ConversationCalls for WebPortal {
             sender_id: None,
             attachment_ids: Some(attachment_ids).filter(|ids| !ids.is_empty()),
             is_internal,
+            mention_ids: Some(mention_ids),
         };
         let key = Some(idempotency_key.as_str()).filter(|k| !k.is_empty());
         let sent = messages::send(&self.ctx, &actor, credential, &send, key).await?;

@@ -1,0 +1,105 @@
+// The staff side of a client conversation: internal notes no client ever
+// sees, and handling (assign, mark done) where the client's reply puts the
+// conversation back under Needs reply.
+
+import { test, expect } from '@playwright/test';
+import { serverForThisFile, OWNER, WORKSPACE } from './support/parlor.js';
+import { signIn } from './support/people.js';
+
+const parlor = serverForThisFile();
+
+const conversation = (page) => page.getByRole('list', { name: 'Messages' });
+
+test('staff write a note the client never sees, while the client sees nothing change', async ({ browser }) => {
+  const nia = await parlor.activeClient('Nia', 'North');
+  const staff = await signIn(browser, parlor, OWNER);
+  const client = await signIn(browser, parlor, nia);
+
+  await staff.getByRole('link', { name: /Nia North/ }).click();
+  const box = staff.getByRole('textbox', { name: 'Message' });
+  await box.fill('Your documents arrived.');
+  await box.press('Enter');
+  await expect(conversation(staff).getByText('Your documents arrived.')).toBeVisible();
+
+  // The client opens the conversation and reads it.
+  const channel = client.getByRole('link', { name: new RegExp(WORKSPACE) });
+  await channel.click();
+  await expect(conversation(client).getByText('Your documents arrived.')).toBeVisible();
+  await expect(channel.getByLabel(/unread/)).toHaveCount(0);
+
+  // Staff switch the composer to a note: it looks different, says so, and
+  // is marked in the conversation.
+  await staff.getByRole('checkbox', { name: 'Internal note' }).check();
+  await expect(staff.getByRole('button', { name: 'Add note' })).toBeVisible();
+  await box.fill('Nia usually pays late: chase before filing.');
+  await box.press('Enter');
+  const note = conversation(staff).locator('.message.note', { hasText: 'chase before filing' });
+  await expect(note).toBeVisible();
+  await expect(note.getByText('Internal note')).toBeVisible();
+
+  // A message after the note reaches the client: proof the socket is live,
+  // and the note never came before it.
+  await staff.getByRole('checkbox', { name: 'Internal note' }).uncheck();
+  await box.fill('We file on Monday.');
+  await box.press('Enter');
+  await expect(conversation(client).getByText('We file on Monday.')).toBeVisible();
+  await expect(conversation(client).getByText(/chase before filing/)).toHaveCount(0);
+  await expect(client.getByText(/Internal note/)).toHaveCount(0);
+  // The channel list's preview shows the message, not the note.
+  await expect(channel).toContainText('We file on Monday.');
+
+  // Reloading (everything from the server) still shows no note.
+  await client.reload();
+  await expect(conversation(client).getByText('We file on Monday.')).toBeVisible();
+  await expect(conversation(client).getByText(/chase before filing/)).toHaveCount(0);
+  // Staff still see it after a reload.
+  await staff.reload();
+  await expect(conversation(staff).locator('.message.note', { hasText: 'chase before filing' })).toBeVisible();
+
+  await staff.context().close();
+  await client.context().close();
+});
+
+test('staff assign a conversation, mark it done, and the client reply puts it under Needs reply', async ({ browser }) => {
+  const colleague = await parlor.staffMember('Sam', 'Stone');
+  const oli = await parlor.activeClient('Oli', 'Oak');
+  const staff = await signIn(browser, parlor, OWNER);
+  const client = await signIn(browser, parlor, oli);
+
+  await staff.getByRole('link', { name: /Oli Oak/ }).click();
+  const handling = staff.getByRole('group', { name: 'Handling' });
+  await handling.getByLabel('Assignee').selectOption({ label: 'Sam Stone' });
+  await handling.getByRole('button', { name: 'Mark done' }).click();
+  await expect(handling.getByRole('status', { name: 'State' })).toHaveText('Done');
+
+  // Sam finds it under Assigned to me, not under Needs reply.
+  const sam = await signIn(browser, parlor, colleague);
+  const views = sam.getByRole('group', { name: 'Show' });
+  await views.getByRole('button', { name: 'Assigned to me' }).click();
+  await expect(sam.getByRole('link', { name: /Oli Oak/ })).toBeVisible();
+  await views.getByRole('button', { name: /Needs reply/ }).click();
+  await expect(sam.getByRole('link', { name: /Oli Oak/ })).toHaveCount(0);
+  await expect(sam.getByText('No client is waiting for an answer.')).toBeVisible();
+
+  // The client writes: the conversation opens again and waits for an answer.
+  await client.getByRole('link', { name: new RegExp(WORKSPACE) }).click();
+  await client.getByRole('textbox', { name: 'Message' }).fill('One more question about the invoice');
+  await client.getByRole('textbox', { name: 'Message' }).press('Enter');
+  const waiting = sam.getByRole('link', { name: /Oli Oak/ });
+  await expect(waiting).toBeVisible();
+  await expect(waiting).toContainText(/waiting/);
+  await expect(handling.getByRole('status', { name: 'State' })).toHaveText('Open');
+  // The client saw none of the handling.
+  await expect(client.getByRole('group', { name: 'Handling' })).toHaveCount(0);
+  await expect(client.getByText('Sam Stone')).toHaveCount(0);
+
+  // Sam answers: it leaves Needs reply.
+  await waiting.click();
+  await sam.getByRole('textbox', { name: 'Message' }).fill('Happy to help.');
+  await sam.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(sam.getByRole('link', { name: /Oli Oak/ })).toHaveCount(0);
+
+  await staff.context().close();
+  await sam.context().close();
+  await client.context().close();
+});
