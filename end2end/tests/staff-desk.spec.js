@@ -1,6 +1,6 @@
 // The staff side of a client conversation: internal notes no client ever
-// sees, and handling (assign, mark done) where the client's reply puts the
-// conversation back under Needs reply.
+// sees, @mentions, and handling (assign, mark done) where the client's reply
+// puts the conversation back under Needs reply.
 
 import { test, expect } from '@playwright/test';
 import { serverForThisFile, OWNER, WORKSPACE } from './support/parlor.js';
@@ -72,8 +72,25 @@ test('staff assign a conversation, mark it done, and the client reply puts it un
   await handling.getByRole('button', { name: 'Mark done' }).click();
   await expect(handling.getByRole('status', { name: 'State' })).toHaveText('Done');
 
-  // Sam finds it under Assigned to me, not under Needs reply.
+  // A note for Sam, naming him with the @ picker (arrows and Enter).
+  await staff.getByRole('checkbox', { name: 'Internal note' }).check();
+  const box = staff.getByRole('textbox', { name: 'Message' });
+  await box.fill('Over to you @Sa');
+  const offered = staff.getByRole('listbox', { name: 'Mention someone' });
+  await expect(offered.getByRole('option', { name: '@Sam Stone' })).toBeVisible();
+  await box.press('Enter');
+  await expect(box).toHaveValue('Over to you @Sam Stone ');
+  await box.press('End');
+  await box.pressSequentially('please call Oli');
+  await box.press('Enter');
+  await expect(conversation(staff).locator('.message.note', { hasText: 'please call Oli' })).toBeVisible();
+
+  // Sam finds it under Assigned to me, not under Needs reply, and is told
+  // of the mention in his notification centre.
   const sam = await signIn(browser, parlor, colleague);
+  await sam.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Notifications/ }).click();
+  await expect(sam.getByText('Olivia Owner mentioned you')).toBeVisible();
+  await sam.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Messages/ }).click();
   const views = sam.getByRole('group', { name: 'Show' });
   await views.getByRole('button', { name: 'Assigned to me' }).click();
   await expect(sam.getByRole('link', { name: /Oli Oak/ })).toBeVisible();

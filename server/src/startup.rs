@@ -194,8 +194,9 @@ impl Application {
 /// How often the timers that act at a set time look for what is due.
 const TIMERS_EVERY: Duration = Duration::from_secs(1);
 
-/// What happens at a set time: snoozed conversations open again. Each due
-/// item is taken by one update, so every node may look.
+/// What happens at a set time: snoozed conversations open again, and
+/// scheduled messages go. Each due item is taken by one update or delete,
+/// so every node may look.
 async fn timers(ctx: Context) {
     let mut tick = tokio::time::interval(TIMERS_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -205,6 +206,11 @@ async fn timers(ctx: Context) {
             Ok(count) if count > 0 => tracing::debug!(count, "woke snoozed conversations"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "waking snoozed conversations failed"),
+        }
+        match crate::service::scheduled::send_due(&ctx).await {
+            Ok(count) if count > 0 => tracing::debug!(count, "sent scheduled messages"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "sending scheduled messages failed"),
         }
     }
 }

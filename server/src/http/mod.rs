@@ -13,6 +13,7 @@ mod internal_users;
 mod messages;
 mod notifications;
 mod realtime;
+mod scheduled;
 mod sessions;
 pub use sessions::session_cookie;
 mod webhooks;
@@ -84,6 +85,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(realtime::router())
         .merge(email_preferences::router())
         .merge(webhooks::router())
+        .merge(scheduled::router())
 }
 
 /// The OpenAPI document of the REST API.

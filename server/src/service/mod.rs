@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod paging;
 pub mod passwords;
 pub mod readiness;
+pub mod scheduled;
 pub mod screens;
 pub mod sending;
 pub mod sessions;

@@ -64,6 +64,25 @@ async fn webhook(f: &Fixture) -> String {
         .id()
 }
 
+/// The owner's own: what a scheduled message is to everyone else.
+const OWNERS_OWN: [u16; 9] = [200, 200, 404, 404, 404, 404, 404, 404, 401];
+
+/// A fresh message the owner scheduled for an hour from now in Ann's
+/// channel, for one caller's try.
+async fn scheduled(f: &Fixture) -> String {
+    let at = (time::OffsetDateTime::now_utc() + std::time::Duration::from_secs(3600))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    f.app
+        .admin
+        .post(
+            "/v1/scheduled-messages",
+            json!({ "channelId": f.ann_channel, "text": "Later", "scheduledAt": at }),
+        )
+        .await
+        .id()
+}
+
 // Rows whose call is long keep the braces rustfmt gives them.
 #[allow(unused_braces)]
 fn doors() -> Vec<Door> {
@@ -287,6 +306,35 @@ fn doors() -> Vec<Door> {
                 .await
             }
         ),
+        door!("GET /v1/scheduled-messages", SIGNED_IN, |_f, c| {
+            c.get("/v1/scheduled-messages").await
+        }),
+        door!("POST /v1/scheduled-messages", ACME_READERS, |f, c| {
+            let at = (time::OffsetDateTime::now_utc() + std::time::Duration::from_secs(3600))
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap();
+            c.post(
+                "/v1/scheduled-messages",
+                json!({ "channelId": f.ann_channel, "text": "Later", "scheduledAt": at }),
+            )
+            .await
+        }),
+        door!("GET /v1/scheduled-messages/{id}", OWNERS_OWN, |f, c| {
+            let id = scheduled(f).await;
+            c.get(&format!("/v1/scheduled-messages/{id}")).await
+        }),
+        door!("PATCH /v1/scheduled-messages/{id}", OWNERS_OWN, |f, c| {
+            let id = scheduled(f).await;
+            c.patch(
+                &format!("/v1/scheduled-messages/{id}"),
+                json!({ "text": "Later still" }),
+            )
+            .await
+        }),
+        door!("DELETE /v1/scheduled-messages/{id}", OWNERS_OWN, |f, c| {
+            let id = scheduled(f).await;
+            c.delete(&format!("/v1/scheduled-messages/{id}")).await
+        }),
         door!("POST /v1/attachments", SIGNED_IN, |_f, c| {
             crate::attachments::upload(c, &[("notes.txt", b"Notes")]).await
         }),
