@@ -144,7 +144,7 @@ fn mass_message_form(directory: Directory) -> impl IntoView {
     let selected = RwSignal::new(Vec::<String>::new());
     let (text, set_text) = signal(String::new());
     let send = Action::new(|(ids, text): &(Vec<String>, String)| {
-        api::send_mass_message(ids.clone(), text.clone(), Vec::new())
+        api::send_mass_message(ids.clone(), text.clone(), Vec::new(), false)
     });
     let add_company = move |ev: leptos::ev::Event| {
         let company = event_target_value(&ev);

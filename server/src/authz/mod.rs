@@ -6,7 +6,8 @@
 //! none) and, where something is decided outside the database, as the
 //! in-memory predicate next to it: `channels` (realtime routing),
 //! `people` (clients, companies, what is read of a person, presence) and
-//! `notifications`. Writes are decided by the checks in `acting`.
+//! `notifications`; `saved_replies` keeps the team's templates to the team.
+//! Writes are decided by the checks in `acting`.
 //!
 //! The doors are held to these rules by tests: `tests/api/doors.rs` (every
 //! /v1 operation × every role), `tests/api/server_functions.rs` (every
@@ -18,6 +19,7 @@ mod acting;
 mod channels;
 mod notifications;
 mod people;
+mod saved_replies;
 
 pub use acting::*;
 pub(crate) use channels::channel_visible;
@@ -28,6 +30,8 @@ pub use notifications::{
 };
 pub(crate) use people::{client_visible, company_visible};
 pub use people::{presence_audience, receives_invite_links, sees_private_details};
+pub(crate) use saved_replies::saved_reply_visible;
+pub use saved_replies::{may_manage_saved_reply, saved_reply_reader, sees_saved_reply};
 
 use crate::auth::{Actor, StaffActor};
 use crate::domain::internal_user::Role;

@@ -13,6 +13,7 @@ mod internal_users;
 mod messages;
 mod notifications;
 mod realtime;
+mod saved_replies;
 mod sessions;
 pub use sessions::session_cookie;
 mod webhooks;
@@ -84,6 +85,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(realtime::router())
         .merge(email_preferences::router())
         .merge(webhooks::router())
+        .merge(saved_replies::router())
 }
 
 /// The OpenAPI document of the REST API.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::message_writer::Draft;
+use super::template_values::MassText;
 use super::{attachments, channels, events, sessions, views, Context, Page, PageRequest};
 use crate::auth::{Actor, Credential};
 use crate::authz;
@@ -342,6 +343,10 @@ pub struct MassMessage {
     pub text: String,
     /// Files uploaded by the caller and not sent yet; every recipient gets them.
     pub attachment_ids: Option<Vec<String>>,
+    /// Fill in the welcome message's variables (`{{client.givenName}}`, …)
+    /// for each recipient; without it the text is sent as written.
+    #[serde(default)]
+    pub render_variables: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -386,6 +391,13 @@ pub async fn send_mass(
     }
     let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
+    let template = MassText::prepare(
+        &mut tx,
+        &text,
+        request.render_variables,
+        ctx.config.max_message_chars,
+    )
+    .await?;
     let mut data = Vec::with_capacity(client_ids.len());
     let now = now_ms();
     // The first message takes the uploads; the others get copies sharing their blobs.
@@ -400,6 +412,7 @@ pub async fn send_mass(
             )));
         }
         let channel_id = channels::ensure_individual(ctx, &mut tx, &client_id).await?;
+        let text = template.for_client(&mut tx, &scope, &client_id).await?;
         let id = new_id();
         storage::messages::insert(
             &mut tx,

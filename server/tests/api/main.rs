@@ -31,6 +31,7 @@ mod pages;
 mod passwords;
 mod readiness;
 mod realtime;
+mod saved_replies;
 mod server_functions;
 mod sessions;
 mod settings;
