@@ -391,13 +391,7 @@ pub async fn send_mass(
     }
     let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
-    let template = MassText::prepare(
-        &mut tx,
-        &text,
-        request.render_variables,
-        ctx.config.max_message_chars,
-    )
-    .await?;
+    let template = MassText::prepare(ctx, &mut tx, &text, request.render_variables).await?;
     let mut data = Vec::with_capacity(client_ids.len());
     let now = now_ms();
     // The first message takes the uploads; the others get copies sharing their blobs.

@@ -113,11 +113,12 @@ pub struct MassText {
 impl MassText {
     /// Checks the template once, before any recipient.
     pub async fn prepare(
+        ctx: &super::Context,
         conn: &mut Conn,
         text: &MessageText,
         render_variables: bool,
-        max_chars: usize,
     ) -> Result<MassText> {
+        let max_chars = ctx.config.max_message_chars;
         let workspace_name = match render_variables {
             true => {
                 validate_template("text", text.as_str(), max_chars)?;
