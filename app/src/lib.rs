@@ -34,6 +34,7 @@ use pages::messages::{MessagesPage, NoConversation};
 use pages::new::{NewConversation, NewMassMessage};
 use pages::notifications::NotificationsPage;
 use pages::password::{ForgotPasswordPage, ResetPasswordPage};
+use pages::saved_replies::SavedRepliesPage;
 use pages::settings::SettingsPage;
 use pages::shell::{SignedInShell, StaffOnly};
 use pages::sign_in::SignIn;
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=whole() path=path!("/new/mass-message") view=|| view! { <StaffOnly><NewMassMessage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/settings") view=SettingsPage />
                     <Route ssr=whole() path=path!("/settings/webhooks") view=WebhooksPage />
+                    <Route ssr=whole() path=path!("/settings/saved-replies") view=SavedRepliesPage />
                     <Route ssr=whole() path=path!("/team") view=|| view! { <StaffOnly><TeamPage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/notifications") view=NotificationsPage />
                     <Route ssr=whole() path=path!("/account") view=AccountPage />

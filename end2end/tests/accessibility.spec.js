@@ -58,6 +58,7 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
       ['team', '/team', (p) => p.getByRole('heading', { name: 'Team' })],
       ['settings', '/settings', (p) => p.getByRole('heading', { name: 'Settings' })],
       ['webhooks', '/settings/webhooks', (p) => p.getByRole('heading', { name: 'Webhooks', level: 1 })],
+      ['saved replies', '/settings/saved-replies', (p) => p.getByRole('heading', { name: 'Saved replies', level: 1 })],
       ['notifications', '/notifications', (p) => p.getByRole('list', { name: 'Client messages' })],
       ['account', '/account', (p) => p.getByRole('heading', { name: 'Account' })],
     ];

@@ -30,7 +30,7 @@ test('authors edit and delete their own messages, and the other side sees it liv
   await line.getByRole('button', { name: 'Message actions' }).click();
   await staff.getByRole('menuitem', { name: 'Edit' }).click();
   await staff.getByRole('textbox', { name: 'Edit message text' }).fill('Meeting at 4');
-  await staff.getByRole('button', { name: 'Save' }).click();
+  await staff.getByRole('button', { name: 'Save', exact: true }).click();
   const seenByClient = messages(client).locator('.message', { hasText: 'Meeting at 4' });
   await expect(seenByClient).toContainText('(edited)');
   await expect(messages(client)).not.toContainText('Meeting at 3');

@@ -187,7 +187,7 @@ test('the author edits and deletes from the message menu, and the channel list f
   await line.getByRole('button', { name: 'Message actions' }).click();
   await staff.getByRole('menuitem', { name: 'Edit' }).click();
   await staff.getByRole('textbox', { name: 'Edit message text' }).fill('Invoice corrected');
-  await staff.getByRole('button', { name: 'Save' }).click();
+  await staff.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(entry).toContainText('Invoice corrected');
 
   // Delete asks first; Cancel keeps the message.

@@ -53,7 +53,8 @@ function routesFor(role) {
       { path: '/reset/not-a-real-token', landmark: heading('This link cannot be used') },
       { path: '/no-such-page', landmark: heading('This page does not exist'), status: 404 },
       ...['/', '/messages', `/messages/${annChannel.id}`, '/clients', '/settings', '/notifications', '/account',
-        '/new/conversation', '/new/mass-message', `/clients/${ann.id}`, '/companies', `/companies/${acme.id}`, '/team', '/settings/webhooks']
+        '/new/conversation', '/new/mass-message', `/clients/${ann.id}`, '/companies', `/companies/${acme.id}`, '/team', '/settings/webhooks',
+        '/settings/saved-replies']
         .map((path) => ({ path, landmark: heading('Sign in'), signInFor: path })),
     ];
   }
@@ -82,6 +83,7 @@ function routesFor(role) {
       app('/team', heading('This page is for the team')),
       app('/settings', (page) => page.getByText("Only the workspace's admins can change its settings.")),
       app('/settings/webhooks', (page) => page.getByText("Only the workspace's admins can manage webhooks.")),
+      app('/settings/saved-replies', (page) => page.getByText('Saved replies are for the team.')),
     );
   }
   if (staff) {
@@ -92,6 +94,7 @@ function routesFor(role) {
       app('/new/conversation', heading('New conversation')),
       app('/new/mass-message', heading('New mass message')),
       app('/settings', heading('Settings')),
+      app('/settings/saved-replies', heading('Saved replies')),
       app('/companies', heading('Companies')),
       app('/team', heading('Team')),
     );

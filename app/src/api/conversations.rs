@@ -37,11 +37,13 @@ super::calls! {
     /// Opens (or makes) the conversation with these clients: one client's
     /// individual channel, or a group of several; answers its id.
     fn start_conversation(#[server(default)] client_ids: Vec<String>) -> String;
-    /// Sends one text to each client in their own channel; answers how
-    /// many were reached.
+    /// Sends one text to each client in their own channel (its variables
+    /// filled in for each when `render_variables`); answers how many were
+    /// reached.
     fn send_mass_message(
         #[server(default)] client_ids: Vec<String>,
         text: String,
         #[server(default)] attachment_ids: Vec<String>,
+        #[server(default)] render_variables: bool,
     ) -> usize;
 }

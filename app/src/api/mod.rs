@@ -9,6 +9,7 @@ mod account;
 mod conversations;
 mod directory;
 mod notifications;
+mod saved_replies;
 mod session;
 mod settings;
 mod team;
@@ -18,6 +19,7 @@ pub use account::*;
 pub use conversations::*;
 pub use directory::*;
 pub use notifications::*;
+pub use saved_replies::*;
 pub use session::*;
 pub use settings::*;
 pub use team::*;
@@ -61,8 +63,8 @@ use calls;
 #[cfg(feature = "ssr")]
 pub use {
     account::AccountCalls, conversations::ConversationCalls, directory::DirectoryCalls,
-    notifications::NotificationCalls, session::SessionCalls, settings::SettingsCalls,
-    team::TeamCalls, webhooks::WebhookCalls,
+    notifications::NotificationCalls, saved_replies::SavedReplyCalls, session::SessionCalls,
+    settings::SettingsCalls, team::TeamCalls, webhooks::WebhookCalls,
 };
 
 /// Every area's port: what the server implements, provided to every render
@@ -77,6 +79,7 @@ pub trait Portal:
     + TeamCalls
     + AccountCalls
     + WebhookCalls
+    + SavedReplyCalls
 {
 }
 
@@ -90,6 +93,7 @@ impl<T> Portal for T where
         + TeamCalls
         + AccountCalls
         + WebhookCalls
+        + SavedReplyCalls
 {
 }
 

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::reply_picker::{self, SavedRepliesButton, SavedReplyList};
 use crate::model::Person;
 use crate::state::{mentions, Uploads};
 
@@ -32,6 +33,7 @@ pub fn Composer(
         }
     };
     let picker = NodeRef::<leptos::html::Input>::new();
+    let replies = reply_picker::for_composer(textarea, draft, set_draft, uploads);
     let submit = {
         let on_send = on_send.clone();
         move || {
@@ -59,6 +61,9 @@ pub fn Composer(
                     _ => return,
                 }
                 ev.prevent_default();
+                return;
+            }
+            if replies.is_some_and(|r| r.key(&ev)) {
                 return;
             }
             // Enter sends; Shift+Enter starts a new line.
@@ -132,6 +137,7 @@ pub fn Composer(
                 </For>
             </ul>
         </Show>
+        {replies.map(|picker| view! { <SavedReplyList picker /> })}
         <form class="composer" class:note=is_note on:submit=move |ev| { ev.prevent_default(); submit(); }>
             <input type="file" multiple class="file-picker" node_ref=picker on:change=picked tabindex="-1" aria-hidden="true" />
             <button
@@ -149,6 +155,7 @@ pub fn Composer(
                     <path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
                 </svg>
             </button>
+            {replies.map(|picker| view! { <SavedRepliesButton picker /> })}
             <textarea
                 aria-label="Message"
                 placeholder=move || if is_note() { "Write a note only your colleagues see" } else { "Write a message" }
@@ -156,7 +163,11 @@ pub fn Composer(
                 node_ref=textarea
                 prop:value=draft
                 on:input=move |ev| {
-                    set_draft.set(event_target_value(&ev));
+                    let value = event_target_value(&ev);
+                    if let Some(replies) = replies {
+                        replies.follow(&value);
+                    }
+                    set_draft.set(value);
                     on_typing();
                 }
                 on:keydown=on_key

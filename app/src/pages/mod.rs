@@ -9,6 +9,8 @@ pub mod messages;
 pub mod new;
 pub mod notifications;
 pub mod password;
+pub mod reply_picker;
+pub mod saved_replies;
 pub mod settings;
 pub mod shell;
 pub mod sign_in;

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::clients::company_options;
+use super::reply_picker::{self, SavedRepliesButton, SavedReplyList};
 use super::shell::PageTitle;
 use crate::api;
-use crate::model::{ClientSummary, Directory};
+use crate::model::{Attachment, ClientSummary, Directory};
 use crate::problem::reason;
 use crate::state::{group_problem, matching_clients};
 
@@ -143,8 +144,14 @@ fn mass_message_form(directory: Directory) -> impl IntoView {
     let clients = StoredValue::new(directory.clients);
     let selected = RwSignal::new(Vec::<String>::new());
     let (text, set_text) = signal(String::new());
-    let send = Action::new(|(ids, text): &(Vec<String>, String)| {
-        api::send_mass_message(ids.clone(), text.clone(), Vec::new())
+    // A saved reply's files, inserted with it.
+    let files = RwSignal::new(Vec::<Attachment>::new());
+    let text_box = NodeRef::<leptos::html::Textarea>::new();
+    let replies = reply_picker::for_mass_message(text_box, text, set_text, files);
+    let send = Action::new(|(ids, text, files): &(Vec<String>, String, Vec<String>)| {
+        // A template's variables are filled in for each client.
+        let render_variables = text.contains("{{");
+        api::send_mass_message(ids.clone(), text.clone(), files.clone(), render_variables)
     });
     let add_company = move |ev: leptos::ev::Event| {
         let company = event_target_value(&ev);
@@ -167,6 +174,7 @@ fn mass_message_form(directory: Directory) -> impl IntoView {
         if let Some(Ok(_)) = send.value().get() {
             selected.set(Vec::new());
             set_text.set(String::new());
+            files.set(Vec::new());
         }
     });
     let outcome = move || {
@@ -187,15 +195,49 @@ fn mass_message_form(directory: Directory) -> impl IntoView {
             </select>
         </label>
         <ClientPicker clients selected />
+        <SavedReplyList picker=replies />
         <label class="stacked">
             "Message"
-            <textarea rows="4" prop:value=text on:input=move |ev| set_text.set(event_target_value(&ev))></textarea>
+            <textarea
+                rows="4"
+                node_ref=text_box
+                prop:value=text
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    replies.follow(&value);
+                    set_text.set(value);
+                }
+                on:keydown=move |ev| { replies.key(&ev); }
+            ></textarea>
         </label>
+        <p class="preview">
+            <SavedRepliesButton picker=replies />
+            " Variables such as {{client.givenName}} are filled in for each client."
+        </p>
+        <ul class="uploads" aria-label="Files to send">
+            <For each=move || files.get() key=|f| f.id.clone() let:file>
+                <li class="upload">
+                    <span class="name">{file.name.clone()}</span>
+                    <span class="status">"Ready"</span>
+                    <button
+                        type="button"
+                        class="link"
+                        aria-label=format!("Remove {}", file.name)
+                        on:click=move |_| files.update(|f| f.retain(|x| x.id != file.id))
+                    >"×"</button>
+                </li>
+            </For>
+        </ul>
         {outcome}
         <button
             class="primary"
-            disabled=move || selected.with(Vec::is_empty) || text.with(|t| t.trim().is_empty()) || send.pending().get()
-            on:click=move |_| { send.dispatch((selected.get_untracked(), text.get_untracked())); }
+            disabled=move || selected.with(Vec::is_empty)
+                || (text.with(|t| t.trim().is_empty()) && files.with(Vec::is_empty))
+                || send.pending().get()
+            on:click=move |_| {
+                let ids = files.with_untracked(|f| f.iter().map(|a| a.id.clone()).collect());
+                send.dispatch((selected.get_untracked(), text.get_untracked(), ids));
+            }
         >
             {move || format!("Send to {} clients", selected.with(Vec::len))}
         </button>

@@ -26,6 +26,7 @@ async fn load() -> Result<(Settings, String), AppError> {
 pub fn SettingsPage() -> impl IntoView {
     let session = expect_context::<Session>();
     let is_admin = session.me.with_untracked(|me| me.is_admin);
+    let is_staff = session.me.with_untracked(|me| me.is_staff);
     // Only admins may read them: nobody else asks.
     let settings = Resource::new(
         move || is_admin,
@@ -40,6 +41,13 @@ pub fn SettingsPage() -> impl IntoView {
         <section class="page" aria-label="Settings">
             <PageTitle name="Settings" />
             <h1>"Settings"</h1>
+            {is_staff.then(|| view! {
+                <section class="saved-replies-link" aria-labelledby="saved-replies-heading">
+                    <h2 id="saved-replies-heading">"Saved replies"</h2>
+                    <p class="preview">"Answers you give often, inserted from the composer with their files."</p>
+                    <A href="/settings/saved-replies">"Manage saved replies"</A>
+                </section>
+            })}
             <Show
                 when=move || is_admin
                 fallback=|| view! { <p class="notice">"Only the workspace's admins can change its settings."</p> }

@@ -31,6 +31,13 @@ impl Uploads {
         self.next
     }
 
+    /// A file stored already (a saved reply's, inserted): ready at once.
+    pub fn add_stored(&mut self, file: Attachment) -> u32 {
+        let local_id = self.add(file.name.clone());
+        self.finish(local_id, Ok(file));
+        local_id
+    }
+
     pub fn progress(&mut self, local_id: u32, fraction: f64) {
         if let Some(file) = self.files.iter_mut().find(|f| f.local_id == local_id) {
             file.progress = fraction.clamp(0.0, 1.0);
@@ -111,6 +118,10 @@ mod tests {
         assert!(!uploads.busy());
         assert_eq!(uploads.ready(), vec![stored("a1")]);
         uploads.remove(huge);
+        uploads.add_stored(stored("a2"));
+        assert!(!uploads.busy(), "a stored file is ready at once");
+        assert_eq!(uploads.ready(), vec![stored("a1"), stored("a2")]);
+        uploads.remove(3);
         assert_eq!(uploads.files.len(), 1);
         uploads.clear();
         assert!(uploads.ready().is_empty());

@@ -156,7 +156,7 @@ export async function startParlor({ init = true, args = [] } = {}) {
   }
 
   return {
-    url, api, invitedClient, activeClient, staffMember, stop, logs: () => logs, panics: () => [...panics],
+    url, apiKey, api, invitedClient, activeClient, staffMember, stop, logs: () => logs, panics: () => [...panics],
   };
 }
 

@@ -7,7 +7,8 @@
 //! in-memory predicate next to it: `channels` (realtime routing),
 //! `people` (clients, companies, what is read of a person, presence) and
 //! `notifications`; `notes` narrows a channel's messages to its staff for
-//! internal notes. Writes are decided by the checks in `acting`.
+//! internal notes; `saved_replies` keeps the team's templates to the team.
+//! Writes are decided by the checks in `acting`.
 //!
 //! The doors are held to these rules by tests: `tests/api/doors.rs` (every
 //! /v1 operation × every role), `tests/api/server_functions.rs` (every
@@ -20,6 +21,7 @@ mod channels;
 mod notes;
 mod notifications;
 mod people;
+mod saved_replies;
 
 pub use acting::*;
 pub(crate) use channels::channel_visible;
@@ -32,6 +34,8 @@ pub use notifications::{
 };
 pub(crate) use people::{client_visible, company_visible};
 pub use people::{presence_audience, receives_invite_links, sees_private_details};
+pub(crate) use saved_replies::saved_reply_visible;
+pub use saved_replies::{may_manage_saved_reply, saved_reply_reader, sees_saved_reply};
 
 use crate::auth::{Actor, StaffActor};
 use crate::domain::internal_user::Role;

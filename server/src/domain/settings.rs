@@ -68,34 +68,40 @@ pub struct WelcomeContext<'a> {
     pub workspace_name: &'a str,
 }
 
-/// Checks a template: bounded length, only known variables, closed braces,
-/// and no variable inside a link's address, where a name would choose where
-/// the owner-signed link leads.
+/// Checks the welcome template (see `validate_template`).
 pub fn validate_welcome(template: &str) -> Result<()> {
-    super::values::check_free_text("welcomeMessage", template)?;
-    if template.chars().count() > MAX_WELCOME_CHARS {
+    validate_template("welcomeMessage", template, MAX_WELCOME_CHARS)
+}
+
+/// Checks a template (the welcome message, a saved reply), refusing it as
+/// `field`: bounded length, only known variables, closed braces, and no
+/// variable inside a link's address, where a name would choose where the
+/// link leads.
+pub fn validate_template(field: &str, template: &str, max_chars: usize) -> Result<()> {
+    super::values::check_free_text(field, template)?;
+    if template.chars().count() > max_chars {
         return Err(Error::invalid(format!(
-            "welcomeMessage must be at most {MAX_WELCOME_CHARS} characters"
+            "{field} must be at most {max_chars} characters"
         )));
     }
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
         let after = &rest[start + 2..];
         let Some(end) = after.find("}}") else {
-            return Err(Error::invalid(
-                "welcomeMessage has a {{ without a closing }}",
-            ));
+            return Err(Error::invalid(format!(
+                "{field} has a {{{{ without a closing }}}}"
+            )));
         };
         let name = after[..end].trim();
         if !VARIABLES.contains(&name) {
             return Err(Error::invalid(format!(
-                "welcomeMessage uses unknown variable {{{{{name}}}}}; known: {}",
+                "{field} uses unknown variable {{{{{name}}}}}; known: {}",
                 VARIABLES.map(|v| format!("{{{{{v}}}}}")).join(", ")
             )));
         }
         if in_link_address(&rest[..start]) {
             return Err(Error::invalid(format!(
-                "welcomeMessage puts {{{{{name}}}}} inside a link's address; \
+                "{field} puts {{{{{name}}}}} inside a link's address; \
                  names may be in the text around a link, not in where it leads"
             )));
         }

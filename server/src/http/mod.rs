@@ -13,6 +13,7 @@ mod internal_users;
 mod messages;
 mod notifications;
 mod realtime;
+mod saved_replies;
 mod scheduled;
 mod sessions;
 pub use sessions::session_cookie;
@@ -85,6 +86,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(realtime::router())
         .merge(email_preferences::router())
         .merge(webhooks::router())
+        .merge(saved_replies::router())
         .merge(scheduled::router())
 }
 

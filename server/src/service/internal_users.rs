@@ -271,9 +271,12 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     }
     let was = views::internal_user(&mut tx, row).await?;
     storage::channels::unassign(&mut tx, id).await?;
+    // Their own saved replies go with them (by cascade), their files after.
+    let blobs = storage::saved_replies::blob_ids_of_owner(&mut tx, id).await?;
     storage::internal_users::delete(&mut tx, id).await?;
     events::access_changed(&mut tx, id).await?;
     events::directory(&mut tx, EventKind::InternalUserDeleted, &was, None).await?;
     ctx.commit(tx).await?;
+    super::attachments::release_blobs(ctx, blobs).await;
     Ok(())
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::sending::{self, Draft, Files};
+use super::template_values::MassText;
 use super::{attachments, channels, events, views, Context, Page, PageRequest};
 use crate::auth::{Actor, Credential};
 use crate::authz;
@@ -231,6 +232,10 @@ pub struct MassMessage {
     pub text: String,
     /// Files uploaded by the caller and not sent yet; every recipient gets them.
     pub attachment_ids: Option<Vec<String>>,
+    /// Fill in the welcome message's variables (`{{client.givenName}}`, …)
+    /// for each recipient; without it the text is sent as written.
+    #[serde(default)]
+    pub render_variables: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -275,6 +280,7 @@ pub async fn send_mass(
     }
     let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
+    let template = MassText::prepare(ctx, &mut tx, &text, request.render_variables).await?;
     let mut data = Vec::with_capacity(client_ids.len());
     // The first message takes the uploads; the others get copies sharing their blobs.
     let mut files: Option<Vec<storage::attachments::AttachmentRow>> = None;
@@ -288,7 +294,8 @@ pub async fn send_mass(
             )));
         }
         let channel_id = channels::ensure_individual(ctx, &mut tx, &client_id).await?;
-        let mut draft = Draft::plain(actor, &channel_id, text.clone());
+        let text = template.for_client(&mut tx, &scope, &client_id).await?;
+        let mut draft = Draft::plain(actor, &channel_id, text);
         draft.attachment_ids = attachment_ids.clone();
         let copies = match &files {
             None => Files::Uploads,

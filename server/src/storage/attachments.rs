@@ -31,6 +31,17 @@ const COLUMNS: &str =
 /// Lists bound into `IN (…)` go in slices of this many.
 const BATCH: usize = 500;
 
+/// Whether blob `b` is in use: an attachment (sent or not) or a saved
+/// reply's file names it, as its file or its thumbnail. Blobs in no use are
+/// deleted.
+macro_rules! blob_in_use {
+    () => {
+        "(EXISTS (SELECT 1 FROM attachments a WHERE a.blob_id = b.id OR a.thumbnail_blob_id = b.id) \
+          OR EXISTS (SELECT 1 FROM saved_reply_files f \
+                     WHERE f.blob_id = b.id OR f.thumbnail_blob_id = b.id))"
+    };
+}
+
 /// Records a blob about to be written, so it is known before its first byte.
 pub async fn reserve_blob(conn: &mut Conn, id: &str, now: i64) -> Result<()> {
     sqlx::query("INSERT INTO blobs (id, size, is_complete, created_at) VALUES ($1, 0, 0, $2)")
@@ -58,12 +69,13 @@ pub async fn is_blob_complete(conn: &mut Conn, id: &str) -> Result<bool> {
     Ok(matches!(row, Some((1,))))
 }
 
-/// Forgets a blob unless an attachment still uses it; true when forgotten.
+/// Forgets a blob unless something still uses it; true when forgotten.
 pub async fn forget_blob(conn: &mut Conn, id: &str) -> Result<bool> {
-    let done = sqlx::query(
-        "DELETE FROM blobs WHERE id = $1 AND NOT EXISTS \
-         (SELECT 1 FROM attachments a WHERE a.blob_id = $1 OR a.thumbnail_blob_id = $1)",
-    )
+    let done = sqlx::query(concat!(
+        "DELETE FROM blobs WHERE id IN (SELECT b.id FROM blobs b WHERE b.id = $1 AND NOT ",
+        blob_in_use!(),
+        ")"
+    ))
     .bind(id)
     .execute(conn)
     .await?;
@@ -223,9 +235,9 @@ pub async fn unused_blobs(conn: &mut Conn, candidates: &[String]) -> Result<Vec<
     let mut unused = Vec::new();
     for batch in candidates.chunks(BATCH) {
         let sql = format!(
-            "SELECT b.id FROM blobs b WHERE b.is_complete = 1 AND b.id IN ({}) AND NOT EXISTS \
-             (SELECT 1 FROM attachments a WHERE a.blob_id = b.id OR a.thumbnail_blob_id = b.id)",
-            placeholders(1, batch.len())
+            "SELECT b.id FROM blobs b WHERE b.is_complete = 1 AND b.id IN ({}) AND NOT {}",
+            placeholders(1, batch.len()),
+            blob_in_use!()
         );
         let mut query = sqlx::query_as(&sql);
         for id in batch {
@@ -240,10 +252,11 @@ pub async fn unused_blobs(conn: &mut Conn, candidates: &[String]) -> Result<Vec<
 /// Complete blobs no attachment uses (left by a crash between a delete's
 /// commit and the removal of its files).
 pub async fn all_unused_blobs(conn: &mut Conn, limit: i64) -> Result<Vec<String>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT b.id FROM blobs b WHERE b.is_complete = 1 AND NOT EXISTS \
-         (SELECT 1 FROM attachments a WHERE a.blob_id = b.id OR a.thumbnail_blob_id = b.id) LIMIT $1",
-    )
+    let rows: Vec<(String,)> = sqlx::query_as(concat!(
+        "SELECT b.id FROM blobs b WHERE b.is_complete = 1 AND NOT ",
+        blob_in_use!(),
+        " LIMIT $1"
+    ))
     .bind(limit)
     .fetch_all(conn)
     .await?;
@@ -270,12 +283,13 @@ pub async fn forget_incomplete_blob(conn: &mut Conn, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Bytes and blobs stored (thumbnails included), and attachments.
-/// Bytes of the files one person uploaded, sent or not, each blob once.
+/// Bytes of the files one person uploaded, sent or not (or kept in a saved
+/// reply), each blob once.
 pub async fn uploaded_by(conn: &mut Conn, uploader_id: &str) -> Result<i64> {
     let (bytes,): (i64,) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM blobs \
-         WHERE id IN (SELECT blob_id FROM attachments WHERE uploader_id = $1)",
+         WHERE id IN (SELECT blob_id FROM attachments WHERE uploader_id = $1) \
+            OR id IN (SELECT blob_id FROM saved_reply_files WHERE uploader_id = $1)",
     )
     .bind(uploader_id)
     .fetch_one(conn)

@@ -24,6 +24,7 @@ pub mod outbox;
 mod postgres;
 pub mod rate_limits;
 pub mod reply_addresses;
+pub mod saved_replies;
 pub mod scheduled;
 pub mod sends;
 pub mod sign_in_limits;

@@ -52,6 +52,21 @@ const SESSIONS: [u16; 9] = [401, 200, 200, 200, 200, 200, 200, 200, 401];
 /// refuses connections at once (the tests allow private targets).
 const HOOK_URL: &str = "http://127.0.0.1:9/hook";
 
+/// A fresh shared saved reply made by the admin key, for one caller's try.
+async fn saved_reply(f: &Fixture) -> String {
+    f.app
+        .admin
+        .post(
+            "/v1/saved-replies",
+            json!({
+                "title": format!("Shared {}", uuid::Uuid::new_v4().simple()),
+                "text": "Hi {{client.givenName}}", "isShared": true,
+            }),
+        )
+        .await
+        .id()
+}
+
 /// A fresh webhook made by the admin key, for one caller's try.
 async fn webhook(f: &Fixture) -> String {
     f.app
@@ -518,6 +533,38 @@ fn doors() -> Vec<Door> {
             c.post(
                 &format!("/v1/webhooks/{}/test", webhook(f).await),
                 json!({}),
+            )
+            .await
+        }),
+        door!("GET /v1/saved-replies", STAFF, |_f, c| c
+            .get("/v1/saved-replies")
+            .await),
+        door!("POST /v1/saved-replies", STAFF, |_f, c| {
+            c.post(
+                "/v1/saved-replies",
+                json!({ "title": format!("Own {}", uuid::Uuid::new_v4().simple()), "text": "Hi {{client.givenName}}" }),
+            )
+            .await
+        }),
+        door!("GET /v1/saved-replies/{id}", STAFF, |f, c| {
+            c.get(&format!("/v1/saved-replies/{}", saved_reply(f).await))
+                .await
+        }),
+        door!("PATCH /v1/saved-replies/{id}", ADMINS, |f, c| {
+            c.patch(
+                &format!("/v1/saved-replies/{}", saved_reply(f).await),
+                json!({ "text": "Hello {{client.givenName}}" }),
+            )
+            .await
+        }),
+        door!("DELETE /v1/saved-replies/{id}", ADMINS, |f, c| {
+            c.delete(&format!("/v1/saved-replies/{}", saved_reply(f).await))
+                .await
+        }),
+        door!("POST /v1/saved-replies/{id}/render", ACME_STAFF, |f, c| {
+            c.post(
+                &format!("/v1/saved-replies/{}/render", saved_reply(f).await),
+                json!({ "channelId": f.ann_channel }),
             )
             .await
         }),

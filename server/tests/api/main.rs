@@ -34,6 +34,7 @@ mod pages;
 mod passwords;
 mod readiness;
 mod realtime;
+mod saved_replies;
 mod scheduled;
 mod server_functions;
 mod sessions;

@@ -41,6 +41,12 @@ async fn the_openapi_document_describes_every_public_route() {
         ("/v1/api-keys", "get"),
         ("/v1/api-keys", "post"),
         ("/v1/api-keys/{id}", "delete"),
+        ("/v1/saved-replies", "get"),
+        ("/v1/saved-replies", "post"),
+        ("/v1/saved-replies/{id}", "get"),
+        ("/v1/saved-replies/{id}", "patch"),
+        ("/v1/saved-replies/{id}", "delete"),
+        ("/v1/saved-replies/{id}/render", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
@@ -84,6 +90,20 @@ async fn the_openapi_document_describes_every_public_route() {
         assert!(
             schemas["UpdateWorkspace"]["properties"][field].is_object(),
             "admins change {field}"
+        );
+    }
+    for (schema, field) in [
+        ("SavedReply", "isShared"),
+        ("SavedReply", "attachments"),
+        ("CreateSavedReply", "attachmentIds"),
+        ("RenderSavedReply", "channelId"),
+        ("RenderSavedReply", "clientId"),
+        ("RenderedSavedReply", "attachmentIds"),
+        ("MassMessage", "renderVariables"),
+    ] {
+        assert!(
+            schemas[schema]["properties"][field].is_object(),
+            "{schema} documents {field}"
         );
     }
 }

@@ -201,6 +201,18 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
             vec![("id", fresh_webhook(f).await)]
         }
         "set_webhook_enabled" => vec![("id", fresh_webhook(f).await), ("enabled", "false".into())],
+        "save_saved_reply" => vec![
+            (
+                "reply[title]",
+                format!("Reply {}", uuid::Uuid::new_v4().simple()),
+            ),
+            ("reply[text]", "Hi {{client.givenName}}".into()),
+        ],
+        "remove_saved_reply" => vec![("id", fresh_saved_reply(f).await)],
+        "insert_saved_reply" => vec![
+            ("id", fresh_saved_reply(f).await),
+            ("channel_id", f.ann_channel.clone()),
+        ],
         "reset_password" => vec![
             ("token", "forged".into()),
             ("password", "long enough pw".into()),
@@ -221,6 +233,21 @@ async fn fresh_webhook(f: &Fixture) -> String {
         .post(
             "/v1/webhooks",
             json!({ "url": "http://127.0.0.1:9/hook", "eventTypes": ["client.deleted"] }),
+        )
+        .await
+        .id()
+}
+
+/// A shared saved reply made for one row.
+async fn fresh_saved_reply(f: &Fixture) -> String {
+    f.app
+        .admin
+        .post(
+            "/v1/saved-replies",
+            json!({
+                "title": format!("Shared {}", uuid::Uuid::new_v4().simple()),
+                "text": "Hi {{client.givenName}}", "isShared": true,
+            }),
         )
         .await
         .id()
@@ -344,6 +371,10 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
         ("set_webhook_enabled", ADMINS),
         ("rotate_webhook_secret", ADMINS),
         ("remove_webhook", ADMINS_DONE),
+        ("load_saved_replies", STAFF),
+        ("save_saved_reply", STAFF),
+        ("remove_saved_reply", ADMINS_DONE),
+        ("insert_saved_reply", ACME_STAFF),
         // An API key has no session to keep.
         (
             "sign_out_everywhere",

@@ -155,7 +155,7 @@ pub fn message(message: Message) -> model::Message {
     }
 }
 
-fn attachment(file: Attachment) -> model::Attachment {
+pub(super) fn attachment(file: Attachment) -> model::Attachment {
     model::Attachment {
         id: file.id,
         name: file.name,

@@ -152,12 +152,14 @@ impl ConversationCalls for WebPortal {
         client_ids: Vec<String>,
         text: String,
         attachment_ids: Vec<String>,
+        render_variables: bool,
     ) -> Answer<usize> {
         let (actor, _) = self.writer(request).await?;
         let mass = MassMessage {
             client_ids,
             text,
             attachment_ids: Some(attachment_ids).filter(|ids| !ids.is_empty()),
+            render_variables,
         };
         Ok(messages::send_mass(&self.ctx, &actor, &mass)
             .await?

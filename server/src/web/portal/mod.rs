@@ -10,6 +10,7 @@ mod account;
 mod conversations;
 mod directory;
 mod notifications;
+mod saved_replies;
 mod session;
 mod settings;
 mod team;
