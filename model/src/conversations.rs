@@ -132,3 +132,19 @@ pub struct Notice {
     pub is_read: bool,
     pub created_at: String,
 }
+
+/// A message its author scheduled, waiting to be sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scheduled {
+    pub id: String,
+    pub channel_id: String,
+    pub text: String,
+    pub is_internal: bool,
+    /// When it goes (RFC 3339, UTC).
+    pub scheduled_at: String,
+    /// The time zone its author chose the time in.
+    pub time_zone: String,
+    /// Why it could not be sent, if it could not.
+    pub failure: Option<String>,
+}

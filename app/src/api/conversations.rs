@@ -1,6 +1,6 @@
 //! Channels and the messages in them.
 
-use crate::model::{ChannelSummary, Conversation, Message, MessagePage};
+use crate::model::{ChannelSummary, Conversation, Message, MessagePage, Scheduled};
 
 super::calls! {
     ConversationCalls;
@@ -22,6 +22,18 @@ super::calls! {
         #[server(default)] mention_ids: Vec<String>,
     ) -> Message;
     fn mark_read(channel_id: String) -> ();
+    /// The caller's messages waiting to be sent in a channel.
+    fn list_scheduled(channel_id: String) -> Vec<Scheduled>;
+    /// Sends the text later, at `scheduled_at` (RFC 3339), chosen in `time_zone`.
+    fn schedule_message(
+        channel_id: String,
+        text: String,
+        scheduled_at: String,
+        time_zone: String,
+        #[server(default)] is_internal: bool,
+    ) -> Scheduled;
+    /// Cancels one's own scheduled message.
+    fn cancel_scheduled(id: String) -> ();
     /// Staff: who owns the conversation (empty: no one).
     fn assign_conversation(channel_id: String, #[server(default)] assignee_id: String) -> ();
     /// Staff: `open`, `waiting` (on the client) or `done`.

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
+use super::conversation::later::{SendLater, WaitingList};
 use super::reply_picker::{self, SavedRepliesButton, SavedReplyList};
-use crate::model::Person;
+use crate::model::{Person, Scheduled};
 use crate::state::{mentions, Uploads};
 
 #[component]
@@ -19,6 +20,9 @@ pub fn Composer(
     note: Option<RwSignal<bool>>,
     /// The staff who may be @mentioned here.
     staff: Vec<Person>,
+    /// Send later: the channel, and what waits to be sent in it.
+    #[prop(optional)]
+    later: Option<(String, RwSignal<Vec<Scheduled>>)>,
 ) -> impl IntoView {
     let is_note = move || note.is_some_and(|note| note.get());
     let (draft, set_draft) = signal(String::new());
@@ -138,6 +142,7 @@ pub fn Composer(
             </ul>
         </Show>
         {replies.map(|picker| view! { <SavedReplyList picker /> })}
+        {later.clone().map(|(_, waiting)| view! { <WaitingList waiting set_draft /> })}
         <form class="composer" class:note=is_note on:submit=move |ev| { ev.prevent_default(); submit(); }>
             <input type="file" multiple class="file-picker" node_ref=picker on:change=picked tabindex="-1" aria-hidden="true" />
             <button
@@ -176,6 +181,11 @@ pub fn Composer(
                 {move || if is_note() { "Add note" } else { "Send" }}
             </button>
         </form>
+        {later.map(|(channel_id, waiting)| view! {
+            <div class="later-bar">
+                <SendLater channel_id waiting draft set_draft note />
+            </div>
+        })}
     }
 }
 

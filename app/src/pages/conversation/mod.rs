@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 mod handling;
 mod history;
+pub(in crate::pages) mod later;
 mod live;
 mod scroll;
 mod sending;
@@ -104,6 +105,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
     // Staff may write internal notes; the composer says which it is writing.
     let note = is_staff.then(|| RwSignal::new(false));
     let mentionable = staff.clone();
+    let send_later = (channel_id.clone(), later::waiting_in(channel_id.clone()));
     let send = sending::send_from(
         channel_id.clone(),
         me.clone(),
@@ -143,7 +145,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             {handling}
             <History channel_id me timeline older seen_up_to first_unread people pane focus />
             <TypingLine typing />
-            <Composer on_send=send on_typing=typed uploads csrf_token textarea=focus.composer note staff=mentionable />
+            <Composer on_send=send on_typing=typed uploads csrf_token textarea=focus.composer note staff=mentionable later=send_later />
         </section>
     }
 }

@@ -138,6 +138,18 @@ pub fn channel_summary(card: Card) -> model::ChannelSummary {
     }
 }
 
+pub fn scheduled(waiting: crate::service::scheduled::ScheduledMessage) -> model::Scheduled {
+    model::Scheduled {
+        id: waiting.id,
+        channel_id: waiting.channel_id,
+        text: waiting.text,
+        is_internal: waiting.is_internal,
+        scheduled_at: waiting.scheduled_at.to_rfc3339(),
+        time_zone: waiting.time_zone,
+        failure: waiting.failure,
+    }
+}
+
 pub fn message(message: Message) -> model::Message {
     model::Message {
         id: message.id,

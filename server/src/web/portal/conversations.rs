@@ -2,7 +2,7 @@
 
 use axum::http::request::Parts;
 use parlor_app::api::ConversationCalls;
-use parlor_model::{ChannelSummary, Conversation, Message, MessagePage};
+use parlor_model::{ChannelSummary, Conversation, Message, MessagePage, Scheduled};
 
 use super::{Answer, WebPortal};
 use crate::domain::Timestamp;
@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::service::channels::{self, MarkRead};
 use crate::service::conversations::{self, UpdateHandling};
 use crate::service::messages::{self, EditMessage, MassMessage, SendMessage};
+use crate::service::scheduled::{self, ScheduleMessage};
 use crate::service::screens;
 use crate::storage::now_ms;
 
@@ -66,6 +67,39 @@ impl ConversationCalls for WebPortal {
     async fn mark_read(&self, request: &Parts, channel_id: String) -> Answer<()> {
         let (actor, _) = self.writer(request).await?;
         channels::mark_read(&self.ctx, &actor, &channel_id, &MarkRead::default()).await?;
+        Ok(())
+    }
+
+    async fn list_scheduled(&self, request: &Parts, channel_id: String) -> Answer<Vec<Scheduled>> {
+        let actor = self.reader(request).await?;
+        let waiting = scheduled::list(&self.ctx, &actor, Some(&channel_id)).await?;
+        Ok(waiting.into_iter().map(screens::scheduled).collect())
+    }
+
+    async fn schedule_message(
+        &self,
+        request: &Parts,
+        channel_id: String,
+        text: String,
+        scheduled_at: String,
+        time_zone: String,
+        is_internal: bool,
+    ) -> Answer<Scheduled> {
+        let (actor, _) = self.writer(request).await?;
+        let request = ScheduleMessage {
+            channel_id,
+            text,
+            scheduled_at,
+            time_zone: Some(time_zone),
+            is_internal,
+        };
+        let made = scheduled::schedule(&self.ctx, &actor, &request).await?;
+        Ok(screens::scheduled(made))
+    }
+
+    async fn cancel_scheduled(&self, request: &Parts, id: String) -> Answer<()> {
+        let (actor, _) = self.writer(request).await?;
+        scheduled::cancel(&self.ctx, &actor, &id).await?;
         Ok(())
     }
 
