@@ -3,8 +3,8 @@
 //! each of their rows is decided for.
 //!
 //! Acme has Ann, whose individual channel holds a message of the owner's
-//! with a file, and an in-product notification for her; Globex has Bob;
-//! Cat belongs to both.
+//! with a file, then an internal note of the owner's with a file, and an
+//! in-product notification for her; Globex has Bob; Cat belongs to both.
 
 use serde_json::{json, Value};
 
@@ -18,6 +18,9 @@ pub struct Fixture {
     /// A message of the owner's in Ann's channel, with a file.
     pub message: String,
     pub attachment: String,
+    /// An internal note of the owner's in Ann's channel, with a file.
+    pub note: String,
+    pub note_attachment: String,
     /// An in-product notification for Ann.
     pub notification: String,
     pub roles: Vec<(&'static str, Caller)>,
@@ -65,6 +68,17 @@ impl Fixture {
             )
             .await;
         assert_eq!(message.status, 200, "{}", message.body);
+        let uploaded = crate::attachments::upload(&app.admin, &[("risk.txt", b"Risky")]).await;
+        assert_eq!(uploaded.status, 200, "{}", uploaded.body);
+        let note_attachment = uploaded.body["data"][0]["id"].as_str().unwrap().to_string();
+        let note = app
+            .admin
+            .post(
+                "/v1/messages",
+                json!({ "channelId": ann_channel, "text": "Check her ID", "isInternal": true, "attachmentIds": [note_attachment] }),
+            )
+            .await;
+        assert_eq!(note.status, 200, "{}", note.body);
         let notification = app
             .admin
             .post(
@@ -90,6 +104,8 @@ impl Fixture {
         }
         Fixture {
             message: message.id(),
+            note: note.id(),
+            note_attachment,
             notification: notification.id(),
             app,
             acme,

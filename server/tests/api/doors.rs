@@ -533,6 +533,139 @@ fn doors() -> Vec<Door> {
 
 /// Opens the realtime socket with the caller's own credentials (the API key
 /// header, or the cookie from a page of this server).
+/// Only the staff who see Ann's channel see its note.
+const NOTE_READERS: [u16; 9] = [200, 200, 200, 200, 404, 404, 404, 404, 401];
+/// Its author may change it; other staff who see it may not.
+const NOTE_AUTHOR: [u16; 9] = [200, 200, 403, 403, 404, 404, 404, 404, 401];
+
+/// The doors that lead to messages and their files, aimed at the internal
+/// note: the rows above aim at a message everyone in the channel sees.
+/// A list answers 200 when the note is in it and 404 when it is left out.
+#[allow(unused_braces)]
+fn note_doors() -> Vec<Door> {
+    vec![
+        door!("GET /v1/messages", NOTE_READERS, |f, c| {
+            let listed = c
+                .get(&format!("/v1/messages?channelId={}", f.ann_channel))
+                .await;
+            holding(listed, &f.note)
+        }),
+        door!("GET /v1/messages/{id}", NOTE_READERS, |f, c| {
+            c.get(&format!("/v1/messages/{}", f.note)).await
+        }),
+        door!(
+            "POST /v1/messages",
+            [200, 200, 200, 200, 404, 403, 403, 403, 401],
+            |f, c| {
+                c.post(
+                    "/v1/messages",
+                    json!({ "channelId": f.ann_channel, "text": "noted", "isInternal": true }),
+                )
+                .await
+            }
+        ),
+        door!("PATCH /v1/messages/{id}", NOTE_AUTHOR, |f, c| {
+            c.patch(
+                &format!("/v1/messages/{}", f.note),
+                json!({ "text": "Check her ID" }),
+            )
+            .await
+        }),
+        door!("DELETE /v1/messages/{id}", NOTE_AUTHOR, |f, c| {
+            let note = f
+                .app
+                .admin
+                .post(
+                    "/v1/messages",
+                    json!({ "channelId": f.ann_channel, "text": "to delete", "isInternal": true }),
+                )
+                .await;
+            c.delete(&format!("/v1/messages/{}", note.id())).await
+        }),
+        door!("POST /v1/message-channels/{id}/read", NOTE_READERS, |f, c| {
+            c.post(
+                &format!("/v1/message-channels/{}/read", f.ann_channel),
+                json!({ "messageId": f.note }),
+            )
+            .await
+        }),
+        door!("GET /v1/attachments/{id}", NOTE_READERS, |f, c| {
+            c.get(&format!("/v1/attachments/{}", f.note_attachment))
+                .await
+        }),
+        door!("GET /v1/attachments/{id}/content", NOTE_READERS, |f, c| {
+            c.get(&format!("/v1/attachments/{}/content", f.note_attachment))
+                .await
+        }),
+        door!("GET /v1/realtime (replay)", NOTE_READERS, |f, c| {
+            replayed_note(f, c).await
+        }),
+    ]
+}
+
+/// A list answered as a door: 200 when it holds `id`, 404 when it leaves
+/// it out, and any refusal as it came.
+fn holding(mut listed: Response, id: &str) -> Response {
+    if listed.status == 200 && !listed.body.to_string().contains(id) {
+        listed.status = 404;
+        listed.body = json!({ "code": "notFound", "message": "left out of the list" });
+    }
+    listed
+}
+
+/// A socket resuming from before the note: 200 when its replay holds the
+/// note, 404 when it does not, the refusal of the upgrade otherwise.
+async fn replayed_note(f: &Fixture, caller: &Caller) -> Response {
+    let issued = caller.post("/v1/realtime/tokens", json!({})).await;
+    if issued.status != 200 {
+        return issued;
+    }
+    let url = format!(
+        "{}/v1/realtime?token={}&since=0",
+        caller.ws_base(),
+        issued.body["token"].as_str().unwrap()
+    );
+    let mut socket = Socket::connect(&url, &[]).await.expect("the socket opens");
+    let mut frames = Vec::new();
+    loop {
+        let frame = socket.next_frame().await.expect("the socket is open");
+        if frame["type"] == "ready" || frame["type"] == "resync.required" {
+            break;
+        }
+        frames.push(frame);
+    }
+    let replay = Response {
+        status: 200,
+        body: json!(frames),
+        headers: Default::default(),
+    };
+    holding(replay, &f.note)
+}
+
+#[tokio::test]
+async fn every_door_to_an_internal_note_answers_each_role_as_decided() {
+    let f = Fixture::build().await;
+    let documented = documented(&f.app).await;
+    let mut wrong = Vec::new();
+    for door in note_doors() {
+        let operation = door.operation.trim_end_matches(" (replay)");
+        assert!(
+            documented.iter().any(|d| d == operation) || operation == "GET /v1/realtime",
+            "{operation} is a documented door"
+        );
+        for ((role, caller), expected) in f.roles.iter().zip(door.expected) {
+            let response = (door.call)(&f, caller).await;
+            if response.status != expected {
+                wrong.push(format!(
+                    "{} as {role}: {} (expected {expected}): {}",
+                    door.operation, response.status, response.body
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
 async fn socket_status(caller: &Caller) -> Response {
     let url = format!("{}/v1/realtime", caller.ws_base());
     let origin = caller.ws_base().replacen("ws", "http", 1);
