@@ -31,7 +31,9 @@ pub use notifications::{
     notification_scope, require_notification_sender, staff_may_hear_about, NotificationScope,
 };
 pub(crate) use people::{client_visible, company_visible};
-pub use people::{presence_audience, receives_invite_links, sees_private_details};
+pub use people::{
+    presence_audience, receives_invite_links, sees_client_reads, sees_private_details,
+};
 
 use crate::auth::{Actor, StaffActor};
 use crate::domain::internal_user::Role;

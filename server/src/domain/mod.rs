@@ -9,6 +9,7 @@ pub mod event;
 pub mod internal_user;
 pub mod message;
 pub mod notification;
+pub mod reaction;
 pub mod settings;
 pub mod values;
 pub mod webhook;

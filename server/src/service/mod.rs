@@ -22,6 +22,7 @@ pub mod messages;
 pub mod notifications;
 pub mod paging;
 pub mod passwords;
+pub mod reactions;
 pub mod readiness;
 pub mod screens;
 pub mod sending;

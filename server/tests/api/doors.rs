@@ -270,6 +270,16 @@ fn doors() -> Vec<Door> {
             }
         ),
         door!(
+            "PUT /v1/messages/{id}/reactions/{emoji}",
+            ACME_READERS,
+            |f, c| { crate::reactions::react(c, &f.message, "👍").await }
+        ),
+        door!(
+            "DELETE /v1/messages/{id}/reactions/{emoji}",
+            ACME_READERS,
+            |f, c| { crate::reactions::unreact(c, &f.message, "👍").await }
+        ),
+        door!(
             "POST /v1/mass-messages",
             [200, 200, 200, 200, 422, 403, 403, 403, 401],
             |f, c| {
@@ -582,13 +592,17 @@ fn note_doors() -> Vec<Door> {
                 .await;
             c.delete(&format!("/v1/messages/{}", note.id())).await
         }),
-        door!("POST /v1/message-channels/{id}/read", NOTE_READERS, |f, c| {
-            c.post(
-                &format!("/v1/message-channels/{}/read", f.ann_channel),
-                json!({ "messageId": f.note }),
-            )
-            .await
-        }),
+        door!(
+            "POST /v1/message-channels/{id}/read",
+            NOTE_READERS,
+            |f, c| {
+                c.post(
+                    &format!("/v1/message-channels/{}/read", f.ann_channel),
+                    json!({ "messageId": f.note }),
+                )
+                .await
+            }
+        ),
         door!("GET /v1/attachments/{id}", NOTE_READERS, |f, c| {
             c.get(&format!("/v1/attachments/{}", f.note_attachment))
                 .await
@@ -597,6 +611,16 @@ fn note_doors() -> Vec<Door> {
             c.get(&format!("/v1/attachments/{}/content", f.note_attachment))
                 .await
         }),
+        door!(
+            "PUT /v1/messages/{id}/reactions/{emoji}",
+            NOTE_READERS,
+            |f, c| { crate::reactions::react(c, &f.note, "🙏").await }
+        ),
+        door!(
+            "DELETE /v1/messages/{id}/reactions/{emoji}",
+            NOTE_READERS,
+            |f, c| { crate::reactions::unreact(c, &f.note, "🙏").await }
+        ),
         door!("GET /v1/realtime (replay)", NOTE_READERS, |f, c| {
             replayed_note(f, c).await
         }),

@@ -30,6 +30,7 @@ mod notifications;
 mod openapi;
 mod pages;
 mod passwords;
+mod reactions;
 mod readiness;
 mod realtime;
 mod server_functions;

@@ -7,7 +7,7 @@ use parlor_model::{ChannelSummary, Conversation, Message, MessagePage};
 use super::{Answer, WebPortal};
 use crate::service::channels::{self, MarkRead};
 use crate::service::messages::{self, EditMessage, MassMessage, SendMessage};
-use crate::service::screens;
+use crate::service::{reactions, screens};
 
 #[async_trait::async_trait]
 impl ConversationCalls for WebPortal {
@@ -84,6 +84,22 @@ impl ConversationCalls for WebPortal {
         let (actor, _) = self.writer(request).await?;
         let deleted = messages::delete(&self.ctx, &actor, &message_id).await?;
         Ok(screens::message(deleted))
+    }
+
+    async fn react(
+        &self,
+        request: &Parts,
+        message_id: String,
+        emoji: String,
+        on: bool,
+    ) -> Answer<Message> {
+        let (actor, _) = self.writer(request).await?;
+        let message = if on {
+            reactions::add(&self.ctx, &actor, &message_id, &emoji).await?
+        } else {
+            reactions::remove(&self.ctx, &actor, &message_id, &emoji).await?
+        };
+        Ok(screens::message(message))
     }
 
     async fn start_conversation(&self, request: &Parts, client_ids: Vec<String>) -> Answer<String> {
