@@ -28,7 +28,7 @@ pub fn ReactionBar(message: Message, me: String, timeline: RwSignal<Timeline>) -
         .reactions
         .iter()
         .map(|reaction| {
-            let mine = reaction.user_ids.iter().any(|id| *id == me);
+            let mine = reaction.user_ids.contains(&me);
             let label = reaction_label(reaction, &me);
             let emoji = reaction.emoji.clone();
             let toggle = toggle.clone();
