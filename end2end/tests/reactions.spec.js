@@ -45,6 +45,8 @@ test('a client reacts to a staff message and the staff see it live, and that she
   await client.keyboard.press('Enter');
   const hers = clientLine.getByRole('button', { name: /^👍 1 person, including you/ });
   await expect(hers).toHaveAttribute('aria-pressed', 'true');
+  // The line is drawn anew; the keyboard stays on her reaction.
+  await expect(hers).toBeFocused();
 
   // The staff's page shows it at once, not as theirs.
   const onStaff = staffLine.getByRole('button', { name: /^👍 1 person; react with 👍/ });

@@ -16,11 +16,18 @@ pub fn ReactionBar(message: Message, me: String, timeline: RwSignal<Timeline>) -
     let message_id = message.id.clone();
     // Acts on the server; the answer (and the socket, for everyone else)
     // redraws the line with the reactions as they are now.
+    // The line is drawn anew: the keyboard goes back to the same emoji, or
+    // to "Add reaction" when it is gone.
     let toggle = move |emoji: &str, on: bool| {
         let (message_id, emoji) = (message_id.clone(), emoji.to_string());
         browser::spawn(async move {
-            if let Ok(message) = api::react(message_id, emoji, on).await {
+            let bar = format!(".message[data-id=\"{message_id}\"] .reactions");
+            if let Ok(message) = api::react(message_id, emoji.clone(), on).await {
                 timeline.update(|t| t.replaced(message));
+                browser::refocus(vec![
+                    format!("{bar} .reaction[data-emoji=\"{emoji}\"]"),
+                    format!("{bar} .add-reaction"),
+                ]);
             }
         });
     };
@@ -37,6 +44,7 @@ pub fn ReactionBar(message: Message, me: String, timeline: RwSignal<Timeline>) -
                     type="button"
                     class="reaction"
                     class:mine=mine
+                    data-emoji=reaction.emoji.clone()
                     aria-pressed=mine.to_string()
                     aria-label=label.clone()
                     title=label

@@ -194,7 +194,8 @@ pub fn attachment(public_url: &str, row: AttachmentRow) -> Attachment {
     }
 }
 
-/// A message with the attachments given (its own, in order).
+/// A message with the attachments given (its own, in order) and no
+/// reactions: what a message just written is; `messages` adds them.
 pub fn message_with(public_url: &str, row: MessageRow, attachments: Vec<AttachmentRow>) -> Message {
     let attachments: Vec<Attachment> = attachments
         .into_iter()
