@@ -26,6 +26,38 @@ pub fn after(delay: std::time::Duration, then: impl FnOnce() + 'static) {
     let _ = (delay, then);
 }
 
+/// After a redraw has replaced the focused element (a message line drawn
+/// anew), gives the keyboard to the first element matching one of
+/// `selectors`, in the next frame; not when something else has it by then.
+/// Nothing on the server.
+pub fn refocus(selectors: Vec<String>) {
+    #[cfg(feature = "hydrate")]
+    leptos::prelude::request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let lost = document
+            .active_element()
+            .is_none_or(|e| e.tag_name() == "BODY");
+        if !lost {
+            return;
+        }
+        let found = selectors.iter().find_map(|selector| {
+            document
+                .query_selector(selector)
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        });
+        if let Some(element) = found {
+            let _ = element.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = selectors;
+}
+
 /// The browser's clock in milliseconds since the epoch; 0 on the server.
 pub fn now_ms() -> f64 {
     #[cfg(feature = "hydrate")]

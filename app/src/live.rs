@@ -21,7 +21,7 @@ pub struct Frame {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     MessageCreated(Message),
-    /// An edit or a delete.
+    /// An edit, a delete, or a change of its reactions.
     MessageChanged(Message),
     /// Membership or channels changed: refetch the channel list.
     ChannelsChanged,
@@ -32,6 +32,8 @@ pub enum Event {
         /// The reader's unread count in that channel afterwards (above zero
         /// when they marked it unread).
         unread_count: i64,
+        /// When they read (RFC 3339).
+        read_at: Option<String>,
     },
     Typing {
         channel_id: String,
@@ -96,7 +98,7 @@ impl Resume {
             }
             "resync.required" => Event::Resync,
             "message.created" => message().map_or(Event::Ignored, Event::MessageCreated),
-            "message.updated" | "message.deleted" => {
+            "message.updated" | "message.deleted" | "message.reactions" => {
                 message().map_or(Event::Ignored, Event::MessageChanged)
             }
             "channel.created" | "channel.updated" | "channel.deleted" | "conversation.updated" => {
@@ -107,6 +109,7 @@ impl Resume {
                 user_id: field("userId"),
                 message_id: frame.data["lastReadMessageId"].as_str().map(str::to_string),
                 unread_count: frame.data["unreadCount"].as_i64().unwrap_or(0),
+                read_at: frame.data["readAt"].as_str().map(str::to_string),
             },
             "notification.created" | "notification.updated" | "notification.deleted" => {
                 Event::NoticesChanged
@@ -203,6 +206,18 @@ mod tests {
         // However often it comes, and whatever came before.
         assert_eq!(delay(resume.closed(1006)), 500);
         assert_eq!(resume.closed(CLOSE_SIGN_IN_ENDED), AfterClose::SignIn);
+    }
+
+    #[test]
+    fn a_change_of_reactions_replaces_the_message() {
+        let mut resume = Resume::default();
+        let event = resume.handle(
+            r#"{"type":"message.reactions","cursor":"8","data":{"id":"m1","channelId":"c1","senderId":"u1","text":"hi","createdAt":"2026-01-01T00:00:00.000Z","reactions":[{"emoji":"👍","count":1,"userIds":["u2"]}]}}"#,
+        );
+        let Event::MessageChanged(message) = event else {
+            panic!("{event:?}");
+        };
+        assert_eq!(message.reactions[0].user_ids, ["u2"]);
     }
 
     #[test]

@@ -69,6 +69,22 @@ pub struct Message {
     /// server answered, is found by it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
+    /// Who reacted with what, each emoji once, in the order first used.
+    #[serde(default)]
+    pub reactions: Vec<Reaction>,
+}
+
+/// The reactions Parlor offers, in the order the picker shows them. The
+/// server refuses any other (`domain::reaction`); the app offers these.
+pub const REACTIONS: [&str; 6] = ["👍", "❤️", "😂", "🎉", "😮", "🙏"];
+
+/// One emoji on a message: how many reacted with it, and who.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reaction {
+    pub emoji: String,
+    pub count: u32,
+    pub user_ids: Vec<String>,
 }
 
 /// A file on a message.
@@ -105,6 +121,22 @@ pub struct Conversation {
     pub people: Vec<Person>,
     /// The newest message someone else has read.
     pub seen_up_to: Option<String>,
+    /// Staff only: how far each client of the channel has read, and when
+    /// ("Seen by Ann · 14:02"). Empty for clients.
+    #[serde(default)]
+    pub client_reads: Vec<ClientRead>,
+}
+
+/// A client's read marker in a channel, as staff see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientRead {
+    pub user_id: String,
+    pub name: String,
+    /// The newest message they have read.
+    pub message_id: String,
+    /// When they last read the channel (RFC 3339).
+    pub read_at: String,
 }
 
 /// A channel where clients wrote, for the staff's notification centre.

@@ -46,6 +46,8 @@ super::calls! {
     fn edit_message(message_id: String, text: String) -> Message;
     /// Deletes one's own message; its place in history stays.
     fn delete_message(message_id: String) -> Message;
+    /// Puts one's reaction on a message (`on`), or takes it back.
+    fn react(message_id: String, emoji: String, #[server(default)] on: bool) -> Message;
     /// Opens (or makes) the conversation with these clients: one client's
     /// individual channel, or a group of several; answers its id.
     fn start_conversation(#[server(default)] client_ids: Vec<String>) -> String;

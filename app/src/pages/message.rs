@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 
 use super::conversation::deliver;
-use crate::model::Attachment;
+use super::reactions::ReactionBar;
+use crate::model::{Attachment, ClientRead};
 use crate::problem::SEND_WHEN_BACK;
 use crate::state::{avatar_tone, file_size, initials, Delivery, Entry, Timeline};
 use crate::{api, browser, clock, markdown};
@@ -14,6 +15,8 @@ use crate::{api, browser, clock, markdown};
 pub fn MessageLine(
     entry: Entry,
     seen: bool,
+    /// The clients who read up to this message (staff only).
+    seen_by: Vec<ClientRead>,
     /// Drawn under the name of the message before it.
     continued: bool,
     sender: Option<String>,
@@ -21,6 +24,7 @@ pub fn MessageLine(
     timeline: RwSignal<Timeline>,
 ) -> impl IntoView {
     let mine = entry.message.sender_id == me;
+    let zone = clock::use_zone();
     let sender = sender.unwrap_or_else(|| if mine { "You".into() } else { "Someone".into() });
     let tone = avatar_tone(&entry.message.sender_id);
     let deleted = entry.message.deleted_at.is_some();
@@ -65,6 +69,23 @@ pub fn MessageLine(
         }
     };
     let can_change = mine && !deleted && entry.delivery == Delivery::Sent;
+    let can_react = !deleted && entry.delivery == Delivery::Sent;
+    let seen_by_line = (!seen_by.is_empty()).then(|| {
+        let line = move || {
+            let who: Vec<String> = seen_by
+                .iter()
+                .map(|read| {
+                    let at = clock::moment(&read.read_at, zone.get())
+                        .map(|m| m.time())
+                        .unwrap_or_default();
+                    format!("{} · {at}", read.name)
+                })
+                .collect();
+            format!("Seen by {}", who.join(", "))
+        };
+        view! { <span class="seen seen-by">{line}</span> }
+    });
+    let seen = seen && seen_by_line.is_none();
     let body = if deleted {
         view! { <p class="text deleted">"This message was deleted."</p> }.into_any()
     } else {
@@ -121,11 +142,13 @@ pub fn MessageLine(
                 {body}
                 <Files attachments=entry.message.attachments.clone() />
                 {status}
-                {(edited || seen || by_email).then(|| view! {
+                {can_react.then(|| view! { <ReactionBar message=entry.message.clone() me=me.clone() timeline /> })}
+                {(edited || seen || by_email || seen_by_line.is_some()).then(|| view! {
                     <p class="footnote">
                         {by_email.then(|| view! { <span class="via">"via e-mail"</span> })}
                         {edited_mark}
                         {seen.then(|| view! { <span class="seen">"Seen"</span> })}
+                        {seen_by_line}
                     </p>
                 })}
             </div>

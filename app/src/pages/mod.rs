@@ -9,6 +9,7 @@ pub mod messages;
 pub mod new;
 pub mod notifications;
 pub mod password;
+pub mod reactions;
 pub mod reply_picker;
 pub mod saved_replies;
 pub mod settings;

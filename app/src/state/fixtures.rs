@@ -16,6 +16,7 @@ pub fn message(id: &str, sender: &str, text: &str, at: &str) -> Message {
         is_internal: false,
         idempotency_key: None,
         attachments: vec![],
+        reactions: vec![],
     }
 }
 

@@ -1,10 +1,10 @@
 //! A conversation's history as the reader sees it: each message once, in
 //! order, with the user's own sends shown at once and followed until the
 //! server has them; and the rows drawn from it (days, the "New messages"
-//! line, "Seen", lines grouped under one name).
+//! line, "Seen" and, for staff, "Seen by Ann", lines grouped under one name).
 
 use crate::clock::{self, Zone};
-use crate::model::Message;
+use crate::model::{ClientRead, Message};
 
 /// Messages from one person this close together share one name and avatar.
 const GROUPING_SECONDS: i64 = 5 * 60;
@@ -152,7 +152,8 @@ impl Timeline {
         }
     }
 
-    /// An edit or a delete: the message keeps its place in history.
+    /// An edit, a delete or new reactions: the message keeps its place in
+    /// history.
     pub fn replaced(&mut self, message: Message) {
         if let Some(entry) = self.entries.iter_mut().find(|e| e.message.id == message.id) {
             entry.message = message;
@@ -160,9 +161,31 @@ impl Timeline {
     }
 }
 
+/// A client's marker moved (staff's "Seen by"): they now read up to
+/// `message_id` at `read_at`; with no message (marked unread before any),
+/// they are seen nowhere.
+pub fn client_read(
+    reads: &mut Vec<ClientRead>,
+    user_id: &str,
+    name: String,
+    message_id: Option<String>,
+    read_at: String,
+) {
+    reads.retain(|r| r.user_id != user_id);
+    if let Some(message_id) = message_id {
+        reads.push(ClientRead {
+            user_id: user_id.to_string(),
+            name,
+            message_id,
+            read_at,
+        });
+    }
+}
+
 /// One line of the conversation as drawn: a day heading, the "new
 /// messages" line, or a message (with "Seen" on the newest of the user's own
-/// messages that someone else has read).
+/// messages that someone else has read, and for staff the clients who read
+/// up to it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Row {
     Day(String),
@@ -170,6 +193,8 @@ pub enum Row {
     Line {
         entry: Box<Entry>,
         seen: bool,
+        /// The clients whose reading stops at this message (staff only).
+        seen_by: Vec<ClientRead>,
         /// Follows a message of the same person within a few minutes: drawn
         /// under that one's name, without a name and avatar of its own.
         continued: bool,
@@ -185,24 +210,41 @@ impl Row {
             Row::Line {
                 entry,
                 seen,
+                seen_by,
                 continued,
-            } => format!(
-                "{} {} {:?} {seen} {continued} {}",
-                entry.message.id,
-                entry.message.updated_at,
-                entry.delivery,
-                entry.message.deleted_at.is_some()
-            ),
+            } => {
+                let reactions: Vec<String> = entry
+                    .message
+                    .reactions
+                    .iter()
+                    .map(|r| format!("{}:{}", r.emoji, r.user_ids.join("+")))
+                    .collect();
+                let readers: Vec<String> = seen_by
+                    .iter()
+                    .map(|r| format!("{}@{}", r.user_id, r.read_at))
+                    .collect();
+                format!(
+                    "{} {} {:?} {seen} {continued} {} {} {}",
+                    entry.message.id,
+                    entry.message.updated_at,
+                    entry.delivery,
+                    entry.message.deleted_at.is_some(),
+                    reactions.join(","),
+                    readers.join(",")
+                )
+            }
         }
     }
 }
 
 impl Timeline {
-    /// The rows to draw, with days and times in `zone`.
+    /// The rows to draw, with days and times in `zone`; `readers` are the
+    /// clients' read markers (for staff; empty for clients).
     pub fn rows(
         &self,
         me: &str,
         seen_up_to: Option<&str>,
+        readers: &[ClientRead],
         first_unread: Option<&str>,
         zone: Zone,
     ) -> Vec<Row> {
@@ -243,6 +285,11 @@ impl Timeline {
             rows.push(Row::Line {
                 entry: Box::new(entry.clone()),
                 seen: seen_line == Some(index),
+                seen_by: readers
+                    .iter()
+                    .filter(|r| r.message_id == message.id)
+                    .cloned()
+                    .collect(),
                 continued,
             });
             group = Some((&message.sender_id, at.or(group.and_then(|g| g.1))));
@@ -388,12 +435,17 @@ mod tests {
                 Row::Line {
                     entry,
                     seen,
+                    seen_by,
                     continued,
                 } => format!(
-                    "{}{}{}",
+                    "{}{}{}{}",
                     if *continued { "  " } else { "" },
                     entry.message.id,
-                    if *seen { " (seen)" } else { "" }
+                    if *seen { " (seen)" } else { "" },
+                    seen_by
+                        .iter()
+                        .map(|r| format!(" (seen by {})", r.name))
+                        .collect::<String>()
                 ),
             })
             .collect()
@@ -409,7 +461,7 @@ mod tests {
         ]);
         let first_unread = timeline.first_unread("me", 2);
         assert_eq!(first_unread.as_deref(), Some("m3"));
-        let rows = timeline.rows("me", Some("m3"), first_unread.as_deref(), Zone::Utc);
+        let rows = timeline.rows("me", Some("m3"), &[], first_unread.as_deref(), Zone::Utc);
         assert_eq!(
             drawn(&rows),
             [
@@ -425,8 +477,92 @@ mod tests {
         // More unread than loaded, and nothing unread.
         assert_eq!(timeline.first_unread("me", 40).as_deref(), Some("m3"));
         assert_eq!(timeline.first_unread("me", 0), None);
-        let plain = drawn(&timeline.rows("me", None, None, Zone::Utc));
+        let plain = drawn(&timeline.rows("me", None, &[], None, Zone::Utc));
         assert!(!plain.iter().any(|r| r.contains("seen") || r == "--new--"));
+    }
+
+    #[test]
+    fn staff_see_each_client_under_the_last_message_they_read() {
+        let timeline = Timeline::from_newest_first(vec![
+            message("m3", "me", "anything else?", "2026-11-25T09:02:00.000Z"),
+            message("m2", "ann", "thanks", "2026-11-25T09:01:00.000Z"),
+            message("m1", "me", "your return", "2026-11-25T09:00:00.000Z"),
+        ]);
+        let read = |user: &str, name: &str, at: &str| ClientRead {
+            user_id: user.into(),
+            name: name.into(),
+            message_id: at.into(),
+            read_at: "2026-11-25T09:05:00.000Z".into(),
+        };
+        let readers = [
+            read("ann", "Ann Lee", "m3"),
+            read("bob", "Bob Day", "m1"),
+            read("cat", "Cat Poe", "m3"),
+            read("dan", "Dan Roe", "not loaded"),
+        ];
+        assert_eq!(
+            drawn(&timeline.rows("me", Some("m3"), &readers, None, Zone::Utc)),
+            [
+                "[25 Nov 2026]",
+                "m1 (seen by Bob Day)",
+                "m2",
+                "m3 (seen) (seen by Ann Lee) (seen by Cat Poe)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_clients_new_read_moves_their_seen_by() {
+        let mut reads = Vec::new();
+        client_read(
+            &mut reads,
+            "ann",
+            "Ann".into(),
+            Some("m1".into()),
+            "t1".into(),
+        );
+        client_read(
+            &mut reads,
+            "bob",
+            "Bob".into(),
+            Some("m1".into()),
+            "t2".into(),
+        );
+        client_read(
+            &mut reads,
+            "ann",
+            "Ann".into(),
+            Some("m2".into()),
+            "t3".into(),
+        );
+        let at: Vec<(&str, &str, &str)> = reads
+            .iter()
+            .map(|r| {
+                (
+                    r.user_id.as_str(),
+                    r.message_id.as_str(),
+                    r.read_at.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(at, [("bob", "m1", "t2"), ("ann", "m2", "t3")]);
+        client_read(&mut reads, "bob", "Bob".into(), None, "t4".into());
+        assert_eq!(reads.len(), 1);
+    }
+
+    #[test]
+    fn a_change_of_reactions_redraws_the_line() {
+        let mut timeline = Timeline::from_newest_first(vec![message("m1", "a", "hi", "1")]);
+        let key = |t: &Timeline| t.rows("me", None, &[], None, Zone::Utc)[0].key();
+        let before = key(&timeline);
+        let mut reacted = message("m1", "a", "hi", "1");
+        reacted.reactions = vec![crate::model::Reaction {
+            emoji: "👍".into(),
+            count: 1,
+            user_ids: vec!["me".into()],
+        }];
+        timeline.replaced(reacted);
+        assert_ne!(key(&timeline), before);
     }
 
     #[test]
@@ -440,7 +576,7 @@ mod tests {
             message("m1", "ann", "first", "2026-11-25T09:00:00.000Z"),
         ]);
         assert_eq!(
-            drawn(&timeline.rows("me", None, None, Zone::Utc)),
+            drawn(&timeline.rows("me", None, &[], None, Zone::Utc)),
             [
                 "[25 Nov 2026]",
                 "m1",
@@ -454,7 +590,7 @@ mod tests {
         );
         // The new-messages line starts a group of its own.
         assert_eq!(
-            drawn(&timeline.rows("me", None, Some("m2"), Zone::Utc))[1..4],
+            drawn(&timeline.rows("me", None, &[], Some("m2"), Zone::Utc))[1..4],
             ["m1", "--new--", "m2"]
         );
     }
@@ -469,7 +605,7 @@ mod tests {
         )]);
         timeline.add_pending(message("local", "me", "again", ""), "k".into());
         assert_eq!(
-            drawn(&timeline.rows("me", None, None, Zone::Utc)),
+            drawn(&timeline.rows("me", None, &[], None, Zone::Utc)),
             ["[25 Nov 2026]", "m1", "  local"]
         );
     }

@@ -33,7 +33,9 @@ pub use notifications::{
     notification_scope, require_notification_sender, staff_may_hear_about, NotificationScope,
 };
 pub(crate) use people::{client_visible, company_visible};
-pub use people::{presence_audience, receives_invite_links, sees_private_details};
+pub use people::{
+    presence_audience, receives_invite_links, sees_client_reads, sees_private_details,
+};
 pub(crate) use saved_replies::saved_reply_visible;
 pub use saved_replies::{may_manage_saved_reply, saved_reply_reader, sees_saved_reply};
 

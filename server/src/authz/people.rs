@@ -67,6 +67,13 @@ pub fn sees_private_details(actor: &Actor, person_id: &str) -> bool {
     matches!(actor, Actor::Internal(_)) || actor.id() == person_id
 }
 
+/// Which of a channel's clients read how far, and when ("Seen by Ann ·
+/// 14:02"), is for the staff who see the channel; clients keep a plain
+/// "Seen" (`service::messages::seen_up_to`).
+pub fn sees_client_reads(actor: &Actor) -> bool {
+    matches!(actor, Actor::Internal(_))
+}
+
 /// Invitation links are credentials: only admins get them, and only in the
 /// answer that issues one (creating a client, or inviting them again).
 pub fn receives_invite_links(actor: &Actor) -> bool {
@@ -79,6 +86,15 @@ mod tests {
     use crate::auth::{Actor, ClientActor};
     use crate::authz::tests::staff;
     use crate::domain::internal_user::Role;
+
+    #[test]
+    fn who_read_how_far_is_for_staff() {
+        assert!(sees_client_reads(&staff(Role::Staff, true)));
+        assert!(sees_client_reads(&staff(Role::Admin, false)));
+        assert!(!sees_client_reads(&Actor::Client(ClientActor {
+            id: "ann".into()
+        })));
+    }
 
     #[test]
     fn private_details_are_for_staff_and_the_person_themselves() {

@@ -29,7 +29,7 @@ use crate::service::sending::{self, Admission, Draft};
 use crate::service::{events, views};
 use crate::storage::messages::{MessageRow, NewMessage};
 use crate::storage::sends::{self, SendTx, Sent};
-use crate::storage::{self, now_ms, Committed, Conn, Store, WriteConn};
+use crate::storage::{now_ms, Committed, Conn, Store, WriteConn};
 
 /// Messages per transaction, at most.
 const MAX_BATCH: usize = 256;
@@ -260,11 +260,8 @@ impl Batch {
     ) -> Result<Message> {
         let sender = match sending::admit(conn, draft, Some(visible)).await? {
             Admission::Repeat(earlier) => {
-                let files = storage::attachments::of_messages(conn, &[&earlier.id]).await?;
-                return sending::same_request(
-                    views::message_with(public_url, earlier, files),
-                    draft,
-                );
+                let earlier = views::message_at(public_url, conn, earlier).await?;
+                return sending::same_request(earlier, draft);
             }
             Admission::New(sender) => sender,
         };

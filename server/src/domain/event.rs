@@ -10,6 +10,9 @@ pub enum EventKind {
     MessageCreated,
     MessageUpdated,
     MessageDeleted,
+    /// Someone reacted to a message or took a reaction back; the payload is
+    /// the whole message, as `message.updated`'s is.
+    MessageReactions,
     ChannelCreated,
     ChannelUpdated,
     ChannelDeleted,
@@ -32,10 +35,11 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    const ALL: [EventKind; 21] = [
+    const ALL: [EventKind; 22] = [
         EventKind::MessageCreated,
         EventKind::MessageUpdated,
         EventKind::MessageDeleted,
+        EventKind::MessageReactions,
         EventKind::ChannelCreated,
         EventKind::ChannelUpdated,
         EventKind::ChannelDeleted,
@@ -61,6 +65,7 @@ impl EventKind {
             EventKind::MessageCreated => "message.created",
             EventKind::MessageUpdated => "message.updated",
             EventKind::MessageDeleted => "message.deleted",
+            EventKind::MessageReactions => "message.reactions",
             EventKind::ChannelCreated => "channel.created",
             EventKind::ChannelUpdated => "channel.updated",
             EventKind::ChannelDeleted => "channel.deleted",

@@ -2,6 +2,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::attachment::Attachment;
+use super::reaction::Reaction;
 use super::{Timestamp, UserType};
 use crate::error::{Error, Result};
 
@@ -36,6 +37,9 @@ pub struct Message {
     /// shown before the answer came is matched by it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
+    /// Who reacted with what: each emoji once, in the order first used,
+    /// with the people who chose it, first to react first.
+    pub reactions: Vec<Reaction>,
 }
 
 /// How a message other than one sent in the portal or the API arrived.

@@ -10,6 +10,7 @@ pub mod event;
 pub mod internal_user;
 pub mod message;
 pub mod notification;
+pub mod reaction;
 pub mod saved_reply;
 pub mod settings;
 pub mod values;

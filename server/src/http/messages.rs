@@ -10,12 +10,14 @@ use crate::auth::Authenticated;
 use crate::domain::message::Message;
 use crate::error::{Error, ErrorBody, Result};
 use crate::service::messages::{self, EditMessage, MassMessage, MassMessageResult, SendMessage};
+use crate::service::reactions;
 use crate::service::{Context, Page, PageRequest};
 
 pub fn router() -> OpenApiRouter<Context> {
     OpenApiRouter::new()
         .routes(routes!(list_messages, send_message))
         .routes(routes!(retrieve_message, edit_message, delete_message))
+        .routes(routes!(add_reaction, remove_reaction))
         .routes(routes!(send_mass_message))
 }
 
@@ -105,6 +107,33 @@ async fn delete_message(
     Path(id): Path<String>,
 ) -> Result<Json<Message>> {
     Ok(Json(messages::delete(&ctx, &auth.actor, &id).await?))
+}
+
+/// React to a message with one of 👍 ❤️ 😂 🎉 😮 🙏 (URL-encoded): anyone
+/// who sees the message may, once per emoji; again changes nothing.
+#[utoipa::path(put, path = "/v1/messages/{id}/reactions/{emoji}", tag = "messages",
+    params(("id" = String, Path), ("emoji" = String, Path, description = "One of 👍 ❤️ 😂 🎉 😮 🙏")),
+    responses((status = 200, body = Message), (status = "4XX", body = ErrorBody)))]
+async fn add_reaction(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path((id, emoji)): Path<(String, String)>,
+) -> Result<Json<Message>> {
+    Ok(Json(reactions::add(&ctx, &auth.actor, &id, &emoji).await?))
+}
+
+/// Take your reaction back; when there is none, nothing changes.
+#[utoipa::path(delete, path = "/v1/messages/{id}/reactions/{emoji}", tag = "messages",
+    params(("id" = String, Path), ("emoji" = String, Path, description = "One of 👍 ❤️ 😂 🎉 😮 🙏")),
+    responses((status = 200, body = Message), (status = "4XX", body = ErrorBody)))]
+async fn remove_reaction(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path((id, emoji)): Path<(String, String)>,
+) -> Result<Json<Message>> {
+    Ok(Json(
+        reactions::remove(&ctx, &auth.actor, &id, &emoji).await?,
+    ))
 }
 
 /// Send one text to many clients, each in their own individual channel.

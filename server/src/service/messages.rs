@@ -10,6 +10,7 @@ use crate::auth::{Actor, Credential};
 use crate::authz;
 use crate::domain::event::EventKind;
 use crate::domain::message::{Message, MessageText, SentVia};
+use crate::domain::Timestamp;
 use crate::error::{Error, Result};
 use crate::storage::{self, now_ms, Conn};
 
@@ -159,6 +160,44 @@ pub async fn seen_up_to(ctx: &Context, actor: &Actor, channel_id: &str) -> Resul
     storage::messages::newest_read_by_others(&mut conn, &scope, channel_id, actor.id()).await
 }
 
+/// A client's read marker as staff see it: "Seen by Ann · 14:02".
+#[derive(Debug, Clone)]
+pub struct ClientRead {
+    pub client_id: String,
+    pub name: String,
+    /// The newest message they have read (one they may see).
+    pub message_id: String,
+    pub read_at: Timestamp,
+}
+
+/// How far each client who is a member of a channel has read it, and when,
+/// earliest reader first. Only for staff (`authz::sees_client_reads`):
+/// clients get nothing here and keep `seen_up_to`.
+#[tracing::instrument(skip_all)]
+pub async fn client_reads(
+    ctx: &Context,
+    actor: &Actor,
+    channel_id: &str,
+) -> Result<Vec<ClientRead>> {
+    let channel = channels::get(ctx, actor, channel_id).await?;
+    if !authz::sees_client_reads(actor) {
+        return Ok(Vec::new());
+    }
+    let mut conn = ctx.store.reader().await?;
+    let rows = storage::client_reads::of_channel(&mut conn, &channel.id).await?;
+    Ok(rows
+        .into_iter()
+        // Someone who left the channel (their company, say) reads no more.
+        .filter(|r| channel.member_ids.contains(&r.client_id))
+        .map(|r| ClientRead {
+            name: format!("{} {}", r.given_name, r.family_name),
+            client_id: r.client_id,
+            message_id: r.message_id,
+            read_at: Timestamp(r.read_at),
+        })
+        .collect())
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
     let mut conn = ctx.store.reader().await?;
@@ -215,6 +254,7 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
     let mut tx = ctx.store.begin().await?;
     own_message(&mut tx, actor, id).await?;
     storage::messages::tombstone(&mut tx, id, now_ms()).await?;
+    storage::reactions::remove_from_message(&mut tx, id).await?;
     let blobs = storage::attachments::remove_from_message(&mut tx, id).await?;
     let message = record(ctx, &mut tx, EventKind::MessageDeleted, id).await?;
     ctx.commit(tx).await?;

@@ -24,6 +24,7 @@ pub mod messages;
 pub mod notifications;
 pub mod paging;
 pub mod passwords;
+pub mod reactions;
 pub mod readiness;
 pub mod saved_replies;
 pub mod scheduled;

@@ -10,6 +10,7 @@ use crate::domain::conversation::ConversationState;
 use crate::domain::internal_user::InternalUser;
 use crate::domain::message::Message;
 use crate::domain::notification::{DeliveryTargets, EmailTarget, InProductTarget, Notification};
+use crate::domain::reaction::{self, Reacted};
 use crate::domain::settings::{DefaultChannelType, MessagingSettings};
 use crate::domain::workspace::Workspace;
 use crate::domain::Timestamp;
@@ -204,7 +205,8 @@ pub fn attachment(public_url: &str, row: AttachmentRow) -> Attachment {
     }
 }
 
-/// A message with the attachments given (its own, in order).
+/// A message with the attachments given (its own, in order) and no
+/// reactions: what a message just written is; `messages` adds them.
 pub fn message_with(public_url: &str, row: MessageRow, attachments: Vec<AttachmentRow>) -> Message {
     let attachments: Vec<Attachment> = attachments
         .into_iter()
@@ -222,6 +224,7 @@ pub fn message_with(public_url: &str, row: MessageRow, attachments: Vec<Attachme
         sent_via: crate::domain::message::SentVia::from_stored(row.sent_via.as_deref()),
         is_internal: row.is_internal != 0,
         idempotency_key: row.idempotency_key,
+        reactions: Vec::new(),
         id: row.id,
         channel_id: row.channel_id,
         sender_id: row.sender_id,
@@ -229,9 +232,19 @@ pub fn message_with(public_url: &str, row: MessageRow, attachments: Vec<Attachme
     }
 }
 
-/// Messages with their attachments, loaded in one query.
+/// Messages with their attachments and reactions, each loaded in one query
+/// for the whole page.
 pub async fn messages(
     ctx: &Context,
+    conn: &mut Conn,
+    rows: Vec<MessageRow>,
+) -> Result<Vec<Message>> {
+    messages_at(&ctx.config.public_url, conn, rows).await
+}
+
+/// The same, for a caller that holds only the server's public address.
+pub async fn messages_at(
+    public_url: &str,
     conn: &mut Conn,
     rows: Vec<MessageRow>,
 ) -> Result<Vec<Message>> {
@@ -242,17 +255,38 @@ pub async fn messages(
         let key = attachment.message_id.clone().unwrap_or_default();
         by_message.entry(key).or_default().push(attachment);
     }
+    let mut reacted: std::collections::HashMap<String, Vec<Reacted>> =
+        std::collections::HashMap::new();
+    for reaction in storage::reactions::of_messages(conn, &ids).await? {
+        reacted
+            .entry(reaction.message_id.clone())
+            .or_default()
+            .push(reaction.reacted());
+    }
     Ok(rows
         .into_iter()
         .map(|row| {
             let attachments = by_message.remove(&row.id).unwrap_or_default();
-            message_with(&ctx.config.public_url, row, attachments)
+            let reacted = reacted.remove(&row.id).unwrap_or_default();
+            // A tombstone shows none, even one reacted to as it was deleted.
+            let reactions = match row.deleted_at {
+                Some(_) => Vec::new(),
+                None => reaction::summarise(reacted),
+            };
+            Message {
+                reactions,
+                ..message_with(public_url, row, attachments)
+            }
         })
         .collect())
 }
 
 pub async fn message(ctx: &Context, conn: &mut Conn, row: MessageRow) -> Result<Message> {
-    Ok(messages(ctx, conn, vec![row]).await?.remove(0))
+    message_at(&ctx.config.public_url, conn, row).await
+}
+
+pub async fn message_at(public_url: &str, conn: &mut Conn, row: MessageRow) -> Result<Message> {
+    Ok(messages_at(public_url, conn, vec![row]).await?.remove(0))
 }
 
 fn cta_params(raw: Option<&str>) -> Option<crate::domain::notification::CtaParams> {

@@ -311,6 +311,16 @@ fn doors() -> Vec<Door> {
             }
         ),
         door!(
+            "PUT /v1/messages/{id}/reactions/{emoji}",
+            ACME_READERS,
+            |f, c| { crate::reactions::react(c, &f.message, "👍").await }
+        ),
+        door!(
+            "DELETE /v1/messages/{id}/reactions/{emoji}",
+            ACME_READERS,
+            |f, c| { crate::reactions::unreact(c, &f.message, "👍").await }
+        ),
+        door!(
             "POST /v1/mass-messages",
             [200, 200, 200, 200, 422, 403, 403, 403, 401],
             |f, c| {
@@ -703,6 +713,16 @@ fn note_doors() -> Vec<Door> {
             c.get(&format!("/v1/attachments/{}/content", f.note_attachment))
                 .await
         }),
+        door!(
+            "PUT /v1/messages/{id}/reactions/{emoji}",
+            NOTE_READERS,
+            |f, c| { crate::reactions::react(c, &f.note, "🙏").await }
+        ),
+        door!(
+            "DELETE /v1/messages/{id}/reactions/{emoji}",
+            NOTE_READERS,
+            |f, c| { crate::reactions::unreact(c, &f.note, "🙏").await }
+        ),
         door!("GET /v1/realtime (replay)", NOTE_READERS, |f, c| {
             replayed_note(f, c).await
         }),

@@ -32,6 +32,7 @@ mod notifications;
 mod openapi;
 mod pages;
 mod passwords;
+mod reactions;
 mod readiness;
 mod realtime;
 mod saved_replies;

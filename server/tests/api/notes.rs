@@ -340,7 +340,7 @@ async fn frames_until_ready(mut socket: Socket) -> Vec<Value> {
 }
 
 /// Calls one of the web app's server functions as its pages do; the answer.
-async fn call_server_function(
+pub(crate) async fn call_server_function(
     app: &TestApp,
     caller: &Caller,
     name: &str,

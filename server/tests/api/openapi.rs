@@ -20,6 +20,8 @@ async fn the_openapi_document_describes_every_public_route() {
         ("/v1/message-channels/{id}/read", "post"),
         ("/v1/messages", "post"),
         ("/v1/messages/{id}", "patch"),
+        ("/v1/messages/{id}/reactions/{emoji}", "put"),
+        ("/v1/messages/{id}/reactions/{emoji}", "delete"),
         ("/v1/mass-messages", "post"),
         ("/v1/notifications", "get"),
         ("/v1/notifications", "post"),
@@ -66,6 +68,14 @@ async fn the_openapi_document_describes_every_public_route() {
     assert!(
         message["sentVia"].is_object(),
         "messages say when they arrived by e-mail"
+    );
+    assert!(
+        message["reactions"].is_object(),
+        "messages carry their reactions"
+    );
+    assert!(
+        doc.body["components"]["schemas"]["Reaction"]["properties"]["userIds"].is_object(),
+        "a reaction names who reacted"
     );
     assert!(
         doc.body["components"]["schemas"]["SendMessage"]["properties"]["attachmentIds"].is_object()

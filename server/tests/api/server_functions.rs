@@ -92,6 +92,11 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
             let sent = f.app.admin.send_message(&f.ann_channel, "to delete").await;
             vec![("message_id", sent.id())]
         }
+        "react" => vec![
+            ("message_id", f.message.clone()),
+            ("emoji", "👍".into()),
+            ("on", "true".into()),
+        ],
         "add_client" => vec![
             ("client[givenName]", "C".into()),
             ("client[familyName]", "D".into()),
@@ -325,6 +330,7 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
             "delete_message",
             [200, 200, 403, 403, 404, 403, 404, 404, 401],
         ),
+        ("react", ACME_READERS),
         ("load_directory", STAFF),
         ("add_client", [200, 200, 200, 200, 422, 403, 403, 403, 401]),
         ("load_client_channels", ACME_STAFF),

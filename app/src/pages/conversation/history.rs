@@ -9,6 +9,7 @@ use super::scroll::{
     first_in_view, is_at_bottom, offset_of, open_at_first_unread, Pane, Scroll, LOAD_OLDER_AT,
 };
 use super::People;
+use crate::model::ClientRead;
 use crate::pages::message::MessageLine;
 use crate::state::{Row, Timeline};
 use crate::{api, browser, clock};
@@ -46,6 +47,8 @@ pub(super) fn History(
     older: RwSignal<Option<String>>,
     /// The newest message someone else has read.
     seen_up_to: RwSignal<Option<String>>,
+    /// How far each client has read (staff only).
+    client_reads: RwSignal<Vec<ClientRead>>,
     /// Where the "New messages" line goes.
     first_unread: StoredValue<Option<String>>,
     people: People,
@@ -158,6 +161,7 @@ pub(super) fn History(
                 t.rows(
                     &me,
                     seen_up_to.get().as_deref(),
+                    &client_reads.get(),
                     first_unread.get_value().as_deref(),
                     zone.get(),
                 )
@@ -182,9 +186,9 @@ pub(super) fn History(
                         // A list holds only list items: the separator is inside one.
                         Row::Day(day) => view! { <li class="day"><div role="separator" aria-label=day.clone()>{day.clone()}</div></li> }.into_any(),
                         Row::NewMessages => view! { <li class="new-line"><div role="separator" aria-label="New messages">"New messages"</div></li> }.into_any(),
-                        Row::Line { entry, seen, continued } => {
+                        Row::Line { entry, seen, seen_by, continued } => {
                             let sender = people.name_of(&entry.message.sender_id);
-                            view! { <MessageLine entry=*entry seen continued sender me=me.clone() timeline /> }.into_any()
+                            view! { <MessageLine entry=*entry seen seen_by continued sender me=me.clone() timeline /> }.into_any()
                         }
                     }}
                 </For>

@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 
 use super::scroll::{Pane, Scroll};
-use super::People;
+use super::{People, Reads};
 use crate::live::Event;
 use crate::pages::shell::Session;
-use crate::state::Timeline;
+use crate::state::{client_read, Timeline};
 use crate::{api, browser};
 
 /// Opened: read it (in the browser only; rendering on the server reads nothing).
@@ -29,12 +29,12 @@ pub(super) fn follow(
     session: Session,
     channel_id: String,
     timeline: RwSignal<Timeline>,
-    seen_up_to: RwSignal<Option<String>>,
+    reads: Reads,
     typing: RwSignal<Option<String>>,
     people: People,
     pane: Pane,
 ) {
-    let me = session.me.with_untracked(|me| me.id.clone());
+    let (me, is_staff) = session.me.with_untracked(|me| (me.id.clone(), me.is_staff));
     let Pane {
         scroll,
         at_bottom,
@@ -71,9 +71,22 @@ pub(super) fn follow(
             channel_id: read_in,
             user_id,
             message_id,
+            read_at,
             ..
         }) if read_in == channel_id && user_id != me => {
-            seen_up_to.set(message_id);
+            // Staff follow each client's reading; clients keep a plain "Seen".
+            if let Some(name) = is_staff.then(|| people.client(&user_id)).flatten() {
+                reads.client_reads.update(|list| {
+                    client_read(
+                        list,
+                        &user_id,
+                        name,
+                        message_id.clone(),
+                        read_at.unwrap_or_default(),
+                    )
+                });
+            }
+            reads.seen_up_to.set(message_id);
         }
         Some(Event::Typing {
             channel_id: typed_in,

@@ -24,7 +24,7 @@ use typing::{announce_typing, TypingLine};
 use super::composer::Composer;
 use super::shell::{PageTitle, Session};
 use crate::api;
-use crate::model::{Conversation, Person};
+use crate::model::{ClientRead, Conversation, Person};
 use crate::problem::{reason, CONVERSATION_GONE};
 use crate::state::{Timeline, Uploads};
 
@@ -70,6 +70,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
     let timeline = RwSignal::new(initial);
     let older = RwSignal::new(conversation.history.next_token);
     let seen_up_to = RwSignal::new(conversation.seen_up_to);
+    let client_reads = RwSignal::new(conversation.client_reads);
     let typing = RwSignal::new(None::<String>);
     let uploads = RwSignal::new(Uploads::default());
     let dragging = RwSignal::new(false);
@@ -97,7 +98,10 @@ fn Thread(conversation: Conversation) -> impl IntoView {
         session,
         channel_id.clone(),
         timeline,
-        seen_up_to,
+        Reads {
+            seen_up_to,
+            client_reads,
+        },
         typing,
         people,
         pane,
@@ -143,7 +147,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             <div class="drop-zone" aria-hidden="true">"Drop files to attach them"</div>
             <Header title=title.clone() heading=focus.heading />
             {handling}
-            <History channel_id me timeline older seen_up_to first_unread people pane focus />
+            <History channel_id me timeline older seen_up_to client_reads first_unread people pane focus />
             <TypingLine typing />
             <Composer on_send=send on_typing=typed uploads csrf_token textarea=focus.composer note staff=mentionable later=send_later />
         </section>
@@ -183,4 +187,22 @@ impl People {
         self.0
             .with_value(|people| people.iter().find(|p| p.id == id).map(|p| p.name.clone()))
     }
+
+    /// A client of the conversation's, by id, with their name.
+    fn client(self, id: &str) -> Option<String> {
+        self.0.with_value(|people| {
+            people
+                .iter()
+                .find(|p| p.id == id && !p.is_staff)
+                .map(|p| p.name.clone())
+        })
+    }
+}
+
+/// How far others have read: the newest message anyone else has, and (for
+/// staff) how far each client has.
+#[derive(Clone, Copy)]
+struct Reads {
+    seen_up_to: RwSignal<Option<String>>,
+    client_reads: RwSignal<Vec<ClientRead>>,
 }

@@ -35,6 +35,7 @@ pub(super) fn send_from(
             is_internal: note.is_some_and(|note| note.get_untracked()),
             idempotency_key: Some(key.clone()),
             attachments: uploads.with_untracked(Uploads::ready),
+            reactions: Vec::new(),
         };
         uploads.update(Uploads::clear);
         pane.scroll.set_value(Scroll::Bottom);

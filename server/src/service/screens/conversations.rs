@@ -69,11 +69,22 @@ async fn open(
     let history = history(ctx, actor, &channel_id, None).await?;
     let mut card = directory::cards(ctx, actor, vec![channel]).await?;
     let seen_up_to = messages::seen_up_to(ctx, actor, &channel_id).await?;
+    let client_reads = messages::client_reads(ctx, actor, &channel_id)
+        .await?
+        .into_iter()
+        .map(|read| model::ClientRead {
+            user_id: read.client_id,
+            name: read.name,
+            message_id: read.message_id,
+            read_at: read.read_at.to_rfc3339(),
+        })
+        .collect();
     Ok(model::Conversation {
         channel: channel_summary(card.remove(0)),
         history,
         people,
         seen_up_to,
+        client_reads,
     })
 }
 
@@ -164,6 +175,15 @@ pub fn message(message: Message) -> model::Message {
         is_internal: message.is_internal,
         idempotency_key: message.idempotency_key,
         attachments: message.attachments.into_iter().map(attachment).collect(),
+        reactions: message
+            .reactions
+            .into_iter()
+            .map(|r| model::Reaction {
+                emoji: r.emoji,
+                count: r.count,
+                user_ids: r.user_ids,
+            })
+            .collect(),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::service::channels::{self, MarkRead};
 use crate::service::conversations::{self, UpdateHandling};
 use crate::service::messages::{self, EditMessage, MassMessage, SendMessage};
 use crate::service::scheduled::{self, ScheduleMessage};
-use crate::service::screens;
+use crate::service::{reactions, screens};
 use crate::storage::now_ms;
 
 #[async_trait::async_trait]
@@ -172,6 +172,22 @@ impl ConversationCalls for WebPortal {
         let (actor, _) = self.writer(request).await?;
         let deleted = messages::delete(&self.ctx, &actor, &message_id).await?;
         Ok(screens::message(deleted))
+    }
+
+    async fn react(
+        &self,
+        request: &Parts,
+        message_id: String,
+        emoji: String,
+        on: bool,
+    ) -> Answer<Message> {
+        let (actor, _) = self.writer(request).await?;
+        let message = if on {
+            reactions::add(&self.ctx, &actor, &message_id, &emoji).await?
+        } else {
+            reactions::remove(&self.ctx, &actor, &message_id, &emoji).await?
+        };
+        Ok(screens::message(message))
     }
 
     async fn start_conversation(&self, request: &Parts, client_ids: Vec<String>) -> Answer<String> {
