@@ -23,6 +23,8 @@ const ACME_READERS_DONE: [u16; 9] = [
 /// Ann's notices: hers, and admins'.
 const ANNS_OWN: [u16; 9] = [NOTHING, NOTHING, 404, 404, 404, NOTHING, 404, 404, 401];
 const ACME_STAFF: [u16; 9] = [200, 200, 200, 200, 404, 403, 403, 403, 401];
+/// The owner's own scheduled message: nobody else's to touch.
+const OWNERS_OWN_DONE: [u16; 9] = [NOTHING, NOTHING, 404, 404, 404, 404, 404, 404, 401];
 const ACME_STAFF_DONE: [u16; 9] = [NOTHING, NOTHING, NOTHING, NOTHING, 404, 403, 403, 403, 401];
 /// Staff whose client access is not limited to some companies.
 const UNLIMITED_STAFF: [u16; 9] = [200, 200, 200, 403, 403, 403, 403, 403, 401];
@@ -72,6 +74,24 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
             ("channel_id", f.ann_channel.clone()),
             ("minutes", "60".into()),
         ],
+        "list_scheduled" => vec![("channel_id", f.ann_channel.clone())],
+        "schedule_message" => vec![
+            ("channel_id", f.ann_channel.clone()),
+            ("text", "Later".into()),
+            ("scheduled_at", in_an_hour()),
+            ("time_zone", "Europe/Paris".into()),
+        ],
+        "cancel_scheduled" => {
+            let made = f
+                .app
+                .admin
+                .post(
+                    "/v1/scheduled-messages",
+                    json!({ "channelId": f.ann_channel, "text": "Later", "scheduledAt": in_an_hour() }),
+                )
+                .await;
+            vec![("id", made.id())]
+        }
         "older_messages" => vec![
             ("channel_id", f.ann_channel.clone()),
             ("next_token", String::new()),
@@ -314,6 +334,9 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
         ("mark_read", ACME_READERS_DONE),
         ("mark_unread", ACME_READERS_DONE),
         ("assign_conversation", ACME_STAFF_DONE),
+        ("list_scheduled", SIGNED_IN),
+        ("schedule_message", ACME_READERS),
+        ("cancel_scheduled", OWNERS_OWN_DONE),
         ("set_conversation_state", ACME_STAFF_DONE),
         ("snooze_conversation", ACME_STAFF_DONE),
         ("load_client_activity", STAFF),
@@ -743,4 +766,10 @@ async fn sign_out_everywhere_ends_the_other_sessions_and_keeps_this_one() {
         401,
         "the other one ended"
     );
+}
+
+fn in_an_hour() -> String {
+    (time::OffsetDateTime::now_utc() + std::time::Duration::from_secs(3600))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
 }
