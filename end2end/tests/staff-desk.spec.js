@@ -120,3 +120,54 @@ test('staff assign a conversation, mark it done, and the client reply puts it un
   await sam.context().close();
   await client.context().close();
 });
+
+/** A `datetime-local` value: the next whole minute at least 15 s away. */
+function nextMinute() {
+  const at = new Date(Date.now() + 15_000);
+  at.setSeconds(0, 0);
+  at.setMinutes(at.getMinutes() + 1);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T${two(at.getHours())}:${two(at.getMinutes())}`;
+}
+
+test('a message scheduled from the composer waits, can be taken back, and goes at its time', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const pia = await parlor.activeClient('Pia', 'Pine');
+  const staff = await signIn(browser, parlor, OWNER);
+  const client = await signIn(browser, parlor, pia);
+  await client.getByRole('link', { name: new RegExp(WORKSPACE) }).click();
+
+  await staff.getByRole('link', { name: /Pia Pine/ }).click();
+  const box = staff.getByRole('textbox', { name: 'Message' });
+  const waiting = staff.getByRole('list', { name: 'Scheduled messages' });
+
+  // One for tomorrow: listed with its time zone, kept over a reload, and
+  // taken back into the composer to edit.
+  await box.fill('Reminder for tomorrow');
+  await staff.getByRole('button', { name: 'Send later' }).click();
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  const two = (n) => String(n).padStart(2, '0');
+  await staff.getByLabel('Send at').fill(`${tomorrow.getFullYear()}-${two(tomorrow.getMonth() + 1)}-${two(tomorrow.getDate())}T09:00`);
+  await staff.getByRole('button', { name: 'Schedule' }).click();
+  await expect(waiting.getByText('Reminder for tomorrow')).toBeVisible();
+  await expect(waiting).toContainText(/Sends .*\(.+\)/);
+  await expect(box).toHaveValue('');
+  await staff.reload();
+  await expect(waiting.getByText('Reminder for tomorrow')).toBeVisible();
+  await waiting.getByRole('button', { name: 'Edit' }).click();
+  await expect(box).toHaveValue('Reminder for tomorrow');
+  await expect(waiting).toHaveCount(0);
+
+  // One for the next minute: it goes by itself and reaches the client.
+  await box.fill('Your return was filed this minute');
+  await staff.getByRole('button', { name: 'Send later' }).click();
+  await staff.getByLabel('Send at').fill(nextMinute());
+  await staff.getByRole('button', { name: 'Schedule' }).click();
+  await expect(waiting.getByText('Your return was filed this minute')).toBeVisible();
+  await expect(conversation(client).getByText('Your return was filed this minute')).toBeVisible({ timeout: 100_000 });
+  await expect(conversation(staff).getByText('Your return was filed this minute')).toBeVisible();
+  await expect(waiting).toHaveCount(0);
+
+  await staff.context().close();
+  await client.context().close();
+});

@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 
+use crate::live::Event;
 use crate::model::Scheduled;
+use crate::pages::shell::Session;
 use crate::{api, browser, clock};
 
 /// The conversation's messages waiting to be sent, loaded when it opens.
@@ -97,6 +99,19 @@ pub fn WaitingList(
     set_draft: WriteSignal<String>,
 ) -> impl IntoView {
     let zone = clock::use_zone();
+    // A scheduled message that went arrives with the key it was sent with.
+    let session = expect_context::<Session>();
+    Effect::new(move |_| {
+        if let Some(Event::MessageCreated(message)) = session.event.get() {
+            if let Some(id) = message
+                .idempotency_key
+                .as_deref()
+                .and_then(|key| key.strip_prefix("scheduled:"))
+            {
+                waiting.update(|w| w.retain(|s| s.id != id));
+            }
+        }
+    });
     let cancel = move |id: String| {
         browser::spawn(async move {
             if api::cancel_scheduled(id.clone()).await.is_ok() {
