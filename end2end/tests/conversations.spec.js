@@ -28,7 +28,7 @@ test('a new conversation with two clients of one company is a group both of them
   await staff.getByRole('button', { name: 'Start conversation' }).click();
   await expect(staff.getByRole('heading', { name: 'Ann, Bob' })).toBeVisible();
   await staff.getByRole('textbox', { name: 'Message' }).fill('Hello to you both');
-  await staff.getByRole('button', { name: 'Send' }).click();
+  await staff.getByRole('button', { name: 'Send', exact: true }).click();
 
   // Ann sees the new group appear and the message in it, without reloading.
   await annPage.getByRole('link', { name: /Ann, Bob/ }).click();

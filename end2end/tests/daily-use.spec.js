@@ -111,7 +111,7 @@ test('reloading mid-conversation, then sending, works', async ({ browser }) => {
   await expect(page.locator('body[data-hydrated]')).toBeAttached();
   await expect(messages(page).getByText('Before the reload')).toBeVisible();
   await send(page, 'After the reload');
-  await page.getByRole('button', { name: 'Send' }).isEnabled();
+  await page.getByRole('button', { name: 'Send', exact: true }).isEnabled();
   const texts = (await parlor.api('GET', `/v1/messages?channelId=${channel}`)).data.map((m) => m.text);
   expect(texts.filter((t) => t === 'After the reload')).toHaveLength(1);
   await expect(messages(page).locator('.message', { hasText: 'After the reload' })).toHaveCount(1);
@@ -298,7 +298,7 @@ test('on a phone the composer fits, the top bar is one line, and a conversation 
   const barBox = await bar.boundingBox();
   expect(barBox.height, 'the top bar is one line').toBeLessThan((await link.boundingBox()).height * 1.8);
   await page.getByRole('link', { name: /Pia Phone/ }).click();
-  const send = page.getByRole('button', { name: 'Send' });
+  const send = page.getByRole('button', { name: 'Send', exact: true });
   const attach = page.getByRole('button', { name: 'Attach files' });
   await expect(send).toBeInViewport({ ratio: 1 });
   await expect(attach).toBeInViewport({ ratio: 1 });

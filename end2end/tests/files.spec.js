@@ -48,7 +48,7 @@ test('a file dropped on the conversation reaches the client byte for byte', asyn
   await expect(uploads).toContainText('contract 2026.pdf');
   await expect(uploads).toContainText('Ready');
   await staff.getByRole('textbox', { name: 'Message' }).fill('Here is your contract.');
-  await staff.getByRole('button', { name: 'Send' }).click();
+  await staff.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(uploads.getByRole('listitem')).toHaveCount(0);
 
   const card = messages(client).getByRole('link', { name: /contract 2026\.pdf/ });
@@ -75,7 +75,7 @@ test('images show as previews, and files alone make a message', async ({ browser
   ]);
   await chooser.setFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG });
   await expect(client.getByRole('list', { name: 'Files to send' })).toContainText('Ready');
-  await client.getByRole('button', { name: 'Send' }).click();
+  await client.getByRole('button', { name: 'Send', exact: true }).click();
 
   const preview = messages(staff).getByRole('img', { name: 'receipt.png' });
   await expect(preview).toBeVisible();

@@ -27,7 +27,7 @@ test('staff and a client message each other live', async ({ browser }) => {
   // The client sees it without reloading, and replies with the Send button.
   await expect(conversation(client).getByText('Hello Ann, your return is ready.')).toBeVisible();
   await client.getByRole('textbox', { name: 'Message' }).fill('Thank you!\nI will sign today.');
-  await client.getByRole('button', { name: 'Send' }).click();
+  await client.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(conversation(staff).getByText('I will sign today.', { exact: false })).toBeVisible();
 
   // Every line appears once, on both sides.

@@ -118,7 +118,7 @@ test('staff insert a shared reply with the button, at the cursor, and send it', 
   await expect(staff.getByRole('dialog', { name: 'Saved replies' })).toHaveCount(0);
   await expect(box).toBeFocused();
 
-  await staff.getByRole('button', { name: 'Send' }).click();
+  await staff.getByRole('button', { name: 'Send', exact: true }).click();
   const sent = conversation(staff).locator('.message', { hasText: 'Could you send the documents, Bea?' });
   await expect(sent).toHaveCount(1);
   await expect(sent).toContainText('checklist.txt');
