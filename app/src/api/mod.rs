@@ -40,6 +40,8 @@ macro_rules! calls {
         pub trait $port: Send + Sync + 'static {
             $(
                 $(#[$($doc)*])*
+                // The port takes the call's arguments as they are.
+                #[allow(clippy::too_many_arguments)]
                 async fn $name(
                     &self,
                     request: &http::request::Parts,
