@@ -176,10 +176,7 @@ async fn a_snoozed_conversation_opens_again_at_its_time_and_tells_only_the_staff
     let d = Desk::build().await;
     let (mut staff_socket, _) = d.colleague.ready_socket(None).await;
     let (mut client_socket, _) = d.ann.ready_socket(None).await;
-    let until = time::OffsetDateTime::now_utc() + Duration::from_millis(1500);
-    let until = until
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap();
+    let until = crate::helpers::moment_in(Duration::from_millis(1500));
     let snoozed = d
         .handle(&d.app.admin, json!({ "snoozedUntil": until }))
         .await;
@@ -207,9 +204,7 @@ async fn a_snoozed_conversation_opens_again_at_its_time_and_tells_only_the_staff
     assert_eq!(next["data"]["id"], sent.id().as_str(), "{next}");
 
     // A client's message ends a snooze at once; a snooze in the past is refused.
-    let later = (time::OffsetDateTime::now_utc() + Duration::from_secs(3600))
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap();
+    let later = crate::helpers::moment_in(Duration::from_secs(3600));
     d.handle(&d.app.admin, json!({ "snoozedUntil": later }))
         .await;
     d.ann.send_message(&d.channel, "Actually, now").await;

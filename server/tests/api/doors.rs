@@ -85,9 +85,7 @@ const OWNERS_OWN: [u16; 9] = [200, 200, 404, 404, 404, 404, 404, 404, 401];
 /// A fresh message the owner scheduled for an hour from now in Ann's
 /// channel, for one caller's try.
 async fn scheduled(f: &Fixture) -> String {
-    let at = (time::OffsetDateTime::now_utc() + std::time::Duration::from_secs(3600))
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap();
+    let at = crate::helpers::moment_in(std::time::Duration::from_secs(3600));
     f.app
         .admin
         .post(
@@ -335,9 +333,7 @@ fn doors() -> Vec<Door> {
             c.get("/v1/scheduled-messages").await
         }),
         door!("POST /v1/scheduled-messages", ACME_READERS, |f, c| {
-            let at = (time::OffsetDateTime::now_utc() + std::time::Duration::from_secs(3600))
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap();
+            let at = crate::helpers::moment_in(std::time::Duration::from_secs(3600));
             c.post(
                 "/v1/scheduled-messages",
                 json!({ "channelId": f.ann_channel, "text": "Later", "scheduledAt": at }),

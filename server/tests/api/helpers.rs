@@ -522,6 +522,18 @@ impl Socket {
         }
     }
 
+    /// The frames a resuming socket replays before it says `ready`.
+    pub async fn replay(mut self) -> Vec<Value> {
+        let mut frames = Vec::new();
+        loop {
+            let frame = self.next_frame().await.expect("the socket is open");
+            if frame["type"] == "ready" {
+                return frames;
+            }
+            frames.push(frame);
+        }
+    }
+
     /// The next frame about a message or channel (skipping presence and typing).
     pub async fn next_event(&mut self) -> Value {
         self.next_where(|f| {
@@ -540,6 +552,13 @@ impl Socket {
             .await
             .unwrap();
     }
+}
+
+/// A moment `from_now` ahead, as the API writes times (RFC 3339).
+pub fn moment_in(from_now: std::time::Duration) -> String {
+    (time::OffsetDateTime::now_utc() + from_now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
 }
 
 /// One kind of caller: anonymous, an API key, or a signed-in session.

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{Caller, Socket, TestApp};
+use crate::helpers::{Caller, TestApp};
 
 /// Acme's client Ann in her channel, a colleague limited to Acme, and a
 /// message everyone sees followed by a note with a file.
@@ -308,7 +308,7 @@ async fn a_client_resuming_with_an_old_cursor_replays_around_the_note() {
     let (note, _) = write_note(&s.app.admin, &s.channel, "Replay me not", false).await;
     let after = s.app.admin.send_message(&s.channel, "Replay me").await;
 
-    let replayed = frames_until_ready(s.ann.socket(Some(&cursor)).await).await;
+    let replayed = s.ann.socket(Some(&cursor)).await.replay().await;
     let ids: Vec<&str> = replayed
         .iter()
         .filter(|f| f["type"] == "message.created")
@@ -318,25 +318,13 @@ async fn a_client_resuming_with_an_old_cursor_replays_around_the_note() {
     assert!(!format!("{replayed:?}").contains("Replay me not"));
 
     // The staff's replay holds both, in order.
-    let staff_replay = frames_until_ready(s.colleague.socket(Some(&cursor)).await).await;
+    let staff_replay = s.colleague.socket(Some(&cursor)).await.replay().await;
     let staff_ids: Vec<&str> = staff_replay
         .iter()
         .filter(|f| f["type"] == "message.created")
         .map(|f| f["data"]["id"].as_str().unwrap())
         .collect();
     assert_eq!(staff_ids, [note.as_str(), after.id().as_str()]);
-}
-
-/// The frames a resuming socket replays before it says `ready`.
-async fn frames_until_ready(mut socket: Socket) -> Vec<Value> {
-    let mut frames = Vec::new();
-    loop {
-        let frame = socket.next_frame().await.expect("the socket is open");
-        if frame["type"] == "ready" {
-            return frames;
-        }
-        frames.push(frame);
-    }
 }
 
 /// Calls one of the web app's server functions as its pages do; the answer.

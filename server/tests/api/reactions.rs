@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{Caller, Response, Socket, TestApp};
+use crate::helpers::{Caller, Response, TestApp};
 use crate::notes::call_server_function;
 
 /// `PUT /v1/messages/{id}/reactions/{emoji}`.
@@ -320,14 +320,14 @@ async fn a_client_never_hears_of_a_reaction_on_a_note_live_or_on_replay() {
         assert_eq!(frame["data"]["isInternal"], true);
     }
 
-    let replayed = frames_until_ready(s.ann.socket(Some(&cursor)).await).await;
+    let replayed = s.ann.socket(Some(&cursor)).await.replay().await;
     let kinds: Vec<&str> = replayed
         .iter()
         .map(|f| f["type"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["message.created"], "{replayed:?}");
     assert!(!format!("{replayed:?}").contains(&s.note));
-    let staff_replay = frames_until_ready(s.colleague.socket(Some(&cursor)).await).await;
+    let staff_replay = s.colleague.socket(Some(&cursor)).await.replay().await;
     let staff_kinds: Vec<&str> = staff_replay
         .iter()
         .map(|f| f["type"].as_str().unwrap())
@@ -422,18 +422,6 @@ async fn staff_see_which_client_read_up_to_which_message_and_when() {
     )
     .await;
     assert_eq!(reopened["clientReads"][0]["messageId"], later.id().as_str());
-}
-
-/// The frames a resuming socket replays before it says `ready`.
-async fn frames_until_ready(mut socket: Socket) -> Vec<Value> {
-    let mut frames = Vec::new();
-    loop {
-        let frame = socket.next_frame().await.expect("the socket is open");
-        if frame["type"] == "ready" {
-            return frames;
-        }
-        frames.push(frame);
-    }
 }
 
 fn now_ms() -> i64 {

@@ -9,9 +9,7 @@ use serde_json::{json, Value};
 use crate::helpers::{eventually, Caller, TestApp};
 
 fn in_ms(ms: u64) -> String {
-    (time::OffsetDateTime::now_utc() + Duration::from_millis(ms))
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap()
+    crate::helpers::moment_in(Duration::from_millis(ms))
 }
 
 async fn schedule(by: &Caller, channel: &str, text: &str, at: &str) -> Value {

@@ -78,7 +78,10 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
         "schedule_message" => vec![
             ("channel_id", f.ann_channel.clone()),
             ("text", "Later".into()),
-            ("scheduled_at", in_an_hour()),
+            (
+                "scheduled_at",
+                crate::helpers::moment_in(std::time::Duration::from_secs(3600)),
+            ),
             ("time_zone", "Europe/Paris".into()),
         ],
         "cancel_scheduled" => {
@@ -87,7 +90,7 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
                 .admin
                 .post(
                     "/v1/scheduled-messages",
-                    json!({ "channelId": f.ann_channel, "text": "Later", "scheduledAt": in_an_hour() }),
+                    json!({ "channelId": f.ann_channel, "text": "Later", "scheduledAt": crate::helpers::moment_in(std::time::Duration::from_secs(3600)) }),
                 )
                 .await;
             vec![("id", made.id())]
@@ -766,10 +769,4 @@ async fn sign_out_everywhere_ends_the_other_sessions_and_keeps_this_one() {
         401,
         "the other one ended"
     );
-}
-
-fn in_an_hour() -> String {
-    (time::OffsetDateTime::now_utc() + std::time::Duration::from_secs(3600))
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap()
 }
