@@ -27,7 +27,7 @@ pub use acting::*;
 pub(crate) use channels::channel_visible;
 pub use channels::{audience, every_visible_channel, Audience, Viewer};
 pub(crate) use notes::note_visible;
-pub use notes::{may_write_note, scope_sees_notes, sees_handling, sees_notes, Among};
+pub use notes::{may_write_note, scope_sees_notes, sees_handling, sees_message, sees_notes, Among};
 pub(crate) use notifications::notification_visible;
 pub use notifications::{
     notification_scope, require_notification_sender, staff_may_hear_about, NotificationScope,

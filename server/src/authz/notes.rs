@@ -41,6 +41,12 @@ pub fn sees_notes(actor: &Actor) -> bool {
     scope_sees_notes(&super::scope(actor))
 }
 
+/// Whether an actor who sees a message's channel may read the message:
+/// anyone, unless it is a note.
+pub fn sees_message(actor: &Actor, is_internal: bool) -> bool {
+    !is_internal || sees_notes(actor)
+}
+
 /// Whether the staff's handling of a conversation (who owns it, its state)
 /// is for this actor: the same people as notes.
 pub fn sees_handling(actor: &Actor) -> bool {

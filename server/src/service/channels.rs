@@ -388,7 +388,7 @@ pub async fn mark_read(
             let message = storage::messages::get(&mut tx, message_id)
                 .await?
                 .filter(|m| m.channel_id == id)
-                .filter(|m| m.is_internal == 0 || authz::sees_notes(actor));
+                .filter(|m| authz::sees_message(actor, m.is_internal != 0));
             let message = storage::found(message, "message")?;
             Some((message.seq, message.id))
         }

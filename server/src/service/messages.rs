@@ -141,7 +141,7 @@ pub(crate) async fn visible_message(
 ) -> Result<storage::messages::MessageRow> {
     let message = storage::messages::get(conn, id)
         .await?
-        .filter(|m| m.is_internal == 0 || authz::sees_notes(actor));
+        .filter(|m| authz::sees_message(actor, m.is_internal != 0));
     let message = storage::found(message, "message")?;
     let channel =
         storage::channels::visible(conn, &authz::scope(actor), &message.channel_id).await?;
