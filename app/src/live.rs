@@ -39,6 +39,12 @@ pub enum Event {
         channel_id: String,
         user_id: String,
     },
+    /// A colleague opened a conversation (`viewing`) or left it; staff only.
+    Viewing {
+        channel_id: String,
+        user_id: String,
+        viewing: bool,
+    },
     /// An integration's notification to this person arrived, changed or went.
     NoticesChanged,
     /// Events were missed for good: refetch everything shown.
@@ -118,6 +124,11 @@ impl Resume {
                 channel_id: field("channelId"),
                 user_id: field("userId"),
             },
+            "viewing" => Event::Viewing {
+                channel_id: field("channelId"),
+                user_id: field("userId"),
+                viewing: frame.data["viewing"].as_bool().unwrap_or(false),
+            },
             _ => Event::Ignored,
         }
     }
@@ -161,6 +172,18 @@ mod tests {
             Event::Typing {
                 channel_id: "c1".into(),
                 user_id: "u2".into()
+            }
+        );
+        assert_eq!(resume.path(), "/v1/realtime?since=41");
+        let left = resume.handle(
+            r#"{"type":"viewing","data":{"channelId":"c1","userId":"u2","viewing":false}}"#,
+        );
+        assert_eq!(
+            left,
+            Event::Viewing {
+                channel_id: "c1".into(),
+                user_id: "u2".into(),
+                viewing: false
             }
         );
         assert_eq!(resume.path(), "/v1/realtime?since=41");

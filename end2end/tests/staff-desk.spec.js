@@ -1,6 +1,7 @@
 // The staff side of a client conversation: internal notes no client ever
-// sees, @mentions, and handling (assign, mark done) where the client's reply
-// puts the conversation back under Needs reply.
+// sees, @mentions, handling (assign, mark done) where the client's reply
+// puts the conversation back under Needs reply, who else is looking, and
+// sending later.
 
 import { test, expect } from '@playwright/test';
 import { serverForThisFile, OWNER, WORKSPACE } from './support/parlor.js';
@@ -118,6 +119,46 @@ test('staff assign a conversation, mark it done, and the client reply puts it un
 
   await staff.context().close();
   await sam.context().close();
+  await client.context().close();
+});
+
+test('staff see which colleagues have the conversation open, and the client never does', async ({ browser }) => {
+  const rae = await parlor.staffMember('Rae', 'Reed');
+  const uma = await parlor.activeClient('Uma', 'Upton');
+  const owner = await signIn(browser, parlor, OWNER);
+  const colleague = await signIn(browser, parlor, rae);
+  const client = await signIn(browser, parlor, uma);
+  await client.getByRole('link', { name: new RegExp(WORKSPACE) }).click();
+  await expect(client.getByRole('textbox', { name: 'Message' })).toBeVisible();
+
+  await owner.getByRole('link', { name: /Uma Upton/ }).click();
+  await expect(owner.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  const conversationUrl = owner.url();
+  // Rae arrives by the address, as from a link: each sees the other.
+  await colleague.goto(conversationUrl);
+  await expect(colleague.getByText('Olivia Owner is also here')).toBeVisible();
+  await expect(owner.getByText('Rae Reed is also here')).toBeVisible();
+
+  // Rae leaves for the list: gone for Olivia at once.
+  await colleague.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Messages/ }).click();
+  await expect(owner.getByText('Rae Reed is also here')).toHaveCount(0);
+  // Back by a reload of the conversation's address.
+  await colleague.goto(conversationUrl);
+  await colleague.reload();
+  await expect(owner.getByText('Rae Reed is also here')).toBeVisible();
+  await expect(colleague.getByText('Olivia Owner is also here')).toBeVisible();
+
+  // A message proves the client's socket is live; it never learnt who looked.
+  await owner.getByRole('textbox', { name: 'Message' }).fill('We are both on it.');
+  await owner.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(conversation(client).getByText('We are both on it.')).toBeVisible();
+  await expect(client.getByText(/is also here|are also here/)).toHaveCount(0);
+
+  // Closing the tab counts as leaving.
+  await colleague.context().close();
+  await expect(owner.getByText('Rae Reed is also here')).toHaveCount(0);
+
+  await owner.context().close();
   await client.context().close();
 });
 

@@ -3,13 +3,13 @@
 //! What one node's sockets must learn from another crosses over NATS:
 //! - the rows of the event log, published by the pump of whichever node
 //!   read them (`realtime::pump`), so the others need not poll the database;
-//! - typing, which is never stored;
+//! - typing, and which conversation staff have open, which are never stored;
 //! - presence: each change, and every few seconds the full list of who is
 //!   connected to the node, so a node that stops is forgotten in time.
 //!
 //! NATS may lose messages (a reconnect, a slow node): the event log stays
 //! the truth, and the pump reads from it whatever NATS did not bring in
-//! order. Typing and presence are fleeting and need no such care.
+//! order. Typing, viewing and presence are fleeting and need no such care.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -20,8 +20,9 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, Notify};
 
+use crate::authz::Among;
 use crate::config::ClusterConfig;
-use crate::realtime::hub::{typing_frame, Hub, PresenceNote};
+use crate::realtime::hub::{typing_frame, viewing_frame, Hub, PresenceNote};
 use crate::storage::events::EventRow;
 
 /// Batches of rows queued between NATS and the pump; when the pump falls
@@ -63,6 +64,11 @@ enum Message<'a> {
         channel_id: String,
         user_id: String,
     },
+    Viewing {
+        channel_id: String,
+        user_id: String,
+        viewing: bool,
+    },
     Presence {
         note: PresenceNote,
     },
@@ -76,6 +82,7 @@ impl Message<'_> {
         match self {
             Message::Events { .. } => "events",
             Message::Typing { .. } => "typing",
+            Message::Viewing { .. } => "viewing",
             Message::Presence { .. } | Message::Roster { .. } => "presence",
         }
     }
@@ -201,6 +208,19 @@ impl Cluster {
         }
     }
 
+    /// Tells the other nodes' staff sockets that a colleague opened a
+    /// conversation or left it.
+    pub fn viewing(&self, channel_id: &str, user_id: &str, viewing: bool) {
+        let message = Message::Viewing {
+            channel_id: channel_id.to_string(),
+            user_id: user_id.to_string(),
+            viewing,
+        };
+        if let Some(bytes) = self.encode(&message) {
+            self.send(&message, bytes);
+        }
+    }
+
     fn encode(&self, message: &Message<'_>) -> Option<bytes::Bytes> {
         #[derive(Serialize)]
         struct Borrowed<'a> {
@@ -302,7 +322,22 @@ async fn listen(
             Message::Typing {
                 channel_id,
                 user_id,
-            } => hub.broadcast(&channel_id, typing_frame(&channel_id, &user_id), &user_id),
+            } => hub.broadcast(
+                &channel_id,
+                typing_frame(&channel_id, &user_id),
+                &user_id,
+                Among::Everyone,
+            ),
+            Message::Viewing {
+                channel_id,
+                user_id,
+                viewing,
+            } => hub.broadcast(
+                &channel_id,
+                viewing_frame(&channel_id, &user_id, viewing),
+                &user_id,
+                Among::Staff,
+            ),
             Message::Presence { note } => hub.remote_presence(&envelope.node, note),
             Message::Roster { notes } => hub.remote_roster(&envelope.node, notes),
         }

@@ -72,6 +72,34 @@ async fn messages_files_and_typing_cross_nodes_and_the_sign_in_limit_holds_acros
     assert_eq!(typing["data"]["channelId"], channel_id);
     assert_eq!(typing["data"]["userId"], cluster.owner_id(&api_a).await);
 
+    // Which conversation staff have open, on A, reaches a colleague on C
+    // and never the client on B.
+    let colleague = api_a
+        .post(
+            "/v1/internal-users",
+            json!({ "givenName": "Cal", "familyName": "Node", "email": "cal@example.com", "role": "staff" }),
+        )
+        .await
+        .expect("colleague invited");
+    let colleague_cookie = cluster
+        .accept_invitation(&c, colleague["inviteUrl"].as_str().expect("an invite link"))
+        .await;
+    let colleague_on_c = Listener::open(&c, Credential::Cookie(&colleague_cookie), None).await;
+    staff_on_a
+        .say(json!({ "type": "viewing", "channelId": channel_id }))
+        .await;
+    let viewing = colleague_on_c
+        .wait_for(|frame| frame["type"] == "viewing")
+        .await;
+    assert_eq!(
+        viewing["data"],
+        json!({ "channelId": channel_id, "userId": cluster.owner_id(&api_a).await, "viewing": true })
+    );
+    assert!(
+        !client_on_b.frames.lock().unwrap().iter().any(|f| f["type"] == "viewing"),
+        "a client is never told who on the staff is looking"
+    );
+
     // Presence crosses too: the client, connected to B only, is online for A.
     let online = staff_on_a.ready()["data"]["online"].clone();
     assert!(

@@ -6,6 +6,7 @@
 mod channel_list;
 #[cfg(test)]
 mod fixtures;
+mod lookers;
 pub mod mentions;
 mod people;
 mod previews;
@@ -16,6 +17,7 @@ mod timeline;
 mod uploads;
 
 pub use channel_list::{waited, ChannelList, ListView};
+pub use lookers::Lookers;
 pub use people::{avatar_tone, group_problem, initials, matching_clients, AVATAR_TONES};
 pub use previews::{message_preview, notification_body, preview, preview_of};
 pub use reactions::{reacted, reaction_label};

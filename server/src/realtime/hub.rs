@@ -412,12 +412,17 @@ impl Hub {
         deliver(&mut state, &recipients, &event.frame, None);
     }
 
-    /// Sends a typing frame (never logged) to the other sockets that see the channel.
-    pub fn broadcast(&self, channel_id: &str, frame: Frame, except_user: &str) {
+    /// Sends a frame that is never logged (typing, viewing) to the other
+    /// sockets that see the channel and are `among` those it is for.
+    pub fn broadcast(&self, channel_id: &str, frame: Frame, except_user: &str, among: Among) {
         let mut state = self.state();
         let mut recipients: Vec<u64> = state.everything.iter().copied().collect();
         if let Some(set) = state.by_channel.get(channel_id) {
             recipients.extend(set.iter().copied());
+        }
+        if among != Among::Everyone {
+            let subscribers = &state.subscribers;
+            recipients.retain(|id| subscribers.get(id).is_some_and(|s| among.admits(&s.viewer)));
         }
         deliver(&mut state, &recipients, &frame, Some(except_user));
     }
@@ -590,6 +595,14 @@ impl State {
 /// The frame telling a channel's members that someone is typing.
 pub fn typing_frame(channel_id: &str, user_id: &str) -> Frame {
     serde_json::json!({ "type": "typing", "data": { "channelId": channel_id, "userId": user_id } })
+        .to_string()
+        .into()
+}
+
+/// The frame telling a channel's staff that a colleague opened the
+/// conversation (`viewing`) or left it.
+pub fn viewing_frame(channel_id: &str, user_id: &str, viewing: bool) -> Frame {
+    serde_json::json!({ "type": "viewing", "data": { "channelId": channel_id, "userId": user_id, "viewing": viewing } })
         .to_string()
         .into()
 }

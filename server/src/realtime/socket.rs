@@ -21,7 +21,7 @@ use super::pump::to_event;
 use crate::auth::extract::{authenticate, same_origin};
 use crate::auth::tokens::RealtimeToken;
 use crate::auth::{Actor, Credential, StoredCredential};
-use crate::authz::{self, Viewer};
+use crate::authz::{self, Among, Viewer};
 use crate::error::{Error, Result};
 use crate::http::extract::Query;
 use crate::service::{sessions, Context};
@@ -149,6 +149,7 @@ pub async fn open(
                 viewer,
                 subscription,
                 typing: HashMap::new(),
+                viewing: None,
             };
             session.run(socket, since).await;
         }))
@@ -161,6 +162,8 @@ struct Session {
     viewer: Viewer,
     subscription: Subscription,
     typing: HashMap<String, Instant>,
+    /// The conversation this staff socket has open, as it last said.
+    viewing: Option<String>,
     /// What the client may send: every frame counts, presence and pings too.
     frames: DefaultDirectRateLimiter,
     /// Whether the client was told its frames are being dropped (once per flood).
@@ -175,6 +178,12 @@ enum ClientFrame {
     Typing {
         #[serde(rename = "channelId")]
         channel_id: String,
+    },
+    /// Staff only: the conversation now open on this socket's screen, or
+    /// none. Said again every few seconds while it stays open.
+    Viewing {
+        #[serde(rename = "channelId", default)]
+        channel_id: Option<String>,
     },
     Presence {
         status: PresenceStatus,
@@ -291,6 +300,8 @@ impl Session {
                 }
             }
         }
+        // However the socket ended, its colleagues stop seeing it here.
+        self.viewing(None);
     }
 
     /// Whether the credential the socket was opened with still acts as the
@@ -381,16 +392,26 @@ impl Session {
         match serde_json::from_str::<ClientFrame>(text) {
             // Typing and presence speak for the person: a read-only key may
             // listen, never say anything.
-            Ok(ClientFrame::Typing { .. } | ClientFrame::Presence { .. })
-                if authz::may_write(self.credential.kind).is_err() =>
-            {
+            Ok(
+                ClientFrame::Typing { .. }
+                | ClientFrame::Presence { .. }
+                | ClientFrame::Viewing { .. },
+            ) if authz::may_write(self.credential.kind).is_err() => {
                 let frame = serde_json::json!({
                     "type": "error",
-                    "data": { "code": "forbidden", "message": "this API key is read-only: it may not send typing or presence" },
+                    "data": { "code": "forbidden", "message": "this API key is read-only: it may not send typing, viewing or presence" },
+                });
+                let _ = self.send(sink, frame.to_string().into()).await;
+            }
+            Ok(ClientFrame::Viewing { .. }) if matches!(self.viewer, Viewer::Client(_)) => {
+                let frame = serde_json::json!({
+                    "type": "error",
+                    "data": { "code": "forbidden", "message": "only staff tell each other which conversation they are viewing" },
                 });
                 let _ = self.send(sink, frame.to_string().into()).await;
             }
             Ok(ClientFrame::Typing { channel_id }) => self.typing(&channel_id),
+            Ok(ClientFrame::Viewing { channel_id }) => self.viewing(channel_id),
             Ok(ClientFrame::Presence { status }) => {
                 self.ctx.hub.announce(self.subscription.id, status.into());
             }
@@ -423,9 +444,36 @@ impl Session {
         }
         self.typing.insert(channel_id.to_string(), now);
         let frame = super::hub::typing_frame(channel_id, self.actor.id());
-        self.ctx.hub.broadcast(channel_id, frame, self.actor.id());
+        self.ctx
+            .hub
+            .broadcast(channel_id, frame, self.actor.id(), Among::Everyone);
         if let Some(cluster) = &self.ctx.cluster {
             cluster.typing(channel_id, self.actor.id());
+        }
+    }
+
+    /// Tells the channel's other staff that this person opened it, or, with
+    /// `None`, left the one they had open. Never stored; those told forget
+    /// a colleague not heard from again within a minute (a node that went
+    /// away says nothing), so the web app repeats it while it stays open.
+    fn viewing(&mut self, channel_id: Option<String>) {
+        let channel_id =
+            channel_id.filter(|c| self.ctx.hub.sees_channel(self.subscription.id, c));
+        if let Some(left) = self.viewing.take().filter(|old| Some(old) != channel_id.as_ref()) {
+            self.tell_viewing(&left, false);
+        }
+        if let Some(open) = &channel_id {
+            self.tell_viewing(open, true);
+        }
+        self.viewing = channel_id;
+    }
+
+    fn tell_viewing(&self, channel_id: &str, viewing: bool) {
+        let user = self.actor.id();
+        let frame = super::hub::viewing_frame(channel_id, user, viewing);
+        self.ctx.hub.broadcast(channel_id, frame, user, Among::Staff);
+        if let Some(cluster) = &self.ctx.cluster {
+            cluster.viewing(channel_id, user, viewing);
         }
     }
 

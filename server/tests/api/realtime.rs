@@ -534,6 +534,80 @@ async fn typing_reaches_the_other_members_and_is_never_stored() {
 }
 
 #[tokio::test]
+async fn staff_see_which_colleagues_have_a_conversation_open_and_clients_never_do() {
+    let f = Firm::build().await;
+    let globex = f.bob["companyId"].as_str().unwrap().to_string();
+    let ann = f.app.client_session(&f.ann).await;
+    let (carol, carol_session) = f.app.staff(Some(&[f.acme.as_str()])).await;
+    let (_, dave_session) = f.app.staff(Some(&[f.acme.as_str()])).await;
+    let (_, globex_session) = f.app.staff(Some(&[globex.as_str()])).await;
+    let (mut ann_socket, _) = ann.ready_socket(None).await;
+    let (mut carol_socket, _) = carol_session.ready_socket(None).await;
+    let (mut dave_socket, _) = dave_session.ready_socket(None).await;
+    let (mut outsider, _) = globex_session.ready_socket(None).await;
+    let viewing_or_message = |f: &Value| f["type"] == "viewing" || f["type"] == "message.created";
+
+    // A channel Carol cannot see counts as none: Globex's staff hear nothing.
+    carol_socket
+        .send_json(json!({ "type": "viewing", "channelId": f.bob_channel }))
+        .await;
+    f.app.admin.send_message(&f.bob_channel, "fence").await;
+    assert_eq!(
+        outsider.next_where(viewing_or_message).await["type"],
+        "message.created"
+    );
+
+    carol_socket
+        .send_json(json!({ "type": "viewing", "channelId": f.ann_channel }))
+        .await;
+    let opened = dave_socket.next_where(viewing_or_message).await;
+    assert_eq!(
+        opened["data"],
+        json!({ "channelId": f.ann_channel, "userId": carol, "viewing": true })
+    );
+    assert!(opened.get("cursor").is_none(), "viewing is never stored");
+    f.app.admin.send_message(&f.ann_channel, "fence").await;
+    assert_eq!(
+        ann_socket.next_where(viewing_or_message).await["type"],
+        "message.created",
+        "the client of the conversation is never told who on the staff looks at it"
+    );
+    assert_eq!(
+        dave_socket.next_where(viewing_or_message).await["type"],
+        "message.created"
+    );
+
+    ann_socket
+        .send_json(json!({ "type": "viewing", "channelId": f.ann_channel }))
+        .await;
+    let refused = ann_socket.next_where(|f| f["type"] == "error").await;
+    assert_eq!(refused["data"]["code"], "forbidden");
+
+    // Closing the conversation, and closing the socket, both tell the others.
+    carol_socket
+        .send_json(json!({ "type": "viewing", "channelId": null }))
+        .await;
+    let left = dave_socket.next_where(viewing_or_message).await;
+    assert_eq!(
+        left["data"],
+        json!({ "channelId": f.ann_channel, "userId": carol, "viewing": false })
+    );
+    carol_socket
+        .send_json(json!({ "type": "viewing", "channelId": f.ann_channel }))
+        .await;
+    assert_eq!(
+        dave_socket.next_where(viewing_or_message).await["data"]["viewing"],
+        true
+    );
+    drop(carol_socket);
+    let gone = dave_socket.next_where(viewing_or_message).await;
+    assert_eq!(
+        gone["data"],
+        json!({ "channelId": f.ann_channel, "userId": carol, "viewing": false })
+    );
+}
+
+#[tokio::test]
 async fn presence_shows_who_is_online_to_those_allowed_to_see_them() {
     let f = Firm::build().await;
     let ann = f.app.client_session(&f.ann).await;

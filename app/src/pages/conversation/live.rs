@@ -4,11 +4,12 @@
 
 use leptos::prelude::*;
 
+use super::lookers::announce_viewing;
 use super::scroll::{Pane, Scroll};
 use super::{People, Reads};
 use crate::live::Event;
 use crate::pages::shell::Session;
-use crate::state::{client_read, Timeline};
+use crate::state::{client_read, Lookers, Timeline};
 use crate::{api, browser};
 
 /// Opened: read it (in the browser only; rendering on the server reads nothing).
@@ -31,6 +32,7 @@ pub(super) fn follow(
     timeline: RwSignal<Timeline>,
     reads: Reads,
     typing: RwSignal<Option<String>>,
+    lookers: Option<RwSignal<Lookers>>,
     people: People,
     pane: Pane,
 ) {
@@ -97,6 +99,21 @@ pub(super) fn follow(
             ));
             browser::after(std::time::Duration::from_secs(4), move || typing.set(None));
         }
+        Some(Event::Viewing {
+            channel_id: viewed,
+            user_id,
+            viewing,
+        }) if viewed == channel_id && user_id != me => {
+            let Some(lookers) = lookers else { return };
+            if !viewing {
+                lookers.update(|l| l.left(&user_id));
+            } else if lookers.try_update(|l| l.heard(&user_id, browser::now_ms())) == Some(true) {
+                // A newcomer learns at once who was already here.
+                announce_viewing(Some(&channel_id));
+            }
+        }
+        // The socket (re)connected: whoever we told before may not know.
+        Some(Event::Ready) if lookers.is_some() => announce_viewing(Some(&channel_id)),
         _ => {}
     });
 }

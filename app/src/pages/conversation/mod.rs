@@ -12,6 +12,7 @@ pub(in crate::pages) mod later;
 mod live;
 mod scroll;
 mod sending;
+mod lookers;
 mod typing;
 
 pub(super) use sending::deliver;
@@ -19,6 +20,7 @@ pub(super) use sending::deliver;
 use handling::HandlingBar;
 use history::{History, OpenFocus};
 use scroll::Pane;
+use lookers::{keep_announcing, AlsoHere};
 use typing::{announce_typing, TypingLine};
 
 use super::composer::Composer;
@@ -26,7 +28,7 @@ use super::shell::{PageTitle, Session};
 use crate::api;
 use crate::model::{ClientRead, Conversation, Person};
 use crate::problem::{reason, CONVERSATION_GONE};
-use crate::state::{Timeline, Uploads};
+use crate::state::{Lookers, Timeline, Uploads};
 
 #[component]
 pub fn ConversationView() -> impl IntoView {
@@ -87,6 +89,12 @@ fn Thread(conversation: Conversation) -> impl IntoView {
         .collect();
     let people = People(StoredValue::new(conversation.people));
     keep_open(session, channel_id.clone());
+    // Staff see which colleagues have it open too, and are seen.
+    let lookers = is_staff.then(|| RwSignal::new(Lookers::default()));
+    if let Some(lookers) = lookers {
+        keep_announcing(session.open_channel, channel_id.clone(), lookers);
+    }
+    let also_here = lookers.map(|lookers| view! { <AlsoHere lookers people /> });
 
     let pane = Pane::new();
     let focus = OpenFocus {
@@ -103,6 +111,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             client_reads,
         },
         typing,
+        lookers,
         people,
         pane,
     );
@@ -147,6 +156,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             <div class="drop-zone" aria-hidden="true">"Drop files to attach them"</div>
             <Header title=title.clone() heading=focus.heading />
             {handling}
+            {also_here}
             <History channel_id me timeline older seen_up_to client_reads first_unread people pane focus />
             <TypingLine typing />
             <Composer on_send=send on_typing=typed uploads csrf_token textarea=focus.composer note staff=mentionable later=send_later />
