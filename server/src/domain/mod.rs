@@ -12,6 +12,7 @@ pub mod message;
 pub mod notification;
 pub mod reaction;
 pub mod saved_reply;
+pub mod search;
 pub mod settings;
 pub mod values;
 pub mod webhook;

@@ -18,6 +18,7 @@ pub mod directory;
 pub mod email_preferences;
 pub mod email_replies;
 pub mod events;
+pub mod file_text;
 pub mod internal_users;
 pub mod mentions;
 pub mod messages;
@@ -28,6 +29,7 @@ pub mod reactions;
 pub mod readiness;
 pub mod saved_replies;
 pub mod scheduled;
+pub mod search;
 pub mod screens;
 pub mod sending;
 pub mod sessions;
@@ -66,8 +68,9 @@ pub struct Context {
     /// Where requests' session cookies queue to be looked up, many per query.
     pub sessions:
         crate::batching::lookup::BatchedLookup<String, (crate::auth::Actor, sessions::SessionInfo)>,
-    /// Thumbnails being decoded at once; the others wait for a permit.
-    pub thumbnail_pool: Arc<tokio::sync::Semaphore>,
+    /// Uploaded files being decoded at once (for a thumbnail, or for the
+    /// text search finds them by); the others wait for a permit.
+    pub file_pool: Arc<tokio::sync::Semaphore>,
     /// Uploads per person per minute.
     pub upload_rate: attachments::UploadRate,
     /// The HTTP client of webhook deliveries.
@@ -99,7 +102,7 @@ impl Context {
         let api_keys = sessions::api_key_lookup(store.clone());
         let sessions = sessions::session_lookup(store.clone());
         let throttle = LoginThrottle::new(store.clone(), config.sign_in.throttle);
-        let thumbnail_pool = Arc::new(tokio::sync::Semaphore::new(config.limits.thumbnail_workers));
+        let file_pool = Arc::new(tokio::sync::Semaphore::new(config.limits.thumbnail_workers));
         let upload_rate =
             attachments::UploadRate::new(store.clone(), config.limits.uploads_per_minute);
         let webhook_sender = crate::webhooks::sender::Sender::new(&config.webhooks)?;
@@ -114,7 +117,7 @@ impl Context {
             api_keys,
             key_usage: api_keys::KeyUsage::default(),
             sessions,
-            thumbnail_pool,
+            file_pool,
             upload_rate,
             webhook_sender,
             cluster: None,
