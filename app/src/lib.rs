@@ -27,7 +27,6 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use pages::account::AccountPage;
-use pages::search::SearchPage;
 use pages::clients::{ClientPage, ClientsPage};
 use pages::companies::{CompaniesPage, CompanyPage};
 use pages::conversation::ConversationView;
@@ -36,6 +35,7 @@ use pages::new::{NewConversation, NewMassMessage};
 use pages::notifications::NotificationsPage;
 use pages::password::{ForgotPasswordPage, ResetPasswordPage};
 use pages::saved_replies::SavedRepliesPage;
+use pages::search::SearchPage;
 use pages::settings::SettingsPage;
 use pages::shell::{SignedInShell, StaffOnly};
 use pages::sign_in::SignIn;

@@ -147,12 +147,16 @@ pub fn SearchPage() -> impl IntoView {
 
 /// Narrows the search to one conversation of the person's list.
 #[component]
-fn ConversationFilter(selected: impl Fn() -> String + Send + Sync + Copy + 'static) -> impl IntoView {
+fn ConversationFilter(
+    selected: impl Fn() -> String + Send + Sync + Copy + 'static,
+) -> impl IntoView {
     let session = expect_context::<Session>();
     let options = move || {
-        session
-            .channels
-            .with(|list| list.summaries().map(|c| (c.id.clone(), c.title.clone())).collect::<Vec<_>>())
+        session.channels.with(|list| {
+            list.summaries()
+                .map(|c| (c.id.clone(), c.title.clone()))
+                .collect::<Vec<_>>()
+        })
     };
     view! {
         <label>
@@ -177,10 +181,7 @@ fn Result(hit: SearchHit) -> impl IntoView {
             .map(|m| m.full())
             .unwrap_or_default()
     };
-    let href = format!(
-        "/messages/{}?at={}",
-        hit.message.channel_id, hit.message.id
-    );
+    let href = format!("/messages/{}?at={}", hit.message.channel_id, hit.message.id);
     let files: Vec<String> = hit
         .message
         .attachments

@@ -221,7 +221,10 @@ mod tests {
 
     #[test]
     fn words_phrases_and_prefixes() {
-        assert_eq!(parsed("Acme  return"), vec![phrase(&["acme"]), phrase(&["return"])]);
+        assert_eq!(
+            parsed("Acme  return"),
+            vec![phrase(&["acme"]), phrase(&["return"])]
+        );
         assert_eq!(
             parsed(r#"what about "the 2024 return" tax*"#),
             vec![
@@ -232,7 +235,10 @@ mod tests {
             ]
         );
         assert_eq!(parsed("2024-return"), vec![phrase(&["2024", "return"])]);
-        assert_eq!(parsed("Zoë café"), vec![phrase(&["zoë"]), phrase(&["café"])]);
+        assert_eq!(
+            parsed("Zoë café"),
+            vec![phrase(&["zoë"]), phrase(&["café"])]
+        );
         // An unclosed quote is a phrase to the end.
         assert_eq!(parsed(r#""due date"#), vec![phrase(&["due", "date"])]);
     }
@@ -282,11 +288,26 @@ mod tests {
         assert_eq!(
             snippet_parts("…the \u{2}2024\u{3} \u{2}return\u{3} is due"),
             vec![
-                SnippetPart { text: "…the ".into(), is_match: false },
-                SnippetPart { text: "2024".into(), is_match: true },
-                SnippetPart { text: " ".into(), is_match: false },
-                SnippetPart { text: "return".into(), is_match: true },
-                SnippetPart { text: " is due".into(), is_match: false },
+                SnippetPart {
+                    text: "…the ".into(),
+                    is_match: false
+                },
+                SnippetPart {
+                    text: "2024".into(),
+                    is_match: true
+                },
+                SnippetPart {
+                    text: " ".into(),
+                    is_match: false
+                },
+                SnippetPart {
+                    text: "return".into(),
+                    is_match: true
+                },
+                SnippetPart {
+                    text: " is due".into(),
+                    is_match: false
+                },
             ]
         );
         assert_eq!(snippet_parts(""), vec![]);

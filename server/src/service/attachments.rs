@@ -201,11 +201,7 @@ async fn decode_stored<T: Send + 'static>(
     size: u64,
     decode: impl FnOnce(Vec<u8>) -> T + Send + 'static,
 ) -> Result<T> {
-    let _permit = ctx
-        .file_pool
-        .acquire()
-        .await
-        .map_err(anyhow::Error::from)?;
+    let _permit = ctx.file_pool.acquire().await.map_err(anyhow::Error::from)?;
     let mut stored = ctx.blobs.read(blob_id, None).await?;
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or_default());
     while let Some(chunk) = stored.next().await {
@@ -314,7 +310,14 @@ where
     } else {
         None
     };
-    let text = text_of(ctx, &reservation.blob_id, size, &content_type, name.as_str()).await?;
+    let text = text_of(
+        ctx,
+        &reservation.blob_id,
+        size,
+        &content_type,
+        name.as_str(),
+    )
+    .await?;
     let stored_thumbnail = match &thumbnail {
         Some(thumb) => {
             let reservation = Reservation::new(ctx).await?;

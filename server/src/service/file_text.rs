@@ -270,9 +270,15 @@ mod tests {
 
     #[test]
     fn what_cannot_be_read_gives_nothing() {
-        assert_eq!(extract(b"%PDF-1.7 broken", "application/pdf", "x.pdf"), None);
+        assert_eq!(
+            extract(b"%PDF-1.7 broken", "application/pdf", "x.pdf"),
+            None
+        );
         assert_eq!(extract(b"PK not a zip", "application/zip", "x.docx"), None);
-        assert_eq!(extract(&[0, 1, 2], "application/octet-stream", "x.bin"), None);
+        assert_eq!(
+            extract(&[0, 1, 2], "application/octet-stream", "x.bin"),
+            None
+        );
         assert!(!is_readable("image/png", "photo.png"));
     }
 

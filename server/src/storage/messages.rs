@@ -24,7 +24,8 @@ pub struct MessageRow {
     pub idempotency_key: Option<String>,
 }
 
-pub(crate) const COLUMNS: &str = "seq, id, channel_id, sender_id, sender_type, text, is_welcome, created_at, \
+pub(crate) const COLUMNS: &str =
+    "seq, id, channel_id, sender_id, sender_type, text, is_welcome, created_at, \
      updated_at, deleted_at, sent_via, is_internal, idempotency_key";
 
 /// Keeps internal notes out of what is read for someone who may not see

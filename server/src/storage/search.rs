@@ -75,7 +75,10 @@ pub async fn messages(
     let (kind, subject) = reader.params();
     binds.text(subject);
     binds.text(kind);
-    let columns: Vec<String> = COLUMNS.split(',').map(|c| format!("m.{}", c.trim())).collect();
+    let columns: Vec<String> = COLUMNS
+        .split(',')
+        .map(|c| format!("m.{}", c.trim()))
+        .collect();
     let (select, from, matches, order) = match backend {
         Backend::Sqlite => (
             format!(
@@ -122,7 +125,10 @@ pub async fn messages(
         let (theirs, _) = every_visible_channel(&Scope::Client(client.clone()))
             .expect("a client sees some channels, never all");
         let param = binds.text(client);
-        conditions.push(format!("m.channel_id IN ({})", theirs.replace("$1", &param)));
+        conditions.push(format!(
+            "m.channel_id IN ({})",
+            theirs.replace("$1", &param)
+        ));
     }
     if let Some(company) = &filters.company_id {
         let param = binds.text(company);

@@ -32,9 +32,7 @@ impl Firm {
         let cy = app.create_client("Cy", Some(&globex)).await;
         let ann_id = ann["id"].as_str().unwrap().to_string();
         let ann_channel = app.individual_channel(&ann_id).await;
-        let cy_channel = app
-            .individual_channel(cy["id"].as_str().unwrap())
-            .await;
+        let cy_channel = app.individual_channel(cy["id"].as_str().unwrap()).await;
         let (_, acme_staff) = app.staff(Some(&[&acme])).await;
         Firm {
             ann: app.client_session(&ann).await,
@@ -104,29 +102,54 @@ async fn words_phrases_and_prefixes_find_messages_newest_first_with_the_hit_in_c
     let f = Firm::build().await;
     let admin = &f.app.admin;
     let ready = f
-        .send(admin, &f.ann_channel, "The 2024 return is ready for Acme to sign")
+        .send(
+            admin,
+            &f.ann_channel,
+            "The 2024 return is ready for Acme to sign",
+        )
         .await;
     let question = f
-        .send(&f.ann, &f.ann_channel, "Thanks! What about the depreciation schedule?")
+        .send(
+            &f.ann,
+            &f.ann_channel,
+            "Thanks! What about the depreciation schedule?",
+        )
         .await;
     let globex = f
         .send(admin, &f.cy_channel, "Globex: return filed, 2024 closed")
         .await;
 
-    assert_eq!(found(admin, "return").await, vec![globex.clone(), ready.clone()]);
-    assert_eq!(found(admin, "RETURN%202024").await, vec![globex.clone(), ready.clone()]);
+    assert_eq!(
+        found(admin, "return").await,
+        vec![globex.clone(), ready.clone()]
+    );
+    assert_eq!(
+        found(admin, "RETURN%202024").await,
+        vec![globex.clone(), ready.clone()]
+    );
     assert_eq!(
         found(admin, "%222024%20return%22").await,
         vec![ready.clone()],
         "a phrase needs its words side by side and in order"
     );
     assert_eq!(found(admin, "depreci*").await, vec![question.clone()]);
-    assert_eq!(found(admin, "depreci").await, Vec::<String>::new(), "a word is whole unless it ends in *");
-    assert_eq!(found(admin, "return%20depreciation").await, Vec::<String>::new(), "every word must appear");
+    assert_eq!(
+        found(admin, "depreci").await,
+        Vec::<String>::new(),
+        "a word is whole unless it ends in *"
+    );
+    assert_eq!(
+        found(admin, "return%20depreciation").await,
+        Vec::<String>::new(),
+        "every word must appear"
+    );
 
     let answer = admin.get("/v1/search?q=%222024%20return%22").await;
     let hit = &answer.body["data"][0];
-    assert_eq!(hit["message"]["text"], "The 2024 return is ready for Acme to sign");
+    assert_eq!(
+        hit["message"]["text"],
+        "The 2024 return is ready for Acme to sign"
+    );
     assert_eq!(hit["message"]["channelId"], f.ann_channel.as_str());
     // One highlight or two, as each backend marks a phrase.
     assert_eq!(highlighted(hit).join(" "), "2024 return");
@@ -143,14 +166,29 @@ async fn words_phrases_and_prefixes_find_messages_newest_first_with_the_hit_in_c
 async fn files_are_found_by_their_name_and_by_the_text_inside_them() {
     let f = Firm::build().await;
     let pdf = f
-        .send_file(&f.ann_channel, "Signed copy attached", "acme-books.pdf", PDF)
+        .send_file(
+            &f.ann_channel,
+            "Signed copy attached",
+            "acme-books.pdf",
+            PDF,
+        )
         .await;
     let notes = f
-        .send_file(&f.ann_channel, "", "meeting-notes.txt", b"We agreed the invoice schedule in June")
+        .send_file(
+            &f.ann_channel,
+            "",
+            "meeting-notes.txt",
+            b"We agreed the invoice schedule in June",
+        )
         .await;
     // Not a PDF at all, though named one: found by its name, never an error.
     let scan = f
-        .send_file(&f.ann_channel, "The scan", "scan-0042.pdf", b"%PDF-1.7 \x00\x01 not really")
+        .send_file(
+            &f.ann_channel,
+            "The scan",
+            "scan-0042.pdf",
+            b"%PDF-1.7 \x00\x01 not really",
+        )
         .await;
 
     let admin = &f.app.admin;
@@ -160,10 +198,17 @@ async fn files_are_found_by_their_name_and_by_the_text_inside_them() {
         "a phrase inside the PDF"
     );
     assert_eq!(found(admin, "depreciation").await, vec![pdf.clone()]);
-    assert_eq!(found(admin, "books").await, vec![pdf.clone()], "the file's name");
+    assert_eq!(
+        found(admin, "books").await,
+        vec![pdf.clone()],
+        "the file's name"
+    );
     assert_eq!(found(admin, "invoice").await, vec![notes.clone()]);
     assert_eq!(found(admin, "scan%200042").await, vec![scan.clone()]);
-    assert_eq!(found(admin, "schedule").await, vec![notes.clone(), pdf.clone()]);
+    assert_eq!(
+        found(admin, "schedule").await,
+        vec![notes.clone(), pdf.clone()]
+    );
     assert_eq!(
         found(admin, "schedule&hasFiles=true").await,
         vec![notes, pdf.clone()]
@@ -193,8 +238,16 @@ async fn each_asker_finds_only_what_they_may_read() {
         .await;
     assert_eq!(note.status, 200, "{}", note.body);
     let note = note.id();
-    let deleted = f.send(admin, &f.ann_channel, "payroll draft, wrong figures").await;
-    assert_eq!(admin.delete(&format!("/v1/messages/{deleted}")).await.status, 200);
+    let deleted = f
+        .send(admin, &f.ann_channel, "payroll draft, wrong figures")
+        .await;
+    assert_eq!(
+        admin
+            .delete(&format!("/v1/messages/{deleted}"))
+            .await
+            .status,
+        200
+    );
 
     assert_eq!(
         found(admin, "payroll").await,
@@ -276,7 +329,10 @@ async fn pages_hold_still_while_messages_keep_arriving() {
     let admin = &f.app.admin;
     let mut sent = Vec::new();
     for i in 0..7 {
-        sent.push(f.send(admin, &f.ann_channel, &format!("invoice number {i}")).await);
+        sent.push(
+            f.send(admin, &f.ann_channel, &format!("invoice number {i}"))
+                .await,
+        );
     }
     sent.reverse();
     let mut seen = Vec::new();
@@ -290,13 +346,17 @@ async fn pages_hold_still_while_messages_keep_arriving() {
         assert_eq!(page.status, 200, "{}", page.body);
         seen.extend(ids(&page.body));
         // Someone keeps writing between pages: new ones are for a new search.
-        f.send(&f.ann, &f.ann_channel, "another invoice question").await;
+        f.send(&f.ann, &f.ann_channel, "another invoice question")
+            .await;
         match page.body["nextToken"].as_str() {
             Some(next) => token = Some(next.to_string()),
             None => break,
         }
     }
-    assert_eq!(seen, sent, "every message once, in order, none of the new ones");
+    assert_eq!(
+        seen, sent,
+        "every message once, in order, none of the new ones"
+    );
     let made_up = admin.get("/v1/search?q=invoice&nextToken=abc").await;
     assert_eq!(made_up.status, 400, "{}", made_up.body);
 }

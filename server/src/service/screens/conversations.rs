@@ -215,11 +215,12 @@ pub async fn search(
     use crate::storage::search::Filters;
 
     let given = |value: String| (!value.is_empty()).then_some(value);
-    let page = PageRequest::parse("search", Some(SEARCH_PAGE), given(query.next_token).as_deref())?;
-    let (since, until) = date_range(
-        given(query.since).as_deref(),
-        given(query.until).as_deref(),
+    let page = PageRequest::parse(
+        "search",
+        Some(SEARCH_PAGE),
+        given(query.next_token).as_deref(),
     )?;
+    let (since, until) = date_range(given(query.since).as_deref(), given(query.until).as_deref())?;
     let filters = Filters {
         channel_id: given(query.channel_id),
         client_id: given(query.client_id),
