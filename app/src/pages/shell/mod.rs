@@ -127,8 +127,14 @@ fn preloaded() -> Option<Option<SessionStart>> {
 
 #[component]
 pub fn SignedInShell() -> impl IntoView {
-    // Signed out on a page of the app (a link from an e-mail): come back to it.
-    let here = use_location().pathname.get_untracked();
+    // Signed out on a page of the app (a link from an e-mail, a search):
+    // come back to it, with its query.
+    let location = use_location();
+    let query = location.search.get_untracked();
+    let here = match query.trim_start_matches('?') {
+        "" => location.pathname.get_untracked(),
+        query => format!("{}?{query}", location.pathname.get_untracked()),
+    };
     let sign_in = sign_in_returning_to(&here);
     match SharedValue::new(preloaded).into_inner() {
         Some(Some(start)) => view! { <Frame start /> }.into_any(),
