@@ -18,6 +18,7 @@ pub mod directory;
 pub mod email_preferences;
 pub mod email_replies;
 pub mod events;
+pub mod history;
 pub mod internal_users;
 pub mod mentions;
 pub mod messages;
