@@ -96,7 +96,12 @@ async fn messages_files_and_typing_cross_nodes_and_the_sign_in_limit_holds_acros
         json!({ "channelId": channel_id, "userId": cluster.owner_id(&api_a).await, "viewing": true })
     );
     assert!(
-        !client_on_b.frames.lock().unwrap().iter().any(|f| f["type"] == "viewing"),
+        !client_on_b
+            .frames
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|f| f["type"] == "viewing"),
         "a client is never told who on the staff is looking"
     );
 

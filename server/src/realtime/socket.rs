@@ -457,9 +457,12 @@ impl Session {
     /// a colleague not heard from again within a minute (a node that went
     /// away says nothing), so the web app repeats it while it stays open.
     fn viewing(&mut self, channel_id: Option<String>) {
-        let channel_id =
-            channel_id.filter(|c| self.ctx.hub.sees_channel(self.subscription.id, c));
-        if let Some(left) = self.viewing.take().filter(|old| Some(old) != channel_id.as_ref()) {
+        let channel_id = channel_id.filter(|c| self.ctx.hub.sees_channel(self.subscription.id, c));
+        if let Some(left) = self
+            .viewing
+            .take()
+            .filter(|old| Some(old) != channel_id.as_ref())
+        {
             self.tell_viewing(&left, false);
         }
         if let Some(open) = &channel_id {
@@ -471,7 +474,9 @@ impl Session {
     fn tell_viewing(&self, channel_id: &str, viewing: bool) {
         let user = self.actor.id();
         let frame = super::hub::viewing_frame(channel_id, user, viewing);
-        self.ctx.hub.broadcast(channel_id, frame, user, Among::Staff);
+        self.ctx
+            .hub
+            .broadcast(channel_id, frame, user, Among::Staff);
         if let Some(cluster) = &self.ctx.cluster {
             cluster.viewing(channel_id, user, viewing);
         }

@@ -10,17 +10,17 @@ mod handling;
 mod history;
 pub(in crate::pages) mod later;
 mod live;
+mod lookers;
 mod scroll;
 mod sending;
-mod lookers;
 mod typing;
 
 pub(super) use sending::deliver;
 
 use handling::HandlingBar;
 use history::{History, OpenFocus};
-use scroll::Pane;
 use lookers::{keep_announcing, AlsoHere};
+use scroll::Pane;
 use typing::{announce_typing, TypingLine};
 
 use super::composer::Composer;
