@@ -35,6 +35,7 @@ use pages::new::{NewConversation, NewMassMessage};
 use pages::notifications::NotificationsPage;
 use pages::password::{ForgotPasswordPage, ResetPasswordPage};
 use pages::saved_replies::SavedRepliesPage;
+use pages::search::SearchPage;
 use pages::settings::SettingsPage;
 use pages::shell::{SignedInShell, StaffOnly};
 use pages::sign_in::SignIn;
@@ -98,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=whole() path=path!("/settings/saved-replies") view=SavedRepliesPage />
                     <Route ssr=whole() path=path!("/team") view=|| view! { <StaffOnly><TeamPage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/notifications") view=NotificationsPage />
+                    <Route ssr=whole() path=path!("/search") view=SearchPage />
                     <Route ssr=whole() path=path!("/account") view=AccountPage />
                 </ParentRoute>
             </Routes>

@@ -22,6 +22,20 @@ impl Op {
     pub fn ms(&self, quantile: f64) -> f64 {
         self.latency_us.value_at_quantile(quantile) as f64 / 1000.0
     }
+
+    pub fn record(&mut self, took: std::time::Duration) -> anyhow::Result<()> {
+        self.latency_us.record(took.as_micros() as u64)?;
+        self.requests += 1;
+        Ok(())
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "name": self.name, "requests": self.requests,
+            "p50_ms": self.ms(0.5), "p99_ms": self.ms(0.99),
+            "max_ms": self.latency_us.max() as f64 / 1000.0,
+        })
+    }
 }
 
 pub struct History {
@@ -35,11 +49,7 @@ impl History {
     pub fn to_json(&self) -> serde_json::Value {
         json!({
             "messages": self.messages, "clients": self.clients, "channels": self.channels,
-            "operations": self.ops.iter().map(|op| json!({
-                "name": op.name, "requests": op.requests,
-                "p50_ms": op.ms(0.5), "p99_ms": op.ms(0.99),
-                "max_ms": op.latency_us.max() as f64 / 1000.0,
-            })).collect::<Vec<_>>(),
+            "operations": self.ops.iter().map(Op::to_json).collect::<Vec<_>>(),
         })
     }
 }
@@ -47,12 +57,11 @@ impl History {
 async fn timed(server: &Server, op: &mut Op, path: &str) -> anyhow::Result<serde_json::Value> {
     let start = Instant::now();
     let page = server.get(path).await?;
-    op.latency_us.record(start.elapsed().as_micros() as u64)?;
-    op.requests += 1;
+    op.record(start.elapsed())?;
     Ok(page)
 }
 
-fn op(name: &'static str) -> anyhow::Result<Op> {
+pub fn op(name: &'static str) -> anyhow::Result<Op> {
     Ok(Op {
         name,
         requests: 0,

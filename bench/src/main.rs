@@ -9,10 +9,12 @@ mod history;
 mod idle;
 mod postgres;
 mod report;
+mod search;
 mod seed;
 mod send;
 mod server;
 mod synapse;
+mod words;
 mod ws;
 
 use std::path::PathBuf;
@@ -154,6 +156,7 @@ async fn main() -> anyhow::Result<()> {
         fanout: None,
         idle: None,
         history: None,
+        search: None,
         cluster: None,
         // The peer server (e.g. Synapse) plugs in here.
         peer: None,
@@ -351,6 +354,14 @@ async fn run(
                 &layout,
                 sizes.history_messages,
                 sizes.history_pages,
+            )
+            .await?,
+        );
+        results.search = Some(
+            search::run(
+                &server,
+                sizes.history_messages,
+                if args.quick { 20 } else { 200 },
             )
             .await?,
         );

@@ -22,6 +22,7 @@ pub struct Headline {
     pub max_idle_sockets: Option<usize>,
     pub history_page_p99_ms: Option<f64>,
     pub channel_list_p99_ms: Option<f64>,
+    pub search_p99_ms: Option<f64>,
 }
 
 /// Another server measured by the same scenarios (filled in by a peer
@@ -42,6 +43,7 @@ pub struct Results {
     pub fanout: Option<Fanout>,
     pub idle: Option<Idle>,
     pub history: Option<History>,
+    pub search: Option<crate::search::Search>,
     pub cluster: Option<crate::cluster::Cluster>,
     pub peer: Option<PeerResults>,
 }
@@ -104,6 +106,13 @@ const METRICS: &[Metric] = &[
         higher_is_better: false,
         get: |h| h.channel_list_p99_ms,
     },
+    Metric {
+        name: "search p99, SQLite (slowest kind)",
+        unit: "ms",
+        goal: Some(50.0),
+        higher_is_better: false,
+        get: |h| h.search_p99_ms,
+    },
 ];
 
 fn fmt(value: Option<f64>) -> String {
@@ -138,6 +147,7 @@ impl Results {
                 .map(|l| l.sockets),
             history_page_p99_ms: self.history.as_ref().map(|h| h.ops[0].ms(0.99)),
             channel_list_p99_ms: self.history.as_ref().map(|h| h.ops[2].ms(0.99)),
+            search_p99_ms: self.search.as_ref().map(crate::search::Search::p99_ms),
         }
     }
 
@@ -274,6 +284,26 @@ impl Results {
                 );
             }
         }
+        if let Some(s) = &self.search {
+            let _ = writeln!(
+                out,
+                "\nSearch, SQLite ({} messages; first page of 20, newest first):\n",
+                s.messages
+            );
+            let _ = writeln!(out, "| query | requests | p50 ms | p99 ms | max ms |");
+            let _ = writeln!(out, "|---|---|---|---|---|");
+            for op in &s.ops {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {:.2} | {:.2} | {:.2} |",
+                    op.name,
+                    op.requests,
+                    op.ms(0.5),
+                    op.ms(0.99),
+                    op.latency_us.max() as f64 / 1000.0
+                );
+            }
+        }
         if let Some(c) = &self.cluster {
             let _ = writeln!(
                 out,
@@ -347,6 +377,7 @@ impl Results {
             "fanout": self.fanout.as_ref().map(Fanout::to_json),
             "idle": self.idle.as_ref().map(Idle::to_json),
             "history": self.history.as_ref().map(History::to_json),
+            "search": self.search.as_ref().map(crate::search::Search::to_json),
             "cluster": self.cluster.as_ref().map(|c| {
                 let q = |h: &hdrhistogram::Histogram<u64>, q: f64| h.value_at_quantile(q) as f64 / 1000.0;
                 json!({
@@ -478,6 +509,7 @@ fn headline_json(h: &Headline) -> serde_json::Value {
         "max_idle_sockets": h.max_idle_sockets,
         "history_page_p99_ms": h.history_page_p99_ms,
         "channel_list_p99_ms": h.channel_list_p99_ms,
+        "search_p99_ms": h.search_p99_ms,
     })
 }
 

@@ -4,12 +4,14 @@
 //! (every request is a durable commit), so the harness lets `parlor admin
 //! init` create and migrate the database, then writes rows into the tables
 //! those migrations made, in one transaction, before the server starts. The
-//! rows are what the server itself would write: a placeholder company for
-//! each client without a real one, an individual channel per client, one
-//! company channel per real company, and messages with increasing `seq`,
-//! ids and timestamps, `last_message_at` set on their channels. No events
-//! are written for the old messages: they are older than any cursor a
-//! socket could resume from, as in a workspace that has run for a while.
+//! rows are what the server itself would write (the search index too, by
+//! the migrations' triggers): a placeholder company for each client without
+//! a real one, an individual channel per client, one company channel per
+//! real company, and messages with increasing `seq`, ids and timestamps,
+//! words drawn as people use them (`words`), `last_message_at` set on their
+//! channels. No events are written for the old messages: they are older
+//! than any cursor a socket could resume from, as in a workspace that has
+//! run for a while.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -156,6 +158,19 @@ pub async fn seed(path: &Path, layout: &Layout, messages: usize) -> anyhow::Resu
         });
         q.build().execute(&mut *tx).await?;
     }
+    // And one that searches with a cookie, as a client of the big company.
+    if let Some(searcher) = layout.big.clients.first() {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, user_type, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, 'client', 'bench', $3, $4)",
+        )
+        .bind(parlor::auth::tokens::digest(crate::search::CLIENT_COOKIE))
+        .bind(searcher)
+        .bind(start)
+        .bind(i64::MAX)
+        .execute(&mut *tx)
+        .await?;
+    }
     let memberships: Vec<(&str, &str)> = companies
         .iter()
         .flat_map(|(company, _, _, clients)| clients.iter().map(move |c| (*c, company.as_str())))
@@ -215,7 +230,8 @@ pub async fn seed(path: &Path, layout: &Layout, messages: usize) -> anyhow::Resu
     // Interleave channels so seq order looks like a busy workspace.
     let total: usize = plan.iter().map(|p| p.2).sum();
     let mut cursors: Vec<usize> = vec![0; plan.len()];
-    let mut batch: Vec<(String, &str, &str, &str, i64)> = Vec::with_capacity(1000);
+    let mut batch: Vec<(String, &str, &str, &str, i64, String)> = Vec::with_capacity(1000);
+    let mut words = crate::words::Zipf::new(2026);
     let mut written = 0usize;
     let mut last_at: Vec<i64> = vec![start; plan.len()];
     let step = (400 * 24 * 3600 * 1000) / total.max(1) as i64;
@@ -233,7 +249,7 @@ pub async fn seed(path: &Path, layout: &Layout, messages: usize) -> anyhow::Resu
             };
             let at = start + written as i64 * step;
             last_at[p] = at;
-            batch.push((new_id(), channel, sender, kind, at));
+            batch.push((new_id(), channel, sender, kind, at, words.sentence()));
             written += 1;
             if batch.len() == 1000 {
                 insert_messages(&mut tx, &batch).await?;
@@ -263,19 +279,17 @@ pub async fn seed(path: &Path, layout: &Layout, messages: usize) -> anyhow::Resu
 
 async fn insert_messages(
     tx: &mut sqlx::Transaction<'_, Sqlite>,
-    batch: &[(String, &str, &str, &str, i64)],
+    batch: &[(String, &str, &str, &str, i64, String)],
 ) -> anyhow::Result<()> {
     let mut q = QueryBuilder::<Sqlite>::new(
         "INSERT INTO messages (id, channel_id, sender_id, sender_type, text, created_at, updated_at) ",
     );
-    q.push_values(batch, |mut b, (id, channel, sender, kind, at)| {
+    q.push_values(batch, |mut b, (id, channel, sender, kind, at, text)| {
         b.push_bind(id.as_str())
             .push_bind(*channel)
             .push_bind(*sender)
             .push_bind(*kind)
-            .push_bind(
-                "A message of about the length people write in a client portal, with a question.",
-            )
+            .push_bind(text.as_str())
             .push_bind(*at)
             .push_bind(*at);
     });

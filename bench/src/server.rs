@@ -225,10 +225,20 @@ impl Server {
     }
 
     pub async fn get(&self, path_and_query: &str) -> anyhow::Result<serde_json::Value> {
+        self.get_with(path_and_query, ("X-API-Key", &self.api_key))
+            .await
+    }
+
+    /// A GET with this credential header (a session cookie, say).
+    pub async fn get_with(
+        &self,
+        path_and_query: &str,
+        (name, value): (&str, &str),
+    ) -> anyhow::Result<serde_json::Value> {
         let response = self
             .http
             .get(format!("{}{path_and_query}", self.base))
-            .header("X-API-Key", &self.api_key)
+            .header(name, value)
             .send()
             .await?;
         let status = response.status();

@@ -54,7 +54,7 @@ function routesFor(role) {
       { path: '/no-such-page', landmark: heading('This page does not exist'), status: 404 },
       ...['/', '/messages', `/messages/${annChannel.id}`, '/clients', '/settings', '/notifications', '/account',
         '/new/conversation', '/new/mass-message', `/clients/${ann.id}`, '/companies', `/companies/${acme.id}`, '/team', '/settings/webhooks',
-        '/settings/saved-replies']
+        '/settings/saved-replies', '/search?q=return']
         .map((path) => ({ path, landmark: heading('Sign in'), signInFor: path })),
     ];
   }
@@ -65,6 +65,8 @@ function routesFor(role) {
     app('/messages', home),
     app('/notifications', heading('Notifications')),
     app('/account', heading('Account')),
+    app('/search', heading('Search')),
+    app('/search?q=welcome', (page) => page.getByRole('list', { name: 'Results' })),
     app('/messages/no-such-channel', notFound),
     { path: '/sign-in', landmark: heading('Sign in') },
     { path: '/no-such-page', landmark: heading('This page does not exist'), status: 404 },

@@ -193,7 +193,8 @@ pub struct LimitArgs {
         default_value_t = 32_000_000
     )]
     pub thumbnail_max_pixels: u64,
-    /// Thumbnails made at once [default: half the CPU cores, at least 1].
+    /// Uploaded files decoded at once, for thumbnails and for the text search
+    /// finds them by [default: half the CPU cores, at least 1].
     #[arg(long, env = "PARLOR_THUMBNAIL_WORKERS")]
     pub thumbnail_workers: Option<usize>,
     /// Files one person may upload per minute; more get 429 with Retry-After.

@@ -294,7 +294,8 @@ pub struct Limits {
     /// Images with more pixels than this are stored without a thumbnail
     /// (checked from the header, before anything is decoded).
     pub thumbnail_max_pixels: u64,
-    /// Thumbnails decoded at once; the others wait their turn.
+    /// Uploaded files decoded at once (thumbnails, text for search); the
+    /// others wait their turn.
     pub thumbnail_workers: usize,
     /// Files one person may upload per minute.
     pub uploads_per_minute: u32,
@@ -562,6 +563,9 @@ pub struct FileConfig {
     pub thumbnail_px: u32,
     /// Images up to this size are decoded for a thumbnail; larger ones get none.
     pub max_thumbnail_source_bytes: usize,
+    /// Files up to this size have their text read for search; larger ones
+    /// are found by their name only.
+    pub max_text_source_bytes: usize,
 }
 
 impl FileConfig {
@@ -574,6 +578,7 @@ impl FileConfig {
             unsent_ttl: std::time::Duration::from_secs(24 * 3600),
             thumbnail_px: 400,
             max_thumbnail_source_bytes: 20 * 1024 * 1024,
+            max_text_source_bytes: 20 * 1024 * 1024,
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Channels and the messages in them.
 
-use crate::model::{ChannelSummary, Conversation, Message, MessagePage, MessageVersion, Scheduled};
+use crate::model::{
+    ChannelSummary, Conversation, Message, MessagePage, MessageVersion, Scheduled, SearchPage,
+    SearchQuery,
+};
 
 super::calls! {
     ConversationCalls;
@@ -10,6 +13,8 @@ super::calls! {
     /// reader's to see (the same thing to them).
     fn open_conversation(channel_id: String) -> Option<Conversation>;
     fn older_messages(channel_id: String, next_token: String) -> MessagePage;
+    /// Messages and files the reader may read that match, newest first.
+    fn search_messages(query: SearchQuery) -> SearchPage;
     fn send_message(
         channel_id: String,
         text: String,

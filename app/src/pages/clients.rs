@@ -2,7 +2,7 @@
 //! to see their status and conversations, edit, invite or delete them.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::companies::{field_error, form_error, refusal, ConfirmStep};
@@ -386,6 +386,11 @@ pub fn ClientPage() -> impl IntoView {
                             </form>
                         </Show>
                         <h2>"Conversations"</h2>
+                        <Form method="GET" action="/search" attr:role="search" attr:class="search-form">
+                            <input type="hidden" name="clientId" value=id.clone() />
+                            <input type="search" name="q" aria-label=format!("Search {}'s conversations", client.name) placeholder="Search their messages and files" />
+                            <button type="submit">"Search"</button>
+                        </Form>
                         <ul class="channels-of-client" aria-label="Conversations">
                             {found.channels.into_iter().map(|c| view! {
                                 <li>

@@ -13,6 +13,7 @@ pub mod password;
 pub mod reactions;
 pub mod reply_picker;
 pub mod saved_replies;
+pub mod search;
 pub mod settings;
 pub mod shell;
 pub mod sign_in;

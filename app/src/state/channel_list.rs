@@ -110,6 +110,11 @@ impl ChannelList {
             .map(|c| c.title.clone())
     }
 
+    /// Every channel of the list, in its order.
+    pub fn summaries(&self) -> impl Iterator<Item = &ChannelSummary> {
+        self.channels.iter()
+    }
+
     pub fn total_unread(&self) -> i64 {
         self.channels.iter().map(|c| c.unread_count).sum()
     }

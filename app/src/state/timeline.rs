@@ -60,7 +60,7 @@ impl Timeline {
         self.entries.splice(0..0, older);
     }
 
-    fn contains(&self, id: &str) -> bool {
+    pub fn contains(&self, id: &str) -> bool {
         self.entries.iter().any(|e| e.message.id == id)
     }
 

@@ -13,6 +13,7 @@ pub mod message_version;
 pub mod notification;
 pub mod reaction;
 pub mod saved_reply;
+pub mod search;
 pub mod settings;
 pub mod values;
 pub mod webhook;

@@ -15,6 +15,7 @@ mod notifications;
 mod realtime;
 mod saved_replies;
 mod scheduled;
+mod search;
 mod sessions;
 pub use sessions::session_cookie;
 mod webhooks;
@@ -88,6 +89,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(webhooks::router())
         .merge(saved_replies::router())
         .merge(scheduled::router())
+        .merge(search::router())
 }
 
 /// The OpenAPI document of the REST API.

@@ -191,34 +191,62 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
-/// A thumbnail of a stored image. A few at a time, however many uploads
-/// arrive: each reads the image back into memory (not while its upload
-/// streams in, when a slow sender would hold that memory for as long as
-/// they like) and decodes it up to the pixel cap, keeping a core busy.
-async fn preview(
+/// Decodes a stored file on a blocking thread: a few at a time, however
+/// many uploads arrive. Each reads the file back into memory (not while its
+/// upload streams in, when a slow sender would hold that memory for as long
+/// as they like) and keeps a core busy while `decode` runs.
+async fn decode_stored<T: Send + 'static>(
     ctx: &Context,
     blob_id: &str,
     size: u64,
-) -> Result<Option<super::thumbnails::Thumbnail>> {
-    let _permit = ctx
-        .thumbnail_pool
-        .acquire()
-        .await
-        .map_err(anyhow::Error::from)?;
+    decode: impl FnOnce(Vec<u8>) -> T + Send + 'static,
+) -> Result<T> {
+    let _permit = ctx.file_pool.acquire().await.map_err(anyhow::Error::from)?;
     let mut stored = ctx.blobs.read(blob_id, None).await?;
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or_default());
     while let Some(chunk) = stored.next().await {
         bytes.extend_from_slice(&chunk.map_err(anyhow::Error::from)?);
     }
+    Ok(tokio::task::spawn_blocking(move || decode(bytes))
+        .await
+        .map_err(anyhow::Error::from)?)
+}
+
+/// A thumbnail of a stored image, decoded up to the pixel cap.
+async fn preview(
+    ctx: &Context,
+    blob_id: &str,
+    size: u64,
+) -> Result<Option<super::thumbnails::Thumbnail>> {
     let (max_px, max_pixels) = (
         ctx.config.files.thumbnail_px,
         ctx.config.limits.thumbnail_max_pixels,
     );
-    Ok(
-        tokio::task::spawn_blocking(move || super::thumbnails::make(&bytes, max_px, max_pixels))
-            .await
-            .map_err(anyhow::Error::from)?,
-    )
+    decode_stored(ctx, blob_id, size, move |bytes| {
+        super::thumbnails::make(&bytes, max_px, max_pixels)
+    })
+    .await
+}
+
+/// The text search finds a stored file by, for the kinds of file whose
+/// text is read and up to the size cap.
+async fn text_of(
+    ctx: &Context,
+    blob_id: &str,
+    size: u64,
+    content_type: &str,
+    name: &str,
+) -> Result<Option<String>> {
+    if !super::file_text::is_readable(content_type, name)
+        || size > ctx.config.files.max_text_source_bytes as u64
+    {
+        return Ok(None);
+    }
+    let (content_type, name) = (content_type.to_string(), name.to_string());
+    decode_stored(ctx, blob_id, size, move |bytes| {
+        super::file_text::extract(&bytes, &content_type, &name)
+    })
+    .await
 }
 
 /// Stores one uploaded file for the actor, who may then send it in a
@@ -282,6 +310,14 @@ where
     } else {
         None
     };
+    let text = text_of(
+        ctx,
+        &reservation.blob_id,
+        size,
+        &content_type,
+        name.as_str(),
+    )
+    .await?;
     let stored_thumbnail = match &thumbnail {
         Some(thumb) => {
             let reservation = Reservation::new(ctx).await?;
@@ -321,6 +357,9 @@ where
         storage::attachments::complete_blob(&mut tx, id, size).await?;
     }
     storage::attachments::insert(&mut tx, &row).await?;
+    if let Some(text) = &text {
+        storage::search::set_file_text(&mut tx, &row.id, text).await?;
+    }
     tx.commit().await?;
     reservation.keep();
     if let Some(reservation) = stored_thumbnail {
@@ -426,12 +465,7 @@ pub(crate) async fn copy_to(
     message_id: &str,
 ) -> Result<()> {
     for row in rows {
-        let copy = AttachmentRow {
-            id: new_id(),
-            message_id: Some(message_id.to_string()),
-            ..row.clone()
-        };
-        storage::attachments::insert(conn, &copy).await?;
+        storage::attachments::copy(conn, &row.id, &new_id(), message_id).await?;
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ pub mod directory;
 pub mod email_preferences;
 pub mod email_replies;
 pub mod events;
+pub mod file_text;
 pub mod history;
 pub mod internal_users;
 pub mod mentions;
@@ -30,6 +31,7 @@ pub mod readiness;
 pub mod saved_replies;
 pub mod scheduled;
 pub mod screens;
+pub mod search;
 pub mod sending;
 pub mod sessions;
 pub mod template_values;
@@ -67,8 +69,9 @@ pub struct Context {
     /// Where requests' session cookies queue to be looked up, many per query.
     pub sessions:
         crate::batching::lookup::BatchedLookup<String, (crate::auth::Actor, sessions::SessionInfo)>,
-    /// Thumbnails being decoded at once; the others wait for a permit.
-    pub thumbnail_pool: Arc<tokio::sync::Semaphore>,
+    /// Uploaded files being decoded at once (for a thumbnail, or for the
+    /// text search finds them by); the others wait for a permit.
+    pub file_pool: Arc<tokio::sync::Semaphore>,
     /// Uploads per person per minute.
     pub upload_rate: attachments::UploadRate,
     /// The HTTP client of webhook deliveries.
@@ -100,7 +103,7 @@ impl Context {
         let api_keys = sessions::api_key_lookup(store.clone());
         let sessions = sessions::session_lookup(store.clone());
         let throttle = LoginThrottle::new(store.clone(), config.sign_in.throttle);
-        let thumbnail_pool = Arc::new(tokio::sync::Semaphore::new(config.limits.thumbnail_workers));
+        let file_pool = Arc::new(tokio::sync::Semaphore::new(config.limits.thumbnail_workers));
         let upload_rate =
             attachments::UploadRate::new(store.clone(), config.limits.uploads_per_minute);
         let webhook_sender = crate::webhooks::sender::Sender::new(&config.webhooks)?;
@@ -115,7 +118,7 @@ impl Context {
             api_keys,
             key_usage: api_keys::KeyUsage::default(),
             sessions,
-            thumbnail_pool,
+            file_pool,
             upload_rate,
             webhook_sender,
             cluster: None,

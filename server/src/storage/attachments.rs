@@ -82,6 +82,24 @@ pub async fn forget_blob(conn: &mut Conn, id: &str) -> Result<bool> {
     Ok(done.rows_affected() > 0)
 }
 
+/// A copy of a stored attachment, under a new id, in another message: the
+/// same blobs, and the same text for search.
+pub async fn copy(conn: &mut Conn, from_id: &str, id: &str, message_id: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO attachments (id, uploader_id, message_id, position, name, size, content_type, width, height, \
+         sha256, blob_id, thumbnail_blob_id, thumbnail_type, thumbnail_size, created_at, text) \
+         SELECT $1, uploader_id, $2, position, name, size, content_type, width, height, \
+         sha256, blob_id, thumbnail_blob_id, thumbnail_type, thumbnail_size, created_at, text \
+         FROM attachments WHERE id = $3",
+    )
+    .bind(id)
+    .bind(message_id)
+    .bind(from_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn insert(conn: &mut Conn, row: &AttachmentRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO attachments (id, uploader_id, message_id, position, name, size, content_type, width, height, \

@@ -29,7 +29,8 @@ pub struct MessageRow {
     pub deleted_by: Option<String>,
 }
 
-const COLUMNS: &str = "seq, id, channel_id, sender_id, sender_type, text, is_welcome, created_at, \
+pub(crate) const COLUMNS: &str =
+    "seq, id, channel_id, sender_id, sender_type, text, is_welcome, created_at, \
      updated_at, deleted_at, sent_via, is_internal, idempotency_key, edited_at, deleted_by";
 
 /// Keeps internal notes out of what is read for someone who may not see
@@ -182,7 +183,8 @@ pub async fn edit(conn: &mut Conn, id: &str, text: &str, editor: &str, now: i64)
     Ok(true)
 }
 
-/// Deletes a message's content but keeps its place in history, and what it
+/// Deletes a message's content (its text, and the search text of its
+/// files, which go with it) but keeps its place in history, and what it
 /// said as its last earlier version, for staff; false when it was deleted
 /// already.
 pub async fn tombstone(conn: &mut Conn, id: &str, deleter: &str, now: i64) -> Result<bool> {
@@ -191,7 +193,8 @@ pub async fn tombstone(conn: &mut Conn, id: &str, deleter: &str, now: i64) -> Re
     }
     super::message_versions::keep(conn, id, VersionChange::Delete, deleter, now).await?;
     sqlx::query(
-        "UPDATE messages SET text = '', deleted_at = $1, deleted_by = $2, updated_at = $1 WHERE id = $3",
+        "UPDATE messages SET text = '', files_text = '', deleted_at = $1, deleted_by = $2, \
+         updated_at = $1 WHERE id = $3",
     )
     .bind(now)
     .bind(deleter)

@@ -29,6 +29,7 @@ pub mod reactions;
 pub mod reply_addresses;
 pub mod saved_replies;
 pub mod scheduled;
+pub mod search;
 pub mod sends;
 pub mod sign_in_limits;
 mod sqlite;

@@ -286,6 +286,9 @@ fn doors() -> Vec<Door> {
         door!("POST /v1/messages", ACME_READERS, |f, c| {
             c.send_message(&f.ann_channel, "hello").await
         }),
+        door!("GET /v1/search", ACME_READERS, |f, c| {
+            holding(c.get("/v1/search?q=terms").await, &f.message)
+        }),
         door!("GET /v1/messages/{id}", ACME_READERS, |f, c| {
             c.get(&format!("/v1/messages/{}", f.message)).await
         }),
@@ -664,6 +667,9 @@ fn note_doors() -> Vec<Door> {
         }),
         door!("GET /v1/messages/{id}", NOTE_READERS, |f, c| {
             c.get(&format!("/v1/messages/{}", f.note)).await
+        }),
+        door!("GET /v1/search", NOTE_READERS, |f, c| {
+            holding(c.get("/v1/search?q=%22check%20her%20id%22").await, &f.note)
         }),
         door!(
             "POST /v1/messages",

@@ -38,6 +38,7 @@ mod readiness;
 mod realtime;
 mod saved_replies;
 mod scheduled;
+mod search;
 mod server_functions;
 mod sessions;
 mod settings;

@@ -59,6 +59,7 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
             ("setup[email]", "g@example.com".into()),
             ("setup[password]", "long enough pw".into()),
         ],
+        "search_messages" => vec![("query[q]", "terms".into())],
         "open_conversation" | "mark_read" | "mark_unread" => {
             vec![("channel_id", f.ann_channel.clone())]
         }
@@ -334,6 +335,8 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
             [200, 200, 200, 200, NOTHING, 200, NOTHING, NOTHING, 401],
         ),
         ("older_messages", ACME_READERS),
+        // What each finds is `tests/api/search.rs`'s.
+        ("search_messages", SIGNED_IN),
         ("send_message", ACME_READERS),
         ("mark_read", ACME_READERS_DONE),
         ("mark_unread", ACME_READERS_DONE),

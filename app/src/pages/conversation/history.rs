@@ -6,7 +6,8 @@ use leptos::html::{Textarea, H2};
 use leptos::prelude::*;
 
 use super::scroll::{
-    first_in_view, is_at_bottom, offset_of, open_at_first_unread, Pane, Scroll, LOAD_OLDER_AT,
+    first_in_view, is_at_bottom, offset_of, open_at_first_unread, show_message, Pane, Scroll,
+    LOAD_OLDER_AT,
 };
 use super::People;
 use crate::model::ClientRead;
@@ -51,6 +52,9 @@ pub(super) fn History(
     client_reads: RwSignal<Vec<ClientRead>>,
     /// Where the "New messages" line goes.
     first_unread: StoredValue<Option<String>>,
+    /// A message to open at (from search), loading older pages until it
+    /// is there.
+    reach: Option<String>,
     people: People,
     pane: Pane,
     focus: OpenFocus,
@@ -89,6 +93,12 @@ pub(super) fn History(
                     list.set_scroll_top(list.scroll_top() + (now - offset).round() as i32);
                 }
             }
+            Scroll::To(id) => {
+                if !show_message(&list, &id) {
+                    open_at_first_unread(&list);
+                }
+                at_bottom.set_value(is_at_bottom(&list));
+            }
             Scroll::Bottom => {
                 list.set_scroll_top(list.scroll_height());
                 at_bottom.set_value(true);
@@ -101,6 +111,9 @@ pub(super) fn History(
         });
     });
 
+    if let Some(target) = reach {
+        reach_message(channel_id.clone(), target, timeline, older, scroll);
+    }
     let loading_older = RwSignal::new(false);
     let load_older = move || {
         let Some(token) = older.get_untracked() else {
@@ -202,4 +215,36 @@ pub(super) fn History(
         </Show>
         </div>
     }
+}
+
+/// Most pages of older history loaded to reach a message from search.
+const MAX_PAGES_TO_REACH: usize = 200;
+
+/// Loads older pages until the message `target` is in the timeline, then
+/// shows it: a search result deep in a long conversation opens at the
+/// message, with everything after it there to scroll through.
+fn reach_message(
+    channel_id: String,
+    target: String,
+    timeline: RwSignal<Timeline>,
+    older: RwSignal<Option<String>>,
+    scroll: StoredValue<Scroll>,
+) {
+    browser::spawn(async move {
+        for _ in 0..MAX_PAGES_TO_REACH {
+            if timeline.with_untracked(|t| t.contains(&target)) {
+                return;
+            }
+            let Some(token) = older.get_untracked() else {
+                return;
+            };
+            let Ok(page) = api::older_messages(channel_id.clone(), token).await else {
+                return;
+            };
+            // Each page redraws the list; the last one shows the message.
+            scroll.set_value(Scroll::To(target.clone()));
+            timeline.update(|t| t.prepend_older(page.data));
+            older.set(page.next_token);
+        }
+    });
 }

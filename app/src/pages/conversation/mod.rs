@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 mod handling;
 mod history;
@@ -34,12 +34,22 @@ use crate::state::{Lookers, Timeline, Uploads};
 pub fn ConversationView() -> impl IntoView {
     let params = use_params_map();
     let channel_id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let conversation = Resource::new(channel_id, api::open_conversation);
+    // `?at=<message>` (a search result) opens at that message; another
+    // result in the same conversation opens it afresh there.
+    let query = use_query_map();
+    let at = move || query.with(|q| q.get("at"));
+    let conversation = Resource::new(
+        move || (channel_id(), at()),
+        |(channel_id, _)| api::open_conversation(channel_id),
+    );
     view! {
         <Suspense fallback=|| view! { <section class="conversation"><p class="loading">"Loading…"</p></section> }>
             {move || Suspend::new(async move {
                 match conversation.await {
-                    Ok(Some(conversation)) => view! { <Thread conversation /> }.into_any(),
+                    Ok(Some(conversation)) => {
+                        let reach = at();
+                        view! { <Thread conversation reach /> }.into_any()
+                    }
                     Ok(None) => view! {
                         <section class="conversation gone">
                             <PageTitle name="Conversation not found" />
@@ -61,7 +71,7 @@ pub fn ConversationView() -> impl IntoView {
 /// An open conversation: its heading, its history, who is typing, and the
 /// composer; files dropped anywhere on it are attached.
 #[component]
-fn Thread(conversation: Conversation) -> impl IntoView {
+fn Thread(conversation: Conversation, reach: Option<String>) -> impl IntoView {
     let session = expect_context::<Session>();
     let channel_id = conversation.channel.id.clone();
     let title = conversation.channel.title.clone();
@@ -97,6 +107,9 @@ fn Thread(conversation: Conversation) -> impl IntoView {
     let also_here = lookers.map(|lookers| view! { <AlsoHere lookers people /> });
 
     let pane = Pane::new();
+    if let Some(target) = &reach {
+        pane.scroll.set_value(scroll::Scroll::To(target.clone()));
+    }
     let focus = OpenFocus {
         heading: NodeRef::new(),
         composer: NodeRef::new(),
@@ -157,7 +170,7 @@ fn Thread(conversation: Conversation) -> impl IntoView {
             <Header title=title.clone() heading=focus.heading />
             {handling}
             {also_here}
-            <History channel_id me timeline older seen_up_to client_reads first_unread people pane focus />
+            <History channel_id me timeline older seen_up_to client_reads first_unread reach people pane focus />
             <TypingLine typing />
             <Composer on_send=send on_typing=typed uploads csrf_token textarea=focus.composer note staff=mentionable later=send_later />
         </section>

@@ -15,6 +15,9 @@ pub(super) enum Scroll {
     KeepPlace { id: String, offset: f64 },
     /// The reader sent a message: show it.
     Bottom,
+    /// Opened from a search result: show this message, in the middle of
+    /// the pane, marked.
+    To(String),
     /// Something else changed: stay at the bottom if the reader was there.
     Follow,
 }
@@ -70,6 +73,23 @@ pub(super) fn offset_of(list: &leptos::web_sys::HtmlDivElement, id: &str) -> Opt
         .query_selector(&format!(".message[data-id=\"{id}\"]"))
         .ok()??;
     Some(line.get_bounding_client_rect().top() - list.get_bounding_client_rect().top())
+}
+
+/// Brings the message `id` to the middle of the pane, marks it as the one
+/// looked for, and gives it the keyboard; false when it is not drawn (yet).
+pub(super) fn show_message(list: &leptos::web_sys::HtmlDivElement, id: &str) -> bool {
+    let Ok(Some(line)) = list.query_selector(&format!(".message[data-id=\"{id}\"]")) else {
+        return false;
+    };
+    let offset = line.get_bounding_client_rect().top() - list.get_bounding_client_rect().top();
+    let middle = (list.client_height() as f64 - line.get_bounding_client_rect().height()) / 2.0;
+    list.set_scroll_top(list.scroll_top() + (offset - middle.max(0.0)) as i32);
+    let _ = line.class_list().add_1("hit");
+    let _ = line.set_attribute("tabindex", "-1");
+    if let Ok(line) = leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(line) {
+        let _ = line.focus();
+    }
+    true
 }
 
 pub(super) fn is_at_bottom(list: &leptos::web_sys::HtmlDivElement) -> bool {

@@ -26,6 +26,7 @@ pub(super) fn Sidebar() -> impl IntoView {
                     </span>
                 </Show>
             </A>
+            <A href="/search">"Search"</A>
             <A href="/notifications">
                 "Notifications"
                 <Show when=move || { waiting() > 0 }>

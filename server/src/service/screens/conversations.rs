@@ -15,6 +15,8 @@ use crate::service::{client_activity, history, messages, Context};
 
 /// Messages shown when a conversation opens; older ones load on scroll.
 const FIRST_PAGE: i64 = 50;
+/// Search results per page.
+const SEARCH_PAGE: i64 = 20;
 
 /// Every channel the actor sees, as the channel list shows them.
 pub async fn channel_list(ctx: &Context, actor: &Actor) -> Result<Vec<model::ChannelSummary>> {
@@ -221,4 +223,76 @@ pub(super) fn attachment(file: Attachment) -> model::Attachment {
         download_url: file.download_url,
         thumbnail_url: file.thumbnail_url,
     }
+}
+
+/// A page of search results, each with its conversation's title and its
+/// sender's name.
+pub async fn search(
+    ctx: &Context,
+    actor: &Actor,
+    query: model::SearchQuery,
+) -> Result<model::SearchPage> {
+    use std::collections::HashMap;
+
+    use crate::domain::search::date_range;
+    use crate::storage::search::Filters;
+
+    let given = |value: String| (!value.is_empty()).then_some(value);
+    let page = PageRequest::parse(
+        "search",
+        Some(SEARCH_PAGE),
+        given(query.next_token).as_deref(),
+    )?;
+    let (since, until) = date_range(given(query.since).as_deref(), given(query.until).as_deref())?;
+    let filters = Filters {
+        channel_id: given(query.channel_id),
+        client_id: given(query.client_id),
+        company_id: given(query.company_id),
+        sender_id: None,
+        since,
+        until,
+        has_files: query.has_files,
+    };
+    let found = crate::service::search::search(ctx, actor, &query.q, &filters, page).await?;
+    // The few conversations the page's results are in, by id.
+    let mut titles: HashMap<String, String> = HashMap::new();
+    let mut names: HashMap<String, String> = HashMap::new();
+    for hit in &found.data {
+        let channel_id = &hit.message.channel_id;
+        if titles.contains_key(channel_id) {
+            continue;
+        }
+        let channel = channels::get(ctx, actor, channel_id).await?;
+        for person in directory::people(ctx, &channel).await? {
+            names.entry(person.id).or_insert(person.name);
+        }
+        let card = directory::cards(ctx, actor, vec![channel]).await?.remove(0);
+        titles.insert(channel_id.clone(), card.title);
+    }
+    Ok(model::SearchPage {
+        data: found
+            .data
+            .into_iter()
+            .map(|hit| model::SearchHit {
+                channel_title: titles
+                    .get(&hit.message.channel_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                sender_name: names
+                    .get(&hit.message.sender_id)
+                    .cloned()
+                    .unwrap_or_else(|| "Someone".into()),
+                snippet: hit
+                    .snippet
+                    .into_iter()
+                    .map(|part| model::SnippetPart {
+                        text: part.text,
+                        is_match: part.is_match,
+                    })
+                    .collect(),
+                message: message(hit.message),
+            })
+            .collect(),
+        next_token: found.next_token,
+    })
 }

@@ -2,7 +2,10 @@
 
 use axum::http::request::Parts;
 use parlor_app::api::ConversationCalls;
-use parlor_model::{ChannelSummary, Conversation, Message, MessagePage, MessageVersion, Scheduled};
+use parlor_model::{
+    ChannelSummary, Conversation, Message, MessagePage, MessageVersion, Scheduled, SearchPage,
+    SearchQuery,
+};
 
 use super::{Answer, WebPortal};
 use crate::domain::Timestamp;
@@ -28,6 +31,11 @@ impl ConversationCalls for WebPortal {
     ) -> Answer<Option<Conversation>> {
         let actor = self.reader(request).await?;
         Ok(screens::conversation(&self.ctx, &actor, &channel_id).await?)
+    }
+
+    async fn search_messages(&self, request: &Parts, query: SearchQuery) -> Answer<SearchPage> {
+        let actor = self.reader(request).await?;
+        Ok(screens::search(&self.ctx, &actor, query).await?)
     }
 
     async fn older_messages(
