@@ -2,7 +2,7 @@
 //! text it removed, with who and when; everyone sees that a message was
 //! edited, only the staff who see it read what it said before and who
 //! deleted it, and nothing of that reaches a client through any door: REST
-//! reads, the web app's calls, realtime frames live and on replay.
+//! reads, the web app's calls, realtime frames live and on replay, search.
 
 use serde_json::{json, Value};
 
@@ -475,5 +475,54 @@ async fn the_frames_a_client_receives_for_an_edit_and_a_delete_carry_nothing_sta
             !after_sending.contains(secret),
             "{secret} in {after_sending}"
         );
+    }
+}
+
+/// The ids of the messages `caller` finds searching for one word.
+async fn found(caller: &Caller, word: &str) -> Vec<String> {
+    let answer = caller.get(&format!("/v1/search?q={word}")).await;
+    assert_eq!(answer.status, 200, "{word}: {}", answer.body);
+    answer.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["message"]["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn search_finds_what_a_message_says_now_never_what_it_said() {
+    let s = Scene::build().await;
+    let id = s.send(&s.app.admin, "Quarterly figures are due").await;
+    edit(&s.app.admin, &id, "Annual figures are due").await;
+    let uploaded = crate::attachments::upload(&s.app.admin, &[("payslips.txt", b"Overtime")]).await;
+    assert_eq!(uploaded.status, 200, "{}", uploaded.body);
+    let with_file = s
+        .app
+        .admin
+        .post(
+            "/v1/messages",
+            json!({
+                "channelId": s.channel, "text": "Confidential salaries",
+                "attachmentIds": [uploaded.body["data"][0]["id"]],
+            }),
+        )
+        .await;
+    assert_eq!(with_file.status, 200, "{}", with_file.body);
+    let with_file = with_file.id();
+    for word in ["payslips", "Overtime"] {
+        assert_eq!(
+            found(&s.ann, word).await,
+            [with_file.clone()],
+            "{word} before the delete"
+        );
+    }
+    delete(&s.app.admin, &with_file).await;
+
+    for (who, caller) in [("staff", &s.app.admin), ("Ann", &s.ann)] {
+        assert_eq!(found(caller, "Annual").await, [id.clone()], "{who}");
+        for gone in ["Quarterly", "Confidential", "payslips", "Overtime"] {
+            assert!(found(caller, gone).await.is_empty(), "{who} finds {gone}");
+        }
     }
 }
