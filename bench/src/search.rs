@@ -32,12 +32,15 @@ impl Search {
     }
 }
 
+/// Makes the `i`th query of a kind.
+type MakeQuery = Box<dyn FnMut(usize) -> String>;
+
 /// `rounds` queries of each kind.
 pub async fn run(server: &Server, messages: usize, rounds: usize) -> anyhow::Result<Search> {
     eprintln!("search: {rounds} queries of each kind");
     let mut zipf = Zipf::new(99);
     let mut mid = move || word(50 + zipf.rank() % 450);
-    let kinds: Vec<(&'static str, Box<dyn FnMut(usize) -> String>, bool)> = vec![
+    let kinds: Vec<(&'static str, MakeQuery, bool)> = vec![
         ("a common word", Box::new(|i| word(i % 5)), false),
         ("a rare word", Box::new(|i| word(3_000 + i)), false),
         (

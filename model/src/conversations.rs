@@ -55,6 +55,13 @@ pub struct Message {
     pub updated_at: String,
     #[serde(default)]
     pub deleted_at: Option<String>,
+    /// When its text was last edited: shown as "edited" to everyone.
+    #[serde(default)]
+    pub edited_at: Option<String>,
+    /// Staff only: who deleted it. Realtime frames never carry it; the
+    /// staff's app asks for the message when one says it was deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_by: Option<String>,
     #[serde(default)]
     pub is_welcome: bool,
     #[serde(default)]
@@ -72,6 +79,20 @@ pub struct Message {
     /// Who reacted with what, each emoji once, in the order first used.
     #[serde(default)]
     pub reactions: Vec<Reaction>,
+}
+
+/// Staff only: one earlier text of a message, and the change that
+/// replaced it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageVersion {
+    pub text: String,
+    /// `edit`, or `delete` for what a deleted message said last.
+    pub change: String,
+    /// Who made the change.
+    pub edited_by: String,
+    /// When (RFC 3339).
+    pub edited_at: String,
 }
 
 /// The reactions Parlor offers, in the order the picker shows them. The

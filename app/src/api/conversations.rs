@@ -1,7 +1,8 @@
 //! Channels and the messages in them.
 
 use crate::model::{
-    ChannelSummary, Conversation, Message, MessagePage, Scheduled, SearchPage, SearchQuery,
+    ChannelSummary, Conversation, Message, MessagePage, MessageVersion, Scheduled, SearchPage,
+    SearchQuery,
 };
 
 super::calls! {
@@ -50,6 +51,11 @@ super::calls! {
     fn edit_message(message_id: String, text: String) -> Message;
     /// Deletes one's own message; its place in history stays.
     fn delete_message(message_id: String) -> Message;
+    /// A message as the reader sees it now: for staff, with who deleted it.
+    fn read_message(message_id: String) -> Message;
+    /// Staff: a message's earlier texts, oldest first, each with the change
+    /// that replaced it.
+    fn message_versions(message_id: String) -> Vec<MessageVersion>;
     /// Puts one's reaction on a message (`on`), or takes it back.
     fn react(message_id: String, emoji: String, #[server(default)] on: bool) -> Message;
     /// Opens (or makes) the conversation with these clients: one client's

@@ -1,10 +1,12 @@
 //! One message of a conversation: who wrote it and when, its text and
-//! files, how its sending goes, and (for its author) a menu to edit or
+//! files, how its sending goes, whether it was edited (for staff, with its
+//! earlier versions a click away), and (for its author) a menu to edit or
 //! delete it.
 
 use leptos::prelude::*;
 
-use super::conversation::deliver;
+use super::conversation::{deliver, People};
+use super::message_history::{DeletedNote, EditedMark, HistoryToggle, Versions};
 use super::reactions::ReactionBar;
 use crate::model::{Attachment, ClientRead};
 use crate::problem::SEND_WHEN_BACK;
@@ -21,6 +23,9 @@ pub fn MessageLine(
     continued: bool,
     sender: Option<String>,
     me: String,
+    /// Staff see who deleted a message and its earlier versions.
+    is_staff: bool,
+    people: People,
     timeline: RwSignal<Timeline>,
 ) -> impl IntoView {
     let mine = entry.message.sender_id == me;
@@ -28,9 +33,8 @@ pub fn MessageLine(
     let sender = sender.unwrap_or_else(|| if mine { "You".into() } else { "Someone".into() });
     let tone = avatar_tone(&entry.message.sender_id);
     let deleted = entry.message.deleted_at.is_some();
-    let edited = !deleted
-        && !entry.message.updated_at.is_empty()
-        && entry.message.updated_at != entry.message.created_at;
+    let edited = !deleted && entry.message.edited_at.is_some();
+    let history = HistoryToggle::default();
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(entry.message.text.clone());
     let message_id = entry.message.id.clone();
@@ -87,7 +91,8 @@ pub fn MessageLine(
     });
     let seen = seen && seen_by_line.is_none();
     let body = if deleted {
-        view! { <p class="text deleted">"This message was deleted."</p> }.into_any()
+        view! { <DeletedNote message=entry.message.clone() is_staff me=me.clone() people toggle=history /> }
+            .into_any()
     } else {
         let html = markdown::render(&entry.message.text);
         view! {
@@ -106,7 +111,15 @@ pub fn MessageLine(
             </Show>
         }.into_any()
     };
-    let edited_mark = edited.then(|| view! { <span class="edited">"(edited)"</span> });
+    let edited_mark = edited.then(|| view! { <EditedMark is_staff toggle=history /> });
+    let versions = is_staff.then(|| {
+        let (message_id, me) = (message_id.clone(), me.clone());
+        view! {
+            <Show when=move || history.open.get()>
+                <Versions message_id=message_id.clone() me=me.clone() people toggle=history />
+            </Show>
+        }
+    });
     let by_email = entry.message.sent_via.as_deref() == Some("email");
     let is_note = entry.message.is_internal;
     let menu_open = RwSignal::new(false);
@@ -151,6 +164,7 @@ pub fn MessageLine(
                         {seen_by_line}
                     </p>
                 })}
+                {versions}
             </div>
             {can_change.then(|| view! { <MessageMenu message_id=message_id.clone() open=menu_open editing timeline /> })}
         </li>

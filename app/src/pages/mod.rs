@@ -5,6 +5,7 @@ pub mod composer;
 pub mod conversation;
 pub mod forms;
 pub mod message;
+pub mod message_history;
 pub mod messages;
 pub mod new;
 pub mod notifications;

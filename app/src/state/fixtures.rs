@@ -11,6 +11,8 @@ pub fn message(id: &str, sender: &str, text: &str, at: &str) -> Message {
         created_at: at.into(),
         updated_at: at.into(),
         deleted_at: None,
+        edited_at: None,
+        deleted_by: None,
         is_welcome: false,
         sent_via: None,
         is_internal: false,

@@ -6,6 +6,7 @@
 mod channel_list;
 #[cfg(test)]
 mod fixtures;
+mod history;
 mod lookers;
 pub mod mentions;
 mod people;
@@ -17,6 +18,7 @@ mod timeline;
 mod uploads;
 
 pub use channel_list::{waited, ChannelList, ListView};
+pub use history::{deleted_line, version_caption, who};
 pub use lookers::Lookers;
 pub use people::{avatar_tone, group_problem, initials, matching_clients, AVATAR_TONES};
 pub use previews::{message_preview, notification_body, preview, preview_of};

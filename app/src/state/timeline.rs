@@ -153,11 +153,22 @@ impl Timeline {
     }
 
     /// An edit, a delete or new reactions: the message keeps its place in
-    /// history.
-    pub fn replaced(&mut self, message: Message) {
+    /// history. Who deleted it (staff only) is never in the socket's frames,
+    /// which clients get too: a frame without it keeps the one already known.
+    pub fn replaced(&mut self, mut message: Message) {
         if let Some(entry) = self.entries.iter_mut().find(|e| e.message.id == message.id) {
+            if message.deleted_at.is_some() && message.deleted_by.is_none() {
+                message.deleted_by = entry.message.deleted_by.take();
+            }
             entry.message = message;
         }
+    }
+
+    /// Whether a deleted message on screen does not say who deleted it yet.
+    pub fn deleter_unknown(&self, id: &str) -> bool {
+        self.entries.iter().any(|e| {
+            e.message.id == id && e.message.deleted_at.is_some() && e.message.deleted_by.is_none()
+        })
     }
 }
 
@@ -224,11 +235,12 @@ impl Row {
                     .map(|r| format!("{}@{}", r.user_id, r.read_at))
                     .collect();
                 format!(
-                    "{} {} {:?} {seen} {continued} {} {} {}",
+                    "{} {} {:?} {seen} {continued} {} {:?} {} {}",
                     entry.message.id,
                     entry.message.updated_at,
                     entry.delivery,
                     entry.message.deleted_at.is_some(),
+                    entry.message.deleted_by,
                     reactions.join(","),
                     readers.join(",")
                 )
@@ -425,6 +437,30 @@ mod tests {
         timeline.replaced(edited);
         assert_eq!(ids(&timeline), ["m1", "m2"]);
         assert_eq!(timeline.entries[0].message.text, "one, edited");
+    }
+
+    #[test]
+    fn a_frame_saying_a_message_was_deleted_keeps_who_deleted_it_for_staff() {
+        let mut timeline = Timeline::from_newest_first(vec![message("m1", "me", "oops", "1")]);
+        let key = |t: &Timeline| t.rows("me", None, &[], None, Zone::Utc)[0].key();
+        let mut tombstone = message("m1", "me", "", "1");
+        tombstone.deleted_at = Some("2".into());
+        timeline.replaced(tombstone.clone());
+        assert!(timeline.deleter_unknown("m1"), "the frame never says who");
+        let before = key(&timeline);
+        // The staff's own answer, or the message asked for, says who.
+        timeline.replaced(Message {
+            deleted_by: Some("me".into()),
+            ..tombstone.clone()
+        });
+        assert!(!timeline.deleter_unknown("m1"));
+        assert_ne!(key(&timeline), before, "the line is drawn anew with it");
+        // The frame arriving after the answer takes nothing away.
+        timeline.replaced(tombstone);
+        assert_eq!(
+            timeline.entries[0].message.deleted_by.as_deref(),
+            Some("me")
+        );
     }
 
     fn drawn(rows: &[Row]) -> Vec<String> {

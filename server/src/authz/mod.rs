@@ -7,7 +7,9 @@
 //! in-memory predicate next to it: `channels` (realtime routing),
 //! `people` (clients, companies, what is read of a person, presence) and
 //! `notifications`; `notes` narrows a channel's messages to its staff for
-//! internal notes; `saved_replies` keeps the team's templates to the team.
+//! internal notes; `history` keeps a message's earlier versions and its
+//! deleter to the same people; `saved_replies` keeps the team's templates
+//! to the team.
 //! Writes are decided by the checks in `acting`.
 //!
 //! The doors are held to these rules by tests: `tests/api/doors.rs` (every
@@ -18,6 +20,7 @@
 
 mod acting;
 mod channels;
+mod history;
 mod notes;
 mod notifications;
 mod people;
@@ -26,6 +29,7 @@ mod saved_replies;
 pub use acting::*;
 pub(crate) use channels::channel_visible;
 pub use channels::{audience, every_visible_channel, Audience, Viewer};
+pub use history::{require_history_reader, sees_history};
 pub(crate) use notes::note_visible;
 pub use notes::{may_write_note, scope_sees_notes, sees_handling, sees_message, sees_notes, Among};
 pub(crate) use notifications::notification_visible;

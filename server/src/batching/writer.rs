@@ -260,7 +260,7 @@ impl Batch {
     ) -> Result<Message> {
         let sender = match sending::admit(conn, draft, Some(visible)).await? {
             Admission::Repeat(earlier) => {
-                let earlier = views::message_at(public_url, conn, earlier).await?;
+                let earlier = views::message_at(public_url, conn, *earlier).await?;
                 return sending::same_request(earlier, draft);
             }
             Admission::New(sender) => sender,

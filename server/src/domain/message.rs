@@ -7,7 +7,8 @@ use super::{Timestamp, UserType};
 use crate::error::{Error, Result};
 
 /// A message in a channel. A deleted message stays as a tombstone with empty
-/// text so history keeps its order.
+/// text so history keeps its order. What it said before an edit or a delete
+/// is kept as its earlier versions (`message_version`), for staff only.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
@@ -27,6 +28,15 @@ pub struct Message {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub deleted_at: Option<Timestamp>,
+    /// When its text was last edited; null when it never was, and on a
+    /// deleted message. Everyone who sees the message sees that it was
+    /// edited; internal users may read what it said before
+    /// (`GET /v1/messages/{id}/versions`).
+    pub edited_at: Option<Timestamp>,
+    /// Who deleted it. Only for internal users, and only in what they read
+    /// (never in realtime frames or webhooks, which may reach clients).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_by: Option<String>,
     /// `email` when the message arrived as a reply by e-mail; absent when it
     /// was sent in the portal or through the API.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod event;
 pub mod internal_user;
 pub mod message;
+pub mod message_version;
 pub mod notification;
 pub mod reaction;
 pub mod saved_reply;

@@ -8,15 +8,17 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::extract::{Json as Body, Path, Query};
 use crate::auth::Authenticated;
 use crate::domain::message::Message;
+use crate::domain::message_version::MessageVersion;
 use crate::error::{Error, ErrorBody, Result};
 use crate::service::messages::{self, EditMessage, MassMessage, MassMessageResult, SendMessage};
-use crate::service::reactions;
+use crate::service::{history, reactions};
 use crate::service::{Context, Page, PageRequest};
 
 pub fn router() -> OpenApiRouter<Context> {
     OpenApiRouter::new()
         .routes(routes!(list_messages, send_message))
         .routes(routes!(retrieve_message, edit_message, delete_message))
+        .routes(routes!(list_message_versions))
         .routes(routes!(add_reaction, remove_reaction))
         .routes(routes!(send_mass_message))
 }
@@ -107,6 +109,30 @@ async fn delete_message(
     Path(id): Path<String>,
 ) -> Result<Json<Message>> {
     Ok(Json(messages::delete(&ctx, &auth.actor, &id).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+struct VersionsQuery {
+    limit: Option<i64>,
+    next_token: Option<String>,
+}
+
+/// A message's earlier versions, oldest first: each text an edit replaced
+/// and, on a deleted message, the text it had (`change: delete`), with who
+/// made the change and when. Internal users who see the message only.
+#[utoipa::path(get, path = "/v1/messages/{id}/versions", tag = "messages",
+    params(("id" = String, Path), VersionsQuery),
+    responses((status = 200, body = Page<MessageVersion>), (status = "4XX", body = ErrorBody)))]
+async fn list_message_versions(
+    State(ctx): State<Context>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Query(query): Query<VersionsQuery>,
+) -> Result<Json<Page<MessageVersion>>> {
+    let page = PageRequest::parse("messageVersions", query.limit, query.next_token.as_deref())?;
+    Ok(Json(history::versions(&ctx, &auth.actor, &id, page).await?))
 }
 
 /// React to a message with one of 👍 ❤️ 😂 🎉 😮 🙏 (URL-encoded): anyone

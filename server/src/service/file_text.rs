@@ -51,7 +51,7 @@ impl Kind {
             _ => None,
         };
         // A zip's first bytes do not always say which Office file it is.
-        by_type.or_else(|| match (content_type, extension.as_deref()) {
+        by_type.or(match (content_type, extension.as_deref()) {
             ("application/zip", Some("docx")) => Some(Kind::Zipped(Format::Word)),
             ("application/zip", Some("xlsx")) => Some(Kind::Zipped(Format::Excel)),
             ("application/zip", Some("pptx")) => Some(Kind::Zipped(Format::PowerPoint)),

@@ -127,7 +127,7 @@ pub async fn list(
         storage::messages::list(&mut conn, &scope, channel_id, page.before(), page.limit).await?;
     let (rows, next_token) = page.split(rows, |r| r.seq);
     Ok(Page {
-        data: views::messages(ctx, &mut conn, rows).await?,
+        data: views::messages_for(ctx, &mut conn, actor, rows).await?,
         next_token,
     })
 }
@@ -202,7 +202,7 @@ pub async fn client_reads(
 pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
     let mut conn = ctx.store.reader().await?;
     let row = visible_message(&mut conn, actor, id).await?;
-    views::message(ctx, &mut conn, row).await
+    views::message_for(ctx, &mut conn, actor, row).await
 }
 
 /// A message its author may change: not deleted, and theirs.
@@ -218,7 +218,7 @@ async fn own_message(
         ));
     }
     if message.deleted_at.is_some() {
-        return Err(Error::Conflict("this message was deleted".into()));
+        return Err(already_deleted());
     }
     Ok(message)
 }
@@ -229,6 +229,9 @@ pub struct EditMessage {
     pub text: String,
 }
 
+/// Gives one's own message new text. The text it replaces is kept, with
+/// who edited it and when, in the same transaction (for staff to read);
+/// everyone who sees the message sees that it was edited (`editedAt`).
 #[tracing::instrument(skip_all)]
 pub async fn edit(
     ctx: &Context,
@@ -237,29 +240,47 @@ pub async fn edit(
     request: &EditMessage,
 ) -> Result<Message> {
     let mut tx = ctx.store.begin().await?;
-    own_message(&mut tx, actor, id).await?;
+    let current = own_message(&mut tx, actor, id).await?;
     let has_files = !storage::attachments::of_messages(&mut tx, &[id])
         .await?
         .is_empty();
     let text =
         MessageText::parse_with_files(&request.text, ctx.config.max_message_chars, has_files)?;
-    storage::messages::edit(&mut tx, id, text.as_str(), now_ms()).await?;
+    if text.as_str() == current.text {
+        // Saving what it already says is no edit: nothing to keep or tell.
+        return views::message_for(ctx, &mut tx, actor, current).await;
+    }
+    if !storage::messages::edit(&mut tx, id, text.as_str(), actor.id(), now_ms()).await? {
+        return Err(already_deleted());
+    }
     let message = record(ctx, &mut tx, EventKind::MessageUpdated, id).await?;
     ctx.commit(tx).await?;
     Ok(message)
 }
 
+/// Deletes one's own message: its place in history stays, empty, for
+/// everyone; what it said is kept as its last earlier version, and who
+/// deleted it, for staff.
 #[tracing::instrument(skip_all)]
 pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
     let mut tx = ctx.store.begin().await?;
     own_message(&mut tx, actor, id).await?;
-    storage::messages::tombstone(&mut tx, id, now_ms()).await?;
+    if !storage::messages::tombstone(&mut tx, id, actor.id(), now_ms()).await? {
+        return Err(already_deleted());
+    }
     storage::reactions::remove_from_message(&mut tx, id).await?;
     let blobs = storage::attachments::remove_from_message(&mut tx, id).await?;
-    let message = record(ctx, &mut tx, EventKind::MessageDeleted, id).await?;
+    // The event is for everyone who sees the message; the answer is the
+    // deleter's own, who (on staff) may know it was them.
+    let mut message = record(ctx, &mut tx, EventKind::MessageDeleted, id).await?;
+    message.deleted_by = authz::sees_history(actor).then(|| actor.id().to_string());
     ctx.commit(tx).await?;
     attachments::release_blobs(ctx, blobs).await;
     Ok(message)
+}
+
+fn already_deleted() -> Error {
+    Error::Conflict("this message was deleted".into())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -19,6 +19,7 @@ pub mod email_preferences;
 pub mod email_replies;
 pub mod events;
 pub mod file_text;
+pub mod history;
 pub mod internal_users;
 pub mod mentions;
 pub mod messages;

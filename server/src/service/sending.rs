@@ -166,8 +166,9 @@ pub(super) fn sender_type(actor: &Actor) -> UserType {
 pub enum Admission {
     /// A new message, from this sender.
     New(Actor),
-    /// The message its idempotency key made before.
-    Repeat(MessageRow),
+    /// The message its idempotency key made before (boxed: a row is large
+    /// next to an actor, and repeats are rare).
+    Repeat(Box<MessageRow>),
 }
 
 /// The checks needing the database, inside the transaction that will store
@@ -191,7 +192,7 @@ pub async fn admit(conn: &mut Conn, draft: &Draft, visible: Option<bool>) -> Res
     if let Some(key) = &draft.idempotency_key {
         if let Some(earlier) = storage::messages::by_idempotency_key(conn, sender.id(), key).await?
         {
-            return Ok(Admission::Repeat(earlier));
+            return Ok(Admission::Repeat(Box::new(earlier)));
         }
     }
     Ok(Admission::New(sender))
@@ -262,7 +263,7 @@ pub async fn write(
 ) -> Result<Message> {
     let sender = match admit(conn, draft, None).await? {
         Admission::Repeat(earlier) => {
-            return same_request(views::message(ctx, conn, earlier).await?, draft)
+            return same_request(views::message(ctx, conn, *earlier).await?, draft)
         }
         Admission::New(sender) => sender,
     };

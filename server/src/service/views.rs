@@ -2,6 +2,8 @@
 
 use super::Context;
 use crate::auth::tokens::{LinkPurpose, SignedLink};
+use crate::auth::Actor;
+use crate::authz;
 use crate::domain::attachment::Attachment;
 use crate::domain::channel::{MembershipType, MessageChannel};
 use crate::domain::client::{Client, ClientStatus};
@@ -221,6 +223,13 @@ pub fn message_with(public_url: &str, row: MessageRow, attachments: Vec<Attachme
         created_at: Timestamp(row.created_at),
         updated_at: Timestamp(row.updated_at),
         deleted_at: row.deleted_at.map(Timestamp),
+        // A tombstone tells nothing of what it was, edits included.
+        edited_at: row
+            .edited_at
+            .filter(|_| row.deleted_at.is_none())
+            .map(Timestamp),
+        // Staff's reads add it (`messages_for`); what is for everyone never has it.
+        deleted_by: None,
         sent_via: crate::domain::message::SentVia::from_stored(row.sent_via.as_deref()),
         is_internal: row.is_internal != 0,
         idempotency_key: row.idempotency_key,
@@ -279,6 +288,34 @@ pub async fn messages_at(
             }
         })
         .collect())
+}
+
+/// Messages as `reader` sees them: those who see a message's history
+/// (`authz::sees_history`) also see who deleted it.
+pub async fn messages_for(
+    ctx: &Context,
+    conn: &mut Conn,
+    reader: &Actor,
+    rows: Vec<MessageRow>,
+) -> Result<Vec<Message>> {
+    let deleters: Vec<Option<String>> = match authz::sees_history(reader) {
+        true => rows.iter().map(|r| r.deleted_by.clone()).collect(),
+        false => Vec::new(),
+    };
+    let mut messages = messages(ctx, conn, rows).await?;
+    for (message, deleter) in messages.iter_mut().zip(deleters) {
+        message.deleted_by = deleter;
+    }
+    Ok(messages)
+}
+
+pub async fn message_for(
+    ctx: &Context,
+    conn: &mut Conn,
+    reader: &Actor,
+    row: MessageRow,
+) -> Result<Message> {
+    Ok(messages_for(ctx, conn, reader, vec![row]).await?.remove(0))
 }
 
 pub async fn message(ctx: &Context, conn: &mut Conn, row: MessageRow) -> Result<Message> {

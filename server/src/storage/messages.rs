@@ -2,6 +2,7 @@ use sqlx::Row;
 
 use super::Conn;
 use crate::authz::Scope;
+use crate::domain::message_version::VersionChange;
 use crate::error::Result;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -22,11 +23,15 @@ pub struct MessageRow {
     pub is_internal: i64,
     /// The key its sender gave to make retries safe, if any.
     pub idempotency_key: Option<String>,
+    /// When its text was last edited.
+    pub edited_at: Option<i64>,
+    /// Who deleted it (staff only: `authz::sees_history`).
+    pub deleted_by: Option<String>,
 }
 
 pub(crate) const COLUMNS: &str =
     "seq, id, channel_id, sender_id, sender_type, text, is_welcome, created_at, \
-     updated_at, deleted_at, sent_via, is_internal, idempotency_key";
+     updated_at, deleted_at, sent_via, is_internal, idempotency_key, edited_at, deleted_by";
 
 /// Keeps internal notes out of what is read for someone who may not see
 /// them: `$n` holds the reader's scope kind (`authz::note_visible`).
@@ -53,6 +58,8 @@ impl MessageRow {
             sent_via: message.sent_via.map(str::to_string),
             is_internal: super::flag(message.is_internal),
             idempotency_key: message.idempotency_key.map(str::to_string),
+            edited_at: None,
+            deleted_by: None,
         }
     }
 }
@@ -160,24 +167,56 @@ pub async fn list(
         .await?)
 }
 
-pub async fn edit(conn: &mut Conn, id: &str, text: &str, now: i64) -> Result<()> {
-    sqlx::query("UPDATE messages SET text = $1, updated_at = $2 WHERE id = $3")
+/// Gives a message new text, keeping the text it replaces as an earlier
+/// version (`message_versions`); false when it was deleted meanwhile.
+pub async fn edit(conn: &mut Conn, id: &str, text: &str, editor: &str, now: i64) -> Result<bool> {
+    if !lock_undeleted(conn, id).await? {
+        return Ok(false);
+    }
+    super::message_versions::keep(conn, id, VersionChange::Edit, editor, now).await?;
+    sqlx::query("UPDATE messages SET text = $1, edited_at = $2, updated_at = $2 WHERE id = $3")
         .bind(text)
         .bind(now)
         .bind(id)
         .execute(conn)
         .await?;
-    Ok(())
+    Ok(true)
 }
 
-/// Deletes a message's content but keeps its place in history.
-pub async fn tombstone(conn: &mut Conn, id: &str, now: i64) -> Result<()> {
-    sqlx::query("UPDATE messages SET text = '', deleted_at = $1, updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Deletes a message's content (its text, and the search text of its
+/// files, which go with it) but keeps its place in history, and what it
+/// said as its last earlier version, for staff; false when it was deleted
+/// already.
+pub async fn tombstone(conn: &mut Conn, id: &str, deleter: &str, now: i64) -> Result<bool> {
+    if !lock_undeleted(conn, id).await? {
+        return Ok(false);
+    }
+    super::message_versions::keep(conn, id, VersionChange::Delete, deleter, now).await?;
+    sqlx::query(
+        "UPDATE messages SET text = '', files_text = '', deleted_at = $1, deleted_by = $2, \
+         updated_at = $1 WHERE id = $3",
+    )
+    .bind(now)
+    .bind(deleter)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
+
+/// Locks a message's row for a change, unless it is deleted. On PostgreSQL
+/// a concurrent change of the same message waits here for the first to
+/// commit, and its next statement then reads the text the first left, so
+/// each kept version is the text its change replaced. (SQLite's writers
+/// take turns anyway.)
+async fn lock_undeleted(conn: &mut Conn, id: &str) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE messages SET updated_at = updated_at WHERE id = $1 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// The `seq` and id of a channel's newest message that `reader` may see,

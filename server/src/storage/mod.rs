@@ -19,6 +19,7 @@ pub mod digests;
 pub mod events;
 pub mod internal_users;
 pub mod leases;
+pub mod message_versions;
 pub mod messages;
 pub mod notifications;
 pub mod outbox;

@@ -3,8 +3,9 @@
 //! each of their rows is decided for.
 //!
 //! Acme has Ann, whose individual channel holds a message of the owner's
-//! with a file, then an internal note of the owner's with a file, and an
-//! in-product notification for her; Globex has Bob; Cat belongs to both.
+//! with a file, then an internal note of the owner's with a file (each
+//! edited once, so each has an earlier version), and an in-product
+//! notification for her; Globex has Bob; Cat belongs to both.
 
 use serde_json::{json, Value};
 
@@ -15,10 +16,11 @@ pub struct Fixture {
     pub acme: String,
     pub ann: Value,
     pub ann_channel: String,
-    /// A message of the owner's in Ann's channel, with a file.
+    /// A message of the owner's in Ann's channel, with a file, edited once.
     pub message: String,
     pub attachment: String,
-    /// An internal note of the owner's in Ann's channel, with a file.
+    /// An internal note of the owner's in Ann's channel, with a file,
+    /// edited once.
     pub note: String,
     pub note_attachment: String,
     /// An in-product notification for Ann.
@@ -64,7 +66,7 @@ impl Fixture {
             .admin
             .post(
                 "/v1/messages",
-                json!({ "channelId": ann_channel, "text": "Your terms", "attachmentIds": [attachment] }),
+                json!({ "channelId": ann_channel, "text": "Your terms (draft)", "attachmentIds": [attachment] }),
             )
             .await;
         assert_eq!(message.status, 200, "{}", message.body);
@@ -75,10 +77,20 @@ impl Fixture {
             .admin
             .post(
                 "/v1/messages",
-                json!({ "channelId": ann_channel, "text": "Check her ID", "isInternal": true, "attachmentIds": [note_attachment] }),
+                json!({ "channelId": ann_channel, "text": "Check ID", "isInternal": true, "attachmentIds": [note_attachment] }),
             )
             .await;
         assert_eq!(note.status, 200, "{}", note.body);
+        for (sent, text) in [(&message, "Your terms"), (&note, "Check her ID")] {
+            let edited = app
+                .admin
+                .patch(
+                    &format!("/v1/messages/{}", sent.id()),
+                    json!({ "text": text }),
+                )
+                .await;
+            assert_eq!(edited.status, 200, "{}", edited.body);
+        }
         let notification = app
             .admin
             .post(

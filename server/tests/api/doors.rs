@@ -311,6 +311,10 @@ fn doors() -> Vec<Door> {
                 c.delete(&format!("/v1/messages/{}", sent.id())).await
             }
         ),
+        door!("GET /v1/messages/{id}/versions", ACME_STAFF, |f, c| {
+            let listed = c.get(&format!("/v1/messages/{}/versions", f.message)).await;
+            holding(listed, "Your terms (draft)")
+        }),
         door!(
             "PUT /v1/messages/{id}/reactions/{emoji}",
             ACME_READERS,
@@ -696,6 +700,10 @@ fn note_doors() -> Vec<Door> {
                 .await;
             c.delete(&format!("/v1/messages/{}", note.id())).await
         }),
+        door!("GET /v1/messages/{id}/versions", ACME_STAFF, |f, c| {
+            let listed = c.get(&format!("/v1/messages/{}/versions", f.note)).await;
+            holding(listed, "Check ID")
+        }),
         door!(
             "POST /v1/message-channels/{id}/read",
             NOTE_READERS,
@@ -731,10 +739,10 @@ fn note_doors() -> Vec<Door> {
     ]
 }
 
-/// A list answered as a door: 200 when it holds `id`, 404 when it leaves
-/// it out, and any refusal as it came.
-fn holding(mut listed: Response, id: &str) -> Response {
-    if listed.status == 200 && !listed.body.to_string().contains(id) {
+/// A list answered as a door: 200 when it holds `wanted` (an id, a text), 404
+/// when it leaves it out, and any refusal as it came.
+fn holding(mut listed: Response, wanted: &str) -> Response {
+    if listed.status == 200 && !listed.body.to_string().contains(wanted) {
         listed.status = 404;
         listed.body = json!({ "code": "notFound", "message": "left out of the list" });
     }

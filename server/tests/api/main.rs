@@ -21,6 +21,7 @@ mod door_fixture;
 mod doors;
 mod email;
 mod email_replies;
+mod history;
 mod invitations;
 mod leases;
 mod limits;

@@ -116,6 +116,7 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
             let sent = f.app.admin.send_message(&f.ann_channel, "to delete").await;
             vec![("message_id", sent.id())]
         }
+        "read_message" | "message_versions" => vec![("message_id", f.message.clone())],
         "react" => vec![
             ("message_id", f.message.clone()),
             ("emoji", "👍".into()),
@@ -359,6 +360,8 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
             "delete_message",
             [200, 200, 403, 403, 404, 403, 404, 404, 401],
         ),
+        ("read_message", ACME_READERS),
+        ("message_versions", ACME_STAFF),
         ("react", ACME_READERS),
         ("load_directory", STAFF),
         ("add_client", [200, 200, 200, 200, 422, 403, 403, 403, 401]),

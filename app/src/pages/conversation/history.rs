@@ -60,6 +60,9 @@ pub(super) fn History(
     focus: OpenFocus,
 ) -> impl IntoView {
     let zone = clock::use_zone();
+    let is_staff = expect_context::<crate::pages::shell::Session>()
+        .me
+        .with_untracked(|me| me.is_staff);
     let Pane {
         list: scroller,
         scroll,
@@ -201,7 +204,7 @@ pub(super) fn History(
                         Row::NewMessages => view! { <li class="new-line"><div role="separator" aria-label="New messages">"New messages"</div></li> }.into_any(),
                         Row::Line { entry, seen, seen_by, continued } => {
                             let sender = people.name_of(&entry.message.sender_id);
-                            view! { <MessageLine entry=*entry seen seen_by continued sender me=me.clone() timeline /> }.into_any()
+                            view! { <MessageLine entry=*entry seen seen_by continued sender me=me.clone() is_staff people timeline /> }.into_any()
                         }
                     }}
                 </For>

@@ -203,10 +203,10 @@ fn keep_open(session: Session, channel_id: String) {
 
 /// The people of the conversation, by id.
 #[derive(Clone, Copy)]
-struct People(StoredValue<Vec<Person>>);
+pub(crate) struct People(StoredValue<Vec<Person>>);
 
 impl People {
-    fn name_of(self, id: &str) -> Option<String> {
+    pub(crate) fn name_of(self, id: &str) -> Option<String> {
         self.0
             .with_value(|people| people.iter().find(|p| p.id == id).map(|p| p.name.clone()))
     }

@@ -30,6 +30,8 @@ pub(super) fn send_from(
             created_at: String::new(),
             updated_at: String::new(),
             deleted_at: None,
+            edited_at: None,
+            deleted_by: None,
             is_welcome: false,
             sent_via: None,
             is_internal: note.is_some_and(|note| note.get_untracked()),

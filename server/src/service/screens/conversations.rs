@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::service::channels::{self, ListChannels};
 use crate::service::directory::{self, Card};
 use crate::service::paging::{Page, PageRequest};
-use crate::service::{client_activity, messages, Context};
+use crate::service::{client_activity, history, messages, Context};
 
 /// Messages shown when a conversation opens; older ones load on scroll.
 const FIRST_PAGE: i64 = 50;
@@ -172,6 +172,8 @@ pub fn message(message: Message) -> model::Message {
         created_at: message.created_at.to_rfc3339(),
         updated_at: message.updated_at.to_rfc3339(),
         deleted_at: message.deleted_at.map(|t| t.to_rfc3339()),
+        edited_at: message.edited_at.map(|t| t.to_rfc3339()),
+        deleted_by: message.deleted_by,
         is_welcome: message.is_welcome,
         sent_via: message.sent_via.map(|via| via.as_str().to_string()),
         is_internal: message.is_internal,
@@ -187,6 +189,27 @@ pub fn message(message: Message) -> model::Message {
             })
             .collect(),
     }
+}
+
+/// Staff: every earlier text of a message, oldest first.
+pub async fn message_versions(
+    ctx: &Context,
+    actor: &Actor,
+    message_id: &str,
+) -> Result<Vec<model::MessageVersion>> {
+    let versions = every("messageVersions", |page| {
+        history::versions(ctx, actor, message_id, page)
+    })
+    .await?;
+    Ok(versions
+        .into_iter()
+        .map(|v| model::MessageVersion {
+            text: v.text,
+            change: v.change.as_str().to_string(),
+            edited_by: v.edited_by,
+            edited_at: v.edited_at.to_rfc3339(),
+        })
+        .collect())
 }
 
 pub(super) fn attachment(file: Attachment) -> model::Attachment {

@@ -3,7 +3,8 @@
 use axum::http::request::Parts;
 use parlor_app::api::ConversationCalls;
 use parlor_model::{
-    ChannelSummary, Conversation, Message, MessagePage, Scheduled, SearchPage, SearchQuery,
+    ChannelSummary, Conversation, Message, MessagePage, MessageVersion, Scheduled, SearchPage,
+    SearchQuery,
 };
 
 use super::{Answer, WebPortal};
@@ -179,6 +180,22 @@ impl ConversationCalls for WebPortal {
         let (actor, _) = self.writer(request).await?;
         let deleted = messages::delete(&self.ctx, &actor, &message_id).await?;
         Ok(screens::message(deleted))
+    }
+
+    async fn read_message(&self, request: &Parts, message_id: String) -> Answer<Message> {
+        let actor = self.reader(request).await?;
+        Ok(screens::message(
+            messages::get(&self.ctx, &actor, &message_id).await?,
+        ))
+    }
+
+    async fn message_versions(
+        &self,
+        request: &Parts,
+        message_id: String,
+    ) -> Answer<Vec<MessageVersion>> {
+        let actor = self.reader(request).await?;
+        Ok(screens::message_versions(&self.ctx, &actor, &message_id).await?)
     }
 
     async fn react(
