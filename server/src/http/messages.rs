@@ -9,6 +9,7 @@ use super::extract::{Json as Body, Path, Query};
 use crate::auth::Authenticated;
 use crate::domain::message::Message;
 use crate::error::{Error, ErrorBody, Result};
+use crate::service::audit::Place;
 use crate::service::messages::{self, EditMessage, MassMessage, MassMessageResult, SendMessage};
 use crate::service::reactions;
 use crate::service::{Context, Page, PageRequest};
@@ -104,9 +105,12 @@ async fn edit_message(
 async fn delete_message(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
 ) -> Result<Json<Message>> {
-    Ok(Json(messages::delete(&ctx, &auth.actor, &id).await?))
+    Ok(Json(
+        messages::delete(&ctx, &auth.actor, &auth.source(place), &id).await?,
+    ))
 }
 
 /// React to a message with one of 👍 ❤️ 😂 🎉 😮 🙏 (URL-encoded): anyone

@@ -15,8 +15,8 @@ impl SettingsCalls for WebPortal {
     }
 
     async fn save_settings(&self, request: &Parts, settings: Settings) -> Answer<Settings> {
-        let (actor, _) = self.writer(request).await?;
-        Ok(screens::save_settings(&self.ctx, &actor, settings).await?)
+        let (actor, _, source) = self.audited_writer(request).await?;
+        Ok(screens::save_settings(&self.ctx, &actor, &source, settings).await?)
     }
 
     async fn preview_welcome(&self, request: &Parts, template: String) -> Answer<String> {
@@ -30,13 +30,13 @@ impl SettingsCalls for WebPortal {
     }
 
     async fn create_api_key(&self, request: &Parts, key: NewApiKey) -> Answer<ApiKeyInfo> {
-        let (actor, credential) = self.writer(request).await?;
-        Ok(screens::create_api_key(&self.ctx, &actor, credential, key).await?)
+        let (actor, credential, source) = self.audited_writer(request).await?;
+        Ok(screens::create_api_key(&self.ctx, &actor, credential, &source, key).await?)
     }
 
     async fn revoke_api_key(&self, request: &Parts, id: String) -> Answer<()> {
-        let (actor, credential) = self.writer(request).await?;
-        Ok(api_keys::revoke(&self.ctx, &actor, credential, &id).await?)
+        let (actor, credential, source) = self.audited_writer(request).await?;
+        Ok(api_keys::revoke(&self.ctx, &actor, credential, &source, &id).await?)
     }
 
     async fn load_workspace_settings(&self, request: &Parts) -> Answer<WorkspaceSettings> {
@@ -45,8 +45,8 @@ impl SettingsCalls for WebPortal {
     }
 
     async fn save_brand(&self, request: &Parts, brand: Brand) -> Answer<WorkspaceSettings> {
-        let (actor, _) = self.writer(request).await?;
-        Ok(screens::save_brand(&self.ctx, &actor, brand).await?)
+        let (actor, _, source) = self.audited_writer(request).await?;
+        Ok(screens::save_brand(&self.ctx, &actor, &source, brand).await?)
     }
 
     async fn save_email_sender(
@@ -54,7 +54,7 @@ impl SettingsCalls for WebPortal {
         request: &Parts,
         sender: EmailSender,
     ) -> Answer<WorkspaceSettings> {
-        let (actor, _) = self.writer(request).await?;
-        Ok(screens::save_email_sender(&self.ctx, &actor, sender).await?)
+        let (actor, _, source) = self.audited_writer(request).await?;
+        Ok(screens::save_email_sender(&self.ctx, &actor, &source, sender).await?)
     }
 }
