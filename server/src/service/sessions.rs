@@ -133,7 +133,7 @@ pub async fn login(ctx: &Context, request: &LoginRequest, place: &Place) -> Resu
     let actor = match (password::verify(&request.password, hash).await?, actor) {
         (true, Some(actor)) => actor,
         (_, actor) => {
-            return Err(refuse_sign_in(ctx, &nobody, email.as_str(), actor.as_ref()).await)
+            return Err(refuse_sign_in(ctx, &nobody, &request.email, actor.as_ref()).await)
         }
     };
     let mut tx = ctx.store.begin().await?;
