@@ -5,6 +5,7 @@
 //! ignored.
 
 mod account;
+mod audit;
 mod conversations;
 mod directory;
 mod error;
@@ -15,6 +16,7 @@ mod team;
 mod webhooks;
 
 pub use account::*;
+pub use audit::*;
 pub use conversations::*;
 pub use directory::*;
 pub use error::AppError;

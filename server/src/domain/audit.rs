@@ -13,7 +13,7 @@ use super::Timestamp;
 use crate::error::{Error, Result};
 
 macro_rules! actions {
-    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal, $words:literal;)*) => {
         /// Something the audit log records.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Action {
@@ -30,72 +30,81 @@ macro_rules! actions {
                     $(Action::$variant => $name,)*
                 }
             }
+
+            /// What happened, in words, as the web app shows it.
+            pub fn words(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $words,)*
+                }
+            }
         }
     };
 }
 
 actions! {
     /// Someone signed in with their e-mail and password.
-    SignedIn = "session.signedIn",
+    SignedIn = "session.signedIn", "Signed in";
     /// A sign-in was refused: the e-mail tried is in the details, never the
     /// password. Attempts refused by the sign-in limits are not recorded one
     /// by one (the limits count them).
-    SignInFailed = "session.signInFailed",
+    SignInFailed = "session.signInFailed", "Failed to sign in";
     /// Someone signed out.
-    SignedOut = "session.signedOut",
+    SignedOut = "session.signedOut", "Signed out";
+    /// Someone ended all their other sessions ("Sign out everywhere").
+    SignedOutEverywhere = "session.signedOutEverywhere", "Signed out everywhere else";
     /// Someone changed their own password (their other sessions ended).
-    PasswordChanged = "password.changed",
+    PasswordChanged = "password.changed", "Changed their password";
     /// Someone chose a new password through a reset link.
-    PasswordReset = "password.reset",
+    PasswordReset = "password.reset", "Chose a new password with a reset link";
     /// An admin sent someone a link to choose a new password.
-    PasswordResetLinkSent = "password.resetLinkSent",
+    PasswordResetLinkSent = "password.resetLinkSent", "Sent a password reset link";
     /// An invited client or team member chose their password.
-    InvitationAccepted = "invitation.accepted",
+    InvitationAccepted = "invitation.accepted", "Accepted their invitation";
     /// The workspace and its first admin were made.
-    WorkspaceCreated = "workspace.created",
+    WorkspaceCreated = "workspace.created", "Created the workspace";
     /// Workspace or messaging settings changed; the details hold each
     /// changed setting, `from` and `to`.
-    SettingsUpdated = "settings.updated",
+    SettingsUpdated = "settings.updated", "Changed settings";
     /// An admin invited someone to the team.
-    InternalUserInvited = "internalUser.invited",
+    InternalUserInvited = "internalUser.invited", "Invited a team member";
     /// An admin sent a team member a new invitation.
-    InternalUserInvitationResent = "internalUser.invitationResent",
+    InternalUserInvitationResent = "internalUser.invitationResent", "Sent a new invitation";
     /// A team member's name was changed by an admin.
-    InternalUserRenamed = "internalUser.renamed",
+    InternalUserRenamed = "internalUser.renamed", "Renamed a team member";
     /// A team member became admin or staff.
-    InternalUserRoleChanged = "internalUser.roleChanged",
+    InternalUserRoleChanged = "internalUser.roleChanged", "Changed a team member's role";
     /// Which clients a team member sees changed (limited or not, and the
     /// companies on their list).
-    InternalUserAccessChanged = "internalUser.accessChanged",
+    InternalUserAccessChanged = "internalUser.accessChanged", "Changed which clients a team member sees";
     /// A team member was removed.
-    InternalUserDeleted = "internalUser.deleted",
+    InternalUserDeleted = "internalUser.deleted", "Removed a team member";
     /// An API key was made (never its secret).
-    ApiKeyCreated = "apiKey.created",
+    ApiKeyCreated = "apiKey.created", "Created an API key";
     /// An API key was revoked.
-    ApiKeyRevoked = "apiKey.revoked",
+    ApiKeyRevoked = "apiKey.revoked", "Revoked an API key";
     /// A webhook was registered (never its signing secret).
-    WebhookCreated = "webhook.created",
+    WebhookCreated = "webhook.created", "Added a webhook";
     /// A webhook's address, events or state changed.
-    WebhookUpdated = "webhook.updated",
+    WebhookUpdated = "webhook.updated", "Changed a webhook";
     /// A webhook got a new signing secret (never the secret).
-    WebhookSecretRotated = "webhook.secretRotated",
+    WebhookSecretRotated = "webhook.secretRotated", "Gave a webhook a new signing secret";
     /// A webhook was deleted.
-    WebhookDeleted = "webhook.deleted",
+    WebhookDeleted = "webhook.deleted", "Deleted a webhook";
     /// Data left Parlor as an export (a client's conversations, the whole
     /// workspace). Recorded by the export feature.
-    ExportCreated = "export.created",
+    ExportCreated = "export.created", "Exported data";
     /// `parlor admin backup` copied the database.
-    BackupCreated = "backup.created",
+    BackupCreated = "backup.created", "Backed up the database";
     /// `parlor admin restore` put a backup in place of the database.
-    BackupRestored = "backup.restored",
+    BackupRestored = "backup.restored", "Restored the database from a backup";
     /// A client was deleted, with their individual conversation.
-    ClientDeleted = "client.deleted",
+    ClientDeleted = "client.deleted", "Deleted a client";
     /// A company was deleted, with its conversations.
-    CompanyDeleted = "company.deleted",
+    CompanyDeleted = "company.deleted", "Deleted a company";
     /// A conversation was deleted, with its messages.
-    ChannelDeleted = "messageChannel.deleted",
+    ChannelDeleted = "messageChannel.deleted", "Deleted a conversation";
     /// A message or internal note was deleted (never its text).
-    MessageDeleted = "message.deleted",
+    MessageDeleted = "message.deleted", "Deleted a message";
 }
 
 impl Action {

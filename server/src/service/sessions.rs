@@ -217,9 +217,16 @@ pub async fn logout(ctx: &Context, token: &str, source: &Source) -> Result<()> {
 /// the next credential check (`realtime::credentials`), on every node.
 /// Returns how many sessions ended.
 #[tracing::instrument(skip_all)]
-pub async fn end_all(ctx: &Context, actor: &Actor, keep: Option<&str>) -> Result<u64> {
+pub async fn end_all(
+    ctx: &Context,
+    actor: &Actor,
+    keep: Option<&str>,
+    source: &Source,
+) -> Result<u64> {
     let mut tx = ctx.store.begin().await?;
     let ended = storage::auth::delete_sessions_of(&mut tx, actor.id(), keep).await?;
+    let details = json!({ "sessionsEnded": ended });
+    audit::record(&mut tx, source, Action::SignedOutEverywhere, None, details).await?;
     tx.commit().await?;
     Ok(ended)
 }

@@ -185,7 +185,9 @@ async fn every_change_is_recorded_with_who_made_it_on_what_and_from_where() {
     let deleted = format!("/v1/companies/{gone}");
     from_office(&owner, Method::DELETE, &deleted, Value::Null).await;
     from_office(&owner, Method::DELETE, &member, Value::Null).await;
-    // The owner signs out, resets their password, and signs in again.
+    // The owner signs out everywhere else in the web app, then here, resets
+    // their password, and signs in again.
+    in_the_web_app(&app, &owner, "sign_out_everywhere", &[]).await;
     from_office(&owner, Method::DELETE, "/v1/sessions/current", Value::Null).await;
     let token = crate::passwords::emailed_link(&app, OWNER_EMAIL, "reset").await;
     let reset = format!("/v1/password-resets/{token}/accept");
@@ -211,6 +213,7 @@ async fn every_change_is_recorded_with_who_made_it_on_what_and_from_where() {
         ("session.signedIn", "internalUser", Some(owner_id), Some(owner_id), OFFICE),
         ("session.signInFailed", "anonymous", None, Some(owner_id), OFFICE),
         ("session.signedOut", "internalUser", Some(owner_id), None, OFFICE),
+        ("session.signedOutEverywhere", "internalUser", Some(owner_id), None, OFFICE),
         ("password.changed", "internalUser", Some(&staff_id), Some(&staff_id), OFFICE),
         ("password.resetLinkSent", "internalUser", Some(owner_id), Some(owner_id), OFFICE),
         ("password.reset", "internalUser", Some(owner_id), Some(owner_id), OFFICE),
@@ -251,7 +254,11 @@ async fn every_change_is_recorded_with_who_made_it_on_what_and_from_where() {
         if *address == OFFICE && found["userAgent"] != BROWSER {
             wrong.push(format!("user agent of {context}"));
         }
-        if found["via"] != "api" {
+        let door = match *action {
+            "session.signedOutEverywhere" => "web",
+            _ => "api",
+        };
+        if found["via"] != door {
             wrong.push(format!("via of {context}"));
         }
     }
@@ -587,4 +594,90 @@ async fn what_the_operator_does_at_the_command_line_is_recorded_as_from_the_comm
     }
     assert_eq!(log[0]["targetName"], "nightly export");
     assert!(!serde_json::to_string(&log).unwrap().contains(&secret));
+}
+
+/// Calls the web app's server function `name` as a page of this server
+/// does, from the office's browser.
+async fn in_the_web_app(
+    app: &TestApp,
+    caller: &Caller,
+    name: &str,
+    arguments: &[(&str, &str)],
+) -> Response {
+    let path = crate::server_functions::registered()
+        .remove(name)
+        .unwrap_or_else(|| panic!("no server function {name}"));
+    let request = caller
+        .request(Method::POST, &path)
+        .header("origin", &app.base)
+        .header("cookie", caller.cookie.as_deref().unwrap())
+        .header("X-Forwarded-For", OFFICE)
+        .header("User-Agent", BROWSER)
+        .form(arguments);
+    let response = caller.send(request).await;
+    assert_eq!(response.status, 200, "{name}: {}", response.body);
+    response
+}
+
+#[tokio::test]
+async fn a_change_in_the_web_app_is_recorded_as_made_there_and_reads_in_words() {
+    let app = behind_a_proxy().await;
+    let owner = app.sign_in(OWNER_EMAIL, PASSWORD).await;
+    in_the_web_app(
+        &app,
+        &owner,
+        "save_brand",
+        &[
+            ("brand[brandName]", "Ledger Online"),
+            ("brand[brandColor]", "#2f4ac0"),
+            ("brand[logoImageUrl]", ""),
+        ],
+    )
+    .await;
+
+    let recorded = entry(&app, "settings.updated", &app.owner_id).await;
+    assert_eq!(recorded["via"], "web", "{recorded}");
+    assert_eq!(recorded["ipAddress"], OFFICE);
+    assert_eq!(recorded["userAgent"], BROWSER);
+
+    let shown = in_the_web_app(
+        &app,
+        &owner,
+        "load_audit_log",
+        &[
+            ("action", "settings.updated"),
+            ("actor_id", ""),
+            ("next_token", ""),
+        ],
+    )
+    .await;
+    let entries = shown.body["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "only settings changes: {}", shown.body);
+    let line = &entries[0];
+    assert_eq!(line["who"], "Olivia Owner");
+    assert_eq!(line["whoKind"], "Team member");
+    assert_eq!(line["what"], "Changed settings");
+    assert_eq!(line["target"], "Workspace Ledger Online");
+    assert_eq!(line["place"], format!("{OFFICE} · web app"));
+    assert_eq!(
+        line["details"],
+        json!([format!(
+            "brandName: {} → Ledger Online",
+            crate::helpers::WORKSPACE
+        )])
+    );
+    let people: Vec<&Value> = shown.body["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["label"])
+        .collect();
+    assert!(people.contains(&&json!("Olivia Owner")), "{people:?}");
+    assert!(people.contains(&&json!("API key tests")), "{people:?}");
+    let actions = shown.body["actions"].as_array().unwrap();
+    assert_eq!(
+        actions.len(),
+        Action::ALL.len(),
+        "every action may be chosen"
+    );
 }

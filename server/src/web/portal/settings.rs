@@ -1,8 +1,10 @@
-//! The workspace's settings and its API keys.
+//! The workspace's settings, its API keys and its audit log.
 
 use axum::http::request::Parts;
 use parlor_app::api::SettingsCalls;
-use parlor_model::{ApiKeyInfo, Brand, EmailSender, NewApiKey, Settings, WorkspaceSettings};
+use parlor_model::{
+    ApiKeyInfo, AuditLog, Brand, EmailSender, NewApiKey, Settings, WorkspaceSettings,
+};
 
 use super::{Answer, WebPortal};
 use crate::service::{api_keys, screens};
@@ -56,5 +58,17 @@ impl SettingsCalls for WebPortal {
     ) -> Answer<WorkspaceSettings> {
         let (actor, _, source) = self.audited_writer(request).await?;
         Ok(screens::save_email_sender(&self.ctx, &actor, &source, sender).await?)
+    }
+
+    async fn load_audit_log(
+        &self,
+        request: &Parts,
+        action: String,
+        actor_id: String,
+        next_token: String,
+    ) -> Answer<AuditLog> {
+        let actor = self.reader(request).await?;
+        let log = screens::audit_log(&self.ctx, &actor, &action, &actor_id, &next_token);
+        Ok(log.await?)
     }
 }
