@@ -91,6 +91,13 @@ pub struct Place {
 }
 
 impl Place {
+    /// The address of the client, for what only a request can ask for.
+    pub fn client_address(&self) -> Result<IpAddr> {
+        Ok(self
+            .address
+            .ok_or_else(|| anyhow::anyhow!("{:?} is not a request's place", self.via))?)
+    }
+
     pub fn request(via: Via, address: IpAddr, user_agent: Option<&str>) -> Place {
         Place {
             via,
@@ -191,6 +198,11 @@ pub async fn record(
     storage::audit::insert(conn, &row).await
 }
 
+/// A person as the target of an entry (their name is looked up with it).
+pub fn person(actor: &Actor) -> Target {
+    Target::new(actor.user_type().as_str(), actor.id(), None)
+}
+
 /// Records `action` in a transaction of its own, for what changes nothing
 /// else (a refused sign-in) or has no transaction (a backup copied, a file
 /// put in place).
@@ -207,8 +219,8 @@ pub async fn record_alone(
 }
 
 /// What changed between `was` and `now`, as an entry's details:
-/// `{ "changes": { "field": { "from", "to" } } }` for each of `fields` whose value
-/// differs, or `None` when none does.
+/// `{ "changes": { "field": { "from", "to" } } }` for each of `fields`
+/// whose value differs, or `None` when none does.
 pub fn changes<T>(
     was: &T,
     now: &T,

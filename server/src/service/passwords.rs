@@ -62,9 +62,7 @@ pub async fn change_own(
     };
     // Guessing the current password from a borrowed session counts as
     // guessing at the sign-in page.
-    let address = place
-        .address
-        .ok_or_else(|| anyhow::anyhow!("a password change comes from an address"))?;
+    let address = place.client_address()?;
     ctx.throttle.attempt(&holder.email, address).await?;
     if !password::verify(&request.current_password, holder.password_hash.clone()).await? {
         return Err(Error::forbidden("the current password is not right"));
@@ -81,7 +79,7 @@ pub async fn change_own(
         &mut tx,
         &auth.source(place.clone()),
         Action::PasswordChanged,
-        Some(sessions::person(actor)),
+        Some(audit::person(actor)),
         json!({ "otherSessionsEnded": ended }),
     )
     .await?;
@@ -285,7 +283,7 @@ pub async fn reset(
         &mut tx,
         &Source::anonymous(place.clone()).now_as(&actor),
         Action::PasswordReset,
-        Some(sessions::person(&actor)),
+        Some(audit::person(&actor)),
         json!({ "sessionsEnded": ended }),
     )
     .await?;

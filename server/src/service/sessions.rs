@@ -15,7 +15,7 @@ use crate::auth::{
 };
 use crate::batching::lookup::BatchedLookup;
 use crate::domain::api_key::CreateApiKey;
-use crate::domain::audit::{Action, Target};
+use crate::domain::audit::Action;
 use crate::domain::internal_user::Role;
 use crate::domain::{Email, Password, Timestamp, UserType};
 use crate::error::{Error, Result};
@@ -105,9 +105,7 @@ pub async fn login(ctx: &Context, request: &LoginRequest, place: &Place) -> Resu
     if request.password.chars().count() > Password::MAX_CHARS {
         return Err(Password::too_long());
     }
-    let address = place
-        .address
-        .ok_or_else(|| anyhow::anyhow!("a sign-in comes from an address"))?;
+    let address = place.client_address()?;
     ctx.throttle.attempt(&request.email, address).await?;
     let nobody = Source::anonymous(place.clone());
     let Ok(email) = Email::parse("email", &request.email) else {
@@ -146,7 +144,7 @@ pub async fn login(ctx: &Context, request: &LoginRequest, place: &Place) -> Resu
         &mut tx,
         &nobody.now_as(&actor),
         Action::SignedIn,
-        Some(person(&actor)),
+        Some(audit::person(&actor)),
         json!({}),
     )
     .await?;
@@ -172,7 +170,7 @@ async fn refuse_sign_in(
         &ctx.store,
         nobody,
         Action::SignInFailed,
-        account.map(person),
+        account.map(audit::person),
         details,
     )
     .await;
@@ -180,11 +178,6 @@ async fn refuse_sign_in(
         Ok(()) => Error::InvalidCredentials("the e-mail or password is not right".into()),
         Err(err) => err,
     }
-}
-
-/// A person as the target of an entry (their name is looked up with it).
-pub(crate) fn person(actor: &Actor) -> Target {
-    Target::new(actor.user_type().as_str(), actor.id(), None)
 }
 
 /// Signs in the owner that first-run setup just created, without checking
@@ -612,7 +605,7 @@ pub async fn accept_invitation(
         &mut tx,
         &source,
         Action::InvitationAccepted,
-        Some(person(&actor)),
+        Some(audit::person(&actor)),
         json!({}),
     )
     .await?;

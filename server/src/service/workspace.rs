@@ -55,7 +55,7 @@ pub async fn load(conn: &mut Conn) -> Result<WorkspaceRow> {
 /// workspace exists. Returns the owner's id.
 #[tracing::instrument(skip_all)]
 pub async fn initialise(ctx: &Context, request: &SetupRequest) -> Result<String> {
-    create(ctx, request, None, Source::command_line()).await
+    create(ctx, request, None, None).await
 }
 
 /// Whether first-run setup may still happen: the workspace does not exist
@@ -81,13 +81,13 @@ fn setup_link_refused() -> Error {
 /// Creates the workspace and its owner. Everything that could refuse the
 /// request is checked before the password is hashed; the checks are made
 /// again in the transaction, and the setup token is used up only there.
-/// Through the setup link, the audit log records the new owner as its
-/// author (`source` is then nobody until they exist).
+/// The audit log records the new owner as its author when they came
+/// through the setup link from `place`, else the operator.
 async fn create(
     ctx: &Context,
     request: &SetupRequest,
     setup_token: Option<&str>,
-    source: Source,
+    place: Option<&Place>,
 ) -> Result<String> {
     check_setup_allowed(&mut *ctx.store.reader().await?, setup_token).await?;
     let workspace_name = Name::parse("workspaceName", &request.workspace_name)?;
@@ -142,12 +142,12 @@ async fn create(
         },
     )
     .await?;
-    let source = match source.who {
-        Who::Anonymous => Source {
+    let source = match place {
+        Some(place) => Source {
             who: Who::InternalUser(owner_id.clone()),
-            ..source
+            place: place.clone(),
         },
-        _ => source,
+        None => Source::command_line(),
     };
     audit::record(
         &mut tx,
@@ -192,8 +192,7 @@ pub async fn setup_with_token(
     request: &SetupRequest,
     place: &Place,
 ) -> Result<String> {
-    let source = Source::anonymous(place.clone());
-    create(ctx, request, Some(&tokens::digest(token)), source).await
+    create(ctx, request, Some(&tokens::digest(token)), Some(place)).await
 }
 
 #[tracing::instrument(skip_all)]
