@@ -27,6 +27,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use pages::account::AccountPage;
+use pages::audit_log::AuditLogPage;
 use pages::clients::{ClientPage, ClientsPage};
 use pages::companies::{CompaniesPage, CompanyPage};
 use pages::conversation::ConversationView;
@@ -97,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=whole() path=path!("/settings") view=SettingsPage />
                     <Route ssr=whole() path=path!("/settings/webhooks") view=WebhooksPage />
                     <Route ssr=whole() path=path!("/settings/saved-replies") view=SavedRepliesPage />
+                    <Route ssr=whole() path=path!("/settings/audit-log") view=AuditLogPage />
                     <Route ssr=whole() path=path!("/team") view=|| view! { <StaffOnly><TeamPage /></StaffOnly> } />
                     <Route ssr=whole() path=path!("/notifications") view=NotificationsPage />
                     <Route ssr=whole() path=path!("/search") view=SearchPage />

@@ -59,6 +59,7 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
       ['settings', '/settings', (p) => p.getByRole('heading', { name: 'Settings' })],
       ['webhooks', '/settings/webhooks', (p) => p.getByRole('heading', { name: 'Webhooks', level: 1 })],
       ['saved replies', '/settings/saved-replies', (p) => p.getByRole('heading', { name: 'Saved replies', level: 1 })],
+      ['audit log', '/settings/audit-log', (p) => p.locator('table.audit-log')],
       ['notifications', '/notifications', (p) => p.getByRole('list', { name: 'Client messages' })],
       ['account', '/account', (p) => p.getByRole('heading', { name: 'Account' })],
     ];

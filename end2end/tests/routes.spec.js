@@ -54,7 +54,7 @@ function routesFor(role) {
       { path: '/no-such-page', landmark: heading('This page does not exist'), status: 404 },
       ...['/', '/messages', `/messages/${annChannel.id}`, '/clients', '/settings', '/notifications', '/account',
         '/new/conversation', '/new/mass-message', `/clients/${ann.id}`, '/companies', `/companies/${acme.id}`, '/team', '/settings/webhooks',
-        '/settings/saved-replies', '/search?q=return']
+        '/settings/saved-replies', '/search?q=return', '/settings/audit-log']
         .map((path) => ({ path, landmark: heading('Sign in'), signInFor: path })),
     ];
   }
@@ -86,6 +86,7 @@ function routesFor(role) {
       app('/settings', (page) => page.getByText("Only the workspace's admins can change its settings.")),
       app('/settings/webhooks', (page) => page.getByText("Only the workspace's admins can manage webhooks.")),
       app('/settings/saved-replies', (page) => page.getByText('Saved replies are for the team.')),
+      app('/settings/audit-log', (page) => page.getByText("Only the workspace's admins can read the audit log.")),
     );
   }
   if (staff) {
@@ -106,6 +107,7 @@ function routesFor(role) {
       app(`/messages/${bobChannel.id}`, (page) => page.getByRole('textbox', { name: 'Message' })),
       app(`/companies/${globex.id}`, heading('Globex Routes')),
       app('/settings/webhooks', heading('Webhooks')),
+      app('/settings/audit-log', heading('Audit log')),
     );
   }
   if (role === 'limited') {
@@ -115,6 +117,7 @@ function routesFor(role) {
       app(`/clients/${bob.id}`, alert(/not found/i)),
       app(`/companies/${globex.id}`, alert(/not found/i)),
       app('/settings/webhooks', (page) => page.getByText("Only the workspace's admins can manage webhooks.")),
+      app('/settings/audit-log', (page) => page.getByText("Only the workspace's admins can read the audit log.")),
     );
   }
   return routes;

@@ -5,6 +5,7 @@
 //! ignored.
 
 mod account;
+mod audit;
 mod conversations;
 mod directory;
 mod error;
@@ -16,6 +17,7 @@ mod team;
 mod webhooks;
 
 pub use account::*;
+pub use audit::*;
 pub use conversations::*;
 pub use directory::*;
 pub use error::AppError;

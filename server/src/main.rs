@@ -3,9 +3,11 @@ use clap::Parser;
 use parlor::cli::{AdminCommand, ApiKeyCommand, Cli, Command, LogFormat, StorageArgs};
 use parlor::config::Config;
 use parlor::domain::api_key::{ApiKey, CreateApiKey};
+use parlor::domain::audit::Action;
 use parlor::domain::Timestamp;
-use parlor::service::{api_keys, workspace, Context};
+use parlor::service::{api_keys, audit, workspace, Context};
 use parlor::startup::{shutdown_signal, Application};
+use serde_json::json;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -52,6 +54,8 @@ async fn main() -> anyhow::Result<()> {
                     let config = Config::new("127.0.0.1:0".parse()?, &args.storage, None)?;
                     let store = parlor::storage::Store::connect(&config.database).await?;
                     store.backup(&args.to).await?;
+                    let details = json!({ "file": args.to.display().to_string() });
+                    by_operator(&store, Action::BackupCreated, details).await?;
                     store.close().await;
                     println!("Wrote a backup of the database to {}", args.to.display());
                     Ok(())
@@ -60,6 +64,15 @@ async fn main() -> anyhow::Result<()> {
                     let config = Config::new("127.0.0.1:0".parse()?, &args.storage, None)?;
                     let kept =
                         parlor::storage::Store::restore(&config.database, &args.from).await?;
+                    // Recorded in the database now in place, which is the
+                    // one that goes on.
+                    let store = parlor::storage::Store::connect(&config.database).await?;
+                    let details = json!({
+                        "from": args.from.display().to_string(),
+                        "replacedKeptAs": kept.as_ref().map(|kept| kept.display().to_string()),
+                    });
+                    by_operator(&store, Action::BackupRestored, details).await?;
+                    store.close().await;
                     println!("Restored the database from {}.", args.from.display());
                     if let Some(kept) = kept {
                         println!("The database it replaced is kept as {}.", kept.display());
@@ -153,6 +166,17 @@ fn describe(key: &ApiKey) -> String {
         "sends only as itself"
     };
     format!("{access}, {sender}")
+}
+
+/// Records in the audit log what the operator did outside any change of the
+/// database's own.
+async fn by_operator(
+    store: &parlor::storage::Store,
+    action: Action,
+    details: serde_json::Value,
+) -> anyhow::Result<()> {
+    audit::record_alone(store, &audit::Source::command_line(), action, None, details).await?;
+    Ok(())
 }
 
 /// The service context for one-off admin commands: storage, no listener.

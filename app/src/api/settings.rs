@@ -1,6 +1,8 @@
-//! The workspace's settings and its API keys.
+//! The workspace's settings, its API keys and its audit log.
 
-use crate::model::{ApiKeyInfo, Brand, EmailSender, NewApiKey, Settings, WorkspaceSettings};
+use crate::model::{
+    ApiKeyInfo, AuditLog, Brand, EmailSender, NewApiKey, Settings, WorkspaceSettings,
+};
 
 super::calls! {
     SettingsCalls;
@@ -20,4 +22,7 @@ super::calls! {
     fn save_brand(brand: Brand) -> WorkspaceSettings;
     /// Admins: the sender's name and reply-to address of e-mails.
     fn save_email_sender(sender: EmailSender) -> WorkspaceSettings;
+    /// Admins: a page of the audit log, newest first, of one action and one
+    /// person when given (empty: all); `next_token` continues with older ones.
+    fn load_audit_log(action: String, actor_id: String, next_token: String) -> AuditLog;
 }

@@ -1,4 +1,5 @@
 pub mod account;
+pub mod audit_log;
 pub mod clients;
 pub mod companies;
 pub mod composer;

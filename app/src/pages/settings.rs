@@ -1,7 +1,7 @@
 //! Settings (admins): the workspace's name and look, how its e-mails are
 //! sent, which channel a new client gets, the welcome message every new
-//! channel opens with, how much people may upload, and the workspace's API
-//! keys.
+//! channel opens with, how much people may upload, the workspace's API
+//! keys, and the ways to its webhooks and its audit log.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -68,6 +68,11 @@ pub fn SettingsPage() -> impl IntoView {
                     <h2 id="webhooks-heading">"Webhooks"</h2>
                     <p class="preview">"Tell other systems (a CRM, billing, Zapier) what happens here, as it happens."</p>
                     <A href="/settings/webhooks">"Manage webhooks"</A>
+                </section>
+                <section class="audit-log-link" aria-labelledby="audit-log-heading">
+                    <h2 id="audit-log-heading">"Audit log"</h2>
+                    <p class="preview">"Who signed in, changed settings or the team, managed keys and webhooks, exported or deleted, and from where."</p>
+                    <A href="/settings/audit-log">"Open the audit log"</A>
                 </section>
             </Show>
         </section>

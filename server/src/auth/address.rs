@@ -1,16 +1,19 @@
-//! The client's address, for sign-in limits: the connecting peer, or, when
-//! that peer is a reverse proxy named by `--trusted-proxy`, the right-most
-//! address in `X-Forwarded-For` that is not one of the trusted proxies.
-//! Hops left of that one were written by the client and prove nothing.
+//! The client's address, for sign-in limits and the audit log: the
+//! connecting peer, or, when that peer is a reverse proxy named by
+//! `--trusted-proxy`, the right-most address in `X-Forwarded-For` that is
+//! not one of the trusted proxies. Hops left of that one were written by
+//! the client and prove nothing.
 
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use ipnet::IpNet;
 
+use crate::service::audit::{Place, Via};
 use crate::service::Context;
 
 /// The address a request comes from, as sign-in limits count it.
@@ -22,6 +25,24 @@ impl FromRequestParts<Context> for ClientAddress {
     async fn from_request_parts(parts: &mut Parts, ctx: &Context) -> Result<Self, Infallible> {
         Ok(ClientAddress(client_address(parts, ctx)))
     }
+}
+
+/// Where a REST request comes from, as the audit log records it.
+impl FromRequestParts<Context> for Place {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &Context) -> Result<Self, Infallible> {
+        Ok(request_place(parts, ctx, Via::Api))
+    }
+}
+
+/// The client's address and user agent, and the door (`via`) they used.
+pub fn request_place(parts: &Parts, ctx: &Context, via: Via) -> Place {
+    let agent = parts
+        .headers
+        .get(USER_AGENT)
+        .and_then(|value| value.to_str().ok());
+    Place::request(via, client_address(parts, ctx), agent)
 }
 
 pub fn client_address(parts: &Parts, ctx: &Context) -> IpAddr {

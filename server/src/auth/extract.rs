@@ -8,6 +8,7 @@ use axum_extra::extract::CookieJar;
 
 use super::{tokens, Actor, Credential, StoredCredential};
 use crate::error::{Error, Result};
+use crate::service::audit::{Place, Source, Who};
 use crate::service::sessions::{self, SessionInfo};
 use crate::service::Context;
 
@@ -23,6 +24,8 @@ pub struct Authenticated {
     pub digest: String,
     /// The session, when the caller came with a cookie.
     pub session: Option<SessionInfo>,
+    /// The API key's id, when the caller came with one.
+    pub api_key_id: Option<String>,
 }
 
 impl FromRequestParts<Context> for Authenticated {
@@ -53,6 +56,7 @@ pub async fn authenticate(
             credential,
             digest: tokens::digest(key),
             session: None,
+            api_key_id: Some(found.key_id),
         });
     }
     let jar = CookieJar::from_headers(headers);
@@ -80,10 +84,19 @@ pub async fn authenticate(
         credential: Credential::Session,
         digest: tokens::digest(cookie.value()),
         session: Some(session),
+        api_key_id: None,
     })
 }
 
 impl Authenticated {
+    /// Who the audit log records for this caller's changes, made from `place`.
+    pub fn source(&self, place: Place) -> Source {
+        Source {
+            who: Who::signed_in(&self.actor, self.api_key_id.as_deref()),
+            place,
+        }
+    }
+
     /// The credential as the server stores it.
     pub fn stored(&self) -> StoredCredential {
         StoredCredential {

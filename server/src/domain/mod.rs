@@ -2,6 +2,7 @@
 
 pub mod api_key;
 pub mod attachment;
+pub mod audit;
 pub mod channel;
 pub mod client;
 pub mod company;

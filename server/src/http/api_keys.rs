@@ -10,6 +10,7 @@ use super::Deleted;
 use crate::auth::Authenticated;
 use crate::domain::api_key::{ApiKey, CreateApiKey};
 use crate::error::{ErrorBody, Result};
+use crate::service::audit::Place;
 use crate::service::{api_keys, Context, Page};
 
 pub fn router() -> OpenApiRouter<Context> {
@@ -39,10 +40,18 @@ async fn list_api_keys(
 async fn create_api_key(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Body(request): Body<CreateApiKey>,
 ) -> Result<Json<ApiKey>> {
     Ok(Json(
-        api_keys::create(&ctx, &auth.actor, auth.credential, &request).await?,
+        api_keys::create(
+            &ctx,
+            &auth.actor,
+            auth.credential,
+            &auth.source(place),
+            &request,
+        )
+        .await?,
     ))
 }
 
@@ -52,8 +61,9 @@ async fn create_api_key(
 async fn revoke_api_key(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
 ) -> Result<Json<Deleted>> {
-    api_keys::revoke(&ctx, &auth.actor, auth.credential, &id).await?;
+    api_keys::revoke(&ctx, &auth.actor, auth.credential, &auth.source(place), &id).await?;
     Ok(Deleted::new("apiKey", id))
 }

@@ -9,6 +9,7 @@ use super::Deleted;
 use crate::auth::Authenticated;
 use crate::domain::channel::MessageChannel;
 use crate::error::{ErrorBody, Result};
+use crate::service::audit::Place;
 use crate::service::channels::{self, CreateChannel, ListChannels, MarkRead};
 use crate::service::client_activity::{self, ClientActivityList};
 use crate::service::conversations::{self, UpdateHandling};
@@ -109,9 +110,10 @@ async fn update_message_channel(
 async fn delete_message_channel(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
 ) -> Result<Json<Deleted>> {
-    channels::delete(&ctx, &auth.actor, &id).await?;
+    channels::delete(&ctx, &auth.actor, &auth.source(place), &id).await?;
     Ok(Deleted::new("messageChannel", id))
 }
 

@@ -11,6 +11,7 @@ use crate::auth::Authenticated;
 use crate::domain::client::Client;
 use crate::domain::UserType;
 use crate::error::{ErrorBody, Result};
+use crate::service::audit::Place;
 use crate::service::clients::{self, CreateClient, ListClients, UpdateClient};
 use crate::service::{passwords, Context, Page, PageRequest};
 
@@ -106,9 +107,10 @@ async fn update_client(
 async fn delete_client(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
 ) -> Result<Json<Deleted>> {
-    clients::delete(&ctx, &auth.actor, &id).await?;
+    clients::delete(&ctx, &auth.actor, &auth.source(place), &id).await?;
     Ok(Deleted::new("client", id))
 }
 
@@ -119,8 +121,16 @@ async fn delete_client(
 async fn send_client_password_reset(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    passwords::send_reset(&ctx, &auth.actor, UserType::Client, &id).await?;
+    passwords::send_reset(
+        &ctx,
+        &auth.actor,
+        &auth.source(place),
+        UserType::Client,
+        &id,
+    )
+    .await?;
     Ok(StatusCode::ACCEPTED)
 }

@@ -9,6 +9,7 @@ use super::Deleted;
 use crate::auth::Authenticated;
 use crate::domain::company::Company;
 use crate::error::{ErrorBody, Result};
+use crate::service::audit::Place;
 use crate::service::companies::{self, CreateCompany, ListCompanies, UpdateCompany};
 use crate::service::{Context, Page, PageRequest};
 
@@ -87,8 +88,9 @@ async fn update_company(
 async fn delete_company(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
 ) -> Result<Json<Deleted>> {
-    companies::delete(&ctx, &auth.actor, &id).await?;
+    companies::delete(&ctx, &auth.actor, &auth.source(place), &id).await?;
     Ok(Deleted::new("company", id))
 }

@@ -11,6 +11,7 @@ use crate::auth::Authenticated;
 use crate::domain::internal_user::InternalUser;
 use crate::domain::UserType;
 use crate::error::{ErrorBody, Result};
+use crate::service::audit::Place;
 use crate::service::internal_users::{self, CreateInternalUser, UpdateInternalUser};
 use crate::service::{passwords, Context, Page, PageRequest};
 
@@ -52,10 +53,11 @@ async fn list_internal_users(
 async fn create_internal_user(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Body(request): Body<CreateInternalUser>,
 ) -> Result<Json<InternalUser>> {
     Ok(Json(
-        internal_users::create(&ctx, &auth.actor, &request).await?,
+        internal_users::create(&ctx, &auth.actor, &auth.source(place), &request).await?,
     ))
 }
 
@@ -76,11 +78,12 @@ async fn retrieve_internal_user(
 async fn update_internal_user(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
     Body(request): Body<UpdateInternalUser>,
 ) -> Result<Json<InternalUser>> {
     Ok(Json(
-        internal_users::update(&ctx, &auth.actor, &id, &request).await?,
+        internal_users::update(&ctx, &auth.actor, &auth.source(place), &id, &request).await?,
     ))
 }
 
@@ -89,9 +92,10 @@ async fn update_internal_user(
 async fn delete_internal_user(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
 ) -> Result<Json<Deleted>> {
-    internal_users::delete(&ctx, &auth.actor, &id).await?;
+    internal_users::delete(&ctx, &auth.actor, &auth.source(place), &id).await?;
     Ok(Deleted::new("internalUser", id))
 }
 
@@ -102,8 +106,16 @@ async fn delete_internal_user(
 async fn send_internal_user_password_reset(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    passwords::send_reset(&ctx, &auth.actor, UserType::InternalUser, &id).await?;
+    passwords::send_reset(
+        &ctx,
+        &auth.actor,
+        &auth.source(place),
+        UserType::InternalUser,
+        &id,
+    )
+    .await?;
     Ok(StatusCode::ACCEPTED)
 }

@@ -10,6 +10,7 @@ use crate::auth::Authenticated;
 use crate::domain::message::Message;
 use crate::domain::message_version::MessageVersion;
 use crate::error::{Error, ErrorBody, Result};
+use crate::service::audit::Place;
 use crate::service::messages::{self, EditMessage, MassMessage, MassMessageResult, SendMessage};
 use crate::service::{history, reactions};
 use crate::service::{Context, Page, PageRequest};
@@ -106,9 +107,12 @@ async fn edit_message(
 async fn delete_message(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
 ) -> Result<Json<Message>> {
-    Ok(Json(messages::delete(&ctx, &auth.actor, &id).await?))
+    Ok(Json(
+        messages::delete(&ctx, &auth.actor, &auth.source(place), &id).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

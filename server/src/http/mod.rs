@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod attachments;
+mod audit;
 mod channels;
 mod clients;
 mod companies;
@@ -90,6 +91,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(saved_replies::router())
         .merge(scheduled::router())
         .merge(search::router())
+        .merge(audit::router())
 }
 
 /// The OpenAPI document of the REST API.

@@ -13,6 +13,7 @@ use crate::auth::address::ClientAddress;
 use crate::auth::extract::SESSION_COOKIE;
 use crate::auth::Authenticated;
 use crate::error::{Error, ErrorBody, Result};
+use crate::service::audit::Place;
 use crate::service::passwords::{
     self, ChangePassword, ForgotPassword, PasswordResetInfo, ResetPassword,
 };
@@ -56,11 +57,11 @@ fn signed_in(ctx: &Context, jar: CookieJar, session: NewSession) -> (CookieJar, 
         (status = 503, description = "Too many passwords are being checked; retry after `Retry-After` seconds", body = ErrorBody)))]
 async fn sign_in(
     State(ctx): State<Context>,
-    ClientAddress(address): ClientAddress,
+    place: Place,
     jar: CookieJar,
     Body(request): Body<LoginRequest>,
 ) -> Result<(CookieJar, Json<SessionInfo>)> {
-    let session = sessions::login(&ctx, &request, address).await?;
+    let session = sessions::login(&ctx, &request, &place).await?;
     Ok(signed_in(&ctx, jar, session))
 }
 
@@ -77,6 +78,7 @@ async fn current_session(auth: Authenticated) -> Result<Json<SessionInfo>> {
 async fn sign_out(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     jar: CookieJar,
 ) -> Result<(CookieJar, StatusCode)> {
     if auth.session.is_none() {
@@ -85,7 +87,7 @@ async fn sign_out(
         ));
     }
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        sessions::logout(&ctx, cookie.value()).await?;
+        sessions::logout(&ctx, cookie.value(), &auth.source(place)).await?;
     }
     Ok((
         jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
@@ -108,10 +110,12 @@ struct SetupWithToken {
         (status = 503, description = "Too many passwords are being hashed; retry after `Retry-After` seconds", body = ErrorBody)))]
 async fn setup(
     State(ctx): State<Context>,
+    place: Place,
     jar: CookieJar,
     Body(request): Body<SetupWithToken>,
 ) -> Result<(CookieJar, Json<SessionInfo>)> {
-    let owner_id = workspace::setup_with_token(&ctx, &request.token, &request.setup).await?;
+    let owner_id =
+        workspace::setup_with_token(&ctx, &request.token, &request.setup, &place).await?;
     let session = sessions::start_for_new_owner(&ctx, &owner_id).await?;
     Ok(signed_in(&ctx, jar, session))
 }
@@ -134,10 +138,11 @@ async fn retrieve_invitation(
 async fn accept_invitation(
     State(ctx): State<Context>,
     Path(token): Path<String>,
+    place: Place,
     jar: CookieJar,
     Body(request): Body<AcceptInvitation>,
 ) -> Result<(CookieJar, Json<SessionInfo>)> {
-    let session = sessions::accept_invitation(&ctx, &token, &request).await?;
+    let session = sessions::accept_invitation(&ctx, &token, &request, &place).await?;
     Ok(signed_in(&ctx, jar, session))
 }
 
@@ -147,11 +152,11 @@ async fn accept_invitation(
     responses((status = 204), (status = "4XX", body = ErrorBody)))]
 async fn change_password(
     State(ctx): State<Context>,
-    ClientAddress(address): ClientAddress,
+    place: Place,
     auth: Authenticated,
     Body(request): Body<ChangePassword>,
 ) -> Result<StatusCode> {
-    passwords::change_own(&ctx, &auth, &request, address).await?;
+    passwords::change_own(&ctx, &auth, &request, &place).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -187,9 +192,10 @@ async fn retrieve_password_reset(
 async fn accept_password_reset(
     State(ctx): State<Context>,
     Path(token): Path<String>,
+    place: Place,
     jar: CookieJar,
     Body(request): Body<ResetPassword>,
 ) -> Result<(CookieJar, Json<SessionInfo>)> {
-    let session = passwords::reset(&ctx, &token, &request).await?;
+    let session = passwords::reset(&ctx, &token, &request, &place).await?;
     Ok(signed_in(&ctx, jar, session))
 }

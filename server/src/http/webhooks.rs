@@ -10,6 +10,7 @@ use super::Deleted;
 use crate::auth::Authenticated;
 use crate::domain::webhook::{CreateWebhook, UpdateWebhook, Webhook, WebhookDelivery};
 use crate::error::{ErrorBody, Result};
+use crate::service::audit::Place;
 use crate::service::{webhooks, Context, Page};
 
 pub fn router() -> OpenApiRouter<Context> {
@@ -49,10 +50,18 @@ async fn list_webhooks(
 async fn create_webhook(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Body(request): Body<CreateWebhook>,
 ) -> Result<Json<Webhook>> {
     Ok(Json(
-        webhooks::create(&ctx, &auth.actor, auth.credential, &request).await?,
+        webhooks::create(
+            &ctx,
+            &auth.actor,
+            auth.credential,
+            &auth.source(place),
+            &request,
+        )
+        .await?,
     ))
 }
 
@@ -77,11 +86,20 @@ async fn get_webhook(
 async fn update_webhook(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
     Body(request): Body<UpdateWebhook>,
 ) -> Result<Json<Webhook>> {
     Ok(Json(
-        webhooks::update(&ctx, &auth.actor, auth.credential, &id, &request).await?,
+        webhooks::update(
+            &ctx,
+            &auth.actor,
+            auth.credential,
+            &auth.source(place),
+            &id,
+            &request,
+        )
+        .await?,
     ))
 }
 
@@ -91,9 +109,10 @@ async fn update_webhook(
 async fn delete_webhook(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
 ) -> Result<Json<Deleted>> {
-    webhooks::delete(&ctx, &auth.actor, auth.credential, &id).await?;
+    webhooks::delete(&ctx, &auth.actor, auth.credential, &auth.source(place), &id).await?;
     Ok(Deleted::new("webhook", id))
 }
 
@@ -104,10 +123,12 @@ async fn delete_webhook(
 async fn rotate_webhook_secret(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Path(id): Path<String>,
 ) -> Result<Json<Webhook>> {
     Ok(Json(
-        webhooks::rotate_secret(&ctx, &auth.actor, auth.credential, &id).await?,
+        webhooks::rotate_secret(&ctx, &auth.actor, auth.credential, &auth.source(place), &id)
+            .await?,
     ))
 }
 

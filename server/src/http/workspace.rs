@@ -7,6 +7,7 @@ use crate::auth::Authenticated;
 use crate::domain::settings::MessagingSettings;
 use crate::domain::workspace::Workspace;
 use crate::error::{ErrorBody, Result};
+use crate::service::audit::Place;
 use crate::service::workspace::{self, UpdateMessagingSettings, UpdateWorkspace};
 use crate::service::Context;
 
@@ -36,9 +37,12 @@ async fn retrieve_workspace(
 async fn update_workspace(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Body(request): Body<UpdateWorkspace>,
 ) -> Result<Json<Workspace>> {
-    Ok(Json(workspace::update(&ctx, &auth.actor, &request).await?))
+    Ok(Json(
+        workspace::update(&ctx, &auth.actor, &auth.source(place), &request).await?,
+    ))
 }
 
 /// The messaging settings (internal users).
@@ -60,9 +64,11 @@ async fn retrieve_messaging_settings(
 async fn update_messaging_settings(
     State(ctx): State<Context>,
     auth: Authenticated,
+    place: Place,
     Body(request): Body<UpdateMessagingSettings>,
 ) -> Result<Json<MessagingSettings>> {
     Ok(Json(
-        workspace::update_messaging_settings(&ctx, &auth.actor, &request).await?,
+        workspace::update_messaging_settings(&ctx, &auth.actor, &auth.source(place), &request)
+            .await?,
     ))
 }

@@ -11,14 +11,18 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use serde_json::json;
+
+use super::audit::{self, Source};
 use super::Context;
 use crate::auth::{tokens, Actor, Credential};
 use crate::authz;
 use crate::domain::api_key::{self, ApiKey, CreateApiKey};
+use crate::domain::audit::{Action, Target};
 use crate::domain::{new_id, Name, Timestamp};
 use crate::error::{Error, Result};
 use crate::storage::api_keys::{ApiKeyRow, NewApiKey};
-use crate::storage::{self, now_ms};
+use crate::storage::{self, now_ms, Conn};
 
 /// A key's use is written again only when the stored one is this old.
 pub const RECORD_USE_EVERY_MS: i64 = 60 * 1000;
@@ -111,16 +115,22 @@ pub async fn create(
     ctx: &Context,
     actor: &Actor,
     credential: Credential,
+    source: &Source,
     request: &CreateApiKey,
 ) -> Result<ApiKey> {
     authz::require_key_manager(actor, credential)?;
-    create_as_operator(ctx, request).await
+    make(ctx, source, request).await
+}
+
+/// Makes a key for the operator (`parlor admin api-key create`).
+#[tracing::instrument(skip_all)]
+pub async fn create_as_operator(ctx: &Context, request: &CreateApiKey) -> Result<ApiKey> {
+    make(ctx, &Source::command_line(), request).await
 }
 
 /// Makes a key acting as the workspace owner; the answer carries the key,
-/// which is stored only as a digest.
-#[tracing::instrument(skip_all)]
-pub async fn create_as_operator(ctx: &Context, request: &CreateApiKey) -> Result<ApiKey> {
+/// which is stored only as a digest (and never in the audit log).
+async fn make(ctx: &Context, source: &Source, request: &CreateApiKey) -> Result<ApiKey> {
     let name = Name::parse("name", &request.name)?;
     let now = now_ms();
     let expires_at = api_key::expiry(request.expires_at.as_deref(), request.expires_in_days, now)?;
@@ -160,11 +170,27 @@ pub async fn create_as_operator(ctx: &Context, request: &CreateApiKey) -> Result
     let row = storage::api_keys::get(&mut tx, &id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("a key just made is missing"))?;
+    audit::record(
+        &mut tx,
+        source,
+        Action::ApiKeyCreated,
+        Some(target(&row)),
+        json!({
+            "readOnly": row.read_only != 0,
+            "sendAsOthers": row.send_as_others != 0,
+            "expiresAt": row.expires_at.map(|at| Timestamp(at).to_rfc3339()),
+        }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(ApiKey {
         key: Some(key),
         ..answer(row, now)
     })
+}
+
+fn target(row: &ApiKeyRow) -> Target {
+    Target::new("apiKey", row.id.clone(), row.name.clone())
 }
 
 fn taken(name: &str) -> Error {
@@ -175,12 +201,19 @@ fn taken(name: &str) -> Error {
 
 /// Revokes a key: from the next request on, it is refused.
 #[tracing::instrument(skip_all)]
-pub async fn revoke(ctx: &Context, actor: &Actor, credential: Credential, id: &str) -> Result<()> {
+pub async fn revoke(
+    ctx: &Context,
+    actor: &Actor,
+    credential: Credential,
+    source: &Source,
+    id: &str,
+) -> Result<()> {
     authz::require_key_manager(actor, credential)?;
     let mut tx = ctx.store.begin().await?;
-    if !storage::api_keys::delete(&mut tx, id).await? {
-        return Err(Error::NotFound("API key"));
-    }
+    let row = storage::api_keys::get(&mut tx, id)
+        .await?
+        .ok_or(Error::NotFound("API key"))?;
+    remove(&mut tx, source, &row).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -192,7 +225,19 @@ pub async fn revoke_by_name(ctx: &Context, name: &str) -> Result<ApiKey> {
     let row = storage::api_keys::by_name(&mut tx, name.trim())
         .await?
         .ok_or(Error::NotFound("API key"))?;
-    storage::api_keys::delete(&mut tx, &row.id).await?;
+    remove(&mut tx, &Source::command_line(), &row).await?;
     tx.commit().await?;
     Ok(answer(row, now_ms()))
+}
+
+async fn remove(conn: &mut Conn, source: &Source, row: &ApiKeyRow) -> Result<()> {
+    storage::api_keys::delete(conn, &row.id).await?;
+    audit::record(
+        conn,
+        source,
+        Action::ApiKeyRevoked,
+        Some(target(row)),
+        json!({}),
+    )
+    .await
 }

@@ -2,12 +2,15 @@
 //! ones a person is part of, and read state.
 
 use serde::Deserialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
+use super::audit::{self, Source};
 use super::sending::{self, Draft, Files};
 use super::{events, views, workspace, Context, Page, PageRequest};
 use crate::auth::Actor;
 use crate::authz::{self, Among, Scope};
+use crate::domain::audit::{Action, Target};
 use crate::domain::channel::{group_company, Candidate, MembershipType, MessageChannel};
 use crate::domain::message::MessageText;
 use crate::domain::new_id;
@@ -348,13 +351,35 @@ pub async fn get(ctx: &Context, actor: &Actor, id: &str) -> Result<MessageChanne
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
+pub async fn delete(ctx: &Context, actor: &Actor, source: &Source, id: &str) -> Result<()> {
     authz::require_internal(actor)?;
     let mut tx = ctx.store.begin().await?;
-    storage::found(
+    let row = storage::found(
         storage::channels::get_visible(&mut tx, &authz::scope(actor), actor.id(), id).await?,
         "message channel",
     )?;
+    // Named for whom it was with, while they are still there to ask.
+    let named_for = match (row.membership_type, &row.client_id, &row.company_id) {
+        (MembershipType::Individual, Some(client), _) => Some(("client", client)),
+        (MembershipType::Company, _, Some(company)) => Some(("company", company)),
+        _ => None,
+    };
+    let name = match named_for {
+        Some((kind, of)) => storage::audit::name_of(&mut tx, kind, of).await?,
+        None => None,
+    };
+    audit::record(
+        &mut tx,
+        source,
+        Action::ChannelDeleted,
+        Some(Target::new("messageChannel", id, name)),
+        json!({
+            "membershipType": row.membership_type.as_str(),
+            "clientId": row.client_id,
+            "companyId": row.company_id,
+        }),
+    )
+    .await?;
     let before = events::before(&mut tx, &[id.to_string()]).await?;
     // The channel's messages and their attachments go by cascade; the files after commit.
     let blobs = storage::attachments::blob_ids_in_channels(&mut tx, &[id.to_string()]).await?;

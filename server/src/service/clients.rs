@@ -2,11 +2,14 @@
 //! their invitations.
 
 use serde::Deserialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
+use super::audit::{self, Source};
 use super::{channels, companies, events, views, workspace, Context, Page, PageRequest};
 use crate::auth::Actor;
 use crate::authz::{self, Scope};
+use crate::domain::audit::{Action, Target};
 use crate::domain::channel::MembershipType;
 use crate::domain::client::{Client, ClientStatus};
 use crate::domain::event::EventKind;
@@ -345,7 +348,7 @@ async fn queue_invitation(ctx: &Context, conn: &mut Conn, row: &ClientRow) -> Re
 
 /// Deletes a client; their individual channel goes with them.
 #[tracing::instrument(skip_all)]
-pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
+pub async fn delete(ctx: &Context, actor: &Actor, source: &Source, id: &str) -> Result<()> {
     authz::require_internal(actor)?;
     let scope = authz::scope(actor);
     let mut tx = ctx.store.begin().await?;
@@ -363,6 +366,18 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     events::channels_changed(&mut tx, before, &[]).await?;
     events::access_changed(&mut tx, id).await?;
     events::directory(&mut tx, EventKind::ClientDeleted, &was, None).await?;
+    audit::record(
+        &mut tx,
+        source,
+        Action::ClientDeleted,
+        Some(Target::new(
+            "client",
+            id,
+            format!("{} {}", was.given_name, was.family_name),
+        )),
+        json!({ "email": was.email, "companyIds": companies }),
+    )
+    .await?;
     ctx.commit(tx).await?;
     super::attachments::release_blobs(ctx, blobs).await;
     Ok(())

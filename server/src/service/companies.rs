@@ -1,11 +1,14 @@
 //! Companies, including the placeholder company of a client who has none.
 
 use serde::Deserialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
+use super::audit::{self, Source};
 use super::{events, views, Context, Page, PageRequest};
 use crate::auth::Actor;
 use crate::authz;
+use crate::domain::audit::{Action, Target};
 use crate::domain::company::Company;
 use crate::domain::event::EventKind;
 use crate::domain::{fallback_color, new_id, ImageUrl, Name};
@@ -184,7 +187,7 @@ pub async fn update(
 /// Deletes a company and its channels; each of its clients who has no other
 /// company moves to a new placeholder company of their own.
 #[tracing::instrument(skip_all)]
-pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
+pub async fn delete(ctx: &Context, actor: &Actor, source: &Source, id: &str) -> Result<()> {
     authz::require_unlimited_staff(actor)?;
     let mut tx = ctx.store.begin().await?;
     let was = views::company(storage::found(
@@ -197,24 +200,34 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
         affected.extend(storage::channels::ids_involving_client(&mut tx, client_id).await?);
     }
     let before = events::before(&mut tx, &affected).await?;
-    for client_id in clients {
-        let remaining: Vec<String> = storage::clients::company_ids(&mut tx, &client_id)
+    for client_id in &clients {
+        let remaining: Vec<String> = storage::clients::company_ids(&mut tx, client_id)
             .await?
             .into_iter()
             .filter(|company| company != id)
             .collect();
         if remaining.is_empty() {
             let client =
-                storage::found(storage::clients::get(&mut tx, &client_id).await?, "client")?;
+                storage::found(storage::clients::get(&mut tx, client_id).await?, "client")?;
             let placeholder =
                 create_placeholder(&mut tx, &client.given_name, &client.family_name).await?;
-            storage::clients::set_companies(&mut tx, &client_id, &[placeholder]).await?;
+            storage::clients::set_companies(&mut tx, client_id, &[placeholder]).await?;
         }
     }
     let blobs = storage::attachments::blob_ids_in_channels(&mut tx, &affected).await?;
     storage::companies::delete(&mut tx, id).await?;
     events::channels_changed(&mut tx, before, &[]).await?;
     events::directory(&mut tx, EventKind::CompanyDeleted, &was, None).await?;
+    let target = Target::new("company", id, was.name.clone());
+    let details = json!({ "clientIds": clients });
+    audit::record(
+        &mut tx,
+        source,
+        Action::CompanyDeleted,
+        Some(target),
+        details,
+    )
+    .await?;
     ctx.commit(tx).await?;
     super::attachments::release_blobs(ctx, blobs).await;
     Ok(())

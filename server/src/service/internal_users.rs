@@ -1,13 +1,16 @@
 //! The team: admins and staff, and which companies limited staff may see.
 
 use serde::Deserialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
+use super::audit::{self, Source};
 use super::clients::INVITE_LIFETIME_MS;
 use super::{events, views, Context, Page, PageRequest};
 use crate::auth::tokens::{LinkPurpose, SignedLink};
 use crate::auth::Actor;
 use crate::authz;
+use crate::domain::audit::{Action, Target};
 use crate::domain::event::EventKind;
 use crate::domain::internal_user::{InternalUser, Role};
 use crate::domain::{fallback_color, new_id, Email, Name};
@@ -85,6 +88,7 @@ async fn check_companies(conn: &mut Conn, ids: &[String]) -> Result<()> {
 pub async fn create(
     ctx: &Context,
     actor: &Actor,
+    source: &Source,
     request: &CreateInternalUser,
 ) -> Result<InternalUser> {
     authz::require_admin(actor)?;
@@ -131,6 +135,19 @@ pub async fn create(
     let invite_url = queue_invitation(ctx, &mut tx, &row).await?;
     let mut user = views::internal_user(&mut tx, row).await?;
     events::directory(&mut tx, EventKind::InternalUserCreated, &user, None).await?;
+    audit::record(
+        &mut tx,
+        source,
+        Action::InternalUserInvited,
+        Some(member(&user)),
+        json!({
+            "email": user.email,
+            "role": user.role,
+            "isClientAccessLimited": user.is_client_access_limited,
+            "companyAccessList": user.company_access_list,
+        }),
+    )
+    .await?;
     user.invite_url = invite_url;
     ctx.commit(tx).await?;
     Ok(user)
@@ -151,7 +168,12 @@ pub(crate) async fn reinvite(ctx: &Context, conn: &mut Conn, id: &str) -> Result
 /// An admin e-mails a new invitation to a member who has not accepted
 /// theirs (the old link stops working); refused once they have.
 #[tracing::instrument(skip_all)]
-pub async fn resend_invitation(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
+pub async fn resend_invitation(
+    ctx: &Context,
+    actor: &Actor,
+    source: &Source,
+    id: &str,
+) -> Result<()> {
     authz::require_admin(actor)?;
     let mut tx = ctx.store.begin().await?;
     let row = storage::found(
@@ -164,6 +186,9 @@ pub async fn resend_invitation(ctx: &Context, actor: &Actor, id: &str) -> Result
         ));
     }
     reinvite(ctx, &mut tx, id).await?;
+    let target = Target::new("internalUser", id, None);
+    let action = Action::InternalUserInvitationResent;
+    audit::record(&mut tx, source, action, Some(target), json!({})).await?;
     ctx.commit(tx).await
 }
 
@@ -213,6 +238,7 @@ pub struct UpdateInternalUser {
 pub async fn update(
     ctx: &Context,
     actor: &Actor,
+    source: &Source,
     id: &str,
     request: &UpdateInternalUser,
 ) -> Result<InternalUser> {
@@ -252,12 +278,61 @@ pub async fn update(
     events::access_changed(&mut tx, id).await?;
     let user = views::internal_user(&mut tx, row).await?;
     events::directory(&mut tx, EventKind::InternalUserUpdated, &user, Some(&was)).await?;
+    record_update(&mut tx, source, &was, &user).await?;
     ctx.commit(tx).await?;
     Ok(user)
 }
 
+/// Records what an admin changed of a member: an entry each for their name,
+/// their role and their access, as far as each changed.
+async fn record_update(
+    conn: &mut Conn,
+    source: &Source,
+    was: &InternalUser,
+    now: &InternalUser,
+) -> Result<()> {
+    type Fields = fn(&InternalUser) -> Vec<(&'static str, serde_json::Value)>;
+    let changed: [(Action, Fields); 3] = [
+        (Action::InternalUserRenamed, |user| {
+            vec![(
+                "name",
+                json!(format!("{} {}", user.given_name, user.family_name)),
+            )]
+        }),
+        (Action::InternalUserRoleChanged, |user| {
+            vec![("role", json!(user.role))]
+        }),
+        (Action::InternalUserAccessChanged, |user| {
+            let mut companies = user.company_access_list.clone().unwrap_or_default();
+            companies.sort();
+            vec![
+                (
+                    "isClientAccessLimited",
+                    json!(user.is_client_access_limited),
+                ),
+                ("companyAccessList", json!(companies)),
+            ]
+        }),
+    ];
+    for (action, fields) in changed {
+        if let Some(details) = audit::changes(was, now, fields) {
+            audit::record(conn, source, action, Some(member(now)), details).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A member as the target of an entry, by their name now.
+fn member(user: &InternalUser) -> Target {
+    Target::new(
+        "internalUser",
+        user.id.clone(),
+        format!("{} {}", user.given_name, user.family_name),
+    )
+}
+
 #[tracing::instrument(skip_all)]
-pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
+pub async fn delete(ctx: &Context, actor: &Actor, source: &Source, id: &str) -> Result<()> {
     authz::require_admin(actor)?;
     let mut tx = ctx.store.begin().await?;
     let row = storage::found(
@@ -276,6 +351,14 @@ pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<()> {
     storage::internal_users::delete(&mut tx, id).await?;
     events::access_changed(&mut tx, id).await?;
     events::directory(&mut tx, EventKind::InternalUserDeleted, &was, None).await?;
+    audit::record(
+        &mut tx,
+        source,
+        Action::InternalUserDeleted,
+        Some(member(&was)),
+        json!({ "email": was.email, "role": was.role }),
+    )
+    .await?;
     ctx.commit(tx).await?;
     super::attachments::release_blobs(ctx, blobs).await;
     Ok(())

@@ -1,13 +1,16 @@
 //! Sending, reading, editing and deleting messages, and mass messages.
 
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
+use super::audit::{self, Source};
 use super::sending::{self, Draft, Files};
 use super::template_values::MassText;
 use super::{attachments, channels, events, views, Context, Page, PageRequest};
 use crate::auth::{Actor, Credential};
 use crate::authz;
+use crate::domain::audit::{Action, Target};
 use crate::domain::event::EventKind;
 use crate::domain::message::{Message, MessageText, SentVia};
 use crate::domain::Timestamp;
@@ -262,12 +265,21 @@ pub async fn edit(
 /// everyone; what it said is kept as its last earlier version, and who
 /// deleted it, for staff.
 #[tracing::instrument(skip_all)]
-pub async fn delete(ctx: &Context, actor: &Actor, id: &str) -> Result<Message> {
+pub async fn delete(ctx: &Context, actor: &Actor, source: &Source, id: &str) -> Result<Message> {
     let mut tx = ctx.store.begin().await?;
-    own_message(&mut tx, actor, id).await?;
+    let row = own_message(&mut tx, actor, id).await?;
     if !storage::messages::tombstone(&mut tx, id, actor.id(), now_ms()).await? {
         return Err(already_deleted());
     }
+    // Never its text: what it said is kept for staff in its history only.
+    audit::record(
+        &mut tx,
+        source,
+        Action::MessageDeleted,
+        Some(Target::new("message", id, None)),
+        json!({ "channelId": row.channel_id, "isInternal": row.is_internal != 0 }),
+    )
+    .await?;
     storage::reactions::remove_from_message(&mut tx, id).await?;
     let blobs = storage::attachments::remove_from_message(&mut tx, id).await?;
     // The event is for everyone who sees the message; the answer is the

@@ -9,6 +9,7 @@
 pub mod account;
 pub mod api_keys;
 pub mod attachments;
+pub mod audit;
 pub mod channels;
 pub mod client_activity;
 pub mod clients;

@@ -5,14 +5,17 @@
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
+use super::audit::{self, Place, Source};
 use super::sessions::{self, NewSession};
 use super::{views, workspace, Context};
 use crate::auth::tokens::{self, LinkPurpose, SignedLink};
 use crate::auth::Authenticated;
 use crate::auth::{password, Actor};
 use crate::authz;
+use crate::domain::audit::{Action, Target};
 use crate::domain::{Email, Password, Timestamp, UserType};
 use crate::error::{Error, Result};
 use crate::storage::auth::PasswordHolder;
@@ -41,7 +44,7 @@ pub async fn change_own(
     ctx: &Context,
     auth: &Authenticated,
     request: &ChangePassword,
-    address: IpAddr,
+    place: &Place,
 ) -> Result<()> {
     // An API key acts as the owner but is not them: it changes no password.
     if auth.session.is_none() {
@@ -59,6 +62,7 @@ pub async fn change_own(
     };
     // Guessing the current password from a borrowed session counts as
     // guessing at the sign-in page.
+    let address = place.client_address()?;
     ctx.throttle.attempt(&holder.email, address).await?;
     if !password::verify(&request.current_password, holder.password_hash.clone()).await? {
         return Err(Error::forbidden("the current password is not right"));
@@ -70,7 +74,15 @@ pub async fn change_own(
             "the password changed meanwhile; try again".into(),
         ));
     }
-    storage::auth::delete_sessions_of(&mut tx, &holder.id, Some(keep)).await?;
+    let ended = storage::auth::delete_sessions_of(&mut tx, &holder.id, Some(keep)).await?;
+    audit::record(
+        &mut tx,
+        &auth.source(place.clone()),
+        Action::PasswordChanged,
+        Some(audit::person(actor)),
+        json!({ "otherSessionsEnded": ended }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -144,7 +156,13 @@ async fn queue_reset(
 /// who never chose one gets a new invitation instead; a client who has not
 /// accepted theirs is re-invited from the client's page.
 #[tracing::instrument(skip_all)]
-pub async fn send_reset(ctx: &Context, actor: &Actor, user_type: UserType, id: &str) -> Result<()> {
+pub async fn send_reset(
+    ctx: &Context,
+    actor: &Actor,
+    source: &Source,
+    user_type: UserType,
+    id: &str,
+) -> Result<()> {
     authz::require_admin(actor)?;
     let mut tx = ctx.store.begin().await?;
     let holder = storage::auth::holder_by_id(&mut tx, id)
@@ -154,15 +172,20 @@ pub async fn send_reset(ctx: &Context, actor: &Actor, user_type: UserType, id: &
             UserType::Client => "client",
             UserType::InternalUser => "internal user",
         }))?;
+    let target = Target::new(user_type.as_str(), id, None);
     if holder.password_hash.is_some() {
         let dedupe = format!("reset:{}:{}", holder.id, tokens::random_token());
         queue_reset(ctx, &mut tx, &holder, &dedupe).await?;
+        let action = Action::PasswordResetLinkSent;
+        audit::record(&mut tx, source, action, Some(target), json!({})).await?;
     } else if user_type == UserType::Client {
         return Err(Error::Conflict(
             "this client has not accepted their invitation yet: invite them again instead".into(),
         ));
     } else {
         super::internal_users::reinvite(ctx, &mut tx, id).await?;
+        let action = Action::InternalUserInvitationResent;
+        audit::record(&mut tx, source, action, Some(target), json!({})).await?;
     }
     ctx.commit(tx).await
 }
@@ -231,7 +254,12 @@ pub async fn reset_info(ctx: &Context, token: &str) -> Result<PasswordResetInfo>
 /// Sets the new password, uses up the link, ends every session of the
 /// person (whoever held one must sign in again) and signs them in here.
 #[tracing::instrument(skip_all)]
-pub async fn reset(ctx: &Context, token: &str, request: &ResetPassword) -> Result<NewSession> {
+pub async fn reset(
+    ctx: &Context,
+    token: &str,
+    request: &ResetPassword,
+    place: &Place,
+) -> Result<NewSession> {
     let password = Password::parse(&request.password)?;
     // The token is checked before any hashing: a forged link costs nothing.
     {
@@ -246,11 +274,19 @@ pub async fn reset(ctx: &Context, token: &str, request: &ResetPassword) -> Resul
     if !storage::auth::set_password(&mut tx, &holder, &hash, now_ms()).await? {
         return Err(Error::NotFound("password reset"));
     }
-    storage::auth::delete_sessions_of(&mut tx, &holder.id, None).await?;
+    let ended = storage::auth::delete_sessions_of(&mut tx, &holder.id, None).await?;
     let actor = sessions::load_actor(&mut tx, &holder.id, holder.user_type)
         .await?
         .ok_or(Error::NotFound("password reset"))?;
     let session = sessions::start(&mut tx, &actor).await?;
+    audit::record(
+        &mut tx,
+        &Source::anonymous(place.clone()).now_as(&actor),
+        Action::PasswordReset,
+        Some(audit::person(&actor)),
+        json!({ "sessionsEnded": ended }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(session)
 }

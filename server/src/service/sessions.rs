@@ -2,11 +2,12 @@
 //! into an `Actor`.
 
 use std::collections::{HashMap, HashSet};
-use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
+use super::audit::{self, Place, Source};
 use super::{workspace, Context};
 use crate::auth::tokens::{self, LinkPurpose, SignedLink};
 use crate::auth::{
@@ -14,6 +15,7 @@ use crate::auth::{
 };
 use crate::batching::lookup::BatchedLookup;
 use crate::domain::api_key::CreateApiKey;
+use crate::domain::audit::Action;
 use crate::domain::internal_user::Role;
 use crate::domain::{Email, Password, Timestamp, UserType};
 use crate::error::{Error, Result};
@@ -90,9 +92,10 @@ pub(crate) async fn start(conn: &mut Conn, actor: &Actor) -> Result<NewSession> 
 /// Signs in with e-mail and password. Nothing is hashed for a request that
 /// is over-long or over its limits; an unknown account is checked against a
 /// dummy hash so the answer's timing does not reveal which accounts exist
-/// (it costs what a wrong password costs, inside the same limits).
+/// (it costs what a wrong password costs, inside the same limits, and its
+/// refusal is recorded in the audit log the same way).
 #[tracing::instrument(skip_all)]
-pub async fn login(ctx: &Context, request: &LoginRequest, address: IpAddr) -> Result<NewSession> {
+pub async fn login(ctx: &Context, request: &LoginRequest, place: &Place) -> Result<NewSession> {
     if request.email.trim().len() > Email::MAX_LEN {
         return Err(Error::invalid(format!(
             "email must be at most {} characters",
@@ -102,10 +105,11 @@ pub async fn login(ctx: &Context, request: &LoginRequest, address: IpAddr) -> Re
     if request.password.chars().count() > Password::MAX_CHARS {
         return Err(Password::too_long());
     }
+    let address = place.client_address()?;
     ctx.throttle.attempt(&request.email, address).await?;
-    let refused = || Error::InvalidCredentials("the e-mail or password is not right".into());
+    let nobody = Source::anonymous(place.clone());
     let Ok(email) = Email::parse("email", &request.email) else {
-        return Err(refused());
+        return Err(refuse_sign_in(ctx, &nobody, &request.email, None).await);
     };
 
     // Looked up on a reader: the write connection is not held while the
@@ -124,18 +128,56 @@ pub async fn login(ctx: &Context, request: &LoginRequest, address: IpAddr) -> Re
         (None, None)
     };
     drop(conn);
-    if !password::verify(&request.password, hash).await? {
-        return Err(refused());
-    }
-    let actor = actor.ok_or_else(refused)?;
+    let actor = match (password::verify(&request.password, hash).await?, actor) {
+        (true, Some(actor)) => actor,
+        (_, actor) => {
+            return Err(refuse_sign_in(ctx, &nobody, &request.email, actor.as_ref()).await)
+        }
+    };
     let mut tx = ctx.store.begin().await?;
     if let Actor::Client(client) = &actor {
         storage::clients::record_login(&mut tx, &client.id, now_ms()).await?;
     }
     ctx.throttle.signed_in(&mut tx, &email, address).await?;
     let session = start(&mut tx, &actor).await?;
+    audit::record(
+        &mut tx,
+        &nobody.now_as(&actor),
+        Action::SignedIn,
+        Some(audit::person(&actor)),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(session)
+}
+
+/// Records a refused sign-in, with the e-mail tried (never the password)
+/// and the account it names if there is one; answers with the refusal.
+async fn refuse_sign_in(
+    ctx: &Context,
+    nobody: &Source,
+    email_tried: &str,
+    account: Option<&Actor>,
+) -> Error {
+    let reason = if account.is_some() {
+        "wrongPassword"
+    } else {
+        "unknownAccount"
+    };
+    let details = json!({ "email": email_tried.trim(), "reason": reason });
+    let recorded = audit::record_alone(
+        &ctx.store,
+        nobody,
+        Action::SignInFailed,
+        account.map(audit::person),
+        details,
+    )
+    .await;
+    match recorded {
+        Ok(()) => Error::InvalidCredentials("the e-mail or password is not right".into()),
+        Err(err) => err,
+    }
 }
 
 /// Signs in the owner that first-run setup just created, without checking
@@ -151,10 +193,13 @@ pub async fn start_for_new_owner(ctx: &Context, owner_id: &str) -> Result<NewSes
     Ok(session)
 }
 
+/// Ends the session of `token`, signed out by `source` (its holder).
 #[tracing::instrument(skip_all)]
-pub async fn logout(ctx: &Context, token: &str) -> Result<()> {
+pub async fn logout(ctx: &Context, token: &str, source: &Source) -> Result<()> {
     let mut tx = ctx.store.begin().await?;
-    storage::auth::delete_session(&mut tx, &tokens::digest(token)).await?;
+    if storage::auth::delete_session(&mut tx, &tokens::digest(token)).await? {
+        audit::record(&mut tx, source, Action::SignedOut, None, json!({})).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -165,9 +210,16 @@ pub async fn logout(ctx: &Context, token: &str) -> Result<()> {
 /// the next credential check (`realtime::credentials`), on every node.
 /// Returns how many sessions ended.
 #[tracing::instrument(skip_all)]
-pub async fn end_all(ctx: &Context, actor: &Actor, keep: Option<&str>) -> Result<u64> {
+pub async fn end_all(
+    ctx: &Context,
+    actor: &Actor,
+    keep: Option<&str>,
+    source: &Source,
+) -> Result<u64> {
     let mut tx = ctx.store.begin().await?;
     let ended = storage::auth::delete_sessions_of(&mut tx, actor.id(), keep).await?;
+    let details = json!({ "sessionsEnded": ended });
+    audit::record(&mut tx, source, Action::SignedOutEverywhere, None, details).await?;
     tx.commit().await?;
     Ok(ended)
 }
@@ -211,7 +263,7 @@ pub(crate) fn staff_actor(row: &InternalUserRow) -> Actor {
 pub struct KeyHolder {
     pub actor: Actor,
     pub limits: KeyLimits,
-    key_id: String,
+    pub key_id: String,
     last_used_at: Option<i64>,
 }
 
@@ -525,6 +577,7 @@ pub async fn accept_invitation(
     ctx: &Context,
     token: &str,
     request: &AcceptInvitation,
+    place: &Place,
 ) -> Result<NewSession> {
     check_invitation(&mut *ctx.store.reader().await?, ctx, token).await?;
     let password = Password::parse(&request.password)?;
@@ -547,6 +600,15 @@ pub async fn accept_invitation(
         .await?
         .ok_or(Error::NotFound("invitation"))?;
     let session = start(&mut tx, &actor).await?;
+    let source = Source::anonymous(place.clone()).now_as(&actor);
+    audit::record(
+        &mut tx,
+        &source,
+        Action::InvitationAccepted,
+        Some(audit::person(&actor)),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(session)
 }

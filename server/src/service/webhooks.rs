@@ -2,9 +2,13 @@
 //! app), their deliveries read back, and a test event on request. Delivering
 //! is `crate::webhooks`'.
 
+use serde_json::json;
+
+use super::audit::{self, Source};
 use super::Context;
 use crate::auth::{tokens, Actor, Credential};
 use crate::authz;
+use crate::domain::audit::{Action, Target};
 use crate::domain::webhook::{
     self, CreateWebhook, UpdateWebhook, Webhook, WebhookDelivery, TEST_EVENT,
 };
@@ -137,6 +141,7 @@ pub async fn create(
     ctx: &Context,
     actor: &Actor,
     credential: Credential,
+    source: &Source,
     request: &CreateWebhook,
 ) -> Result<Webhook> {
     require_manager(actor, credential, true)?;
@@ -174,11 +179,29 @@ pub async fn create(
         )
         .await?;
     }
+    audit::record(
+        &mut tx,
+        source,
+        Action::WebhookCreated,
+        Some(target(&row)),
+        json!({ "url": row.url, "eventTypes": stored_event_types(&row) }),
+    )
+    .await?;
     ctx.commit(tx).await?;
     Ok(Webhook {
         signing_secret: Some(secret),
         ..view(row)
     })
+}
+
+/// The event types as stored (a JSON list), for an entry's details.
+fn stored_event_types(row: &WebhookRow) -> serde_json::Value {
+    serde_json::from_str(&row.event_types).unwrap_or_default()
+}
+
+/// A webhook as the target of an entry: its address names it.
+fn target(row: &WebhookRow) -> Target {
+    Target::new("webhook", row.id.clone(), row.url.clone())
 }
 
 /// Changes the address, the event types, or whether it is enabled. Enabling
@@ -188,6 +211,7 @@ pub async fn update(
     ctx: &Context,
     actor: &Actor,
     credential: Credential,
+    source: &Source,
     id: &str,
     request: &UpdateWebhook,
 ) -> Result<Webhook> {
@@ -201,17 +225,34 @@ pub async fn update(
         None => None,
     };
     let mut tx = ctx.store.begin().await?;
-    let row = found(storage::webhooks::get(&mut tx, id).await?)?;
+    let was = found(storage::webhooks::get(&mut tx, id).await?)?;
     let now = now_ms();
     if url.is_some() || event_types.is_some() {
-        let url = url.unwrap_or(row.url);
-        let event_types = event_types.unwrap_or(row.event_types);
+        let url = url.unwrap_or_else(|| was.url.clone());
+        let event_types = event_types.unwrap_or_else(|| was.event_types.clone());
         storage::webhooks::set_target(&mut tx, id, &url, &event_types, now).await?;
     }
     if let Some(enabled) = request.enabled {
         storage::webhooks::set_enabled(&mut tx, id, enabled, now).await?;
     }
     let row = found(storage::webhooks::get(&mut tx, id).await?)?;
+    let changed = audit::changes(&was, &row, |row| {
+        vec![
+            ("url", json!(row.url)),
+            ("eventTypes", stored_event_types(row)),
+            ("enabled", json!(row.enabled != 0)),
+        ]
+    });
+    if let Some(details) = changed {
+        audit::record(
+            &mut tx,
+            source,
+            Action::WebhookUpdated,
+            Some(target(&row)),
+            details,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(view(row))
 }
@@ -223,6 +264,7 @@ pub async fn rotate_secret(
     ctx: &Context,
     actor: &Actor,
     credential: Credential,
+    source: &Source,
     id: &str,
 ) -> Result<Webhook> {
     require_manager(actor, credential, true)?;
@@ -232,6 +274,8 @@ pub async fn rotate_secret(
         return Err(Error::NotFound("webhook"));
     }
     let row = found(storage::webhooks::get(&mut tx, id).await?)?;
+    let action = Action::WebhookSecretRotated;
+    audit::record(&mut tx, source, action, Some(target(&row)), json!({})).await?;
     tx.commit().await?;
     Ok(Webhook {
         signing_secret: Some(secret),
@@ -241,12 +285,19 @@ pub async fn rotate_secret(
 
 /// Deletes a webhook: nothing more is delivered to it.
 #[tracing::instrument(skip_all)]
-pub async fn delete(ctx: &Context, actor: &Actor, credential: Credential, id: &str) -> Result<()> {
+pub async fn delete(
+    ctx: &Context,
+    actor: &Actor,
+    credential: Credential,
+    source: &Source,
+    id: &str,
+) -> Result<()> {
     require_manager(actor, credential, true)?;
     let mut tx = ctx.store.begin().await?;
-    if !storage::webhooks::delete(&mut tx, id).await? {
-        return Err(Error::NotFound("webhook"));
-    }
+    let row = found(storage::webhooks::get(&mut tx, id).await?)?;
+    storage::webhooks::delete(&mut tx, id).await?;
+    let action = Action::WebhookDeleted;
+    audit::record(&mut tx, source, action, Some(target(&row)), json!({})).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,11 +1,14 @@
 //! The workspace: first-run setup, its name, and the messaging settings.
 
 use serde::Deserialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
+use super::audit::{self, Place, Source, Who};
 use super::{views, Context};
 use crate::auth::{password, tokens, Actor};
 use crate::authz;
+use crate::domain::audit::{Action, Target};
 use crate::domain::internal_user::Role;
 use crate::domain::settings::{
     validate_welcome, DefaultChannelType, MessagingSettings, DEFAULT_WELCOME,
@@ -52,7 +55,7 @@ pub async fn load(conn: &mut Conn) -> Result<WorkspaceRow> {
 /// workspace exists. Returns the owner's id.
 #[tracing::instrument(skip_all)]
 pub async fn initialise(ctx: &Context, request: &SetupRequest) -> Result<String> {
-    create(ctx, request, None).await
+    create(ctx, request, None, None).await
 }
 
 /// Whether first-run setup may still happen: the workspace does not exist
@@ -78,10 +81,13 @@ fn setup_link_refused() -> Error {
 /// Creates the workspace and its owner. Everything that could refuse the
 /// request is checked before the password is hashed; the checks are made
 /// again in the transaction, and the setup token is used up only there.
+/// The audit log records the new owner as its author when they came
+/// through the setup link from `place`, else the operator.
 async fn create(
     ctx: &Context,
     request: &SetupRequest,
     setup_token: Option<&str>,
+    place: Option<&Place>,
 ) -> Result<String> {
     check_setup_allowed(&mut *ctx.store.reader().await?, setup_token).await?;
     let workspace_name = Name::parse("workspaceName", &request.workspace_name)?;
@@ -99,11 +105,12 @@ async fn create(
     }
     check_setup_allowed(&mut tx, None).await?;
     let now = now_ms();
+    let workspace_id = new_id();
     storage::workspace::insert(
         &mut tx,
         &WorkspaceRow {
-            id: new_id(),
-            brand_name: workspace_name.into_string(),
+            id: workspace_id.clone(),
+            brand_name: workspace_name.as_str().to_string(),
             default_channel_type: DefaultChannelType::Individual.as_str().into(),
             welcome_message: DEFAULT_WELCOME.into(),
             person_file_quota_bytes: None,
@@ -135,6 +142,25 @@ async fn create(
         },
     )
     .await?;
+    let source = match place {
+        Some(place) => Source {
+            who: Who::InternalUser(owner_id.clone()),
+            place: place.clone(),
+        },
+        None => Source::command_line(),
+    };
+    audit::record(
+        &mut tx,
+        &source,
+        Action::WorkspaceCreated,
+        Some(Target::new(
+            "workspace",
+            workspace_id,
+            workspace_name.into_string(),
+        )),
+        json!({ "ownerId": owner_id, "ownerEmail": email.as_str() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(owner_id)
 }
@@ -164,8 +190,9 @@ pub async fn setup_with_token(
     ctx: &Context,
     token: &str,
     request: &SetupRequest,
+    place: &Place,
 ) -> Result<String> {
-    create(ctx, request, Some(&tokens::digest(token))).await
+    create(ctx, request, Some(&tokens::digest(token)), Some(place)).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -257,15 +284,56 @@ fn optional(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn update(ctx: &Context, actor: &Actor, request: &UpdateWorkspace) -> Result<Workspace> {
+pub async fn update(
+    ctx: &Context,
+    actor: &Actor,
+    source: &Source,
+    request: &UpdateWorkspace,
+) -> Result<Workspace> {
     authz::require_admin(actor)?;
     let mut tx = ctx.store.begin().await?;
     let mut row = load(&mut tx).await?;
+    let was = row.clone();
     apply_update(&mut row, request)?;
     row.updated_at = now_ms();
     storage::workspace::update(&mut tx, &row).await?;
+    record_changes(&mut tx, source, &was, &row).await?;
     tx.commit().await?;
     Ok(views::workspace(ctx, &row))
+}
+
+/// Records the settings that differ between `was` and `now`, if any do.
+async fn record_changes(
+    conn: &mut Conn,
+    source: &Source,
+    was: &WorkspaceRow,
+    now: &WorkspaceRow,
+) -> Result<()> {
+    let changed = audit::changes(was, now, |row| {
+        vec![
+            ("brandName", json!(row.brand_name)),
+            ("brandColor", json!(row.brand_color)),
+            ("logoImageUrl", json!(row.logo_image_url)),
+            ("emailSenderName", json!(row.email_sender_name)),
+            ("emailReplyTo", json!(row.email_reply_to)),
+            (
+                "emailIncludesMessageText",
+                json!(row.email_includes_message_text != 0),
+            ),
+            ("defaultChannelType", json!(row.default_channel_type)),
+            ("welcomeMessage", json!(row.welcome_message)),
+            ("personFileQuotaBytes", json!(row.person_file_quota_bytes)),
+            (
+                "workspaceFileQuotaBytes",
+                json!(row.workspace_file_quota_bytes),
+            ),
+        ]
+    });
+    let Some(details) = changed else {
+        return Ok(());
+    };
+    let target = Target::new("workspace", now.id.clone(), now.brand_name.clone());
+    audit::record(conn, source, Action::SettingsUpdated, Some(target), details).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -313,6 +381,7 @@ fn quota(field: &str, bytes: Option<u64>) -> Result<Option<i64>> {
 pub async fn update_messaging_settings(
     ctx: &Context,
     actor: &Actor,
+    source: &Source,
     request: &UpdateMessagingSettings,
 ) -> Result<MessagingSettings> {
     authz::require_admin(actor)?;
@@ -321,6 +390,7 @@ pub async fn update_messaging_settings(
     }
     let mut tx = ctx.store.begin().await?;
     let mut row = load(&mut tx).await?;
+    let was = row.clone();
     if let Some(kind) = request.default_channel_type {
         row.default_channel_type = kind.as_str().into();
     }
@@ -335,6 +405,7 @@ pub async fn update_messaging_settings(
     }
     row.updated_at = now_ms();
     storage::workspace::update(&mut tx, &row).await?;
+    record_changes(&mut tx, source, &was, &row).await?;
     tx.commit().await?;
     Ok(views::settings(&row))
 }

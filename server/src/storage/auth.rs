@@ -70,12 +70,13 @@ pub async fn find_sessions(
     Ok(found)
 }
 
-pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+/// Ends a session; whether there was one.
+pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<bool> {
+    let deleted = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(conn)
         .await?;
-    Ok(())
+    Ok(deleted.rows_affected() > 0)
 }
 
 pub async fn delete_expired_sessions(conn: &mut Conn, now: i64) -> Result<u64> {

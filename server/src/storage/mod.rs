@@ -10,6 +10,7 @@
 
 pub mod api_keys;
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 pub mod channels;
 pub mod client_reads;

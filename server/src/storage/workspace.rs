@@ -1,7 +1,7 @@
 use super::Conn;
 use crate::error::Result;
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WorkspaceRow {
     pub id: String,
     pub brand_name: String,

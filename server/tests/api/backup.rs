@@ -4,11 +4,13 @@
 
 use parlor::config::DatabaseLocation;
 
+use serde_json::{json, Value};
+
 use crate::attachments::client_with_channel;
-use crate::helpers::TestApp;
+use crate::helpers::{collect_pages, TestApp};
 
 /// Runs `parlor admin <args>` on the test server's storage.
-fn admin(app: &TestApp, args: &[&str]) -> (bool, String) {
+pub fn admin(app: &TestApp, args: &[&str]) -> (bool, String) {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_parlor"));
     command.arg("admin").args(args);
     command.arg("--data-dir").arg(&app.config.data_dir);
@@ -19,6 +21,14 @@ fn admin(app: &TestApp, args: &[&str]) -> (bool, String) {
     let text = String::from_utf8_lossy(&output.stdout).to_string()
         + &String::from_utf8_lossy(&output.stderr);
     (output.status.success(), text)
+}
+
+async fn rename(app: &TestApp, name: &str) {
+    let renamed = app
+        .admin
+        .patch("/v1/workspaces", json!({ "brandName": name }))
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.body);
 }
 
 async fn texts(app: &TestApp, channel: &str) -> Vec<String> {
@@ -42,15 +52,27 @@ async fn a_backup_taken_while_serving_restores_once_the_server_is_stopped() {
     }
     let (_client, channel) = client_with_channel(&app).await;
     app.admin.send_message(&channel, "before the backup").await;
+    rename(&app, "Before the backup").await;
 
     let (ok, said) = admin(&app, &["backup", "--to", backup]);
     assert!(ok, "{said}");
+    let taken = app
+        .admin
+        .get("/v1/audit-events?action=backup.created")
+        .await;
+    assert_eq!(
+        taken.body["data"][0]["details"]["file"], backup,
+        "{}",
+        taken.body
+    );
+    assert_eq!(taken.body["data"][0]["via"], "commandLine");
     let (ok, said) = admin(&app, &["backup", "--to", backup]);
     assert!(
         !ok && said.contains("exists already"),
         "never overwritten: {said}"
     );
     app.admin.send_message(&channel, "after the backup").await;
+    rename(&app, "After the backup").await;
 
     // Not under a running server.
     let (ok, said) = admin(&app, &["restore", "--from", backup]);
@@ -67,6 +89,17 @@ async fn a_backup_taken_while_serving_restores_once_the_server_is_stopped() {
     let now = texts(&app, &channel).await;
     assert!(now.contains(&"before the backup".to_string()), "{now:?}");
     assert!(!now.contains(&"after the backup".to_string()), "{now:?}");
+    // The audit log comes back as it was, and says who put it back.
+    let log = collect_pages(&app.admin, "/v1/audit-events").await;
+    assert_eq!(log[0]["action"], "backup.restored", "{:?}", log[0]);
+    assert_eq!(log[0]["details"]["from"], backup);
+    assert_eq!(log[0]["actorType"], "operator");
+    let names: Vec<&Value> = log
+        .iter()
+        .filter(|e| e["action"] == "settings.updated")
+        .map(|e| &e["details"]["changes"]["brandName"]["to"])
+        .collect();
+    assert_eq!(names, vec!["Before the backup"], "{log:?}");
 
     // Something that is not a Parlor database is refused, and nothing moves.
     let junk = dir.path().join("junk.db");

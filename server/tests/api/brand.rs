@@ -4,6 +4,7 @@
 
 use parlor::auth::tokens;
 use parlor::service::account::{self, Profile, UpdateProfile};
+use parlor::service::audit::{Place, Source, Via};
 use parlor::service::sessions;
 use serde_json::{json, Value};
 
@@ -360,7 +361,9 @@ async fn signing_out_everywhere_ends_every_other_session_and_its_sockets() {
     let owner = app.sign_in(OWNER_EMAIL, PASSWORD).await;
 
     let (actor, digest) = actor_of(&app, &here).await;
-    let count = sessions::end_all(&app.ctx, &actor, Some(&digest))
+    let from_her_browser = Place::request(Via::Web, [127, 0, 0, 1].into(), None);
+    let source = Source::anonymous(from_her_browser).now_as(&actor);
+    let count = sessions::end_all(&app.ctx, &actor, Some(&digest), &source)
         .await
         .expect("signs out elsewhere");
     assert_eq!(count, 1, "the other session of Ann's");
@@ -374,7 +377,7 @@ async fn signing_out_everywhere_ends_every_other_session_and_its_sockets() {
     assert_eq!(pong["type"], "pong", "the session kept keeps its socket");
 
     // Without a session to keep, every one ends, this one's socket too.
-    let count = sessions::end_all(&app.ctx, &actor, None)
+    let count = sessions::end_all(&app.ctx, &actor, None, &source)
         .await
         .expect("signs out everywhere");
     assert_eq!(count, 1);

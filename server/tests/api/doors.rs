@@ -127,6 +127,14 @@ fn doors() -> Vec<Door> {
             )
             .await
         }),
+        door!("GET /v1/audit-events", ADMINS, |_f, c| c
+            .get("/v1/audit-events")
+            .await),
+        door!("GET /v1/audit-events/{id}", ADMINS, |f, c| {
+            let newest = f.app.admin.get("/v1/audit-events?limit=1").await;
+            let id = newest.body["data"][0]["id"].as_str().unwrap().to_string();
+            c.get(&format!("/v1/audit-events/{id}")).await
+        }),
         door!("GET /v1/internal-users", EVERYONE, |_f, c| c
             .get("/v1/internal-users")
             .await),

@@ -9,6 +9,7 @@ mod s3;
 
 mod api_keys;
 mod attachments;
+mod audit;
 mod authorization;
 mod backup;
 mod brand;

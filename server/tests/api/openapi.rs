@@ -49,6 +49,8 @@ async fn the_openapi_document_describes_every_public_route() {
         ("/v1/saved-replies/{id}", "patch"),
         ("/v1/saved-replies/{id}", "delete"),
         ("/v1/saved-replies/{id}/render", "post"),
+        ("/v1/audit-events", "get"),
+        ("/v1/audit-events/{id}", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
@@ -110,6 +112,11 @@ async fn the_openapi_document_describes_every_public_route() {
         ("RenderSavedReply", "clientId"),
         ("RenderedSavedReply", "attachmentIds"),
         ("MassMessage", "renderVariables"),
+        ("AuditEvent", "action"),
+        ("AuditEvent", "actorName"),
+        ("AuditEvent", "targetName"),
+        ("AuditEvent", "ipAddress"),
+        ("AuditEvent", "details"),
     ] {
         assert!(
             schemas[schema]["properties"][field].is_object(),

@@ -10,7 +10,7 @@ use crate::helpers::{invite_token, Caller, TestApp, OWNER_EMAIL, PASSWORD};
 const NEW_PASSWORD: &str = "a brand new password";
 
 /// The last link to `page` (`reset` or `invite`) e-mailed to `address`.
-async fn emailed_link(app: &TestApp, address: &str, page: &str) -> String {
+pub async fn emailed_link(app: &TestApp, address: &str, page: &str) -> String {
     let marker = format!("/{page}/");
     let emails = app.emails_to(address).await;
     let body = emails

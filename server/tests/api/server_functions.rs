@@ -96,6 +96,11 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
                 .await;
             vec![("id", made.id())]
         }
+        "load_audit_log" => vec![
+            ("action", "settings.updated".into()),
+            ("actor_id", String::new()),
+            ("next_token", String::new()),
+        ],
         "older_messages" => vec![
             ("channel_id", f.ann_channel.clone()),
             ("next_token", String::new()),
@@ -404,6 +409,7 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
         ("load_account", SIGNED_IN),
         ("save_profile", SIGNED_IN),
         ("load_webhooks", ADMINS),
+        ("load_audit_log", ADMINS),
         ("add_webhook", ADMINS),
         ("send_webhook_test", ADMINS),
         ("set_webhook_enabled", ADMINS),
@@ -422,7 +428,7 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
 }
 
 /// The server functions the server answers, by name, with their paths.
-fn registered() -> BTreeMap<String, String> {
+pub fn registered() -> BTreeMap<String, String> {
     leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| {
             let name = path

@@ -4,6 +4,7 @@
 //! integration tests reach it through the server functions.
 
 mod account;
+mod audit;
 mod conversations;
 mod directory;
 mod people;
@@ -13,6 +14,7 @@ mod team;
 mod webhooks;
 
 pub use account::*;
+pub use audit::*;
 pub use conversations::*;
 pub use directory::*;
 pub use people::*;

@@ -11,6 +11,7 @@ use crate::domain::settings::{
 };
 use crate::domain::workspace::Workspace;
 use crate::error::{Error, Result};
+use crate::service::audit::Source;
 use crate::service::email_preferences::{self, EmailPreferences, UnreadMessages};
 use crate::service::paging::PageRequest;
 use crate::service::workspace::{self, UpdateMessagingSettings, UpdateWorkspace};
@@ -28,6 +29,7 @@ pub async fn settings(ctx: &Context, actor: &Actor) -> Result<model::Settings> {
 pub async fn save_settings(
     ctx: &Context,
     actor: &Actor,
+    source: &Source,
     settings: model::Settings,
 ) -> Result<model::Settings> {
     let default_channel_type = match settings.default_channel_type.as_str() {
@@ -46,7 +48,7 @@ pub async fn save_settings(
         workspace_file_quota_bytes: Some(settings.workspace_file_quota_bytes),
     };
     Ok(shown(
-        workspace::update_messaging_settings(ctx, actor, &update).await?,
+        workspace::update_messaging_settings(ctx, actor, source, &update).await?,
     ))
 }
 
@@ -88,6 +90,7 @@ pub async fn create_api_key(
     ctx: &Context,
     actor: &Actor,
     credential: Credential,
+    source: &Source,
     key: model::NewApiKey,
 ) -> Result<model::ApiKeyInfo> {
     let request = CreateApiKey {
@@ -98,7 +101,7 @@ pub async fn create_api_key(
         send_as_others: key.send_as_others,
     };
     Ok(api_key(
-        api_keys::create(ctx, actor, credential, &request).await?,
+        api_keys::create(ctx, actor, credential, source, &request).await?,
     ))
 }
 
@@ -178,6 +181,7 @@ pub async fn workspace_settings(ctx: &Context, actor: &Actor) -> Result<model::W
 pub async fn save_brand(
     ctx: &Context,
     actor: &Actor,
+    source: &Source,
     brand: model::Brand,
 ) -> Result<model::WorkspaceSettings> {
     let update = UpdateWorkspace {
@@ -187,7 +191,7 @@ pub async fn save_brand(
         ..UpdateWorkspace::default()
     };
     Ok(workspace_shown(
-        workspace::update(ctx, actor, &update).await?,
+        workspace::update(ctx, actor, source, &update).await?,
     ))
 }
 
@@ -195,6 +199,7 @@ pub async fn save_brand(
 pub async fn save_email_sender(
     ctx: &Context,
     actor: &Actor,
+    source: &Source,
     sender: model::EmailSender,
 ) -> Result<model::WorkspaceSettings> {
     let update = UpdateWorkspace {
@@ -204,7 +209,7 @@ pub async fn save_email_sender(
         ..UpdateWorkspace::default()
     };
     Ok(workspace_shown(
-        workspace::update(ctx, actor, &update).await?,
+        workspace::update(ctx, actor, source, &update).await?,
     ))
 }
 

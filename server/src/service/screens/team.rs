@@ -11,6 +11,7 @@ use crate::authz;
 use crate::domain::company::Company;
 use crate::domain::internal_user::{InternalUser, Role};
 use crate::error::{Error, Result};
+use crate::service::audit::Source;
 use crate::service::internal_users::{self, CreateInternalUser, UpdateInternalUser};
 use crate::service::Context;
 
@@ -46,6 +47,7 @@ pub async fn team(ctx: &Context, actor: &Actor) -> Result<model::Team> {
 pub async fn invite(
     ctx: &Context,
     actor: &Actor,
+    source: &Source,
     invite: model::TeamInvite,
 ) -> Result<model::TeamMember> {
     let request = CreateInternalUser {
@@ -57,7 +59,7 @@ pub async fn invite(
         company_access_list: invite.company_ids,
         password: None,
     };
-    let created = internal_users::create(ctx, actor, &request).await?;
+    let created = internal_users::create(ctx, actor, source, &request).await?;
     shown(ctx, actor, created).await
 }
 
@@ -65,6 +67,7 @@ pub async fn invite(
 pub async fn change_access(
     ctx: &Context,
     actor: &Actor,
+    source: &Source,
     id: &str,
     access: model::TeamAccess,
 ) -> Result<model::TeamMember> {
@@ -75,7 +78,7 @@ pub async fn change_access(
         is_client_access_limited: Some(access.is_client_access_limited),
         company_access_list: Some(access.company_ids),
     };
-    let updated = internal_users::update(ctx, actor, id, &request).await?;
+    let updated = internal_users::update(ctx, actor, source, id, &request).await?;
     shown(ctx, actor, updated).await
 }
 

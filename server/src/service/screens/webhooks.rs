@@ -7,6 +7,7 @@ use parlor_model::{
 use crate::auth::{Actor, Credential};
 use crate::domain::webhook::{CreateWebhook, Webhook, WebhookDelivery, EVENT_TYPES};
 use crate::error::Result;
+use crate::service::audit::Source;
 use crate::service::{webhooks, Context};
 
 /// Deliveries shown under each webhook.
@@ -94,12 +95,14 @@ pub async fn add_webhook(
     ctx: &Context,
     actor: &Actor,
     credential: Credential,
+    source: &Source,
     request: NewWebhook,
 ) -> Result<WebhookWithSecret> {
     let made = webhooks::create(
         ctx,
         actor,
         credential,
+        source,
         &CreateWebhook {
             url: request.url,
             event_types: request.event_types,
@@ -113,9 +116,10 @@ pub async fn rotate_webhook_secret(
     ctx: &Context,
     actor: &Actor,
     credential: Credential,
+    source: &Source,
     id: &str,
 ) -> Result<WebhookWithSecret> {
-    let rotated = webhooks::rotate_secret(ctx, actor, credential, id).await?;
+    let rotated = webhooks::rotate_secret(ctx, actor, credential, source, id).await?;
     with_secret(ctx, actor, credential, rotated).await
 }
 
@@ -136,6 +140,7 @@ pub async fn set_webhook_enabled(
     ctx: &Context,
     actor: &Actor,
     credential: Credential,
+    source: &Source,
     id: &str,
     enabled: bool,
 ) -> Result<WebhookSummary> {
@@ -143,6 +148,7 @@ pub async fn set_webhook_enabled(
         ctx,
         actor,
         credential,
+        source,
         id,
         &crate::domain::webhook::UpdateWebhook {
             enabled: Some(enabled),

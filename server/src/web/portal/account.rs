@@ -29,6 +29,7 @@ impl AccountCalls for WebPortal {
         if auth.credential != Credential::Session {
             return Err(Error::forbidden("only a signed-in page may sign out everywhere").into());
         }
-        Ok(sessions::end_all(&self.ctx, &auth.actor, Some(&auth.digest)).await?)
+        let source = auth.source(self.place(request));
+        Ok(sessions::end_all(&self.ctx, &auth.actor, Some(&auth.digest), &source).await?)
     }
 }

@@ -177,8 +177,8 @@ impl ConversationCalls for WebPortal {
     }
 
     async fn delete_message(&self, request: &Parts, message_id: String) -> Answer<Message> {
-        let (actor, _) = self.writer(request).await?;
-        let deleted = messages::delete(&self.ctx, &actor, &message_id).await?;
+        let (actor, _, source) = self.audited_writer(request).await?;
+        let deleted = messages::delete(&self.ctx, &actor, &source, &message_id).await?;
         Ok(screens::message(deleted))
     }
 

@@ -57,8 +57,8 @@ impl DirectoryCalls for WebPortal {
     }
 
     async fn delete_client(&self, request: &Parts, client_id: String) -> Answer<()> {
-        let (actor, _) = self.writer(request).await?;
-        Ok(clients::delete(&self.ctx, &actor, &client_id).await?)
+        let (actor, _, source) = self.audited_writer(request).await?;
+        Ok(clients::delete(&self.ctx, &actor, &source, &client_id).await?)
     }
 
     async fn load_company(&self, request: &Parts, company_id: String) -> Answer<CompanyPage> {
@@ -96,8 +96,8 @@ impl DirectoryCalls for WebPortal {
     }
 
     async fn delete_company(&self, request: &Parts, company_id: String) -> Answer<()> {
-        let (actor, _) = self.writer(request).await?;
-        Ok(companies::delete(&self.ctx, &actor, &company_id).await?)
+        let (actor, _, source) = self.audited_writer(request).await?;
+        Ok(companies::delete(&self.ctx, &actor, &source, &company_id).await?)
     }
 
     async fn open_company_conversation(

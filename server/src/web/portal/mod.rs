@@ -20,9 +20,11 @@ use axum::http::request::Parts;
 use axum::http::Method;
 use parlor_model::AppError;
 
+use crate::auth::address::request_place;
 use crate::auth::extract::{authenticate, same_origin, Authenticated};
 use crate::auth::{Actor, Credential};
 use crate::error::{Error, Result};
+use crate::service::audit::{Place, Source, Via};
 use crate::service::Context;
 
 pub struct WebPortal {
@@ -63,10 +65,23 @@ impl WebPortal {
 
     /// The signed-in author of a change, from a page of this server.
     async fn writer(&self, request: &Parts) -> Result<(Actor, Credential)> {
+        let (actor, credential, _) = self.audited_writer(request).await?;
+        Ok((actor, credential))
+    }
+
+    /// The signed-in author of a change the audit log records, from a page
+    /// of this server, and the source of the change as the log names it.
+    async fn audited_writer(&self, request: &Parts) -> Result<(Actor, Credential, Source)> {
         self.check_origin(request)?;
         let auth = self.caller(request).await?;
         crate::authz::may_write(auth.credential)?;
-        Ok((auth.actor, auth.credential))
+        let source = auth.source(self.place(request));
+        Ok((auth.actor, auth.credential, source))
+    }
+
+    /// Where a call comes from, as the audit log records it.
+    fn place(&self, request: &Parts) -> Place {
+        request_place(request, &self.ctx, Via::Web)
     }
 
     /// A change anyone may ask for (signing in, a reset link) must still

@@ -13,6 +13,7 @@ use crate::auth::address::client_address;
 use crate::auth::extract::SESSION_COOKIE;
 use crate::error::{Error, Result};
 use crate::http::session_cookie;
+use crate::service::audit::Source;
 use crate::service::passwords::{self, ChangePassword, ForgotPassword, ResetPassword};
 use crate::service::screens;
 use crate::service::sessions::{self, AcceptInvitation, LoginRequest, NewSession};
@@ -81,8 +82,7 @@ impl SessionCalls for WebPortal {
     async fn sign_in(&self, request: &Parts, email: String, password: String) -> Answer<Me> {
         self.check_origin(request)?;
         let login = LoginRequest { email, password };
-        let address = client_address(request, &self.ctx);
-        let session = sessions::login(&self.ctx, &login, address).await?;
+        let session = sessions::login(&self.ctx, &login, &self.place(request)).await?;
         let me = self.signed_in(session).await?;
         if posted_by_plain_form(request) {
             leptos_axum::redirect(&after_plain_form(request, me.landing.as_deref()));
@@ -107,7 +107,8 @@ impl SessionCalls for WebPortal {
     ) -> Answer<Me> {
         self.check_origin(request)?;
         let accept = AcceptInvitation { password };
-        let session = sessions::accept_invitation(&self.ctx, &token, &accept).await?;
+        let place = self.place(request);
+        let session = sessions::accept_invitation(&self.ctx, &token, &accept, &place).await?;
         Ok(self.signed_in(session).await?)
     }
 
@@ -120,7 +121,8 @@ impl SessionCalls for WebPortal {
             given_name: setup.given_name,
             family_name: setup.family_name,
         };
-        let owner_id = workspace::setup_with_token(&self.ctx, &token, &setup).await?;
+        let place = self.place(request);
+        let owner_id = workspace::setup_with_token(&self.ctx, &token, &setup, &place).await?;
         let session = sessions::start_for_new_owner(&self.ctx, &owner_id).await?;
         Ok(self.signed_in(session).await?)
     }
@@ -137,8 +139,8 @@ impl SessionCalls for WebPortal {
             current_password,
             new_password,
         };
-        let address = client_address(request, &self.ctx);
-        Ok(passwords::change_own(&self.ctx, &auth, &change, address).await?)
+        let place = self.place(request);
+        Ok(passwords::change_own(&self.ctx, &auth, &change, &place).await?)
     }
 
     async fn forgot_password(&self, request: &Parts, email: String) -> Answer<()> {
@@ -158,7 +160,8 @@ impl SessionCalls for WebPortal {
 
     async fn reset_password(&self, request: &Parts, token: String, password: String) -> Answer<Me> {
         self.check_origin(request)?;
-        let session = passwords::reset(&self.ctx, &token, &ResetPassword { password }).await?;
+        let reset = ResetPassword { password };
+        let session = passwords::reset(&self.ctx, &token, &reset, &self.place(request)).await?;
         Ok(self.signed_in(session).await?)
     }
 
@@ -166,7 +169,13 @@ impl SessionCalls for WebPortal {
         self.check_origin(request)?;
         let jar = axum_extra::extract::CookieJar::from_headers(&request.headers);
         if let Some(cookie) = jar.get(SESSION_COOKIE) {
-            sessions::logout(&self.ctx, cookie.value()).await?;
+            // A session that has already ended is signed out of again,
+            // quietly: there is nobody to record.
+            let source = match self.caller(request).await {
+                Ok(auth) => auth.source(self.place(request)),
+                Err(_) => Source::anonymous(self.place(request)),
+            };
+            sessions::logout(&self.ctx, cookie.value(), &source).await?;
         }
         let mut removal = Cookie::build(SESSION_COOKIE).path("/").build();
         removal.make_removal();

@@ -1,8 +1,10 @@
-//! The workspace's settings and its API keys.
+//! The workspace's settings, its API keys and its audit log.
 
 use axum::http::request::Parts;
 use parlor_app::api::SettingsCalls;
-use parlor_model::{ApiKeyInfo, Brand, EmailSender, NewApiKey, Settings, WorkspaceSettings};
+use parlor_model::{
+    ApiKeyInfo, AuditLog, Brand, EmailSender, NewApiKey, Settings, WorkspaceSettings,
+};
 
 use super::{Answer, WebPortal};
 use crate::service::{api_keys, screens};
@@ -15,8 +17,8 @@ impl SettingsCalls for WebPortal {
     }
 
     async fn save_settings(&self, request: &Parts, settings: Settings) -> Answer<Settings> {
-        let (actor, _) = self.writer(request).await?;
-        Ok(screens::save_settings(&self.ctx, &actor, settings).await?)
+        let (actor, _, source) = self.audited_writer(request).await?;
+        Ok(screens::save_settings(&self.ctx, &actor, &source, settings).await?)
     }
 
     async fn preview_welcome(&self, request: &Parts, template: String) -> Answer<String> {
@@ -30,13 +32,13 @@ impl SettingsCalls for WebPortal {
     }
 
     async fn create_api_key(&self, request: &Parts, key: NewApiKey) -> Answer<ApiKeyInfo> {
-        let (actor, credential) = self.writer(request).await?;
-        Ok(screens::create_api_key(&self.ctx, &actor, credential, key).await?)
+        let (actor, credential, source) = self.audited_writer(request).await?;
+        Ok(screens::create_api_key(&self.ctx, &actor, credential, &source, key).await?)
     }
 
     async fn revoke_api_key(&self, request: &Parts, id: String) -> Answer<()> {
-        let (actor, credential) = self.writer(request).await?;
-        Ok(api_keys::revoke(&self.ctx, &actor, credential, &id).await?)
+        let (actor, credential, source) = self.audited_writer(request).await?;
+        Ok(api_keys::revoke(&self.ctx, &actor, credential, &source, &id).await?)
     }
 
     async fn load_workspace_settings(&self, request: &Parts) -> Answer<WorkspaceSettings> {
@@ -45,8 +47,8 @@ impl SettingsCalls for WebPortal {
     }
 
     async fn save_brand(&self, request: &Parts, brand: Brand) -> Answer<WorkspaceSettings> {
-        let (actor, _) = self.writer(request).await?;
-        Ok(screens::save_brand(&self.ctx, &actor, brand).await?)
+        let (actor, _, source) = self.audited_writer(request).await?;
+        Ok(screens::save_brand(&self.ctx, &actor, &source, brand).await?)
     }
 
     async fn save_email_sender(
@@ -54,7 +56,19 @@ impl SettingsCalls for WebPortal {
         request: &Parts,
         sender: EmailSender,
     ) -> Answer<WorkspaceSettings> {
-        let (actor, _) = self.writer(request).await?;
-        Ok(screens::save_email_sender(&self.ctx, &actor, sender).await?)
+        let (actor, _, source) = self.audited_writer(request).await?;
+        Ok(screens::save_email_sender(&self.ctx, &actor, &source, sender).await?)
+    }
+
+    async fn load_audit_log(
+        &self,
+        request: &Parts,
+        action: String,
+        actor_id: String,
+        next_token: String,
+    ) -> Answer<AuditLog> {
+        let actor = self.reader(request).await?;
+        let log = screens::audit_log(&self.ctx, &actor, &action, &actor_id, &next_token);
+        Ok(log.await?)
     }
 }

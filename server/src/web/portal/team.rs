@@ -15,8 +15,8 @@ impl TeamCalls for WebPortal {
     }
 
     async fn invite_team_member(&self, request: &Parts, invite: TeamInvite) -> Answer<TeamMember> {
-        let (actor, _) = self.writer(request).await?;
-        Ok(screens::invite(&self.ctx, &actor, invite).await?)
+        let (actor, _, source) = self.audited_writer(request).await?;
+        Ok(screens::invite(&self.ctx, &actor, &source, invite).await?)
     }
 
     async fn change_team_access(
@@ -25,17 +25,17 @@ impl TeamCalls for WebPortal {
         id: String,
         access: TeamAccess,
     ) -> Answer<TeamMember> {
-        let (actor, _) = self.writer(request).await?;
-        Ok(screens::change_access(&self.ctx, &actor, &id, access).await?)
+        let (actor, _, source) = self.audited_writer(request).await?;
+        Ok(screens::change_access(&self.ctx, &actor, &source, &id, access).await?)
     }
 
     async fn remove_team_member(&self, request: &Parts, id: String) -> Answer<()> {
-        let (actor, _) = self.writer(request).await?;
-        Ok(internal_users::delete(&self.ctx, &actor, &id).await?)
+        let (actor, _, source) = self.audited_writer(request).await?;
+        Ok(internal_users::delete(&self.ctx, &actor, &source, &id).await?)
     }
 
     async fn resend_team_invitation(&self, request: &Parts, id: String) -> Answer<()> {
-        let (actor, _) = self.writer(request).await?;
-        Ok(internal_users::resend_invitation(&self.ctx, &actor, &id).await?)
+        let (actor, _, source) = self.audited_writer(request).await?;
+        Ok(internal_users::resend_invitation(&self.ctx, &actor, &source, &id).await?)
     }
 }

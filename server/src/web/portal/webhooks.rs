@@ -15,8 +15,8 @@ impl WebhookCalls for WebPortal {
     }
 
     async fn add_webhook(&self, request: &Parts, webhook: NewWebhook) -> Answer<WebhookWithSecret> {
-        let (actor, credential) = self.writer(request).await?;
-        Ok(screens::add_webhook(&self.ctx, &actor, credential, webhook).await?)
+        let (actor, credential, source) = self.audited_writer(request).await?;
+        Ok(screens::add_webhook(&self.ctx, &actor, credential, &source, webhook).await?)
     }
 
     async fn send_webhook_test(&self, request: &Parts, id: String) -> Answer<DeliverySummary> {
@@ -30,8 +30,10 @@ impl WebhookCalls for WebPortal {
         id: String,
         enabled: bool,
     ) -> Answer<WebhookSummary> {
-        let (actor, credential) = self.writer(request).await?;
-        Ok(screens::set_webhook_enabled(&self.ctx, &actor, credential, &id, enabled).await?)
+        let (actor, credential, source) = self.audited_writer(request).await?;
+        let changed =
+            screens::set_webhook_enabled(&self.ctx, &actor, credential, &source, &id, enabled);
+        Ok(changed.await?)
     }
 
     async fn rotate_webhook_secret(
@@ -39,12 +41,12 @@ impl WebhookCalls for WebPortal {
         request: &Parts,
         id: String,
     ) -> Answer<WebhookWithSecret> {
-        let (actor, credential) = self.writer(request).await?;
-        Ok(screens::rotate_webhook_secret(&self.ctx, &actor, credential, &id).await?)
+        let (actor, credential, source) = self.audited_writer(request).await?;
+        Ok(screens::rotate_webhook_secret(&self.ctx, &actor, credential, &source, &id).await?)
     }
 
     async fn remove_webhook(&self, request: &Parts, id: String) -> Answer<()> {
-        let (actor, credential) = self.writer(request).await?;
-        Ok(webhooks::delete(&self.ctx, &actor, credential, &id).await?)
+        let (actor, credential, source) = self.audited_writer(request).await?;
+        Ok(webhooks::delete(&self.ctx, &actor, credential, &source, &id).await?)
     }
 }
