@@ -74,6 +74,9 @@ async fn key_id(admin_session: &Caller, name: &str) -> String {
     key["id"].as_str().unwrap().to_string()
 }
 
+/// An entry a test expects: action, actor type, actor, target, address.
+type Expected<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, &'a str);
+
 #[tokio::test]
 async fn every_change_is_recorded_with_who_made_it_on_what_and_from_where() {
     let app = behind_a_proxy().await;
@@ -208,7 +211,7 @@ async fn every_change_is_recorded_with_who_made_it_on_what_and_from_where() {
     let owner_id = app.owner_id.as_str();
     let ann_channel = channel.as_str();
     #[rustfmt::skip]
-    let expected: Vec<(&str, &str, Option<&str>, Option<&str>, &str)> = vec![
+    let expected: Vec<Expected> = vec![
         // action, actor type, actor, target, address
         ("session.signedIn", "internalUser", Some(owner_id), Some(owner_id), OFFICE),
         ("session.signInFailed", "anonymous", None, Some(owner_id), OFFICE),
