@@ -270,19 +270,7 @@ impl Results {
                 "\nHistory ({} messages, {} clients, {} channels):\n",
                 h.messages, h.clients, h.channels
             );
-            let _ = writeln!(out, "| operation | requests | p50 ms | p99 ms | max ms |");
-            let _ = writeln!(out, "|---|---|---|---|---|");
-            for op in &h.ops {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {:.2} | {:.2} | {:.2} |",
-                    op.name,
-                    op.requests,
-                    op.ms(0.5),
-                    op.ms(0.99),
-                    op.latency_us.max() as f64 / 1000.0
-                );
-            }
+            ops_table(&mut out, "operation", &h.ops);
         }
         if let Some(s) = &self.search {
             let _ = writeln!(
@@ -290,19 +278,7 @@ impl Results {
                 "\nSearch, SQLite ({} messages; first page of 20, newest first):\n",
                 s.messages
             );
-            let _ = writeln!(out, "| query | requests | p50 ms | p99 ms | max ms |");
-            let _ = writeln!(out, "|---|---|---|---|---|");
-            for op in &s.ops {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {:.2} | {:.2} | {:.2} |",
-                    op.name,
-                    op.requests,
-                    op.ms(0.5),
-                    op.ms(0.99),
-                    op.latency_us.max() as f64 / 1000.0
-                );
-            }
+            ops_table(&mut out, "query", &s.ops);
         }
         if let Some(c) = &self.cluster {
             let _ = writeln!(
@@ -497,6 +473,26 @@ impl Results {
         );
         svg.push_str("</svg>\n");
         svg
+    }
+}
+
+/// Timed requests of one kind per row: how many, and how long they took.
+fn ops_table(out: &mut String, first_column: &str, ops: &[crate::history::Op]) {
+    let _ = writeln!(
+        out,
+        "| {first_column} | requests | p50 ms | p99 ms | max ms |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for op in ops {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.2} | {:.2} | {:.2} |",
+            op.name,
+            op.requests,
+            op.ms(0.5),
+            op.ms(0.99),
+            op.latency_us.max() as f64 / 1000.0
+        );
     }
 }
 
