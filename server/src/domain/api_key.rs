@@ -95,18 +95,7 @@ pub fn expiry(
 /// Milliseconds since the epoch of an RFC 3339 date-time or a plain date
 /// (00:00 UTC).
 fn parse_moment(text: &str) -> Option<i64> {
-    use time::format_description::well_known::Rfc3339;
-    let moment = match time::OffsetDateTime::parse(text, &Rfc3339) {
-        Ok(moment) => moment,
-        Err(_) => {
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            time::Date::parse(text, &format)
-                .ok()?
-                .midnight()
-                .assume_utc()
-        }
-    };
-    i64::try_from(moment.unix_timestamp_nanos() / 1_000_000).ok()
+    super::values::moment_or_date(text).map(|(ms, _)| ms)
 }
 
 #[cfg(test)]

@@ -182,18 +182,13 @@ pub struct AuditEvent {
 /// Reads a moment of a `since`/`until` filter: RFC 3339, or a date alone
 /// (its midnight, UTC).
 pub fn parse_moment(field: &str, raw: &str) -> Result<i64> {
-    use time::format_description::well_known::Rfc3339;
-    let moment = time::OffsetDateTime::parse(raw, &Rfc3339).or_else(|_| {
-        let date_only = time::macros::format_description!("[year]-[month]-[day]");
-        time::Date::parse(raw, &date_only).map(|date| date.midnight().assume_utc())
-    });
-    let moment = moment.map_err(|_| {
+    let (ms, _) = super::values::moment_or_date(raw).ok_or_else(|| {
         Error::BadRequest(format!(
             "{field} must be a date and time like 2026-12-01T09:00:00Z, or a date like 2026-12-01, \
              not {raw:?}"
         ))
     })?;
-    Ok((moment.unix_timestamp_nanos() / 1_000_000) as i64)
+    Ok(ms)
 }
 
 #[cfg(test)]

@@ -145,17 +145,12 @@ pub struct SearchResult {
 pub fn date_range(since: Option<&str>, until: Option<&str>) -> Result<(Option<i64>, Option<i64>)> {
     const DAY_MS: i64 = 86_400_000;
     let read = |field: &str, raw: &str, day_end: bool| -> Result<i64> {
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        match time::Date::parse(raw, &format) {
-            Ok(day) => {
-                let start = day.midnight().assume_utc().unix_timestamp() * 1000;
-                Ok(if day_end { start + DAY_MS } else { start })
-            }
-            Err(_) => super::conversation::parse_moment(field, raw).map_err(|_| {
-                Error::BadRequest(format!(
-                    "{field} must be a date like 2024-12-31 or a date and time like 2024-12-31T09:00:00Z"
-                ))
-            }),
+        match super::values::moment_or_date(raw) {
+            Some((start, true)) if day_end => Ok(start + DAY_MS),
+            Some((ms, _)) => Ok(ms),
+            None => Err(Error::BadRequest(format!(
+                "{field} must be a date like 2024-12-31 or a date and time like 2024-12-31T09:00:00Z"
+            ))),
         }
     };
     let since = since.map(|raw| read("since", raw, false)).transpose()?;

@@ -190,6 +190,23 @@ impl ImageUrl {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Timestamp(pub i64);
 
+/// A moment as filters and expiries take it: an RFC 3339 date and time, or
+/// a plain date (its midnight, UTC). The milliseconds since the epoch, and
+/// whether it was a plain date (a whole day, to some callers).
+pub fn moment_or_date(raw: &str) -> Option<(i64, bool)> {
+    use time::format_description::well_known::Rfc3339;
+    let (moment, is_date) = match time::OffsetDateTime::parse(raw, &Rfc3339) {
+        Ok(moment) => (moment, false),
+        Err(_) => {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            let day = time::Date::parse(raw, &format).ok()?;
+            (day.midnight().assume_utc(), true)
+        }
+    };
+    let ms = i64::try_from(moment.unix_timestamp_nanos() / 1_000_000).ok()?;
+    Some((ms, is_date))
+}
+
 impl Timestamp {
     pub fn to_rfc3339(self) -> String {
         let nanos = i128::from(self.0) * 1_000_000;
