@@ -156,7 +156,7 @@ async fn main() -> anyhow::Result<()> {
         fanout: None,
         idle: None,
         history: None,
-        search: None,
+        search: Vec::new(),
         cluster: None,
         // The peer server (e.g. Synapse) plugs in here.
         peer: None,
@@ -268,41 +268,30 @@ async fn run(
     idle_note: Option<String>,
     results: &mut Results,
 ) -> anyhow::Result<()> {
-    // 1. Send throughput, SQLite then PostgreSQL.
-    let server = Arc::new(Prepared::init(&args.parlor, None)?.serve().await?);
-    let outcome = send::run(
-        &server,
-        "SQLite",
-        sizes.senders,
-        sizes.send_channels,
-        sizes.send_seconds,
-    )
-    .await;
-    stop(server).await;
-    results.send.push(outcome?);
-
+    // 1. Send throughput, SQLite then PostgreSQL, each with the search
+    // index and without it (what keeping it costs).
+    for indexed in [true, false] {
+        let backend = if indexed {
+            "SQLite".to_string()
+        } else {
+            report::unindexed("SQLite")
+        };
+        results
+            .send
+            .push(send_on(args, sizes, None, backend, indexed).await?);
+    }
     if let Some(url) = &args.postgres_url {
-        let database = postgres::Database::create(url).await?;
-        let outcome = async {
-            let server = Arc::new(
-                Prepared::init(&args.parlor, Some(&database.url))?
-                    .serve()
-                    .await?,
-            );
-            let outcome = send::run(
-                &server,
-                "PostgreSQL",
-                sizes.senders,
-                sizes.send_channels,
-                sizes.send_seconds,
-            )
-            .await;
-            stop(server).await;
-            outcome
+        for indexed in [true, false] {
+            let database = postgres::Database::create(url).await?;
+            let backend = if indexed {
+                "PostgreSQL".to_string()
+            } else {
+                report::unindexed("PostgreSQL")
+            };
+            let outcome = send_on(args, sizes, Some(&database.url), backend, indexed).await;
+            database.drop_it().await?;
+            results.send.push(outcome?);
         }
-        .await;
-        database.drop_it().await?;
-        results.send.push(outcome?);
     }
 
     // 2. Several nodes on PostgreSQL and NATS.
@@ -329,7 +318,7 @@ async fn run(
         sizes.history_messages
     );
     let started = std::time::Instant::now();
-    seed::seed(&prepared.sqlite_path(), &layout, sizes.history_messages).await?;
+    seed::seed(&prepared.database_url(), &layout, sizes.history_messages).await?;
     eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
     let server = Arc::new(prepared.serve().await?);
     let outcome = async {
@@ -357,16 +346,77 @@ async fn run(
             )
             .await?,
         );
-        results.search = Some(
+        results.search.push(
             search::run(
                 &server,
+                "SQLite",
                 sizes.history_messages,
-                if args.quick { 20 } else { 200 },
+                search_rounds(args),
             )
             .await?,
         );
         anyhow::Ok(())
     }
+    .await;
+    stop(server).await;
+    outcome?;
+
+    // 6. Search over the same workspace on PostgreSQL.
+    if let (Some(url), false) = (&args.postgres_url, args.quick) {
+        let database = postgres::Database::create(url).await?;
+        let outcome = async {
+            let prepared = Prepared::init(&args.parlor, Some(&database.url))?;
+            eprintln!("seeding PostgreSQL with {} messages", sizes.history_messages);
+            let started = std::time::Instant::now();
+            seed::seed(&prepared.database_url(), &layout, sizes.history_messages).await?;
+            eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+            let server = prepared.serve().await?;
+            let outcome = search::run(
+                &server,
+                "PostgreSQL",
+                sizes.history_messages,
+                search_rounds(args),
+            )
+            .await;
+            server.stop().await;
+            outcome
+        }
+        .await;
+        database.drop_it().await?;
+        results.search.push(outcome?);
+    }
+    Ok(())
+}
+
+fn search_rounds(args: &Args) -> usize {
+    if args.quick {
+        20
+    } else {
+        200
+    }
+}
+
+/// One send scenario on a fresh workspace (on SQLite, or in the database at
+/// `database_url`), with or without the search index.
+async fn send_on(
+    args: &Args,
+    sizes: &Sizes,
+    database_url: Option<&str>,
+    backend: String,
+    indexed: bool,
+) -> anyhow::Result<send::Send> {
+    let prepared = Prepared::init(&args.parlor, database_url)?;
+    if !indexed {
+        prepared.drop_search_index().await?;
+    }
+    let server = Arc::new(prepared.serve().await?);
+    let outcome = send::run_on(
+        std::slice::from_ref(&server),
+        backend,
+        sizes.senders,
+        sizes.send_channels,
+        sizes.send_seconds,
+    )
     .await;
     stop(server).await;
     outcome

@@ -22,7 +22,12 @@ pub struct Headline {
     pub max_idle_sockets: Option<usize>,
     pub history_page_p99_ms: Option<f64>,
     pub channel_list_p99_ms: Option<f64>,
-    pub search_p99_ms: Option<f64>,
+    pub sqlite_search_p99_ms: Option<f64>,
+    pub postgres_search_p99_ms: Option<f64>,
+    /// What keeping the search index costs sends: the share of the send
+    /// rate without it that is lost with it, in per cent.
+    pub sqlite_index_cost_pct: Option<f64>,
+    pub postgres_index_cost_pct: Option<f64>,
 }
 
 /// Another server measured by the same scenarios (filled in by a peer
@@ -43,7 +48,8 @@ pub struct Results {
     pub fanout: Option<Fanout>,
     pub idle: Option<Idle>,
     pub history: Option<History>,
-    pub search: Option<crate::search::Search>,
+    /// One per backend searched.
+    pub search: Vec<crate::search::Search>,
     pub cluster: Option<crate::cluster::Cluster>,
     pub peer: Option<PeerResults>,
 }
@@ -111,9 +117,35 @@ const METRICS: &[Metric] = &[
         unit: "ms",
         goal: Some(50.0),
         higher_is_better: false,
-        get: |h| h.search_p99_ms,
+        get: |h| h.sqlite_search_p99_ms,
+    },
+    Metric {
+        name: "search p99, PostgreSQL (slowest kind)",
+        unit: "ms",
+        goal: Some(50.0),
+        higher_is_better: false,
+        get: |h| h.postgres_search_p99_ms,
+    },
+    Metric {
+        name: "search index's cost on sends, SQLite",
+        unit: "%",
+        goal: Some(10.0),
+        higher_is_better: false,
+        get: |h| h.sqlite_index_cost_pct,
+    },
+    Metric {
+        name: "search index's cost on sends, PostgreSQL",
+        unit: "%",
+        goal: Some(10.0),
+        higher_is_better: false,
+        get: |h| h.postgres_index_cost_pct,
     },
 ];
+
+/// The backend name of a send run on a server without the search index.
+pub fn unindexed(backend: &str) -> String {
+    format!("{backend}, no search index")
+}
 
 fn fmt(value: Option<f64>) -> String {
     match value {
@@ -131,6 +163,17 @@ impl Results {
                 .find(|s| s.backend == backend)
                 .map(Send::per_second)
         };
+        let index_cost = |backend: &str| {
+            let with = send(backend)?;
+            let without = send(&unindexed(backend))?;
+            Some((without - with) / without * 100.0)
+        };
+        let search = |backend: &str| {
+            self.search
+                .iter()
+                .find(|s| s.backend == backend)
+                .map(crate::search::Search::p99_ms)
+        };
         Headline {
             sqlite_send_per_s: send("SQLite"),
             postgres_send_per_s: send("PostgreSQL"),
@@ -147,7 +190,10 @@ impl Results {
                 .map(|l| l.sockets),
             history_page_p99_ms: self.history.as_ref().map(|h| h.ops[0].ms(0.99)),
             channel_list_p99_ms: self.history.as_ref().map(|h| h.ops[2].ms(0.99)),
-            search_p99_ms: self.search.as_ref().map(crate::search::Search::p99_ms),
+            sqlite_search_p99_ms: search("SQLite"),
+            postgres_search_p99_ms: search("PostgreSQL"),
+            sqlite_index_cost_pct: index_cost("SQLite"),
+            postgres_index_cost_pct: index_cost("PostgreSQL"),
         }
     }
 
@@ -272,11 +318,11 @@ impl Results {
             );
             ops_table(&mut out, "operation", &h.ops);
         }
-        if let Some(s) = &self.search {
+        for s in &self.search {
             let _ = writeln!(
                 out,
-                "\nSearch, SQLite ({} messages; first page of 20, newest first):\n",
-                s.messages
+                "\nSearch, {} ({} messages; first page of 20, newest first):\n",
+                s.backend, s.messages
             );
             ops_table(&mut out, "query", &s.ops);
         }
@@ -353,7 +399,7 @@ impl Results {
             "fanout": self.fanout.as_ref().map(Fanout::to_json),
             "idle": self.idle.as_ref().map(Idle::to_json),
             "history": self.history.as_ref().map(History::to_json),
-            "search": self.search.as_ref().map(crate::search::Search::to_json),
+            "search": self.search.iter().map(crate::search::Search::to_json).collect::<Vec<_>>(),
             "cluster": self.cluster.as_ref().map(|c| {
                 let q = |h: &hdrhistogram::Histogram<u64>, q: f64| h.value_at_quantile(q) as f64 / 1000.0;
                 json!({
@@ -505,7 +551,10 @@ fn headline_json(h: &Headline) -> serde_json::Value {
         "max_idle_sockets": h.max_idle_sockets,
         "history_page_p99_ms": h.history_page_p99_ms,
         "channel_list_p99_ms": h.channel_list_p99_ms,
-        "search_p99_ms": h.search_p99_ms,
+        "sqlite_search_p99_ms": h.sqlite_search_p99_ms,
+        "postgres_search_p99_ms": h.postgres_search_p99_ms,
+        "sqlite_index_cost_pct": h.sqlite_index_cost_pct,
+        "postgres_index_cost_pct": h.postgres_index_cost_pct,
     })
 }
 

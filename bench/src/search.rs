@@ -14,6 +14,7 @@ use crate::words::{word, Zipf};
 pub const CLIENT_COOKIE: &str = "bench-search-client";
 
 pub struct Search {
+    pub backend: &'static str,
     pub messages: usize,
     pub ops: Vec<Op>,
 }
@@ -26,6 +27,7 @@ impl Search {
 
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
+            "backend": self.backend,
             "messages": self.messages,
             "operations": self.ops.iter().map(Op::to_json).collect::<Vec<_>>(),
         })
@@ -36,8 +38,13 @@ impl Search {
 type MakeQuery = Box<dyn FnMut(usize) -> String>;
 
 /// `rounds` queries of each kind.
-pub async fn run(server: &Server, messages: usize, rounds: usize) -> anyhow::Result<Search> {
-    eprintln!("search: {rounds} queries of each kind");
+pub async fn run(
+    server: &Server,
+    backend: &'static str,
+    messages: usize,
+    rounds: usize,
+) -> anyhow::Result<Search> {
+    eprintln!("search ({backend}): {rounds} queries of each kind");
     let mut zipf = Zipf::new(99);
     let mut mid = move || word(50 + zipf.rank() % 450);
     let kinds: Vec<(&'static str, MakeQuery, bool)> = vec![
@@ -87,7 +94,11 @@ pub async fn run(server: &Server, messages: usize, rounds: usize) -> anyhow::Res
         }
         ops.push(timed);
     }
-    Ok(Search { messages, ops })
+    Ok(Search {
+        backend,
+        messages,
+        ops,
+    })
 }
 
 fn encode(q: &str) -> String {

@@ -1,4 +1,5 @@
-//! A large workspace written straight into a fresh SQLite file.
+//! A large workspace written straight into a fresh database (SQLite or
+//! PostgreSQL, through sqlx's `Any` driver as the server itself uses).
 //!
 //! The HTTP API cannot create a million messages inside the time budget
 //! (every request is a durable commit), so the harness lets `parlor admin
@@ -13,12 +14,11 @@
 //! than any cursor a socket could resume from, as in a workspace that has
 //! run for a while.
 
-use std::path::Path;
-use std::str::FromStr;
-
 use parlor::domain::{fallback_color, new_id};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{ConnectOptions, Connection, QueryBuilder, Sqlite};
+use sqlx::any::AnyArguments;
+use sqlx::{Any, AnyConnection, Connection};
+
+type Query<'q> = sqlx::query::Query<'q, Any, AnyArguments<'q>>;
 
 /// A real company with its company channel.
 pub struct Group {
@@ -70,16 +70,27 @@ impl Layout {
     }
 }
 
-/// Writes `layout` and `messages` messages into the SQLite file at `path`.
-pub async fn seed(path: &Path, layout: &Layout, messages: usize) -> anyhow::Result<()> {
-    let mut conn = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
-        .journal_mode(SqliteJournalMode::Wal)
+/// Writes `layout` and `messages` messages into the database at `url`.
+pub async fn seed(url: &str, layout: &Layout, messages: usize) -> anyhow::Result<()> {
+    sqlx::any::install_default_drivers();
+    let mut conn = AnyConnection::connect(url).await?;
+    let sqlite = url.starts_with("sqlite:");
+    if sqlite {
         // Nothing to lose if the machine dies while seeding: it starts over.
-        .synchronous(SqliteSynchronous::Off)
-        .pragma("cache_size", "-262144")
-        .foreign_keys(true)
-        .connect()
-        .await?;
+        for pragma in [
+            "PRAGMA synchronous = OFF",
+            "PRAGMA cache_size = -262144",
+            "PRAGMA foreign_keys = ON",
+        ] {
+            sqlx::query(pragma).execute(&mut conn).await?;
+        }
+    } else {
+        // A bulk load builds the search index once, at the end, as
+        // PostgreSQL's documentation advises, rather than row by row.
+        sqlx::query("DROP INDEX messages_search")
+            .execute(&mut conn)
+            .await?;
+    }
     let (owner,): (String,) = sqlx::query_as("SELECT id FROM internal_users ORDER BY seq LIMIT 1")
         .fetch_one(&mut conn)
         .await?;
@@ -109,54 +120,65 @@ pub async fn seed(path: &Path, layout: &Layout, messages: usize) -> anyhow::Resu
         }
     }
     for chunk in companies.chunks(2000) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO companies (id, name, fallback_color, is_placeholder, created_at, updated_at) ",
-        );
-        q.push_values(chunk, |mut b, (id, name, placeholder, _)| {
-            b.push_bind(id)
-                .push_bind(name)
-                .push_bind(fallback_color(id))
-                .push_bind(i64::from(*placeholder))
-                .push_bind(start)
-                .push_bind(start);
-        });
-        q.build().execute(&mut *tx).await?;
+        insert(
+            &mut tx,
+            "companies (id, name, fallback_color, is_placeholder, created_at, updated_at)",
+            chunk,
+            |q, (id, name, placeholder, _)| {
+                q.bind(id.to_string())
+                    .bind(name.to_string())
+                    .bind(fallback_color(id))
+                    .bind(i64::from(*placeholder))
+                    .bind(start)
+                    .bind(start)
+            },
+        )
+        .await?;
     }
 
-    for (n, chunk) in layout.individual.chunks(2000).enumerate() {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO clients (id, given_name, family_name, email, status, fallback_color, \
-             first_login_at, last_login_at, created_at, updated_at) ",
-        );
-        q.push_values(chunk.iter().enumerate(), |mut b, (i, (id, _))| {
-            let i = n * 2000 + i;
-            b.push_bind(id)
-                .push_bind(format!("Client{i}"))
-                .push_bind("Bench")
-                .push_bind(format!("c{i}@bench.test"))
-                .push_bind("active")
-                .push_bind(fallback_color(id))
-                .push_bind(start)
-                .push_bind(start)
-                .push_bind(start)
-                .push_bind(start);
-        });
-        q.build().execute(&mut *tx).await?;
+    let numbered: Vec<(usize, &str)> = layout
+        .individual
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (i, id.as_str()))
+        .collect();
+    for chunk in numbered.chunks(2000) {
+        insert(
+            &mut tx,
+            "clients (id, given_name, family_name, email, status, fallback_color, \
+             first_login_at, last_login_at, created_at, updated_at)",
+            chunk,
+            |q, (i, id)| {
+                q.bind(id.to_string())
+                    .bind(format!("Client{i}"))
+                    .bind("Bench")
+                    .bind(format!("c{i}@bench.test"))
+                    .bind("active")
+                    .bind(fallback_color(id))
+                    .bind(start)
+                    .bind(start)
+                    .bind(start)
+                    .bind(start)
+            },
+        )
+        .await?;
     }
     // A session for each client, which their sockets are opened with.
-    for chunk in layout.individual.chunks(2000) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO sessions (token_hash, user_id, user_type, csrf_token, created_at, expires_at) ",
-        );
-        q.push_values(chunk, |mut b, (id, _)| {
-            b.push_bind(crate::ws::session_digest(id))
-                .push_bind(id)
-                .push_bind("client")
-                .push_bind("bench")
-                .push_bind(start)
-                .push_bind(i64::MAX);
-        });
-        q.build().execute(&mut *tx).await?;
+    for chunk in numbered.chunks(2000) {
+        insert(
+            &mut tx,
+            "sessions (token_hash, user_id, user_type, csrf_token, created_at, expires_at)",
+            chunk,
+            |q, (_, id)| {
+                q.bind(crate::ws::session_digest(id))
+                    .bind(id.to_string())
+                    .bind("client")
+                    .bind("bench")
+                    .bind(start)
+                    .bind(i64::MAX)
+            },
+        )
+        .await?;
     }
     // And one that searches with a cookie, as a client of the big company.
     if let Some(searcher) = layout.big.clients.first() {
@@ -165,7 +187,7 @@ pub async fn seed(path: &Path, layout: &Layout, messages: usize) -> anyhow::Resu
              VALUES ($1, $2, 'client', 'bench', $3, $4)",
         )
         .bind(parlor::auth::tokens::digest(crate::search::CLIENT_COOKIE))
-        .bind(searcher)
+        .bind(searcher.as_str())
         .bind(start)
         .bind(i64::MAX)
         .execute(&mut *tx)
@@ -176,13 +198,13 @@ pub async fn seed(path: &Path, layout: &Layout, messages: usize) -> anyhow::Resu
         .flat_map(|(company, _, _, clients)| clients.iter().map(move |c| (*c, company.as_str())))
         .collect();
     for chunk in memberships.chunks(5000) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO client_companies (client_id, company_id, position) ",
-        );
-        q.push_values(chunk, |mut b, (client, company)| {
-            b.push_bind(*client).push_bind(*company).push_bind(0i64);
-        });
-        q.build().execute(&mut *tx).await?;
+        insert(
+            &mut tx,
+            "client_companies (client_id, company_id, position)",
+            chunk,
+            |q, (client, company)| q.bind(client.to_string()).bind(company.to_string()).bind(0i64),
+        )
+        .await?;
     }
 
     // Channels: company channels first, then one individual channel each.
@@ -194,19 +216,21 @@ pub async fn seed(path: &Path, layout: &Layout, messages: usize) -> anyhow::Resu
         channels.push((channel, "individual", Some(client), None));
     }
     for chunk in channels.chunks(2000) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO channels (id, membership_type, client_id, company_id, last_message_at, created_at, updated_at) ",
-        );
-        q.push_values(chunk, |mut b, (id, kind, client, company)| {
-            b.push_bind(*id)
-                .push_bind(*kind)
-                .push_bind(*client)
-                .push_bind(*company)
-                .push_bind(start)
-                .push_bind(start)
-                .push_bind(start);
-        });
-        q.build().execute(&mut *tx).await?;
+        insert(
+            &mut tx,
+            "channels (id, membership_type, client_id, company_id, last_message_at, created_at, updated_at)",
+            chunk,
+            |q, (id, kind, client, company)| {
+                q.bind(id.to_string())
+                    .bind(kind.to_string())
+                    .bind(client.map(str::to_string))
+                    .bind(company.map(str::to_string))
+                    .bind(start)
+                    .bind(start)
+                    .bind(start)
+            },
+        )
+        .await?;
     }
 
     // Messages: 10% in the big company channel, 20% over the medium ones,
@@ -264,35 +288,72 @@ pub async fn seed(path: &Path, layout: &Layout, messages: usize) -> anyhow::Resu
         if *count > 0 {
             sqlx::query("UPDATE channels SET last_message_at = $1 WHERE id = $2")
                 .bind(at)
-                .bind(*channel)
+                .bind(channel.to_string())
                 .execute(&mut *tx)
                 .await?;
         }
     }
     tx.commit().await?;
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(&mut conn)
-        .await?;
+    let finish: &[&str] = if sqlite {
+        &["PRAGMA wal_checkpoint(TRUNCATE)"]
+    } else {
+        &[
+            "CREATE INDEX messages_search ON messages USING gin (search)",
+            "ANALYZE",
+        ]
+    };
+    for statement in finish {
+        sqlx::query(statement).execute(&mut conn).await?;
+    }
     conn.close().await?;
     Ok(())
 }
 
+/// `INSERT INTO {into} VALUES (…), (…)`, a row of placeholders per item,
+/// each item's values bound by `bind` in the order of the columns.
+async fn insert<T>(
+    conn: &mut AnyConnection,
+    into: &str,
+    rows: &[T],
+    bind: impl for<'q> Fn(Query<'q>, &T) -> Query<'q>,
+) -> anyhow::Result<()> {
+    let columns = into.matches(',').count() + 1;
+    let mut sql = format!("INSERT INTO {into} VALUES ");
+    for r in 0..rows.len() {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..columns {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", r * columns + c + 1));
+        }
+        sql.push(')');
+    }
+    let mut query = sqlx::query(&sql);
+    for row in rows {
+        query = bind(query, row);
+    }
+    query.execute(conn).await?;
+    Ok(())
+}
+
 async fn insert_messages(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    conn: &mut AnyConnection,
     batch: &[(String, &str, &str, &str, i64, String)],
 ) -> anyhow::Result<()> {
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO messages (id, channel_id, sender_id, sender_type, text, created_at, updated_at) ",
-    );
-    q.push_values(batch, |mut b, (id, channel, sender, kind, at, text)| {
-        b.push_bind(id.as_str())
-            .push_bind(*channel)
-            .push_bind(*sender)
-            .push_bind(*kind)
-            .push_bind(text.as_str())
-            .push_bind(*at)
-            .push_bind(*at);
-    });
-    q.build().execute(&mut **tx).await?;
-    Ok(())
+    insert(
+        conn,
+        "messages (id, channel_id, sender_id, sender_type, text, created_at, updated_at)",
+        batch,
+        |q, (id, channel, sender, kind, at, text)| {
+            q.bind(id.to_string())
+                .bind(channel.to_string())
+                .bind(sender.to_string())
+                .bind(kind.to_string())
+                .bind(text.to_string())
+                .bind(*at)
+                .bind(*at)
+        },
+    )
+    .await
 }

@@ -75,24 +75,7 @@ async fn channels(server: &Server, channels: usize) -> anyhow::Result<Vec<String
     Ok(ids)
 }
 
-pub async fn run(
-    server: &Arc<Server>,
-    backend: &'static str,
-    senders: usize,
-    channel_count: usize,
-    seconds: f64,
-) -> anyhow::Result<Send> {
-    run_on(
-        std::slice::from_ref(server),
-        backend.to_string(),
-        senders,
-        channel_count,
-        seconds,
-    )
-    .await
-}
-
-/// The same with senders spread over several nodes of one workspace.
+/// Senders spread over the nodes (one or several) of one workspace.
 pub async fn run_on(
     servers: &[Arc<Server>],
     backend: String,

@@ -89,9 +89,35 @@ impl Prepared {
         command
     }
 
-    /// The SQLite file of this workspace.
-    pub fn sqlite_path(&self) -> PathBuf {
-        self.data.path().join("parlor.db")
+    /// The database of this workspace, as sqlx's `Any` driver opens it.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}", self.data.path().join("parlor.db").display())
+        })
+    }
+
+    /// Takes the search index away, so that a send scenario measures what
+    /// keeping it costs: SQLite's FTS5 triggers, or PostgreSQL's generated
+    /// `tsvector` column and its GIN index. Nothing on the send path reads
+    /// either.
+    pub async fn drop_search_index(&self) -> anyhow::Result<()> {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.database_url()).await?;
+        let statements: &[&str] = if self.database_url.is_some() {
+            &["ALTER TABLE messages DROP COLUMN search"]
+        } else {
+            &[
+                "DROP TRIGGER message_search_insert",
+                "DROP TRIGGER message_search_update",
+                "DROP TRIGGER message_search_delete",
+            ]
+        };
+        for statement in statements {
+            sqlx::query(statement).execute(&mut conn).await?;
+        }
+        conn.close().await?;
+        Ok(())
     }
 
     /// Starts `parlor serve` on a free port and waits until it is healthy.

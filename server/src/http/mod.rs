@@ -9,6 +9,7 @@ mod clients;
 mod companies;
 pub mod connections;
 mod email_preferences;
+mod exports;
 pub mod extract;
 mod internal_users;
 mod messages;
@@ -92,6 +93,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(scheduled::router())
         .merge(search::router())
         .merge(audit::router())
+        .merge(exports::router())
 }
 
 /// The OpenAPI document of the REST API.

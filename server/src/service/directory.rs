@@ -107,6 +107,14 @@ async fn title(conn: &mut Conn, actor: &Actor, channel: &MessageChannel) -> Resu
         MembershipType::Individual if matches!(actor, Actor::Client(_)) => {
             Ok(super::workspace::load(conn).await?.brand_name)
         }
+        _ => staff_title(conn, channel).await,
+    }
+}
+
+/// A channel's name as the team knows it: its client's name, its group's
+/// first names, or its company's name.
+pub async fn staff_title(conn: &mut Conn, channel: &MessageChannel) -> Result<String> {
+    match channel.membership_type {
         MembershipType::Individual | MembershipType::Group => {
             let mut names = Vec::new();
             for id in &channel.member_ids {

@@ -19,6 +19,7 @@ pub mod directory;
 pub mod email_preferences;
 pub mod email_replies;
 pub mod events;
+pub mod export;
 pub mod file_text;
 pub mod history;
 pub mod internal_users;
@@ -73,6 +74,8 @@ pub struct Context {
     /// Uploaded files being decoded at once (for a thumbnail, or for the
     /// text search finds them by); the others wait for a permit.
     pub file_pool: Arc<tokio::sync::Semaphore>,
+    /// Exports being written (`export::AT_ONCE` at most).
+    pub exports: Arc<tokio::sync::Semaphore>,
     /// Uploads per person per minute.
     pub upload_rate: attachments::UploadRate,
     /// The HTTP client of webhook deliveries.
@@ -120,6 +123,7 @@ impl Context {
             key_usage: api_keys::KeyUsage::default(),
             sessions,
             file_pool,
+            exports: Arc::new(tokio::sync::Semaphore::new(export::AT_ONCE)),
             upload_rate,
             webhook_sender,
             cluster: None,

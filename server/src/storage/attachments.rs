@@ -148,6 +148,20 @@ pub async fn of_messages(conn: &mut Conn, message_ids: &[&str]) -> Result<Vec<At
     Ok(rows)
 }
 
+/// Files sent with a message, after `after` in upload order (the
+/// workspace's export).
+pub async fn sent_after(conn: &mut Conn, after: i64, limit: u32) -> Result<Vec<AttachmentRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM attachments WHERE message_id IS NOT NULL AND seq > $1 \
+         ORDER BY seq LIMIT $2"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(conn)
+        .await?)
+}
+
 /// Puts an unsent upload of `uploader_id` on a message; false when there
 /// is no such upload (unknown, someone else's, or already sent).
 pub async fn attach(
@@ -224,6 +238,24 @@ pub async fn blob_ids_in_channels(conn: &mut Conn, channel_ids: &[String]) -> Re
         let sql = format!(
             "SELECT a.blob_id, a.thumbnail_blob_id FROM attachments a \
              JOIN messages m ON m.id = a.message_id WHERE m.channel_id IN ({})",
+            placeholders(1, batch.len())
+        );
+        let mut query = sqlx::query_as(&sql);
+        for id in batch {
+            query = query.bind(id);
+        }
+        let found: Vec<(String, Option<String>)> = query.fetch_all(&mut *conn).await?;
+        rows.extend(found);
+    }
+    Ok(blob_ids_of(&rows))
+}
+
+/// The blobs used by these messages, found before the messages go.
+pub async fn blob_ids_of_messages(conn: &mut Conn, message_ids: &[String]) -> Result<Vec<String>> {
+    let mut rows = Vec::new();
+    for batch in message_ids.chunks(BATCH) {
+        let sql = format!(
+            "SELECT blob_id, thumbnail_blob_id FROM attachments WHERE message_id IN ({})",
             placeholders(1, batch.len())
         );
         let mut query = sqlx::query_as(&sql);

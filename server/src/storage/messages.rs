@@ -167,6 +167,41 @@ pub async fn list(
         .await?)
 }
 
+/// Oldest first, after `after`: those of them `reader` may see, without
+/// deleted ones (the caller decided they see the channel). A transcript
+/// reads a conversation this way.
+pub async fn oldest_first(
+    conn: &mut Conn,
+    reader: &Scope,
+    channel_id: &str,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<MessageRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM messages m WHERE channel_id = $1 AND seq > $2 \
+         AND deleted_at IS NULL AND {} ORDER BY seq LIMIT $3",
+        for_reader!("$4")
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(channel_id)
+        .bind(after)
+        .bind(i64::from(limit))
+        .bind(reader.params().0)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Every message of the workspace after `after`, oldest first: notes and
+/// deleted ones too (the workspace's export, for admins).
+pub async fn every_after(conn: &mut Conn, after: i64, limit: u32) -> Result<Vec<MessageRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM messages WHERE seq > $1 ORDER BY seq LIMIT $2");
+    Ok(sqlx::query_as(&sql)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(conn)
+        .await?)
+}
+
 /// Gives a message new text, keeping the text it replaces as an earlier
 /// version (`message_versions`); false when it was deleted meanwhile.
 pub async fn edit(conn: &mut Conn, id: &str, text: &str, editor: &str, now: i64) -> Result<bool> {

@@ -28,6 +28,7 @@ mod postgres;
 pub mod rate_limits;
 pub mod reactions;
 pub mod reply_addresses;
+pub mod retention;
 pub mod saved_replies;
 pub mod scheduled;
 pub mod search;

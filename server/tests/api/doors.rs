@@ -135,6 +135,13 @@ fn doors() -> Vec<Door> {
             let id = newest.body["data"][0]["id"].as_str().unwrap().to_string();
             c.get(&format!("/v1/audit-events/{id}")).await
         }),
+        // A client's export: Ann herself, and staff who see her.
+        door!("GET /v1/clients/{id}/export", ACME_READERS, |f, c| c
+            .get(&format!("/v1/clients/{}/export", f.ann["id"].as_str().unwrap()))
+            .await),
+        door!("GET /v1/workspaces/export", ADMINS, |_f, c| c
+            .get("/v1/workspaces/export")
+            .await),
         door!("GET /v1/internal-users", EVERYONE, |_f, c| c
             .get("/v1/internal-users")
             .await),

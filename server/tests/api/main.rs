@@ -22,6 +22,7 @@ mod door_fixture;
 mod doors;
 mod email;
 mod email_replies;
+mod export;
 mod history;
 mod invitations;
 mod leases;
