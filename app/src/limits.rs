@@ -1,6 +1,7 @@
-//! Upload limits as an admin reads and types them on the Settings page:
-//! sizes in MiB, the unit the server's refusals name ("your quota of
-//! 50 MiB"); an empty field is no limit.
+//! Limits as an admin reads and types them on the Settings page: upload
+//! limits in MiB, the unit the server's refusals name ("your quota of
+//! 50 MiB"), and how many months messages are kept; an empty field is no
+//! limit.
 
 const MIB: u64 = 1024 * 1024;
 
@@ -62,6 +63,23 @@ pub fn parse(text: &str) -> Result<Option<u64>, String> {
         .ok_or_else(|| TOO_LARGE.into())
 }
 
+/// Why a retention period's text is refused.
+pub const NOT_MONTHS: &str =
+    "Enter a number of months from 1 to 1200, or leave it empty to keep messages forever.";
+
+/// The months a retention field's text asks for: `None` when it is empty
+/// (keep forever).
+pub fn parse_months(text: &str) -> Result<Option<u64>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u64>() {
+        Ok(months) if (1..=1200).contains(&months) => Ok(Some(months)),
+        _ => Err(NOT_MONTHS.into()),
+    }
+}
+
 /// One limit's field: what it showed when the page loaded, so that saving
 /// other settings never changes a limit set more finely than the field
 /// shows (through the API, in bytes).
@@ -103,6 +121,16 @@ mod tests {
         assert_eq!(shown(Some(1)), "0");
         assert_eq!(shown(Some(2 * MIB - 1)), "2");
         assert_eq!(shown(Some(0)), "0");
+    }
+
+    #[test]
+    fn retention_is_whole_months_or_forever() {
+        assert_eq!(parse_months(""), Ok(None));
+        assert_eq!(parse_months(" 24 "), Ok(Some(24)));
+        assert_eq!(parse_months("1200"), Ok(Some(1200)));
+        for wrong in ["0", "1201", "1.5", "-3", "a year"] {
+            assert_eq!(parse_months(wrong), Err(NOT_MONTHS.to_string()), "{wrong}");
+        }
     }
 
     #[test]

@@ -366,7 +366,10 @@ async fn run(
         let database = postgres::Database::create(url).await?;
         let outcome = async {
             let prepared = Prepared::init(&args.parlor, Some(&database.url))?;
-            eprintln!("seeding PostgreSQL with {} messages", sizes.history_messages);
+            eprintln!(
+                "seeding PostgreSQL with {} messages",
+                sizes.history_messages
+            );
             let started = std::time::Instant::now();
             seed::seed(&prepared.database_url(), &layout, sizes.history_messages).await?;
             eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());

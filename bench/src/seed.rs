@@ -202,7 +202,11 @@ pub async fn seed(url: &str, layout: &Layout, messages: usize) -> anyhow::Result
             &mut tx,
             "client_companies (client_id, company_id, position)",
             chunk,
-            |q, (client, company)| q.bind(client.to_string()).bind(company.to_string()).bind(0i64),
+            |q, (client, company)| {
+                q.bind(client.to_string())
+                    .bind(company.to_string())
+                    .bind(0i64)
+            },
         )
         .await?;
     }

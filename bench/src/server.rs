@@ -91,9 +91,9 @@ impl Prepared {
 
     /// The database of this workspace, as sqlx's `Any` driver opens it.
     pub fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}", self.data.path().join("parlor.db").display())
-        })
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data.path().join("parlor.db").display()))
     }
 
     /// Takes the search index away, so that a send scenario measures what

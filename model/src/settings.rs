@@ -16,6 +16,9 @@ pub struct Settings {
     /// Bytes the whole workspace may store; `None`: no limit.
     #[serde(default)]
     pub workspace_file_quota_bytes: Option<u64>,
+    /// Messages older than this many months are deleted; `None`: kept.
+    #[serde(default)]
+    pub retention_months: Option<u64>,
 }
 
 /// An API key as the Settings page lists it (the API's shape).

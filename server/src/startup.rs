@@ -219,7 +219,8 @@ async fn timers(ctx: Context) {
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
 /// Periodic clean-up: expired sessions, old events, ended sign-in windows,
-/// and files that were never sent or are no longer used. With several
+/// messages past the workspace's retention, and files that were never sent
+/// or are no longer used. With several
 /// nodes, one does it: the one holding the lease, which lapses a minute
 /// after the node stops renewing it.
 async fn housekeeping(ctx: Context) {
@@ -259,6 +260,11 @@ async fn housekeeping(ctx: Context) {
             Ok(count) if count > 0 => tracing::info!(count, "forgot old webhook deliveries"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "webhook delivery clean-up failed"),
+        }
+        match crate::service::retention::apply(&ctx, crate::storage::now_ms()).await {
+            Ok(count) if count > 0 => tracing::info!(count, "deleted messages past retention"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "retention failed"),
         }
         match crate::service::attachments::collect_garbage(&ctx, crate::storage::now_ms()).await {
             Ok(count) if count > 0 => tracing::info!(count, "deleted unused files"),

@@ -1,11 +1,12 @@
 //! The Account page, for everyone: one's name and picture, password,
-//! e-mail about unread messages, and signing out on every other device.
+//! e-mail about unread messages, signing out on every other device, and
+//! for a client, a copy of their conversations to keep.
 
 use leptos::prelude::*;
 
 use super::forms::{field_problem, focus_when_shown, form_problem, invalid, Refusal};
 use super::notifications::EmailChoice;
-use super::shell::PageTitle;
+use super::shell::{PageTitle, Session};
 use crate::api;
 use crate::model::{Account, ProfileChange};
 use crate::problem::reason;
@@ -13,6 +14,11 @@ use crate::problem::reason;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let account = Resource::new(|| (), |_| api::load_account());
+    let session = expect_context::<Session>();
+    // Staff export a client's conversations from the client's page.
+    let own_export = session
+        .me
+        .with_untracked(|me| (!me.is_staff).then(|| format!("/v1/clients/{}/export", me.id)));
     view! {
         <section class="page" aria-label="Account">
             <PageTitle name="Account" />
@@ -29,6 +35,13 @@ pub fn AccountPage() -> impl IntoView {
             <h2>"E-mail"</h2>
             <EmailChoice />
             <SignOutEverywhere />
+            {own_export.map(|href| view! {
+                <section aria-labelledby="own-export-heading">
+                    <h2 id="own-export-heading">"Your conversations"</h2>
+                    <p class="preview">"Every message you can see here, with its files, to keep: one ZIP with a page and a PDF for each conversation."</p>
+                    <a href=href download rel="external">"Download my conversations"</a>
+                </section>
+            })}
         </section>
     }
 }

@@ -353,6 +353,8 @@ pub fn ClientPage() -> impl IntoView {
                     );
                     let message_id = id.clone();
                     let delete_id = id.clone();
+                    let export_href = format!("/v1/clients/{id}/export");
+                    let export_label = format!("Export {}'s conversations", client.name);
                     view! {
                         <PageTitle name=client.name.clone() />
                         <h1>{client.name.clone()}</h1>
@@ -401,6 +403,11 @@ pub fn ClientPage() -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ul>
+                        <p class="export">
+                            // A download, not a page of the app.
+                            <a href=export_href download rel="external">{export_label}</a>
+                            " (a ZIP: each conversation as a page and a PDF, with its files)"
+                        </p>
                         <h2>"Delete"</h2>
                         <Show
                             when=move || confirming.get()

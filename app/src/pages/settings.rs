@@ -8,7 +8,7 @@ use leptos_router::components::A;
 
 use super::forms::{field_problem, form_problem, invalid, Refusal, SecretShownOnce};
 use super::shell::{PageTitle, Session};
-use crate::limits::LimitField;
+use crate::limits::{parse_months, LimitField};
 use crate::model::{
     ApiKeyInfo, AppError, Brand, EmailSender, NewApiKey, Settings, WorkspaceSettings,
 };
@@ -73,6 +73,12 @@ pub fn SettingsPage() -> impl IntoView {
                     <h2 id="audit-log-heading">"Audit log"</h2>
                     <p class="preview">"Who signed in, changed settings or the team, managed keys and webhooks, exported or deleted, and from where."</p>
                     <A href="/settings/audit-log">"Open the audit log"</A>
+                </section>
+                <section class="export-link" aria-labelledby="export-heading">
+                    <h2 id="export-heading">"Export"</h2>
+                    <p class="preview">"Everything in the workspace, to keep a copy or to move elsewhere: each kind of record as JSON, with every file. Each export is in the audit log."</p>
+                    // A download, not a page of the app.
+                    <a href="/v1/workspaces/export" download rel="external">"Export the whole workspace"</a>
                 </section>
             </Show>
         </section>
@@ -257,8 +263,19 @@ fn SettingsForm(settings: Settings, preview: String) -> impl IntoView {
     let workspace_text = RwSignal::new(workspace_limit.text());
     let person_bytes = Signal::derive(move || person_limit.bytes(&person_text.get()));
     let workspace_bytes = Signal::derive(move || workspace_limit.bytes(&workspace_text.get()));
-    let limits_wrong =
-        move || person_bytes.with(Result::is_err) || workspace_bytes.with(Result::is_err);
+    let retention_text = RwSignal::new(
+        settings
+            .retention_months
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+    );
+    let retention_months = Signal::derive(move || parse_months(&retention_text.get()));
+    let retention_problem = move || retention_months.with(|m| m.clone().err());
+    let limits_wrong = move || {
+        person_bytes.with(Result::is_err)
+            || workspace_bytes.with(Result::is_err)
+            || retention_months.with(Result::is_err)
+    };
     let save = Action::new(|settings: &Settings| api::save_settings(settings.clone()));
     let choice = move |value: &'static str, label: &'static str| {
         view! {
@@ -306,13 +323,42 @@ fn SettingsForm(settings: Settings, preview: String) -> impl IntoView {
             <LimitInput id="person-file-quota" label="Per person (MiB)" text=person_text bytes=person_bytes />
             <LimitInput id="workspace-file-quota" label="Whole workspace (MiB)" text=workspace_text bytes=workspace_bytes />
         </fieldset>
+        <fieldset class="limits">
+            <legend>"Retention"</legend>
+            <p class="preview">
+                "Messages and their files older than this are deleted, except for clients under legal hold. The audit log is always kept. Leave it empty to keep everything."
+            </p>
+            <div class="limit">
+                <label>
+                    "Keep messages for (months)"
+                    <input
+                        id="retention-months"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        placeholder="Forever"
+                        prop:value=retention_text
+                        on:input=move |ev| retention_text.set(event_target_value(&ev))
+                        aria-invalid=move || retention_problem().is_some().then_some("true")
+                        aria-describedby="retention-months-problem"
+                    />
+                </label>
+                {move || retention_problem().map(|problem| {
+                    view! { <p class="error" role="alert" id="retention-months-problem">{problem}</p> }
+                })}
+            </div>
+        </fieldset>
         {outcome}
         <button
             class="primary"
             // A limit that is not a size keeps its reason beside it until fixed.
             disabled=move || save.pending().get() || limits_wrong()
             on:click=move |_| {
-                let (Ok(person), Ok(workspace)) = (person_bytes.get_untracked(), workspace_bytes.get_untracked()) else {
+                let (Ok(person), Ok(workspace), Ok(retention)) = (
+                    person_bytes.get_untracked(),
+                    workspace_bytes.get_untracked(),
+                    retention_months.get_untracked(),
+                ) else {
                     return;
                 };
                 save.dispatch(Settings {
@@ -320,6 +366,7 @@ fn SettingsForm(settings: Settings, preview: String) -> impl IntoView {
                     welcome_message: welcome.get_untracked(),
                     person_file_quota_bytes: person,
                     workspace_file_quota_bytes: workspace,
+                    retention_months: retention,
                 });
             }
         >

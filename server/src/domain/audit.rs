@@ -105,6 +105,12 @@ actions! {
     ChannelDeleted = "messageChannel.deleted", "Deleted a conversation";
     /// A message or internal note was deleted (never its text).
     MessageDeleted = "message.deleted", "Deleted a message";
+    /// Retention deleted the messages sent before the workspace keeps them.
+    RetentionApplied = "retention.applied", "Deleted messages older than the retention period";
+    /// A client's conversations were put under legal hold.
+    LegalHoldPlaced = "legalHold.placed", "Placed a legal hold";
+    /// A legal hold was lifted.
+    LegalHoldLifted = "legalHold.lifted", "Lifted a legal hold";
 }
 
 impl Action {
@@ -155,7 +161,8 @@ pub struct AuditEvent {
     pub action: String,
     pub created_at: Timestamp,
     /// `internalUser`, `client`, `apiKey`, `operator` (someone at the
-    /// server's command line) or `anonymous` (nobody signed in).
+    /// server's command line), `system` (Parlor itself, applying the
+    /// retention rule) or `anonymous` (nobody signed in).
     #[schema(example = "internalUser")]
     pub actor_type: String,
     /// The internal user, client or API key who acted.
@@ -167,7 +174,8 @@ pub struct AuditEvent {
     pub target_id: Option<String>,
     /// Its name when it was acted on.
     pub target_name: Option<String>,
-    /// `api`, `web` (the web app) or `commandLine` (`parlor admin …`).
+    /// `api`, `web` (the web app), `commandLine` (`parlor admin …`) or
+    /// `server` (the server's own work).
     #[schema(example = "web")]
     pub via: String,
     /// The client's address, as the server sees it behind `--trusted-proxy`.

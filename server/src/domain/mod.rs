@@ -13,6 +13,7 @@ pub mod message;
 pub mod message_version;
 pub mod notification;
 pub mod reaction;
+pub mod retention;
 pub mod saved_reply;
 pub mod search;
 pub mod settings;

@@ -46,6 +46,10 @@ pub struct MessagingSettings {
     pub person_file_quota_bytes: Option<i64>,
     /// Bytes the workspace may store in all; null: no quota.
     pub workspace_file_quota_bytes: Option<i64>,
+    /// Messages (with their files) older than this many months are deleted,
+    /// except in conversations of clients under legal hold; null keeps
+    /// everything. The audit log is never deleted.
+    pub retention_months: Option<i64>,
 }
 
 pub const DEFAULT_WELCOME: &str =

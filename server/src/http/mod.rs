@@ -12,6 +12,7 @@ mod email_preferences;
 mod exports;
 pub mod extract;
 mod internal_users;
+mod legal_holds;
 mod messages;
 mod notifications;
 mod realtime;
@@ -94,6 +95,7 @@ fn api() -> OpenApiRouter<Context> {
         .merge(search::router())
         .merge(audit::router())
         .merge(exports::router())
+        .merge(legal_holds::router())
 }
 
 /// The OpenAPI document of the REST API.

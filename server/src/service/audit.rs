@@ -27,6 +27,8 @@ pub enum Who {
     ApiKey(String),
     /// Someone at the server's command line (`parlor admin …`).
     Operator,
+    /// Parlor itself, doing what its settings ask (retention).
+    System,
     /// Nobody signed in, e.g. a failed sign-in.
     Anonymous,
 }
@@ -48,6 +50,7 @@ impl Who {
             Who::Client(_) => "client",
             Who::ApiKey(_) => "apiKey",
             Who::Operator => "operator",
+            Who::System => "system",
             Who::Anonymous => "anonymous",
         }
     }
@@ -55,7 +58,7 @@ impl Who {
     fn id(&self) -> Option<&str> {
         match self {
             Who::InternalUser(id) | Who::Client(id) | Who::ApiKey(id) => Some(id),
-            Who::Operator | Who::Anonymous => None,
+            Who::Operator | Who::System | Who::Anonymous => None,
         }
     }
 }
@@ -69,6 +72,8 @@ pub enum Via {
     Web,
     /// `parlor admin …` on the server.
     CommandLine,
+    /// The server's own work, asked by nobody at the time.
+    Server,
 }
 
 impl Via {
@@ -77,6 +82,7 @@ impl Via {
             Via::Api => "api",
             Via::Web => "web",
             Via::CommandLine => "commandLine",
+            Via::Server => "server",
         }
     }
 }
@@ -127,6 +133,18 @@ impl Source {
             who: Who::Operator,
             place: Place {
                 via: Via::CommandLine,
+                address: None,
+                user_agent: None,
+            },
+        }
+    }
+
+    /// Parlor's own work (retention).
+    pub fn system() -> Source {
+        Source {
+            who: Who::System,
+            place: Place {
+                via: Via::Server,
                 address: None,
                 user_agent: None,
             },

@@ -30,6 +30,7 @@ pub mod paging;
 pub mod passwords;
 pub mod reactions;
 pub mod readiness;
+pub mod retention;
 pub mod saved_replies;
 pub mod scheduled;
 pub mod screens;

@@ -52,6 +52,7 @@ pub fn settings(row: &WorkspaceRow) -> MessagingSettings {
         welcome_message: row.welcome_message.clone(),
         person_file_quota_bytes: row.person_file_quota_bytes,
         workspace_file_quota_bytes: row.workspace_file_quota_bytes,
+        retention_months: row.retention_months,
     }
 }
 

@@ -14,7 +14,7 @@ use crate::domain::settings::{
     validate_welcome, DefaultChannelType, MessagingSettings, DEFAULT_WELCOME,
 };
 use crate::domain::workspace::{Workspace, DEFAULT_BRAND_COLOR};
-use crate::domain::{fallback_color, new_id, Email, HexColor, ImageUrl, Name, Password};
+use crate::domain::{fallback_color, new_id, retention, Email, HexColor, ImageUrl, Name, Password};
 use crate::error::{Error, Result};
 use crate::storage::internal_users::NewInternalUser;
 use crate::storage::workspace::WorkspaceRow;
@@ -120,6 +120,7 @@ async fn create(
             email_sender_name: None,
             email_reply_to: None,
             email_includes_message_text: 0,
+            retention_months: None,
             created_at: now,
             updated_at: now,
         },
@@ -327,6 +328,7 @@ async fn record_changes(
                 "workspaceFileQuotaBytes",
                 json!(row.workspace_file_quota_bytes),
             ),
+            ("retentionMonths", json!(row.retention_months)),
         ]
     });
     let Some(details) = changed else {
@@ -356,6 +358,11 @@ pub struct UpdateMessagingSettings {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<u64>)]
     pub workspace_file_quota_bytes: Option<Option<u64>>,
+    /// Delete messages older than this many months (1 to 1200); `null`
+    /// keeps them forever.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u64>)]
+    pub retention_months: Option<Option<u64>>,
 }
 
 /// Tells a field sent as `null` (Some(None)) from one left out (None).
@@ -402,6 +409,9 @@ pub async fn update_messaging_settings(
     }
     if let Some(bytes) = request.workspace_file_quota_bytes {
         row.workspace_file_quota_bytes = quota("workspaceFileQuotaBytes", bytes)?;
+    }
+    if let Some(months) = request.retention_months {
+        row.retention_months = months.map(retention::parse_months).transpose()?;
     }
     row.updated_at = now_ms();
     storage::workspace::update(&mut tx, &row).await?;

@@ -51,12 +51,11 @@ pub async fn lift_hold(conn: &mut Conn, client_id: &str) -> Result<bool> {
 /// `cutoff` come before the first one sent after it: the walk stops there
 /// rather than reading the whole table on every run.
 pub async fn expired(conn: &mut Conn, cutoff: i64, limit: u32) -> Result<Vec<(String, i64)>> {
-    let boundary: Option<(i64,)> = sqlx::query_as(
-        "SELECT seq FROM messages WHERE created_at >= $1 ORDER BY seq LIMIT 1",
-    )
-    .bind(cutoff)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let boundary: Option<(i64,)> =
+        sqlx::query_as("SELECT seq FROM messages WHERE created_at >= $1 ORDER BY seq LIMIT 1")
+            .bind(cutoff)
+            .fetch_optional(&mut *conn)
+            .await?;
     let boundary = boundary.map_or(i64::MAX, |(seq,)| seq);
     Ok(sqlx::query_as(concat!(
         "SELECT msg.id, msg.seq FROM messages msg WHERE msg.seq < $1 AND msg.created_at < $2 ",

@@ -20,6 +20,8 @@ pub struct WorkspaceRow {
     pub email_reply_to: Option<String>,
     /// 1 when e-mails about unread messages quote their text.
     pub email_includes_message_text: i64,
+    /// Months messages are kept; None: forever.
+    pub retention_months: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -28,7 +30,7 @@ pub async fn get(conn: &mut Conn) -> Result<Option<WorkspaceRow>> {
     Ok(sqlx::query_as(
         "SELECT id, brand_name, default_channel_type, welcome_message, person_file_quota_bytes, \
          workspace_file_quota_bytes, brand_color, logo_image_url, email_sender_name, email_reply_to, \
-         email_includes_message_text, created_at, updated_at FROM workspace",
+         email_includes_message_text, retention_months, created_at, updated_at FROM workspace",
     )
     .fetch_optional(conn)
     .await?)
@@ -56,7 +58,7 @@ pub async fn update(conn: &mut Conn, row: &WorkspaceRow) -> Result<()> {
         "UPDATE workspace SET brand_name = $1, default_channel_type = $2, welcome_message = $3, \
          person_file_quota_bytes = $4, workspace_file_quota_bytes = $5, brand_color = $6, \
          logo_image_url = $7, email_sender_name = $8, email_reply_to = $9, updated_at = $10, \
-         email_includes_message_text = $12 WHERE id = $11",
+         email_includes_message_text = $12, retention_months = $13 WHERE id = $11",
     )
     .bind(&row.brand_name)
     .bind(&row.default_channel_type)
@@ -70,6 +72,7 @@ pub async fn update(conn: &mut Conn, row: &WorkspaceRow) -> Result<()> {
     .bind(row.updated_at)
     .bind(&row.id)
     .bind(row.email_includes_message_text)
+    .bind(row.retention_months)
     .execute(conn)
     .await?;
     Ok(())

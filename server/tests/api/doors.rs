@@ -137,8 +137,28 @@ fn doors() -> Vec<Door> {
         }),
         // A client's export: Ann herself, and staff who see her.
         door!("GET /v1/clients/{id}/export", ACME_READERS, |f, c| c
-            .get(&format!("/v1/clients/{}/export", f.ann["id"].as_str().unwrap()))
+            .get(&format!(
+                "/v1/clients/{}/export",
+                f.ann["id"].as_str().unwrap()
+            ))
             .await),
+        // Legal holds on Ann's conversations, placed afresh for each caller.
+        door!("GET /v1/clients/{id}/legal-hold", ADMINS, |f, c| {
+            let path = format!("/v1/clients/{}/legal-hold", f.ann["id"].as_str().unwrap());
+            f.app.admin.put(&path, json!({})).await;
+            c.get(&path).await
+        }),
+        door!("PUT /v1/clients/{id}/legal-hold", ADMINS, |f, c| c
+            .put(
+                &format!("/v1/clients/{}/legal-hold", f.ann["id"].as_str().unwrap()),
+                json!({})
+            )
+            .await),
+        door!("DELETE /v1/clients/{id}/legal-hold", ADMINS, |f, c| {
+            let path = format!("/v1/clients/{}/legal-hold", f.ann["id"].as_str().unwrap());
+            f.app.admin.put(&path, json!({})).await;
+            c.delete(&path).await
+        }),
         door!("GET /v1/workspaces/export", ADMINS, |_f, c| c
             .get("/v1/workspaces/export")
             .await),

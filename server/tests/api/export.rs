@@ -194,18 +194,31 @@ async fn a_clients_export_holds_their_conversations_as_they_see_them_with_every_
 
     // Her own conversation and Globex's, each with both transcripts.
     let index = archive.text("index.html");
-    assert!(index.contains("href=\"Ann%20Client/transcript.html\""), "{index}");
+    assert!(
+        index.contains("href=\"Ann%20Client/transcript.html\""),
+        "{index}"
+    );
     assert!(index.contains("href=\"Globex/transcript.html\""), "{index}");
     let own = archive.text("Ann Client/transcript.html");
-    assert!(own.contains("Here is my <strong>2024</strong> question"), "{own}");
+    assert!(
+        own.contains("Here is my <strong>2024</strong> question"),
+        "{own}"
+    );
     assert!(own.contains("Your return, as filed"), "{own}");
     assert!(own.contains("href=\"files/tax-return-2024.pdf\""), "{own}");
-    assert!(own.contains("NEW-WORDING") && own.contains("edited"), "{own}");
+    assert!(
+        own.contains("NEW-WORDING") && own.contains("edited"),
+        "{own}"
+    );
     assert!(archive
         .text("Globex/transcript.html")
         .contains("GLOBEX-ANNOUNCEMENT"));
     let pdf = pdf_extract::extract_text_from_mem(&archive.0["Ann Client/transcript.pdf"]).unwrap();
-    for words in ["Your return, as filed", "NEW-WORDING", "tax-return-2024.pdf"] {
+    for words in [
+        "Your return, as filed",
+        "NEW-WORDING",
+        "tax-return-2024.pdf",
+    ] {
         assert!(pdf.contains(words), "the PDF holds {words:?}: {pdf}");
     }
 
@@ -247,9 +260,20 @@ async fn each_asker_exports_only_what_both_they_and_the_client_see() {
     // Nobody else gets anything, not even whether the client exists.
     let cys = format!("/v1/clients/{}/export", firm.cy_id);
     assert_eq!(status_of(&firm.ann, &cys).await, 404, "another client");
-    assert_eq!(status_of(&firm.cy, &path).await, 404, "a client of a shared company");
-    assert_eq!(status_of(&acme_staff, &cys).await, 404, "a client outside the colleague's companies");
-    assert_eq!(status_of(&firm.app.admin, "/v1/clients/nobody/export").await, 404);
+    assert_eq!(
+        status_of(&firm.cy, &path).await,
+        404,
+        "a client of a shared company"
+    );
+    assert_eq!(
+        status_of(&acme_staff, &cys).await,
+        404,
+        "a client outside the colleague's companies"
+    );
+    assert_eq!(
+        status_of(&firm.app.admin, "/v1/clients/nobody/export").await,
+        404
+    );
     let anonymous = firm.app.anonymous().get(&path).await;
     anonymous.assert_error(401, "no session");
 }
@@ -268,7 +292,9 @@ async fn the_workspace_export_holds_every_resource_and_file_for_admins_only() {
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert!(client_ids.contains(&firm.ann_id.as_str()) && client_ids.contains(&firm.cy_id.as_str()));
+    assert!(
+        client_ids.contains(&firm.ann_id.as_str()) && client_ids.contains(&firm.cy_id.as_str())
+    );
     assert!(json("companies.json").as_array().unwrap().len() >= 2);
     assert!(json("channels.json").as_array().unwrap().len() >= 3);
     assert!(!json("internal-users.json").as_array().unwrap().is_empty());
@@ -276,12 +302,26 @@ async fn the_workspace_export_holds_every_resource_and_file_for_admins_only() {
     // Every message, in the order sent: notes and tombstones too.
     let messages = json("messages.json");
     let messages = messages.as_array().unwrap();
-    let texts: Vec<&str> = messages.iter().map(|m| m["text"].as_str().unwrap()).collect();
-    for text in ["NOTE-FOR-STAFF", "NEW-WORDING", "CY-PRIVATE", "GLOBEX-ANNOUNCEMENT"] {
+    let texts: Vec<&str> = messages
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    for text in [
+        "NOTE-FOR-STAFF",
+        "NEW-WORDING",
+        "CY-PRIVATE",
+        "GLOBEX-ANNOUNCEMENT",
+    ] {
         assert!(texts.contains(&text), "{text} in {texts:?}");
     }
-    assert!(messages.iter().any(|m| !m["deletedAt"].is_null()), "the deletion is kept");
-    let dates: Vec<&str> = messages.iter().map(|m| m["createdAt"].as_str().unwrap()).collect();
+    assert!(
+        messages.iter().any(|m| !m["deletedAt"].is_null()),
+        "the deletion is kept"
+    );
+    let dates: Vec<&str> = messages
+        .iter()
+        .map(|m| m["createdAt"].as_str().unwrap())
+        .collect();
     let mut sorted = dates.clone();
     sorted.sort();
     assert_eq!(dates, sorted, "oldest first");
@@ -293,8 +333,16 @@ async fn the_workspace_export_holds_every_resource_and_file_for_admins_only() {
         .collect::<Vec<_>>();
     assert_eq!(sent.len(), 2);
     for file in sent {
-        let path = format!("files/{}/{}", file["id"].as_str().unwrap(), file["name"].as_str().unwrap());
-        let expected = if file["name"] == "ledger.bin" { binary() } else { PDF.to_vec() };
+        let path = format!(
+            "files/{}/{}",
+            file["id"].as_str().unwrap(),
+            file["name"].as_str().unwrap()
+        );
+        let expected = if file["name"] == "ledger.bin" {
+            binary()
+        } else {
+            PDF.to_vec()
+        };
         assert_eq!(archive.0[&path], expected, "{path}");
     }
     let events = json("audit-events.json");
@@ -302,8 +350,14 @@ async fn the_workspace_export_holds_every_resource_and_file_for_admins_only() {
 
     // Nobody else may take the workspace away.
     let (_, staff) = firm.app.staff(None).await;
-    staff.get("/v1/workspaces/export").await.assert_error(403, "staff");
-    firm.ann.get("/v1/workspaces/export").await.assert_error(403, "a client");
+    staff
+        .get("/v1/workspaces/export")
+        .await
+        .assert_error(403, "staff");
+    firm.ann
+        .get("/v1/workspaces/export")
+        .await
+        .assert_error(403, "a client");
     firm.app
         .anonymous()
         .get("/v1/workspaces/export")
@@ -317,7 +371,10 @@ async fn every_export_is_in_the_audit_log() {
     export(&firm.ann, &format!("/v1/clients/{}/export", firm.ann_id)).await;
     export(&firm.app.admin, "/v1/workspaces/export").await;
     // A refused export is not one.
-    assert_eq!(status_of(&firm.cy, &format!("/v1/clients/{}/export", firm.ann_id)).await, 404);
+    assert_eq!(
+        status_of(&firm.cy, &format!("/v1/clients/{}/export", firm.ann_id)).await,
+        404
+    );
 
     let log = firm
         .app
@@ -364,12 +421,22 @@ async fn exports_at_once_are_bounded_and_a_download_given_up_frees_its_place() {
     }
     let third = app.admin.get(&path).await;
     third.assert_error(503, "a third export at once");
-    assert!(third.headers.contains_key("retry-after"), "{:?}", third.headers);
+    assert!(
+        third.headers.contains_key("retry-after"),
+        "{:?}",
+        third.headers
+    );
 
     // Given up: their places are free again.
     drop(waiting);
     crate::helpers::eventually("a given-up export frees its place", || async {
-        app.admin.request(Method::GET, &path).send().await.unwrap().status() == 200
+        app.admin
+            .request(Method::GET, &path)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            == 200
     })
     .await;
 }

@@ -739,6 +739,10 @@ impl Caller {
             .await
     }
 
+    pub async fn put(&self, path: &str, body: Value) -> Response {
+        self.send(self.request(Method::PUT, path).json(&body)).await
+    }
+
     pub async fn patch(&self, path: &str, body: Value) -> Response {
         self.send(self.request(Method::PATCH, path).json(&body))
             .await

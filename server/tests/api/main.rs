@@ -38,6 +38,7 @@ mod passwords;
 mod reactions;
 mod readiness;
 mod realtime;
+mod retention;
 mod saved_replies;
 mod scheduled;
 mod search;

@@ -114,7 +114,12 @@ impl Archive {
     }
 
     /// A whole entry at once.
-    pub async fn entry(&mut self, name: &str, packing: Packing, bytes: &[u8]) -> anyhow::Result<()> {
+    pub async fn entry(
+        &mut self,
+        name: &str,
+        packing: Packing,
+        bytes: &[u8],
+    ) -> anyhow::Result<()> {
         self.start(name, packing)?;
         self.write(bytes).await
     }
@@ -217,7 +222,10 @@ mod tests {
     #[test]
     fn names_are_safe_and_unique() {
         let mut names = Names::default();
-        assert_eq!(names.claim("files", "../../etc/passwd"), "files/_.._etc_passwd");
+        assert_eq!(
+            names.claim("files", "../../etc/passwd"),
+            "files/_.._etc_passwd"
+        );
         assert_eq!(names.claim("files", "report.pdf"), "files/report.pdf");
         assert_eq!(names.claim("files", "Report.PDF"), "files/Report (2).PDF");
         assert_eq!(names.claim("files", "report.pdf"), "files/report (3).pdf");

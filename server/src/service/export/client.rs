@@ -39,7 +39,10 @@ pub async fn write(
     let (brand, conversations) = {
         let mut conn = ctx.store.reader().await?;
         let brand = crate::service::workspace::load(&mut conn).await?.brand_name;
-        (brand, conversations(&mut conn, asker, &reader, &client.id).await?)
+        (
+            brand,
+            conversations(&mut conn, asker, &reader, &client.id).await?,
+        )
     };
     let subtitle = format!(
         "{client_name}'s conversations in {brand}, exported {}",
@@ -126,7 +129,9 @@ async fn conversation(
     folder: &str,
 ) -> anyhow::Result<()> {
     archive.start(&format!("{folder}/transcript.html"), Packing::Compressed)?;
-    archive.write(html::head(title, subtitle).as_bytes()).await?;
+    archive
+        .write(html::head(title, subtitle).as_bytes())
+        .await?;
     let mut pdf = Pdf::new(title, subtitle);
     let mut file_names = Names::default();
     // (path in the archive, blob), written after the transcripts.
@@ -136,9 +141,8 @@ async fn conversation(
     loop {
         let (rows, mut attachments) = {
             let mut conn = ctx.store.reader().await?;
-            let rows =
-                storage::messages::oldest_first(&mut conn, reader, &channel.id, after, PAGE)
-                    .await?;
+            let rows = storage::messages::oldest_first(&mut conn, reader, &channel.id, after, PAGE)
+                .await?;
             let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
             let attachments = storage::attachments::of_messages(&mut conn, &ids).await?;
             people.learn(&mut conn, &rows).await?;
@@ -185,7 +189,9 @@ async fn conversation(
         )
         .await?;
     for (path, blob) in files {
-        archive.copy(&path, ctx.blobs.read(&blob, None).await?).await?;
+        archive
+            .copy(&path, ctx.blobs.read(&blob, None).await?)
+            .await?;
     }
     Ok(())
 }

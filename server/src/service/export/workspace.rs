@@ -43,9 +43,12 @@ pub async fn write(ctx: &Context, actor: &Actor, mut archive: Archive) -> anyhow
         )
         .await?;
 
-    array(&mut archive, "internal-users.json", "internalUsers", |page| {
-        service::internal_users::list(ctx, actor, page)
-    })
+    array(
+        &mut archive,
+        "internal-users.json",
+        "internalUsers",
+        |page| service::internal_users::list(ctx, actor, page),
+    )
     .await?;
     let companies = ListCompanies {
         name: None,
@@ -144,7 +147,11 @@ async fn files(ctx: &Context, archive: &mut Archive) -> anyhow::Result<()> {
         let Some(last) = rows.last() else { break };
         after = last.seq;
         for file in rows {
-            let path = format!("files/{}/{}", safe_segment(&file.id), safe_segment(&file.name));
+            let path = format!(
+                "files/{}/{}",
+                safe_segment(&file.id),
+                safe_segment(&file.name)
+            );
             archive
                 .copy(&path, ctx.blobs.read(&file.blob_id, None).await?)
                 .await?;
@@ -161,7 +168,11 @@ struct Items {
 
 impl Items {
     fn next(&mut self, item: &impl Serialize) -> anyhow::Result<Vec<u8>> {
-        let mut bytes = if self.started { b",\n".to_vec() } else { b"[\n".to_vec() };
+        let mut bytes = if self.started {
+            b",\n".to_vec()
+        } else {
+            b"[\n".to_vec()
+        };
         self.started = true;
         serde_json::to_writer(&mut bytes, item)?;
         Ok(bytes)

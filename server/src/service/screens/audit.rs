@@ -108,6 +108,7 @@ fn entry(event: AuditEvent) -> model::AuditEntry {
             "API key",
         ),
         "operator" => ("The server's operator".to_string(), "Command line"),
+        "system" => ("Parlor".to_string(), "Automatic"),
         _ => ("Someone not signed in".to_string(), "Not signed in"),
     };
     let target = match (&event.target_type, &event.target_name) {
@@ -118,6 +119,7 @@ fn entry(event: AuditEvent) -> model::AuditEntry {
     let door = match event.via.as_str() {
         "web" => "web app",
         "api" => "API",
+        "server" => "automatic",
         _ => "command line",
     };
     let place = match &event.ip_address {

@@ -46,6 +46,7 @@ pub async fn save_settings(
         welcome_message: Some(settings.welcome_message),
         person_file_quota_bytes: Some(settings.person_file_quota_bytes),
         workspace_file_quota_bytes: Some(settings.workspace_file_quota_bytes),
+        retention_months: Some(settings.retention_months),
     };
     Ok(shown(
         workspace::update_messaging_settings(ctx, actor, source, &update).await?,
@@ -60,6 +61,7 @@ fn shown(settings: MessagingSettings) -> model::Settings {
         welcome_message: settings.welcome_message,
         person_file_quota_bytes: limit(settings.person_file_quota_bytes),
         workspace_file_quota_bytes: limit(settings.workspace_file_quota_bytes),
+        retention_months: limit(settings.retention_months),
     }
 }
 
