@@ -21,6 +21,11 @@ super::calls! {
     /// Renames a client and moves them between companies.
     fn update_client(client_id: String, client: ClientChanges) -> ClientSummary;
     fn delete_client(client_id: String) -> ();
+    /// When the client was put under legal hold (admins), if they are.
+    fn legal_hold(client_id: String) -> Option<String>;
+    /// Puts the client under legal hold (`true`) or lifts it (admins):
+    /// when the hold was placed, if it stands.
+    fn set_legal_hold(client_id: String, held: bool) -> Option<String>;
     fn load_company(company_id: String) -> CompanyPage;
     fn create_company(company: NewCompany) -> CompanySummary;
     fn update_company(company_id: String, company: CompanyChanges) -> CompanySummary;

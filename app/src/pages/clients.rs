@@ -1,12 +1,13 @@
 //! The Clients pages (staff): find, add and invite clients; open one client
-//! to see their status and conversations, edit, invite or delete them.
+//! to see their status and conversations, edit, invite, export or delete
+//! them, and for admins, put them under legal hold.
 
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::companies::{field_error, form_error, refusal, ConfirmStep};
-use super::shell::PageTitle;
+use super::shell::{PageTitle, Session};
 use crate::api::{self, AddClient, DeleteClient, InviteClient, UpdateClient};
 use crate::clock;
 use crate::model::{ClientChanges, ClientSummary, CompanySummary, NewClient};
@@ -355,6 +356,7 @@ pub fn ClientPage() -> impl IntoView {
                     let delete_id = id.clone();
                     let export_href = format!("/v1/clients/{id}/export");
                     let export_label = format!("Export {}'s conversations", client.name);
+                    let (hold_id, hold_name) = (id.clone(), client.name.clone());
                     view! {
                         <PageTitle name=client.name.clone() />
                         <h1>{client.name.clone()}</h1>
@@ -408,6 +410,7 @@ pub fn ClientPage() -> impl IntoView {
                             <a href=export_href download rel="external">{export_label}</a>
                             " (a ZIP: each conversation as a page and a PDF, with its files)"
                         </p>
+                        <LegalHold client_id=hold_id name=hold_name />
                         <h2>"Delete"</h2>
                         <Show
                             when=move || confirming.get()
@@ -431,5 +434,67 @@ pub fn ClientPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// Admins: whether retention may delete what the client can see. Nothing
+/// is shown to anyone else, who may not change it.
+#[component]
+fn LegalHold(client_id: String, name: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let is_admin = session.me.with_untracked(|me| me.is_admin);
+    let id = StoredValue::new(client_id);
+    let hold = Resource::new(
+        move || is_admin,
+        move |admin| async move {
+            match admin {
+                true => api::legal_hold(id.get_value()).await.map(Some),
+                false => Ok(None),
+            }
+        },
+    );
+    let change = Action::new(move |held: &bool| {
+        let held = *held;
+        async move { api::set_legal_hold(id.get_value(), held).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = change.value().get() {
+            hold.refetch();
+        }
+    });
+    let zone = clock::use_zone();
+    let name = StoredValue::new(name);
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let since = match hold.await {
+                    Ok(Some(since)) => since,
+                    Ok(None) => return ().into_any(),
+                    Err(e) => return view! { <p class="error" role="alert">{reason(&e)}</p> }.into_any(),
+                };
+                let held = since.is_some();
+                let state = move || match &since {
+                    Some(at) => format!(
+                        "Under legal hold since {}: retention deletes nothing {} can see.",
+                        clock::moment(at, zone.get()).map_or(at.clone(), |m| m.full()),
+                        name.get_value()
+                    ),
+                    None => "Not under legal hold: retention applies as set in Settings.".to_string(),
+                };
+                view! {
+                    <section class="legal-hold" aria-labelledby="legal-hold-heading">
+                        <h2 id="legal-hold-heading">"Legal hold"</h2>
+                        <p role="status">{state}</p>
+                        <button disabled=move || change.pending().get() on:click=move |_| { change.dispatch(!held); }>
+                            {if held { "Lift the legal hold" } else { "Place a legal hold" }}
+                        </button>
+                        <p class="error" role="alert">{move || match change.value().get() {
+                            Some(Err(e)) => Some(reason(&e)),
+                            _ => None,
+                        }}</p>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
     }
 }

@@ -62,14 +62,18 @@ pub async fn apply(ctx: &Context, now: i64) -> Result<u64> {
     Ok(deleted)
 }
 
-/// The hold on a client's conversations, if there is one (admins).
+/// The hold on a client's conversations (admins); 404 when there is none.
 pub async fn hold(ctx: &Context, actor: &Actor, client_id: &str) -> Result<LegalHold> {
+    hold_of(ctx, actor, client_id)
+        .await?
+        .ok_or(Error::NotFound("legal hold"))
+}
+
+/// The hold on a client's conversations, if there is one (admins).
+pub async fn hold_of(ctx: &Context, actor: &Actor, client_id: &str) -> Result<Option<LegalHold>> {
     authz::require_admin(actor)?;
     let mut conn = ctx.store.reader().await?;
-    storage::retention::hold(&mut conn, client_id)
-        .await?
-        .map(view)
-        .ok_or(Error::NotFound("legal hold"))
+    Ok(storage::retention::hold(&mut conn, client_id).await?.map(view))
 }
 
 /// Puts a client's conversations under legal hold (admins); placing it

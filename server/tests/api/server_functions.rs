@@ -185,6 +185,11 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
             ("client[companyIds][0]", f.acme.clone()),
         ],
         "delete_client" => vec![("client_id", f.fresh_client().await)],
+        "legal_hold" => vec![("client_id", f.ann_id().to_string())],
+        "set_legal_hold" => vec![
+            ("client_id", f.ann_id().to_string()),
+            ("held", "true".into()),
+        ],
         "load_company" | "open_company_conversation" => vec![("company_id", f.acme.clone())],
         "create_company" => vec![(
             "company[name]",
@@ -379,6 +384,8 @@ fn decided() -> BTreeMap<&'static str, [u16; 9]> {
             "delete_client",
             [NOTHING, NOTHING, NOTHING, NOTHING, 404, 403, 403, 403, 401],
         ),
+        ("legal_hold", ADMINS),
+        ("set_legal_hold", ADMINS),
         ("load_company", ACME_STAFF),
         ("create_company", UNLIMITED_STAFF),
         ("update_company", ACME_STAFF),

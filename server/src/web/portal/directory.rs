@@ -11,7 +11,7 @@ use super::{Answer, WebPortal};
 use crate::service::channels;
 use crate::service::clients::{self, UpdateClient};
 use crate::service::companies::{self, CreateCompany, UpdateCompany};
-use crate::service::screens;
+use crate::service::{retention, screens};
 
 #[async_trait::async_trait]
 impl DirectoryCalls for WebPortal {
@@ -59,6 +59,28 @@ impl DirectoryCalls for WebPortal {
     async fn delete_client(&self, request: &Parts, client_id: String) -> Answer<()> {
         let (actor, _, source) = self.audited_writer(request).await?;
         Ok(clients::delete(&self.ctx, &actor, &source, &client_id).await?)
+    }
+
+    async fn legal_hold(&self, request: &Parts, client_id: String) -> Answer<Option<String>> {
+        let actor = self.reader(request).await?;
+        let hold = retention::hold_of(&self.ctx, &actor, &client_id).await?;
+        Ok(hold.map(|hold| hold.placed_at.to_rfc3339()))
+    }
+
+    async fn set_legal_hold(
+        &self,
+        request: &Parts,
+        client_id: String,
+        held: bool,
+    ) -> Answer<Option<String>> {
+        let (actor, _, source) = self.audited_writer(request).await?;
+        if held {
+            let hold = retention::place_hold(&self.ctx, &actor, &source, &client_id).await?;
+            Ok(Some(hold.placed_at.to_rfc3339()))
+        } else {
+            retention::lift_hold(&self.ctx, &actor, &source, &client_id).await?;
+            Ok(None)
+        }
     }
 
     async fn load_company(&self, request: &Parts, company_id: String) -> Answer<CompanyPage> {
