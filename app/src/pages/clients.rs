@@ -279,6 +279,19 @@ pub fn ClientPage() -> impl IntoView {
     let client_id = move || params.with(|p| p.get("id").unwrap_or_default());
     let data = Resource::new(client_id, api::load_client_channels);
     let directory = Resource::new(|| (), |_| api::load_directory());
+    // Only admins may read a hold: nobody else asks.
+    let is_admin = expect_context::<Session>()
+        .me
+        .with_untracked(|me| me.is_admin);
+    let hold = Resource::new(
+        move || (client_id(), is_admin),
+        |(id, admin)| async move {
+            match admin {
+                true => api::legal_hold(id).await.map(|since| Some(Hold { since })),
+                false => Ok(None),
+            }
+        },
+    );
     let navigate = use_navigate();
     let message =
         Action::new(move |client_id: &String| api::start_conversation(vec![client_id.clone()]));
@@ -311,7 +324,7 @@ pub fn ClientPage() -> impl IntoView {
             <p><A href="/clients">"← Clients"</A></p>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    let (found, directory) = (data.await, directory.await);
+                    let (found, directory, hold) = (data.await, directory.await, hold.await);
                     let found = match found {
                         Ok(found) => found,
                         Err(e) => return view! { <p class="error" role="alert">{reason(&e)}</p> }.into_any(),
@@ -410,7 +423,11 @@ pub fn ClientPage() -> impl IntoView {
                             <a href=export_href download rel="external">{export_label}</a>
                             " (a ZIP: each conversation as a page and a PDF, with its files)"
                         </p>
-                        <LegalHold client_id=hold_id name=hold_name />
+                        {match hold {
+                            Ok(Some(Hold { since })) => view! { <LegalHold client_id=hold_id name=hold_name since /> }.into_any(),
+                            Ok(None) => ().into_any(),
+                            Err(e) => view! { <p class="error" role="alert">{reason(&e)}</p> }.into_any(),
+                        }}
                         <h2>"Delete"</h2>
                         <Show
                             when=move || confirming.get()
@@ -437,64 +454,50 @@ pub fn ClientPage() -> impl IntoView {
     }
 }
 
-/// Admins: whether retention may delete what the client can see. Nothing
-/// is shown to anyone else, who may not change it.
+/// A client's legal hold as an admin's page loads it: a struct, since
+/// `Some(None)` ("not held") would travel to the browser as `null`, which
+/// reads back as `None` ("not an admin").
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct Hold {
+    since: Option<String>,
+}
+
+/// Admins: whether retention may delete what the client can see, and the
+/// button that changes it. `since` is when the hold was placed, if it is.
 #[component]
-fn LegalHold(client_id: String, name: String) -> impl IntoView {
-    let session = expect_context::<Session>();
-    let is_admin = session.me.with_untracked(|me| me.is_admin);
+fn LegalHold(client_id: String, name: String, since: Option<String>) -> impl IntoView {
+    let since = RwSignal::new(since);
     let id = StoredValue::new(client_id);
-    let hold = Resource::new(
-        move || is_admin,
-        move |admin| async move {
-            match admin {
-                true => api::legal_hold(id.get_value()).await.map(Some),
-                false => Ok(None),
-            }
-        },
-    );
     let change = Action::new(move |held: &bool| {
         let held = *held;
-        async move { api::set_legal_hold(id.get_value(), held).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = change.value().get() {
-            hold.refetch();
+        async move {
+            let changed = api::set_legal_hold(id.get_value(), held).await;
+            if let Ok(now) = &changed {
+                since.set(now.clone());
+            }
+            changed
         }
     });
     let zone = clock::use_zone();
-    let name = StoredValue::new(name);
+    let state = move || match since.get() {
+        Some(at) => format!(
+            "Under legal hold since {}: retention deletes nothing {name} can see.",
+            clock::moment(&at, zone.get()).map_or(at.clone(), |m| m.full()),
+        ),
+        None => "Not under legal hold: retention applies as set in Settings.".to_string(),
+    };
+    let held = move || since.with(Option::is_some);
     view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                let since = match hold.await {
-                    Ok(Some(since)) => since,
-                    Ok(None) => return ().into_any(),
-                    Err(e) => return view! { <p class="error" role="alert">{reason(&e)}</p> }.into_any(),
-                };
-                let held = since.is_some();
-                let state = move || match &since {
-                    Some(at) => format!(
-                        "Under legal hold since {}: retention deletes nothing {} can see.",
-                        clock::moment(at, zone.get()).map_or(at.clone(), |m| m.full()),
-                        name.get_value()
-                    ),
-                    None => "Not under legal hold: retention applies as set in Settings.".to_string(),
-                };
-                view! {
-                    <section class="legal-hold" aria-labelledby="legal-hold-heading">
-                        <h2 id="legal-hold-heading">"Legal hold"</h2>
-                        <p role="status">{state}</p>
-                        <button disabled=move || change.pending().get() on:click=move |_| { change.dispatch(!held); }>
-                            {if held { "Lift the legal hold" } else { "Place a legal hold" }}
-                        </button>
-                        <p class="error" role="alert">{move || match change.value().get() {
-                            Some(Err(e)) => Some(reason(&e)),
-                            _ => None,
-                        }}</p>
-                    </section>
-                }.into_any()
-            })}
-        </Suspense>
+        <section class="legal-hold" aria-labelledby="legal-hold-heading">
+            <h2 id="legal-hold-heading">"Legal hold"</h2>
+            <p role="status">{state}</p>
+            <button disabled=move || change.pending().get() on:click=move |_| { change.dispatch(!held()); }>
+                {move || if held() { "Lift the legal hold" } else { "Place a legal hold" }}
+            </button>
+            <p class="error" role="alert">{move || match change.value().get() {
+                Some(Err(e)) => Some(reason(&e)),
+                _ => None,
+            }}</p>
+        </section>
     }
 }

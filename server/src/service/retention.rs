@@ -73,7 +73,9 @@ pub async fn hold(ctx: &Context, actor: &Actor, client_id: &str) -> Result<Legal
 pub async fn hold_of(ctx: &Context, actor: &Actor, client_id: &str) -> Result<Option<LegalHold>> {
     authz::require_admin(actor)?;
     let mut conn = ctx.store.reader().await?;
-    Ok(storage::retention::hold(&mut conn, client_id).await?.map(view))
+    Ok(storage::retention::hold(&mut conn, client_id)
+        .await?
+        .map(view))
 }
 
 /// Puts a client's conversations under legal hold (admins); placing it
