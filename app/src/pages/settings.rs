@@ -270,7 +270,6 @@ fn SettingsForm(settings: Settings, preview: String) -> impl IntoView {
             .unwrap_or_default(),
     );
     let retention_months = Signal::derive(move || parse_months(&retention_text.get()));
-    let retention_problem = move || retention_months.with(|m| m.clone().err());
     let limits_wrong = move || {
         person_bytes.with(Result::is_err)
             || workspace_bytes.with(Result::is_err)
@@ -320,33 +319,16 @@ fn SettingsForm(settings: Settings, preview: String) -> impl IntoView {
             <p class="preview">
                 "Files count from upload, whether sent yet or not. Leave a limit empty for none."
             </p>
-            <LimitInput id="person-file-quota" label="Per person (MiB)" text=person_text bytes=person_bytes />
-            <LimitInput id="workspace-file-quota" label="Whole workspace (MiB)" text=workspace_text bytes=workspace_bytes />
+            <LimitInput id="person-file-quota" label="Per person (MiB)" text=person_text parsed=person_bytes />
+            <LimitInput id="workspace-file-quota" label="Whole workspace (MiB)" text=workspace_text parsed=workspace_bytes />
         </fieldset>
         <fieldset class="limits">
             <legend>"Retention"</legend>
             <p class="preview">
                 "Messages and their files older than this are deleted, except for clients under legal hold. The audit log is always kept. Leave it empty to keep everything."
             </p>
-            <div class="limit">
-                <label>
-                    "Keep messages for (months)"
-                    <input
-                        id="retention-months"
-                        type="text"
-                        inputmode="numeric"
-                        autocomplete="off"
-                        placeholder="Forever"
-                        prop:value=retention_text
-                        on:input=move |ev| retention_text.set(event_target_value(&ev))
-                        aria-invalid=move || retention_problem().is_some().then_some("true")
-                        aria-describedby="retention-months-problem"
-                    />
-                </label>
-                {move || retention_problem().map(|problem| {
-                    view! { <p class="error" role="alert" id="retention-months-problem">{problem}</p> }
-                })}
-            </div>
+            <LimitInput id="retention-months" label="Keep messages for (months)" placeholder="Forever"
+                text=retention_text parsed=retention_months />
         </fieldset>
         {outcome}
         <button
@@ -375,16 +357,20 @@ fn SettingsForm(settings: Settings, preview: String) -> impl IntoView {
     }
 }
 
-/// One upload limit, in MiB; while its text is not a size, the reason
-/// stands next to it.
+/// One limit (an upload limit in MiB, months kept); while its text is not
+/// one, the reason stands next to it.
 #[component]
 fn LimitInput(
     id: &'static str,
     label: &'static str,
     text: RwSignal<String>,
-    bytes: Signal<Result<Option<u64>, String>>,
+    /// What the text says, or why it says nothing.
+    parsed: Signal<Result<Option<u64>, String>>,
+    /// What an empty field means.
+    #[prop(default = "No limit")]
+    placeholder: &'static str,
 ) -> impl IntoView {
-    let problem = move || bytes.with(|b| b.clone().err());
+    let problem = move || parsed.with(|b| b.clone().err());
     let problem_id = format!("{id}-problem");
     let shown_id = problem_id.clone();
     view! {
@@ -396,7 +382,7 @@ fn LimitInput(
                 type="text"
                 inputmode="decimal"
                 autocomplete="off"
-                placeholder="No limit"
+                placeholder=placeholder
                 prop:value=text
                 on:input=move |ev| text.set(event_target_value(&ev))
                 aria-invalid=move || problem().is_some().then_some("true")

@@ -233,29 +233,26 @@ pub async fn remove_unsent(
 /// The blobs used by the messages of these channels, found before the
 /// channels go (their attachments go with them, by cascade).
 pub async fn blob_ids_in_channels(conn: &mut Conn, channel_ids: &[String]) -> Result<Vec<String>> {
-    let mut rows = Vec::new();
-    for batch in channel_ids.chunks(BATCH) {
-        let sql = format!(
-            "SELECT a.blob_id, a.thumbnail_blob_id FROM attachments a \
-             JOIN messages m ON m.id = a.message_id WHERE m.channel_id IN ({})",
-            placeholders(1, batch.len())
-        );
-        let mut query = sqlx::query_as(&sql);
-        for id in batch {
-            query = query.bind(id);
-        }
-        let found: Vec<(String, Option<String>)> = query.fetch_all(&mut *conn).await?;
-        rows.extend(found);
-    }
-    Ok(blob_ids_of(&rows))
+    blob_ids_where(
+        conn,
+        "JOIN messages m ON m.id = a.message_id WHERE m.channel_id",
+        channel_ids,
+    )
+    .await
 }
 
 /// The blobs used by these messages, found before the messages go.
 pub async fn blob_ids_of_messages(conn: &mut Conn, message_ids: &[String]) -> Result<Vec<String>> {
+    blob_ids_where(conn, "WHERE a.message_id", message_ids).await
+}
+
+/// The blobs of the attachments `a` where `condition` (ending in the
+/// column to match) is one of `ids`.
+async fn blob_ids_where(conn: &mut Conn, condition: &str, ids: &[String]) -> Result<Vec<String>> {
     let mut rows = Vec::new();
-    for batch in message_ids.chunks(BATCH) {
+    for batch in ids.chunks(BATCH) {
         let sql = format!(
-            "SELECT blob_id, thumbnail_blob_id FROM attachments WHERE message_id IN ({})",
+            "SELECT a.blob_id, a.thumbnail_blob_id FROM attachments a {condition} IN ({})",
             placeholders(1, batch.len())
         );
         let mut query = sqlx::query_as(&sql);

@@ -116,19 +116,27 @@ pub async fn messages(
         note_visible!("m", "$2").to_string(),
     ];
     if let Some((visible, _)) = every_visible_channel(reader) {
-        conditions.push(format!("m.channel_id IN ({visible})"));
+        match in_channels(conn, backend, &mut binds, reader).await? {
+            Some(InChannels::Listed(list)) => conditions.push(format!("m.channel_id IN ({list})")),
+            Some(InChannels::None) => return Ok(Vec::new()),
+            None => conditions.push(format!("m.channel_id IN ({visible})")),
+        }
     }
     if let Some(channel) = &filters.channel_id {
         conditions.push(format!("m.channel_id = {}", binds.text(channel)));
     }
     if let Some(client) = &filters.client_id {
-        let (theirs, _) = every_visible_channel(&Scope::Client(client.clone()))
-            .expect("a client sees some channels, never all");
-        let param = binds.text(client);
-        conditions.push(format!(
-            "m.channel_id IN ({})",
-            theirs.replace("$1", &param)
-        ));
+        let theirs = Scope::Client(client.clone());
+        match in_channels(conn, backend, &mut binds, &theirs).await? {
+            Some(InChannels::Listed(list)) => conditions.push(format!("m.channel_id IN ({list})")),
+            Some(InChannels::None) => return Ok(Vec::new()),
+            None => {
+                let (sql, _) =
+                    every_visible_channel(&theirs).expect("a client sees some channels, never all");
+                let param = binds.text(client);
+                conditions.push(format!("m.channel_id IN ({})", sql.replace("$1", &param)));
+            }
+        }
     }
     if let Some(company) = &filters.company_id {
         let param = binds.text(company);
@@ -155,7 +163,9 @@ pub async fn messages(
         conditions.join(" AND "),
         binds.int(i64::from(limit) + 1),
     );
-    let mut statement = sqlx::query_as::<_, Hit>(&sql);
+    // Unnamed on PostgreSQL, so it is planned with the values bound
+    // (`in_channels`); SQLite keeps its prepared statement.
+    let mut statement = sqlx::query_as::<_, Hit>(&sql).persistent(backend == Backend::Sqlite);
     for bind in binds.0 {
         statement = match bind {
             Bind::Text(value) => statement.bind(value),
@@ -166,6 +176,45 @@ pub async fn messages(
 }
 
 /// Stores the text read out of an uploaded file (before it is sent).
+/// The channels a scope sees, as PostgreSQL is best asked about them.
+enum InChannels {
+    /// Placeholders bound to each channel's id.
+    Listed(String),
+    /// It sees none: nothing can be found.
+    None,
+}
+
+/// Most channels one scope sees that are listed by id; beyond, the query
+/// that finds them is used instead.
+const MOST_LISTED: usize = 5_000;
+
+/// On PostgreSQL, the channels `scope` sees, listed by id (`None` on
+/// SQLite, or for a scope seeing more than `MOST_LISTED`: the caller puts
+/// the query that finds them into the statement instead). With the ids
+/// themselves, PostgreSQL's statistics say how many messages those
+/// channels hold: a common word in a client's busy company channel is
+/// then found by walking newest first and stopping at a page, where with
+/// the query it sorted every match of the word (docs/performance.md).
+async fn in_channels(
+    conn: &mut Conn,
+    backend: Backend,
+    binds: &mut Binds,
+    scope: &Scope,
+) -> Result<Option<InChannels>> {
+    if backend != Backend::Postgres {
+        return Ok(None);
+    }
+    let ids = super::channels::visible_ids(conn, scope).await?;
+    if ids.len() > MOST_LISTED {
+        return Ok(None);
+    }
+    if ids.is_empty() {
+        return Ok(Some(InChannels::None));
+    }
+    let placeholders: Vec<String> = ids.iter().map(|id| binds.text(id)).collect();
+    Ok(Some(InChannels::Listed(placeholders.join(", "))))
+}
+
 pub async fn set_file_text(conn: &mut Conn, attachment_id: &str, text: &str) -> Result<()> {
     sqlx::query("UPDATE attachments SET text = $1 WHERE id = $2")
         .bind(text)

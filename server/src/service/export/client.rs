@@ -60,7 +60,11 @@ pub async fn write(
     for (channel, title) in conversations {
         let folder = folders.claim("", &title);
         index.push_str(&html::link(&format!("{folder}/transcript.html"), &title));
-        placed.push((channel, title, folder));
+        placed.push(Placed {
+            channel,
+            title,
+            folder,
+        });
     }
     if !placed.is_empty() {
         index.push_str("</ul>\n");
@@ -71,21 +75,26 @@ pub async fn write(
         .await?;
 
     let mut people = People::default();
-    for (channel, title, folder) in placed {
-        let subtitle = format!("{brand}, exported {}", transcript::when(now_ms()));
-        conversation(
+    let subtitle = format!("{brand}, exported {}", transcript::when(now_ms()));
+    for conversation in &placed {
+        write_conversation(
             ctx,
             &mut archive,
             &reader,
             &mut people,
-            &channel,
-            &title,
+            conversation,
             &subtitle,
-            &folder,
         )
         .await?;
     }
     archive.finish().await
+}
+
+/// A conversation and its folder in the archive.
+struct Placed {
+    channel: ChannelRow,
+    title: String,
+    folder: String,
 }
 
 /// The conversations both the client and the asker see, with their titles.
@@ -117,17 +126,20 @@ async fn conversations(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn conversation(
+/// One conversation's transcripts, then its files.
+async fn write_conversation(
     ctx: &Context,
     archive: &mut Archive,
     reader: &Scope,
     people: &mut People,
-    channel: &ChannelRow,
-    title: &str,
+    placed: &Placed,
     subtitle: &str,
-    folder: &str,
 ) -> anyhow::Result<()> {
+    let Placed {
+        channel,
+        title,
+        folder,
+    } = placed;
     archive.start(&format!("{folder}/transcript.html"), Packing::Compressed)?;
     archive
         .write(html::head(title, subtitle).as_bytes())
