@@ -185,7 +185,12 @@ async fn arguments(f: &Fixture, function: &str) -> Vec<(String, String)> {
             ("client[companyIds][0]", f.acme.clone()),
         ],
         "delete_client" => vec![("client_id", f.fresh_client().await)],
-        "legal_hold" => vec![("client_id", f.ann_id().to_string())],
+        "legal_hold" => {
+            // Held, so that those who may read it get it.
+            let path = format!("/v1/clients/{}/legal-hold", f.ann_id());
+            f.app.admin.put(&path, json!({})).await;
+            vec![("client_id", f.ann_id().to_string())]
+        }
         "set_legal_hold" => vec![
             ("client_id", f.ann_id().to_string()),
             ("held", "true".into()),
