@@ -86,6 +86,14 @@ struct Args {
     /// File name (without extension) of the results.
     #[arg(long)]
     name: Option<String>,
+    /// Only the send scenario: to compare two builds of Parlor
+    /// (`--parlor`), also one from before the search index.
+    #[arg(long)]
+    send_only: bool,
+    /// Runs of each send variant (with and without the search index),
+    /// taken in turn so that drift in the machine's speed hits both alike.
+    #[arg(long)]
+    send_repeats: Option<usize>,
     /// The peer (Synapse), measured after Parlor; never in a `--quick` run.
     #[command(flatten)]
     peer: synapse::PeerArgs,
@@ -269,29 +277,45 @@ async fn run(
     results: &mut Results,
 ) -> anyhow::Result<()> {
     // 1. Send throughput, SQLite then PostgreSQL, each with the search
-    // index and without it (what keeping it costs).
-    for indexed in [true, false] {
-        let backend = if indexed {
-            "SQLite".to_string()
+    // index and without it (what keeping it costs), in turn.
+    let repeats = args.send_repeats.unwrap_or(if args.quick { 1 } else { 3 });
+    let databases: Vec<Option<&str>> = std::iter::once(None)
+        .chain(args.postgres_url.as_deref().map(Some))
+        .collect();
+    for database in databases {
+        let name = if database.is_some() {
+            "PostgreSQL"
         } else {
-            report::unindexed("SQLite")
+            "SQLite"
         };
-        results
-            .send
-            .push(send_on(args, sizes, None, backend, indexed).await?);
-    }
-    if let Some(url) = &args.postgres_url {
-        for indexed in [true, false] {
-            let database = postgres::Database::create(url).await?;
-            let backend = if indexed {
-                "PostgreSQL".to_string()
-            } else {
-                report::unindexed("PostgreSQL")
-            };
-            let outcome = send_on(args, sizes, Some(&database.url), backend, indexed).await;
-            database.drop_it().await?;
-            results.send.push(outcome?);
+        let mut variants: [Option<send::Send>; 2] = [None, None];
+        for _ in 0..repeats {
+            for (indexed, merged) in [true, false].into_iter().zip(&mut variants) {
+                let backend = if indexed {
+                    name.to_string()
+                } else {
+                    report::unindexed(name)
+                };
+                let run = match database {
+                    None => send_on(args, sizes, None, backend, indexed).await?,
+                    Some(url) => {
+                        let fresh = postgres::Database::create(url).await?;
+                        let run = send_on(args, sizes, Some(&fresh.url), backend, indexed).await;
+                        fresh.drop_it().await?;
+                        run?
+                    }
+                };
+                *merged = Some(match merged.take() {
+                    None => run,
+                    Some(sum) => sum.merge(run)?,
+                });
+            }
         }
+        results.send.extend(variants.into_iter().flatten());
+    }
+
+    if args.send_only {
+        return Ok(());
     }
 
     // 2. Several nodes on PostgreSQL and NATS.

@@ -235,15 +235,17 @@ impl Results {
 
         let _ = writeln!(
             out,
-            "\nSend throughput (REST `POST /v1/messages`, acknowledged = committed):\n"
+            "\nSend throughput (REST `POST /v1/messages`, acknowledged = committed; \
+             a row sums its runs, taken in turn with the other rows of its backend):\n"
         );
-        let _ = writeln!(out, "| backend | senders | channels | acknowledged | errors | msg/s | p50 ms | p99 ms | max ms |");
-        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+        let _ = writeln!(out, "| backend | runs | senders | channels | acknowledged | errors | msg/s | p50 ms | p99 ms | max ms |");
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
         for s in &self.send {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} |",
+                "| {} | {} | {} | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} |",
                 s.backend,
+                s.runs,
                 s.senders,
                 s.channels,
                 s.acknowledged,

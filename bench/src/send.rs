@@ -15,6 +15,8 @@ use crate::server::Server;
 
 pub struct Send {
     pub backend: String,
+    /// Runs of the scenario this sums up (`merge`).
+    pub runs: usize,
     pub senders: usize,
     pub channels: usize,
     pub acknowledged: u64,
@@ -28,13 +30,23 @@ impl Send {
         self.acknowledged as f64 / self.seconds
     }
 
+    /// The two runs' sends as one: throughput over both runs' time.
+    pub fn merge(mut self, other: Send) -> anyhow::Result<Send> {
+        self.runs += other.runs;
+        self.acknowledged += other.acknowledged;
+        self.errors += other.errors;
+        self.seconds += other.seconds;
+        self.latency_us.add(other.latency_us)?;
+        Ok(self)
+    }
+
     pub fn ms(&self, quantile: f64) -> f64 {
         self.latency_us.value_at_quantile(quantile) as f64 / 1000.0
     }
 
     pub fn to_json(&self) -> serde_json::Value {
         json!({
-            "backend": self.backend, "senders": self.senders, "channels": self.channels,
+            "backend": self.backend, "runs": self.runs, "senders": self.senders, "channels": self.channels,
             "acknowledged": self.acknowledged, "errors": self.errors, "seconds": self.seconds,
             "messages_per_second": self.per_second(),
             "p50_ms": self.ms(0.5), "p99_ms": self.ms(0.99),
@@ -124,6 +136,7 @@ pub async fn run_on(
     }
     let mut result = Send {
         backend: backend.clone(),
+        runs: 1,
         senders,
         channels: channel_count,
         acknowledged: 0,

@@ -104,13 +104,14 @@ impl Prepared {
         use sqlx::Connection;
         sqlx::any::install_default_drivers();
         let mut conn = sqlx::AnyConnection::connect(&self.database_url()).await?;
+        // `IF EXISTS`: a build from before search has nothing to drop.
         let statements: &[&str] = if self.database_url.is_some() {
-            &["ALTER TABLE messages DROP COLUMN search"]
+            &["ALTER TABLE messages DROP COLUMN IF EXISTS search"]
         } else {
             &[
-                "DROP TRIGGER message_search_insert",
-                "DROP TRIGGER message_search_update",
-                "DROP TRIGGER message_search_delete",
+                "DROP TRIGGER IF EXISTS message_search_insert",
+                "DROP TRIGGER IF EXISTS message_search_update",
+                "DROP TRIGGER IF EXISTS message_search_delete",
             ]
         };
         for statement in statements {
