@@ -44,10 +44,8 @@ pub async fn write(
             conversations(&mut conn, asker, &reader, &client.id).await?,
         )
     };
-    let subtitle = format!(
-        "{client_name}'s conversations in {brand}, exported {}",
-        transcript::when(now_ms())
-    );
+    let exported = transcript::when(now_ms());
+    let subtitle = format!("{client_name}'s conversations in {brand}, exported {exported}");
 
     let mut folders = Names::default();
     let mut index = html::head(&client_name, &subtitle);
@@ -75,7 +73,7 @@ pub async fn write(
         .await?;
 
     let mut people = People::default();
-    let subtitle = format!("{brand}, exported {}", transcript::when(now_ms()));
+    let subtitle = format!("{brand}, exported {exported}");
     for conversation in &placed {
         write_conversation(
             ctx,

@@ -71,7 +71,7 @@ pub async fn client(
     let file_name = format!(
         "{} conversations {}.zip",
         archive::safe_segment(&name),
-        transcript::when(now_ms()).get(..10).unwrap_or_default()
+        today()
     );
     let ctx = ctx.clone();
     Ok(stream(file_name, permit, move |archive| async move {
@@ -91,15 +91,20 @@ pub async fn workspace(ctx: &Context, actor: &Actor, source: &Source) -> Result<
         json!({ "export": "workspace" }),
     )
     .await?;
-    let file_name = format!(
-        "workspace export {}.zip",
-        transcript::when(now_ms()).get(..10).unwrap_or_default()
-    );
+    let file_name = format!("workspace export {}.zip", today());
     let ctx = ctx.clone();
     let actor = actor.clone();
     Ok(stream(file_name, permit, move |archive| async move {
         workspace::write(&ctx, &actor, archive).await
     }))
+}
+
+/// Today's date (UTC), for the archive's name.
+fn today() -> String {
+    transcript::when(now_ms())
+        .get(..10)
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn permit(ctx: &Context) -> Result<tokio::sync::OwnedSemaphorePermit> {
