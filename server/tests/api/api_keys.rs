@@ -327,20 +327,9 @@ async fn only_admins_signed_in_may_manage_keys() {
 }
 
 /// Runs `parlor admin api-key …` against the test server's database.
-fn cli(app: &TestApp, args: &[&str]) -> (bool, String) {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_parlor"));
-    command.args(["admin", "api-key"]).args(args);
-    command.arg("--data-dir").arg(&app.config.data_dir);
-    if let DatabaseLocation::Postgres(url) = &app.config.database {
-        command.args(["--database-url", url]);
-    }
-    let output = command
-        .env_remove("PARLOR_API_KEY_NAME")
-        .output()
-        .expect("parlor runs");
-    let text = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), text)
+async fn cli(app: &TestApp, args: &[&str]) -> (bool, String) {
+    let args: Vec<&str> = ["api-key"].iter().chain(args).copied().collect();
+    crate::backup::admin(app, &args).await
 }
 
 #[tokio::test]
@@ -357,7 +346,8 @@ async fn the_command_line_creates_lists_and_revokes_keys() {
             "--read-only",
             "--no-send-as-others",
         ],
-    );
+    )
+    .await;
     assert!(ok, "{out}");
     let key = app.with_key(out.lines().last().unwrap().trim());
     assert_eq!(key.get("/v1/companies").await.status, 200);
@@ -365,7 +355,7 @@ async fn the_command_line_creates_lists_and_revokes_keys() {
         .await
         .assert_error(403, "a read-only key from the CLI");
 
-    let (ok, out) = cli(&app, &["list"]);
+    let (ok, out) = cli(&app, &["list"]).await;
     assert!(ok, "{out}");
     let line = out
         .lines()
@@ -378,7 +368,7 @@ async fn the_command_line_creates_lists_and_revokes_keys() {
     assert!(line.matches("never").count() <= 1, "it expires: {line}");
     assert!(!out.contains("parlor_"), "no secret is listed: {out}");
 
-    let (ok, out) = cli(&app, &["create", "--name", "nightly export"]);
+    let (ok, out) = cli(&app, &["create", "--name", "nightly export"]).await;
     assert!(!ok && out.contains("already exists"), "{out}");
     let (ok, out) = cli(
         &app,
@@ -391,14 +381,15 @@ async fn the_command_line_creates_lists_and_revokes_keys() {
             "--expires-at",
             "2099-01-01",
         ],
-    );
+    )
+    .await;
     assert!(!ok, "two expiries are refused: {out}");
 
-    let (ok, out) = cli(&app, &["revoke", "--name", "nightly export"]);
+    let (ok, out) = cli(&app, &["revoke", "--name", "nightly export"]).await;
     assert!(ok, "{out}");
     key.get("/v1/companies")
         .await
         .assert_error(401, "a key revoked from the CLI");
-    let (ok, out) = cli(&app, &["revoke", "--name", "nightly export"]);
+    let (ok, out) = cli(&app, &["revoke", "--name", "nightly export"]).await;
     assert!(!ok && out.contains("not found"), "{out}");
 }

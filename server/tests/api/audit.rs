@@ -580,10 +580,12 @@ async fn the_database_itself_refuses_to_change_or_delete_an_entry() {
 #[tokio::test]
 async fn what_the_operator_does_at_the_command_line_is_recorded_as_from_the_command_line() {
     let app = TestApp::spawn().await;
-    let (ok, said) = crate::backup::admin(&app, &["api-key", "create", "--name", "nightly export"]);
+    let (ok, said) =
+        crate::backup::admin(&app, &["api-key", "create", "--name", "nightly export"]).await;
     assert!(ok, "{said}");
     let secret = said.lines().last().unwrap().trim().to_string();
-    let (ok, said) = crate::backup::admin(&app, &["api-key", "revoke", "--name", "nightly export"]);
+    let (ok, said) =
+        crate::backup::admin(&app, &["api-key", "revoke", "--name", "nightly export"]).await;
     assert!(ok, "{said}");
 
     let log = collect_pages(&app.admin, "/v1/audit-events").await;

@@ -9,15 +9,21 @@ use serde_json::{json, Value};
 use crate::attachments::client_with_channel;
 use crate::helpers::{collect_pages, TestApp};
 
-/// Runs `parlor admin <args>` on the test server's storage.
-pub fn admin(app: &TestApp, args: &[&str]) -> (bool, String) {
+/// Runs `parlor admin` against the test server's storage. On a thread of its
+/// own: the server shares this test's runtime, and a command waiting on a
+/// lock the server holds must not stop the server from releasing it.
+pub async fn admin(app: &TestApp, args: &[&str]) -> (bool, String) {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_parlor"));
     command.arg("admin").args(args);
     command.arg("--data-dir").arg(&app.config.data_dir);
     if let DatabaseLocation::Postgres(url) = &app.config.database {
         command.args(["--database-url", url]);
     }
-    let output = command.output().expect("parlor runs");
+    // A key name in this shell's environment would stand in for a missing --name.
+    command.env_remove("PARLOR_API_KEY_NAME");
+    let output = tokio::task::spawn_blocking(move || command.output().expect("parlor runs"))
+        .await
+        .unwrap();
     let text = String::from_utf8_lossy(&output.stdout).to_string()
         + &String::from_utf8_lossy(&output.stderr);
     (output.status.success(), text)
@@ -46,7 +52,7 @@ async fn a_backup_taken_while_serving_restores_once_the_server_is_stopped() {
     let backup = dir.path().join("parlor-backup.db");
     let backup = backup.to_str().unwrap();
     if matches!(app.config.database, DatabaseLocation::Postgres(_)) {
-        let (ok, said) = admin(&app, &["backup", "--to", backup]);
+        let (ok, said) = admin(&app, &["backup", "--to", backup]).await;
         assert!(!ok && said.contains("pg_dump"), "{said}");
         return;
     }
@@ -54,7 +60,7 @@ async fn a_backup_taken_while_serving_restores_once_the_server_is_stopped() {
     app.admin.send_message(&channel, "before the backup").await;
     rename(&app, "Before the backup").await;
 
-    let (ok, said) = admin(&app, &["backup", "--to", backup]);
+    let (ok, said) = admin(&app, &["backup", "--to", backup]).await;
     assert!(ok, "{said}");
     let taken = app
         .admin
@@ -66,7 +72,7 @@ async fn a_backup_taken_while_serving_restores_once_the_server_is_stopped() {
         taken.body
     );
     assert_eq!(taken.body["data"][0]["via"], "commandLine");
-    let (ok, said) = admin(&app, &["backup", "--to", backup]);
+    let (ok, said) = admin(&app, &["backup", "--to", backup]).await;
     assert!(
         !ok && said.contains("exists already"),
         "never overwritten: {said}"
@@ -75,14 +81,14 @@ async fn a_backup_taken_while_serving_restores_once_the_server_is_stopped() {
     rename(&app, "After the backup").await;
 
     // Not under a running server.
-    let (ok, said) = admin(&app, &["restore", "--from", backup]);
+    let (ok, said) = admin(&app, &["restore", "--from", backup]).await;
     assert!(!ok && said.contains("stop it first"), "{said}");
     assert!(texts(&app, &channel)
         .await
         .contains(&"after the backup".to_string()));
 
     app.stop().await;
-    let (ok, said) = admin(&app, &["restore", "--from", backup]);
+    let (ok, said) = admin(&app, &["restore", "--from", backup]).await;
     assert!(ok, "{said}");
     assert!(said.contains("kept as"), "{said}");
     app.start().await;
@@ -105,7 +111,7 @@ async fn a_backup_taken_while_serving_restores_once_the_server_is_stopped() {
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, b"not a database").unwrap();
     app.stop().await;
-    let (ok, said) = admin(&app, &["restore", "--from", junk.to_str().unwrap()]);
+    let (ok, said) = admin(&app, &["restore", "--from", junk.to_str().unwrap()]).await;
     assert!(!ok && said.contains("not a"), "{said}");
     app.start().await;
     assert!(texts(&app, &channel)
