@@ -34,17 +34,28 @@ build:
 	$(CARGO) build --release --locked -p parlor
 
 ## The browser half of the web app, in $(SITE_DIR): the hydrate wasm and its
-## JavaScript glue, the stylesheet, and the PWA files.
+## JavaScript glue, the stylesheet, and the PWA files; the wasm shrunk by
+## wasm-opt, the files every page loads named by their content, and every
+## file compressed ahead of time (scripts/site-assets).
 web: web-deps
 	$(CARGO) build --locked -p parlor-frontend --target wasm32-unknown-unknown --profile wasm-release
+	rm -rf $(SITE_DIR)
 	wasm-bindgen --target web --no-typescript --out-dir $(SITE_DIR)/pkg --out-name parlor $(WASM)
+	wasm-opt $(WASM_OPT_FLAGS) -o $(SITE_DIR)/pkg/parlor_bg.wasm $(SITE_DIR)/pkg/parlor_bg.wasm
 	cp -R public/. $(SITE_DIR)/
 	cp style/parlor.css $(SITE_DIR)/parlor.css
+	scripts/site-assets $(SITE_DIR)
+
+# Size first; the features are those rustc's wasm32 target emits by default.
+WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
 web-deps:
 	rustup target add wasm32-unknown-unknown
 	@wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $(WASM_BINDGEN_VERSION)" \
 		|| $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@(command -v wasm-opt && command -v brotli) >/dev/null \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binaryen brotli)
 
 ## Every test: Rust unit and integration suites (SQLite, then PostgreSQL when
 ## PARLOR_TEST_DATABASE_URL is set), the API fuzzer, the official Node SDK
@@ -134,10 +145,11 @@ bench: synapse-bench-server
 ## under two minutes); fails when a message is lost or duplicated or a
 ## scenario errors, or when the harness leaves a server or a data directory
 ## behind, after a run that ends or one stopped with SIGTERM. Its results
-## go under target/, not into the repository.
+## go under target/, not into the repository. Debug builds, which the other
+## tests have built already: it checks the harness, never a speed.
 bench-quick:
-	$(CARGO) build --release --locked -p parlor -p parlor-bench
-	ulimit -n 20000 2>/dev/null; scripts/bench-leaves-nothing target/release/parlor-bench target/release/parlor target/bench-results
+	$(CARGO) build --locked -p parlor -p parlor-bench
+	ulimit -n 20000 2>/dev/null; scripts/bench-leaves-nothing target/debug/parlor-bench target/debug/parlor target/bench-results
 
 ## The peer alone (Synapse, from PyPI, into target/synapse-venv), installed
 ## by `make bench` on first use: docs/performance.md.
