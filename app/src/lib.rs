@@ -44,8 +44,9 @@ use pages::team::TeamPage;
 use pages::webhooks::WebhooksPage;
 use pages::welcome::{FirstRun, Invite};
 
-/// The HTML document around the app, rendered on the server.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The HTML document around the app, rendered on the server; `stylesheet`
+/// is where the build put the stylesheet.
+pub fn shell(options: LeptosOptions, stylesheet: String) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -55,7 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#2f4ac0" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icon.svg" type="image/svg+xml" />
-                <link rel="stylesheet" href="/parlor.css" />
+                <link rel="stylesheet" href=stylesheet />
                 <HydrationScripts options />
                 <MetaTags />
             </head>

@@ -11,9 +11,13 @@ pub fn hydrate() {
     leptos::mount::hydrate_body(parlor_app::App);
     if let Some(window) = web_sys::window() {
         let _ = window.navigator().service_worker().register("/sw.js");
-        // Lets browser tests (and scripts) know the page is interactive.
+        // Lets browser tests (and scripts) know the page is interactive,
+        // and when it became so (the first-load test's measure).
         if let Some(body) = window.document().and_then(|d| d.body()) {
             let _ = body.set_attribute("data-hydrated", "");
+        }
+        if let Some(performance) = window.performance() {
+            let _ = performance.mark("parlor:interactive");
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The web app's front door: server-rendered Leptos pages, the server
 //! functions they call, and the built browser files (wasm, CSS, PWA files).
 
+mod assets;
 mod headers;
 mod portal;
 
@@ -13,7 +14,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -30,10 +31,12 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::service::Context;
+use assets::Assets;
 
 pub fn router(ctx: Context) -> Router {
+    let assets = Assets::load(&ctx.config.site_dir);
     let options = LeptosOptions::builder()
-        .output_name("parlor")
+        .output_name(assets.scripts.clone())
         .site_root(ctx.config.site_dir.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .build();
@@ -62,19 +65,23 @@ pub fn router(ctx: Context) -> Router {
     };
     let shell = {
         let options = options.clone();
-        move || parlor_app::shell(options.clone())
+        let stylesheet = assets.stylesheet_href();
+        move || parlor_app::shell(options.clone(), stylesheet.clone())
     };
     // A path that is neither a page nor a file: the app's "not found" page.
     let render = leptos_axum::render_app_async_with_context(add_context.clone(), shell.clone());
     let not_found = axum::routing::get(move |request: Request<Body>| render(request))
-        .layer(middleware::from_fn(render_guard))
+        .layer(middleware::from_fn_with_state(assets.clone(), render_guard))
         .layer(middleware::from_fn(headers::page));
-    // Browser files change with each build: revalidate instead of guessing.
+    let site = ServeDir::new(&ctx.config.site_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(not_found);
     let files = Router::new()
-        .fallback_service(ServeDir::new(&ctx.config.site_dir).fallback(not_found))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
+        .fallback_service(site)
+        .layer(middleware::from_fn_with_state(
+            assets.clone(),
+            assets::cache_policy,
         ));
     Router::<WebState>::new()
         .leptos_routes_with_context(&state, routes, add_context, shell)
@@ -82,7 +89,7 @@ pub fn router(ctx: Context) -> Router {
             portal.clone(),
             preload_session,
         ))
-        .layer(middleware::from_fn(render_guard))
+        .layer(middleware::from_fn_with_state(assets, render_guard))
         .layer(middleware::from_fn(headers::page))
         .route("/", get(|| async { Redirect::to("/messages") }))
         .route(
@@ -176,7 +183,11 @@ const RENDER_LIMIT: Duration = Duration::from_secs(15);
 /// app), so a panic while rendering happens here, before any byte is
 /// written: it becomes an error page and a logged error, never a response
 /// cut off midway.
-async fn render_guard(request: Request<Body>, next: Next) -> Response {
+async fn render_guard(
+    State(assets): State<Assets>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_owned();
     let rendering = AssertUnwindSafe(next.run(request)).catch_unwind();
     match tokio::time::timeout(RENDER_LIMIT, rendering).await {
@@ -188,23 +199,23 @@ async fn render_guard(request: Request<Body>, next: Next) -> Response {
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             tracing::error!(path, panic, "a page panicked while rendering");
-            error_page(StatusCode::INTERNAL_SERVER_ERROR)
+            error_page(StatusCode::INTERNAL_SERVER_ERROR, &assets)
         }
         Err(_) => {
             tracing::error!(path, limit = ?RENDER_LIMIT, "a page did not finish rendering");
-            error_page(StatusCode::SERVICE_UNAVAILABLE)
+            error_page(StatusCode::SERVICE_UNAVAILABLE, &assets)
         }
     }
 }
 
-fn error_page(status: StatusCode) -> Response {
+fn error_page(status: StatusCode, assets: &Assets) -> Response {
     let page = r#"<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Something went wrong</title>
-<link rel="stylesheet" href="/parlor.css">
+<link rel="stylesheet" href="{stylesheet}">
 </head>
 <body>
 <main class="sign-in">
@@ -214,6 +225,7 @@ fn error_page(status: StatusCode) -> Response {
 </main>
 </body>
 </html>
-"#;
+"#
+    .replace("{stylesheet}", &assets.stylesheet_href());
     (status, Html(page)).into_response()
 }

@@ -1,7 +1,6 @@
 //! API keys: named, listed, limited, expiring and revoked, from the admin
 //! route and from `parlor admin api-key`.
 
-use parlor::config::DatabaseLocation;
 use serde_json::{json, Value};
 
 use crate::helpers::{Caller, Socket, TestApp, OWNER_EMAIL, PASSWORD};

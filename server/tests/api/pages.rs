@@ -126,6 +126,102 @@ async fn personal_pages_and_answers_are_never_stored_and_browser_files_are_reval
     assert_eq!(header(&file, "cache-control"), "no-cache");
 }
 
+/// A site as `make web` leaves it: the app's files named by their content,
+/// each with its compressed copies (their bodies say which one was sent).
+fn built_site() -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    let files = [
+        ("pkg/parlor.0123456789abcdef.js", "glue"),
+        ("pkg/parlor.0123456789abcdef_bg.wasm", "wasm"),
+        ("parlor.fedcba9876543210.css", "style"),
+        ("sw.js", "worker"),
+    ];
+    std::fs::create_dir(site.path().join("pkg")).unwrap();
+    for (path, body) in files {
+        let path = site.path().join(path).into_os_string();
+        std::fs::write(&path, body).unwrap();
+        for (suffix, encoding) in [(".br", "brotli"), (".gz", "gzip")] {
+            let mut compressed = path.clone();
+            compressed.push(suffix);
+            std::fs::write(compressed, format!("{body} in {encoding}")).unwrap();
+        }
+    }
+    std::fs::write(
+        site.path().join("assets.json"),
+        r#"{"scripts": "parlor.0123456789abcdef", "stylesheet": "parlor.fedcba9876543210.css"}"#,
+    )
+    .unwrap();
+    site
+}
+
+#[tokio::test]
+async fn the_apps_files_are_kept_for_good_under_their_content_names_and_sent_compressed_as_asked() {
+    let site = built_site();
+    let site_dir = site.path().to_path_buf();
+    let app = TestApp::spawn_with(move |config| config.site_dir = site_dir).await;
+    let visitor = app.anonymous();
+    let fetch = |path: &'static str, accepts: &'static str| {
+        let request = visitor
+            .request(reqwest::Method::GET, path)
+            .header("Accept-Encoding", accepts);
+        visitor.send(request)
+    };
+
+    // Pages load the files by their content names.
+    let page = visitor.get("/sign-in").await;
+    let html = page.body.as_str().expect("an HTML page");
+    for name in [
+        "/pkg/parlor.0123456789abcdef.js",
+        "/pkg/parlor.0123456789abcdef_bg.wasm",
+        "/parlor.fedcba9876543210.css",
+    ] {
+        assert!(html.contains(name), "{name} in {html}");
+    }
+    assert_eq!(header(&page, "cache-control"), "no-store");
+
+    for (path, body) in [
+        ("/pkg/parlor.0123456789abcdef.js", "glue"),
+        ("/pkg/parlor.0123456789abcdef_bg.wasm", "wasm"),
+        ("/parlor.fedcba9876543210.css", "style"),
+    ] {
+        let brotli = fetch(path, "gzip, deflate, br").await;
+        assert_eq!(brotli.status, 200, "{path}");
+        assert_eq!(brotli.body, format!("{body} in brotli"), "{path}");
+        assert_eq!(header(&brotli, "content-encoding"), "br", "{path}");
+        assert_eq!(
+            header(&brotli, "cache-control"),
+            "public, max-age=31536000, immutable",
+            "{path}"
+        );
+        assert_eq!(header(&brotli, "vary"), "accept-encoding", "{path}");
+
+        let gzip = fetch(path, "gzip").await;
+        assert_eq!(gzip.body, format!("{body} in gzip"), "{path}");
+        assert_eq!(header(&gzip, "content-encoding"), "gzip", "{path}");
+
+        let plain = fetch(path, "identity").await;
+        assert_eq!(plain.body, body, "{path}");
+        assert!(plain.headers.get("content-encoding").is_none(), "{path}");
+        assert_eq!(
+            header(&plain, "cache-control"),
+            "public, max-age=31536000, immutable",
+            "{path}"
+        );
+    }
+
+    // What keeps its name is checked again on each use, compressed or not.
+    let worker = fetch("/sw.js", "br").await;
+    assert_eq!(worker.body, "worker in brotli");
+    assert_eq!(header(&worker, "cache-control"), "no-cache");
+    // A name no build made is not kept, whatever it looks like.
+    let missing = fetch("/pkg/parlor.0000000000000000.js", "br").await;
+    assert_eq!(missing.status, 404);
+    assert_ne!(
+        header(&missing, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+}
+
 #[tokio::test]
 async fn no_answer_is_sniffed_and_no_link_out_carries_the_address() {
     let app = TestApp::spawn().await;
