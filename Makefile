@@ -46,7 +46,11 @@ web: web-deps
 	cp style/parlor.css $(SITE_DIR)/parlor.css
 	scripts/site-assets $(SITE_DIR)
 
-# Size first; the features are those rustc's wasm32 target emits by default.
+# Binaryen's wasm-opt, built from the `wasm-opt` crate: Debian's binaryen
+# (108) misreads wasm-bindgen's table of JavaScript references and writes a
+# wasm no browser loads. Size first; the features are those rustc's wasm32
+# target emits by default.
+WASM_OPT_VERSION := 0.116.1
 WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
@@ -54,8 +58,10 @@ web-deps:
 	rustup target add wasm32-unknown-unknown
 	@wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $(WASM_BINDGEN_VERSION)" \
 		|| $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
-	@(command -v wasm-opt && command -v brotli) >/dev/null \
-		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binaryen brotli)
+	@wasm-opt --version 2>/dev/null | grep -q "version $(word 2,$(subst ., ,$(WASM_OPT_VERSION)))" \
+		|| $(CARGO) install wasm-opt --locked --version $(WASM_OPT_VERSION)
+	@command -v brotli >/dev/null \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli)
 
 ## Every test: Rust unit and integration suites (SQLite, then PostgreSQL when
 ## PARLOR_TEST_DATABASE_URL is set), the API fuzzer, the official Node SDK
