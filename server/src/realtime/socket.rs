@@ -217,7 +217,9 @@ impl Session {
         let replay_deadline = self.ctx.config.limits.socket_idle_timeout;
         let stopping = self.ctx.stopping.clone();
         let replayed = tokio::select! {
-            replayed = tokio::time::timeout(replay_deadline, self.replay(&mut sink, since)) => replayed,
+            // Boxed: its database calls would otherwise set the size of
+            // this task for the socket's whole life, not just its replay.
+            replayed = tokio::time::timeout(replay_deadline, Box::pin(self.replay(&mut sink, since))) => replayed,
             () = stopping.cancelled() => {
                 close(&mut sink, CLOSE_RESUME, "this server is stopping; reconnect with your last cursor").await;
                 return;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, Request};
+use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::Deserialize;
@@ -92,7 +92,9 @@ pub async fn cache_policy(
 ) -> Response {
     let for_good = assets.is_fingerprinted(request.uri().path());
     let mut response = next.run(request).await;
-    let policy = if for_good && response.status().is_success() {
+    // A 304 refreshes what the browser stored: it must say "for good" too.
+    let kept = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+    let policy = if for_good && kept {
         KEEP_FOR_GOOD
     } else {
         CHECK_EACH_TIME

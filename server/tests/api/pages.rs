@@ -195,6 +195,18 @@ async fn the_apps_files_are_kept_for_good_under_their_content_names_and_sent_com
         );
         assert_eq!(header(&brotli, "vary"), "accept-encoding", "{path}");
 
+        let again = visitor
+            .request(reqwest::Method::GET, path)
+            .header("Accept-Encoding", "br")
+            .header("If-Modified-Since", header(&brotli, "last-modified"));
+        let again = visitor.send(again).await;
+        assert_eq!(again.status, 304, "{path}");
+        assert_eq!(
+            header(&again, "cache-control"),
+            "public, max-age=31536000, immutable",
+            "{path}"
+        );
+
         let gzip = fetch(path, "gzip").await;
         assert_eq!(gzip.body, format!("{body} in gzip"), "{path}");
         assert_eq!(header(&gzip, "content-encoding"), "gzip", "{path}");
