@@ -31,8 +31,11 @@ const TYPING_EVERY: Duration = Duration::from_secs(2);
 /// How long a resuming socket waits for this node to reach its cursor.
 const CATCH_UP_LIMIT: Duration = Duration::from_secs(2);
 const REPLAY_BATCH: u32 = 500;
-/// Read buffer per socket; frames from clients (typing, presence, ping) are tiny.
-const READ_BUFFER: usize = 4 * 1024;
+/// Read buffer per socket; frames from clients (typing, presence, ping) are
+/// tiny, and a bigger one is read into room made for it. tungstenite fills
+/// the whole buffer with zeros before each read, so every idle socket keeps
+/// all of it in memory (4 KiB took 2.5 KiB more per socket: docs/performance.md).
+const READ_BUFFER: usize = 1024;
 /// Close code telling the client to reconnect with its last cursor.
 pub const CLOSE_RESUME: u16 = 4008;
 /// Close code telling the client its credential has ended (signed out, new
