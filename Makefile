@@ -34,17 +34,25 @@ build:
 	$(CARGO) build --release --locked -p parlor
 
 ## The browser half of the web app, in $(SITE_DIR): the hydrate wasm and its
-## JavaScript glue, the stylesheet, and the PWA files; the wasm shrunk by
-## wasm-opt, the files every page loads named by their content, and every
-## file compressed ahead of time (scripts/site-assets).
+## JavaScript glue, the lazy pages' code split into files of their own
+## (wasm-split), the stylesheet, and the PWA files; every wasm shrunk by
+## wasm-opt, the app's files under a directory named by their content, and
+## every file compressed ahead of time (scripts/site-assets).
 web: web-deps
 	$(CARGO) build --locked -p parlor-frontend --target wasm32-unknown-unknown --profile wasm-release
-	rm -rf $(SITE_DIR)
-	wasm-bindgen --target web --no-typescript --out-dir $(SITE_DIR)/pkg --out-name parlor $(WASM)
-	wasm-opt $(WASM_OPT_FLAGS) -o $(SITE_DIR)/pkg/parlor_bg.wasm $(SITE_DIR)/pkg/parlor_bg.wasm
+	rm -rf $(SITE_DIR) $(SPLIT_DIR)
+	wasm-split-cli $(WASM) $(SPLIT_DIR) --out-name parlor --target web
+	wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir $(SITE_DIR)/pkg --out-name parlor $(SPLIT_DIR)/parlor.wasm
+	rm $(SPLIT_DIR)/parlor.wasm
+	cp $(SPLIT_DIR)/* $(SITE_DIR)/pkg/
+	for wasm in $(SITE_DIR)/pkg/*.wasm; do wasm-opt $(WASM_OPT_FLAGS) -o $$wasm $$wasm || exit 1; done
 	cp -R public/. $(SITE_DIR)/
 	cp style/parlor.css $(SITE_DIR)/parlor.css
 	scripts/site-assets $(SITE_DIR)
+
+SPLIT_DIR := target/wasm-split
+# wasm-split's command line, at the version Leptos' lazy routes are made for.
+WASM_SPLIT_VERSION := 0.2.4
 
 # Binaryen's wasm-opt, built from the `wasm-opt` crate: Debian's binaryen
 # (108) misreads wasm-bindgen's table of JavaScript references and writes a
@@ -60,6 +68,8 @@ web-deps:
 		|| $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@wasm-opt --version 2>/dev/null | grep -q "version $(word 2,$(subst ., ,$(WASM_OPT_VERSION)))" \
 		|| $(CARGO) install wasm-opt --locked --version $(WASM_OPT_VERSION)
+	@$(CARGO) install --list | grep -q "^wasm_split_cli_support v$(WASM_SPLIT_VERSION):" \
+		|| $(CARGO) install wasm_split_cli_support --locked --features build-binary --version $(WASM_SPLIT_VERSION)
 	@command -v brotli >/dev/null \
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli)
 

@@ -3,7 +3,7 @@
 // API and files are private and always come from the network: nothing a
 // person may no longer see is ever served from a cache.
 const CACHE = 'parlor-shell-v1';
-const SHELL = ['/pkg/parlor.js', '/pkg/parlor_bg.wasm', '/parlor.css', '/icon.svg', '/manifest.webmanifest'];
+const SHELL = ['/pkg/parlor.js', '/pkg/parlor_bg.wasm', '/pkg/__wasm_split.js', '/parlor.css', '/icon.svg', '/manifest.webmanifest'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));

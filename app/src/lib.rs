@@ -9,6 +9,7 @@ pub mod browser;
 pub mod clock;
 #[cfg(feature = "hydrate")]
 mod desktop;
+mod lazy;
 pub mod limits;
 pub mod live;
 pub mod markdown;
@@ -24,24 +25,13 @@ mod upload;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
-use pages::account::AccountPage;
-use pages::audit_log::AuditLogPage;
-use pages::clients::{ClientPage, ClientsPage};
-use pages::companies::{CompaniesPage, CompanyPage};
 use pages::conversation::ConversationView;
 use pages::messages::{MessagesPage, NoConversation};
-use pages::new::{NewConversation, NewMassMessage};
-use pages::notifications::NotificationsPage;
 use pages::password::{ForgotPasswordPage, ResetPasswordPage};
-use pages::saved_replies::SavedRepliesPage;
-use pages::search::SearchPage;
-use pages::settings::SettingsPage;
-use pages::shell::{SignedInShell, StaffOnly};
+use pages::shell::SignedInShell;
 use pages::sign_in::SignIn;
-use pages::team::TeamPage;
-use pages::webhooks::WebhooksPage;
 use pages::welcome::{FirstRun, Invite};
 
 /// The HTML document around the app, rendered on the server; `stylesheet`
@@ -90,20 +80,20 @@ pub fn App() -> impl IntoView {
                         <Route ssr=whole() path=path!("") view=NoConversation />
                         <Route ssr=whole() path=path!(":id") view=ConversationView />
                     </ParentRoute>
-                    <Route ssr=whole() path=path!("/clients") view=|| view! { <StaffOnly><ClientsPage /></StaffOnly> } />
-                    <Route ssr=whole() path=path!("/clients/:id") view=|| view! { <StaffOnly><ClientPage /></StaffOnly> } />
-                    <Route ssr=whole() path=path!("/companies") view=|| view! { <StaffOnly><CompaniesPage /></StaffOnly> } />
-                    <Route ssr=whole() path=path!("/companies/:id") view=|| view! { <StaffOnly><CompanyPage /></StaffOnly> } />
-                    <Route ssr=whole() path=path!("/new/conversation") view=|| view! { <StaffOnly><NewConversation /></StaffOnly> } />
-                    <Route ssr=whole() path=path!("/new/mass-message") view=|| view! { <StaffOnly><NewMassMessage /></StaffOnly> } />
-                    <Route ssr=whole() path=path!("/settings") view=SettingsPage />
-                    <Route ssr=whole() path=path!("/settings/webhooks") view=WebhooksPage />
-                    <Route ssr=whole() path=path!("/settings/saved-replies") view=SavedRepliesPage />
-                    <Route ssr=whole() path=path!("/settings/audit-log") view=AuditLogPage />
-                    <Route ssr=whole() path=path!("/team") view=|| view! { <StaffOnly><TeamPage /></StaffOnly> } />
-                    <Route ssr=whole() path=path!("/notifications") view=NotificationsPage />
-                    <Route ssr=whole() path=path!("/search") view=SearchPage />
-                    <Route ssr=whole() path=path!("/account") view=AccountPage />
+                    <Route ssr=whole() path=path!("/clients") view={Lazy::<lazy::Clients>::new()} />
+                    <Route ssr=whole() path=path!("/clients/:id") view={Lazy::<lazy::Client>::new()} />
+                    <Route ssr=whole() path=path!("/companies") view={Lazy::<lazy::Companies>::new()} />
+                    <Route ssr=whole() path=path!("/companies/:id") view={Lazy::<lazy::Company>::new()} />
+                    <Route ssr=whole() path=path!("/new/conversation") view={Lazy::<lazy::NewConversationRoute>::new()} />
+                    <Route ssr=whole() path=path!("/new/mass-message") view={Lazy::<lazy::NewMassMessageRoute>::new()} />
+                    <Route ssr=whole() path=path!("/settings") view={Lazy::<lazy::Settings>::new()} />
+                    <Route ssr=whole() path=path!("/settings/webhooks") view={Lazy::<lazy::Webhooks>::new()} />
+                    <Route ssr=whole() path=path!("/settings/saved-replies") view={Lazy::<lazy::SavedReplies>::new()} />
+                    <Route ssr=whole() path=path!("/settings/audit-log") view={Lazy::<lazy::AuditLog>::new()} />
+                    <Route ssr=whole() path=path!("/team") view={Lazy::<lazy::Team>::new()} />
+                    <Route ssr=whole() path=path!("/notifications") view={Lazy::<lazy::Notifications>::new()} />
+                    <Route ssr=whole() path=path!("/search") view={Lazy::<lazy::Search>::new()} />
+                    <Route ssr=whole() path=path!("/account") view={Lazy::<lazy::Account>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,6 +1,7 @@
-//! The browser files every page loads, as `make web` built them: the wasm
-//! and its JavaScript glue, and the stylesheet, named by their content
-//! (`scripts/site-assets` writes their names to `assets.json`). A file
+//! The browser files every page loads, as `make web` built them: the app's
+//! code (the wasm, its JavaScript glue, the lazy pages' files) in a
+//! directory named by its content, and the stylesheet named by its own
+//! (`scripts/site-assets` writes both names to `assets.json`). What is
 //! named by its content never changes, so browsers may keep it for good;
 //! every other file is checked again on each use.
 
@@ -19,9 +20,10 @@ const CHECK_EACH_TIME: HeaderValue = HeaderValue::from_static("no-cache");
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assets {
-    /// The name Leptos loads the app by: `pkg/<scripts>.js` and
-    /// `pkg/<scripts>_bg.wasm`.
-    pub scripts: String,
+    /// The directory of the app's code, from the site's root: Leptos loads
+    /// `<pkg>/parlor.js` and `<pkg>/parlor_bg.wasm`, and the lazy pages'
+    /// files beside them.
+    pub pkg: String,
     /// The stylesheet's path from the site's root.
     pub stylesheet: String,
     /// Whether the names above are content hashes (a site built without
@@ -31,7 +33,7 @@ pub struct Assets {
 
 #[derive(Deserialize)]
 struct Manifest {
-    scripts: String,
+    pkg: String,
     stylesheet: String,
 }
 
@@ -50,12 +52,12 @@ impl Assets {
         };
         match manifest {
             Some(m) => Assets {
-                scripts: m.scripts,
+                pkg: m.pkg,
                 stylesheet: m.stylesheet,
                 fingerprinted: true,
             },
             None => Assets {
-                scripts: "parlor".into(),
+                pkg: "pkg".into(),
                 stylesheet: "parlor.css".into(),
                 fingerprinted: false,
             },
@@ -76,9 +78,9 @@ impl Assets {
         };
         name == self.stylesheet
             || name
-                .strip_prefix("pkg/")
-                .and_then(|file| file.strip_prefix(self.scripts.as_str()))
-                .is_some_and(|rest| rest == ".js" || rest == "_bg.wasm")
+                .strip_prefix(self.pkg.as_str())
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|file| !file.is_empty() && !file.contains('/'))
     }
 }
 
@@ -113,7 +115,7 @@ mod tests {
 
     fn built() -> Assets {
         Assets {
-            scripts: "parlor.0123456789abcdef".into(),
+            pkg: "pkg/0123456789abcdef".into(),
             stylesheet: "parlor.fedcba9876543210.css".into(),
             fingerprinted: true,
         }
@@ -122,8 +124,9 @@ mod tests {
     #[test]
     fn only_the_files_named_by_their_content_are_kept_for_good() {
         let assets = built();
-        assert!(assets.is_fingerprinted("/pkg/parlor.0123456789abcdef.js"));
-        assert!(assets.is_fingerprinted("/pkg/parlor.0123456789abcdef_bg.wasm"));
+        assert!(assets.is_fingerprinted("/pkg/0123456789abcdef/parlor.js"));
+        assert!(assets.is_fingerprinted("/pkg/0123456789abcdef/parlor_bg.wasm"));
+        assert!(assets.is_fingerprinted("/pkg/0123456789abcdef/chunk_12.wasm"));
         assert!(assets.is_fingerprinted("/parlor.fedcba9876543210.css"));
         for other in [
             "/sw.js",
@@ -131,9 +134,11 @@ mod tests {
             "/icon.svg",
             "/parlor.css",
             "/pkg/parlor.js",
-            "/pkg/parlor.0123456789abcdef.js.map",
-            "/pkg/parlor.0123456789abcdef",
-            "/parlor.0123456789abcdef.js",
+            "/pkg/0123456789abcdef",
+            "/pkg/0123456789abcdef/",
+            "/pkg/0123456789abcdef0/parlor.js",
+            "/pkg/0123456789abcdef/deeper/parlor.js",
+            "/0123456789abcdef/parlor.js",
         ] {
             assert!(!assets.is_fingerprinted(other), "{other}");
         }
@@ -143,7 +148,7 @@ mod tests {
     fn a_site_built_without_names_by_content_keeps_nothing_for_good() {
         let dir = tempfile::tempdir().unwrap();
         let assets = Assets::load(dir.path());
-        assert_eq!(assets.scripts, "parlor");
+        assert_eq!(assets.pkg, "pkg");
         assert_eq!(assets.stylesheet_href(), "/parlor.css");
         assert!(!assets.is_fingerprinted("/parlor.css"));
         assert!(!assets.is_fingerprinted("/pkg/parlor.js"));
@@ -154,7 +159,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("assets.json"),
-            r#"{"scripts": "parlor.0123456789abcdef", "stylesheet": "parlor.fedcba9876543210.css"}"#,
+            r#"{"pkg": "pkg/0123456789abcdef", "stylesheet": "parlor.fedcba9876543210.css"}"#,
         )
         .unwrap();
         assert_eq!(Assets::load(dir.path()), built());

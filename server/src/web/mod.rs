@@ -36,9 +36,9 @@ use assets::Assets;
 pub fn router(ctx: Context) -> Router {
     let assets = Assets::load(&ctx.config.site_dir);
     let options = LeptosOptions::builder()
-        .output_name(assets.scripts.clone())
+        .output_name("parlor")
         .site_root(ctx.config.site_dir.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(assets.pkg.clone())
         .build();
     let portal: SharedPortal = Arc::new(portal::WebPortal::new(ctx.clone()));
     // "/" only leads to Messages: answered here, before any rendering (a

@@ -126,17 +126,19 @@ async fn personal_pages_and_answers_are_never_stored_and_browser_files_are_reval
     assert_eq!(header(&file, "cache-control"), "no-cache");
 }
 
-/// A site as `make web` leaves it: the app's files named by their content,
-/// each with its compressed copies (their bodies say which one was sent).
+/// A site as `make web` leaves it: the app's code in a directory named by
+/// its content, the stylesheet named by its own, each file with its
+/// compressed copies (their bodies say which one was sent).
 fn built_site() -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     let files = [
-        ("pkg/parlor.0123456789abcdef.js", "glue"),
-        ("pkg/parlor.0123456789abcdef_bg.wasm", "wasm"),
+        ("pkg/0123456789abcdef/parlor.js", "glue"),
+        ("pkg/0123456789abcdef/parlor_bg.wasm", "wasm"),
+        ("pkg/0123456789abcdef/chunk_1.wasm", "a page's code"),
         ("parlor.fedcba9876543210.css", "style"),
         ("sw.js", "worker"),
     ];
-    std::fs::create_dir(site.path().join("pkg")).unwrap();
+    std::fs::create_dir_all(site.path().join("pkg/0123456789abcdef")).unwrap();
     for (path, body) in files {
         let path = site.path().join(path).into_os_string();
         std::fs::write(&path, body).unwrap();
@@ -148,7 +150,7 @@ fn built_site() -> tempfile::TempDir {
     }
     std::fs::write(
         site.path().join("assets.json"),
-        r#"{"scripts": "parlor.0123456789abcdef", "stylesheet": "parlor.fedcba9876543210.css"}"#,
+        r#"{"pkg": "pkg/0123456789abcdef", "stylesheet": "parlor.fedcba9876543210.css"}"#,
     )
     .unwrap();
     site
@@ -171,8 +173,8 @@ async fn the_apps_files_are_kept_for_good_under_their_content_names_and_sent_com
     let page = visitor.get("/sign-in").await;
     let html = page.body.as_str().expect("an HTML page");
     for name in [
-        "/pkg/parlor.0123456789abcdef.js",
-        "/pkg/parlor.0123456789abcdef_bg.wasm",
+        "/pkg/0123456789abcdef/parlor.js",
+        "/pkg/0123456789abcdef/parlor_bg.wasm",
         "/parlor.fedcba9876543210.css",
     ] {
         assert!(html.contains(name), "{name} in {html}");
@@ -180,8 +182,9 @@ async fn the_apps_files_are_kept_for_good_under_their_content_names_and_sent_com
     assert_eq!(header(&page, "cache-control"), "no-store");
 
     for (path, body) in [
-        ("/pkg/parlor.0123456789abcdef.js", "glue"),
-        ("/pkg/parlor.0123456789abcdef_bg.wasm", "wasm"),
+        ("/pkg/0123456789abcdef/parlor.js", "glue"),
+        ("/pkg/0123456789abcdef/parlor_bg.wasm", "wasm"),
+        ("/pkg/0123456789abcdef/chunk_1.wasm", "a page's code"),
         ("/parlor.fedcba9876543210.css", "style"),
     ] {
         let brotli = fetch(path, "gzip, deflate, br").await;
@@ -226,7 +229,7 @@ async fn the_apps_files_are_kept_for_good_under_their_content_names_and_sent_com
     assert_eq!(worker.body, "worker in brotli");
     assert_eq!(header(&worker, "cache-control"), "no-cache");
     // A name no build made is not kept, whatever it looks like.
-    let missing = fetch("/pkg/parlor.0000000000000000.js", "br").await;
+    let missing = fetch("/pkg/0000000000000000/parlor.js", "br").await;
     assert_eq!(missing.status, 404);
     assert_ne!(
         header(&missing, "cache-control"),
