@@ -19,7 +19,7 @@ AIOSMTPD_VERSION ?= 1.4.6
 FUZZ_VENV := target/fuzz-venv
 SCHEMATHESIS_VERSION ?= 4.32.5
 
-.PHONY: run build web web-deps test test-rust test-rust-postgres test-fuzz fuzz-deps test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server nginx-test-server lint clean bench bench-quick synapse-bench-server
+.PHONY: run build web web-deps bench-first-load test test-rust test-rust-postgres test-fuzz fuzz-deps test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server nginx-test-server lint clean bench bench-quick synapse-bench-server
 
 # The wasm-bindgen CLI must be the exact version of the wasm-bindgen crate.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
@@ -153,9 +153,15 @@ endif
 ## bench/results/latest.{md,json,svg}. parlor-bench raises its open-file
 ## limit (and so the server's) itself; the ulimit here is a fallback.
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
-bench: synapse-bench-server
+bench: synapse-bench-server bench-first-load
 	$(CARGO) build --release --locked -p parlor -p parlor-bench
 	ulimit -n 20000 2>/dev/null; ./target/release/parlor-bench --parlor target/release/parlor --postgres-url $(BENCH_POSTGRES_URL)
+
+## The web app's first load on a slow phone network, for the report
+## (target/first-load.json; `make test` runs the same test).
+bench-first-load: e2e-deps web
+	$(CARGO) build --locked --bin parlor
+	cd end2end && env -u PARLOR_TEST_DATABASE_URL npx playwright test tests/first-load.spec.js
 
 ## A smoke test of the same harness at small sizes (Parlor on SQLite only,
 ## under two minutes); fails when a message is lost or duplicated or a

@@ -94,6 +94,10 @@ struct Args {
     /// taken in turn so that drift in the machine's speed hits both alike.
     #[arg(long)]
     send_repeats: Option<usize>,
+    /// What the first-load browser test wrote (`make bench` runs it first:
+    /// end2end/tests/first-load.spec.js); reported when the file is there.
+    #[arg(long, default_value = "target/first-load.json")]
+    first_load: PathBuf,
     /// The peer (Synapse), measured after Parlor; never in a `--quick` run.
     #[command(flatten)]
     peer: synapse::PeerArgs,
@@ -168,6 +172,7 @@ async fn main() -> anyhow::Result<()> {
         cluster: None,
         // The peer server (e.g. Synapse) plugs in here.
         peer: None,
+        first_load: read_first_load(&args.first_load),
     };
     // On Ctrl-C or SIGTERM the run is dropped, and with it every server it
     // started (they are killed on drop) and their data directories.
@@ -534,4 +539,19 @@ fn machine() -> serde_json::Value {
         "kernel": kernel,
         "note": "harness and server share the machine's cores",
     })
+}
+
+/// The first-load test's numbers, if it has run.
+fn read_first_load(path: &std::path::Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(path).ok()?;
+    match serde_json::from_str(&text) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            eprintln!(
+                "first load: {} is not JSON ({error}); not reported",
+                path.display()
+            );
+            None
+        }
+    }
 }

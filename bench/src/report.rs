@@ -28,6 +28,11 @@ pub struct Headline {
     /// rate without it that is lost with it, in per cent.
     pub sqlite_index_cost_pct: Option<f64>,
     pub postgres_index_cost_pct: Option<f64>,
+    /// The web app's first load on a slow phone network
+    /// (`end2end/tests/first-load.spec.js`).
+    pub first_paint_ms: Option<f64>,
+    pub first_interactive_ms: Option<f64>,
+    pub first_wasm_kb: Option<f64>,
 }
 
 /// Another server measured by the same scenarios (filled in by a peer
@@ -52,6 +57,8 @@ pub struct Results {
     pub search: Vec<crate::search::Search>,
     pub cluster: Option<crate::cluster::Cluster>,
     pub peer: Option<PeerResults>,
+    /// What the first-load browser test wrote (`target/first-load.json`).
+    pub first_load: Option<serde_json::Value>,
 }
 
 struct Metric {
@@ -63,6 +70,27 @@ struct Metric {
 }
 
 const METRICS: &[Metric] = &[
+    Metric {
+        name: "first load on slow 4G: first contentful paint",
+        unit: "ms",
+        goal: Some(1500.0),
+        higher_is_better: false,
+        get: |h| h.first_paint_ms,
+    },
+    Metric {
+        name: "first load on slow 4G: interactive",
+        unit: "ms",
+        goal: Some(4000.0),
+        higher_is_better: false,
+        get: |h| h.first_interactive_ms,
+    },
+    Metric {
+        name: "first load: wasm over the network",
+        unit: "KB",
+        goal: Some(600.0),
+        higher_is_better: false,
+        get: |h| h.first_wasm_kb,
+    },
     Metric {
         name: "send, SQLite",
         unit: "msg/s",
@@ -108,7 +136,7 @@ const METRICS: &[Metric] = &[
     Metric {
         name: "channel list page p99",
         unit: "ms",
-        goal: None,
+        goal: Some(5.0),
         higher_is_better: false,
         get: |h| h.channel_list_p99_ms,
     },
@@ -168,6 +196,7 @@ impl Results {
             let without = send(&unindexed(backend))?;
             Some((without - with) / without * 100.0)
         };
+        let first_visit = |field: &str| self.first_load.as_ref()?["firstVisit"][field].as_f64();
         let search = |backend: &str| {
             self.search
                 .iter()
@@ -194,6 +223,9 @@ impl Results {
             postgres_search_p99_ms: search("PostgreSQL"),
             sqlite_index_cost_pct: index_cost("SQLite"),
             postgres_index_cost_pct: index_cost("PostgreSQL"),
+            first_paint_ms: first_visit("firstContentfulPaintMs"),
+            first_interactive_ms: first_visit("interactiveMs"),
+            first_wasm_kb: first_visit("wasmBytes").map(|bytes| bytes / 1000.0),
         }
     }
 
@@ -408,6 +440,7 @@ impl Results {
             "idle": self.idle.as_ref().map(Idle::to_json),
             "history": self.history.as_ref().map(History::to_json),
             "search": self.search.iter().map(crate::search::Search::to_json).collect::<Vec<_>>(),
+            "first_load": self.first_load,
             "cluster": self.cluster.as_ref().map(|c| {
                 let q = |h: &hdrhistogram::Histogram<u64>, q: f64| h.value_at_quantile(q) as f64 / 1000.0;
                 json!({
@@ -563,6 +596,9 @@ fn headline_json(h: &Headline) -> serde_json::Value {
         "postgres_search_p99_ms": h.postgres_search_p99_ms,
         "sqlite_index_cost_pct": h.sqlite_index_cost_pct,
         "postgres_index_cost_pct": h.postgres_index_cost_pct,
+        "first_paint_ms": h.first_paint_ms,
+        "first_interactive_ms": h.first_interactive_ms,
+        "first_wasm_kb": h.first_wasm_kb,
     })
 }
 
