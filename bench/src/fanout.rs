@@ -4,7 +4,9 @@
 //! Messages go out over the REST API at a steady rate; each socket records
 //! when each message arrives. Reports delivery latency from the start of
 //! the send request to receipt, and counts every message that did not reach
-//! each member exactly once.
+//! each member exactly once; and what delivering costs: frames a second
+//! over the window from the first send to the last delivery, and the
+//! server's CPU time (sending and delivering) per delivered frame.
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -43,11 +45,24 @@ pub struct Fanout {
     /// Delivery latency by the number of sockets a message went to: a
     /// message to 5,000 sockets is written out one socket after another.
     pub by_channel_size: BTreeMap<u64, Histogram<u64>>,
+    /// From the first send to the last delivery (or giving up).
+    pub window_seconds: f64,
+    /// The server's CPU time over that window.
+    pub server_cpu_seconds: f64,
 }
 
 impl Fanout {
     pub fn ms(&self, quantile: f64) -> f64 {
         self.latency_us.value_at_quantile(quantile) as f64 / 1000.0
+    }
+
+    pub fn frames_per_second(&self) -> f64 {
+        self.deliveries as f64 / self.window_seconds.max(f64::EPSILON)
+    }
+
+    /// Server CPU time per delivered frame, sending included, in µs.
+    pub fn cpu_us_per_frame(&self) -> f64 {
+        self.server_cpu_seconds * 1e6 / self.deliveries.max(1) as f64
     }
 
     pub fn send_ms(&self, quantile: f64) -> f64 {
@@ -60,6 +75,7 @@ impl Fanout {
             "achieved_rate": self.achieved_rate, "expected_deliveries": self.expected,
             "deliveries": self.deliveries, "lost": self.lost, "duplicated": self.duplicated,
             "send_errors": self.send_errors,
+            "frames_per_s": self.frames_per_second(), "server_cpu_us_per_frame": self.cpu_us_per_frame(),
             "p50_ms": self.ms(0.5), "p99_ms": self.ms(0.99), "p999_ms": self.ms(0.999),
             "max_ms": self.latency_us.max() as f64 / 1000.0,
             "send_p50_ms": self.send_ms(0.5), "send_p99_ms": self.send_ms(0.99),
@@ -177,6 +193,7 @@ pub async fn run(
     let errors = Arc::new(AtomicUsize::new(0));
     let in_flight = Arc::new(Semaphore::new(256));
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
+    let cpu_before = server.cpu_seconds()?;
     let started = Instant::now();
     let mut senders = Vec::new();
     let until = started + Duration::from_secs_f64(seconds);
@@ -236,6 +253,8 @@ pub async fn run(
     while (arrived.load(Ordering::Relaxed) as u64) < expected && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    let window_seconds = started.elapsed().as_secs_f64();
+    let server_cpu_seconds = server.cpu_seconds()? - cpu_before;
     // Anything still arriving now would be a duplicate or a stray.
     tokio::time::sleep(Duration::from_millis(300)).await;
     stop.send(true)?;
@@ -279,5 +298,7 @@ pub async fn run(
         latency_us,
         send_latency_us,
         by_channel_size,
+        window_seconds,
+        server_cpu_seconds,
     })
 }

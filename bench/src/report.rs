@@ -312,6 +312,14 @@ impl Results {
             );
             let _ = writeln!(
                 out,
+                "\nDelivering: {:.0} frames/s over {:.1} s from the first send to the last \
+                 delivery; server CPU {:.1} µs per delivered frame (sending included).",
+                f.frames_per_second(),
+                f.window_seconds,
+                f.cpu_us_per_frame()
+            );
+            let _ = writeln!(
+                out,
                 "\n| sockets per message | deliveries | p50 ms | p99 ms |"
             );
             let _ = writeln!(out, "|---|---|---|---|");
