@@ -1,35 +1,40 @@
-//! Fan-out: one socket per client of the seeded workspace, spread over
-//! channels of different sizes (one company channel of up to 5,000 members,
-//! ten medium company channels, and every client's individual channel).
-//! Messages go out over the REST API at a steady rate; each socket records
-//! when each message arrives. Reports delivery latency from the start of
+//! Fan-out: one socket per client (and staff member) of a seeded workspace,
+//! in one of two shapes (`Scenario`): the stress test, whose channels go up
+//! to 5,000 members, and a client portal's, with channels of 1 to 20
+//! clients and admins who see every channel. Messages go out over the REST
+//! API at a steady rate, at one or more loads on the same sockets; each
+//! socket records when each message arrives. Reports delivery latency from the start of
 //! the send request to receipt, and counts every message that did not reach
 //! each member exactly once; and what delivering costs: frames a second
 //! over the window from the first send to the last delivery, and the
 //! server's CPU time (sending and delivering) per delivered frame.
 
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::{stream, StreamExt};
 use hdrhistogram::Histogram;
+use parlor::domain::UserType;
 use serde_json::json;
 use tokio::sync::{watch, Semaphore};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::seed::Layout;
+use crate::seed::{Group, Layout};
 use crate::server::Server;
-use crate::ws::{self, Frame};
+use crate::ws;
 
 /// The first socket number of the fan-out (see `ws::connect`), past any the
 /// idle scenario uses.
 const FANOUT_SOURCE: usize = 200_000;
 
 pub struct Fanout {
+    pub scenario: &'static str,
     pub sockets: usize,
+    /// Of those, staff who see every channel.
+    pub staff_sockets: usize,
     pub messages: usize,
     pub rate: u32,
     pub achieved_rate: f64,
@@ -71,6 +76,7 @@ impl Fanout {
 
     pub fn to_json(&self) -> serde_json::Value {
         json!({
+            "scenario": self.scenario, "staff_sockets": self.staff_sockets,
             "sockets": self.sockets, "messages": self.messages, "rate": self.rate,
             "achieved_rate": self.achieved_rate, "expected_deliveries": self.expected,
             "deliveries": self.deliveries, "lost": self.lost, "duplicated": self.duplicated,
@@ -88,6 +94,191 @@ impl Fanout {
     }
 }
 
+/// Which fan-out: who is connected, and where each message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// The stress test: per thousand messages, one to the 5,000-member
+    /// company channel, twenty over the medium ones, the rest round the
+    /// individual channels; clients only.
+    Stress,
+    /// A client portal: one message in four to a company channel of 2 to 20
+    /// clients, the rest to individual channels, and every message also to
+    /// every online admin (`seed::Layout::portal`).
+    Portal,
+}
+
+impl Scenario {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Stress => "stress",
+            Scenario::Portal => "portal",
+        }
+    }
+
+    /// The channel the `i`th message goes to, and how many of the
+    /// layout's clients are in it.
+    pub fn target(self, layout: &Layout, i: usize) -> (&str, u64) {
+        let individual = |i: usize| (&*layout.individual[i % layout.individual.len()].1, 1);
+        fn company(g: &Group) -> (&str, u64) {
+            (&g.channel_id, g.clients.len() as u64)
+        }
+        match self {
+            Scenario::Stress => match i % 1000 {
+                0 => company(layout.big()),
+                k @ 1..=20 => {
+                    let medium = &layout.companies[1..];
+                    company(&medium[(i / 1000 * 20 + k) % medium.len()])
+                }
+                _ => individual(i),
+            },
+            Scenario::Portal if i % 4 == 0 => {
+                company(&layout.companies[(i / 4) % layout.companies.len()])
+            }
+            Scenario::Portal => individual(i),
+        }
+    }
+}
+
+/// A steady rate of sending for a while.
+#[derive(Debug, Clone, Copy)]
+pub struct Load {
+    pub rate: u32,
+    pub seconds: f64,
+}
+
+/// What one socket's reader saw: `message.created` frames by message
+/// number (the text the harness sent), and when each arrived.
+#[derive(Default)]
+struct Arrivals {
+    frames: Vec<(u32, Instant)>,
+}
+
+/// Every socket of the layout (clients, then staff), connected and read
+/// until dropped; each load is measured on the same sockets.
+struct Sockets {
+    count: usize,
+    arrivals: Vec<Arc<Mutex<Arrivals>>>,
+    stop: watch::Sender<bool>,
+    readers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Sockets {
+    async fn connect(server: &Arc<Server>, layout: &Layout) -> anyhow::Result<Sockets> {
+        let users: Vec<(UserType, &str)> = layout
+            .individual
+            .iter()
+            .map(|(client, _)| (UserType::Client, client.as_str()))
+            .chain(
+                layout
+                    .staff
+                    .iter()
+                    .map(|s| (UserType::InternalUser, s.as_str())),
+            )
+            .collect();
+        let count = users.len();
+        eprintln!(
+            "fan-out: connecting {count} sockets ({} staff)",
+            layout.staff.len()
+        );
+        let ready = Arc::new(AtomicUsize::new(0));
+        let (stop, stopped) = watch::channel(false);
+        let connected: Vec<ws::Socket> = stream::iter(users.iter().enumerate())
+            // Source addresses of their own: the idle scenario's closed
+            // sockets may still hold 127.0.0.1's ports in TIME_WAIT.
+            .map(|(n, (kind, user))| ws::connect(server, *kind, user, FANOUT_SOURCE + n))
+            .buffer_unordered(128)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<anyhow::Result<_>>()?;
+        let mut arrivals = Vec::with_capacity(count);
+        let mut readers = Vec::with_capacity(count);
+        for socket in connected {
+            let mine = Arc::new(Mutex::new(Arrivals::default()));
+            arrivals.push(mine.clone());
+            let ready = ready.clone();
+            let mut stopped = stopped.clone();
+            readers.push(tokio::spawn(async move {
+                let (_sink, mut stream) = socket.split();
+                loop {
+                    let message = tokio::select! {
+                        _ = stopped.changed() => break,
+                        message = stream.next() => message,
+                    };
+                    let text = match message {
+                        Some(Ok(Message::Text(text))) => text,
+                        Some(Ok(_)) => continue,
+                        None | Some(Err(_)) => break,
+                    };
+                    let now = Instant::now();
+                    match sent_number(&text) {
+                        Some(n) => mine.lock().unwrap().frames.push((n, now)),
+                        None if text.contains(r#""type":"ready""#) => {
+                            ready.fetch_add(1, Ordering::Relaxed);
+                        }
+                        None => {}
+                    }
+                }
+            }));
+        }
+        let wait_until = Instant::now() + Duration::from_secs(120);
+        while ready.load(Ordering::Relaxed) < count {
+            anyhow::ensure!(
+                Instant::now() < wait_until,
+                "only {} of {count} sockets got their ready frame",
+                ready.load(Ordering::Relaxed)
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // Let the presence frames of the connection storm drain.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        Ok(Sockets {
+            count,
+            arrivals,
+            stop,
+            readers,
+        })
+    }
+
+    fn arrived(&self) -> usize {
+        self.arrivals
+            .iter()
+            .map(|a| a.lock().unwrap().frames.len())
+            .sum()
+    }
+
+    /// What each socket received since the last take.
+    fn take(&self) -> Vec<Vec<(u32, Instant)>> {
+        self.arrivals
+            .iter()
+            .map(|a| std::mem::take(&mut a.lock().unwrap().frames))
+            .collect()
+    }
+
+    async fn close(self) {
+        let _ = self.stop.send(true);
+        for reader in self.readers {
+            let _ = reader.await;
+        }
+    }
+}
+
+/// The harness's number of a `message.created` frame, from the text it
+/// sent ("fan-out <n>"): found without parsing the frame, so that reading
+/// hundreds of thousands of frames a second leaves the cores to the server.
+fn sent_number(frame: &str) -> Option<u32> {
+    const MARK: &str = "\"text\":\"fan-out ";
+    if !frame.contains(r#""type":"message.created""#) {
+        return None;
+    }
+    let at = frame.find(MARK)? + MARK.len();
+    let digits = &frame[at..];
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    digits[..end].parse().ok()
+}
+
 /// A send the server answered.
 struct Sent {
     start: Instant,
@@ -96,100 +287,53 @@ struct Sent {
     answered_after: Duration,
 }
 
-/// Which channel the `i`th message goes to: per thousand messages, one to
-/// the big company channel, twenty over the medium ones, the rest round the
-/// individual channels. Returns the channel and how many sockets are in it.
-fn target(layout: &Layout, i: usize) -> (&str, u64) {
-    match i % 1000 {
-        0 => (&layout.big.channel_id, layout.big.clients.len() as u64),
-        k @ 1..=20 => {
-            let g = &layout.medium[(i / 1000 * 20 + k) % layout.medium.len()];
-            (&g.channel_id, g.clients.len() as u64)
-        }
-        _ => (&layout.individual[i % layout.individual.len()].1, 1),
-    }
-}
-
+/// Connects every socket of `layout`, then sends at each load in turn over
+/// the REST API and measures the deliveries.
 pub async fn run(
     server: &Arc<Server>,
     layout: &Layout,
-    rate: u32,
-    seconds: f64,
-) -> anyhow::Result<Fanout> {
-    let sockets = layout.individual.len();
-    eprintln!("fan-out: connecting {sockets} sockets");
-    let ready = Arc::new(AtomicUsize::new(0));
-    let arrived = Arc::new(AtomicUsize::new(0));
-    let (stop, stopped) = watch::channel(false);
-    let connected: Vec<ws::Socket> = stream::iter(layout.individual.iter().enumerate())
-        // Source addresses of their own: the idle scenario's closed
-        // sockets may still hold 127.0.0.1's ports in TIME_WAIT.
-        .map(|(n, (client, _))| ws::connect(server, client, FANOUT_SOURCE + n))
-        .buffer_unordered(128)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<anyhow::Result<_>>()?;
-    let mut readers = Vec::with_capacity(sockets);
-    for socket in connected {
-        let (ready, arrived) = (ready.clone(), arrived.clone());
-        let mut stopped = stopped.clone();
-        readers.push(tokio::spawn(async move {
-            let (_sink, mut stream) = socket.split();
-            let mut seen: HashSet<Box<str>> = HashSet::new();
-            let mut received: Vec<(Box<str>, Instant)> = Vec::new();
-            let mut duplicated = 0u64;
-            loop {
-                let message = tokio::select! {
-                    _ = stopped.changed() => break,
-                    message = stream.next() => message,
-                };
-                let Some(Ok(Message::Text(text))) = message else {
-                    if message.is_none() || matches!(message, Some(Err(_))) {
-                        break;
-                    }
-                    continue;
-                };
-                let now = Instant::now();
-                let Ok(frame) = serde_json::from_str::<Frame>(&text) else {
-                    continue;
-                };
-                match frame.kind {
-                    "ready" => {
-                        ready.fetch_add(1, Ordering::Relaxed);
-                    }
-                    "message.created" => {
-                        if let Some(id) = frame.data.and_then(|d| d.id) {
-                            if seen.insert(id.into()) {
-                                arrived.fetch_add(1, Ordering::Relaxed);
-                                received.push((id.into(), now));
-                            } else {
-                                duplicated += 1;
-                            }
-                        }
-                    }
-                    _ => {}
-                }
+    scenario: Scenario,
+    loads: &[Load],
+) -> anyhow::Result<Vec<Fanout>> {
+    let sockets = Sockets::connect(server, layout).await?;
+    let mut runs = Vec::with_capacity(loads.len());
+    let mut first = 0usize;
+    for load in loads {
+        let outcome = measure(server, layout, scenario, *load, &sockets, first).await;
+        match outcome {
+            Ok(run) => {
+                first += run.messages;
+                runs.push(run);
             }
-            (received, duplicated)
-        }));
+            Err(err) => {
+                sockets.close().await;
+                return Err(err);
+            }
+        }
     }
-    let wait_until = Instant::now() + Duration::from_secs(120);
-    while ready.load(Ordering::Relaxed) < sockets {
-        anyhow::ensure!(
-            Instant::now() < wait_until,
-            "only {} of {sockets} sockets got their ready frame",
-            ready.load(Ordering::Relaxed)
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    // Let the presence frames of the connection storm drain.
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    sockets.close().await;
+    Ok(runs)
+}
 
+/// One load on connected sockets; its messages are numbered from `first`.
+async fn measure(
+    server: &Arc<Server>,
+    layout: &Layout,
+    scenario: Scenario,
+    load: Load,
+    sockets: &Sockets,
+    first: usize,
+) -> anyhow::Result<Fanout> {
+    let Load { rate, seconds } = load;
+    let staff = layout.staff.len() as u64;
     // Sending stops after `seconds` even if the server could not take `rate`
     // messages a second; the achieved rate is reported.
-    eprintln!("fan-out: sending at {rate}/s for {seconds} s");
-    let sent: Arc<Mutex<HashMap<String, Sent>>> = Arc::default();
+    eprintln!(
+        "fan-out ({}): sending at {rate}/s for {seconds} s",
+        scenario.name()
+    );
+    sockets.take();
+    let sent: Arc<Mutex<HashMap<u32, Sent>>> = Arc::default();
     let errors = Arc::new(AtomicUsize::new(0));
     let in_flight = Arc::new(Semaphore::new(256));
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
@@ -197,12 +341,13 @@ pub async fn run(
     let started = Instant::now();
     let mut senders = Vec::new();
     let until = started + Duration::from_secs_f64(seconds);
-    for i in 0.. {
+    for i in first.. {
         tick.tick().await;
         if Instant::now() >= until {
             break;
         }
-        let (channel, members) = target(layout, i);
+        let (channel, clients) = scenario.target(layout, i);
+        let members = clients + staff;
         let channel = channel.to_string();
         let permit = in_flight.clone().acquire_owned().await?;
         let (server, sent, errors) = (server.clone(), sent.clone(), errors.clone());
@@ -215,11 +360,10 @@ pub async fn run(
                 )
                 .await
             {
-                Ok(message) => {
-                    let id = message["id"].as_str().unwrap_or_default().to_string();
+                Ok(_) => {
                     let answered_after = start.elapsed();
                     sent.lock().unwrap().insert(
-                        id,
+                        i as u32,
                         Sent {
                             start,
                             members,
@@ -250,43 +394,47 @@ pub async fn run(
 
     // Wait for the deliveries to arrive (or give up after a while).
     let deadline = Instant::now() + Duration::from_secs(20);
-    while (arrived.load(Ordering::Relaxed) as u64) < expected && Instant::now() < deadline {
+    while (sockets.arrived() as u64) < expected && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let window_seconds = started.elapsed().as_secs_f64();
     let server_cpu_seconds = server.cpu_seconds()? - cpu_before;
     // Anything still arriving now would be a duplicate or a stray.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    stop.send(true)?;
-    let mut counts: HashMap<Box<str>, u64> = HashMap::with_capacity(sent.len());
+    let mut counts: HashMap<u32, u64> = HashMap::with_capacity(sent.len());
     let mut latency_us = Histogram::<u64>::new(3)?;
     let mut by_channel_size: BTreeMap<u64, Histogram<u64>> = BTreeMap::new();
     let mut deliveries = 0u64;
     let mut duplicated = 0u64;
-    for reader in readers {
-        let (received, dups) = reader.await?;
-        duplicated += dups;
-        for (id, at) in received {
+    for mut received in sockets.take() {
+        received.sort_unstable_by_key(|(n, _)| *n);
+        let before = received.len();
+        received.dedup_by_key(|(n, _)| *n);
+        duplicated += (before - received.len()) as u64;
+        for (n, at) in received {
             deliveries += 1;
-            if let Some(s) = sent.get(&*id) {
+            if let Some(s) = sent.get(&n) {
                 let us = at.duration_since(s.start).as_micros() as u64;
                 latency_us.record(us)?;
                 match by_channel_size.entry(s.members) {
                     Entry::Occupied(mut h) => h.get_mut().record(us)?,
                     Entry::Vacant(slot) => slot.insert(Histogram::new(3)?).record(us)?,
                 }
-                *counts.entry(id).or_default() += 1;
+                *counts.entry(n).or_default() += 1;
             }
         }
     }
     let mut lost = 0u64;
-    for (id, s) in &sent {
-        let got = counts.get(id.as_str()).copied().unwrap_or(0);
+    for (n, s) in &sent {
+        let got = counts.get(n).copied().unwrap_or(0);
         lost += s.members.saturating_sub(got);
+        // Frames to sockets that should not have had them.
         duplicated += got.saturating_sub(s.members);
     }
     Ok(Fanout {
-        sockets,
+        scenario: scenario.name(),
+        sockets: sockets.count,
+        staff_sockets: layout.staff.len(),
         messages,
         rate,
         achieved_rate,
@@ -301,4 +449,28 @@ pub async fn run(
         window_seconds,
         server_cpu_seconds,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_frame_is_known_by_the_number_in_its_text() {
+        let frame = r#"{"type":"message.created","seq":9,"data":{"id":"m1","text":"fan-out 4711","channelId":"c"}}"#;
+        assert_eq!(sent_number(frame), Some(4711));
+        let other = r#"{"type":"message.updated","data":{"text":"fan-out 4711"}}"#;
+        assert_eq!(sent_number(other), None);
+        assert_eq!(sent_number(r#"{"type":"ready"}"#), None);
+    }
+
+    #[test]
+    fn the_portal_sends_one_message_in_four_to_a_company_and_the_rest_to_one_client() {
+        let layout = Layout::portal(400, 3);
+        let companies: Vec<u64> = (0..400)
+            .map(|i| Scenario::Portal.target(&layout, i).1)
+            .collect();
+        assert!(companies.iter().step_by(4).all(|&n| (2..=20).contains(&n)));
+        assert_eq!(companies.iter().filter(|&&n| n == 1).count(), 300);
+    }
 }

@@ -79,7 +79,10 @@ pub async fn run(
     let mut paging = op("page a channel (50 messages)")?;
     let mut token: Option<String> = None;
     for _ in 0..pages {
-        let mut path = format!("/v1/messages?channelId={}&limit=50", layout.big.channel_id);
+        let mut path = format!(
+            "/v1/messages?channelId={}&limit=50",
+            layout.big().channel_id
+        );
         if let Some(t) = &token {
             path.push_str(&format!("&nextToken={}", encode(t)));
         }

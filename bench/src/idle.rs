@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{stream, StreamExt};
+use parlor::domain::UserType;
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -84,7 +85,7 @@ pub async fn run(
         let mut connects = stream::iter(from..level)
             .map(|n| {
                 let client = &layout.individual[n % layout.individual.len()].0;
-                ws::connect(server, client, n)
+                ws::connect(server, UserType::Client, client, n)
             })
             .buffer_unordered(128);
         while let Some(socket) = connects.next().await {

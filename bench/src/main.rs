@@ -61,9 +61,20 @@ struct Args {
     /// Clients in the seeded workspace, one fan-out socket each.
     #[arg(long)]
     sockets: Option<usize>,
-    /// Messages per second in the fan-out scenario.
+    /// Messages per second in the stress fan-out scenario.
     #[arg(long)]
     rate: Option<u32>,
+    /// Staff sockets (admins, who see every channel) in the client-portal
+    /// fan-out scenario, beside one socket per client.
+    #[arg(long)]
+    staff: Option<usize>,
+    /// Messages per second in the client-portal fan-out scenario, one run
+    /// each on the same sockets; the first is the headline.
+    #[arg(long, value_delimiter = ',')]
+    portal_rates: Option<Vec<u32>>,
+    /// Only the fan-out scenarios (no sends, idle, history or search).
+    #[arg(long)]
+    fanout_only: bool,
     /// Seconds of sending in the fan-out scenario.
     #[arg(long)]
     fanout_seconds: Option<f64>,
@@ -110,6 +121,8 @@ struct Sizes {
     send_seconds: f64,
     sockets: usize,
     rate: u32,
+    staff: usize,
+    portal_rates: Vec<u32>,
     fanout_seconds: f64,
     idle: Vec<usize>,
     idle_cpu_seconds: f64,
@@ -126,6 +139,12 @@ impl Args {
             send_seconds: self.send_seconds.unwrap_or(if q { 3.0 } else { 10.0 }),
             sockets: self.sockets.unwrap_or(if q { 400 } else { 10_000 }),
             rate: self.rate.unwrap_or(if q { 200 } else { 2000 }),
+            staff: self.staff.unwrap_or(if q { 20 } else { 200 }),
+            portal_rates: self.portal_rates.clone().unwrap_or(if q {
+                vec![200]
+            } else {
+                vec![2000, 1000, 4000]
+            }),
             fanout_seconds: self.fanout_seconds.unwrap_or(if q { 3.0 } else { 10.0 }),
             idle: self
                 .idle
@@ -165,7 +184,7 @@ async fn main() -> anyhow::Result<()> {
         machine: machine(),
         quick: args.quick,
         send: Vec::new(),
-        fanout: None,
+        fanout: Vec::new(),
         idle: None,
         history: None,
         search: Vec::new(),
@@ -219,10 +238,12 @@ async fn main() -> anyhow::Result<()> {
             x.duplicated
         );
     }
-    if let Some(f) = &results.fanout {
+    for f in &results.fanout {
         anyhow::ensure!(
             f.lost == 0 && f.duplicated == 0 && f.send_errors == 0,
-            "fan-out: {} deliveries lost, {} duplicated, {} sends failed",
+            "fan-out ({} at {}/s): {} deliveries lost, {} duplicated, {} sends failed",
+            f.scenario,
+            f.rate,
             f.lost,
             f.duplicated,
             f.send_errors
@@ -252,7 +273,7 @@ async fn run_all(
 /// fan-out (Parlor's at the far larger load; see docs/performance.md).
 fn peer_results(peer: &synapse::PeerResults, parlor: &Results) -> report::PeerResults {
     let sqlite = parlor.send.iter().find(|s| s.backend == "SQLite");
-    let fanout = parlor.fanout.as_ref();
+    let fanout = parlor.fanout.iter().find(|f| f.scenario == "portal");
     let figures = synapse::ParlorFigures {
         msgs_per_s: sqlite.map(|s| s.per_second()),
         send_p50_ms: sqlite.map(|s| s.ms(0.5)),
@@ -286,6 +307,7 @@ async fn run(
     let repeats = args.send_repeats.unwrap_or(if args.quick { 1 } else { 3 });
     let databases: Vec<Option<&str>> = std::iter::once(None)
         .chain(args.postgres_url.as_deref().map(Some))
+        .filter(|_| !args.fanout_only)
         .collect();
     for database in databases {
         let name = if database.is_some() {
@@ -322,9 +344,10 @@ async fn run(
     if args.send_only {
         return Ok(());
     }
+    let everything = !args.fanout_only;
 
     // 2. Several nodes on PostgreSQL and NATS.
-    if let (Some(url), false) = (&args.postgres_url, args.quick) {
+    if let (Some(url), false, true) = (&args.postgres_url, args.quick, everything) {
         let cluster_sizes = cluster::Sizes {
             senders: sizes.senders,
             channels: sizes.send_channels,
@@ -336,22 +359,32 @@ async fn run(
             Some(cluster::run(&args.parlor, url, &args.nats_url, &cluster_sizes).await?);
     }
 
-    // 3–5. One large seeded workspace on SQLite for idle sockets, fan-out
-    // and history.
-    let prepared = Prepared::init(&args.parlor, None)?;
+    // 3. A client portal's fan-out, on a workspace of its own.
+    let portal = seed::Layout::portal(sizes.sockets, sizes.staff);
+    let loads: Vec<fanout::Load> = sizes
+        .portal_rates
+        .iter()
+        .map(|&rate| fanout::Load {
+            rate,
+            seconds: sizes.fanout_seconds,
+        })
+        .collect();
+    let server = Arc::new(seeded(args, None, &portal, 0).await?);
+    let outcome = fanout::run(&server, &portal, fanout::Scenario::Portal, &loads).await;
+    stop(server).await;
+    results.fanout.extend(outcome?);
+
+    // 4–7. One large seeded workspace on SQLite for idle sockets, the
+    // stress fan-out, history and search.
     let layout = seed::Layout::plan(sizes.sockets);
-    eprintln!(
-        "seeding {} clients, {} channels, {} messages",
-        layout.individual.len(),
-        layout.channel_count(),
+    let messages = if everything {
         sizes.history_messages
-    );
-    let started = std::time::Instant::now();
-    seed::seed(&prepared.database_url(), &layout, sizes.history_messages).await?;
-    eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
-    let server = Arc::new(prepared.serve().await?);
+    } else {
+        0
+    };
+    let server = Arc::new(seeded(args, None, &layout, messages).await?);
     let outcome = async {
-        if !sizes.idle.is_empty() {
+        if !sizes.idle.is_empty() && everything {
             let mut idle = idle::run(
                 &server,
                 &layout,
@@ -364,8 +397,16 @@ async fn run(
             // Let the server see the idle sockets go.
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         }
-        results.fanout =
-            Some(fanout::run(&server, &layout, sizes.rate, sizes.fanout_seconds).await?);
+        let load = fanout::Load {
+            rate: sizes.rate,
+            seconds: sizes.fanout_seconds,
+        };
+        results
+            .fanout
+            .extend(fanout::run(&server, &layout, fanout::Scenario::Stress, &[load]).await?);
+        if !everything {
+            return anyhow::Ok(());
+        }
         results.history = Some(
             history::run(
                 &server,
@@ -389,20 +430,15 @@ async fn run(
     .await;
     stop(server).await;
     outcome?;
+    if !everything {
+        return Ok(());
+    }
 
-    // 6. Search over the same workspace on PostgreSQL.
+    // 8. Search over the same workspace on PostgreSQL.
     if let (Some(url), false) = (&args.postgres_url, args.quick) {
         let database = postgres::Database::create(url).await?;
         let outcome = async {
-            let prepared = Prepared::init(&args.parlor, Some(&database.url))?;
-            eprintln!(
-                "seeding PostgreSQL with {} messages",
-                sizes.history_messages
-            );
-            let started = std::time::Instant::now();
-            seed::seed(&prepared.database_url(), &layout, sizes.history_messages).await?;
-            eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
-            let server = prepared.serve().await?;
+            let server = seeded(args, Some(&database.url), &layout, sizes.history_messages).await?;
             let outcome = search::run(
                 &server,
                 "PostgreSQL",
@@ -418,6 +454,27 @@ async fn run(
         results.search.push(outcome?);
     }
     Ok(())
+}
+
+/// A server on a fresh workspace (SQLite, or the database at
+/// `database_url`) seeded with `layout` and `messages` messages.
+async fn seeded(
+    args: &Args,
+    database_url: Option<&str>,
+    layout: &seed::Layout,
+    messages: usize,
+) -> anyhow::Result<server::Server> {
+    let prepared = Prepared::init(&args.parlor, database_url)?;
+    eprintln!(
+        "seeding {} clients, {} staff, {} channels, {messages} messages",
+        layout.individual.len(),
+        layout.staff.len(),
+        layout.channel_count(),
+    );
+    let started = std::time::Instant::now();
+    seed::seed(&prepared.database_url(), layout, messages).await?;
+    eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+    prepared.serve().await
 }
 
 fn search_rounds(args: &Args) -> usize {

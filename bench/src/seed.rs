@@ -28,45 +28,75 @@ pub struct Group {
 }
 
 /// Who is where: every client has an individual channel; some are also in
-/// one big company, some in medium companies.
+/// a real company with a company channel; staff, if any, see everything.
 pub struct Layout {
-    pub big: Group,
-    pub medium: Vec<Group>,
+    /// The real companies, the largest first.
+    pub companies: Vec<Group>,
     /// (client id, its individual channel id), for every client.
     pub individual: Vec<(String, String)>,
+    /// Staff with full access (admins), each with a session of their own.
+    pub staff: Vec<String>,
 }
 
 impl Layout {
-    /// Plans `clients` clients: half (at most 5,000) in one big company, a
-    /// quarter over ten medium companies, the rest only in their own
-    /// placeholder company.
+    /// The stress layout: half the clients (at most 5,000) in one big
+    /// company, a quarter over ten medium companies, the rest only in their
+    /// own placeholder company; no staff.
     pub fn plan(clients: usize) -> Layout {
         let big_size = (clients / 2).min(5000);
         let medium_size = (clients / 4) / 10;
-        let group = |size: usize| Group {
-            company_id: new_id(),
-            channel_id: new_id(),
-            clients: (0..size).map(|_| new_id()).collect(),
-        };
-        let big = group(big_size);
-        let medium: Vec<Group> = (0..10).map(|_| group(medium_size)).collect();
-        let mut all: Vec<String> = big.clients.clone();
-        for m in &medium {
-            all.extend(m.clients.iter().cloned());
+        let mut sizes = vec![big_size];
+        sizes.extend([medium_size; 10]);
+        Layout::of(clients, &sizes, 0)
+    }
+
+    /// What a client portal looks like: half the clients on their own, the
+    /// other half in companies of 2 to 20 (every size in turn), and `staff`
+    /// admins, who see every channel.
+    pub fn portal(clients: usize, staff: usize) -> Layout {
+        let mut sizes = Vec::new();
+        let mut placed = 0;
+        for size in (2..=20).cycle() {
+            if placed + size > clients / 2 {
+                break;
+            }
+            sizes.push(size);
+            placed += size;
         }
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        Layout::of(clients, &sizes, staff)
+    }
+
+    fn of(clients: usize, company_sizes: &[usize], staff: usize) -> Layout {
+        let companies: Vec<Group> = company_sizes
+            .iter()
+            .map(|&size| Group {
+                company_id: new_id(),
+                channel_id: new_id(),
+                clients: (0..size).map(|_| new_id()).collect(),
+            })
+            .collect();
+        let mut all: Vec<String> = companies
+            .iter()
+            .flat_map(|g| g.clients.iter().cloned())
+            .collect();
         while all.len() < clients {
             all.push(new_id());
         }
-        let individual = all.into_iter().map(|c| (c, new_id())).collect();
         Layout {
-            big,
-            medium,
-            individual,
+            companies,
+            individual: all.into_iter().map(|c| (c, new_id())).collect(),
+            staff: (0..staff).map(|_| new_id()).collect(),
         }
     }
 
+    /// The biggest company.
+    pub fn big(&self) -> &Group {
+        &self.companies[0]
+    }
+
     pub fn channel_count(&self) -> usize {
-        self.individual.len() + 1 + self.medium.len()
+        self.individual.len() + self.companies.len()
     }
 }
 
@@ -98,15 +128,13 @@ pub async fn seed(url: &str, layout: &Layout, messages: usize) -> anyhow::Result
     let mut tx = conn.begin().await?;
 
     // Companies: the real ones, then a placeholder for each client in none.
-    let in_real: std::collections::HashSet<&str> = std::iter::once(&layout.big)
-        .chain(&layout.medium)
+    let in_real: std::collections::HashSet<&str> = layout
+        .companies
+        .iter()
         .flat_map(|g| g.clients.iter().map(String::as_str))
         .collect();
     let mut companies: Vec<(String, String, bool, Vec<&str>)> = Vec::new();
-    for (i, g) in std::iter::once(&layout.big)
-        .chain(&layout.medium)
-        .enumerate()
-    {
+    for (i, g) in layout.companies.iter().enumerate() {
         companies.push((
             g.company_id.clone(),
             format!("Company {i}"),
@@ -180,8 +208,48 @@ pub async fn seed(url: &str, layout: &Layout, messages: usize) -> anyhow::Result
         )
         .await?;
     }
+    // Staff with full access, each with a session for their socket.
+    let staff: Vec<(usize, &str)> = layout
+        .staff
+        .iter()
+        .map(String::as_str)
+        .enumerate()
+        .collect();
+    for chunk in staff.chunks(2000) {
+        insert(
+            &mut tx,
+            "internal_users (id, given_name, family_name, email, role, \
+             fallback_color, created_at, updated_at)",
+            chunk,
+            |q, (i, id)| {
+                q.bind(id.to_string())
+                    .bind(format!("Staff{i}"))
+                    .bind("Bench")
+                    .bind(format!("s{i}@bench.test"))
+                    .bind("admin")
+                    .bind(fallback_color(id))
+                    .bind(start)
+                    .bind(start)
+            },
+        )
+        .await?;
+        insert(
+            &mut tx,
+            "sessions (token_hash, user_id, user_type, csrf_token, created_at, expires_at)",
+            chunk,
+            |q, (_, id)| {
+                q.bind(crate::ws::session_digest(id))
+                    .bind(id.to_string())
+                    .bind("internalUser")
+                    .bind("bench")
+                    .bind(start)
+                    .bind(i64::MAX)
+            },
+        )
+        .await?;
+    }
     // And one that searches with a cookie, as a client of the big company.
-    if let Some(searcher) = layout.big.clients.first() {
+    if let Some(searcher) = layout.big().clients.first() {
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, user_type, csrf_token, created_at, expires_at) \
              VALUES ($1, $2, 'client', 'bench', $3, $4)",
@@ -213,7 +281,7 @@ pub async fn seed(url: &str, layout: &Layout, messages: usize) -> anyhow::Result
 
     // Channels: company channels first, then one individual channel each.
     let mut channels: Vec<(&str, &str, Option<&str>, Option<&str>)> = Vec::new();
-    for g in std::iter::once(&layout.big).chain(&layout.medium) {
+    for g in &layout.companies {
         channels.push((&g.channel_id, "company", None, Some(&g.company_id)));
     }
     for (client, channel) in &layout.individual {
@@ -237,17 +305,18 @@ pub async fn seed(url: &str, layout: &Layout, messages: usize) -> anyhow::Result
         .await?;
     }
 
-    // Messages: 10% in the big company channel, 20% over the medium ones,
-    // the rest spread over the individual channels; every other message is
-    // from a client of the channel, the others from the owner.
+    // Messages: 10% in the biggest company's channel, 20% over the other
+    // companies', the rest spread over the individual channels; every other
+    // message is from a client of the channel, the others from the owner.
     let mut plan: Vec<(&str, &[String], usize)> = Vec::new();
+    let (big, others) = layout.companies.split_first().expect("a company");
     let big_share = messages / 10;
-    plan.push((&layout.big.channel_id, &layout.big.clients, big_share));
-    let medium_share = messages / 5 / layout.medium.len().max(1);
-    for g in &layout.medium {
+    plan.push((&big.channel_id, &big.clients, big_share));
+    let medium_share = messages / 5 / others.len().max(1);
+    for g in others {
         plan.push((&g.channel_id, &g.clients, medium_share));
     }
-    let rest = messages - big_share - medium_share * layout.medium.len();
+    let rest = messages - big_share - medium_share * others.len();
     let per_individual = rest / layout.individual.len().max(1);
     let mut extra = rest - per_individual * layout.individual.len();
     for (client, channel) in &layout.individual {

@@ -12,6 +12,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 
 use anyhow::Context;
 use parlor::auth::tokens::RealtimeToken;
+use parlor::domain::UserType;
 use serde::Deserialize;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::WebSocketStream;
@@ -23,21 +24,27 @@ pub type Socket = WebSocketStream<TcpStream>;
 /// Sockets per loopback source address, well under the ephemeral range.
 const PER_SOURCE: usize = 20_000;
 
-/// The stored digest of the session the seed gives each client (sockets
+/// The stored digest of the session the seed gives each client and staff member (sockets
 /// keep checking that the session they were opened with still holds).
 pub fn session_digest(client_id: &str) -> String {
     format!("bench-session-{client_id}")
 }
 
-/// Opens the `n`th socket of a run, signed in as the client `client_id`.
-pub async fn connect(server: &Server, client_id: &str, n: usize) -> anyhow::Result<Socket> {
+/// Opens the `n`th socket of a run, signed in as `user_id` with the
+/// session the seed gave them.
+pub async fn connect(
+    server: &Server,
+    user_type: UserType,
+    user_id: &str,
+    n: usize,
+) -> anyhow::Result<Socket> {
     let token = RealtimeToken {
-        user_type: parlor::domain::UserType::Client,
-        user_id: client_id.to_string(),
+        user_type,
+        user_id: user_id.to_string(),
         expires_at_ms: i64::MAX,
         credential: parlor::auth::StoredCredential {
             kind: parlor::auth::Credential::Session,
-            digest: session_digest(client_id),
+            digest: session_digest(user_id),
         },
     }
     .token(&server.secret);

@@ -177,8 +177,13 @@ pub fn request_served(method: &Method, route: &str, status: StatusCode, elapsed:
 
 /// A frame went out on a realtime socket.
 pub fn frame_sent() {
+    frames_sent(1);
+}
+
+/// Frames went out on a realtime socket, written together.
+pub fn frames_sent(count: usize) {
     if let Some(installed) = installed() {
-        installed.frames_sent.increment(1);
+        installed.frames_sent.increment(count as u64);
     }
 }
 
