@@ -19,7 +19,7 @@ AIOSMTPD_VERSION ?= 1.4.6
 FUZZ_VENV := target/fuzz-venv
 SCHEMATHESIS_VERSION ?= 4.32.5
 
-.PHONY: run build web web-deps bench-first-load test test-rust test-rust-postgres test-fuzz fuzz-deps test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server nginx-test-server lint clean bench bench-quick synapse-bench-server
+.PHONY: run build web web-deps bench-first-load bench-deps test test-rust test-rust-postgres test-fuzz fuzz-deps test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server nginx-test-server lint clean bench bench-quick synapse-bench-server
 
 # The wasm-bindgen CLI must be the exact version of the wasm-bindgen crate.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
@@ -149,11 +149,12 @@ endif
 
 ## Benchmarks: release servers on fresh data directories (and a fresh
 ## PostgreSQL database at $(BENCH_POSTGRES_URL)), measured by bench/
-## (parlor-bench): send throughput, fan-out, idle sockets, history. Results:
+## (parlor-bench): send throughput, fan-out, idle sockets, history, and sends
+## under wrk against Parlor and Synapse alike. Results:
 ## bench/results/latest.{md,json,svg}. parlor-bench raises its open-file
 ## limit (and so the server's) itself; the ulimit here is a fallback.
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
-bench: synapse-bench-server bench-first-load
+bench: bench-deps synapse-bench-server bench-first-load
 	$(CARGO) build --release --locked -p parlor -p parlor-bench
 	ulimit -n 20000 2>/dev/null; ./target/release/parlor-bench --parlor target/release/parlor --postgres-url $(BENCH_POSTGRES_URL)
 
@@ -172,6 +173,12 @@ bench-first-load: e2e-deps web
 bench-quick:
 	$(CARGO) build --locked -p parlor -p parlor-bench
 	ulimit -n 20000 2>/dev/null; scripts/bench-leaves-nothing target/debug/parlor-bench target/debug/parlor target/bench-results
+
+## wrk, the HTTP load generator sends are measured with against Parlor and
+## Synapse alike (bench/src/wrk.rs), from Debian's packages.
+bench-deps:
+	@command -v wrk >/dev/null \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 
 ## The peer alone (Synapse, from PyPI, into target/synapse-venv), installed
 ## by `make bench` on first use: docs/performance.md.

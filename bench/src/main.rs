@@ -1,7 +1,8 @@
 //! `parlor-bench`: starts release Parlor servers on fresh data directories
 //! (and a fresh PostgreSQL database) and measures them: send throughput,
-//! fan-out, idle sockets and history. Prints one set of tables and writes
-//! them as JSON, Markdown and an SVG chart under `bench/results/`.
+//! fan-out, idle sockets and history, and sends under wrk next to
+//! Synapse's. Prints one set of tables and writes them as JSON, Markdown and
+//! an SVG chart under `bench/results/`.
 
 mod cluster;
 mod fanout;
@@ -15,6 +16,7 @@ mod send;
 mod server;
 mod synapse;
 mod words;
+mod wrk;
 mod ws;
 
 use std::path::PathBuf;
@@ -109,6 +111,13 @@ struct Args {
     /// end2end/tests/first-load.spec.js); reported when the file is there.
     #[arg(long, default_value = "target/first-load.json")]
     first_load: PathBuf,
+    /// Only the sends under wrk, Parlor's and the peer's (wrk.rs).
+    #[arg(long)]
+    wrk_only: bool,
+    /// Sends under wrk, against Parlor and the peer alike; never in a
+    /// `--quick` or `--send-only` run.
+    #[command(flatten)]
+    wrk: wrk::WrkArgs,
     /// The peer (Synapse), measured after Parlor; never in a `--quick` run.
     #[command(flatten)]
     peer: synapse::PeerArgs,
@@ -189,6 +198,7 @@ async fn main() -> anyhow::Result<()> {
         history: None,
         search: Vec::new(),
         cluster: None,
+        wrk: None,
         // The peer server (e.g. Synapse) plugs in here.
         peer: None,
         first_load: read_first_load(&args.first_load),
@@ -252,15 +262,28 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Parlor's scenarios, then the peer's (unless switched off or quick).
+/// Parlor's scenarios, then the sends under wrk (Parlor's, then the
+/// peer's), then the peer's own scenarios (the peer unless switched off or
+/// quick).
 async fn run_all(
     args: &Args,
     sizes: &Sizes,
     idle_note: Option<String>,
     results: &mut Results,
 ) -> anyhow::Result<()> {
-    run(args, sizes, idle_note, results).await?;
-    let Some(options) = args.peer.options().filter(|_| !args.quick) else {
+    if !args.wrk_only {
+        run(args, sizes, idle_note, results).await?;
+    }
+    let peer = args.peer.options().filter(|_| !args.quick);
+    if args.wrk_only || !(args.quick || args.send_only) {
+        let wrk = results.wrk.insert(wrk::Wrk {
+            shape: args.wrk.shape(),
+            runs: Vec::new(),
+        });
+        let script = peer.as_ref().map(|options| options.script.as_path());
+        wrk::run(&args.parlor, args.postgres_url.as_deref(), script, wrk).await?;
+    }
+    let Some(options) = peer.filter(|_| !args.wrk_only) else {
         return Ok(());
     };
     let peer = synapse::run(&options).await?;

@@ -1,5 +1,7 @@
 //! A fresh PostgreSQL database for one run, dropped afterwards.
 
+use std::collections::HashMap;
+
 use sqlx::{Connection, PgConnection};
 
 pub struct Database {
@@ -12,14 +14,29 @@ impl Database {
     /// Creates `parlor_bench_<pid>` on the server at `server_url`
     /// (postgres://user@host:port, with or without a database name).
     pub async fn create(server_url: &str) -> anyhow::Result<Database> {
+        Database::create_as(server_url, "parlor_bench", "").await
+    }
+
+    /// Creates `synapse_bench_<pid>` as Synapse's PostgreSQL guide asks:
+    /// UTF-8 and the C locale (Synapse refuses any other collation).
+    pub async fn create_for_synapse(server_url: &str) -> anyhow::Result<Database> {
+        Database::create_as(
+            server_url,
+            "synapse_bench",
+            "ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0",
+        )
+        .await
+    }
+
+    async fn create_as(server_url: &str, prefix: &str, options: &str) -> anyhow::Result<Database> {
         let root = server_root(server_url);
         let admin_url = format!("{root}/postgres");
-        let name = format!("parlor_bench_{}", std::process::id());
+        let name = format!("{prefix}_{}", std::process::id());
         let mut conn = PgConnection::connect(&admin_url).await?;
         sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .execute(&mut conn)
             .await?;
-        sqlx::query(&format!("CREATE DATABASE {name}"))
+        sqlx::query(&format!("CREATE DATABASE {name} {options}"))
             .execute(&mut conn)
             .await?;
         conn.close().await?;
@@ -109,4 +126,27 @@ fn server_root(url: &str) -> String {
         },
         None => url.to_string(),
     }
+}
+
+/// The CPU seconds used so far by each PostgreSQL backend serving the
+/// database at `url` (PostgreSQL runs on this machine), by process id; the
+/// session asking is left out. Backends are a server's pooled connections,
+/// so the same ones serve a whole run.
+pub async fn backend_cpu_seconds(url: &str) -> anyhow::Result<HashMap<u32, f64>> {
+    let mut conn = PgConnection::connect(url).await?;
+    let pids: Vec<i32> = sqlx::query_scalar(
+        "SELECT pid FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut conn)
+    .await?;
+    conn.close().await?;
+    Ok(pids
+        .into_iter()
+        .filter_map(|pid| {
+            let pid = u32::try_from(pid).ok()?;
+            // A backend that has exited since the query has nothing to add.
+            Some((pid, crate::server::cpu_seconds(pid).ok()?))
+        })
+        .collect())
 }

@@ -35,6 +35,14 @@ pub struct Headline {
     pub first_paint_ms: Option<f64>,
     pub first_interactive_ms: Option<f64>,
     pub first_wasm_kb: Option<f64>,
+    /// Sends under wrk (wrk.rs): Parlor's on SQLite and on PostgreSQL; the
+    /// peer's one run (on PostgreSQL, as its docs recommend) fills both.
+    pub wrk_sqlite_per_s: Option<f64>,
+    pub wrk_postgres_per_s: Option<f64>,
+    /// Parlor on SQLite ÷ the peer, under wrk.
+    pub wrk_ratio: Option<f64>,
+    /// The server process's CPU per send under wrk (Parlor's on SQLite).
+    pub wrk_cpu_us_per_send: Option<f64>,
 }
 
 /// Another server measured by the same scenarios (filled in by a peer
@@ -59,6 +67,8 @@ pub struct Results {
     /// One per backend searched.
     pub search: Vec<crate::search::Search>,
     pub cluster: Option<crate::cluster::Cluster>,
+    /// Sends under wrk, Parlor's and the peer's.
+    pub wrk: Option<crate::wrk::Wrk>,
     pub peer: Option<PeerResults>,
     /// What the first-load browser test wrote (`target/first-load.json`).
     pub first_load: Option<serde_json::Value>,
@@ -107,6 +117,34 @@ const METRICS: &[Metric] = &[
         goal: None,
         higher_is_better: true,
         get: |h| h.postgres_send_per_s,
+    },
+    Metric {
+        name: "wrk sends, SQLite (peer: PostgreSQL)",
+        unit: "msg/s",
+        goal: None,
+        higher_is_better: true,
+        get: |h| h.wrk_sqlite_per_s,
+    },
+    Metric {
+        name: "wrk sends, PostgreSQL",
+        unit: "msg/s",
+        goal: None,
+        higher_is_better: true,
+        get: |h| h.wrk_postgres_per_s,
+    },
+    Metric {
+        name: "wrk sends, SQLite: ratio to Synapse",
+        unit: "×",
+        goal: Some(100.0),
+        higher_is_better: true,
+        get: |h| h.wrk_ratio,
+    },
+    Metric {
+        name: "server CPU per wrk send",
+        unit: "µs",
+        goal: Some(40.0),
+        higher_is_better: false,
+        get: |h| h.wrk_cpu_us_per_send,
     },
     Metric {
         name: "fan-out delivery p99, client portal",
@@ -218,6 +256,7 @@ impl Results {
                 .find(|s| s.backend == backend)
                 .map(crate::search::Search::p99_ms)
         };
+        let wrk = |backend: &str| self.wrk.as_ref()?.parlor(backend);
         Headline {
             sqlite_send_per_s: send("SQLite"),
             postgres_send_per_s: send("PostgreSQL"),
@@ -242,15 +281,36 @@ impl Results {
             first_paint_ms: first_visit("firstContentfulPaintMs"),
             first_interactive_ms: first_visit("interactiveMs"),
             first_wasm_kb: first_visit("wasmBytes").map(|bytes| bytes / 1000.0),
+            wrk_sqlite_per_s: wrk("SQLite").map(crate::wrk::Run::per_second),
+            wrk_postgres_per_s: wrk("PostgreSQL").map(crate::wrk::Run::per_second),
+            wrk_ratio: self.wrk.as_ref().and_then(|w| w.ratio("SQLite")),
+            wrk_cpu_us_per_send: wrk("SQLite").map(crate::wrk::Run::cpu_us_per_send),
         }
+    }
+
+    /// The peer's name and headline numbers: those of its own scenarios and
+    /// of its run under wrk (which a `--wrk-only` run has alone).
+    fn peer_headline(&self) -> Option<(String, Headline)> {
+        let wrk = self.wrk.as_ref().and_then(crate::wrk::Wrk::peer);
+        let (name, mut headline) = match (&self.peer, wrk) {
+            (Some(peer), _) => (peer.name.clone(), peer.headline.clone()),
+            (None, Some(run)) => (run.server.clone(), Headline::default()),
+            (None, None) => return None,
+        };
+        if let Some(run) = wrk {
+            headline.wrk_sqlite_per_s = Some(run.per_second());
+            headline.wrk_postgres_per_s = Some(run.per_second());
+            headline.wrk_cpu_us_per_send = Some(run.cpu_us_per_send());
+        }
+        Some((name, headline))
     }
 
     /// Every scenario's numbers as Markdown tables.
     pub fn table(&self) -> String {
         let mut out = String::new();
         let parlor = self.headline();
-        let peer = self.peer.as_ref();
-        let peer_name = peer.map_or("peer", |p| p.name.as_str());
+        let peer = self.peer_headline();
+        let peer_name = peer.as_ref().map_or("peer", |(name, _)| name.as_str());
         let _ = writeln!(
             out,
             "| goal | target | Parlor | {peer_name} | Parlor / {peer_name} |"
@@ -258,7 +318,7 @@ impl Results {
         let _ = writeln!(out, "|---|---|---|---|---|");
         for m in METRICS {
             let ours = (m.get)(&parlor);
-            let theirs = peer.and_then(|p| (m.get)(&p.headline));
+            let theirs = peer.as_ref().and_then(|(_, p)| (m.get)(p));
             let ratio = match (ours, theirs) {
                 (Some(a), Some(b)) if b != 0.0 => format!("{:.2}", a / b),
                 _ => "–".into(),
@@ -447,6 +507,23 @@ impl Results {
                 );
             }
         }
+        if let Some(w) = &self.wrk {
+            let _ = writeln!(
+                out,
+                "\n{}, {} threads, {} channels or rooms (acknowledged = answered 2xx; stored = \
+                 counted in the database afterwards; CPU per acknowledged send, of the server's \
+                 process and apart of its PostgreSQL backends):\n",
+                w.title(),
+                w.shape.threads,
+                w.shape.channels
+            );
+            for line in crate::wrk::Wrk::TABLE_HEADER {
+                let _ = writeln!(out, "{line}");
+            }
+            for row in w.table_rows() {
+                let _ = writeln!(out, "{row}");
+            }
+        }
         if let Some(peer) = &self.peer {
             let _ = writeln!(out, "\n{} (the peer):\n", peer.name);
             for line in crate::synapse::PeerResults::TABLE_HEADER {
@@ -471,6 +548,7 @@ impl Results {
             "history": self.history.as_ref().map(History::to_json),
             "search": self.search.iter().map(crate::search::Search::to_json).collect::<Vec<_>>(),
             "first_load": self.first_load,
+            "wrk": self.wrk.as_ref().map(crate::wrk::Wrk::to_json),
             "cluster": self.cluster.as_ref().map(|c| {
                 let q = |h: &hdrhistogram::Histogram<u64>, q: f64| h.value_at_quantile(q) as f64 / 1000.0;
                 json!({
@@ -487,8 +565,9 @@ impl Results {
                     },
                 })
             }),
-            "peer": self.peer.as_ref().map(|p| json!({
-                "name": p.name, "headline": headline_json(&p.headline), "results": p.json,
+            "peer": self.peer_headline().map(|(name, headline)| json!({
+                "name": name, "headline": headline_json(&headline),
+                "results": self.peer.as_ref().map(|p| &p.json),
             })),
         })
     }
@@ -499,7 +578,7 @@ impl Results {
     /// goal are drawn against the larger of the two servers.
     pub fn svg(&self) -> String {
         let parlor = self.headline();
-        let peer = self.peer.as_ref();
+        let peer = self.peer_headline();
         let (label_w, bar_w, row_h) = (230.0, 420.0, if peer.is_some() { 44.0 } else { 30.0 });
         let width = label_w + bar_w + 150.0;
         let height = 60.0 + row_h * METRICS.len() as f64 + 30.0;
@@ -526,7 +605,7 @@ impl Results {
         for (row, m) in METRICS.iter().enumerate() {
             let y = top + row_h * row as f64;
             let ours = (m.get)(&parlor);
-            let theirs = peer.and_then(|p| (m.get)(&p.headline));
+            let theirs = peer.as_ref().and_then(|(_, p)| (m.get)(p));
             let scale = m.goal.or_else(|| {
                 [ours, theirs]
                     .into_iter()
@@ -540,9 +619,10 @@ impl Results {
                 y + 15.0,
                 escape(&format!("{} ({})", m.name, m.unit))
             );
-            let bars = [("Parlor", ours, "#4F46E5")]
-                .into_iter()
-                .chain(peer.map(|p| (p.name.as_str(), theirs, "#EA580C")));
+            let bars = [("Parlor", ours, "#4F46E5")].into_iter().chain(
+                peer.as_ref()
+                    .map(|(name, _)| (name.as_str(), theirs, "#EA580C")),
+            );
             for (i, (_name, value, color)) in bars.enumerate() {
                 let by = y + 4.0 + 18.0 * i as f64;
                 let Some(value) = value else {
@@ -575,10 +655,10 @@ impl Results {
             r##"<line x1="{goal_x}" y1="{top}" x2="{goal_x}" y2="{bottom}" stroke="#333" stroke-dasharray="4 3"/>"##
         );
         let mut legend = r##"<rect x="10" y="LEGY" width="12" height="12" fill="#4F46E5"/><text x="26" y="TEXTY">Parlor</text>"##.to_string();
-        if let Some(p) = peer {
+        if let Some((name, _)) = &peer {
             legend.push_str(&format!(
                 r##"<rect x="100" y="LEGY" width="12" height="12" fill="#EA580C"/><text x="116" y="TEXTY">{}</text>"##,
-                escape(&p.name)
+                escape(name)
             ));
         }
         let _ = writeln!(
@@ -630,6 +710,10 @@ fn headline_json(h: &Headline) -> serde_json::Value {
         "first_paint_ms": h.first_paint_ms,
         "first_interactive_ms": h.first_interactive_ms,
         "first_wasm_kb": h.first_wasm_kb,
+        "wrk_sqlite_per_s": h.wrk_sqlite_per_s,
+        "wrk_postgres_per_s": h.wrk_postgres_per_s,
+        "wrk_ratio": h.wrk_ratio,
+        "wrk_cpu_us_per_send": h.wrk_cpu_us_per_send,
     })
 }
 

@@ -57,7 +57,7 @@ impl Send {
 
 /// Makes `channels` channels (each a client's individual channel, as
 /// creating a client makes one).
-async fn channels(server: &Server, channels: usize) -> anyhow::Result<Vec<String>> {
+pub async fn channels(server: &Server, channels: usize) -> anyhow::Result<Vec<String>> {
     let server_ref = &server;
     let clients: Vec<String> = stream::iter(0..channels)
         .map(|i| async move {

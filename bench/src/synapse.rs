@@ -3,8 +3,9 @@
 //! be given as a ratio to Synapse's.
 //!
 //! `scripts/synapse-bench-server` installs the pinned `matrix-synapse` into
-//! target/synapse-venv and runs it on a fresh data directory: SQLite, plain
-//! HTTP on a loopback port, rate limits raised. This module starts it (in a
+//! target/synapse-venv and runs it on a fresh data directory: SQLite (or a
+//! PostgreSQL database, for the sends under wrk: `wrk.rs`), plain HTTP on a
+//! loopback port, rate limits raised. This module starts it (in a
 //! process group of its own, killed when the [`Synapse`] value is dropped, so
 //! an error or a panic leaves no process behind) and speaks the Matrix
 //! client-server API to it directly:
@@ -40,7 +41,7 @@ use tokio::process::{Child, Command};
 const SHARED_SECRET: &str = "parlor-bench-registration-secret";
 const PASSWORD: &str = "bench password";
 /// Setup requests (registrations, room creations, joins) in flight at once.
-const SETUP_CONCURRENCY: usize = 8;
+pub const SETUP_CONCURRENCY: usize = 8;
 
 /// The command-line flags of the peer, flattened into parlor-bench's.
 #[derive(Debug, Clone, clap::Args)]
@@ -272,7 +273,13 @@ pub struct Synapse {
 }
 
 impl Synapse {
-    pub async fn start(script: &Path, data_dir: &Path) -> anyhow::Result<Synapse> {
+    /// Starts Synapse on SQLite, or in the PostgreSQL database at
+    /// `postgres` (postgres://user@host:port/name) when given.
+    pub async fn start(
+        script: &Path,
+        data_dir: &Path,
+        postgres: Option<&str>,
+    ) -> anyhow::Result<Synapse> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -287,6 +294,7 @@ impl Synapse {
             .arg(port.to_string())
             .arg("--data-dir")
             .arg(data_dir)
+            .args(postgres.into_iter().flat_map(|url| ["--postgres", url]))
             .env("SYNAPSE_BENCH_SECRET", SHARED_SECRET)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
@@ -337,6 +345,37 @@ impl Synapse {
         }
     }
 
+    /// Starts Synapse as [`Synapse::start`] does, on another port if the
+    /// first was taken.
+    pub async fn start_with_retries(
+        script: &Path,
+        data_dir: &Path,
+        postgres: Option<&str>,
+    ) -> anyhow::Result<Synapse> {
+        // The port is picked free, then handed to Synapse: another socket may
+        // take it in between, so a failed start is tried again on a new port.
+        let mut attempt = 1;
+        loop {
+            match Synapse::start(script, data_dir, postgres).await {
+                Ok(synapse) => return Ok(synapse),
+                Err(error) if attempt < 3 => {
+                    eprintln!("synapse: start failed ({error}); trying again");
+                    attempt += 1;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Synapse's process (the script execs it).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     /// Stops Synapse (SIGTERM, then SIGKILL) and removes its data directory.
     pub async fn stop(mut self) {
         signal_group(self.pgid, "-TERM");
@@ -351,7 +390,7 @@ impl Synapse {
         let _ = std::fs::remove_dir_all(&self.data_dir);
     }
 
-    async fn version(&self, token: &str) -> anyhow::Result<String> {
+    pub async fn version(&self, token: &str) -> anyhow::Result<String> {
         let body = self
             .call(
                 reqwest::Method::GET,
@@ -367,7 +406,7 @@ impl Synapse {
     }
 
     /// Creates a user through the shared-secret registration API.
-    async fn register(&self, username: &str, admin: bool) -> anyhow::Result<User> {
+    pub async fn register(&self, username: &str, admin: bool) -> anyhow::Result<User> {
         let url = format!("{}/_synapse/admin/v1/register", self.base);
         let nonce: Value = self.http.get(&url).send().await?.json().await?;
         let nonce = nonce["nonce"].as_str().context("no nonce")?;
@@ -429,7 +468,7 @@ impl Synapse {
         Ok(body)
     }
 
-    async fn create_room(&self, owner: &User, name: String) -> anyhow::Result<String> {
+    pub async fn create_room(&self, owner: &User, name: String) -> anyhow::Result<String> {
         let room = self
             .call(
                 reqwest::Method::POST,
@@ -470,12 +509,12 @@ fn signal_group(pgid: Option<u32>, signal: &str) {
     }
 }
 
-struct User {
-    token: String,
+pub struct User {
+    pub token: String,
 }
 
 /// Percent-encodes a room id for a path segment.
-fn encode(id: &str) -> String {
+pub fn encode(id: &str) -> String {
     id.replace('!', "%21")
         .replace(':', "%3A")
         .replace('#', "%23")
@@ -515,19 +554,7 @@ async fn interrupted() {
 
 async fn start_and_measure(options: &Options) -> anyhow::Result<PeerResults> {
     eprintln!("synapse: starting");
-    // The port is picked free, then handed to Synapse: another socket may
-    // take it in between, so a failed start is tried again on a new port.
-    let mut attempt = 1;
-    let synapse = loop {
-        match Synapse::start(&options.script, &options.data_dir).await {
-            Ok(synapse) => break synapse,
-            Err(error) if attempt < 3 => {
-                eprintln!("synapse: start failed ({error}); trying again");
-                attempt += 1;
-            }
-            Err(error) => return Err(error),
-        }
-    };
+    let synapse = Synapse::start_with_retries(&options.script, &options.data_dir, None).await?;
     let result = measure(&synapse, options).await;
     synapse.stop().await;
     result
