@@ -275,7 +275,7 @@ async fn run_all(
         run(args, sizes, idle_note, results).await?;
     }
     let peer = args.peer.options().filter(|_| !args.quick);
-    if args.wrk_only || !(args.quick || args.send_only) {
+    if args.wrk_only || !(args.quick || args.send_only || args.fanout_only) {
         let wrk = results.wrk.insert(wrk::Wrk {
             shape: args.wrk.shape(),
             runs: Vec::new(),
@@ -283,7 +283,7 @@ async fn run_all(
         let script = peer.as_ref().map(|options| options.script.as_path());
         wrk::run(&args.parlor, args.postgres_url.as_deref(), script, wrk).await?;
     }
-    let Some(options) = peer.filter(|_| !args.wrk_only) else {
+    let Some(options) = peer.filter(|_| !(args.wrk_only || args.fanout_only)) else {
         return Ok(());
     };
     let peer = synapse::run(&options).await?;
