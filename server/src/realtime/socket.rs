@@ -37,6 +37,8 @@ const REPLAY_BATCH: u32 = 500;
 /// the whole buffer with zeros before each read, so every idle socket keeps
 /// all of it in memory (4 KiB took 2.5 KiB more per socket: docs/performance.md).
 const READ_BUFFER: usize = 1024;
+/// Bytes of frames to a client that are written out together at most.
+const WRITE_BUFFER: usize = 32 * 1024;
 /// Close code telling the client to reconnect with its last cursor.
 pub const CLOSE_RESUME: u16 = 4008;
 /// Close code telling the client its credential has ended (signed out, new
@@ -135,11 +137,13 @@ pub async fn open(
         })?;
     Ok(upgrade
         .max_message_size(64 * 1024)
-        // Clients send small frames and every frame to them is written out
-        // at once: tungstenite's default 128 KiB buffers per socket are
-        // memory that an idle socket never uses (docs/performance.md).
+        // Clients send small frames: tungstenite's default 128 KiB read
+        // buffer per socket is memory that an idle socket never uses
+        // (docs/performance.md). Frames to the client are written out when
+        // the socket's queue is drained (`send_queued`), or once this many
+        // bytes wait: a buffer grows only as far as a burst fills it.
         .read_buffer_size(READ_BUFFER)
-        .write_buffer_size(0)
+        .write_buffer_size(WRITE_BUFFER)
         .on_upgrade(move |socket| async move {
             let limits = &ctx.config.limits;
             let rate = NonZeroU32::new(limits.socket_frames_per_second).unwrap_or(NonZeroU32::MIN);
