@@ -275,7 +275,7 @@ impl Session {
                     let Some(frame) = frame.filter(|_| !self.subscription.queue.is_closed()) else {
                         // The hub also drops the sockets of someone whose
                         // access changed; if that was their removal, say so.
-                        if self.credential_holds().await {
+                        if Box::pin(self.credential_holds()).await {
                             close(&mut sink, CLOSE_RESUME, "you fell behind; reconnect with your last cursor").await;
                         } else {
                             close(&mut sink, CLOSE_CREDENTIAL_ENDED, CREDENTIAL_ENDED).await;
@@ -295,7 +295,10 @@ impl Session {
                 incoming = stream.next() => {
                     last_heard = Instant::now();
                     match incoming {
-                        Some(Ok(Message::Text(text))) => self.on_client_frame(&mut sink, &text).await,
+                        // Boxed, as the replay is: what a client frame
+                        // leads to (a broadcast, a lookup) would otherwise
+                        // size the task of every idle socket.
+                        Some(Ok(Message::Text(text))) => Box::pin(self.on_client_frame(&mut sink, &text)).await,
                         Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                         Some(Ok(_)) => {}
                     }
