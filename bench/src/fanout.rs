@@ -99,7 +99,7 @@ struct Sent {
 /// Which channel the `i`th message goes to: per thousand messages, one to
 /// the big company channel, twenty over the medium ones, the rest round the
 /// individual channels. Returns the channel and how many sockets are in it.
-fn target(layout: &Layout, i: usize) -> (&str, u64) {
+pub fn target(layout: &Layout, i: usize) -> (&str, u64) {
     match i % 1000 {
         0 => (&layout.big.channel_id, layout.big.clients.len() as u64),
         k @ 1..=20 => {

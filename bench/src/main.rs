@@ -3,6 +3,7 @@
 //! fan-out, idle sockets and history. Prints one set of tables and writes
 //! them as JSON, Markdown and an SVG chart under `bench/results/`.
 
+mod broker;
 mod cluster;
 mod fanout;
 mod history;
@@ -98,6 +99,18 @@ struct Args {
     /// end2end/tests/first-load.spec.js); reported when the file is there.
     #[arg(long, default_value = "target/first-load.json")]
     first_load: PathBuf,
+    /// Only the fan-out against nats-server, a broker that does nothing
+    /// but fan out, in the stress shape at `--sockets`, `--rate` and
+    /// `--fanout-seconds`; prints its table and JSON, writes nothing.
+    #[arg(long)]
+    broker_only: bool,
+    /// The nats-server binary for `--broker-only`.
+    #[arg(long, default_value = "/usr/sbin/nats-server")]
+    nats_server: PathBuf,
+    /// Bytes of each payload the broker delivers: about the size of
+    /// Parlor's `message.created` frame in the fan-out.
+    #[arg(long, default_value_t = 480)]
+    broker_frame_bytes: usize,
     /// The peer (Synapse), measured after Parlor; never in a `--quick` run.
     #[command(flatten)]
     peer: synapse::PeerArgs,
@@ -144,6 +157,18 @@ impl Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let mut sizes = args.sizes();
+    // On Ctrl-C or SIGTERM the run is dropped, and with it every server it
+    // started (they are killed on drop) and their data directories.
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    if args.broker_only {
+        // The broker, which inherits the limit, holds the other end of each.
+        raise_fd_limit(sizes.sockets + 2_000)?;
+        return tokio::select! {
+            outcome = broker_only(&args, &sizes) => outcome,
+            _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("interrupted")),
+            _ = terminate.recv() => Err(anyhow::anyhow!("terminated")),
+        };
+    }
     let fd_limit = raise_fd_limit(sizes.idle.iter().copied().max().unwrap_or(0) + 2_000)?;
     // This process holds every client socket and the server (which inherits
     // the limit) the other end of each: a level beyond the limit is measured
@@ -174,9 +199,6 @@ async fn main() -> anyhow::Result<()> {
         peer: None,
         first_load: read_first_load(&args.first_load),
     };
-    // On Ctrl-C or SIGTERM the run is dropped, and with it every server it
-    // started (they are killed on drop) and their data directories.
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let outcome = tokio::select! {
         outcome = run_all(&args, &sizes, idle_note, &mut results) => outcome,
         _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("interrupted")),
@@ -226,6 +248,35 @@ async fn main() -> anyhow::Result<()> {
             f.lost,
             f.duplicated,
             f.send_errors
+        );
+    }
+    Ok(())
+}
+
+/// The stress fan-out served by nats-server instead of Parlor.
+async fn broker_only(args: &Args, sizes: &Sizes) -> anyhow::Result<()> {
+    let layout = seed::Layout::plan(sizes.sockets);
+    let shape = broker::Shape::stress(&layout, args.broker_frame_bytes);
+    let loads = [broker::Load {
+        rate: sizes.rate,
+        seconds: sizes.fanout_seconds,
+    }];
+    let runs = broker::run(&args.nats_server, &shape, &loads).await?;
+    println!();
+    for line in broker::BrokerRun::TABLE_HEADER {
+        println!("{line}");
+    }
+    for run in &runs {
+        println!("{}", run.table_row());
+    }
+    let json: Vec<_> = runs.iter().map(broker::BrokerRun::to_json).collect();
+    println!("\n{}", serde_json::to_string_pretty(&json)?);
+    for run in &runs {
+        anyhow::ensure!(
+            run.lost == 0 && run.duplicated == 0,
+            "broker: {} deliveries lost, {} duplicated",
+            run.lost,
+            run.duplicated
         );
     }
     Ok(())

@@ -207,30 +207,9 @@ impl Server {
             .context("no VmRSS in /proc/<pid>/status")
     }
 
-    /// CPU time the server has used so far, user and system, in seconds
-    /// (`utime` + `stime` of /proc/<pid>/stat).
+    /// CPU time the server has used so far, user and system, in seconds.
     pub fn cpu_seconds(&self) -> anyhow::Result<f64> {
-        let pid = self.pid().context("the server is not running")?;
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-        // The command name in parentheses may hold spaces; fields count from
-        // after its closing parenthesis, where the third field (state) starts.
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .context("no command name in /proc/<pid>/stat")?
-            .1
-            .split_whitespace()
-            .collect();
-        let ticks = |n: usize| -> anyhow::Result<u64> {
-            fields
-                .get(n)
-                .and_then(|field| field.parse().ok())
-                .context("no CPU times in /proc/<pid>/stat")
-        };
-        // utime and stime are fields 14 and 15; fields[0] is field 3.
-        let used = ticks(11)? + ticks(12)?;
-        // SAFETY: sysconf has no preconditions.
-        let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1);
-        Ok(used as f64 / per_second as f64)
+        cpu_seconds_of(self.pid().context("the server is not running")?)
     }
 
     pub async fn post(
@@ -284,6 +263,31 @@ impl Server {
         }
         self.prepared
     }
+}
+
+/// CPU time process `pid` has used so far, user and system, in seconds
+/// (`utime` + `stime` of /proc/<pid>/stat).
+pub fn cpu_seconds_of(pid: u32) -> anyhow::Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // The command name in parentheses may hold spaces; fields count from
+    // after its closing parenthesis, where the third field (state) starts.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .context("no command name in /proc/<pid>/stat")?
+        .1
+        .split_whitespace()
+        .collect();
+    let ticks = |n: usize| -> anyhow::Result<u64> {
+        fields
+            .get(n)
+            .and_then(|field| field.parse().ok())
+            .context("no CPU times in /proc/<pid>/stat")
+    };
+    // utime and stime are fields 14 and 15; fields[0] is field 3.
+    let used = ticks(11)? + ticks(12)?;
+    // SAFETY: sysconf has no preconditions.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1);
+    Ok(used as f64 / per_second as f64)
 }
 
 fn hex_bytes(hex: &str) -> [u8; 32] {
