@@ -25,7 +25,8 @@
 //! sides, the harness takes the same share of the two cores it shares with
 //! the server under test.
 
-use std::collections::HashMap;
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 use std::path::Path;
@@ -178,6 +179,9 @@ pub struct BrokerRun {
     /// what they missed is in `lost`.
     pub slow_consumers: usize,
     pub latency_us: Histogram<u64>,
+    /// Latency by the number of sockets a message went to, as the fan-out
+    /// reports Parlor's.
+    pub by_channel_size: BTreeMap<u64, Histogram<u64>>,
     /// From the first publish to the last delivery (or giving up).
     pub window_seconds: f64,
     /// The broker's CPU time over that window.
@@ -237,6 +241,11 @@ impl BrokerRun {
             "window_s": self.window_seconds,
             "p50_ms": self.ms(0.5), "p99_ms": self.ms(0.99), "p999_ms": self.ms(0.999),
             "max_ms": self.latency_us.max() as f64 / 1000.0,
+            "by_channel_size": self.by_channel_size.iter().map(|(members, h)| json!({
+                "members": members, "deliveries": h.len(),
+                "p50_ms": h.value_at_quantile(0.5) as f64 / 1000.0,
+                "p99_ms": h.value_at_quantile(0.99) as f64 / 1000.0,
+            })).collect::<Vec<_>>(),
         })
     }
 }
@@ -352,6 +361,7 @@ async fn measure(
 
     let range = base..base + messages as u32;
     let mut latency_us = Histogram::<u64>::new(3)?;
+    let mut by_channel_size: BTreeMap<u64, Histogram<u64>> = BTreeMap::new();
     let mut deliveries = 0u64;
     let mut repeats = 0u64;
     // Each subscriber's message numbers, sorted, once each.
@@ -365,8 +375,13 @@ async fn measure(
         received.dedup_by_key(|(n, _)| *n);
         repeats += (all - received.len()) as u64;
         for &(n, at) in &received {
-            let us = at.duration_since(starts[(n - base) as usize]).as_micros();
-            latency_us.record(us as u64)?;
+            let i = (n - base) as usize;
+            let us = at.duration_since(starts[i]).as_micros() as u64;
+            latency_us.record(us)?;
+            match by_channel_size.entry(shape.members(i)) {
+                Entry::Occupied(mut h) => h.get_mut().record(us)?,
+                Entry::Vacant(slot) => slot.insert(Histogram::new(3)?).record(us)?,
+            }
         }
         deliveries += received.len() as u64;
         got.push(received.into_iter().map(|(n, _)| n).collect());
@@ -399,6 +414,7 @@ async fn measure(
         everything_fewest,
         slow_consumers: broker.slow_consumers() - slow_before,
         latency_us,
+        by_channel_size,
         window_seconds,
         server_cpu_seconds,
     })
