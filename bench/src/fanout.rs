@@ -35,6 +35,8 @@ pub struct Fanout {
     pub sockets: usize,
     /// Of those, staff who see every channel.
     pub staff_sockets: usize,
+    /// The length of a delivered `message.created` frame.
+    pub frame_bytes: usize,
     pub messages: usize,
     pub rate: u32,
     pub achieved_rate: f64,
@@ -77,6 +79,7 @@ impl Fanout {
     pub fn to_json(&self) -> serde_json::Value {
         json!({
             "scenario": self.scenario, "staff_sockets": self.staff_sockets,
+            "frame_bytes": self.frame_bytes,
             "sockets": self.sockets, "messages": self.messages, "rate": self.rate,
             "achieved_rate": self.achieved_rate, "expected_deliveries": self.expected,
             "deliveries": self.deliveries, "lost": self.lost, "duplicated": self.duplicated,
@@ -157,6 +160,8 @@ struct Arrivals {
 /// until dropped; each load is measured on the same sockets.
 struct Sockets {
     count: usize,
+    /// The length of a `message.created` frame, as last seen.
+    frame_bytes: Arc<AtomicUsize>,
     arrivals: Vec<Arc<Mutex<Arrivals>>>,
     stop: watch::Sender<bool>,
     readers: Vec<tokio::task::JoinHandle<()>>,
@@ -181,6 +186,7 @@ impl Sockets {
             layout.staff.len()
         );
         let ready = Arc::new(AtomicUsize::new(0));
+        let frame_bytes = Arc::new(AtomicUsize::new(0));
         let (stop, stopped) = watch::channel(false);
         let connected: Vec<ws::Socket> = stream::iter(users.iter().enumerate())
             // Source addresses of their own: the idle scenario's closed
@@ -196,7 +202,7 @@ impl Sockets {
         for socket in connected {
             let mine = Arc::new(Mutex::new(Arrivals::default()));
             arrivals.push(mine.clone());
-            let ready = ready.clone();
+            let (ready, bytes) = (ready.clone(), frame_bytes.clone());
             let mut stopped = stopped.clone();
             readers.push(tokio::spawn(async move {
                 let (_sink, mut stream) = socket.split();
@@ -212,7 +218,10 @@ impl Sockets {
                     };
                     let now = Instant::now();
                     match sent_number(&text) {
-                        Some(n) => mine.lock().unwrap().frames.push((n, now)),
+                        Some(n) => {
+                            mine.lock().unwrap().frames.push((n, now));
+                            bytes.store(text.len(), Ordering::Relaxed);
+                        }
                         None if text.contains(r#""type":"ready""#) => {
                             ready.fetch_add(1, Ordering::Relaxed);
                         }
@@ -234,6 +243,7 @@ impl Sockets {
         tokio::time::sleep(Duration::from_secs(1)).await;
         Ok(Sockets {
             count,
+            frame_bytes,
             arrivals,
             stop,
             readers,
@@ -434,6 +444,7 @@ async fn measure(
     Ok(Fanout {
         scenario: scenario.name(),
         sockets: sockets.count,
+        frame_bytes: sockets.frame_bytes.load(Ordering::Relaxed),
         staff_sockets: layout.staff.len(),
         messages,
         rate,

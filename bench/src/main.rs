@@ -4,6 +4,7 @@
 //! Synapse's. Prints one set of tables and writes them as JSON, Markdown and
 //! an SVG chart under `bench/results/`.
 
+mod broker;
 mod cluster;
 mod fanout;
 mod history;
@@ -118,6 +119,14 @@ struct Args {
     /// `--quick` or `--send-only` run.
     #[command(flatten)]
     wrk: wrk::WrkArgs,
+    /// The peer for fan-out: nats-server, a broker that does nothing but
+    /// fan out, run through the same shapes and loads as Parlor's fan-out
+    /// right after it, its subscribers speaking NATS over WebSocket.
+    #[arg(long, default_value = "/usr/sbin/nats-server")]
+    nats_server: PathBuf,
+    /// Leave the nats-server fan-out out.
+    #[arg(long)]
+    no_broker: bool,
     /// The peer (Synapse), measured after Parlor; never in a `--quick` run.
     #[command(flatten)]
     peer: synapse::PeerArgs,
@@ -172,6 +181,9 @@ impl Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let mut sizes = args.sizes();
+    // On Ctrl-C or SIGTERM the run is dropped, and with it every server it
+    // started (they are killed on drop) and their data directories.
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let fd_limit = raise_fd_limit(sizes.idle.iter().copied().max().unwrap_or(0) + 2_000)?;
     // This process holds every client socket and the server (which inherits
     // the limit) the other end of each: a level beyond the limit is measured
@@ -199,13 +211,11 @@ async fn main() -> anyhow::Result<()> {
         search: Vec::new(),
         cluster: None,
         wrk: None,
+        broker: Vec::new(),
         // The peer server (e.g. Synapse) plugs in here.
         peer: None,
         first_load: read_first_load(&args.first_load),
     };
-    // On Ctrl-C or SIGTERM the run is dropped, and with it every server it
-    // started (they are killed on drop) and their data directories.
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let outcome = tokio::select! {
         outcome = run_all(&args, &sizes, idle_note, &mut results) => outcome,
         _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("interrupted")),
@@ -238,6 +248,16 @@ async fn main() -> anyhow::Result<()> {
     for s in &results.send {
         anyhow::ensure!(s.errors == 0, "{} sends failed on {}", s.errors, s.backend);
         anyhow::ensure!(s.acknowledged > 0, "no send acknowledged on {}", s.backend);
+    }
+    for b in &results.broker {
+        anyhow::ensure!(
+            b.lost == 0 && b.duplicated == 0,
+            "nats-server fan-out ({} at {}/s): {} deliveries lost, {} duplicated",
+            b.shape,
+            b.rate,
+            b.lost,
+            b.duplicated
+        );
     }
     if let Some(c) = &results.cluster {
         let x = &c.cross;
@@ -396,6 +416,7 @@ async fn run(
     let outcome = fanout::run(&server, &portal, fanout::Scenario::Portal, &loads).await;
     stop(server).await;
     results.fanout.extend(outcome?);
+    broker_fanout(args, fanout::Scenario::Portal, &portal, &loads, results).await?;
 
     // 4–7. One large seeded workspace on SQLite for idle sockets, the
     // stress fan-out, history and search.
@@ -406,6 +427,10 @@ async fn run(
         0
     };
     let server = Arc::new(seeded(args, None, &layout, messages).await?);
+    let load = fanout::Load {
+        rate: sizes.rate,
+        seconds: sizes.fanout_seconds,
+    };
     let outcome = async {
         if !sizes.idle.is_empty() && everything {
             let mut idle = idle::run(
@@ -420,10 +445,6 @@ async fn run(
             // Let the server see the idle sockets go.
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         }
-        let load = fanout::Load {
-            rate: sizes.rate,
-            seconds: sizes.fanout_seconds,
-        };
         results
             .fanout
             .extend(fanout::run(&server, &layout, fanout::Scenario::Stress, &[load]).await?);
@@ -453,6 +474,7 @@ async fn run(
     .await;
     stop(server).await;
     outcome?;
+    broker_fanout(args, fanout::Scenario::Stress, &layout, &[load], results).await?;
     if !everything {
         return Ok(());
     }
@@ -476,6 +498,36 @@ async fn run(
         database.drop_it().await?;
         results.search.push(outcome?);
     }
+    Ok(())
+}
+
+/// The fan-out `scenario` over `layout` at `loads`, with the frames of
+/// Parlor's run of it, served by nats-server (unless left out).
+async fn broker_fanout(
+    args: &Args,
+    scenario: fanout::Scenario,
+    layout: &seed::Layout,
+    loads: &[fanout::Load],
+    results: &mut Results,
+) -> anyhow::Result<()> {
+    if args.no_broker {
+        return Ok(());
+    }
+    let frame_bytes = results
+        .fanout
+        .iter()
+        .filter(|f| f.scenario == scenario.name())
+        .map(|f| f.frame_bytes)
+        .max()
+        .unwrap_or(0);
+    // Enough targets for every message the broker may be sent; they cycle.
+    let messages: usize = loads
+        .iter()
+        .map(|l| (f64::from(l.rate) * l.seconds) as usize + 1)
+        .sum();
+    let shape = broker::Shape::of(scenario, layout, frame_bytes, messages);
+    let runs = broker::run(&args.nats_server, &shape, loads).await?;
+    results.broker.extend(runs);
     Ok(())
 }
 

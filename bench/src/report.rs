@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
+use crate::broker::BrokerRun;
 use crate::fanout::Fanout;
 use crate::history::History;
 use crate::idle::Idle;
@@ -62,6 +63,8 @@ pub struct Results {
     pub send: Vec<Send>,
     /// Both scenarios, each at the loads it was run at.
     pub fanout: Vec<Fanout>,
+    /// The same fan-outs served by nats-server.
+    pub broker: Vec<BrokerRun>,
     pub idle: Option<Idle>,
     pub history: Option<History>,
     /// One per backend searched.
@@ -305,6 +308,84 @@ impl Results {
         Some((name, headline))
     }
 
+    /// Parlor's fan-out next to nats-server's, scenario by scenario and
+    /// load by load; then, per scenario, each server's most frames a
+    /// second at an equal p99: the higher of the two p99s at the lowest
+    /// load, which both servers reach there.
+    fn broker_table(&self, out: &mut String) {
+        let ratio = |a: f64, b: f64| {
+            if b > 0.0 {
+                format!("{:.2}", a / b)
+            } else {
+                "–".into()
+            }
+        };
+        let _ = writeln!(
+            out,
+            "\nFan-out against nats-server (the same shapes, loads and frame sizes; its \
+             subscribers speak NATS over WebSocket; CPU per delivered frame, receiving the \
+             message included):\n"
+        );
+        let _ = writeln!(out, "| scenario | rate msg/s | frames/s Parlor | frames/s nats-server | Parlor / nats-server | p99 ms Parlor | p99 ms nats-server | Parlor / nats-server (goal ≤ 1.5) | CPU µs/frame Parlor | CPU µs/frame nats-server |");
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
+        let pairs: Vec<(&Fanout, &BrokerRun)> = self
+            .fanout
+            .iter()
+            .filter_map(|f| {
+                let b = self
+                    .broker
+                    .iter()
+                    .find(|b| b.shape == f.scenario && b.rate == f.rate)?;
+                Some((f, b))
+            })
+            .collect();
+        for (f, b) in &pairs {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {:.0} | {:.0} | {} | {:.2} | {:.2} | {} | {:.2} | {:.2} |",
+                f.scenario,
+                f.rate,
+                f.frames_per_second(),
+                b.frames_per_second(),
+                ratio(f.frames_per_second(), b.frames_per_second()),
+                f.ms(0.99),
+                b.ms(0.99),
+                ratio(f.ms(0.99), b.ms(0.99)),
+                f.cpu_us_per_frame(),
+                b.cpu_us_per_frame()
+            );
+        }
+        let mut scenarios: Vec<&str> = pairs.iter().map(|(f, _)| f.scenario).collect();
+        scenarios.dedup();
+        for scenario in scenarios {
+            let of: Vec<&(&Fanout, &BrokerRun)> = pairs
+                .iter()
+                .filter(|(f, _)| f.scenario == scenario)
+                .collect();
+            let Some((low_f, low_b)) = of.iter().min_by_key(|(f, _)| f.rate) else {
+                continue;
+            };
+            let bound = low_f.ms(0.99).max(low_b.ms(0.99));
+            let parlor = of
+                .iter()
+                .filter(|(f, _)| f.ms(0.99) <= bound)
+                .map(|(f, _)| f.frames_per_second())
+                .fold(0.0, f64::max);
+            let nats = of
+                .iter()
+                .filter(|(_, b)| b.ms(0.99) <= bound)
+                .map(|(_, b)| b.frames_per_second())
+                .fold(0.0, f64::max);
+            let _ = writeln!(
+                out,
+                "\n{scenario}: at an equal p99 of at most {bound:.1} ms (the higher of the two at \
+                 the lowest load), Parlor delivered up to {parlor:.0} frames/s and nats-server up \
+                 to {nats:.0}: Parlor / nats-server {} (goal ≥ 1).",
+                ratio(parlor, nats)
+            );
+        }
+    }
+
     /// Every scenario's numbers as Markdown tables.
     pub fn table(&self) -> String {
         let mut out = String::new();
@@ -414,6 +495,9 @@ impl Results {
                     );
                 }
             }
+        }
+        if !self.broker.is_empty() {
+            self.broker_table(&mut out);
         }
         if let Some(i) = &self.idle {
             let _ = writeln!(
@@ -544,6 +628,7 @@ impl Results {
             "headline": headline_json(&h),
             "send": self.send.iter().map(Send::to_json).collect::<Vec<_>>(),
             "fanout": self.fanout.iter().map(Fanout::to_json).collect::<Vec<_>>(),
+            "broker": self.broker.iter().map(BrokerRun::to_json).collect::<Vec<_>>(),
             "idle": self.idle.as_ref().map(Idle::to_json),
             "history": self.history.as_ref().map(History::to_json),
             "search": self.search.iter().map(crate::search::Search::to_json).collect::<Vec<_>>(),
