@@ -134,7 +134,7 @@ impl Scenario {
                 }
                 _ => individual(i),
             },
-            Scenario::Portal if i % 4 == 0 => {
+            Scenario::Portal if i.is_multiple_of(4) => {
                 company(&layout.companies[(i / 4) % layout.companies.len()])
             }
             Scenario::Portal => individual(i),
