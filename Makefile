@@ -19,7 +19,7 @@ AIOSMTPD_VERSION ?= 1.4.6
 FUZZ_VENV := target/fuzz-venv
 SCHEMATHESIS_VERSION ?= 4.32.5
 
-.PHONY: run build web web-deps bench-first-load bench-deps test test-rust test-rust-postgres test-fuzz fuzz-deps test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server nginx-test-server lint clean bench bench-quick synapse-bench-server
+.PHONY: run build web web-deps nats-server bench-deps bench-first-load test test-rust test-rust-postgres test-fuzz fuzz-deps test-sdk sdk-deps test-e2e e2e-deps s3-test-server smtp-test-server nginx-test-server lint clean bench bench-quick synapse-bench-server
 
 # The wasm-bindgen CLI must be the exact version of the wasm-bindgen crate.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
@@ -78,7 +78,7 @@ web-deps:
 ## against the server, the browser tests, and the benchmark smoke test.
 test: test-rust test-rust-postgres test-fuzz test-sdk test-e2e bench-quick
 
-test-rust: s3-test-server smtp-test-server
+test-rust: s3-test-server smtp-test-server nats-server
 	env -u PARLOR_TEST_DATABASE_URL scripts/with-s3-server $(CARGO) test --locked
 
 # The same packages as test-rust (no -p), so Cargo reuses its build.
@@ -154,7 +154,7 @@ endif
 ## bench/results/latest.{md,json,svg}. parlor-bench raises its open-file
 ## limit (and so the server's) itself; the ulimit here is a fallback.
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
-bench: bench-deps synapse-bench-server bench-first-load
+bench: bench-deps nats-server synapse-bench-server bench-first-load
 	$(CARGO) build --release --locked -p parlor -p parlor-bench
 	ulimit -n 20000 2>/dev/null; ./target/release/parlor-bench --parlor target/release/parlor --postgres-url $(BENCH_POSTGRES_URL)
 
@@ -170,9 +170,15 @@ bench-first-load: e2e-deps web
 ## behind, after a run that ends or one stopped with SIGTERM. Its results
 ## go under target/, not into the repository. Debug builds, which the other
 ## tests have built already: it checks the harness, never a speed.
-bench-quick:
+bench-quick: nats-server
 	$(CARGO) build --locked -p parlor -p parlor-bench
 	ulimit -n 20000 2>/dev/null; scripts/bench-leaves-nothing target/debug/parlor-bench target/debug/parlor target/bench-results
+
+## nats-server, the broker the fan-out is measured against (bench/src/broker.rs;
+## its test runs in test-rust), from Debian's packages.
+nats-server:
+	@test -x /usr/sbin/nats-server \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server)
 
 ## wrk, the HTTP load generator sends are measured with against Parlor and
 ## Synapse alike (bench/src/wrk.rs), from Debian's packages.
