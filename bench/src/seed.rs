@@ -193,20 +193,7 @@ pub async fn seed(url: &str, layout: &Layout, messages: usize) -> anyhow::Result
     }
     // A session for each client, which their sockets are opened with.
     for chunk in numbered.chunks(2000) {
-        insert(
-            &mut tx,
-            "sessions (token_hash, user_id, user_type, csrf_token, created_at, expires_at)",
-            chunk,
-            |q, (_, id)| {
-                q.bind(crate::ws::session_digest(id))
-                    .bind(id.to_string())
-                    .bind("client")
-                    .bind("bench")
-                    .bind(start)
-                    .bind(i64::MAX)
-            },
-        )
-        .await?;
+        insert_sessions(&mut tx, chunk, "client", start).await?;
     }
     // Staff with full access, each with a session for their socket.
     let staff: Vec<(usize, &str)> = layout
@@ -233,20 +220,7 @@ pub async fn seed(url: &str, layout: &Layout, messages: usize) -> anyhow::Result
             },
         )
         .await?;
-        insert(
-            &mut tx,
-            "sessions (token_hash, user_id, user_type, csrf_token, created_at, expires_at)",
-            chunk,
-            |q, (_, id)| {
-                q.bind(crate::ws::session_digest(id))
-                    .bind(id.to_string())
-                    .bind("internalUser")
-                    .bind("bench")
-                    .bind(start)
-                    .bind(i64::MAX)
-            },
-        )
-        .await?;
+        insert_sessions(&mut tx, chunk, "internalUser", start).await?;
     }
     // And one that searches with a cookie, as a client of the big company.
     if let Some(searcher) = layout.big().clients.first() {
@@ -408,6 +382,30 @@ async fn insert<T>(
     }
     query.execute(conn).await?;
     Ok(())
+}
+
+/// A session that never ends for each of `users` (numbered), stored under
+/// the digest their sockets are opened with (`ws::session_digest`).
+async fn insert_sessions(
+    conn: &mut AnyConnection,
+    users: &[(usize, &str)],
+    user_type: &str,
+    at: i64,
+) -> anyhow::Result<()> {
+    insert(
+        conn,
+        "sessions (token_hash, user_id, user_type, csrf_token, created_at, expires_at)",
+        users,
+        |q, (_, id)| {
+            q.bind(crate::ws::session_digest(id))
+                .bind(id.to_string())
+                .bind(user_type.to_string())
+                .bind("bench")
+                .bind(at)
+                .bind(i64::MAX)
+        },
+    )
+    .await
 }
 
 async fn insert_messages(
