@@ -25,8 +25,7 @@
 //! sides, the harness takes the same share of the two cores it shares with
 //! the server under test.
 
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 use std::path::Path;
@@ -37,13 +36,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use futures_util::{stream, SinkExt, StreamExt};
-use hdrhistogram::Histogram;
 use serde_json::json;
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
+use crate::delivery::{Delivery, Latencies};
 use crate::fanout::{Load, Scenario};
 use crate::seed::Layout;
 
@@ -149,15 +148,6 @@ pub struct BrokerRun {
     /// The shape's name.
     pub shape: String,
     pub sockets: usize,
-    pub messages: usize,
-    pub rate: u32,
-    pub achieved_rate: f64,
-    pub expected: u64,
-    pub deliveries: u64,
-    pub lost: u64,
-    /// Deliveries beyond one per member: repeats, and any to a subscriber
-    /// outside the channel.
-    pub duplicated: u64,
     /// Of the subscribers who see everything, the fewest messages one got
     /// (every message, when none was lost); `None` without such
     /// subscribers.
@@ -165,48 +155,18 @@ pub struct BrokerRun {
     /// Clients the broker cut off as too slow to read (its log says so);
     /// what they missed is in `lost`.
     pub slow_consumers: usize,
-    pub latency_us: Histogram<u64>,
-    /// Latency by the number of sockets a message went to, as the fan-out
-    /// reports Parlor's.
-    pub by_channel_size: BTreeMap<u64, Histogram<u64>>,
-    /// From the first publish to the last delivery (or giving up).
-    pub window_seconds: f64,
-    /// The broker's CPU time over that window.
-    pub server_cpu_seconds: f64,
+    /// Latency from just before the publish to receipt.
+    pub delivered: Delivery,
 }
 
 impl BrokerRun {
-    pub fn ms(&self, quantile: f64) -> f64 {
-        self.latency_us.value_at_quantile(quantile) as f64 / 1000.0
-    }
-
-    pub fn frames_per_second(&self) -> f64 {
-        self.deliveries as f64 / self.window_seconds.max(f64::EPSILON)
-    }
-
-    /// Broker CPU time per delivered frame, receiving the publish
-    /// included, in µs.
-    pub fn cpu_us_per_frame(&self) -> f64 {
-        self.server_cpu_seconds * 1e6 / self.deliveries.max(1) as f64
-    }
-
     pub fn to_json(&self) -> serde_json::Value {
-        json!({
-            "server": self.server, "shape": self.shape, "sockets": self.sockets, "messages": self.messages,
-            "rate": self.rate, "achieved_rate": self.achieved_rate,
-            "expected_deliveries": self.expected, "deliveries": self.deliveries,
-            "lost": self.lost, "duplicated": self.duplicated,
+        let mut json = json!({
+            "server": self.server, "shape": self.shape, "sockets": self.sockets,
             "everything_fewest": self.everything_fewest, "slow_consumers": self.slow_consumers,
-            "frames_per_s": self.frames_per_second(), "server_cpu_us_per_frame": self.cpu_us_per_frame(),
-            "window_s": self.window_seconds,
-            "p50_ms": self.ms(0.5), "p99_ms": self.ms(0.99), "p999_ms": self.ms(0.999),
-            "max_ms": self.latency_us.max() as f64 / 1000.0,
-            "by_channel_size": self.by_channel_size.iter().map(|(members, h)| json!({
-                "members": members, "deliveries": h.len(),
-                "p50_ms": h.value_at_quantile(0.5) as f64 / 1000.0,
-                "p99_ms": h.value_at_quantile(0.99) as f64 / 1000.0,
-            })).collect::<Vec<_>>(),
-        })
+        });
+        self.delivered.add_json(&mut json);
+        json
     }
 }
 
@@ -261,7 +221,7 @@ pub async fn run(
     let mut base = 0u32;
     for load in loads {
         let run = measure(&broker, &publisher, shape, load, base, &arrivals, &arrived).await?;
-        base += run.messages as u32;
+        base += run.delivered.messages as u32;
         runs.push(run);
     }
     for reader in readers {
@@ -320,8 +280,7 @@ async fn measure(
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let range = base..base + messages as u32;
-    let mut latency_us = Histogram::<u64>::new(3)?;
-    let mut by_channel_size: BTreeMap<u64, Histogram<u64>> = BTreeMap::new();
+    let mut latencies = Latencies::new()?;
     let mut deliveries = 0u64;
     let mut repeats = 0u64;
     // Each subscriber's message numbers, sorted, once each.
@@ -337,11 +296,7 @@ async fn measure(
         for &(n, at) in &received {
             let i = (n - base) as usize;
             let us = at.duration_since(starts[i]).as_micros() as u64;
-            latency_us.record(us)?;
-            match by_channel_size.entry(shape.members(i)) {
-                Entry::Occupied(mut h) => h.get_mut().record(us)?,
-                Entry::Vacant(slot) => slot.insert(Histogram::new(3)?).record(us)?,
-            }
+            latencies.record(shape.members(i), us)?;
         }
         deliveries += received.len() as u64;
         got.push(received.into_iter().map(|(n, _)| n).collect());
@@ -363,20 +318,21 @@ async fn measure(
         server: broker.version.clone(),
         shape: shape.name.clone(),
         sockets: shape.subscribers,
-        messages,
-        rate,
-        achieved_rate,
-        expected,
-        deliveries,
-        lost,
-        // Receipts beyond those of members are strays.
-        duplicated: repeats + deliveries.saturating_sub(expected - lost),
         everything_fewest,
         slow_consumers: broker.slow_consumers() - slow_before,
-        latency_us,
-        by_channel_size,
-        window_seconds,
-        server_cpu_seconds,
+        delivered: Delivery {
+            messages,
+            rate,
+            achieved_rate,
+            expected,
+            deliveries,
+            lost,
+            // Receipts beyond those of members are strays.
+            duplicated: repeats + deliveries.saturating_sub(expected - lost),
+            latencies,
+            window_seconds,
+            server_cpu_seconds,
+        },
     })
 }
 
@@ -711,6 +667,8 @@ mod tests {
         let [run] = &runs[..] else {
             panic!("one run per load, got {}", runs.len())
         };
+        let everything_fewest = run.everything_fewest;
+        let run = &run.delivered;
         assert!(
             run.messages > 100,
             "only {} messages published",
@@ -720,8 +678,8 @@ mod tests {
         assert_eq!(run.lost, 0, "lost");
         assert_eq!(run.duplicated, 0, "duplicated");
         assert_eq!(run.deliveries, run.expected);
-        assert_eq!(run.everything_fewest, Some(run.messages as u64));
+        assert_eq!(everything_fewest, Some(run.messages as u64));
         assert!(run.frames_per_second() > 0.0);
-        assert_eq!(run.latency_us.len(), run.deliveries);
+        assert_eq!(run.latencies.all.len(), run.deliveries);
     }
 }

@@ -9,8 +9,7 @@
 //! over the window from the first send to the last delivery, and the
 //! server's CPU time (sending and delivering) per delivered frame.
 
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,6 +21,7 @@ use serde_json::json;
 use tokio::sync::{watch, Semaphore};
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::delivery::{Delivery, Latencies};
 use crate::seed::{Group, Layout};
 use crate::server::Server;
 use crate::ws;
@@ -37,63 +37,29 @@ pub struct Fanout {
     pub staff_sockets: usize,
     /// The length of a delivered `message.created` frame.
     pub frame_bytes: usize,
-    pub messages: usize,
-    pub rate: u32,
-    pub achieved_rate: f64,
-    pub expected: u64,
-    pub deliveries: u64,
-    pub lost: u64,
-    pub duplicated: u64,
     pub send_errors: u64,
-    pub latency_us: Histogram<u64>,
     /// From the start of each send request to its answer: how much of the
     /// delivery latency the send path itself accounts for.
     pub send_latency_us: Histogram<u64>,
-    /// Delivery latency by the number of sockets a message went to: a
-    /// message to 5,000 sockets is written out one socket after another.
-    pub by_channel_size: BTreeMap<u64, Histogram<u64>>,
-    /// From the first send to the last delivery (or giving up).
-    pub window_seconds: f64,
-    /// The server's CPU time over that window.
-    pub server_cpu_seconds: f64,
+    /// Latency from the start of the send request to the frame; a message
+    /// to 5,000 sockets is written out one socket after another.
+    pub delivered: Delivery,
 }
 
 impl Fanout {
-    pub fn ms(&self, quantile: f64) -> f64 {
-        self.latency_us.value_at_quantile(quantile) as f64 / 1000.0
-    }
-
-    pub fn frames_per_second(&self) -> f64 {
-        self.deliveries as f64 / self.window_seconds.max(f64::EPSILON)
-    }
-
-    /// Server CPU time per delivered frame, sending included, in µs.
-    pub fn cpu_us_per_frame(&self) -> f64 {
-        self.server_cpu_seconds * 1e6 / self.deliveries.max(1) as f64
-    }
-
     pub fn send_ms(&self, quantile: f64) -> f64 {
         self.send_latency_us.value_at_quantile(quantile) as f64 / 1000.0
     }
 
     pub fn to_json(&self) -> serde_json::Value {
-        json!({
+        let mut json = json!({
             "scenario": self.scenario, "staff_sockets": self.staff_sockets,
-            "frame_bytes": self.frame_bytes,
-            "sockets": self.sockets, "messages": self.messages, "rate": self.rate,
-            "achieved_rate": self.achieved_rate, "expected_deliveries": self.expected,
-            "deliveries": self.deliveries, "lost": self.lost, "duplicated": self.duplicated,
+            "frame_bytes": self.frame_bytes, "sockets": self.sockets,
             "send_errors": self.send_errors,
-            "frames_per_s": self.frames_per_second(), "server_cpu_us_per_frame": self.cpu_us_per_frame(),
-            "p50_ms": self.ms(0.5), "p99_ms": self.ms(0.99), "p999_ms": self.ms(0.999),
-            "max_ms": self.latency_us.max() as f64 / 1000.0,
             "send_p50_ms": self.send_ms(0.5), "send_p99_ms": self.send_ms(0.99),
-            "by_channel_size": self.by_channel_size.iter().map(|(members, h)| json!({
-                "members": members, "deliveries": h.len(),
-                "p50_ms": h.value_at_quantile(0.5) as f64 / 1000.0,
-                "p99_ms": h.value_at_quantile(0.99) as f64 / 1000.0,
-            })).collect::<Vec<_>>(),
-        })
+        });
+        self.delivered.add_json(&mut json);
+        json
     }
 }
 
@@ -312,7 +278,7 @@ pub async fn run(
         let outcome = measure(server, layout, scenario, *load, &sockets, first).await;
         match outcome {
             Ok(run) => {
-                first += run.messages;
+                first += run.delivered.messages;
                 runs.push(run);
             }
             Err(err) => {
@@ -412,8 +378,7 @@ async fn measure(
     // Anything still arriving now would be a duplicate or a stray.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut counts: HashMap<u32, u64> = HashMap::with_capacity(sent.len());
-    let mut latency_us = Histogram::<u64>::new(3)?;
-    let mut by_channel_size: BTreeMap<u64, Histogram<u64>> = BTreeMap::new();
+    let mut latencies = Latencies::new()?;
     let mut deliveries = 0u64;
     let mut duplicated = 0u64;
     for mut received in sockets.take() {
@@ -424,12 +389,7 @@ async fn measure(
         for (n, at) in received {
             deliveries += 1;
             if let Some(s) = sent.get(&n) {
-                let us = at.duration_since(s.start).as_micros() as u64;
-                latency_us.record(us)?;
-                match by_channel_size.entry(s.members) {
-                    Entry::Occupied(mut h) => h.get_mut().record(us)?,
-                    Entry::Vacant(slot) => slot.insert(Histogram::new(3)?).record(us)?,
-                }
+                latencies.record(s.members, at.duration_since(s.start).as_micros() as u64)?;
                 *counts.entry(n).or_default() += 1;
             }
         }
@@ -446,19 +406,20 @@ async fn measure(
         sockets: sockets.count,
         frame_bytes: sockets.frame_bytes.load(Ordering::Relaxed),
         staff_sockets: layout.staff.len(),
-        messages,
-        rate,
-        achieved_rate,
-        expected,
-        deliveries,
-        lost,
-        duplicated,
         send_errors: errors.load(Ordering::Relaxed) as u64,
-        latency_us,
         send_latency_us,
-        by_channel_size,
-        window_seconds,
-        server_cpu_seconds,
+        delivered: Delivery {
+            messages,
+            rate,
+            achieved_rate,
+            expected,
+            deliveries,
+            lost,
+            duplicated,
+            latencies,
+            window_seconds,
+            server_cpu_seconds,
+        },
     })
 }
 

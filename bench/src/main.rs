@@ -6,6 +6,7 @@
 
 mod broker;
 mod cluster;
+mod delivery;
 mod fanout;
 mod history;
 mod idle;
@@ -251,12 +252,12 @@ async fn main() -> anyhow::Result<()> {
     }
     for b in &results.broker {
         anyhow::ensure!(
-            b.lost == 0 && b.duplicated == 0,
+            b.delivered.lost == 0 && b.delivered.duplicated == 0,
             "nats-server fan-out ({} at {}/s): {} deliveries lost, {} duplicated",
             b.shape,
-            b.rate,
-            b.lost,
-            b.duplicated
+            b.delivered.rate,
+            b.delivered.lost,
+            b.delivered.duplicated
         );
     }
     if let Some(c) = &results.cluster {
@@ -270,12 +271,12 @@ async fn main() -> anyhow::Result<()> {
     }
     for f in &results.fanout {
         anyhow::ensure!(
-            f.lost == 0 && f.duplicated == 0 && f.send_errors == 0,
+            f.delivered.lost == 0 && f.delivered.duplicated == 0 && f.send_errors == 0,
             "fan-out ({} at {}/s): {} deliveries lost, {} duplicated, {} sends failed",
             f.scenario,
-            f.rate,
-            f.lost,
-            f.duplicated,
+            f.delivered.rate,
+            f.delivered.lost,
+            f.delivered.duplicated,
             f.send_errors
         );
     }
@@ -321,9 +322,9 @@ fn peer_results(peer: &synapse::PeerResults, parlor: &Results) -> report::PeerRe
         msgs_per_s: sqlite.map(|s| s.per_second()),
         send_p50_ms: sqlite.map(|s| s.ms(0.5)),
         send_p99_ms: sqlite.map(|s| s.ms(0.99)),
-        delivery_p50_ms: fanout.map(|f| f.ms(0.5)),
-        delivery_p99_ms: fanout.map(|f| f.ms(0.99)),
-        delivery_p999_ms: fanout.map(|f| f.ms(0.999)),
+        delivery_p50_ms: fanout.map(|f| f.delivered.ms(0.5)),
+        delivery_p99_ms: fanout.map(|f| f.delivered.ms(0.99)),
+        delivery_p999_ms: fanout.map(|f| f.delivered.ms(0.999)),
     };
     let mut json = peer.to_json();
     json["ratios_parlor_over_peer"] = peer.ratios(&figures);

@@ -263,8 +263,8 @@ impl Results {
         Headline {
             sqlite_send_per_s: send("SQLite"),
             postgres_send_per_s: send("PostgreSQL"),
-            fanout_p99_ms: self.headline_fanout("portal").map(|f| f.ms(0.99)),
-            stress_fanout_p99_ms: self.headline_fanout("stress").map(|f| f.ms(0.99)),
+            fanout_p99_ms: self.headline_fanout("portal").map(|f| f.delivered.ms(0.99)),
+            stress_fanout_p99_ms: self.headline_fanout("stress").map(|f| f.delivered.ms(0.99)),
             idle_bytes_per_socket: self
                 .idle
                 .as_ref()
@@ -335,7 +335,7 @@ impl Results {
                 let b = self
                     .broker
                     .iter()
-                    .find(|b| b.shape == f.scenario && b.rate == f.rate)?;
+                    .find(|b| b.shape == f.scenario && b.delivered.rate == f.delivered.rate)?;
                 Some((f, b))
             })
             .collect();
@@ -344,15 +344,18 @@ impl Results {
                 out,
                 "| {} | {} | {:.0} | {:.0} | {} | {:.2} | {:.2} | {} | {:.2} | {:.2} |",
                 f.scenario,
-                f.rate,
-                f.frames_per_second(),
-                b.frames_per_second(),
-                ratio(f.frames_per_second(), b.frames_per_second()),
-                f.ms(0.99),
-                b.ms(0.99),
-                ratio(f.ms(0.99), b.ms(0.99)),
-                f.cpu_us_per_frame(),
-                b.cpu_us_per_frame()
+                f.delivered.rate,
+                f.delivered.frames_per_second(),
+                b.delivered.frames_per_second(),
+                ratio(
+                    f.delivered.frames_per_second(),
+                    b.delivered.frames_per_second()
+                ),
+                f.delivered.ms(0.99),
+                b.delivered.ms(0.99),
+                ratio(f.delivered.ms(0.99), b.delivered.ms(0.99)),
+                f.delivered.cpu_us_per_frame(),
+                b.delivered.cpu_us_per_frame()
             );
         }
         let mut scenarios: Vec<&str> = pairs.iter().map(|(f, _)| f.scenario).collect();
@@ -362,19 +365,19 @@ impl Results {
                 .iter()
                 .filter(|(f, _)| f.scenario == scenario)
                 .collect();
-            let Some((low_f, low_b)) = of.iter().min_by_key(|(f, _)| f.rate) else {
+            let Some((low_f, low_b)) = of.iter().min_by_key(|(f, _)| f.delivered.rate) else {
                 continue;
             };
-            let bound = low_f.ms(0.99).max(low_b.ms(0.99));
+            let bound = low_f.delivered.ms(0.99).max(low_b.delivered.ms(0.99));
             let parlor = of
                 .iter()
-                .filter(|(f, _)| f.ms(0.99) <= bound)
-                .map(|(f, _)| f.frames_per_second())
+                .filter(|(f, _)| f.delivered.ms(0.99) <= bound)
+                .map(|(f, _)| f.delivered.frames_per_second())
                 .fold(0.0, f64::max);
             let nats = of
                 .iter()
-                .filter(|(_, b)| b.ms(0.99) <= bound)
-                .map(|(_, b)| b.frames_per_second())
+                .filter(|(_, b)| b.delivered.ms(0.99) <= bound)
+                .map(|(_, b)| b.delivered.frames_per_second())
                 .fold(0.0, f64::max);
             let _ = writeln!(
                 out,
@@ -463,20 +466,20 @@ impl Results {
                     f.scenario,
                     f.sockets,
                     f.staff_sockets,
-                    f.rate,
-                    f.achieved_rate,
-                    f.messages,
-                    f.expected,
-                    f.deliveries,
-                    f.lost,
-                    f.duplicated,
-                    f.ms(0.5),
-                    f.ms(0.99),
-                    f.ms(0.999),
-                    f.latency_us.max() as f64 / 1000.0,
+                    f.delivered.rate,
+                    f.delivered.achieved_rate,
+                    f.delivered.messages,
+                    f.delivered.expected,
+                    f.delivered.deliveries,
+                    f.delivered.lost,
+                    f.delivered.duplicated,
+                    f.delivered.ms(0.5),
+                    f.delivered.ms(0.99),
+                    f.delivered.ms(0.999),
+                    f.delivered.max_ms(),
                     f.send_ms(0.99),
-                    f.frames_per_second(),
-                    f.cpu_us_per_frame()
+                    f.delivered.frames_per_second(),
+                    f.delivered.cpu_us_per_frame()
                 );
             }
             if let Some(f) = self.fanout.iter().find(|f| f.scenario == "stress") {
@@ -485,7 +488,7 @@ impl Results {
                     "\nStress scenario by channel size:\n\n| sockets per message | deliveries | p50 ms | p99 ms |"
                 );
                 let _ = writeln!(out, "|---|---|---|---|");
-                for (members, h) in &f.by_channel_size {
+                for (members, h) in &f.delivered.latencies.by_channel_size {
                     let _ = writeln!(
                         out,
                         "| {members} | {} | {:.2} | {:.2} |",
