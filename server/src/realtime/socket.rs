@@ -29,7 +29,7 @@ use crate::service::{sessions, Context};
 use crate::storage::{self, now_ms};
 
 const TYPING_EVERY: Duration = Duration::from_secs(2);
-/// How long a resuming socket waits for this node to reach its cursor.
+/// How long a socket waits for this node to reach its cursor, or the log's end.
 const CATCH_UP_LIMIT: Duration = Duration::from_secs(2);
 const REPLAY_BATCH: u32 = 500;
 /// Read buffer per socket; frames from clients (typing, presence, ping) are
@@ -105,11 +105,15 @@ pub async fn open(
     }
     let (actor, credential) = connecting_actor(&ctx, &query, &headers).await?;
     let since = query.since.as_deref().map(parse_cursor).transpose()?;
-    if let Some(since) = since {
-        // Resuming from a node further along the log: this one catches up
-        // first, or the cursor would look newer than the log.
-        ctx.hub.caught_up_to(since, CATCH_UP_LIMIT).await;
-    }
+    // The hub catches up first: to the cursor of a socket resuming from a
+    // node further along the log, or the cursor would look newer than the
+    // log; and to the end of the log, so that a socket opened after a write
+    // was answered starts after it instead of hearing of it as news (the
+    // pump hands a commit to the hub just after the answer goes out).
+    let log_end = storage::events::latest_seq(&mut *ctx.store.reader().await?).await?;
+    ctx.hub
+        .caught_up_to(since.unwrap_or(0).max(log_end), CATCH_UP_LIMIT)
+        .await;
     let (viewer, channels, presence) = {
         let mut conn = ctx.store.reader().await?;
         (

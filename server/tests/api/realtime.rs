@@ -377,6 +377,31 @@ async fn a_resumed_socket_gets_every_missed_event_once_and_in_order() {
 }
 
 #[tokio::test]
+async fn a_socket_opened_after_a_write_was_answered_starts_after_it() {
+    let f = Firm::build().await;
+    let (node_b, _stop_b) = f.app.second_node().await;
+    let (mut watching, _) = f.app.admin.ready_socket(None).await;
+    let cursor = |frame: &Value| frame["cursor"].as_str().unwrap().parse::<i64>().unwrap();
+    // Each socket opens the moment the answer arrives: on the node that
+    // wrote, before it has handed the write to its sockets; on another,
+    // before it has read the write from the log.
+    for i in 0..5 {
+        let sent = f.app.admin.send_message(&f.ann_channel, &format!("sent {i}")).await;
+        assert_eq!(sent.status, 200, "{}", sent.body);
+        let (_, on_a) = f.app.admin.ready_socket(None).await;
+        let (_, on_b) = node_b.ready_socket(None).await;
+        let heard = watching.next_where(|f| f["type"] == "message.created").await;
+        assert_eq!(heard["data"]["id"], sent.id().as_str());
+        for (node, ready) in [("A", on_a), ("B", on_b)] {
+            assert!(
+                cursor(&ready) >= cursor(&heard),
+                "a socket on {node} opened after message {i} was answered starts at {ready}, before it ({heard})"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_cursor_that_can_no_longer_be_replayed_gets_resync_required() {
     let f = Firm::build().await;
     let (_, ready) = f.app.admin.ready_socket(None).await;
