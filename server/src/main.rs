@@ -183,5 +183,5 @@ async fn by_operator(
 async fn admin_context(storage: &StorageArgs) -> anyhow::Result<Context> {
     let config = Config::new("127.0.0.1:0".parse()?, storage, None)?;
     let store = parlor::storage::Store::connect(&config.database).await?;
-    Context::new(store, config)
+    Context::new(store, config, None)
 }

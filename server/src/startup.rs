@@ -51,8 +51,8 @@ impl Application {
         if config.public_url == format!("http://{}", config.listen) {
             config.public_url = format!("http://{bound}");
         }
-        let mut ctx = Context::new(store, config)?;
-        ctx.cluster = crate::cluster::Cluster::connect(&ctx.config.cluster).await?;
+        let cluster = crate::cluster::Cluster::connect(&config.cluster).await?;
+        let ctx = Context::new(store, config, cluster)?;
         // Sockets connecting from now on are live after the newest event.
         let mut conn = ctx.store.reader().await?;
         ctx.hub

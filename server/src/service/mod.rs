@@ -54,8 +54,22 @@ use crate::storage::{Store, Tx};
 
 /// What every use case needs: the database, the file store, the
 /// configuration, and the realtime hub that hears about committed events.
+///
+/// One `Arc`: a request clones its context at every router and middleware
+/// it passes (axum's state), and cloning each service's own handle there
+/// cost a sixth of a request's CPU (docs/performance.md, section 18).
 #[derive(Clone)]
-pub struct Context {
+pub struct Context(Arc<Services>);
+
+impl std::ops::Deref for Context {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+pub struct Services {
     pub store: Store,
     pub blobs: BlobStore,
     pub config: Arc<Config>,
@@ -89,7 +103,13 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(store: Store, config: Config) -> anyhow::Result<Context> {
+    /// The services for `config`, with `cluster` (the other nodes over
+    /// NATS) when there are any.
+    pub fn new(
+        store: Store,
+        config: Config,
+        cluster: Option<Arc<crate::cluster::Cluster>>,
+    ) -> anyhow::Result<Context> {
         let hub = Hub::new(
             config.realtime_queue,
             crate::realtime::hub::Caps {
@@ -112,7 +132,7 @@ impl Context {
         let upload_rate =
             attachments::UploadRate::new(store.clone(), config.limits.uploads_per_minute);
         let webhook_sender = crate::webhooks::sender::Sender::new(&config.webhooks)?;
-        Ok(Context {
+        Ok(Context(Arc::new(Services {
             store,
             blobs,
             config: Arc::new(config),
@@ -127,9 +147,9 @@ impl Context {
             exports: Arc::new(tokio::sync::Semaphore::new(export::AT_ONCE)),
             upload_rate,
             webhook_sender,
-            cluster: None,
+            cluster,
             stopping: tokio_util::sync::CancellationToken::new(),
-        })
+        })))
     }
 
     /// Commits a transaction and wakes the realtime pump for its events.
