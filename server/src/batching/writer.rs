@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::authz::{self, Scope};
 use crate::domain::event::EventKind;
@@ -53,14 +53,12 @@ impl MessageWriter {
     pub fn start(
         store: Store,
         hub: Arc<Hub>,
-        mail_wakeup: Arc<Notify>,
         public_url: String,
     ) -> MessageWriter {
         let (queue, jobs) = mpsc::channel(QUEUE);
         let writer = Writer {
             store,
             hub,
-            mail_wakeup,
             public_url,
         };
         tokio::spawn(writer.run(jobs));
@@ -84,7 +82,6 @@ impl MessageWriter {
 struct Writer {
     store: Store,
     hub: Arc<Hub>,
-    mail_wakeup: Arc<Notify>,
     public_url: String,
 }
 
@@ -145,12 +142,13 @@ impl Writer {
         committed: Committed,
     ) -> impl std::future::Future<Output = ()> + Send + 'static {
         let hub = self.hub.clone();
-        let mail_wakeup = self.mail_wakeup.clone();
         async move {
             let durable = committed.durable().await;
+            // Sends queue no e-mail of their own: the unread digests they
+            // lead to come due minutes later, and the mail worker's own
+            // rounds find them. Waking it here cost every batch a round.
             if durable.is_ok() {
                 hub.notify();
-                mail_wakeup.notify_one();
             }
             for (job, outcome) in jobs.into_iter().zip(outcomes) {
                 let outcome = match &durable {

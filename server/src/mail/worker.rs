@@ -87,6 +87,11 @@ async fn deliver_due(
 ) -> anyhow::Result<usize> {
     let now = now_ms();
     let lease_until = now + config.claim_lease.as_millis() as i64;
+    // Most rounds find nothing due; they find it without the write lock,
+    // which on SQLite is the one connection every write waits for.
+    if !outbox::any_due(&mut *ctx.store.reader().await?, now).await? {
+        return Ok(0);
+    }
     let claimed = {
         let mut tx = ctx.store.begin().await?;
         let claimed = outbox::claim_due(&mut tx, worker, now, lease_until, BATCH).await?;

@@ -122,7 +122,6 @@ impl Context {
         let message_writer = crate::batching::writer::MessageWriter::start(
             store.clone(),
             hub.clone(),
-            mail_wakeup.clone(),
             config.public_url.clone(),
         );
         let api_keys = sessions::api_key_lookup(store.clone());

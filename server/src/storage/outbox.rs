@@ -70,6 +70,19 @@ pub async fn claim_due(
     .await?)
 }
 
+/// Whether any e-mail is due and unclaimed at `now`: what `claim_due` would
+/// take, asked without a write.
+pub async fn any_due(conn: &mut Conn, now: i64) -> Result<bool> {
+    let found: Option<(i32,)> = sqlx::query_as(
+        "SELECT 1 FROM outbox_emails WHERE sent_at IS NULL AND next_attempt_at <= $1 \
+           AND (claimed_until IS NULL OR claimed_until < $1) LIMIT 1",
+    )
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
 /// Records that the e-mail went out; it is never sent again.
 pub async fn mark_sent(conn: &mut Conn, id: &str, worker: &str, now: i64) -> Result<()> {
     sqlx::query(
