@@ -116,6 +116,10 @@ struct Args {
     /// Only the sends under wrk, Parlor's and the peer's (wrk.rs).
     #[arg(long)]
     wrk_only: bool,
+    /// Only the idle sockets (idle.rs), on a workspace without history: to
+    /// compare two builds' memory per socket.
+    #[arg(long)]
+    idle_only: bool,
     /// Sends under wrk, against Parlor and the peer alike; never in a
     /// `--quick` or `--send-only` run.
     #[command(flatten)]
@@ -292,6 +296,9 @@ async fn run_all(
     idle_note: Option<String>,
     results: &mut Results,
 ) -> anyhow::Result<()> {
+    if args.idle_only {
+        return run_idle(args, sizes, idle_note, results).await;
+    }
     if !args.wrk_only {
         run(args, sizes, idle_note, results).await?;
     }
@@ -309,6 +316,24 @@ async fn run_all(
     };
     let peer = synapse::run(&options).await?;
     results.peer = Some(peer_results(&peer, results));
+    Ok(())
+}
+
+/// The idle sockets alone, on the layout of the stress scenario.
+async fn run_idle(
+    args: &Args,
+    sizes: &Sizes,
+    idle_note: Option<String>,
+    results: &mut Results,
+) -> anyhow::Result<()> {
+    let layout = seed::Layout::plan(sizes.sockets);
+    let server = Arc::new(seeded(args, None, &layout, 0).await?);
+    let quiet = std::time::Duration::from_secs_f64(sizes.idle_cpu_seconds);
+    let outcome = idle::run(&server, &layout, &sizes.idle, quiet).await;
+    stop(server).await;
+    let mut idle = outcome?;
+    idle.note = idle_note;
+    results.idle = Some(idle);
     Ok(())
 }
 

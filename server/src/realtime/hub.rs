@@ -70,7 +70,7 @@ struct Subscriber {
     credential_ended: Arc<Notify>,
     viewer: Viewer,
     channels: HashSet<String>,
-    queue: mpsc::Sender<Frame>,
+    queue: flume::Sender<Frame>,
 }
 
 #[derive(Default)]
@@ -154,7 +154,11 @@ pub struct Hub {
 /// A socket's place in the hub; leaving it (drop) unsubscribes.
 pub struct Subscription {
     pub id: u64,
-    pub queue: mpsc::Receiver<Frame>,
+    /// flume's, not Tokio's: an empty bounded Tokio channel holds a block
+    /// of 32 slots and cache-padded counters, some 1.5 KiB for every idle
+    /// socket (docs/performance.md, section 19); flume's allocates as
+    /// frames queue.
+    pub queue: flume::Receiver<Frame>,
     /// Events up to here must come from the log; later ones arrive in `queue`.
     pub live_after: i64,
     /// Whether this is the user's first open socket (they just came online).
@@ -249,7 +253,7 @@ impl Hub {
         if state.sockets_of(user_id) >= self.caps.per_user {
             return Err(Refusal::UserFull(self.caps.per_user));
         }
-        let (sender, queue) = mpsc::channel(self.queue_capacity);
+        let (sender, queue) = flume::bounded(self.queue_capacity);
         state.next_id += 1;
         let id = state.next_id;
         if viewer == Viewer::Everything {

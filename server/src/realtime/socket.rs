@@ -10,7 +10,6 @@ use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
-use tokio::sync::mpsc;
 use utoipa::IntoParams;
 
 use std::num::NonZeroU32;
@@ -273,10 +272,10 @@ impl Session {
                     close(&mut sink, CLOSE_CREDENTIAL_ENDED, CREDENTIAL_ENDED).await;
                     break;
                 }
-                frame = self.subscription.queue.recv() => {
+                frame = self.subscription.queue.recv_async() => {
                     // The hub drops a socket that fell behind; stop at once
                     // rather than drain what is left of its queue.
-                    let Some(frame) = frame.filter(|_| !self.subscription.queue.is_closed()) else {
+                    let Some(frame) = frame.ok().filter(|_| !self.subscription.queue.is_disconnected()) else {
                         // The hub also drops the sockets of someone whose
                         // access changed; if that was their removal, say so.
                         if Box::pin(self.credential_holds()).await {
@@ -286,7 +285,7 @@ impl Session {
                         }
                         break;
                     };
-                    let queue = &mut self.subscription.queue;
+                    let queue = &self.subscription.queue;
                     match tokio::time::timeout(send_timeout, send_queued(&mut sink, frame, queue)).await {
                         Ok(Ok(sent)) => crate::telemetry::metrics::frames_sent(sent),
                         Ok(Err(_)) => break,
@@ -531,7 +530,7 @@ const COALESCE: usize = 64;
 async fn send_queued(
     sink: &mut Sink,
     frame: Frame,
-    queue: &mut mpsc::Receiver<Frame>,
+    queue: &flume::Receiver<Frame>,
 ) -> std::result::Result<usize, axum::Error> {
     sink.feed(Message::Text(frame)).await?;
     let mut sent = 1;
