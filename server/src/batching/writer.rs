@@ -50,11 +50,7 @@ pub struct MessageWriter {
 
 impl MessageWriter {
     /// Starts the writer task; needs a running Tokio runtime.
-    pub fn start(
-        store: Store,
-        hub: Arc<Hub>,
-        public_url: String,
-    ) -> MessageWriter {
+    pub fn start(store: Store, hub: Arc<Hub>, public_url: String) -> MessageWriter {
         let (queue, jobs) = mpsc::channel(QUEUE);
         let writer = Writer {
             store,

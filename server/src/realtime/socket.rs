@@ -34,8 +34,9 @@ const REPLAY_BATCH: u32 = 500;
 /// Read buffer per socket; frames from clients (typing, presence, ping) are
 /// tiny, and a bigger one is read into room made for it. tungstenite fills
 /// the whole buffer with zeros before each read, so every idle socket keeps
-/// all of it in memory (4 KiB took 2.5 KiB more per socket: docs/performance.md).
-const READ_BUFFER: usize = 1024;
+/// all of it in memory (4 KiB took 2.5 KiB more per socket, 1 KiB 0.7 KiB
+/// more than this: docs/performance.md, sections 14 and 19).
+const READ_BUFFER: usize = 256;
 /// Bytes of frames to a client that are written out together at most.
 const WRITE_BUFFER: usize = 32 * 1024;
 /// Close code telling the client to reconnect with its last cursor.

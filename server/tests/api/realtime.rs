@@ -386,11 +386,17 @@ async fn a_socket_opened_after_a_write_was_answered_starts_after_it() {
     // wrote, before it has handed the write to its sockets; on another,
     // before it has read the write from the log.
     for i in 0..5 {
-        let sent = f.app.admin.send_message(&f.ann_channel, &format!("sent {i}")).await;
+        let sent = f
+            .app
+            .admin
+            .send_message(&f.ann_channel, &format!("sent {i}"))
+            .await;
         assert_eq!(sent.status, 200, "{}", sent.body);
         let (_, on_a) = f.app.admin.ready_socket(None).await;
         let (_, on_b) = node_b.ready_socket(None).await;
-        let heard = watching.next_where(|f| f["type"] == "message.created").await;
+        let heard = watching
+            .next_where(|f| f["type"] == "message.created")
+            .await;
         assert_eq!(heard["data"]["id"], sent.id().as_str());
         for (node, ready) in [("A", on_a), ("B", on_b)] {
             assert!(
@@ -556,6 +562,28 @@ async fn typing_reaches_the_other_members_and_is_never_stored() {
     ann_socket.send_json(json!({ "type": "dance" })).await;
     let error = ann_socket.next_where(|f| f["type"] == "error").await;
     assert_eq!(error["data"]["code"], "bad_request");
+}
+
+#[tokio::test]
+async fn a_client_frame_many_times_the_read_buffer_is_read_whole() {
+    let f = Firm::build().await;
+    let ann = f.app.client_session(&f.ann).await;
+    let (_, staff_acme) = f.app.staff(Some(&[f.acme.as_str()])).await;
+    let (mut ann_socket, _) = ann.ready_socket(None).await;
+    let (mut staff_socket, _) = staff_acme.ready_socket(None).await;
+
+    // The server reads 256 bytes at a time; a frame of 40 KiB (under the
+    // 64 KiB a frame may have) arrives in many reads and still counts.
+    ann_socket
+        .send_json(
+            json!({ "type": "typing", "channelId": f.ann_channel, "note": "x".repeat(40 * 1024) }),
+        )
+        .await;
+    let typing = staff_socket.next_where(|f| f["type"] == "typing").await;
+    assert_eq!(
+        typing["data"],
+        json!({ "channelId": f.ann_channel, "userId": f.ann["id"] })
+    );
 }
 
 #[tokio::test]
