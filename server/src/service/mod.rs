@@ -57,7 +57,8 @@ use crate::storage::{Store, Tx};
 ///
 /// One `Arc`: a request clones its context at every router and middleware
 /// it passes (axum's state), and cloning each service's own handle there
-/// cost a sixth of a request's CPU (docs/performance.md, section 18).
+/// was a quarter of the CPU of a request that did nothing else
+/// (docs/performance.md, section 18).
 #[derive(Clone)]
 pub struct Context(Arc<Services>);
 
