@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use crate::broker::BrokerRun;
+use crate::delivery::Delivery;
 use crate::fanout::Fanout;
 use crate::history::History;
 use crate::idle::Idle;
@@ -313,13 +314,7 @@ impl Results {
     /// second at an equal p99: the higher of the two p99s at the lowest
     /// load, which both servers reach there.
     fn broker_table(&self, out: &mut String) {
-        let ratio = |a: f64, b: f64| {
-            if b > 0.0 {
-                format!("{:.2}", a / b)
-            } else {
-                "–".into()
-            }
-        };
+        let ratio = |a: f64, b: f64| ratio(Some(a), Some(b));
         let _ = writeln!(
             out,
             "\nFan-out against nats-server (the same shapes, loads and frame sizes; its \
@@ -369,16 +364,14 @@ impl Results {
                 continue;
             };
             let bound = low_f.delivered.ms(0.99).max(low_b.delivered.ms(0.99));
-            let parlor = of
-                .iter()
-                .filter(|(f, _)| f.delivered.ms(0.99) <= bound)
-                .map(|(f, _)| f.delivered.frames_per_second())
-                .fold(0.0, f64::max);
-            let nats = of
-                .iter()
-                .filter(|(_, b)| b.delivered.ms(0.99) <= bound)
-                .map(|(_, b)| b.delivered.frames_per_second())
-                .fold(0.0, f64::max);
+            // One server's most frames a second among its runs within the bound.
+            let best = |runs: &mut dyn Iterator<Item = &Delivery>| {
+                runs.filter(|d| d.ms(0.99) <= bound)
+                    .map(Delivery::frames_per_second)
+                    .fold(0.0, f64::max)
+            };
+            let parlor = best(&mut of.iter().map(|(f, _)| &f.delivered));
+            let nats = best(&mut of.iter().map(|(_, b)| &b.delivered));
             let _ = writeln!(
                 out,
                 "\n{scenario}: at an equal p99 of at most {bound:.1} ms (the higher of the two at \
@@ -403,10 +396,7 @@ impl Results {
         for m in METRICS {
             let ours = (m.get)(&parlor);
             let theirs = peer.as_ref().and_then(|(_, p)| (m.get)(p));
-            let ratio = match (ours, theirs) {
-                (Some(a), Some(b)) if b != 0.0 => format!("{:.2}", a / b),
-                _ => "–".into(),
-            };
+            let ratio = ratio(ours, theirs);
             let target = m.goal.map_or("–".into(), |g| {
                 format!(
                     "{} {} {}",
@@ -809,4 +799,12 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// `a / b` to two places, or a dash when either is missing or `b` is 0.
+fn ratio(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) if b != 0.0 => format!("{:.2}", a / b),
+        _ => "–".into(),
+    }
 }
