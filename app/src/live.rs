@@ -79,6 +79,20 @@ pub struct Resume {
 const MAX_DELAY_MS: u32 = 30_000;
 
 impl Resume {
+    /// A first connection that resumes from where the page's data was
+    /// read, so nothing that happened while the page loaded is missed.
+    pub fn after(cursor: String) -> Resume {
+        Resume {
+            cursor: Some(cursor),
+            failures: 0,
+        }
+    }
+
+    /// The newest cursor heard, or started from.
+    pub fn cursor(&self) -> Option<i64> {
+        self.cursor.as_deref()?.parse().ok()
+    }
+
     /// The socket's path, resuming after the last frame handled.
     pub fn path(&self) -> String {
         match &self.cursor {

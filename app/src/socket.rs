@@ -2,7 +2,7 @@
 //! every frame to the page, and reconnects with its cursor when dropped;
 //! when the server ends the sign-in it goes to the sign-in page instead.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -17,6 +17,18 @@ type Handler = Rc<dyn Fn(Event)>;
 thread_local! {
     /// The open socket, for frames the page sends (typing).
     static CURRENT: RefCell<Option<WebSocket>> = const { RefCell::new(None) };
+    /// The newest cursor the socket has heard, or started from.
+    static HEARD: Cell<Option<i64>> = const { Cell::new(None) };
+}
+
+/// Whether the socket has told of anything after `cursor`: a page whose
+/// data was read at `cursor` may have missed it while on its way.
+pub fn heard_after(cursor: &str) -> bool {
+    let read_at = cursor.parse::<i64>().ok();
+    HEARD
+        .get()
+        .zip(read_at)
+        .is_some_and(|(heard, read_at)| heard > read_at)
 }
 
 /// Sends a frame if the socket is open; typing hints may simply be lost.
@@ -30,8 +42,11 @@ pub fn send(frame: &str) {
     });
 }
 
-pub fn connect(on_event: impl Fn(Event) + 'static) {
-    open(Rc::new(RefCell::new(Resume::default())), Rc::new(on_event));
+/// Connects, resuming after `cursor`: where the page's data was read.
+pub fn connect(cursor: String, on_event: impl Fn(Event) + 'static) {
+    let resume = Resume::after(cursor);
+    HEARD.set(resume.cursor());
+    open(Rc::new(RefCell::new(resume)), Rc::new(on_event));
 }
 
 fn open(resume: Rc<RefCell<Resume>>, on_event: Handler) {
@@ -57,6 +72,7 @@ fn open(resume: Rc<RefCell<Resume>>, on_event: Handler) {
         Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
             if let Some(text) = message.data().as_string() {
                 let event = resume.borrow_mut().handle(&text);
+                HEARD.set(resume.borrow().cursor());
                 on_event(event);
             }
         })

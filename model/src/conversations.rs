@@ -146,6 +146,10 @@ pub struct Conversation {
     /// ("Seen by Ann · 14:02"). Empty for clients.
     #[serde(default)]
     pub client_reads: Vec<ClientRead>,
+    /// The realtime cursor as it stood before the history was read: a page
+    /// whose socket heard of later events while this was on its way reads
+    /// the newest messages again.
+    pub cursor: String,
 }
 
 /// A client's read marker in a channel, as staff see it.

@@ -31,6 +31,10 @@ pub struct Me {
 pub struct SessionStart {
     pub me: Me,
     pub channels: Vec<ChannelSummary>,
+    /// The realtime cursor as it stood before anything here was read: the
+    /// page's socket resumes from it, so what happens while the page loads
+    /// (before its socket is open) still reaches it.
+    pub cursor: String,
 }
 
 /// What the server found about the session before rendering a page (put

@@ -128,28 +128,88 @@ impl Timeline {
         if self.contains(&message.id) {
             return;
         }
-        // Our own send, echoed before its acknowledgement: keep one line,
-        // where the user already sees it. The key it was sent with tells
-        // it apart from the same words sent twice.
-        let echoed = message.idempotency_key.as_deref().and_then(|key| {
-            self.entries.iter_mut().find(|e| {
-                e.key.as_deref() == Some(key)
-                    && e.message.sender_id == message.sender_id
-                    && e.delivery != Delivery::Sent
-            })
+        if let Some(message) = self.echoed(message) {
+            self.entries.push(Entry {
+                message,
+                delivery: Delivery::Sent,
+                key: None,
+            });
+        }
+    }
+
+    /// Our own send, echoed before its acknowledgement: keep one line,
+    /// where the user already sees it. The key it was sent with tells it
+    /// apart from the same words sent twice. Gives the message back when
+    /// it is no echo.
+    fn echoed(&mut self, message: Message) -> Option<Message> {
+        let key = message.idempotency_key.as_deref();
+        let pending = self.entries.iter_mut().find(|e| {
+            key.is_some()
+                && e.key.as_deref() == key
+                && e.message.sender_id == message.sender_id
+                && e.delivery != Delivery::Sent
         });
-        match echoed {
+        match pending {
             Some(entry) => {
                 entry.message = message;
                 entry.delivery = Delivery::Sent;
                 entry.key = None;
+                None
             }
-            None => self.entries.push(Entry {
+            None => Some(message),
+        }
+    }
+
+    /// The newest page read again (newest first, as paged), after news may
+    /// have passed this page by: while it loaded, or while its socket was
+    /// away for longer than the server replays. Each message missing takes
+    /// its place in time, and the others are refreshed. A page that does
+    /// not reach back to a message shown, with older ones before it, leaves
+    /// a stretch unknown: it replaces the history then (messages still on
+    /// their way stay), and `true` says older pages now load from its token.
+    pub fn caught_up(&mut self, newest_first: Vec<Message>, more_before: bool) -> bool {
+        let reaches_shown = newest_first.last().is_some_and(|m| self.contains(&m.id));
+        if more_before && !reaches_shown {
+            let unsent: Vec<Entry> = self
+                .entries
+                .drain(..)
+                .filter(|e| e.delivery != Delivery::Sent)
+                .collect();
+            self.prepend_older(newest_first);
+            self.entries.extend(unsent);
+            return true;
+        }
+        for message in newest_first.into_iter().rev() {
+            if self.contains(&message.id) {
+                self.replaced(message);
+            } else if let Some(message) = self.echoed(message) {
+                self.insert_in_time(message);
+            }
+        }
+        false
+    }
+
+    /// Before the first message shown that came later; messages not yet
+    /// acknowledged stay last.
+    fn insert_in_time(&mut self, message: Message) {
+        let later = |e: &Entry| {
+            e.delivery == Delivery::Sent
+                && (&e.message.created_at, &e.message.id) > (&message.created_at, &message.id)
+        };
+        let at = self.entries.iter().position(later).unwrap_or_else(|| {
+            self.entries
+                .iter()
+                .rposition(|e| e.delivery == Delivery::Sent)
+                .map_or(0, |last| last + 1)
+        });
+        self.entries.insert(
+            at,
+            Entry {
                 message,
                 delivery: Delivery::Sent,
                 key: None,
-            }),
-        }
+            },
+        );
     }
 
     /// An edit, a delete or new reactions: the message keeps its place in
@@ -644,5 +704,67 @@ mod tests {
             drawn(&timeline.rows("me", None, &[], None, Zone::Utc)),
             ["[25 Nov 2026]", "m1", "  local"]
         );
+    }
+
+    #[test]
+    fn messages_missed_while_loading_take_their_place_in_time_once() {
+        // Shown: m1 and m2 from the page, m5 heard live; m3 and m4 passed by.
+        let mut timeline = Timeline::from_newest_first(vec![
+            message("m2", "a", "two", "2"),
+            message("m1", "a", "one", "1"),
+        ]);
+        timeline.created(message("m5", "a", "five", "5"));
+        timeline.add_pending(message("local", "me", "mine", "9"), "k".into());
+        let edited = Message {
+            edited_at: Some("6".into()),
+            ..message("m2", "a", "two, edited", "2")
+        };
+        let restart = timeline.caught_up(
+            vec![
+                message("m5", "a", "five", "5"),
+                message("m4", "a", "four", "4"),
+                message("m3", "a", "three", "3"),
+                edited,
+                message("m1", "a", "one", "1"),
+            ],
+            true,
+        );
+        assert!(!restart);
+        assert_eq!(ids(&timeline), ["m1", "m2", "m3", "m4", "m5", "local"]);
+        assert_eq!(timeline.entries[1].message.text, "two, edited");
+        assert_eq!(timeline.entries[5].delivery, Delivery::Sending);
+    }
+
+    #[test]
+    fn our_own_send_found_in_the_page_is_confirmed_where_it_is() {
+        let mut timeline = Timeline::from_newest_first(vec![message("m1", "b", "hi", "1")]);
+        timeline.add_pending(message("local", "me", "hello", "2"), "k1".into());
+        timeline.caught_up(
+            vec![
+                sent_with("k1", "m2", "me", "hello", "2"),
+                message("m1", "b", "hi", "1"),
+            ],
+            false,
+        );
+        assert_eq!(ids(&timeline), ["m1", "m2"]);
+        assert_eq!(timeline.entries[1].delivery, Delivery::Sent);
+    }
+
+    #[test]
+    fn a_page_that_does_not_reach_what_is_shown_replaces_the_history() {
+        let mut timeline = Timeline::from_newest_first(vec![message("m1", "a", "one", "1")]);
+        timeline.created(message("m90", "a", "ninety", "90"));
+        timeline.add_pending(message("local", "me", "mine", "99"), "k".into());
+        let restart = timeline.caught_up(
+            vec![
+                message("m91", "a", "ninety-one", "91"),
+                message("m90", "a", "ninety", "90"),
+                message("m89", "a", "eighty-nine", "89"),
+            ],
+            true,
+        );
+        // m2 to m88 are unknown: scrolling up loads them from the page's token.
+        assert!(restart);
+        assert_eq!(ids(&timeline), ["m89", "m90", "m91", "local"]);
     }
 }

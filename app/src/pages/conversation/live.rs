@@ -33,6 +33,7 @@ pub(super) fn follow(
     session: Session,
     channel_id: String,
     timeline: RwSignal<Timeline>,
+    older: RwSignal<Option<String>>,
     reads: Reads,
     typing: RwSignal<Option<String>>,
     lookers: Option<RwSignal<Lookers>>,
@@ -130,6 +131,47 @@ pub(super) fn follow(
         }
         // The socket (re)connected: whoever we told before may not know.
         Some(Event::Ready) if lookers.is_some() => announce_viewing(Some(&channel_id)),
+        // Away longer than the server replays: what was missed is unknown.
+        Some(Event::Resync) => catch_up(channel_id.clone(), timeline, older, reads),
         _ => {}
+    });
+}
+
+/// Opened after a read made at `cursor`: when the socket has told of later
+/// changes meanwhile (they came before this page was there to hear them),
+/// the newest messages are read again.
+pub(super) fn catch_up_after(
+    cursor: &str,
+    channel_id: String,
+    timeline: RwSignal<Timeline>,
+    older: RwSignal<Option<String>>,
+    reads: Reads,
+) {
+    #[cfg(feature = "hydrate")]
+    if crate::socket::heard_after(cursor) {
+        catch_up(channel_id, timeline, older, reads);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (cursor, channel_id, timeline, older, reads);
+}
+
+/// Reads the newest messages again and merges them into what is shown.
+fn catch_up(
+    channel_id: String,
+    timeline: RwSignal<Timeline>,
+    older: RwSignal<Option<String>>,
+    reads: Reads,
+) {
+    browser::spawn(async move {
+        let Ok(Some(fresh)) = api::open_conversation(channel_id).await else {
+            return;
+        };
+        let page = fresh.history;
+        let more_before = page.next_token.is_some();
+        if timeline.try_update(|t| t.caught_up(page.data, more_before)) == Some(true) {
+            older.try_set(page.next_token);
+        }
+        reads.seen_up_to.try_set(fresh.seen_up_to);
+        reads.client_reads.try_set(fresh.client_reads);
     });
 }

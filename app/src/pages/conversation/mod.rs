@@ -115,14 +115,23 @@ fn Thread(conversation: Conversation, reach: Option<String>) -> impl IntoView {
         composer: NodeRef::new(),
     };
     live::read_on_open(session, channel_id.clone());
+    let reads = Reads {
+        seen_up_to,
+        client_reads,
+    };
+    live::catch_up_after(
+        &conversation.cursor,
+        channel_id.clone(),
+        timeline,
+        older,
+        reads,
+    );
     live::follow(
         session,
         channel_id.clone(),
         timeline,
-        Reads {
-            seen_up_to,
-            client_reads,
-        },
+        older,
+        reads,
         typing,
         lookers,
         people,

@@ -185,7 +185,11 @@ pub(crate) fn apply_accent(color: &str) {
 /// beside the page.
 #[component]
 fn Frame(start: SessionStart) -> impl IntoView {
-    let SessionStart { me, channels } = start;
+    let SessionStart {
+        me,
+        channels,
+        cursor,
+    } = start;
     let channels = RwSignal::new(ChannelList::new(channels));
     let (event, set_event) = signal(None::<Event>);
     let session = Session {
@@ -198,9 +202,9 @@ fn Frame(start: SessionStart) -> impl IntoView {
     };
     provide_context(session);
     #[cfg(feature = "hydrate")]
-    updates::follow_live(session, set_event);
+    updates::follow_live(session, set_event, cursor);
     #[cfg(not(feature = "hydrate"))]
-    let _ = set_event;
+    let _ = (set_event, cursor);
 
     let brand = me.workspace_name.clone();
     let accent = me.brand_color.clone();

@@ -75,7 +75,12 @@ impl Refresh {
 /// Loads what the shell shows, then follows the live connection: keeps the
 /// shared state current, tells the person of new messages, and hands every
 /// event on to the pages.
-pub(super) fn follow_live(session: Session, set_event: WriteSignal<Option<Event>>) {
+///
+/// The connection starts from `cursor`, where the page's data was read: it
+/// replays what happened while the page loaded, some of which the channel
+/// list may already hold and count; if it replays any message, the list is
+/// read again once the connection has caught up.
+pub(super) fn follow_live(session: Session, set_event: WriteSignal<Option<Event>>, cursor: String) {
     let refresh = Refresh::new(session);
     let me = session.me.with_untracked(|me| me.id.clone());
     let channels = session.channels;
@@ -83,7 +88,21 @@ pub(super) fn follow_live(session: Session, set_event: WriteSignal<Option<Event>
     refresh.client_activity();
     refresh.notices();
     Effect::new(move |_| crate::desktop::show_count_on_icon(channels.with(|c| c.total_unread())));
-    crate::socket::connect(move |event| {
+    // Until the first `ready`: whether a message was replayed.
+    let catching_up = StoredValue::new(Some(false));
+    crate::socket::connect(cursor, move |event| {
+        if let Some(replayed) = catching_up.get_value() {
+            match &event {
+                Event::MessageCreated(_) => catching_up.set_value(Some(true)),
+                Event::Ready => {
+                    if replayed {
+                        refresh.channels();
+                    }
+                    catching_up.set_value(None);
+                }
+                _ => {}
+            }
+        }
         match &event {
             Event::ChannelsChanged => {
                 refresh.channels();

@@ -12,11 +12,20 @@ use crate::service::channels::{self, ListChannels};
 use crate::service::directory::{self, Card};
 use crate::service::paging::{Page, PageRequest};
 use crate::service::{client_activity, history, messages, Context};
+use crate::storage;
 
 /// Messages shown when a conversation opens; older ones load on scroll.
 const FIRST_PAGE: i64 = 50;
 /// Search results per page.
 const SEARCH_PAGE: i64 = 20;
+
+/// Where the realtime log stands, as a socket's cursor: read before what a
+/// screen shows, so that a socket resuming from it hears of every change
+/// the screen may have missed (and perhaps of some it already shows).
+pub async fn realtime_cursor(ctx: &Context) -> Result<String> {
+    let mut conn = ctx.store.reader().await?;
+    Ok(storage::events::latest_seq(&mut conn).await?.to_string())
+}
 
 /// Every channel the actor sees, as the channel list shows them.
 pub async fn channel_list(ctx: &Context, actor: &Actor) -> Result<Vec<model::ChannelSummary>> {
@@ -59,6 +68,7 @@ async fn open(
     channel: MessageChannel,
 ) -> Result<model::Conversation> {
     let channel_id = channel.id.clone();
+    let cursor = realtime_cursor(ctx).await?;
     let people = directory::people(ctx, &channel)
         .await?
         .into_iter()
@@ -87,6 +97,7 @@ async fn open(
         people,
         seen_up_to,
         client_reads,
+        cursor,
     })
 }
 

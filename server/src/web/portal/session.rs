@@ -73,10 +73,15 @@ impl SessionCalls for WebPortal {
             Err(Error::Unauthorized) => return Ok(None),
             Err(e) => return Err(e.into()),
         };
+        let cursor = screens::realtime_cursor(&self.ctx).await?;
         let mut me = screens::me(&self.ctx, &auth.actor).await?;
         me.csrf_token = auth.session.map(|s| s.csrf_token).unwrap_or_default();
         let channels = screens::channel_list(&self.ctx, &auth.actor).await?;
-        Ok(Some(SessionStart { me, channels }))
+        Ok(Some(SessionStart {
+            me,
+            channels,
+            cursor,
+        }))
     }
 
     async fn sign_in(&self, request: &Parts, email: String, password: String) -> Answer<Me> {
