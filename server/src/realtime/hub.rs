@@ -86,9 +86,9 @@ struct State {
     online: HashMap<String, Online>,
     /// Who is online on the other nodes, as they last said (`cluster`).
     remote: HashMap<String, RemoteNode>,
-    /// The last presence frame sent about each user; the same again is not
+    /// The last presence sent about each user; the same again is not
     /// sent (a client repeating its status costs the others nothing).
-    last_presence: HashMap<String, Frame>,
+    last_presence: HashMap<String, Presence>,
     /// Where presence changes go to reach the other nodes, when there are any.
     presence_out: Option<mpsc::UnboundedSender<PresenceNote>>,
 }
@@ -614,18 +614,18 @@ pub fn viewing_frame(channel_id: &str, user_id: &str, viewing: bool) -> Frame {
 /// Sends a presence frame about `user` to the sockets here allowed to see
 /// it, unless it repeats the last one.
 fn present(state: &mut State, user: &str, audience: &Audience, status: Presence) {
-    let frame: Frame =
-        serde_json::json!({ "type": "presence", "data": { "userId": user, "status": status } })
-            .to_string()
-            .into();
-    if state.last_presence.get(user) == Some(&frame) {
+    if state.last_presence.get(user) == Some(&status) {
         return;
     }
     if status == Presence::Offline {
         state.last_presence.remove(user);
     } else {
-        state.last_presence.insert(user.to_string(), frame.clone());
+        state.last_presence.insert(user.to_string(), status);
     }
+    let frame: Frame =
+        serde_json::json!({ "type": "presence", "data": { "userId": user, "status": status } })
+            .to_string()
+            .into();
     let recipients: Vec<u64> = state
         .subscribers
         .iter()

@@ -139,6 +139,24 @@ pub async fn open(
                 "the server holds {most} realtime connections, as many as it takes; try again later"
             )),
         })?;
+    let limits = &ctx.config.limits;
+    let rate = NonZeroU32::new(limits.socket_frames_per_second).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new(limits.socket_frame_burst).unwrap_or(rate);
+    // Boxed, and handed to axum as the task itself: whatever the upgrade's
+    // closure captures stays in the socket's task for its whole life, once
+    // in axum's future and again in each future it goes on into
+    // (docs/performance.md, section 20).
+    let session = Box::new(Session {
+        frames: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
+        told_to_slow_down: false,
+        ctx,
+        actor,
+        credential,
+        viewer,
+        subscription,
+        typing: HashMap::new(),
+        viewing: None,
+    });
     Ok(upgrade
         .max_message_size(64 * 1024)
         // Clients send small frames: tungstenite's default 128 KiB read
@@ -148,23 +166,7 @@ pub async fn open(
         // bytes wait: a buffer grows only as far as a burst fills it.
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
-        .on_upgrade(move |socket| async move {
-            let limits = &ctx.config.limits;
-            let rate = NonZeroU32::new(limits.socket_frames_per_second).unwrap_or(NonZeroU32::MIN);
-            let burst = NonZeroU32::new(limits.socket_frame_burst).unwrap_or(rate);
-            let session = Session {
-                frames: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
-                told_to_slow_down: false,
-                ctx,
-                actor,
-                credential,
-                viewer,
-                subscription,
-                typing: HashMap::new(),
-                viewing: None,
-            };
-            session.run(socket, since).await;
-        }))
+        .on_upgrade(move |socket| session.run(socket, since)))
 }
 
 struct Session {
@@ -221,7 +223,7 @@ impl From<PresenceStatus> for Presence {
 }
 
 impl Session {
-    async fn run(mut self, socket: WebSocket, since: Option<i64>) {
+    async fn run(mut self: Box<Self>, socket: WebSocket, since: Option<i64>) {
         let (mut sink, mut stream) = socket.split();
         let send_timeout = self.ctx.config.realtime_send_timeout;
         // A reader that stops reading must not keep the socket in its
