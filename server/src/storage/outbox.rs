@@ -40,6 +40,20 @@ pub async fn enqueue(conn: &mut Conn, email: &OutboxEmail, now: i64) -> Result<b
     Ok(inserted == 1)
 }
 
+/// An unsent e-mail due at `$now` that no worker holds: what the worker
+/// claims, and what `any_due` looks for.
+macro_rules! due {
+    ($now:literal) => {
+        concat!(
+            "sent_at IS NULL AND next_attempt_at <= ",
+            $now,
+            " AND (claimed_until IS NULL OR claimed_until < ",
+            $now,
+            ")"
+        )
+    };
+}
+
 /// Claims up to `limit` due, unsent e-mails for `worker` until `lease_until`.
 ///
 /// One statement both picks and claims. The claim conditions are repeated on
@@ -53,15 +67,14 @@ pub async fn claim_due(
     lease_until: i64,
     limit: u32,
 ) -> Result<Vec<OutboxEmail>> {
-    Ok(sqlx::query_as(
-        "UPDATE outbox_emails SET claimed_by = $1, claimed_until = $2 \
-         WHERE sent_at IS NULL AND next_attempt_at <= $3 \
-           AND (claimed_until IS NULL OR claimed_until < $3) \
-           AND id IN (SELECT id FROM outbox_emails WHERE sent_at IS NULL AND next_attempt_at <= $3 \
-                      AND (claimed_until IS NULL OR claimed_until < $3) \
-                      ORDER BY next_attempt_at LIMIT $4) \
+    Ok(sqlx::query_as(concat!(
+        "UPDATE outbox_emails SET claimed_by = $1, claimed_until = $2 WHERE ",
+        due!("$3"),
+        " AND id IN (SELECT id FROM outbox_emails WHERE ",
+        due!("$3"),
+        " ORDER BY next_attempt_at LIMIT $4) \
          RETURNING id, dedupe_key, recipient, subject, text_body, html_body, headers, attempts",
-    )
+    ))
     .bind(worker)
     .bind(lease_until)
     .bind(now)
@@ -73,10 +86,11 @@ pub async fn claim_due(
 /// Whether any e-mail is due and unclaimed at `now`: what `claim_due` would
 /// take, asked without a write.
 pub async fn any_due(conn: &mut Conn, now: i64) -> Result<bool> {
-    let found: Option<(i32,)> = sqlx::query_as(
-        "SELECT 1 FROM outbox_emails WHERE sent_at IS NULL AND next_attempt_at <= $1 \
-           AND (claimed_until IS NULL OR claimed_until < $1) LIMIT 1",
-    )
+    let found: Option<(i32,)> = sqlx::query_as(concat!(
+        "SELECT 1 FROM outbox_emails WHERE ",
+        due!("$1"),
+        " LIMIT 1"
+    ))
     .bind(now)
     .fetch_optional(conn)
     .await?;
